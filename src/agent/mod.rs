@@ -1,0 +1,50 @@
+//! The agent actor: one per agent, owning its Omni-Channel session.
+//!
+//! The actor is a thin shell: it receives toolkit calls (request/reply) and
+//! engine messages (push, push timeout, cancel) and applies them to its
+//! [`AgentState`], which holds the rules.
+
+mod state;
+
+pub use state::AgentState;
+
+use crate::engine::messages::AgentMsg;
+use crate::toolkit::ToolkitRequest;
+use actix::{Actor, Context, Handler};
+
+/// An agent as an actix actor.
+#[derive(Debug)]
+pub struct AgentActor {
+    state: AgentState,
+}
+
+impl AgentActor {
+    /// Wraps a session.
+    pub fn new(state: AgentState) -> AgentActor {
+        AgentActor { state }
+    }
+}
+
+impl Actor for AgentActor {
+    type Context = Context<Self>;
+}
+
+impl Handler<ToolkitRequest> for AgentActor {
+    type Result = <ToolkitRequest as actix::Message>::Result;
+
+    fn handle(&mut self, req: ToolkitRequest, _: &mut Self::Context) -> Self::Result {
+        self.state.toolkit(req)
+    }
+}
+
+impl Handler<AgentMsg> for AgentActor {
+    type Result = ();
+
+    fn handle(&mut self, msg: AgentMsg, _: &mut Self::Context) {
+        match msg {
+            AgentMsg::Assign(a) => self.state.assign(a),
+            AgentMsg::PushTimeout(id) => self.state.push_timeout(id),
+            AgentMsg::Cancel(item) => self.state.cancel(item),
+        }
+    }
+}

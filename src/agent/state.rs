@@ -1,0 +1,525 @@
+//! An agent's Omni-Channel session as plain state: presence, capacity and
+//! work list, and the rules of every toolkit call (omni-reference §2, §4).
+//!
+//! Kept apart from the actor so the rules read as ordinary code; the actor
+//! only feeds it messages. Side effects leave through the [`EngineHandle`]:
+//! events (in the §3 order: work event → `workloadChanged` →
+//! `statusChanged`) and notices to the router.
+
+use crate::engine::handle::EngineHandle;
+use crate::engine::messages::{AgentNotice, Assignment, Entry, Release, RouterMsg};
+use crate::events::{EventKind, StatusChangeReason};
+use crate::omni::{
+    AgentId, AgentWork, AgentWorkId, CapacityUnits, PresenceConfiguration, StatusId, WorkItemId,
+    WorkStatus,
+};
+use crate::scenario::Scenario;
+use crate::toolkit::{
+    AgentWorkInfo, AgentWorkload, PresenceStatusInfo, SetStatusResult, StatusChannel,
+    ToolkitError, ToolkitRequest, ToolkitValue,
+};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use std::sync::Arc;
+
+/// One agent's session.
+#[derive(Debug)]
+pub struct AgentState {
+    id: AgentId,
+    scenario: Arc<Scenario>,
+    config: PresenceConfiguration,
+    allowed: Vec<StatusId>,
+    /// `None` = logged out.
+    status: Option<StatusId>,
+    /// Active AgentWork (`Assigned`/`Opened`), by id = assignment order.
+    works: BTreeMap<AgentWorkId, AgentWork>,
+    load: CapacityUnits,
+    handle: Rc<EngineHandle>,
+}
+
+type ToolkitResult = Result<ToolkitValue, ToolkitError>;
+
+impl AgentState {
+    pub(crate) fn new(
+        id: AgentId,
+        scenario: Arc<Scenario>,
+        config: PresenceConfiguration,
+        allowed: Vec<StatusId>,
+        handle: Rc<EngineHandle>,
+    ) -> AgentState {
+        AgentState {
+            id,
+            scenario,
+            config,
+            allowed,
+            status: None,
+            works: BTreeMap::new(),
+            load: CapacityUnits::ZERO,
+            handle,
+        }
+    }
+
+    fn capacity(&self) -> CapacityUnits {
+        CapacityUnits::whole(self.config.capacity)
+    }
+
+    fn notify_router(&self, notice: AgentNotice) {
+        self.handle.schedule_now(Entry::Router(RouterMsg::Notice(notice)));
+    }
+
+    fn emit_workload(&self, previous: CapacityUnits) {
+        self.handle.emit(EventKind::WorkloadChanged {
+            agent: self.id,
+            configured_capacity: self.capacity(),
+            previous_workload: previous,
+            new_workload: self.load,
+        });
+    }
+
+    /// Applies one toolkit call.
+    pub(crate) fn toolkit(&mut self, req: ToolkitRequest) -> ToolkitResult {
+        use ToolkitRequest::*;
+        match req {
+            Login { status_id } => self.login(&status_id),
+            SetServicePresenceStatus { status_id } => self.set_status(&status_id),
+            Logout => self.logout(),
+            other => {
+                if self.status.is_none() {
+                    return Err(ToolkitError::NotLoggedIn);
+                }
+                match other {
+                    AcceptAgentWork { work_id } => self.accept(&work_id),
+                    CloseAgentWork { work_id } => self.close(&work_id),
+                    DeclineAgentWork { work_id, decline_reason } => {
+                        self.decline(&work_id, decline_reason)
+                    }
+                    GetAgentWorks => Ok(ToolkitValue::Works(self.works_info())),
+                    GetAgentWorkload => Ok(ToolkitValue::Workload(self.workload())),
+                    GetServicePresenceStatusChannels => {
+                        Ok(ToolkitValue::Channels(self.status_channels()))
+                    }
+                    GetServicePresenceStatusId => Ok(ToolkitValue::Status(self.status_info())),
+                    RaiseAgentWorkFlag { work_id, message } => self.flag(&work_id, true, message),
+                    LowerAgentWorkFlag { work_id } => self.flag(&work_id, false, None),
+                    Login { .. } | SetServicePresenceStatus { .. } | Logout => {
+                        unreachable!("handled above")
+                    }
+                }
+            }
+        }
+    }
+
+    // ----- presence -------------------------------------------------------
+
+    fn resolve_status(&self, status_id: &str) -> Result<StatusId, ToolkitError> {
+        if status_id.is_empty() {
+            return Err(ToolkitError::InvalidArgument { field: "statusId", value: status_id.into() });
+        }
+        let id = StatusId::parse(status_id).ok_or_else(|| ToolkitError::InvalidArgument {
+            field: "statusId",
+            value: status_id.into(),
+        })?;
+        if id.index() >= self.scenario.statuses.len() {
+            return Err(ToolkitError::UnknownStatus { status_id: status_id.into() });
+        }
+        if !self.allowed.contains(&id) {
+            return Err(ToolkitError::StatusNotPermitted { status_id: status_id.into() });
+        }
+        Ok(id)
+    }
+
+    fn login(&mut self, status_id: &str) -> ToolkitResult {
+        if self.status.is_some() {
+            return Err(ToolkitError::AlreadyLoggedIn);
+        }
+        let id = self.resolve_status(status_id)?;
+        self.enter_login(id, StatusChangeReason::OmniLoginStatusChange);
+        Ok(ToolkitValue::Done(true))
+    }
+
+    fn enter_login(&mut self, id: StatusId, reason: StatusChangeReason) {
+        self.status = Some(id);
+        self.handle.emit(EventKind::LoginSuccess { agent: self.id, status: id });
+        self.emit_status(id, reason);
+        self.notify_router(AgentNotice::Presence {
+            agent: self.id,
+            status: Some(id),
+            clears_exclusions: true,
+        });
+    }
+
+    fn emit_status(&self, id: StatusId, reason: StatusChangeReason) {
+        self.handle.emit(EventKind::StatusChanged {
+            agent: self.id,
+            status: id,
+            online: self.scenario.statuses[id.index()].is_online(),
+            reason,
+        });
+    }
+
+    fn set_status(&mut self, status_id: &str) -> ToolkitResult {
+        let id = self.resolve_status(status_id)?;
+        match self.status {
+            None => self.enter_login(id, StatusChangeReason::OmniToolkitStatusChange),
+            Some(current) if current == id => {}
+            Some(_) => self.change_status(id, StatusChangeReason::OmniToolkitStatusChange, true),
+        }
+        Ok(ToolkitValue::StatusSet(SetStatusResult {
+            status_name: self.scenario.statuses[id.index()].label.clone(),
+            status_api_name: self.scenario.statuses[id.index()].api_name.clone(),
+            status_id: id.to_string(),
+            channels: self.channels_of(id),
+        }))
+    }
+
+    fn change_status(&mut self, id: StatusId, reason: StatusChangeReason, clears: bool) {
+        self.status = Some(id);
+        self.emit_status(id, reason);
+        self.notify_router(AgentNotice::Presence {
+            agent: self.id,
+            status: Some(id),
+            clears_exclusions: clears,
+        });
+    }
+
+    fn logout(&mut self) -> ToolkitResult {
+        if self.status.is_none() {
+            return Ok(ToolkitValue::Done(true));
+        }
+        let previous = self.load;
+        let now = self.handle.now();
+        for (_, mut work) in std::mem::take(&mut self.works) {
+            let (status, why) = match work.status {
+                WorkStatus::Assigned => (WorkStatus::Unavailable, Release::Unavailable),
+                _ => (WorkStatus::Closed, Release::Closed),
+            };
+            work.status = status;
+            work.closed_at = Some(now);
+            self.handle.ledger.borrow_mut().set_status(work.id, status);
+            self.load = self.load - work.capacity_cost;
+            let (w, item, queue, agent) = (work.id, work.work_item, work.queue, self.id);
+            self.handle.emit(match why {
+                Release::Unavailable => EventKind::WorkUnavailable { work: w, item, queue, agent },
+                _ => EventKind::WorkClosed {
+                    work: w,
+                    item,
+                    queue,
+                    agent,
+                    accepted_at: work.accepted_at.unwrap_or(now),
+                },
+            });
+            self.notify_router(AgentNotice::Released {
+                agent,
+                item,
+                cost: work.capacity_cost,
+                why,
+            });
+        }
+        self.load = CapacityUnits::ZERO;
+        self.emit_workload(previous);
+        self.status = None;
+        self.handle.emit(EventKind::Logout { agent: self.id });
+        self.notify_router(AgentNotice::Presence {
+            agent: self.id,
+            status: None,
+            clears_exclusions: true,
+        });
+        Ok(ToolkitValue::Done(true))
+    }
+
+    // ----- work -----------------------------------------------------------
+
+    /// The work-id checks of omni-reference §2.1, in order, up to (not
+    /// including) the state check.
+    fn find_work(&self, work_id: &str) -> Result<AgentWorkId, ToolkitError> {
+        let id = AgentWorkId::parse(work_id)
+            .ok_or_else(|| ToolkitError::InvalidArgument { field: "workId", value: work_id.into() })?;
+        match self.handle.ledger.borrow().get(id) {
+            None => Err(ToolkitError::UnknownWork { work_id: work_id.into() }),
+            Some((owner, _)) if owner != self.id => {
+                Err(ToolkitError::WorkNotAssignedToAgent { work_id: work_id.into() })
+            }
+            Some(_) => Ok(id),
+        }
+    }
+
+    fn require_status(&self, id: AgentWorkId, allowed: &[WorkStatus]) -> Result<(), ToolkitError> {
+        let status = self.current_status(id);
+        if allowed.contains(&status) {
+            Ok(())
+        } else {
+            Err(ToolkitError::InvalidWorkState { work_id: id.to_string(), status })
+        }
+    }
+
+    fn current_status(&self, id: AgentWorkId) -> WorkStatus {
+        match self.works.get(&id) {
+            Some(w) => w.status,
+            None => self.handle.ledger.borrow().get(id).map(|e| e.1).unwrap_or(WorkStatus::Closed),
+        }
+    }
+
+    fn accept(&mut self, work_id: &str) -> ToolkitResult {
+        let id = self.find_work(work_id)?;
+        self.require_status(id, &[WorkStatus::Assigned])?;
+        self.open(id);
+        Ok(ToolkitValue::Done(true))
+    }
+
+    fn open(&mut self, id: AgentWorkId) {
+        let now = self.handle.now();
+        let work = self.works.get_mut(&id).expect("checked active");
+        work.status = WorkStatus::Opened;
+        work.accepted_at = Some(now);
+        self.handle.ledger.borrow_mut().set_status(id, WorkStatus::Opened);
+        let item = work.work_item;
+        self.handle.emit(EventKind::WorkAccepted {
+            work: id,
+            item,
+            queue: work.queue,
+            agent: self.id,
+            requested_at: work.requested_at,
+        });
+        self.notify_router(AgentNotice::Accepted { item });
+    }
+
+    fn close(&mut self, work_id: &str) -> ToolkitResult {
+        let id = self.find_work(work_id)?;
+        self.require_status(id, &[WorkStatus::Opened])?;
+        let work = self.finish(id, WorkStatus::Closed);
+        self.handle.emit(EventKind::WorkClosed {
+            work: id,
+            item: work.work_item,
+            queue: work.queue,
+            agent: self.id,
+            accepted_at: work.accepted_at.unwrap_or(work.assigned_at),
+        });
+        self.after_release(&work, Release::Closed);
+        Ok(ToolkitValue::Done(true))
+    }
+
+    fn decline(&mut self, work_id: &str, reason: Option<String>) -> ToolkitResult {
+        let id = self.find_work(work_id)?;
+        if !self.config.allow_decline || self.config.auto_accept {
+            return Err(ToolkitError::DeclineNotAllowed);
+        }
+        self.require_status(id, &[WorkStatus::Assigned])?;
+        let reason = reason.filter(|r| !r.is_empty());
+        if let Some(r) = &reason {
+            if !self.config.decline_reasons.is_empty() && !self.config.decline_reasons.contains(r) {
+                return Err(ToolkitError::InvalidDeclineReason { reason: r.clone() });
+            }
+        }
+        let mut work = self.finish(id, WorkStatus::Declined);
+        work.decline_reason = reason.clone();
+        self.handle.emit(EventKind::WorkDeclined {
+            work: id,
+            item: work.work_item,
+            queue: work.queue,
+            agent: self.id,
+            reason,
+            on_push_timeout: false,
+        });
+        self.after_release(&work, Release::Declined);
+        Ok(ToolkitValue::Done(true))
+    }
+
+    /// Moves an active work to a final status and releases its capacity.
+    fn finish(&mut self, id: AgentWorkId, status: WorkStatus) -> AgentWork {
+        let mut work = self.works.remove(&id).expect("checked active");
+        work.status = status;
+        work.closed_at = Some(self.handle.now());
+        self.handle.ledger.borrow_mut().set_status(id, status);
+        work
+    }
+
+    /// The common tail of every release: workload event, router notice and
+    /// the configuration's status-on-decline / on-timeout.
+    fn after_release(&mut self, work: &AgentWork, why: Release) {
+        let previous = self.load;
+        self.load = self.load - work.capacity_cost;
+        self.emit_workload(previous);
+        self.notify_router(AgentNotice::Released {
+            agent: self.id,
+            item: work.work_item,
+            cost: work.capacity_cost,
+            why,
+        });
+        let next = match why {
+            Release::Declined => {
+                self.config.status_on_decline.map(|s| (s, StatusChangeReason::OmniDeclineWork))
+            }
+            Release::PushTimeout => self
+                .config
+                .status_on_push_timeout
+                .map(|s| (s, StatusChangeReason::OmniPushTimeout)),
+            _ => None,
+        };
+        if let Some((status, reason)) = next {
+            if self.status.is_some() && self.status != Some(status) {
+                self.change_status(status, reason, false);
+            }
+        }
+    }
+
+    fn flag(&mut self, work_id: &str, raise: bool, message: Option<String>) -> ToolkitResult {
+        let id = self.find_work(work_id)?;
+        self.require_status(id, &[WorkStatus::Assigned, WorkStatus::Opened])?;
+        let work = self.works.get_mut(&id).expect("checked active");
+        if work.flagged != raise {
+            work.flagged = raise;
+            work.flag_message = if raise { message.clone() } else { None };
+            self.handle.emit(EventKind::WorkFlagUpdated {
+                work: id,
+                agent: self.id,
+                is_flagged: raise,
+                message,
+            });
+        }
+        Ok(ToolkitValue::Done(true))
+    }
+
+    // ----- engine messages -------------------------------------------------
+
+    /// A push from the router. Refused (and handed back) if the agent went
+    /// offline, left the channel or lost the capacity in the same instant.
+    pub(crate) fn assign(&mut self, a: Assignment) {
+        let fits = self.load + a.cost <= self.capacity();
+        let on_channel = self
+            .status
+            .is_some_and(|s| self.scenario.statuses[s.index()].has_channel(a.item.channel));
+        if !fits || !on_channel {
+            self.notify_router(AgentNotice::Refused { agent: self.id, item: a.item, cost: a.cost });
+            return;
+        }
+        let now = self.handle.now();
+        let id = self.handle.ledger.borrow_mut().create(self.id);
+        let item = a.item;
+        let work = AgentWork {
+            id,
+            work_item: item.id,
+            agent: self.id,
+            queue: item.queue,
+            channel: item.channel,
+            status: WorkStatus::Assigned,
+            capacity_cost: a.cost,
+            flagged: false,
+            flag_message: None,
+            requested_at: item.requested_at,
+            assigned_at: now,
+            accepted_at: None,
+            closed_at: None,
+            decline_reason: None,
+            handle_time: item.handle_time,
+        };
+        self.handle.emit(EventKind::WorkAssigned {
+            work: id,
+            item: item.id,
+            queue: item.queue,
+            agent: self.id,
+            cost: a.cost,
+            requested_at: item.requested_at,
+            handle_time: item.handle_time,
+        });
+        self.works.insert(id, work);
+        let previous = self.load;
+        self.load = self.load + a.cost;
+        self.emit_workload(previous);
+        if self.config.auto_accept {
+            self.open(id);
+        } else if let Some(timeout) = a.push_timeout {
+            self.handle.schedule_in(timeout, Entry::Agent(self.id, crate::engine::messages::AgentMsg::PushTimeout(id)));
+        }
+    }
+
+    /// The push timer fired: if still unanswered the push is declined on
+    /// timeout. A timer for work already answered is stale and ignored.
+    pub(crate) fn push_timeout(&mut self, id: AgentWorkId) {
+        if self.works.get(&id).map(|w| w.status) != Some(WorkStatus::Assigned) {
+            return;
+        }
+        let work = self.finish(id, WorkStatus::DeclinedOnPushTimeout);
+        self.handle.emit(EventKind::WorkDeclined {
+            work: id,
+            item: work.work_item,
+            queue: work.queue,
+            agent: self.id,
+            reason: None,
+            on_push_timeout: true,
+        });
+        self.after_release(&work, Release::PushTimeout);
+    }
+
+    /// The customer left: an `Assigned` work for the item is canceled. Once
+    /// `Opened` the customer is being served and stays.
+    pub(crate) fn cancel(&mut self, item: WorkItemId) {
+        let Some(id) = self
+            .works
+            .values()
+            .find(|w| w.work_item == item && w.status == WorkStatus::Assigned)
+            .map(|w| w.id)
+        else {
+            return;
+        };
+        let work = self.finish(id, WorkStatus::Canceled);
+        self.handle.emit(EventKind::WorkCanceled {
+            work: id,
+            item,
+            queue: work.queue,
+            agent: self.id,
+        });
+        self.after_release(&work, Release::Canceled);
+    }
+
+    // ----- queries ---------------------------------------------------------
+
+    fn works_info(&self) -> Vec<AgentWorkInfo> {
+        self.works
+            .values()
+            .map(|w| AgentWorkInfo {
+                work_id: w.id.to_string(),
+                work_item_id: w.work_item.to_string(),
+                is_engaged: w.status == WorkStatus::Opened,
+                status: w.status,
+                queue: self.scenario.queues[w.queue.index()].name.clone(),
+                channel: self.scenario.channels[w.channel.index()].name.clone(),
+                capacity_cost: w.capacity_cost.as_f64(),
+                flagged: w.flagged,
+            })
+            .collect()
+    }
+
+    fn workload(&self) -> AgentWorkload {
+        AgentWorkload {
+            configured_capacity: self.config.capacity as f64,
+            current_workload: self.load.as_f64(),
+            configured_interruptible_capacity: self.config.interruptible_capacity as f64,
+            current_interruptible_workload: 0.0,
+        }
+    }
+
+    fn channels_of(&self, id: StatusId) -> Vec<StatusChannel> {
+        self.scenario.statuses[id.index()]
+            .channels
+            .iter()
+            .map(|c| StatusChannel {
+                channel_id: c.to_string(),
+                developer_name: self.scenario.channels[c.index()].name.clone(),
+            })
+            .collect()
+    }
+
+    fn status_channels(&self) -> Vec<StatusChannel> {
+        self.status.map(|s| self.channels_of(s)).unwrap_or_default()
+    }
+
+    fn status_info(&self) -> PresenceStatusInfo {
+        let id = self.status.expect("checked logged in");
+        let s = &self.scenario.statuses[id.index()];
+        PresenceStatusInfo {
+            status_name: s.label.clone(),
+            status_api_name: s.api_name.clone(),
+            status_id: id.to_string(),
+        }
+    }
+}

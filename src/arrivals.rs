@@ -1,0 +1,144 @@
+//! The generator actor: synthetic work arriving in each queue.
+//!
+//! Arrivals are Poisson with a rate that is constant or piecewise constant
+//! per reporting interval. Within a segment the gap is exponential; a gap
+//! that crosses a segment boundary is redrawn from the boundary at the new
+//! rate, which is exact because the exponential is memoryless.
+
+use crate::engine::handle::EngineHandle;
+use crate::engine::messages::{Entry, RouterMsg};
+use crate::engine::rng::{stream, StreamKind};
+use crate::omni::{QueueId, WorkItem, WorkItemId};
+use crate::scenario::{ArrivalRate, ArrivalStream, Scenario};
+use crate::time::{SimDuration, SimTime};
+use actix::{Actor, Context, Handler, Message};
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+use std::rc::Rc;
+use std::sync::Arc;
+
+/// "Create the next item of this queue now."
+#[derive(Debug)]
+pub(crate) struct NextArrival(pub QueueId);
+
+impl Message for NextArrival {
+    type Result = ();
+}
+
+#[derive(Debug)]
+struct QueueStream {
+    spec: ArrivalStream,
+    gaps: ChaCha8Rng,
+    demand: ChaCha8Rng,
+}
+
+/// Creates work items and hands them to the router.
+#[derive(Debug)]
+pub struct GeneratorActor {
+    scenario: Arc<Scenario>,
+    handle: Rc<EngineHandle>,
+    /// Indexed by queue; `None` for a queue without arrivals.
+    streams: Vec<Option<QueueStream>>,
+    next_item: u64,
+}
+
+impl GeneratorActor {
+    pub(crate) fn new(scenario: Arc<Scenario>, replication: u32, handle: Rc<EngineHandle>) -> Self {
+        let seed = scenario.simulation.seed;
+        let mut streams: Vec<Option<QueueStream>> = (0..scenario.queues.len()).map(|_| None).collect();
+        for a in &scenario.arrivals {
+            let q = a.queue.index() as u64;
+            streams[a.queue.index()] = Some(QueueStream {
+                spec: a.clone(),
+                gaps: stream(seed, replication, StreamKind::Arrivals, q),
+                demand: stream(seed, replication, StreamKind::Demand, q),
+            });
+        }
+        GeneratorActor { scenario, handle, streams, next_item: 1 }
+    }
+
+    /// Rate [items/s] at `t` and the end of the constant-rate segment.
+    fn rate_at(&self, rate: &ArrivalRate, t: SimTime) -> (f64, SimTime) {
+        match rate {
+            ArrivalRate::Constant(per_hour) => (per_hour / 3600.0, SimTime::NEVER),
+            ArrivalRate::Profile(rates) => {
+                let sim = &self.scenario.simulation;
+                let warm_end = SimTime::ZERO + sim.warmup;
+                let (i, end) = if t < warm_end {
+                    (0, warm_end)
+                } else {
+                    let i = ((t.0 - warm_end.0) / sim.interval.0.max(1)) as usize;
+                    (i, warm_end + SimDuration(sim.interval.0 * (i as u64 + 1)))
+                };
+                if i + 1 >= rates.len() {
+                    (rates[rates.len() - 1] / 3600.0, SimTime::NEVER)
+                } else {
+                    (rates[i] / 3600.0, end)
+                }
+            }
+        }
+    }
+
+    /// The first arrival strictly after `from`, or `None` if none will come.
+    fn next_time(&mut self, queue: QueueId, from: SimTime) -> Option<SimTime> {
+        let mut t = from;
+        loop {
+            let rate = self.streams[queue.index()].as_ref()?.spec.rate.clone();
+            let (per_sec, seg_end) = self.rate_at(&rate, t);
+            let s = self.streams[queue.index()].as_mut()?;
+            if per_sec <= 0.0 {
+                if seg_end == SimTime::NEVER {
+                    return None;
+                }
+                t = seg_end;
+                continue;
+            }
+            let u: f64 = s.gaps.gen();
+            let gap = SimDuration::from_secs_f64(-(1.0 - u).ln() / per_sec);
+            let at = t + gap;
+            if at < seg_end {
+                return Some(at);
+            }
+            t = seg_end;
+        }
+    }
+
+    /// Schedules every queue's first arrival.
+    pub(crate) fn prime(&mut self) {
+        for q in 0..self.streams.len() {
+            let queue = QueueId(q as u32);
+            if let Some(at) = self.next_time(queue, SimTime::ZERO) {
+                self.handle.schedule_at(at, Entry::Arrival(queue));
+            }
+        }
+    }
+}
+
+impl Actor for GeneratorActor {
+    type Context = Context<Self>;
+}
+
+impl Handler<NextArrival> for GeneratorActor {
+    type Result = ();
+
+    fn handle(&mut self, NextArrival(queue): NextArrival, _: &mut Self::Context) {
+        let now = self.handle.now();
+        let Some(s) = self.streams[queue.index()].as_mut() else { return };
+        // Handle time first, then patience: a fixed draw order per item.
+        let handle_time = s.spec.handle_time.sample(&mut s.demand);
+        let patience = s.spec.patience.as_ref().map(|d| d.sample(&mut s.demand));
+        let item = WorkItem {
+            id: WorkItemId(self.next_item),
+            queue,
+            channel: self.scenario.queues[queue.index()].channel,
+            requested_at: now,
+            patience,
+            handle_time,
+        };
+        self.next_item += 1;
+        self.handle.schedule_now(Entry::Router(RouterMsg::Arrival(item)));
+        if let Some(at) = self.next_time(queue, now) {
+            self.handle.schedule_at(at, Entry::Arrival(queue));
+        }
+    }
+}

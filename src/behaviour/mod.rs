@@ -1,0 +1,87 @@
+//! Agent behaviour: the person at the console, acting only through the
+//! toolkit.
+//!
+//! A behaviour receives what an Omni-Channel console component would: the
+//! agent's console events (`workAssigned`, `workAccepted`,
+//! `statusChanged`, …), its shift edges and timers it set itself. It
+//! answers by calling [`OmniToolkit`] methods, exactly as a Lightning
+//! component calls `lightning:omniToolkitAPI`. The synthetic agents of a
+//! scenario are one such behaviour ([`SyntheticBehaviour`]); `examples/`
+//! shows a custom one.
+
+mod synthetic;
+
+pub use synthetic::SyntheticBehaviour;
+
+use crate::engine::handle::EngineHandle;
+use crate::engine::messages::Entry;
+use crate::events::EventKind;
+use crate::omni::AgentId;
+use crate::time::{SimDuration, SimTime};
+use crate::toolkit::OmniToolkit;
+use std::rc::Rc;
+
+/// What a behaviour is told.
+#[derive(Clone, Debug, PartialEq)]
+pub enum BehaviourEvent {
+    /// The agent's shift starts: time to log in.
+    ShiftStart,
+    /// The agent's shift ends: time to log out.
+    ShiftEnd,
+    /// A console event of this agent (only the kinds
+    /// [`EventKind::is_console_event`] accepts).
+    Console(EventKind),
+    /// A timer the behaviour set with [`AgentContext::wake_after`].
+    Wake(u64),
+}
+
+/// What a behaviour can use while handling an event.
+#[derive(Debug)]
+pub struct AgentContext {
+    agent: AgentId,
+    toolkit: OmniToolkit,
+    handle: Rc<EngineHandle>,
+}
+
+impl AgentContext {
+    pub(crate) fn new(agent: AgentId, toolkit: OmniToolkit, handle: Rc<EngineHandle>) -> Self {
+        AgentContext { agent, toolkit, handle }
+    }
+
+    /// The agent this behaviour drives.
+    pub fn agent(&self) -> AgentId {
+        self.agent
+    }
+
+    /// The agent's toolkit.
+    pub fn toolkit(&self) -> &OmniToolkit {
+        &self.toolkit
+    }
+
+    /// Current simulated time.
+    pub fn now(&self) -> SimTime {
+        self.handle.now()
+    }
+
+    /// Asks to be woken with [`BehaviourEvent::Wake`]`(tag)` after `delay`
+    /// of simulated time. Same-instant wakes run in the order requested.
+    pub fn wake_after(&self, delay: SimDuration, tag: u64) {
+        self.handle.schedule_in(delay, Entry::Behaviour(self.agent, BehaviourEvent::Wake(tag)));
+    }
+}
+
+/// A model of how an agent works, written against the toolkit.
+///
+/// Handlers run one at a time per run, in simulated-clock order; a handler
+/// may await toolkit calls, which complete at the same simulated instant.
+#[allow(async_fn_in_trait)]
+pub trait AgentBehaviour: 'static {
+    /// Whether the behaviour wants this console event. Declining events it
+    /// ignores anyway saves a calendar entry each.
+    fn wants(&self, _event: &EventKind) -> bool {
+        true
+    }
+
+    /// Reacts to one event.
+    async fn handle(&mut self, event: BehaviourEvent, ctx: &AgentContext);
+}

@@ -1,0 +1,90 @@
+//! State every actor of one run shares: the clock reading, the calendar,
+//! the event buffer and the AgentWork ledger.
+//!
+//! All actors of a run live on one thread (see the engine module doc), so
+//! `RefCell` is enough and no lock is taken on the hot path.
+
+use super::calendar::Calendar;
+use super::messages::Entry;
+use crate::events::{EventKind, SimEvent};
+use crate::omni::{AgentId, AgentWorkId, WorkStatus};
+use crate::time::{SimDuration, SimTime};
+use std::cell::{Cell, RefCell};
+
+/// Owner and status of every AgentWork ever created: the org's AgentWork
+/// table. Agents need it to tell "unknown work" from "someone else's work".
+#[derive(Debug, Default)]
+pub(crate) struct WorkLedger {
+    entries: Vec<(AgentId, WorkStatus)>,
+}
+
+impl WorkLedger {
+    /// Creates a record; ids start at 1 so `0Bz000000000000` is unknown.
+    pub(crate) fn create(&mut self, agent: AgentId) -> AgentWorkId {
+        self.entries.push((agent, WorkStatus::Assigned));
+        AgentWorkId(self.entries.len() as u64)
+    }
+
+    pub(crate) fn get(&self, id: AgentWorkId) -> Option<(AgentId, WorkStatus)> {
+        let idx = id.0.checked_sub(1)? as usize;
+        self.entries.get(idx).copied()
+    }
+
+    pub(crate) fn set_status(&mut self, id: AgentWorkId, status: WorkStatus) {
+        if let Some(idx) = id.0.checked_sub(1) {
+            if let Some(e) = self.entries.get_mut(idx as usize) {
+                e.1 = status;
+            }
+        }
+    }
+}
+
+/// The run's shared state.
+#[derive(Debug, Default)]
+pub(crate) struct EngineHandle {
+    now: Cell<SimTime>,
+    calendar: RefCell<Calendar<Entry>>,
+    events: RefCell<Vec<SimEvent>>,
+    pub(crate) ledger: RefCell<WorkLedger>,
+}
+
+impl EngineHandle {
+    /// Current simulated time.
+    pub(crate) fn now(&self) -> SimTime {
+        self.now.get()
+    }
+
+    pub(crate) fn set_now(&self, t: SimTime) {
+        debug_assert!(t >= self.now.get(), "time went backwards");
+        self.now.set(t);
+    }
+
+    /// Records a state change at the current instant.
+    pub(crate) fn emit(&self, kind: EventKind) {
+        self.events.borrow_mut().push(SimEvent { time: self.now(), kind });
+    }
+
+    /// Schedules an entry for this same instant, after everything already
+    /// scheduled for it.
+    pub(crate) fn schedule_now(&self, entry: Entry) {
+        self.calendar.borrow_mut().schedule(self.now(), entry);
+    }
+
+    /// Schedules an entry `delay` from now.
+    pub(crate) fn schedule_in(&self, delay: SimDuration, entry: Entry) {
+        self.calendar.borrow_mut().schedule(self.now() + delay, entry);
+    }
+
+    /// Schedules an entry at an absolute time.
+    pub(crate) fn schedule_at(&self, at: SimTime, entry: Entry) {
+        self.calendar.borrow_mut().schedule(at, entry);
+    }
+
+    pub(crate) fn pop(&self) -> Option<(SimTime, Entry)> {
+        self.calendar.borrow_mut().pop()
+    }
+
+    pub(crate) fn take_events(&self, into: &mut Vec<SimEvent>) {
+        into.append(&mut self.events.borrow_mut());
+    }
+}

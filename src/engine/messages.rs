@@ -1,0 +1,106 @@
+//! Messages between the actors, all in one place.
+//!
+//! Actors never call each other directly: every message goes through the
+//! calendar as an [`Entry`], so the same-instant order is the calendar's
+//! FIFO rule and a run is reproducible. Toolkit calls are the exception:
+//! they are request/reply ([`crate::toolkit::ToolkitRequest`]) because the
+//! behaviour awaits the promise's outcome.
+
+use crate::behaviour::BehaviourEvent;
+use crate::omni::{AgentId, AgentWorkId, CapacityUnits, QueueId, StatusId, WorkItem, WorkItemId};
+use crate::time::SimDuration;
+
+/// Something scheduled on the calendar.
+#[derive(Debug)]
+pub(crate) enum Entry {
+    /// A message for the router.
+    Router(RouterMsg),
+    /// A message for one agent actor.
+    Agent(AgentId, AgentMsg),
+    /// Something for one agent's behaviour (console event, timer, shift).
+    Behaviour(AgentId, BehaviourEvent),
+    /// The next arrival of a queue is due.
+    Arrival(QueueId),
+}
+
+/// Messages the router handles.
+#[derive(Debug)]
+pub(crate) enum RouterMsg {
+    /// A new item entered its queue.
+    Arrival(WorkItem),
+    /// The item's customer ran out of patience.
+    PatienceExpired(WorkItemId),
+    /// An agent's state changed in a way routing must know.
+    Notice(AgentNotice),
+}
+
+impl actix::Message for RouterMsg {
+    type Result = ();
+}
+
+/// Messages an agent actor receives from the engine (not toolkit calls).
+#[derive(Debug)]
+pub(crate) enum AgentMsg {
+    /// The router pushes an item.
+    Assign(Assignment),
+    /// The push timer of this AgentWork fired.
+    PushTimeout(AgentWorkId),
+    /// The item's customer left; cancel it if still only `Assigned`.
+    Cancel(WorkItemId),
+}
+
+impl actix::Message for AgentMsg {
+    type Result = ();
+}
+
+/// A push, as the router decided it.
+#[derive(Debug)]
+pub(crate) struct Assignment {
+    /// The item.
+    pub item: WorkItem,
+    /// What it costs this agent.
+    pub cost: CapacityUnits,
+    /// Push timeout of the queue's routing configuration.
+    pub push_timeout: Option<SimDuration>,
+}
+
+/// Why an item left an agent.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Release {
+    /// Finished.
+    Closed,
+    /// Explicitly declined.
+    Declined,
+    /// The push timed out.
+    PushTimeout,
+    /// The agent logged out while it was `Assigned`.
+    Unavailable,
+    /// The customer left while it was `Assigned`.
+    Canceled,
+}
+
+/// What agents tell the router.
+#[derive(Debug)]
+pub(crate) enum AgentNotice {
+    /// Login, logout or status change.
+    Presence {
+        agent: AgentId,
+        /// Current status; `None` = logged out.
+        status: Option<StatusId>,
+        /// Whether this change clears the agent's decline exclusions: any
+        /// change does (§5.3) except the one a decline/timeout itself causes.
+        clears_exclusions: bool,
+    },
+    /// The agent accepted the item: it is answered.
+    Accepted { item: WorkItemId },
+    /// An active AgentWork ended; its capacity is free again.
+    Released {
+        agent: AgentId,
+        item: WorkItemId,
+        cost: CapacityUnits,
+        why: Release,
+    },
+    /// The agent could not take a push (it went offline or changed status
+    /// in the same instant, before the push reached it).
+    Refused { agent: AgentId, item: WorkItem, cost: CapacityUnits },
+}

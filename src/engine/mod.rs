@@ -1,0 +1,282 @@
+//! The engine: runs one replication of a scenario on actix actors.
+//!
+//! # How a run works
+//!
+//! ```text
+//!             calendar (time, seq)  ── the only owner of simulated time
+//!                   │ pop earliest
+//!                   ▼
+//!   ┌──────────── driver ─────────────┐
+//!   │ Arrival ──► GeneratorActor      │
+//!   │ Router  ──► RouterActor ──┐     │ every actor schedules its
+//!   │ Agent   ──► AgentActor ◄──┼──┐  │ messages back onto the calendar
+//!   │ Behaviour ► behaviour ────┘  │  │
+//!   │            (toolkit calls ───┘) │
+//!   └──────────────┬──────────────────┘
+//!                  ▼ events, in order
+//!              EventSinks (metrics, files, traces)
+//! ```
+//!
+//! All actors live on one current-thread actix system. The driver pops the
+//! earliest calendar entry, delivers it and awaits the handler, then hands
+//! the events it produced to the sinks and schedules the console events
+//! for the agent's behaviour. Nothing else runs meanwhile, so the order of
+//! everything is the calendar's `(time, seq)` order:
+//!
+//! * entries at different times run in time order;
+//! * entries at the same instant run in the order they were *scheduled*
+//!   (FIFO): an arrival is routed before its patience timer fires, a push
+//!   timeout set at push time beats an answer scheduled later for the same
+//!   instant (omni-reference §9);
+//! * within one handler, events are emitted in the order of omni-reference
+//!   §3 (work event → `workloadChanged` → `statusChanged`), and every
+//!   reaction (router notices, behaviour deliveries) is a new entry at the
+//!   same instant, after those already waiting.
+//!
+//! Parallelism comes only from running replications on separate threads,
+//! each with its own actor system; a replication's result never depends on
+//! which thread ran it.
+
+pub(crate) mod calendar;
+mod clock;
+pub(crate) mod handle;
+pub(crate) mod messages;
+pub mod rng;
+
+pub use clock::Clock;
+
+use crate::agent::{AgentActor, AgentState};
+use crate::arrivals::{GeneratorActor, NextArrival};
+use crate::behaviour::{AgentBehaviour, AgentContext, BehaviourEvent, SyntheticBehaviour};
+use crate::events::{EventSink, SimEvent};
+use crate::omni::{AgentId, StatusId};
+use crate::router::RouterActor;
+use crate::scenario::{AgentGroup, Scenario};
+use crate::time::{SimDuration, SimTime};
+use crate::toolkit::OmniToolkit;
+use actix::Actor;
+use handle::EngineHandle;
+use messages::Entry;
+use rng::{stream, StreamKind};
+use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// What a finished (or stopped) replication reports about itself.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunOutcome {
+    /// Calendar entries processed.
+    pub entries: u64,
+    /// Events emitted.
+    pub events: u64,
+    /// Simulated time reached.
+    pub end: SimTime,
+    /// Wall-clock time the run took.
+    pub wall: Duration,
+    /// Whether it was stopped before the end.
+    pub interrupted: bool,
+    /// Largest delay behind schedule (wall clock only).
+    pub max_lag: Duration,
+}
+
+/// Options for one replication.
+#[derive(Default)]
+pub struct RunOptions<'a> {
+    /// Replication number (selects independent random streams).
+    pub replication: u32,
+    /// Pacing; virtual unless set.
+    pub clock: Option<Clock>,
+    /// Checked between entries; set it to stop the run early.
+    pub stop: Option<Arc<AtomicBool>>,
+    /// Called now and then with the fraction of simulated time done.
+    pub progress: Option<&'a mut dyn FnMut(f64)>,
+}
+
+impl std::fmt::Debug for RunOptions<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunOptions")
+            .field("replication", &self.replication)
+            .field("clock", &self.clock)
+            .finish()
+    }
+}
+
+/// Everything a behaviour factory may need to know about one agent.
+#[derive(Debug)]
+pub struct AgentSeat<'a> {
+    /// The agent.
+    pub agent: AgentId,
+    /// Its group in the scenario.
+    pub group: &'a AgentGroup,
+    /// Its own random stream for this replication.
+    pub rng: rand_chacha::ChaCha8Rng,
+}
+
+/// The synthetic behaviour the scenario describes, for one agent.
+pub fn synthetic_behaviour(scenario: &Scenario, seat: AgentSeat<'_>) -> SyntheticBehaviour {
+    let config = &scenario.presence_configs[seat.group.presence_config.index()];
+    SyntheticBehaviour::new(
+        seat.group.behaviour.clone(),
+        seat.group.status,
+        config.auto_accept,
+        config.decline_reasons.clone(),
+        seat.rng,
+    )
+}
+
+/// Runs one replication of `scenario` with its synthetic agents.
+pub fn run_replication(
+    scenario: Arc<Scenario>,
+    sinks: &mut [&mut dyn EventSink],
+    options: RunOptions<'_>,
+) -> RunOutcome {
+    let s = scenario.clone();
+    run_with_behaviours(scenario, move |seat| synthetic_behaviour(&s, seat), sinks, options)
+}
+
+/// Runs one replication with behaviours from `make_behaviour` (one call per
+/// agent, in agent order).
+pub fn run_with_behaviours<B, F>(
+    scenario: Arc<Scenario>,
+    mut make_behaviour: F,
+    sinks: &mut [&mut dyn EventSink],
+    options: RunOptions<'_>,
+) -> RunOutcome
+where
+    B: AgentBehaviour,
+    F: FnMut(AgentSeat<'_>) -> B,
+{
+    let system = actix::System::new();
+    let outcome = system.block_on(drive(scenario, &mut make_behaviour, sinks, options));
+    drop(system);
+    outcome
+}
+
+/// Granted statuses of a group: as listed (empty = all), plus the login
+/// status and the configuration's automatic statuses, which an agent must
+/// be able to enter.
+fn allowed_statuses(scenario: &Scenario, group: &AgentGroup) -> Vec<StatusId> {
+    let mut allowed: Vec<StatusId> = if group.allowed_statuses.is_empty() {
+        (0..scenario.statuses.len() as u32).map(StatusId).collect()
+    } else {
+        group.allowed_statuses.clone()
+    };
+    let config = &scenario.presence_configs[group.presence_config.index()];
+    for s in [Some(group.status), config.status_on_decline, config.status_on_push_timeout]
+        .into_iter()
+        .flatten()
+    {
+        if !allowed.contains(&s) {
+            allowed.push(s);
+        }
+    }
+    allowed
+}
+
+async fn drive<B, F>(
+    scenario: Arc<Scenario>,
+    make_behaviour: &mut F,
+    sinks: &mut [&mut dyn EventSink],
+    mut options: RunOptions<'_>,
+) -> RunOutcome
+where
+    B: AgentBehaviour,
+    F: FnMut(AgentSeat<'_>) -> B,
+{
+    let wall_start = Instant::now();
+    let handle = Rc::new(EngineHandle::default());
+    let seed = scenario.simulation.seed;
+    let replication = options.replication;
+    let end = SimTime::ZERO + scenario.run_length();
+
+    let router = RouterActor::new(scenario.clone(), handle.clone()).start();
+    let mut generator = GeneratorActor::new(scenario.clone(), replication, handle.clone());
+    generator.prime();
+    let generator = generator.start();
+
+    let mut agents = Vec::with_capacity(scenario.agent_count());
+    let mut behaviours = Vec::with_capacity(scenario.agent_count());
+    let mut contexts = Vec::with_capacity(scenario.agent_count());
+    for group in &scenario.agents {
+        let config = scenario.presence_configs[group.presence_config.index()].clone();
+        let allowed = allowed_statuses(&scenario, group);
+        for _ in 0..group.count {
+            let id = AgentId(agents.len() as u32);
+            let state = AgentState::new(
+                id,
+                scenario.clone(),
+                config.clone(),
+                allowed.clone(),
+                handle.clone(),
+            );
+            let addr = AgentActor::new(state).start();
+            let rng = stream(seed, replication, StreamKind::Behaviour, id.0 as u64);
+            behaviours.push(make_behaviour(AgentSeat { agent: id, group, rng }));
+            contexts.push(AgentContext::new(id, OmniToolkit::new(addr.clone()), handle.clone()));
+            agents.push(addr);
+            let start = SimTime::ZERO + group.shift.start;
+            handle.schedule_at(start, Entry::Behaviour(id, BehaviourEvent::ShiftStart));
+            if let Some(e) = group.shift.end {
+                handle.schedule_at(SimTime::ZERO + e, Entry::Behaviour(id, BehaviourEvent::ShiftEnd));
+            }
+        }
+    }
+
+    let pacer = clock::Pacer::start(options.clock.unwrap_or(Clock::Virtual));
+    let mut buffer: Vec<SimEvent> = Vec::new();
+    let mut entries = 0u64;
+    let mut events = 0u64;
+    let mut interrupted = false;
+    let mut max_lag = Duration::ZERO;
+    let progress_step = SimDuration(end.0 / 200 + 1);
+    let mut next_progress = SimTime::ZERO;
+
+    while let Some((t, entry)) = handle.pop() {
+        if t >= end {
+            break;
+        }
+        if options.stop.as_ref().is_some_and(|s| s.load(Ordering::Relaxed)) {
+            interrupted = true;
+            break;
+        }
+        pacer.wait_until(t).await;
+        max_lag = max_lag.max(pacer.lag(t));
+        handle.set_now(t);
+        entries += 1;
+        match entry {
+            Entry::Router(msg) => router.send(msg).await.expect("router alive"),
+            Entry::Agent(a, msg) => agents[a.index()].send(msg).await.expect("agent alive"),
+            Entry::Arrival(q) => generator.send(NextArrival(q)).await.expect("generator alive"),
+            Entry::Behaviour(a, ev) => behaviours[a.index()].handle(ev, &contexts[a.index()]).await,
+        }
+        handle.take_events(&mut buffer);
+        for ev in buffer.drain(..) {
+            events += 1;
+            for sink in sinks.iter_mut() {
+                sink.on_event(&ev);
+            }
+            if ev.kind.is_console_event() {
+                if let Some(a) = ev.kind.agent() {
+                    if behaviours[a.index()].wants(&ev.kind) {
+                        handle.schedule_now(Entry::Behaviour(a, BehaviourEvent::Console(ev.kind)));
+                    }
+                }
+            }
+        }
+        if t >= next_progress {
+            if let Some(p) = options.progress.as_mut() {
+                p(t.0 as f64 / end.0.max(1) as f64);
+            }
+            next_progress = t + progress_step;
+        }
+    }
+    let reached = if interrupted { handle.now() } else { end };
+    for sink in sinks.iter_mut() {
+        sink.finish(reached);
+    }
+    if let Some(p) = options.progress.as_mut() {
+        p(1.0);
+    }
+    RunOutcome { entries, events, end: reached, wall: wall_start.elapsed(), interrupted, max_lag }
+}

@@ -1,0 +1,309 @@
+//! The event stream: every state change of a run, in simulated-clock order.
+//!
+//! Agents and the router emit these as they change state; the engine hands
+//! them, in order, to every [`EventSink`]. Metrics, result files, traces
+//! and reports are all built from this one stream, so they can never
+//! disagree about what happened. Names follow the Lightning console events
+//! (`omniChannelWorkAssigned`, `omniChannelWorkloadChanged`, …) where
+//! Salesforce has one, and omni-reference §3 where it has none.
+
+use crate::omni::{
+    AgentId, AgentWorkId, CapacityUnits, QueueId, RoutingModel, StatusId, WorkItemId,
+};
+use crate::time::{SimDuration, SimTime};
+use serde::Serialize;
+
+/// One state change at one instant.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SimEvent {
+    /// When it happened.
+    pub time: SimTime,
+    /// What happened.
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+/// Why a presence status changed (`omniChannelStatusChanged.reason`).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+pub enum StatusChangeReason {
+    /// Logging in set the first status.
+    OmniLoginStatusChange,
+    /// `set_service_presence_status` was called.
+    OmniToolkitStatusChange,
+    /// A decline applied the configuration's status-on-decline.
+    OmniDeclineWork,
+    /// A push timeout applied the configuration's status-on-push-timeout.
+    OmniPushTimeout,
+}
+
+/// The kinds of state change.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum EventKind {
+    /// A work item entered its queue.
+    WorkArrived {
+        /// The item.
+        item: WorkItemId,
+        /// Its queue.
+        queue: QueueId,
+        /// Its patience, if it can abandon.
+        patience: Option<SimDuration>,
+    },
+    /// The router chose an agent for an item (emitted just before the
+    /// push); what `omnisim trace` narrates.
+    RoutingDecision {
+        /// The item.
+        item: WorkItemId,
+        /// Its queue.
+        queue: QueueId,
+        /// The chosen agent.
+        agent: AgentId,
+        /// The model that chose.
+        model: RoutingModel,
+    },
+    /// `omniChannelWorkAssigned`: an AgentWork was created (the push).
+    WorkAssigned {
+        /// The AgentWork.
+        work: AgentWorkId,
+        /// The item.
+        item: WorkItemId,
+        /// Its queue.
+        queue: QueueId,
+        /// The agent pushed to.
+        agent: AgentId,
+        /// Capacity it holds.
+        cost: CapacityUnits,
+        /// The item's request time (its age).
+        requested_at: SimTime,
+        /// Handle time the item demands (the synthetic work's payload).
+        handle_time: SimDuration,
+    },
+    /// `omniChannelWorkAccepted`, also for auto-accepted work.
+    WorkAccepted {
+        /// The AgentWork.
+        work: AgentWorkId,
+        /// The item.
+        item: WorkItemId,
+        /// Its queue.
+        queue: QueueId,
+        /// The agent.
+        agent: AgentId,
+        /// The item's request time, for speed to answer.
+        requested_at: SimTime,
+    },
+    /// `omniChannelWorkDeclined`, for explicit declines and (with
+    /// `on_push_timeout`) push timeouts.
+    WorkDeclined {
+        /// The AgentWork.
+        work: AgentWorkId,
+        /// The item.
+        item: WorkItemId,
+        /// Its queue.
+        queue: QueueId,
+        /// The agent.
+        agent: AgentId,
+        /// Reason given, if any.
+        reason: Option<String>,
+        /// True when the push timed out rather than being declined.
+        on_push_timeout: bool,
+    },
+    /// `omniChannelWorkClosed`.
+    WorkClosed {
+        /// The AgentWork.
+        work: AgentWorkId,
+        /// The item.
+        item: WorkItemId,
+        /// Its queue.
+        queue: QueueId,
+        /// The agent.
+        agent: AgentId,
+        /// When it was accepted, for handle time.
+        accepted_at: SimTime,
+    },
+    /// An `Assigned` AgentWork became `Unavailable` because its agent logged
+    /// out; the item goes back to its queue.
+    WorkUnavailable {
+        /// The AgentWork.
+        work: AgentWorkId,
+        /// The item.
+        item: WorkItemId,
+        /// Its queue.
+        queue: QueueId,
+        /// The agent.
+        agent: AgentId,
+    },
+    /// An `Assigned` AgentWork became `Canceled` because its customer left.
+    WorkCanceled {
+        /// The AgentWork.
+        work: AgentWorkId,
+        /// The item.
+        item: WorkItemId,
+        /// Its queue.
+        queue: QueueId,
+        /// The agent.
+        agent: AgentId,
+    },
+    /// The item's patience ran out before acceptance; it left for good.
+    WorkAbandoned {
+        /// The item.
+        item: WorkItemId,
+        /// Its queue.
+        queue: QueueId,
+        /// Its request time.
+        requested_at: SimTime,
+    },
+    /// The item went back to its queue after a decline, timeout or logout.
+    WorkRequeued {
+        /// The item.
+        item: WorkItemId,
+        /// Its queue.
+        queue: QueueId,
+        /// The agent it may not go back to until that agent changes
+        /// status (omni-reference §5.3); `None` after a logout.
+        excluded_agent: Option<AgentId>,
+    },
+    /// `omniChannelWorkloadChanged`.
+    WorkloadChanged {
+        /// The agent.
+        agent: AgentId,
+        /// Configured capacity.
+        configured_capacity: CapacityUnits,
+        /// Load before.
+        previous_workload: CapacityUnits,
+        /// Load after.
+        new_workload: CapacityUnits,
+    },
+    /// `omniChannelStatusChanged`.
+    StatusChanged {
+        /// The agent.
+        agent: AgentId,
+        /// The new status.
+        status: StatusId,
+        /// Whether the new status has channels.
+        online: bool,
+        /// Why it changed.
+        reason: StatusChangeReason,
+    },
+    /// `omniChannelLoginSuccess`.
+    LoginSuccess {
+        /// The agent.
+        agent: AgentId,
+        /// The status logged in with.
+        status: StatusId,
+    },
+    /// `omniChannelLogout`.
+    Logout {
+        /// The agent.
+        agent: AgentId,
+    },
+    /// `omniChannelWorkFlagUpdated`.
+    WorkFlagUpdated {
+        /// The AgentWork.
+        work: AgentWorkId,
+        /// The agent.
+        agent: AgentId,
+        /// Raised or lowered.
+        is_flagged: bool,
+        /// Message given when raising.
+        message: Option<String>,
+    },
+}
+
+impl EventKind {
+    /// The agent the event concerns, if any (console events are delivered
+    /// to that agent's behaviour).
+    pub fn agent(&self) -> Option<AgentId> {
+        use EventKind::*;
+        match self {
+            RoutingDecision { agent, .. }
+            | WorkAssigned { agent, .. }
+            | WorkAccepted { agent, .. }
+            | WorkDeclined { agent, .. }
+            | WorkClosed { agent, .. }
+            | WorkUnavailable { agent, .. }
+            | WorkCanceled { agent, .. }
+            | WorkloadChanged { agent, .. }
+            | StatusChanged { agent, .. }
+            | LoginSuccess { agent, .. }
+            | Logout { agent }
+            | WorkFlagUpdated { agent, .. } => Some(*agent),
+            WorkArrived { .. } | WorkAbandoned { .. } | WorkRequeued { .. } => None,
+        }
+    }
+
+    /// The work item the event concerns, if any.
+    pub fn item(&self) -> Option<WorkItemId> {
+        use EventKind::*;
+        match self {
+            WorkArrived { item, .. }
+            | RoutingDecision { item, .. }
+            | WorkAssigned { item, .. }
+            | WorkAccepted { item, .. }
+            | WorkDeclined { item, .. }
+            | WorkClosed { item, .. }
+            | WorkUnavailable { item, .. }
+            | WorkCanceled { item, .. }
+            | WorkAbandoned { item, .. }
+            | WorkRequeued { item, .. } => Some(*item),
+            _ => None,
+        }
+    }
+
+    /// The queue the event concerns, if any.
+    pub fn queue(&self) -> Option<QueueId> {
+        use EventKind::*;
+        match self {
+            WorkArrived { queue, .. }
+            | RoutingDecision { queue, .. }
+            | WorkAssigned { queue, .. }
+            | WorkAccepted { queue, .. }
+            | WorkDeclined { queue, .. }
+            | WorkClosed { queue, .. }
+            | WorkUnavailable { queue, .. }
+            | WorkCanceled { queue, .. }
+            | WorkAbandoned { queue, .. }
+            | WorkRequeued { queue, .. } => Some(*queue),
+            _ => None,
+        }
+    }
+}
+
+/// A consumer of the event stream (metrics, result writers, traces).
+///
+/// Sinks see every event of a run exactly once, in order, after the state
+/// change it describes; `finish` is called once at the end of the run with
+/// the final instant so time-weighted figures can be closed off.
+pub trait EventSink {
+    /// One event.
+    fn on_event(&mut self, event: &SimEvent);
+    /// The run ended at `end`.
+    fn finish(&mut self, _end: SimTime) {}
+}
+
+/// A sink that keeps every event; for tests and small traces.
+#[derive(Debug, Default)]
+pub struct EventLog {
+    /// Events in order.
+    pub events: Vec<SimEvent>,
+}
+
+impl EventSink for EventLog {
+    fn on_event(&mut self, event: &SimEvent) {
+        self.events.push(event.clone());
+    }
+}
+
+impl EventKind {
+    /// Whether this is an event the agent's console sees (and so its
+    /// behaviour): the Lightning Omni-Channel events plus omnisim's
+    /// `Unavailable`/`Canceled` notices. Router-side events are not.
+    pub fn is_console_event(&self) -> bool {
+        !matches!(
+            self,
+            EventKind::WorkArrived { .. }
+                | EventKind::RoutingDecision { .. }
+                | EventKind::WorkAbandoned { .. }
+                | EventKind::WorkRequeued { .. }
+        )
+    }
+}

@@ -1,0 +1,18 @@
+//! Omni-Channel's vocabulary as plain data: no actors, no I/O.
+//!
+//! Names follow Salesforce's objects so an admin recognises them:
+//! [`ServiceChannel`], [`PresenceStatus`], [`PresenceConfiguration`],
+//! [`AgentWork`] and its [`WorkStatus`], [`RoutingConfiguration`] with its
+//! [`RoutingModel`], and capacity in [`CapacityUnits`].
+
+mod capacity;
+mod ids;
+mod presence;
+mod routing_config;
+mod work;
+
+pub use capacity::{CapacityCost, CapacityUnits};
+pub use ids::{AgentId, AgentWorkId, ChannelId, ConfigId, QueueId, StatusId, WorkItemId};
+pub use presence::{PresenceConfiguration, PresenceStatus, ServiceChannel};
+pub use routing_config::{RoutingConfiguration, RoutingModel};
+pub use work::{AgentWork, WorkItem, WorkStatus};

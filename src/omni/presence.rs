@@ -1,0 +1,60 @@
+//! Channels, presence statuses and presence configurations.
+
+use super::{ChannelId, StatusId};
+use serde::Serialize;
+
+/// A kind of work (ServiceChannel): chat, case, voice, …
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ServiceChannel {
+    /// Developer name, as queues and statuses refer to it.
+    pub name: String,
+}
+
+/// A presence status (ServicePresenceStatus). With channels it is *online*:
+/// the agent receives work from those channels. Without, it is *busy*:
+/// logged in but receiving nothing. Offline is not a status but "not
+/// logged in".
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PresenceStatus {
+    /// API name (`Available_Chat`); what scenarios and traces use.
+    pub api_name: String,
+    /// Label shown to agents (`Available - Chat`).
+    pub label: String,
+    /// Channels this status lets the agent receive, in scenario order.
+    pub channels: Vec<ChannelId>,
+}
+
+impl PresenceStatus {
+    /// Whether an agent in this status can receive work.
+    pub fn is_online(&self) -> bool {
+        !self.channels.is_empty()
+    }
+
+    /// Whether this status receives work from `channel`.
+    pub fn has_channel(&self, channel: ChannelId) -> bool {
+        self.channels.contains(&channel)
+    }
+}
+
+/// Per-agent settings (PresenceUserConfig).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PresenceConfiguration {
+    /// Name, as agent groups refer to it.
+    pub name: String,
+    /// Units of work an agent holds at once.
+    pub capacity: u32,
+    /// Separate pool for interruptible work; Salesforce defaults it to
+    /// `capacity`. Reported by `get_agent_workload`; omnisim routes only
+    /// primary work, so nothing is charged to it.
+    pub interruptible_capacity: u32,
+    /// Whether the agent may decline a push (exclusive with auto-accept).
+    pub allow_decline: bool,
+    /// Reasons the agent may give when declining; empty = any or none.
+    pub decline_reasons: Vec<String>,
+    /// Pushed work is accepted at once, without the agent answering.
+    pub auto_accept: bool,
+    /// Status applied after a decline (reason `OmniDeclineWork`).
+    pub status_on_decline: Option<StatusId>,
+    /// Status applied after a push timeout (reason `OmniPushTimeout`).
+    pub status_on_push_timeout: Option<StatusId>,
+}

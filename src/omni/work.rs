@@ -1,0 +1,105 @@
+//! Work items and AgentWork records.
+
+use super::{AgentId, AgentWorkId, CapacityUnits, ChannelId, QueueId, WorkItemId};
+use crate::time::{SimDuration, SimTime};
+use serde::Serialize;
+
+/// The thing being routed (a case, a chat). It lives in the router until
+/// accepted, abandoned or the run ends; each push creates an [`AgentWork`].
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct WorkItem {
+    /// Arrival-order number.
+    pub id: WorkItemId,
+    /// Queue it entered.
+    pub queue: QueueId,
+    /// Channel of that queue.
+    pub channel: ChannelId,
+    /// `RequestDateTime`: when it entered routing; kept across re-pushes so
+    /// a declined item keeps its age.
+    pub requested_at: SimTime,
+    /// How long the customer will wait before leaving, if they would.
+    pub patience: Option<SimDuration>,
+    /// Work the agent will spend on it once accepted, sampled at arrival so
+    /// every routing model faces the same demand (common random numbers).
+    pub handle_time: SimDuration,
+}
+
+/// AgentWork status (omni-reference §4.1).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum WorkStatus {
+    /// Pushed, not yet accepted. Holds capacity.
+    Assigned,
+    /// Accepted; the agent is working on it. Holds capacity.
+    Opened,
+    /// Finished by `close_agent_work`.
+    Closed,
+    /// Explicitly declined.
+    Declined,
+    /// The push timed out before the agent answered.
+    DeclinedOnPushTimeout,
+    /// The agent logged out while it was `Assigned`; the item was re-routed.
+    Unavailable,
+    /// Routing no longer needed: the customer left while it was `Assigned`.
+    Canceled,
+}
+
+impl WorkStatus {
+    /// `Assigned` and `Opened` hold capacity and can still change.
+    pub fn is_active(self) -> bool {
+        matches!(self, WorkStatus::Assigned | WorkStatus::Opened)
+    }
+
+    /// Salesforce's picklist spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WorkStatus::Assigned => "Assigned",
+            WorkStatus::Opened => "Opened",
+            WorkStatus::Closed => "Closed",
+            WorkStatus::Declined => "Declined",
+            WorkStatus::DeclinedOnPushTimeout => "DeclinedOnPushTimeout",
+            WorkStatus::Unavailable => "Unavailable",
+            WorkStatus::Canceled => "Canceled",
+        }
+    }
+}
+
+impl std::fmt::Display for WorkStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One push of one item to one agent, with the timestamps Salesforce keeps.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AgentWork {
+    /// The id toolkit calls use.
+    pub id: AgentWorkId,
+    /// The item pushed.
+    pub work_item: WorkItemId,
+    /// The agent it was pushed to.
+    pub agent: AgentId,
+    /// Queue of the item.
+    pub queue: QueueId,
+    /// Channel of the item.
+    pub channel: ChannelId,
+    /// Current status.
+    pub status: WorkStatus,
+    /// Capacity this work holds while active.
+    pub capacity_cost: CapacityUnits,
+    /// Whether a flag is raised.
+    pub flagged: bool,
+    /// The flag's message, if any.
+    pub flag_message: Option<String>,
+    /// `RequestDateTime` of the item (its age).
+    pub requested_at: SimTime,
+    /// `AssignedDateTime`: this push.
+    pub assigned_at: SimTime,
+    /// `AcceptDateTime`.
+    pub accepted_at: Option<SimTime>,
+    /// `CloseDateTime`, or when it otherwise stopped being active.
+    pub closed_at: Option<SimTime>,
+    /// `DeclineReason` given with an explicit decline.
+    pub decline_reason: Option<String>,
+    /// Handle time the item demands (synthetic payload).
+    pub handle_time: SimDuration,
+}

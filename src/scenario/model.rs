@@ -1,0 +1,151 @@
+//! The validated scenario: what the engine runs.
+//!
+//! Built only by [`crate::scenario::Scenario::from_path`] /
+//! [`crate::scenario::Scenario::from_toml_str`] after every reference and
+//! range is checked, so the engine never re-validates and never meets a
+//! dangling name. All cross-references are typed indices into these lists.
+
+use crate::distribution::Distribution;
+use crate::omni::{
+    ChannelId, ConfigId, PresenceConfiguration, PresenceStatus, QueueId, RoutingConfiguration,
+    ServiceChannel, StatusId,
+};
+use crate::time::SimDuration;
+use serde::Serialize;
+
+/// A complete, checked scenario.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Scenario {
+    /// Run settings.
+    pub simulation: SimulationSettings,
+    /// Service channels.
+    pub channels: Vec<ServiceChannel>,
+    /// Presence statuses (online ones list channels).
+    pub statuses: Vec<PresenceStatus>,
+    /// Presence configurations.
+    pub presence_configs: Vec<PresenceConfiguration>,
+    /// Queues, each with its routing configuration.
+    pub queues: Vec<Queue>,
+    /// Arrival streams, at most one per queue.
+    pub arrivals: Vec<ArrivalStream>,
+    /// Agent groups.
+    pub agents: Vec<AgentGroup>,
+}
+
+/// `[simulation]`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SimulationSettings {
+    /// Scenario name; also the results folder name.
+    pub name: String,
+    /// Measured period, after the warm-up.
+    pub duration: SimDuration,
+    /// Simulated before measuring; not counted in any metric.
+    pub warmup: SimDuration,
+    /// Base seed; replication `r` uses its own streams derived from it.
+    pub seed: u64,
+    /// Independent runs for confidence intervals.
+    pub replications: u32,
+    /// Reporting interval for `intervals.csv`.
+    pub interval: SimDuration,
+    /// Threshold for `service_level` (answered within it / offered).
+    pub service_level_threshold: SimDuration,
+}
+
+/// `[[queues]]`: a queue with its routing configuration.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Queue {
+    /// Name, as arrivals refer to it.
+    pub name: String,
+    /// Channel its items belong to.
+    pub channel: ChannelId,
+    /// How its items are routed.
+    pub routing: RoutingConfiguration,
+}
+
+/// How fast work arrives.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ArrivalRate {
+    /// Poisson arrivals at a constant rate [items/hour] from time zero
+    /// (warm-up included) to the end of the run.
+    Constant(f64),
+    /// Poisson arrivals whose rate [items/hour] changes every reporting
+    /// interval of the measured period: entry `i` covers
+    /// `[warmup + i·interval, warmup + (i+1)·interval)`. The warm-up uses
+    /// the first entry; past the last entry the last one holds.
+    Profile(Vec<f64>),
+}
+
+/// `[[arrivals]]`: synthetic work for one queue.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ArrivalStream {
+    /// Queue the items enter.
+    pub queue: QueueId,
+    /// Arrival rate.
+    pub rate: ArrivalRate,
+    /// Handle time each item demands (accept → end of work, before wrap-up).
+    pub handle_time: Distribution,
+    /// Customer patience; `None` = nobody abandons.
+    pub patience: Option<Distribution>,
+}
+
+/// `[[agents]]`: a group of identical agents.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AgentGroup {
+    /// Group name, reported in `agents.csv`.
+    pub group: String,
+    /// Number of agents.
+    pub count: u32,
+    /// Presence configuration of every agent in the group.
+    pub presence_config: ConfigId,
+    /// Status the agents log in with.
+    pub status: StatusId,
+    /// Statuses the agents are granted (profile / permission set); the
+    /// login status and the configuration's on-decline / on-timeout
+    /// statuses are always included. Empty in the file = all statuses.
+    pub allowed_statuses: Vec<StatusId>,
+    /// Synthetic behaviour.
+    pub behaviour: BehaviourSpec,
+    /// When the agents are logged in.
+    pub shift: Shift,
+}
+
+/// How synthetic agents answer pushes (ignored under auto-accept, except
+/// wrap-up).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct BehaviourSpec {
+    /// Delay between a push and the agent's answer.
+    pub response_time: Distribution,
+    /// Probability of accepting an answered push; otherwise decline (with a
+    /// random configured reason). Must be 1 when decline is not allowed.
+    pub accept_probability: f64,
+    /// Probability of not answering a push at all (it then times out).
+    pub no_answer_probability: f64,
+    /// After-work time before the close; capacity stays held.
+    pub wrap_up: Option<Distribution>,
+    /// Time in a status-on-decline / status-on-push-timeout busy status
+    /// before the agent returns to its login status; `None` = stays there.
+    pub return_to_status_after: Option<SimDuration>,
+}
+
+/// When a group is logged in, measured from the start of the run
+/// (warm-up included).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Shift {
+    /// Login time.
+    pub start: SimDuration,
+    /// Logout time; `None` = until the end of the run.
+    pub end: Option<SimDuration>,
+}
+
+impl Scenario {
+    /// Total agents over all groups.
+    pub fn agent_count(&self) -> usize {
+        self.agents.iter().map(|g| g.count as usize).sum()
+    }
+
+    /// End of the run: warm-up plus measured duration.
+    pub fn run_length(&self) -> SimDuration {
+        self.simulation.warmup + self.simulation.duration
+    }
+}

@@ -1,0 +1,253 @@
+//! The Omni toolkit: the only way an agent behaviour acts.
+//!
+//! [`OmniToolkit`] mirrors `lightning:omniToolkitAPI` method for method.
+//! Each method is async because the JavaScript one returns a promise; `Ok`
+//! is the resolve value and `Err(`[`ToolkitError`]`)` the reject. Ids are
+//! strings in Salesforce's form (`0Bz…` for AgentWork, `0N5…` for presence
+//! statuses), exactly as a console component handles them.
+//!
+//! A call is a message to the agent's actor, which owns the agent's state;
+//! the reply comes back when the actor has applied it.
+
+mod error;
+
+pub use error::ToolkitError;
+
+use crate::agent::AgentActor;
+use crate::omni::WorkStatus;
+use actix::Addr;
+use serde::Serialize;
+
+/// One entry of `getAgentWorks`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AgentWorkInfo {
+    /// AgentWork id (`workId`).
+    pub work_id: String,
+    /// The item's id (`workItemId`).
+    pub work_item_id: String,
+    /// False until the agent accepts it.
+    pub is_engaged: bool,
+    /// `Assigned` or `Opened`.
+    pub status: WorkStatus,
+    /// Queue name.
+    pub queue: String,
+    /// Service channel developer name.
+    pub channel: String,
+    /// Capacity units it holds.
+    pub capacity_cost: f64,
+    /// Whether a flag is raised on it.
+    pub flagged: bool,
+}
+
+/// `getAgentWorkload`'s result.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AgentWorkload {
+    /// Capacity from the presence configuration.
+    pub configured_capacity: f64,
+    /// Load of `Assigned` and `Opened` work.
+    pub current_workload: f64,
+    /// Interruptible capacity (defaults to the primary capacity).
+    pub configured_interruptible_capacity: f64,
+    /// Interruptible load (omnisim routes primary work only: zero).
+    pub current_interruptible_workload: f64,
+}
+
+/// One entry of `getServicePresenceStatusChannels`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusChannel {
+    /// ServiceChannel id (`0N9…`).
+    pub channel_id: String,
+    /// ServiceChannel developer name.
+    pub developer_name: String,
+}
+
+/// `getServicePresenceStatusId`'s result.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PresenceStatusInfo {
+    /// Label (`statusName`).
+    pub status_name: String,
+    /// API name.
+    pub status_api_name: String,
+    /// Id (`0N5…`).
+    pub status_id: String,
+}
+
+/// `setServicePresenceStatus`'s result: the status and its channels.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SetStatusResult {
+    /// Label.
+    pub status_name: String,
+    /// API name.
+    pub status_api_name: String,
+    /// Id (`0N5…`).
+    pub status_id: String,
+    /// Channels the status receives.
+    pub channels: Vec<StatusChannel>,
+}
+
+/// A toolkit call as a message to the agent actor.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(missing_docs)]
+pub enum ToolkitRequest {
+    AcceptAgentWork { work_id: String },
+    CloseAgentWork { work_id: String },
+    DeclineAgentWork { work_id: String, decline_reason: Option<String> },
+    GetAgentWorks,
+    GetAgentWorkload,
+    GetServicePresenceStatusChannels,
+    GetServicePresenceStatusId,
+    Login { status_id: String },
+    Logout,
+    SetServicePresenceStatus { status_id: String },
+    RaiseAgentWorkFlag { work_id: String, message: Option<String> },
+    LowerAgentWorkFlag { work_id: String },
+}
+
+/// The resolve value of a toolkit call, before [`OmniToolkit`] unwraps it
+/// to the method's own type.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(missing_docs)]
+pub enum ToolkitValue {
+    Done(bool),
+    Works(Vec<AgentWorkInfo>),
+    Workload(AgentWorkload),
+    Channels(Vec<StatusChannel>),
+    Status(PresenceStatusInfo),
+    StatusSet(SetStatusResult),
+}
+
+impl actix::Message for ToolkitRequest {
+    type Result = Result<ToolkitValue, ToolkitError>;
+}
+
+/// One agent's toolkit handle. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct OmniToolkit {
+    agent: Addr<AgentActor>,
+}
+
+macro_rules! expect_value {
+    ($result:expr, $variant:ident) => {
+        match $result? {
+            ToolkitValue::$variant(v) => Ok(v),
+            _ => Err(ToolkitError::Disconnected),
+        }
+    };
+}
+
+impl OmniToolkit {
+    /// A handle on the given agent actor.
+    pub fn new(agent: Addr<AgentActor>) -> OmniToolkit {
+        OmniToolkit { agent }
+    }
+
+    async fn call(&self, req: ToolkitRequest) -> Result<ToolkitValue, ToolkitError> {
+        self.agent.send(req).await.map_err(|_| ToolkitError::Disconnected)?
+    }
+
+    /// `acceptAgentWork({workId})`: `Assigned` → `Opened`.
+    pub async fn accept_agent_work(&self, work_id: &str) -> Result<bool, ToolkitError> {
+        let r = self.call(ToolkitRequest::AcceptAgentWork { work_id: work_id.into() }).await;
+        expect_value!(r, Done)
+    }
+
+    /// `closeAgentWork({workId})`: `Opened` → `Closed`, capacity released.
+    pub async fn close_agent_work(&self, work_id: &str) -> Result<bool, ToolkitError> {
+        let r = self.call(ToolkitRequest::CloseAgentWork { work_id: work_id.into() }).await;
+        expect_value!(r, Done)
+    }
+
+    /// `declineAgentWork({workId, declineReason})`: `Assigned` → `Declined`;
+    /// the item goes back to its queue, not to this agent.
+    pub async fn decline_agent_work(
+        &self,
+        work_id: &str,
+        decline_reason: Option<&str>,
+    ) -> Result<bool, ToolkitError> {
+        let r = self
+            .call(ToolkitRequest::DeclineAgentWork {
+                work_id: work_id.into(),
+                decline_reason: decline_reason.map(str::to_owned),
+            })
+            .await;
+        expect_value!(r, Done)
+    }
+
+    /// `getAgentWorks()`: active work in assignment order.
+    pub async fn get_agent_works(&self) -> Result<Vec<AgentWorkInfo>, ToolkitError> {
+        let r = self.call(ToolkitRequest::GetAgentWorks).await;
+        expect_value!(r, Works)
+    }
+
+    /// `getAgentWorkload()`.
+    pub async fn get_agent_workload(&self) -> Result<AgentWorkload, ToolkitError> {
+        let r = self.call(ToolkitRequest::GetAgentWorkload).await;
+        expect_value!(r, Workload)
+    }
+
+    /// `getServicePresenceStatusChannels()`: channels of the current status.
+    pub async fn get_service_presence_status_channels(
+        &self,
+    ) -> Result<Vec<StatusChannel>, ToolkitError> {
+        let r = self.call(ToolkitRequest::GetServicePresenceStatusChannels).await;
+        expect_value!(r, Channels)
+    }
+
+    /// `getServicePresenceStatusId()`.
+    pub async fn get_service_presence_status_id(
+        &self,
+    ) -> Result<PresenceStatusInfo, ToolkitError> {
+        let r = self.call(ToolkitRequest::GetServicePresenceStatusId).await;
+        expect_value!(r, Status)
+    }
+
+    /// `login({statusId})`.
+    pub async fn login(&self, status_id: &str) -> Result<bool, ToolkitError> {
+        let r = self.call(ToolkitRequest::Login { status_id: status_id.into() }).await;
+        expect_value!(r, Done)
+    }
+
+    /// `logout()`: idempotent; `Assigned` work is re-routed, `Opened` work
+    /// is closed (tab-based capacity, omni-reference §7).
+    pub async fn logout(&self) -> Result<bool, ToolkitError> {
+        let r = self.call(ToolkitRequest::Logout).await;
+        expect_value!(r, Done)
+    }
+
+    /// `setServicePresenceStatus({statusId})`; logs in first if needed.
+    pub async fn set_service_presence_status(
+        &self,
+        status_id: &str,
+    ) -> Result<SetStatusResult, ToolkitError> {
+        let r = self
+            .call(ToolkitRequest::SetServicePresenceStatus { status_id: status_id.into() })
+            .await;
+        expect_value!(r, StatusSet)
+    }
+
+    /// `raiseAgentWorkFlag({workId, message})`; flags do not affect routing.
+    pub async fn raise_agent_work_flag(
+        &self,
+        work_id: &str,
+        message: Option<&str>,
+    ) -> Result<bool, ToolkitError> {
+        let r = self
+            .call(ToolkitRequest::RaiseAgentWorkFlag {
+                work_id: work_id.into(),
+                message: message.map(str::to_owned),
+            })
+            .await;
+        expect_value!(r, Done)
+    }
+
+    /// `lowerAgentWorkFlag({workId})`.
+    pub async fn lower_agent_work_flag(&self, work_id: &str) -> Result<bool, ToolkitError> {
+        let r = self.call(ToolkitRequest::LowerAgentWorkFlag { work_id: work_id.into() }).await;
+        expect_value!(r, Done)
+    }
+}

@@ -1,0 +1,237 @@
+//! Small scenarios built in code, and invariant checks over event streams.
+
+use omnisim::distribution::Distribution;
+use omnisim::events::{EventKind, EventSink, SimEvent};
+use omnisim::omni::*;
+use omnisim::scenario::*;
+use omnisim::time::{SimDuration, SimTime};
+use std::collections::BTreeMap;
+
+/// The Erlang-equivalent centre (design.md §4): one queue, capacity 1,
+/// auto-accept, most available, exponential handle time.
+pub fn erlang_scenario(agents: u32, per_hour: f64, aht_s: f64, patience_s: Option<f64>, hours: u64) -> Scenario {
+    let mut s = base(hours);
+    s.presence_configs[0].auto_accept = true;
+    s.arrivals[0].rate = ArrivalRate::Constant(per_hour);
+    s.arrivals[0].handle_time = Distribution::Exponential { mean: aht_s };
+    s.arrivals[0].patience = patience_s.map(|m| Distribution::Exponential { mean: m });
+    s.agents[0].count = agents;
+    s
+}
+
+/// One chat channel, one online and one busy status, one queue, one group.
+pub fn base(hours: u64) -> Scenario {
+    Scenario {
+        simulation: SimulationSettings {
+            name: "test".into(),
+            duration: SimDuration::from_secs(hours * 3600),
+            warmup: SimDuration::from_secs(1800),
+            seed: 7,
+            replications: 1,
+            interval: SimDuration::from_secs(1800),
+            service_level_threshold: SimDuration::from_secs(20),
+        },
+        channels: vec![ServiceChannel { name: "chat".into() }],
+        statuses: vec![
+            PresenceStatus { api_name: "Available".into(), label: "Available".into(), channels: vec![ChannelId(0)] },
+            PresenceStatus { api_name: "Break".into(), label: "Break".into(), channels: vec![] },
+        ],
+        presence_configs: vec![PresenceConfiguration {
+            name: "cfg".into(),
+            capacity: 1,
+            interruptible_capacity: 1,
+            allow_decline: false,
+            decline_reasons: vec![],
+            auto_accept: false,
+            status_on_decline: None,
+            status_on_push_timeout: None,
+        }],
+        queues: vec![Queue {
+            name: "Q".into(),
+            channel: ChannelId(0),
+            routing: RoutingConfiguration {
+                model: RoutingModel::MostAvailable,
+                priority: 1,
+                push_timeout: None,
+                cost: CapacityCost::Weight(1),
+            },
+        }],
+        arrivals: vec![ArrivalStream {
+            queue: QueueId(0),
+            rate: ArrivalRate::Constant(60.0),
+            handle_time: Distribution::Exponential { mean: 300.0 },
+            patience: None,
+        }],
+        agents: vec![AgentGroup {
+            group: "G".into(),
+            count: 5,
+            presence_config: ConfigId(0),
+            status: StatusId(0),
+            allowed_statuses: vec![],
+            behaviour: BehaviourSpec {
+                response_time: Distribution::Constant { value: 0.0 },
+                accept_probability: 1.0,
+                no_answer_probability: 0.0,
+                wrap_up: None,
+                return_to_status_after: None,
+            },
+            shift: Shift { start: SimDuration::ZERO, end: None },
+        }],
+    }
+}
+
+/// Checks the invariants of omni-reference on a live event stream and
+/// keeps per-item outcomes for the conservation check.
+#[derive(Debug, Default)]
+pub struct InvariantChecker {
+    pub last_time: SimTime,
+    pub load: BTreeMap<AgentId, (CapacityUnits, CapacityUnits)>,
+    /// Agent → current status (None = offline).
+    pub status: BTreeMap<AgentId, Option<StatusId>>,
+    /// Status → its channels.
+    pub status_channels: Vec<Vec<ChannelId>>,
+    pub queue_channel: Vec<ChannelId>,
+    /// Item → terminal outcomes seen.
+    pub terminal: BTreeMap<WorkItemId, Vec<&'static str>>,
+    pub arrived: BTreeMap<WorkItemId, QueueId>,
+    pub accepted: BTreeMap<WorkItemId, u32>,
+    pub violations: Vec<String>,
+}
+
+impl InvariantChecker {
+    pub fn new(s: &Scenario) -> Self {
+        InvariantChecker {
+            status_channels: s.statuses.iter().map(|st| st.channels.clone()).collect(),
+            queue_channel: s.queues.iter().map(|q| q.channel).collect(),
+            ..Default::default()
+        }
+    }
+
+    /// offered = answered + abandoned + waiting + in progress, each item in
+    /// exactly one of them.
+    pub fn assert_conserved(&self) {
+        assert!(self.violations.is_empty(), "violations: {:#?}", &self.violations[..self.violations.len().min(10)]);
+        for (item, outcomes) in &self.terminal {
+            assert!(outcomes.len() <= 1, "item {item:?} ended {outcomes:?}");
+            assert!(self.arrived.contains_key(item), "item {item:?} ended without arriving");
+        }
+        for (item, n) in &self.accepted {
+            assert_eq!(*n, 1, "item {item:?} accepted {n} times");
+            assert!(!self.terminal.get(item).is_some_and(|o| o.contains(&"abandoned")), "{item:?} answered and abandoned");
+        }
+    }
+}
+
+impl EventSink for InvariantChecker {
+    fn on_event(&mut self, ev: &SimEvent) {
+        if ev.time < self.last_time {
+            self.violations.push(format!("time went backwards at {:?}", ev));
+        }
+        self.last_time = ev.time;
+        match &ev.kind {
+            EventKind::WorkArrived { item, queue, .. } => {
+                if self.arrived.insert(*item, *queue).is_some() {
+                    self.violations.push(format!("{item:?} arrived twice"));
+                }
+            }
+            EventKind::WorkAssigned { agent, queue, item, .. } => {
+                let st = self.status.get(agent).copied().flatten();
+                let ch = self.queue_channel[queue.index()];
+                match st {
+                    None => self.violations.push(format!("push of {item:?} to offline {agent:?}")),
+                    Some(s) if !self.status_channels[s.index()].contains(&ch) => {
+                        self.violations.push(format!("push of {item:?} to {agent:?} in status without channel"))
+                    }
+                    _ => {}
+                }
+            }
+            EventKind::WorkloadChanged { agent, configured_capacity, new_workload, .. } => {
+                if new_workload > configured_capacity {
+                    self.violations.push(format!("{agent:?} over capacity: {new_workload} > {configured_capacity}"));
+                }
+                self.load.insert(*agent, (*new_workload, *configured_capacity));
+            }
+            EventKind::LoginSuccess { agent, status } => {
+                self.status.insert(*agent, Some(*status));
+            }
+            EventKind::StatusChanged { agent, status, .. } => {
+                self.status.insert(*agent, Some(*status));
+            }
+            EventKind::Logout { agent } => {
+                self.status.insert(*agent, None);
+            }
+            EventKind::WorkAccepted { item, .. } => {
+                *self.accepted.entry(*item).or_default() += 1;
+            }
+            EventKind::WorkAbandoned { item, .. } => {
+                self.terminal.entry(*item).or_default().push("abandoned");
+            }
+            EventKind::WorkClosed { item, .. } => {
+                self.terminal.entry(*item).or_default().push("closed");
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Plain per-item outcome tally for quick statistics in tests.
+#[derive(Debug, Default)]
+pub struct Tally {
+    pub from: SimTime,
+    pub threshold: SimDuration,
+    arrivals: BTreeMap<WorkItemId, SimTime>,
+    first_push: BTreeMap<WorkItemId, SimTime>,
+    pub offered: u64,
+    pub answered: u64,
+    pub abandoned: u64,
+    pub waited: u64,
+    pub within: u64,
+    pub wait_sum: f64,
+}
+
+impl Tally {
+    pub fn new(from: SimTime, threshold: SimDuration) -> Self {
+        Tally { from, threshold, ..Default::default() }
+    }
+    pub fn p_wait(&self) -> f64 { self.waited as f64 / self.offered as f64 }
+    pub fn asa(&self) -> f64 { self.wait_sum / self.answered as f64 }
+    pub fn sl(&self) -> f64 { self.within as f64 / self.offered as f64 }
+    pub fn p_abandon(&self) -> f64 { self.abandoned as f64 / self.offered as f64 }
+}
+
+impl EventSink for Tally {
+    fn on_event(&mut self, ev: &SimEvent) {
+        match &ev.kind {
+            EventKind::WorkArrived { item, .. } if ev.time >= self.from => {
+                self.arrivals.insert(*item, ev.time);
+                self.offered += 1;
+            }
+            EventKind::WorkAssigned { item, .. } => {
+                if let Some(a) = self.arrivals.get(item) {
+                    if !self.first_push.contains_key(item) {
+                        self.first_push.insert(*item, ev.time);
+                        if ev.time > *a { self.waited += 1; }
+                    }
+                }
+            }
+            EventKind::WorkAccepted { item, .. } => {
+                if let Some(a) = self.arrivals.remove(item) {
+                    self.answered += 1;
+                    let w = ev.time - a;
+                    self.wait_sum += w.as_secs_f64();
+                    if w <= self.threshold { self.within += 1; }
+                    if !self.first_push.contains_key(item) { self.waited += 1; }
+                    self.first_push.remove(item);
+                }
+            }
+            EventKind::WorkAbandoned { item, .. } => {
+                if let Some(_a) = self.arrivals.remove(item) {
+                    self.abandoned += 1;
+                    if !self.first_push.contains_key(item) { self.waited += 1; }
+                    self.first_push.remove(item);
+                }
+            }
+            _ => {}
+        }
+    }
+}
