@@ -60,6 +60,11 @@ impl<T> Calendar<T> {
         self.heap.push(Slot { time, seq, payload });
     }
 
+    /// Time of the earliest entry.
+    pub fn peek_time(&self) -> Option<SimTime> {
+        self.heap.peek().map(|s| s.time)
+    }
+
     /// Removes and returns the earliest entry.
     pub fn pop(&mut self) -> Option<(SimTime, T)> {
         self.heap.pop().map(|s| (s.time, s.payload))

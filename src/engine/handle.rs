@@ -80,6 +80,10 @@ impl EngineHandle {
         self.calendar.borrow_mut().schedule(at, entry);
     }
 
+    pub(crate) fn peek_time(&self) -> Option<SimTime> {
+        self.calendar.borrow().peek_time()
+    }
+
     pub(crate) fn pop(&self) -> Option<(SimTime, Entry)> {
         self.calendar.borrow_mut().pop()
     }

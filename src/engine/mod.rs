@@ -49,7 +49,7 @@ use crate::agent::{AgentActor, AgentState};
 use crate::arrivals::{GeneratorActor, NextArrival};
 use crate::behaviour::{AgentBehaviour, AgentContext, BehaviourEvent, SyntheticBehaviour};
 use crate::events::{EventSink, SimEvent};
-use crate::omni::{AgentId, StatusId};
+use crate::omni::{AgentId, QueueId, StatusId, WorkItem, WorkItemId};
 use crate::router::RouterActor;
 use crate::scenario::{AgentGroup, Scenario};
 use crate::time::{SimDuration, SimTime};
@@ -174,6 +174,197 @@ fn allowed_statuses(scenario: &Scenario, group: &AgentGroup) -> Vec<StatusId> {
     allowed
 }
 
+/// A replication in progress, stepped by the caller.
+///
+/// [`run_with_behaviours`] drives one to the end; tests and teaching tools
+/// step it and act on agents directly through [`Simulation::toolkit`] and
+/// [`Simulation::inject_work`]. It must be created and used inside an actix
+/// system (e.g. `actix::System::new().block_on(async { … })`).
+pub struct Simulation<B: AgentBehaviour> {
+    scenario: Arc<Scenario>,
+    handle: Rc<EngineHandle>,
+    router: actix::Addr<RouterActor>,
+    generator: actix::Addr<GeneratorActor>,
+    agents: Vec<actix::Addr<AgentActor>>,
+    behaviours: Vec<B>,
+    contexts: Vec<AgentContext>,
+    buffer: Vec<SimEvent>,
+    injected: u64,
+    entries: u64,
+    events: u64,
+}
+
+impl<B: AgentBehaviour> std::fmt::Debug for Simulation<B> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Simulation")
+            .field("now", &self.handle.now())
+            .field("agents", &self.agents.len())
+            .field("entries", &self.entries)
+            .finish()
+    }
+}
+
+impl<B: AgentBehaviour> Simulation<B> {
+    /// Starts the actors of one replication: router, generator (its first
+    /// arrivals scheduled), and one agent actor per agent with its
+    /// behaviour from `make_behaviour`; shift starts and ends scheduled.
+    pub fn new<F>(scenario: Arc<Scenario>, replication: u32, mut make_behaviour: F) -> Self
+    where
+        F: FnMut(AgentSeat<'_>) -> B,
+    {
+        let handle = Rc::new(EngineHandle::default());
+        let seed = scenario.simulation.seed;
+        let router = RouterActor::new(scenario.clone(), handle.clone()).start();
+        let mut generator = GeneratorActor::new(scenario.clone(), replication, handle.clone());
+        generator.prime();
+        let generator = generator.start();
+
+        let mut agents = Vec::with_capacity(scenario.agent_count());
+        let mut behaviours = Vec::with_capacity(scenario.agent_count());
+        let mut contexts = Vec::with_capacity(scenario.agent_count());
+        for group in &scenario.agents {
+            let config = scenario.presence_configs[group.presence_config.index()].clone();
+            let allowed = allowed_statuses(&scenario, group);
+            for _ in 0..group.count {
+                let id = AgentId(agents.len() as u32);
+                let state = AgentState::new(
+                    id,
+                    scenario.clone(),
+                    config.clone(),
+                    allowed.clone(),
+                    handle.clone(),
+                );
+                let addr = AgentActor::new(state).start();
+                let rng = stream(seed, replication, StreamKind::Behaviour, id.0 as u64);
+                behaviours.push(make_behaviour(AgentSeat { agent: id, group, rng }));
+                contexts.push(AgentContext::new(id, OmniToolkit::new(addr.clone()), handle.clone()));
+                agents.push(addr);
+                let start = SimTime::ZERO + group.shift.start;
+                handle.schedule_at(start, Entry::Behaviour(id, BehaviourEvent::ShiftStart));
+                if let Some(e) = group.shift.end {
+                    handle.schedule_at(SimTime::ZERO + e, Entry::Behaviour(id, BehaviourEvent::ShiftEnd));
+                }
+            }
+        }
+        Simulation {
+            scenario,
+            handle,
+            router,
+            generator,
+            agents,
+            behaviours,
+            contexts,
+            buffer: Vec::new(),
+            injected: 0,
+            entries: 0,
+            events: 0,
+        }
+    }
+
+    /// Current simulated time.
+    pub fn now(&self) -> SimTime {
+        self.handle.now()
+    }
+
+    /// The toolkit of one agent, to act as that agent directly.
+    pub fn toolkit(&self, agent: AgentId) -> OmniToolkit {
+        self.contexts[agent.index()].toolkit().clone()
+    }
+
+    /// The scenario being run.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// Calendar entries processed so far.
+    pub fn entries(&self) -> u64 {
+        self.entries
+    }
+
+    /// Events emitted so far.
+    pub fn events(&self) -> u64 {
+        self.events
+    }
+
+    /// Adds a work item to `queue` now, outside the scenario's arrivals
+    /// (for tests and lessons). Injected items are numbered from 10^12 so
+    /// they never collide with generated ones.
+    pub fn inject_work(
+        &mut self,
+        queue: QueueId,
+        handle_time: SimDuration,
+        patience: Option<SimDuration>,
+    ) -> WorkItemId {
+        self.injected += 1;
+        let id = WorkItemId(1_000_000_000_000 + self.injected);
+        let item = WorkItem {
+            id,
+            queue,
+            channel: self.scenario.queues[queue.index()].channel,
+            requested_at: self.handle.now(),
+            patience,
+            handle_time,
+        };
+        self.handle.schedule_now(Entry::Router(messages::RouterMsg::Arrival(item)));
+        id
+    }
+
+    /// Time of the next calendar entry, if any.
+    pub fn next_time(&self) -> Option<SimTime> {
+        self.handle.peek_time()
+    }
+
+    /// Processes the earliest calendar entry and hands its events to
+    /// `sinks`. Returns its time, or `None` when the calendar is empty.
+    pub async fn step(&mut self, sinks: &mut [&mut dyn EventSink]) -> Option<SimTime> {
+        let (t, entry) = self.handle.pop()?;
+        self.handle.set_now(t);
+        self.entries += 1;
+        match entry {
+            Entry::Router(msg) => self.router.send(msg).await.expect("router alive"),
+            Entry::Agent(a, msg) => self.agents[a.index()].send(msg).await.expect("agent alive"),
+            Entry::Arrival(q) => self.generator.send(NextArrival(q)).await.expect("generator alive"),
+            Entry::Behaviour(a, ev) => {
+                self.behaviours[a.index()].handle(ev, &self.contexts[a.index()]).await
+            }
+        }
+        self.flush(sinks);
+        Some(t)
+    }
+
+    /// Hands pending events to the sinks and schedules console events for
+    /// the behaviours that want them. Toolkit calls made from outside a
+    /// behaviour (tests) emit events too; call this after them.
+    pub fn flush(&mut self, sinks: &mut [&mut dyn EventSink]) {
+        self.handle.take_events(&mut self.buffer);
+        for ev in self.buffer.drain(..) {
+            self.events += 1;
+            for sink in sinks.iter_mut() {
+                sink.on_event(&ev);
+            }
+            if ev.kind.is_console_event() {
+                if let Some(a) = ev.kind.agent() {
+                    if self.behaviours[a.index()].wants(&ev.kind) {
+                        self.handle.schedule_now(Entry::Behaviour(a, BehaviourEvent::Console(ev.kind)));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Processes every entry before `until` (exclusive), then sets the
+    /// clock to `until`.
+    pub async fn run_until(&mut self, until: SimTime, sinks: &mut [&mut dyn EventSink]) {
+        self.flush(sinks);
+        while self.handle.peek_time().is_some_and(|t| t < until) {
+            self.step(sinks).await;
+        }
+        if until > self.handle.now() {
+            self.handle.set_now(until);
+        }
+    }
+}
+
 async fn drive<B, F>(
     scenario: Arc<Scenario>,
     make_behaviour: &mut F,
@@ -185,54 +376,15 @@ where
     F: FnMut(AgentSeat<'_>) -> B,
 {
     let wall_start = Instant::now();
-    let handle = Rc::new(EngineHandle::default());
-    let seed = scenario.simulation.seed;
-    let replication = options.replication;
     let end = SimTime::ZERO + scenario.run_length();
-
-    let router = RouterActor::new(scenario.clone(), handle.clone()).start();
-    let mut generator = GeneratorActor::new(scenario.clone(), replication, handle.clone());
-    generator.prime();
-    let generator = generator.start();
-
-    let mut agents = Vec::with_capacity(scenario.agent_count());
-    let mut behaviours = Vec::with_capacity(scenario.agent_count());
-    let mut contexts = Vec::with_capacity(scenario.agent_count());
-    for group in &scenario.agents {
-        let config = scenario.presence_configs[group.presence_config.index()].clone();
-        let allowed = allowed_statuses(&scenario, group);
-        for _ in 0..group.count {
-            let id = AgentId(agents.len() as u32);
-            let state = AgentState::new(
-                id,
-                scenario.clone(),
-                config.clone(),
-                allowed.clone(),
-                handle.clone(),
-            );
-            let addr = AgentActor::new(state).start();
-            let rng = stream(seed, replication, StreamKind::Behaviour, id.0 as u64);
-            behaviours.push(make_behaviour(AgentSeat { agent: id, group, rng }));
-            contexts.push(AgentContext::new(id, OmniToolkit::new(addr.clone()), handle.clone()));
-            agents.push(addr);
-            let start = SimTime::ZERO + group.shift.start;
-            handle.schedule_at(start, Entry::Behaviour(id, BehaviourEvent::ShiftStart));
-            if let Some(e) = group.shift.end {
-                handle.schedule_at(SimTime::ZERO + e, Entry::Behaviour(id, BehaviourEvent::ShiftEnd));
-            }
-        }
-    }
-
+    let mut sim = Simulation::new(scenario, options.replication, make_behaviour);
     let pacer = clock::Pacer::start(options.clock.unwrap_or(Clock::Virtual));
-    let mut buffer: Vec<SimEvent> = Vec::new();
-    let mut entries = 0u64;
-    let mut events = 0u64;
     let mut interrupted = false;
     let mut max_lag = Duration::ZERO;
     let progress_step = SimDuration(end.0 / 200 + 1);
     let mut next_progress = SimTime::ZERO;
 
-    while let Some((t, entry)) = handle.pop() {
+    while let Some(t) = sim.next_time() {
         if t >= end {
             break;
         }
@@ -242,28 +394,7 @@ where
         }
         pacer.wait_until(t).await;
         max_lag = max_lag.max(pacer.lag(t));
-        handle.set_now(t);
-        entries += 1;
-        match entry {
-            Entry::Router(msg) => router.send(msg).await.expect("router alive"),
-            Entry::Agent(a, msg) => agents[a.index()].send(msg).await.expect("agent alive"),
-            Entry::Arrival(q) => generator.send(NextArrival(q)).await.expect("generator alive"),
-            Entry::Behaviour(a, ev) => behaviours[a.index()].handle(ev, &contexts[a.index()]).await,
-        }
-        handle.take_events(&mut buffer);
-        for ev in buffer.drain(..) {
-            events += 1;
-            for sink in sinks.iter_mut() {
-                sink.on_event(&ev);
-            }
-            if ev.kind.is_console_event() {
-                if let Some(a) = ev.kind.agent() {
-                    if behaviours[a.index()].wants(&ev.kind) {
-                        handle.schedule_now(Entry::Behaviour(a, BehaviourEvent::Console(ev.kind)));
-                    }
-                }
-            }
-        }
+        sim.step(sinks).await;
         if t >= next_progress {
             if let Some(p) = options.progress.as_mut() {
                 p(t.0 as f64 / end.0.max(1) as f64);
@@ -271,12 +402,32 @@ where
             next_progress = t + progress_step;
         }
     }
-    let reached = if interrupted { handle.now() } else { end };
+    let reached = if interrupted { sim.now() } else { end };
     for sink in sinks.iter_mut() {
         sink.finish(reached);
     }
     if let Some(p) = options.progress.as_mut() {
         p(1.0);
     }
-    RunOutcome { entries, events, end: reached, wall: wall_start.elapsed(), interrupted, max_lag }
+    RunOutcome {
+        entries: sim.entries(),
+        events: sim.events(),
+        end: reached,
+        wall: wall_start.elapsed(),
+        interrupted,
+        max_lag,
+    }
+}
+
+/// A behaviour that does nothing: the agent acts only when someone calls
+/// its toolkit (tests, lessons driving agents by hand).
+#[derive(Copy, Clone, Debug, Default)]
+pub struct Idle;
+
+impl AgentBehaviour for Idle {
+    fn wants(&self, _event: &crate::events::EventKind) -> bool {
+        false
+    }
+
+    async fn handle(&mut self, _event: BehaviourEvent, _ctx: &AgentContext) {}
 }

@@ -160,12 +160,9 @@ impl RouterActor {
             }
             AgentNotice::Refused { agent, item, cost } => {
                 self.index.release(agent, cost);
-                let id = item.id;
-                if self.items.get(&id).is_some_and(|r| r.patience_expired) {
-                    self.abandon(id);
-                } else {
-                    self.enqueue(id);
-                }
+                // Excluding the refusing agent for this item guarantees the
+                // router cannot push it straight back in the same instant.
+                self.requeue(item.id, item.queue, Some(agent));
             }
         }
     }

@@ -1,0 +1,61 @@
+//! Recognising a scenario that *is* an Erlang queue.
+//!
+//! design.md §4: one queue, capacity-1 agents each taking one item, no
+//! answer delay (auto-accept or zero response time with accept probability
+//! 1), Most Available, no push timeout, constant Poisson arrivals,
+//! exponential handle time and optional exponential patience, everyone
+//! logged in for the whole run. Such a scenario is exactly M/M/c (Erlang
+//! C) or M/M/c+M (Erlang A), so `omnisim run` can print the analytic
+//! figures next to the simulated ones.
+
+use super::ErlangInput;
+use crate::distribution::Distribution;
+use crate::omni::{CapacityCost, RoutingModel};
+use crate::scenario::{ArrivalRate, Scenario};
+
+/// The Erlang input equivalent to `s`, or `None` if `s` is not an
+/// Erlang-equivalent centre. Capacity counts as servers: `n` agents of
+/// capacity `k` taking weight-1 items are `n·k` servers.
+pub fn erlang_equivalent(s: &Scenario) -> Option<ErlangInput> {
+    if s.queues.len() != 1 || s.arrivals.len() != 1 {
+        return None;
+    }
+    let q = &s.queues[0];
+    if q.routing.model != RoutingModel::MostAvailable || q.routing.push_timeout.is_some() {
+        return None;
+    }
+    let a = &s.arrivals[0];
+    let ArrivalRate::Constant(rate) = a.rate else { return None };
+    let Distribution::Exponential { mean: aht } = a.handle_time else { return None };
+    let patience = match &a.patience {
+        None => None,
+        Some(Distribution::Exponential { mean }) => Some(*mean),
+        Some(_) => return None,
+    };
+    let mut servers = 0u32;
+    for g in &s.agents {
+        let cfg = &s.presence_configs[g.presence_config.index()];
+        let status = &s.statuses[g.status.index()];
+        let slots = match q.routing.cost {
+            CapacityCost::Weight(w) if cfg.capacity % w == 0 => cfg.capacity / w,
+            CapacityCost::Percentage(p) if (100.0 / p).fract() == 0.0 => (100.0 / p) as u32,
+            _ => return None,
+        };
+        let instant = cfg.auto_accept
+            || (g.behaviour.response_time == Distribution::Constant { value: 0.0 }
+                && g.behaviour.accept_probability == 1.0
+                && g.behaviour.no_answer_probability == 0.0);
+        let whole_run = g.shift.start.is_zero() && g.shift.end.is_none_or(|e| e >= s.run_length());
+        if !status.has_channel(q.channel) || !instant || g.behaviour.wrap_up.is_some() || !whole_run {
+            return None;
+        }
+        servers += g.count * slots;
+    }
+    Some(ErlangInput {
+        agents: servers,
+        arrival_rate_per_hour: rate,
+        mean_handle_time_s: aht,
+        service_level_threshold_s: s.simulation.service_level_threshold.as_secs_f64(),
+        mean_patience_s: patience,
+    })
+}

@@ -1,0 +1,98 @@
+//! The `omnisim` command line.
+//!
+//! `main` parses arguments, runs one subcommand and prints any error once
+//! to stderr. Exit codes are fixed:
+//!
+//! | code | meaning |
+//! |---|---|
+//! | 0 | success |
+//! | 1 | invalid input (scenario file, arguments, Erlang parameters) |
+//! | 2 | runtime or I/O failure (e.g. results could not be written) |
+//! | 130 | interrupted by Ctrl-C; no result file was written |
+
+mod check;
+mod erlang;
+mod run;
+
+use clap::{Parser, Subcommand};
+use std::fmt;
+
+/// Exit code: invalid input.
+pub const EXIT_INVALID: i32 = 1;
+/// Exit code: runtime or I/O failure.
+pub const EXIT_FAILURE: i32 = 2;
+/// Exit code: stopped by Ctrl-C.
+pub const EXIT_INTERRUPTED: i32 = 130;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "omnisim",
+    version,
+    about = "Simulate Salesforce Omni-Channel style work routing",
+    long_about = "Simulate Salesforce Omni-Channel style work routing: agents as actors, \
+                  a router pushing work, a toolkit API, in virtual time.",
+    after_help = "Start with:\n  omnisim check scenarios/quickstart.toml\n  omnisim run scenarios/quickstart.toml"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Run(run::RunArgs),
+    Check(check::CheckArgs),
+    Erlang(erlang::ErlangArgs),
+}
+
+/// An error for the user: printed once, then the process exits with `code`.
+#[derive(Debug)]
+pub struct CliError {
+    code: i32,
+    message: String,
+}
+
+impl CliError {
+    fn invalid(message: impl fmt::Display) -> CliError {
+        CliError { code: EXIT_INVALID, message: message.to_string() }
+    }
+    fn failure(message: impl fmt::Display) -> CliError {
+        CliError { code: EXIT_FAILURE, message: message.to_string() }
+    }
+    fn interrupted(message: impl fmt::Display) -> CliError {
+        CliError { code: EXIT_INTERRUPTED, message: message.to_string() }
+    }
+}
+
+/// Runs the command line; returns the process exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_INVALID } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let result = match cli.command {
+        Command::Run(a) => run::run(a),
+        Command::Check(a) => check::check(a),
+        Command::Erlang(a) => erlang::erlang(a),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("error: {}", e.message);
+            e.code
+        }
+    }
+}
+
+/// Parses a duration argument: a plain number of seconds or a string with
+/// units (`30s`, `6m`, `1h30m`).
+fn parse_secs(text: &str) -> Result<f64, String> {
+    if let Ok(v) = text.trim().parse::<f64>() {
+        return Ok(v);
+    }
+    crate::time::parse_duration(text).map(|d| d.as_secs_f64())
+}

@@ -1,0 +1,228 @@
+//! `omnisim run`: simulate a scenario's replications and write results.
+
+use super::CliError;
+use crate::analytic::{erlang_equivalent, evaluate};
+use crate::engine::{run_replication, RunOptions};
+use crate::events::EventSink;
+use crate::output::{cleanup_temp_files, concat_work_parts, render_table, work_part_path, ResultSet};
+use crate::scenario::Scenario;
+use crate::stats::{EngineStats, MetricsCollector, ReplicationResult, WorkRecorder};
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::fs::File;
+use std::io::{BufWriter, IsTerminal};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+/// Simulate a scenario and write summary.json, intervals.csv, agents.csv,
+/// work.csv (and engine.json) to the output folder.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    omnisim run scenarios/quickstart.toml\n  \
+    omnisim run scenarios/erlang_c.toml --replications 10 --jobs 2 --out /tmp/erlang")]
+pub(super) struct RunArgs {
+    /// The scenario file (TOML).
+    file: PathBuf,
+    /// Base seed (overrides [simulation] seed).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Number of replications (overrides [simulation] replications).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    replications: Option<u32>,
+    /// Output folder; default results/<scenario name>.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Replications run in parallel; results do not depend on it.
+    /// Default: the number of cores.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    jobs: Option<u32>,
+    /// Print nothing but errors.
+    #[arg(long)]
+    quiet: bool,
+}
+
+/// A folder name from a scenario name: lowercase letters, digits and `_`.
+fn slug(name: &str) -> String {
+    let s: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+        .collect();
+    let s = s.trim_matches('_').to_string();
+    if s.is_empty() {
+        "scenario".into()
+    } else {
+        s
+    }
+}
+
+struct Outcome {
+    result: ReplicationResult,
+    engine: EngineStats,
+    part: PathBuf,
+}
+
+fn run_one(
+    scenario: &Arc<Scenario>,
+    replication: u32,
+    dir: &Path,
+    stop: &Arc<AtomicBool>,
+    progress: &dyn Fn(f64),
+) -> Result<Option<Outcome>, CliError> {
+    let part = work_part_path(dir, replication);
+    let file = File::create(&part)
+        .map_err(|e| CliError::failure(format!("cannot create `{}`: {e}", part.display())))?;
+    let mut work = WorkRecorder::new(BufWriter::new(file), scenario, replication)
+        .map_err(|e| CliError::failure(format!("cannot write `{}`: {e}", part.display())))?;
+    let mut metrics = MetricsCollector::new(scenario);
+    let mut on_progress = |f: f64| progress(f);
+    let outcome = run_replication(
+        scenario.clone(),
+        &mut [&mut metrics as &mut dyn EventSink, &mut work],
+        RunOptions {
+            replication,
+            stop: Some(stop.clone()),
+            progress: Some(&mut on_progress),
+            ..Default::default()
+        },
+    );
+    work.into_inner()
+        .map_err(|e| CliError::failure(format!("cannot write `{}`: {e}", part.display())))?;
+    if outcome.interrupted {
+        let _ = std::fs::remove_file(&part);
+        return Ok(None);
+    }
+    Ok(Some(Outcome {
+        result: metrics.into_result(),
+        engine: EngineStats { wall_seconds: outcome.wall.as_secs_f64(), events: outcome.events },
+        part,
+    }))
+}
+
+pub(super) fn run(args: RunArgs) -> Result<(), CliError> {
+    let started = Instant::now();
+    let mut scenario = Scenario::from_path(&args.file).map_err(CliError::invalid)?;
+    if let Some(seed) = args.seed {
+        scenario.simulation.seed = seed;
+    }
+    if let Some(r) = args.replications {
+        scenario.simulation.replications = r;
+    }
+    let scenario = Arc::new(scenario);
+    let reps = scenario.simulation.replications;
+    let dir = args.out.clone().unwrap_or_else(|| {
+        Path::new("results").join(slug(&scenario.simulation.name))
+    });
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| CliError::failure(format!("cannot create `{}`: {e}", dir.display())))?;
+    let _ = cleanup_temp_files(&dir);
+
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let stop = stop.clone();
+        // Only the first handler can be installed per process; a second
+        // run in the same process (tests) keeps the first one.
+        let _ = ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst));
+    }
+
+    let show = !args.quiet && std::io::stderr().is_terminal();
+    let bar = if show {
+        let b = ProgressBar::new(reps as u64 * 1000);
+        b.set_style(
+            ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:40} {percent}% {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        b.set_message(format!("{} × {}", reps, scenario.simulation.name));
+        b
+    } else {
+        ProgressBar::hidden()
+    };
+    let done: Vec<AtomicU64> = (0..reps).map(|_| AtomicU64::new(0)).collect();
+
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get() as u32))
+        .min(reps)
+        .max(1);
+    let next = AtomicU32::new(0);
+    let slots: Mutex<Vec<Option<Outcome>>> = Mutex::new((0..reps).map(|_| None).collect());
+    let failure: Mutex<Option<CliError>> = Mutex::new(None);
+    std::thread::scope(|scope| {
+        for _ in 0..jobs {
+            scope.spawn(|| loop {
+                let r = next.fetch_add(1, Ordering::SeqCst);
+                if r >= reps || stop.load(Ordering::SeqCst) {
+                    break;
+                }
+                let progress = |f: f64| {
+                    done[r as usize].store((f * 1000.0) as u64, Ordering::Relaxed);
+                    bar.set_position(done.iter().map(|d| d.load(Ordering::Relaxed)).sum());
+                };
+                match run_one(&scenario, r, &dir, &stop, &progress) {
+                    Ok(Some(o)) => slots.lock().expect("no panics while held")[r as usize] = Some(o),
+                    Ok(None) => break,
+                    Err(e) => {
+                        stop.store(true, Ordering::SeqCst);
+                        *failure.lock().expect("no panics while held") = Some(e);
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    bar.finish_and_clear();
+    let outcomes: Vec<Option<Outcome>> = slots.into_inner().expect("threads joined");
+    if let Some(e) = failure.into_inner().expect("threads joined") {
+        remove_parts(&outcomes);
+        return Err(e);
+    }
+    if stop.load(Ordering::SeqCst) || outcomes.iter().any(Option::is_none) {
+        remove_parts(&outcomes);
+        let _ = cleanup_temp_files(&dir);
+        return Err(CliError::interrupted("interrupted; no result file was written"));
+    }
+    let outcomes: Vec<Outcome> = outcomes.into_iter().flatten().collect();
+    let parts: Vec<PathBuf> = outcomes.iter().map(|o| o.part.clone()).collect();
+    let engine: Vec<EngineStats> = outcomes.iter().map(|o| o.engine).collect();
+    let results: Vec<ReplicationResult> = outcomes.into_iter().map(|o| o.result).collect();
+    let set = ResultSet::new(&scenario, scenario.simulation.seed, results, engine);
+    let mut written = set.write_all(&dir).map_err(CliError::failure)?;
+    written.push(concat_work_parts(&dir, &parts).map_err(CliError::failure)?);
+
+    if !args.quiet {
+        print!("{}", render_table(&set));
+        if let Some(input) = erlang_equivalent(&scenario) {
+            if let Ok(f) = evaluate(&input) {
+                let model = if input.mean_patience_s.is_some() { "Erlang A" } else { "Erlang C" };
+                println!(
+                    "{model} for this centre ({} servers): p_wait {:.4}  asa {:.2} s  service level {:.4}  p_abandon {:.4}  occupancy {:.4}",
+                    input.agents, f.p_wait, f.asa_s, f.service_level, f.p_abandon, f.occupancy
+                );
+            }
+        }
+        println!("results in {}:", dir.display());
+        for p in &written {
+            println!("  {}", p.display());
+        }
+        println!("wall time {:.2} s", started.elapsed().as_secs_f64());
+    }
+    Ok(())
+}
+
+fn remove_parts(outcomes: &[Option<Outcome>]) {
+    for o in outcomes.iter().flatten() {
+        let _ = std::fs::remove_file(&o.part);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::slug;
+
+    #[test]
+    fn slugs_are_folder_safe() {
+        assert_eq!(slug("Support desk, Monday"), "support_desk__monday");
+        assert_eq!(slug("///"), "scenario");
+    }
+}

@@ -1,0 +1,74 @@
+//! The scenario file: parse → fill defaults → validate → [`Scenario`].
+//!
+//! A scenario is a TOML file (format: `docs/scenario-format.md`). Loading
+//! runs in three steps, each in its own module: `raw` deserialises the
+//! text into structs that mirror it (unknown keys rejected), `validate`
+//! fills defaults and checks every range and reference, and the result is
+//! the immutable [`Scenario`] (module `model`) that the engine runs. Any
+//! problem comes back as a [`ScenarioError`] naming the file, line, column
+//! and key path; nothing here panics on bad input.
+//!
+//! ```no_run
+//! use omnisim::scenario::{render_summary, Scenario};
+//! let scenario = Scenario::from_path("scenarios/quickstart.toml".as_ref())?;
+//! print!("{}", render_summary(&scenario));
+//! # Ok::<(), omnisim::scenario::ScenarioError>(())
+//! ```
+
+mod error;
+mod model;
+mod raw;
+mod summary;
+mod validate;
+
+pub use error::{ScenarioError, ScenarioErrorKind};
+pub use model::*;
+pub use summary::render_summary;
+
+use std::path::Path;
+
+impl Scenario {
+    /// Reads and checks a scenario file. CSV files it names
+    /// (`rate_profile_csv`, empirical `csv`) are resolved relative to the
+    /// scenario file's folder, so a scenario and its data move together.
+    pub fn from_path(path: &Path) -> Result<Scenario, ScenarioError> {
+        let label = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            let reason = e.to_string();
+            let mut reason_chars = reason.chars();
+            let reason: String = match reason_chars.next() {
+                Some(first) => first.to_lowercase().chain(reason_chars).collect(),
+                None => reason,
+            };
+            ScenarioError::new(
+                ScenarioErrorKind::Io,
+                format!("cannot read the scenario file: {reason}"),
+            )
+            .in_file(&label)
+            .with_source(e)
+        })?;
+        let base = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        load(&text, &label, base)
+    }
+
+    /// Checks a scenario given as text; `file_label` names it in errors.
+    /// CSV files it names are resolved relative to the current folder.
+    pub fn from_toml_str(text: &str, file_label: &str) -> Result<Scenario, ScenarioError> {
+        load(text, file_label, Path::new(""))
+    }
+}
+
+fn load(text: &str, file: &str, base_dir: &Path) -> Result<Scenario, ScenarioError> {
+    let raw = raw::parse(text, file)?;
+    validate::validate(
+        &raw,
+        &validate::Ctx {
+            text,
+            file,
+            base_dir,
+        },
+    )
+}

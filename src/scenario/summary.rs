@@ -1,0 +1,290 @@
+//! The one-screen summary `omnisim check` prints.
+//!
+//! Its job is a sanity check before a long run: does the staffing roughly
+//! fit the load? So besides echoing the settings it computes each queue's
+//! offered load in Erlangs and the capacity online for its channel at login,
+//! and points out set-ups that are legal but probably not meant.
+
+use super::validate::{humanize, interval_count};
+use super::{ArrivalRate, Scenario};
+use crate::omni::{CapacityCost, QueueId};
+use std::fmt::Write as _;
+
+/// Renders the summary; plain text, no colour, ends with a newline.
+pub fn render_summary(s: &Scenario) -> String {
+    let mut out = String::new();
+    let sim = &s.simulation;
+    let _ = writeln!(out, "scenario \"{}\"", sim.name);
+    let _ = writeln!(
+        out,
+        "  run            {} = warm-up {} + measured {}",
+        humanize(s.run_length()),
+        humanize(sim.warmup),
+        humanize(sim.duration)
+    );
+    let _ = writeln!(
+        out,
+        "  replications   {} (seed {})",
+        sim.replications, sim.seed
+    );
+    let _ = writeln!(
+        out,
+        "  interval       {} ({} in the measured period)",
+        humanize(sim.interval),
+        interval_count(sim)
+    );
+    let _ = writeln!(
+        out,
+        "  service level  answered within {}",
+        humanize(sim.service_level_threshold)
+    );
+
+    let mut notes: Vec<String> = Vec::new();
+
+    out.push_str("\nstatuses\n");
+    let width = s
+        .statuses
+        .iter()
+        .map(|st| st.api_name.len())
+        .max()
+        .unwrap_or(0);
+    for (i, st) in s.statuses.iter().enumerate() {
+        let logged_in: u32 = s
+            .agents
+            .iter()
+            .filter(|g| g.status.index() == i)
+            .map(|g| g.count)
+            .sum();
+        let kind = if st.is_online() {
+            let channels: Vec<&str> = st
+                .channels
+                .iter()
+                .map(|c| s.channels[c.index()].name.as_str())
+                .collect();
+            format!("online: {}", channels.join(", "))
+        } else {
+            "busy (no channels)".to_owned()
+        };
+        let _ = writeln!(
+            out,
+            "  {:width$}  {:<28} {} agents log in here",
+            st.api_name, kind, logged_in
+        );
+    }
+    for g in &s.agents {
+        let st = &s.statuses[g.status.index()];
+        if !st.is_online() {
+            notes.push(format!(
+                "agent group \"{}\" logs in to \"{}\", which has no channels: its agents start busy and take no work",
+                g.group, st.api_name
+            ));
+        }
+    }
+
+    out.push_str("\nqueues\n");
+    for (i, q) in s.queues.iter().enumerate() {
+        let r = &q.routing;
+        let channel = &s.channels[q.channel.index()].name;
+        let push = r.push_timeout.map_or("off".to_owned(), humanize);
+        let cost = match r.cost {
+            CapacityCost::Weight(1) => "1 unit".to_owned(),
+            CapacityCost::Weight(w) => format!("{w} units"),
+            CapacityCost::Percentage(p) => format!("{p}% of capacity"),
+        };
+        let _ = writeln!(out, "  {}", q.name);
+        let _ = writeln!(
+            out,
+            "    channel {channel}, {}, priority {}, push timeout {push}, cost {cost}",
+            r.model.as_str(),
+            r.priority
+        );
+        // Items of this queue the agents online for its channel at login can
+        // hold at once; floor, because a partial item does not fit.
+        let items_online: u64 = s
+            .agents
+            .iter()
+            .filter(|g| s.statuses[g.status.index()].has_channel(q.channel))
+            .map(|g| {
+                let capacity = s.presence_configs[g.presence_config.index()].capacity;
+                let cost = r.cost.units_for(capacity).0.max(1);
+                g.count as u64 * (crate::omni::CapacityUnits::whole(capacity).0 / cost)
+            })
+            .sum();
+        let Some(a) = s.arrivals.iter().find(|a| a.queue == QueueId(i as u32)) else {
+            let _ = writeln!(out, "    no arrivals; capacity for {channel}, every group logged in: {items_online} items at once");
+            notes.push(format!(
+                "queue \"{}\" has no [[arrivals]]: no items enter it",
+                q.name
+            ));
+            continue;
+        };
+        let handle = a.handle_time.mean_secs();
+        let (mean_rate, rate_text) = match &a.rate {
+            ArrivalRate::Constant(r) => (*r, format!("{} per hour", fmt_num(*r))),
+            ArrivalRate::Profile(p) => {
+                // Past the last entry the last rate holds, so weigh it over
+                // the intervals it covers.
+                let n = interval_count(sim).max(p.len());
+                let last = *p.last().unwrap_or(&0.0);
+                let mean = (p.iter().sum::<f64>() + last * (n - p.len()) as f64) / n as f64;
+                let peak = p.iter().copied().fold(0.0, f64::max);
+                (
+                    mean,
+                    format!(
+                        "profile, mean {} / peak {} per hour",
+                        fmt_num(mean),
+                        fmt_num(peak)
+                    ),
+                )
+            }
+        };
+        let load = mean_rate / 3600.0 * handle;
+        let patience = a.patience.as_ref().map_or(String::new(), |p| {
+            format!(", mean patience {}", secs(p.mean_secs()))
+        });
+        let _ = writeln!(
+            out,
+            "    arrivals {rate_text}, mean handle time {}{patience}",
+            secs(handle)
+        );
+        let occupancy = if items_online > 0 {
+            format!("occupancy ~{:.0}%", 100.0 * load / items_online as f64)
+        } else {
+            "no capacity online at login".to_owned()
+        };
+        let _ = writeln!(
+            out,
+            "    offered load {load:.2} Erlangs; capacity for {channel}, every group logged in: {items_online} items at once; {occupancy}"
+        );
+        if items_online == 0 {
+            notes.push(format!(
+                "queue \"{}\": no agent logs in to a status with channel \"{channel}\"; its items wait for a status change",
+                q.name
+            ));
+        } else if load >= items_online as f64 && a.patience.is_none() {
+            notes.push(format!(
+                "queue \"{}\": offered load {load:.2} is at or above the {items_online} items online and nobody abandons; its backlog will grow without bound",
+                q.name
+            ));
+        }
+        for g in &s.agents {
+            if g.behaviour.no_answer_probability > 0.0
+                && r.push_timeout.is_none()
+                && s.statuses[g.status.index()].has_channel(q.channel)
+            {
+                notes.push(format!(
+                    "agent group \"{}\" leaves some pushes unanswered but queue \"{}\" has no push timeout: those items stay with the agent until logout",
+                    g.group, q.name
+                ));
+            }
+        }
+    }
+    if s.queues.len() > 1 {
+        out.push_str("  (occupancy assumes each queue has its agents to itself; queues sharing agents share their capacity)\n");
+    }
+
+    let _ = writeln!(
+        out,
+        "\nagents: {} in {} group(s)",
+        s.agent_count(),
+        s.agents.len()
+    );
+    for g in &s.agents {
+        let config = &s.presence_configs[g.presence_config.index()];
+        let shift = match g.shift.end {
+            Some(end) => format!("{}–{}", humanize(g.shift.start), humanize(end)),
+            None if g.shift.start.is_zero() => "whole run".to_owned(),
+            None => format!("from {}", humanize(g.shift.start)),
+        };
+        let _ = writeln!(
+            out,
+            "  {} × {}: capacity {}, logs in to \"{}\", shift {shift}",
+            g.count,
+            g.group,
+            config.capacity,
+            s.statuses[g.status.index()].api_name
+        );
+    }
+    if !notes.is_empty() {
+        out.push_str("\nnotes\n");
+        for n in notes {
+            let _ = writeln!(out, "  - {n}");
+        }
+    }
+    out
+}
+
+fn fmt_num(x: f64) -> String {
+    if x.fract() == 0.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.1}")
+    }
+}
+
+fn secs(x: f64) -> String {
+    if x >= 60.0 {
+        format!(
+            "{} ({} s)",
+            humanize(crate::time::SimDuration::from_secs_f64(x)),
+            fmt_num(x)
+        )
+    } else {
+        format!("{} s", fmt_num(x))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_shows_load_and_capacity() {
+        let text = r#"
+[simulation]
+name = "Erlang"
+duration = "10h"
+[[channels]]
+name = "chat"
+[[statuses]]
+name = "On"
+channels = ["chat"]
+[[statuses]]
+name = "Off"
+[[presence_configs]]
+name = "c"
+capacity = 3
+[[queues]]
+name = "q"
+channel = "chat"
+routing_model = "least_active"
+capacity_percentage = 34
+[[arrivals]]
+queue = "q"
+rate_per_hour = 120
+handle_time = { dist = "exponential", mean = "5m" }
+[[agents]]
+group = "g"
+count = 10
+presence_config = "c"
+status = "On"
+[[agents]]
+group = "late"
+count = 1
+presence_config = "c"
+status = "Off"
+"#;
+        let s = Scenario::from_toml_str(text, "t.toml").unwrap();
+        let out = render_summary(&s);
+        assert!(out.contains("offered load 10.00 Erlangs"), "{out}");
+        // 34% of 3 = 1.02 units: two items fit per agent, 10 agents.
+        assert!(
+            out.contains("logged in: 20 items at once; occupancy ~50%"),
+            "{out}"
+        );
+        assert!(
+            out.contains("\"late\" logs in to \"Off\", which has no channels"),
+            "{out}"
+        );
+    }
+}

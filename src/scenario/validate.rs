@@ -1,0 +1,1713 @@
+//! Raw file → defaults → checks → [`Scenario`].
+//!
+//! Every rule of `docs/scenario-format.md` is enforced here, once, so the
+//! engine can trust the model. The first problem found is returned; checks
+//! run section by section in the order the format lists them, so the
+//! reported error is usually the first one in the file.
+
+use super::error::{list_keys, list_names, suggest, ScenarioError, ScenarioErrorKind as Kind};
+use super::raw::{
+    describe_item, RawAgents, RawArrivals, RawChannel, RawDist, RawDistTable, RawDuration,
+    RawPresenceConfig, RawQueue, RawScenario, RawShift, RawSimulation, RawStatus,
+};
+use super::{
+    AgentGroup, ArrivalRate, ArrivalStream, BehaviourSpec, Queue, Scenario, Shift,
+    SimulationSettings,
+};
+use crate::distribution::Distribution;
+use crate::omni::{
+    CapacityCost, ChannelId, ConfigId, PresenceConfiguration, PresenceStatus, QueueId,
+    RoutingConfiguration, RoutingModel, ServiceChannel, StatusId,
+};
+use crate::time::SimDuration;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+type Result<T> = std::result::Result<T, ScenarioError>;
+
+/// Default reporting interval, shortened to the duration for short runs.
+const DEFAULT_INTERVAL: SimDuration = SimDuration::from_secs(30 * 60);
+/// Default service-level threshold (the "20" of 80/20).
+const DEFAULT_SL_THRESHOLD: SimDuration = SimDuration::from_secs(20);
+/// The `dist` names, in the order the docs list them.
+pub(crate) const DIST_NAMES: [&str; 5] = [
+    "constant",
+    "exponential",
+    "uniform",
+    "lognormal",
+    "empirical",
+];
+
+/// What checks need besides the raw values: the text (for positions), the
+/// file label and the folder CSV files are relative to.
+pub(crate) struct Ctx<'a> {
+    pub text: &'a str,
+    pub file: &'a str,
+    pub base_dir: &'a Path,
+}
+
+/// The item being checked, for key paths and messages.
+struct Item {
+    section: &'static str,
+    index: Option<usize>,
+    span: Range<usize>,
+    label: String,
+}
+
+impl Item {
+    fn path(&self, key: &str) -> String {
+        match self.index {
+            Some(i) => format!("{}[{i}].{key}", self.section),
+            None => format!("{}.{key}", self.section),
+        }
+    }
+}
+
+impl Ctx<'_> {
+    fn err(
+        &self,
+        kind: Kind,
+        span: Option<Range<usize>>,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> ScenarioError {
+        ScenarioError::new(kind, message)
+            .in_file(self.file)
+            .at_span(self.text, span)
+            .key(path)
+    }
+
+    /// An error about `key` of `item`, pointing at `span`.
+    fn at<T>(
+        &self,
+        kind: Kind,
+        item: &Item,
+        key: &str,
+        value: &Spanned<T>,
+        what: String,
+    ) -> ScenarioError {
+        self.err(
+            kind,
+            Some(value.span()),
+            item.path(key),
+            format!("{}: {what}", item.label),
+        )
+    }
+
+    fn missing(&self, item: &Item, key: &str, expected: &str) -> ScenarioError {
+        self.err(
+            Kind::MissingKey,
+            Some(item.span.clone()),
+            item.path(key),
+            format!("{}: missing required key `{key}` ({expected})", item.label),
+        )
+    }
+
+    fn required<'r, T>(
+        &self,
+        item: &Item,
+        field: &'r Option<Spanned<T>>,
+        key: &str,
+        expected: &str,
+    ) -> Result<&'r Spanned<T>> {
+        field
+            .as_ref()
+            .ok_or_else(|| self.missing(item, key, expected))
+    }
+
+    /// A section that must be present with at least one item.
+    fn section<'r, T>(
+        &self,
+        items: &'r Option<Vec<Spanned<T>>>,
+        section: &str,
+        why: &str,
+        example: &str,
+    ) -> Result<&'r [Spanned<T>]> {
+        match items {
+            Some(v) if !v.is_empty() => Ok(v),
+            Some(_) => Err(self
+                .err(
+                    Kind::MissingKey,
+                    None,
+                    section,
+                    format!("[[{section}]] is empty; {why}"),
+                )
+                .with_hint(format!(
+                    "add one, e.g.\n    {}",
+                    example.replace('\n', "\n    ")
+                ))),
+            None => Err(self
+                .err(
+                    Kind::MissingKey,
+                    None,
+                    section,
+                    format!("no [[{section}]] section; {why}"),
+                )
+                .with_hint(format!(
+                    "add one, e.g.\n    {}",
+                    example.replace('\n', "\n    ")
+                ))),
+        }
+    }
+
+    fn positive(&self, item: &Item, key: &str, d: &Spanned<RawDuration>) -> Result<SimDuration> {
+        if d.get_ref().value.is_zero() {
+            let found = &d.get_ref().written;
+            return Err(self.at(
+                Kind::InvalidValue,
+                item,
+                key,
+                d,
+                format!("`{key}` is {found}; expected a duration greater than 0"),
+            ));
+        }
+        Ok(d.get_ref().value)
+    }
+
+    fn probability(
+        &self,
+        item: &Item,
+        key: &str,
+        p: &Option<Spanned<f64>>,
+        default: f64,
+    ) -> Result<f64> {
+        let Some(p) = p else { return Ok(default) };
+        let v = *p.get_ref();
+        if !(0.0..=1.0).contains(&v) {
+            return Err(self
+                .at(
+                    Kind::InvalidValue,
+                    item,
+                    key,
+                    p,
+                    format!("`{key}` is {v}; expected a probability from 0 to 1"),
+                )
+                .with_hint(format!("write a fraction: 95% is {key} = 0.95")));
+        }
+        Ok(v)
+    }
+
+    fn count_u32(
+        &self,
+        item: &Item,
+        key: &str,
+        v: &Spanned<i64>,
+        min: i64,
+        expected: &str,
+    ) -> Result<u32> {
+        let n = *v.get_ref();
+        if n < min || n > u32::MAX as i64 {
+            return Err(self.at(
+                Kind::InvalidValue,
+                item,
+                key,
+                v,
+                format!("`{key}` is {n}; expected {expected}"),
+            ));
+        }
+        Ok(n as u32)
+    }
+
+    /// Checks a name (present, not blank, not taken) and records it.
+    fn name(
+        &self,
+        item: &mut Item,
+        raw: &Option<Spanned<String>>,
+        key: &str,
+        names: &mut Names,
+    ) -> Result<String> {
+        let name = self.required(item, raw, key, "a unique name")?;
+        let text = name.get_ref();
+        if text.trim().is_empty() {
+            return Err(self.at(
+                Kind::InvalidValue,
+                item,
+                key,
+                name,
+                format!("`{key}` is empty; expected a name"),
+            ));
+        }
+        item.label = describe_item(item.section, Some(text));
+        if let Some(first) = names.position(text) {
+            let (line, _) = super::error::line_col(self.text, names.spans[first].start);
+            return Err(self
+                .at(
+                    Kind::DuplicateName,
+                    item,
+                    key,
+                    name,
+                    format!("the name is already used by {}[{first}] on line {line}; expected a unique name", item.section),
+                )
+                .with_hint(format!("names must be unique within {}", table(item.section))));
+        }
+        names.push(text.clone(), name.span());
+        Ok(text.clone())
+    }
+
+    /// Resolves a reference to a name of another section.
+    fn resolve(
+        &self,
+        item: &Item,
+        key: &str,
+        reference: &Spanned<String>,
+        names: &Names,
+        noun: &str,
+        target_section: &str,
+    ) -> Result<u32> {
+        let wanted = reference.get_ref();
+        if let Some(i) = names.position(wanted) {
+            return Ok(i as u32);
+        }
+        let defined = if names.names.is_empty() {
+            "none is defined".to_owned()
+        } else {
+            format!(
+                "defined: {}",
+                list_names(names.names.iter().map(String::as_str))
+            )
+        };
+        Err(self
+            .at(
+                Kind::UnknownReference,
+                item,
+                key,
+                reference,
+                format!(
+                    "{noun} \"{wanted}\" is not defined in {}; {defined}",
+                    table(target_section)
+                ),
+            )
+            .with_maybe_hint(
+                suggest(wanted, names.names.iter().map(String::as_str))
+                    .map(|s| format!("did you mean \"{s}\"? (names are case-sensitive)")),
+            ))
+    }
+
+    fn resolve_path(&self, relative: &str) -> PathBuf {
+        let p = Path::new(relative);
+        if p.is_absolute() || self.base_dir.as_os_str().is_empty() {
+            p.to_path_buf()
+        } else {
+            self.base_dir.join(p)
+        }
+    }
+
+    /// Reads a one-value-per-line CSV file: blank lines and `#` comments are
+    /// skipped, and a first line that is not a value is taken as a header.
+    fn read_values_csv(
+        &self,
+        item: &Item,
+        key: &str,
+        file: &Spanned<String>,
+        parse: impl Fn(&str) -> std::result::Result<f64, String>,
+    ) -> Result<Vec<f64>> {
+        let path = self.resolve_path(file.get_ref());
+        let label = path.display().to_string();
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            self.at(
+                Kind::Io,
+                item,
+                key,
+                file,
+                format!("cannot read \"{label}\": {}", lower_first(&e.to_string())),
+            )
+            .with_hint(if self.base_dir.as_os_str().is_empty() {
+                "the path is relative to the current folder".to_owned()
+            } else {
+                "the path is relative to the scenario file's folder".to_owned()
+            })
+            .with_source(e)
+        })?;
+        let mut values = Vec::new();
+        let mut first = true;
+        for (n, line) in text.lines().enumerate() {
+            let t = line.trim().trim_start_matches('\u{feff}');
+            if t.is_empty() || t.starts_with('#') {
+                continue;
+            }
+            let is_first = std::mem::replace(&mut first, false);
+            if t.contains([',', ';', '\t']) {
+                return Err(ScenarioError::new(
+                    Kind::InvalidValue,
+                    format!(
+                        "found several columns in \"{t}\"; expected one value per line (for {})",
+                        item.path(key)
+                    ),
+                )
+                .in_file(&label)
+                .at_line(n + 1)
+                .key(item.path(key)));
+            }
+            match parse(t) {
+                Ok(v) => values.push(v),
+                Err(_) if is_first && t.chars().any(|c| c.is_alphabetic()) => {}
+                Err(why) => {
+                    return Err(ScenarioError::new(
+                        Kind::InvalidValue,
+                        format!("{why} (for {})", item.path(key)),
+                    )
+                    .in_file(&label)
+                    .at_line(n + 1)
+                    .key(item.path(key)))
+                }
+            }
+        }
+        if values.is_empty() {
+            return Err(self.at(
+                Kind::InvalidValue,
+                item,
+                key,
+                file,
+                format!("\"{label}\" holds no values"),
+            ));
+        }
+        Ok(values)
+    }
+
+    /// A distribution, in either form, checked.
+    fn distribution(&self, item: &Item, key: &str, raw: &Spanned<RawDist>) -> Result<Distribution> {
+        let table = match raw.get_ref() {
+            RawDist::Bare(d) => return Ok(Distribution::Constant { value: d.secs }),
+            RawDist::Table(t) => t,
+        };
+        let path = item.path(key);
+        let sub = |k: &str| format!("{path}.{k}");
+        let valid = list_names(DIST_NAMES);
+        let Some(dist) = &table.dist else {
+            return Err(self
+                .err(
+                    Kind::MissingKey,
+                    Some(raw.span()),
+                    sub("dist"),
+                    format!(
+                        "{}: `{key}` has no `dist`; expected one of {valid}",
+                        item.label
+                    ),
+                )
+                .with_hint(format!(
+                    "e.g. {key} = {{ dist = \"exponential\", mean = \"6m\" }}"
+                )));
+        };
+        let name = dist.get_ref().as_str();
+        let allowed: &[&str] = match name {
+            "constant" => &["value"],
+            "exponential" => &["mean"],
+            "uniform" => &["min", "max"],
+            "lognormal" => &["mean", "sd"],
+            "empirical" => &["values", "csv"],
+            _ => {
+                return Err(self
+                    .err(
+                        Kind::InvalidValue,
+                        Some(dist.span()),
+                        sub("dist"),
+                        format!(
+                            "{}: unknown distribution \"{name}\"; expected one of {valid}",
+                            item.label
+                        ),
+                    )
+                    .with_maybe_hint(
+                        suggest(name, DIST_NAMES).map(|s| format!("did you mean \"{s}\"?")),
+                    ))
+            }
+        };
+        for (k, span) in present_params(table) {
+            if !allowed.contains(&k) {
+                return Err(self.err(
+                    Kind::UnknownKey,
+                    Some(span),
+                    sub(k),
+                    format!(
+                        "{}: `{k}` does not apply to {} {name} distribution, which takes {}",
+                        item.label,
+                        article(name),
+                        list_keys(allowed.iter().copied())
+                    ),
+                ));
+            }
+        }
+        let need = |v: &Option<Spanned<RawDuration>>, k: &str| -> Result<f64> {
+            match v {
+                Some(v) => Ok(v.get_ref().secs),
+                None => Err(self.err(
+                    Kind::MissingKey,
+                    Some(raw.span()),
+                    sub(k),
+                    format!(
+                        "{}: {} {name} distribution needs {}; `{k}` is missing",
+                        item.label,
+                        article(name),
+                        list_keys(allowed.iter().copied())
+                    ),
+                )),
+            }
+        };
+        let d = match name {
+            "constant" => Distribution::Constant {
+                value: need(&table.value, "value")?,
+            },
+            "exponential" => Distribution::Exponential {
+                mean: need(&table.mean, "mean")?,
+            },
+            "uniform" => Distribution::Uniform {
+                min: need(&table.min, "min")?,
+                max: need(&table.max, "max")?,
+            },
+            "lognormal" => Distribution::LogNormal {
+                mean: need(&table.mean, "mean")?,
+                sd: need(&table.sd, "sd")?,
+            },
+            _ => {
+                match (&table.values, &table.csv) {
+                    (Some(values), None) => Distribution::Empirical {
+                        values: values.get_ref().iter().map(|v| v.get_ref().secs).collect(),
+                    },
+                    (None, Some(csv)) => {
+                        let values = self.read_values_csv(item, &format!("{key}.csv"), csv, |t| {
+                        t.parse::<f64>()
+                            .map_err(|_| ())
+                            .and_then(|v| RawDuration::from_secs(v, t.to_owned()).map_err(|_| ()))
+                            .or_else(|_| RawDuration::from_text(t).map_err(|_| ()))
+                            .map(|d| d.secs)
+                            .map_err(|_| format!("\"{t}\" is not a duration; expected seconds such as 42.5"))
+                    })?;
+                        Distribution::Empirical { values }
+                    }
+                    (Some(_), Some(csv)) => {
+                        return Err(self.err(
+                            Kind::Inconsistent,
+                            Some(csv.span()),
+                            sub("csv"),
+                            format!(
+                                "{}: an empirical distribution takes `values` or `csv`, not both",
+                                item.label
+                            ),
+                        ))
+                    }
+                    (None, None) => {
+                        return Err(self.err(
+                            Kind::MissingKey,
+                            Some(raw.span()),
+                            sub("values"),
+                            format!(
+                                "{}: an empirical distribution needs `values` or `csv`",
+                                item.label
+                            ),
+                        ))
+                    }
+                }
+            }
+        };
+        if let Err(why) = d.validate() {
+            // Point at the parameter the message is about when we can.
+            let param = why.split_whitespace().next().unwrap_or("");
+            let param = if param == "every" { "values" } else { param };
+            let span = present_params(table)
+                .into_iter()
+                .find(|(k, _)| *k == param)
+                .map_or(raw.span(), |(_, s)| s);
+            let path = if allowed.contains(&param) {
+                sub(param)
+            } else {
+                path.clone()
+            };
+            return Err(self.err(
+                Kind::InvalidValue,
+                Some(span),
+                path,
+                format!("{}: bad {name} distribution for `{key}`: {why}", item.label),
+            ));
+        }
+        Ok(d)
+    }
+}
+
+fn present_params(t: &RawDistTable) -> Vec<(&'static str, Range<usize>)> {
+    let mut out = Vec::new();
+    let durations = [
+        ("value", &t.value),
+        ("mean", &t.mean),
+        ("sd", &t.sd),
+        ("min", &t.min),
+        ("max", &t.max),
+    ];
+    for (k, v) in durations {
+        if let Some(v) = v {
+            out.push((k, v.span()));
+        }
+    }
+    if let Some(v) = &t.values {
+        out.push(("values", v.span()));
+    }
+    if let Some(v) = &t.csv {
+        out.push(("csv", v.span()));
+    }
+    out.sort_by_key(|(_, s)| s.start);
+    out
+}
+
+/// "a" or "an" before a distribution name.
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+fn table(section: &str) -> String {
+    super::raw::describe_table(section)
+}
+
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// Names of one section in file order; position = id.
+#[derive(Default)]
+struct Names {
+    names: Vec<String>,
+    spans: Vec<Range<usize>>,
+}
+
+impl Names {
+    fn position(&self, name: &str) -> Option<usize> {
+        self.names.iter().position(|n| n == name)
+    }
+    fn push(&mut self, name: String, span: Range<usize>) {
+        self.names.push(name);
+        self.spans.push(span);
+    }
+}
+
+fn item<T>(section: &'static str, index: usize, raw: &Spanned<T>) -> Item {
+    Item {
+        section,
+        index: Some(index),
+        span: raw.span(),
+        label: describe_item(section, None),
+    }
+}
+
+/// Checks a parsed file and builds the scenario.
+pub(crate) fn validate(raw: &RawScenario, cx: &Ctx<'_>) -> Result<Scenario> {
+    let simulation = simulation(raw, cx)?;
+    let (channels, channel_names) = channels(raw, cx)?;
+    let (statuses, status_names) = statuses(raw, cx, &channel_names)?;
+    let (presence_configs, config_names) = presence_configs(raw, cx, &status_names)?;
+    let (queues, queue_names) = queues(raw, cx, &channel_names)?;
+    let arrivals = arrivals(raw, cx, &queue_names, &simulation)?;
+    let agents = agents(
+        raw,
+        cx,
+        &simulation,
+        &status_names,
+        &config_names,
+        &presence_configs,
+        &statuses,
+    )?;
+    let scenario = Scenario {
+        simulation,
+        channels,
+        statuses,
+        presence_configs,
+        queues,
+        arrivals,
+        agents,
+    };
+    routable(raw, cx, &scenario)?;
+    Ok(scenario)
+}
+
+fn simulation(raw: &RawScenario, cx: &Ctx<'_>) -> Result<SimulationSettings> {
+    let Some(sim) = &raw.simulation else {
+        return Err(cx
+            .err(Kind::MissingKey, None, "simulation", "no [simulation] section; it names the run and sets its duration")
+            .with_hint("start the file with\n    [simulation]\n    name = \"My centre\"\n    duration = \"8h\""));
+    };
+    let mut it = Item {
+        section: "simulation",
+        index: None,
+        span: sim.span(),
+        label: "[simulation]".into(),
+    };
+    let s: &RawSimulation = sim.get_ref();
+    let name = cx.name(&mut it, &s.name, "name", &mut Names::default())?;
+    it.label = "[simulation]".into();
+    let duration = cx.required(
+        &it,
+        &s.duration,
+        "duration",
+        "the measured period, e.g. \"8h\"",
+    )?;
+    let duration = cx.positive(&it, "duration", duration)?;
+    let warmup = s
+        .warmup
+        .as_ref()
+        .map_or(SimDuration::ZERO, |w| w.get_ref().value);
+    let seed = match &s.seed {
+        Some(v) if *v.get_ref() < 0 => {
+            return Err(cx.at(
+                Kind::InvalidValue,
+                &it,
+                "seed",
+                v,
+                format!(
+                    "`seed` is {}; expected an integer of 0 or more",
+                    v.get_ref()
+                ),
+            ))
+        }
+        Some(v) => *v.get_ref() as u64,
+        None => 1,
+    };
+    let replications = match &s.replications {
+        Some(v) => cx.count_u32(&it, "replications", v, 1, "at least 1 run")?,
+        None => 1,
+    };
+    let interval = match &s.interval {
+        Some(v) => {
+            let interval = cx.positive(&it, "interval", v)?;
+            if interval > duration {
+                return Err(cx
+                    .at(
+                        Kind::Inconsistent,
+                        &it,
+                        "interval",
+                        v,
+                        format!(
+                            "`interval` is {}, longer than `duration` ({}); expected an interval no longer than the measured period",
+                            v.get_ref().written,
+                            written(&s.duration)
+                        ),
+                    )
+                    .with_hint("shorten the interval (reports are per interval) or lengthen the duration"));
+            }
+            interval
+        }
+        None => DEFAULT_INTERVAL.min(duration),
+    };
+    let service_level_threshold = match &s.service_level_threshold {
+        Some(v) => cx.positive(&it, "service_level_threshold", v)?,
+        None => DEFAULT_SL_THRESHOLD,
+    };
+    Ok(SimulationSettings {
+        name,
+        duration,
+        warmup,
+        seed,
+        replications,
+        interval,
+        service_level_threshold,
+    })
+}
+
+fn written(d: &Option<Spanned<RawDuration>>) -> String {
+    d.as_ref()
+        .map_or(String::new(), |d| d.get_ref().written.clone())
+}
+
+fn channels(raw: &RawScenario, cx: &Ctx<'_>) -> Result<(Vec<ServiceChannel>, Names)> {
+    let items = cx.section(
+        &raw.channels,
+        "channels",
+        "queues and statuses need a channel",
+        "[[channels]]\nname = \"chat\"",
+    )?;
+    let mut names = Names::default();
+    let mut out = Vec::new();
+    for (i, c) in items.iter().enumerate() {
+        let mut it = item("channels", i, c);
+        let ch: &RawChannel = c.get_ref();
+        out.push(ServiceChannel {
+            name: cx.name(&mut it, &ch.name, "name", &mut names)?,
+        });
+    }
+    Ok((out, names))
+}
+
+fn statuses(
+    raw: &RawScenario,
+    cx: &Ctx<'_>,
+    channels: &Names,
+) -> Result<(Vec<PresenceStatus>, Names)> {
+    let items = cx.section(
+        &raw.statuses,
+        "statuses",
+        "agents need a presence status to log in with",
+        "[[statuses]]\nname = \"Available\"\nchannels = [\"chat\"]",
+    )?;
+    let mut names = Names::default();
+    let mut out = Vec::new();
+    for (i, s) in items.iter().enumerate() {
+        let mut it = item("statuses", i, s);
+        let st: &RawStatus = s.get_ref();
+        let api_name = cx.name(&mut it, &st.name, "name", &mut names)?;
+        let label = st
+            .label
+            .as_ref()
+            .map_or_else(|| api_name.clone(), |l| l.get_ref().clone());
+        let mut list: Vec<ChannelId> = Vec::new();
+        for (j, c) in st.channels.iter().flatten().enumerate() {
+            let key = format!("channels[{j}]");
+            let id = ChannelId(cx.resolve(&it, &key, c, channels, "channel", "channels")?);
+            if list.contains(&id) {
+                return Err(cx.at(
+                    Kind::DuplicateName,
+                    &it,
+                    &key,
+                    c,
+                    format!("channel \"{}\" is listed twice", c.get_ref()),
+                ));
+            }
+            list.push(id);
+        }
+        out.push(PresenceStatus {
+            api_name,
+            label,
+            channels: list,
+        });
+    }
+    Ok((out, names))
+}
+
+fn presence_configs(
+    raw: &RawScenario,
+    cx: &Ctx<'_>,
+    statuses: &Names,
+) -> Result<(Vec<PresenceConfiguration>, Names)> {
+    let items = cx.section(
+        &raw.presence_configs,
+        "presence_configs",
+        "every agent group needs a presence configuration (its capacity)",
+        "[[presence_configs]]\nname = \"Agents\"\ncapacity = 1",
+    )?;
+    let mut names = Names::default();
+    let mut out = Vec::new();
+    for (i, p) in items.iter().enumerate() {
+        let mut it = item("presence_configs", i, p);
+        let pc: &RawPresenceConfig = p.get_ref();
+        let name = cx.name(&mut it, &pc.name, "name", &mut names)?;
+        let cap = cx.required(
+            &it,
+            &pc.capacity,
+            "capacity",
+            "units of work an agent holds at once, at least 1",
+        )?;
+        let capacity = cx.count_u32(&it, "capacity", cap, 1, "at least 1 unit of work")?;
+        let interruptible_capacity = match &pc.interruptible_capacity {
+            Some(v) => cx.count_u32(&it, "interruptible_capacity", v, 0, "0 or more units")?,
+            None => capacity,
+        };
+        let flag = |f: &Option<Spanned<bool>>| f.as_ref().is_some_and(|b| *b.get_ref());
+        let allow_decline = flag(&pc.allow_decline);
+        let auto_accept = flag(&pc.auto_accept);
+        if allow_decline && auto_accept {
+            let at = pc.auto_accept.as_ref().expect("auto_accept is set");
+            return Err(cx
+                .at(
+                    Kind::Inconsistent,
+                    &it,
+                    "auto_accept",
+                    at,
+                    "`auto_accept` and `allow_decline` are both true; an auto-accepted push cannot be declined".into(),
+                )
+                .with_hint("set one of them to false"));
+        }
+        let mut decline_reasons: Vec<String> = Vec::new();
+        if let Some(reasons) = &pc.decline_reasons {
+            if !allow_decline && !reasons.get_ref().is_empty() {
+                return Err(cx
+                    .at(Kind::Inconsistent, &it, "decline_reasons", reasons, "`decline_reasons` are listed but `allow_decline` is not true, so no agent can decline".into())
+                    .with_hint("add allow_decline = true, or remove decline_reasons"));
+            }
+            for (j, r) in reasons.get_ref().iter().enumerate() {
+                let key = format!("decline_reasons[{j}]");
+                if r.get_ref().trim().is_empty() {
+                    return Err(cx.at(
+                        Kind::InvalidValue,
+                        &it,
+                        &key,
+                        r,
+                        "a decline reason is empty; expected some text".into(),
+                    ));
+                }
+                if decline_reasons.contains(r.get_ref()) {
+                    return Err(cx.at(
+                        Kind::DuplicateName,
+                        &it,
+                        &key,
+                        r,
+                        format!("decline reason \"{}\" is listed twice", r.get_ref()),
+                    ));
+                }
+                decline_reasons.push(r.get_ref().clone());
+            }
+        }
+        let status_on_decline = match &pc.status_on_decline {
+            Some(s) => {
+                if !allow_decline {
+                    return Err(cx
+                        .at(Kind::Inconsistent, &it, "status_on_decline", s, "`status_on_decline` is set but `allow_decline` is not true, so it could never apply".into())
+                        .with_hint("add allow_decline = true, or remove status_on_decline"));
+                }
+                Some(StatusId(cx.resolve(
+                    &it,
+                    "status_on_decline",
+                    s,
+                    statuses,
+                    "status",
+                    "statuses",
+                )?))
+            }
+            None => None,
+        };
+        let status_on_push_timeout = match &pc.status_on_push_timeout {
+            Some(s) => Some(StatusId(cx.resolve(
+                &it,
+                "status_on_push_timeout",
+                s,
+                statuses,
+                "status",
+                "statuses",
+            )?)),
+            None => None,
+        };
+        out.push(PresenceConfiguration {
+            name,
+            capacity,
+            interruptible_capacity,
+            allow_decline,
+            decline_reasons,
+            auto_accept,
+            status_on_decline,
+            status_on_push_timeout,
+        });
+    }
+    Ok((out, names))
+}
+
+fn queues(raw: &RawScenario, cx: &Ctx<'_>, channels: &Names) -> Result<(Vec<Queue>, Names)> {
+    let items = cx.section(
+        &raw.queues,
+        "queues",
+        "work is routed from queues",
+        "[[queues]]\nname = \"Chat\"\nchannel = \"chat\"\nrouting_model = \"most_available\"\ncapacity_weight = 1",
+    )?;
+    let mut names = Names::default();
+    let mut out = Vec::new();
+    for (i, q) in items.iter().enumerate() {
+        let mut it = item("queues", i, q);
+        let rq: &RawQueue = q.get_ref();
+        let name = cx.name(&mut it, &rq.name, "name", &mut names)?;
+        let ch = cx.required(
+            &it,
+            &rq.channel,
+            "channel",
+            "the service channel of its items",
+        )?;
+        let channel = ChannelId(cx.resolve(&it, "channel", ch, channels, "channel", "channels")?);
+        let models = ["most_available", "least_active"];
+        let m = cx.required(
+            &it,
+            &rq.routing_model,
+            "routing_model",
+            "\"most_available\" or \"least_active\"",
+        )?;
+        let model = match m.get_ref().as_str() {
+            "most_available" => RoutingModel::MostAvailable,
+            "least_active" => RoutingModel::LeastActive,
+            other => {
+                return Err(cx
+                    .at(Kind::InvalidValue, &it, "routing_model", m, format!("unknown routing model \"{other}\"; expected \"most_available\" or \"least_active\""))
+                    .with_maybe_hint(suggest(other, models).map(|s| format!("did you mean \"{s}\"?"))))
+            }
+        };
+        let priority = match &rq.priority {
+            Some(p) => {
+                let v = *p.get_ref();
+                i32::try_from(v).map_err(|_| {
+                    cx.at(
+                        Kind::InvalidValue,
+                        &it,
+                        "priority",
+                        p,
+                        format!(
+                            "`priority` is {v}; expected a whole number between {} and {}",
+                            i32::MIN,
+                            i32::MAX
+                        ),
+                    )
+                })?
+            }
+            None => 1,
+        };
+        let push_timeout = rq
+            .push_timeout
+            .as_ref()
+            .map(|t| t.get_ref().value)
+            .filter(|t| !t.is_zero());
+        let cost = match (&rq.capacity_weight, &rq.capacity_percentage) {
+            (Some(_), Some(p)) => {
+                return Err(cx
+                    .at(Kind::Inconsistent, &it, "capacity_percentage", p, "both `capacity_weight` and `capacity_percentage` are set; expected exactly one".into())
+                    .with_hint("a weight costs whole units on any agent; a percentage is a share of each agent's capacity"))
+            }
+            (None, None) => {
+                return Err(cx
+                    .missing(&it, "capacity_weight", "or `capacity_percentage`: what one item costs an agent")
+                    .with_hint("e.g. capacity_weight = 1"))
+            }
+            (Some(w), None) => CapacityCost::Weight(cx.count_u32(&it, "capacity_weight", w, 1, "a whole number of units, at least 1")?),
+            (None, Some(p)) => {
+                let v = *p.get_ref();
+                if !(v > 0.0 && v <= 100.0) {
+                    return Err(cx.at(
+                        Kind::InvalidValue,
+                        &it,
+                        "capacity_percentage",
+                        p,
+                        format!("`capacity_percentage` is {v}; expected a share of capacity above 0 and at most 100"),
+                    ));
+                }
+                CapacityCost::Percentage(v)
+            }
+        };
+        out.push(Queue {
+            name,
+            channel,
+            routing: RoutingConfiguration {
+                model,
+                priority,
+                push_timeout,
+                cost,
+            },
+        });
+    }
+    Ok((out, names))
+}
+
+/// Reporting intervals in the measured period (the last may be partial).
+pub(crate) fn interval_count(sim: &SimulationSettings) -> usize {
+    let (d, i) = (sim.duration.0, sim.interval.0.max(1));
+    d.div_ceil(i) as usize
+}
+
+fn arrivals(
+    raw: &RawScenario,
+    cx: &Ctx<'_>,
+    queues: &Names,
+    sim: &SimulationSettings,
+) -> Result<Vec<ArrivalStream>> {
+    let mut out: Vec<ArrivalStream> = Vec::new();
+    let mut seen: Vec<(QueueId, usize)> = Vec::new();
+    for (i, a) in raw.arrivals.iter().flatten().enumerate() {
+        let mut it = item("arrivals", i, a);
+        let ra: &RawArrivals = a.get_ref();
+        let q = cx.required(&it, &ra.queue, "queue", "the queue its items enter")?;
+        let queue = QueueId(cx.resolve(&it, "queue", q, queues, "queue", "queues")?);
+        it.label = describe_item("arrivals", Some(q.get_ref()));
+        if let Some((_, first)) = seen.iter().find(|(id, _)| *id == queue) {
+            return Err(cx
+                .at(Kind::DuplicateName, &it, "queue", q, format!("queue \"{}\" already has arrivals at arrivals[{first}]; expected at most one [[arrivals]] per queue", q.get_ref()))
+                .with_hint("merge the two: add their rates, or use a rate_profile"));
+        }
+        seen.push((queue, i));
+        let given: Vec<(&str, Range<usize>)> = [
+            ra.rate_per_hour
+                .as_ref()
+                .map(|v| ("rate_per_hour", v.span())),
+            ra.rate_profile.as_ref().map(|v| ("rate_profile", v.span())),
+            ra.rate_profile_csv
+                .as_ref()
+                .map(|v| ("rate_profile_csv", v.span())),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if let [(first, _), (second, span), ..] = given.as_slice() {
+            return Err(cx.err(
+                Kind::Inconsistent,
+                Some(span.clone()),
+                it.path(second),
+                format!(
+                    "{}: `{first}` and `{second}` are both set; expected exactly one of \
+                     `rate_per_hour`, `rate_profile` or `rate_profile_csv`",
+                    it.label
+                ),
+            ));
+        }
+        let rate = if let Some(r) = &ra.rate_per_hour {
+            let v = *r.get_ref();
+            if !(v.is_finite() && v > 0.0) {
+                return Err(cx.at(
+                    Kind::InvalidValue,
+                    &it,
+                    "rate_per_hour",
+                    r,
+                    format!("`rate_per_hour` is {v}; expected a number of items per hour above 0"),
+                ));
+            }
+            ArrivalRate::Constant(v)
+        } else if let Some(p) = &ra.rate_profile {
+            let values: Vec<f64> = p.get_ref().iter().map(|v| *v.get_ref()).collect();
+            for (j, v) in p.get_ref().iter().enumerate() {
+                let x = *v.get_ref();
+                if !(x.is_finite() && x >= 0.0) {
+                    return Err(cx.at(
+                        Kind::InvalidValue,
+                        &it,
+                        &format!("rate_profile[{j}]"),
+                        v,
+                        format!("rate {x} is not a rate; expected items per hour of 0 or more"),
+                    ));
+                }
+            }
+            profile(cx, &it, "rate_profile", p, values, sim)?
+        } else if let Some(f) = &ra.rate_profile_csv {
+            let values =
+                cx.read_values_csv(&it, "rate_profile_csv", f, |t| match t.parse::<f64>() {
+                    Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+                    _ => Err(format!(
+                        "\"{t}\" is not a rate; expected items per hour of 0 or more"
+                    )),
+                })?;
+            profile(cx, &it, "rate_profile_csv", f, values, sim)?
+        } else {
+            return Err(cx
+                .missing(
+                    &it,
+                    "rate_per_hour",
+                    "or `rate_profile` / `rate_profile_csv`: how fast items arrive",
+                )
+                .with_hint("e.g. rate_per_hour = 120"));
+        };
+        let ht = cx.required(
+            &it,
+            &ra.handle_time,
+            "handle_time",
+            "a distribution, e.g. { dist = \"exponential\", mean = \"6m\" }",
+        )?;
+        let handle_time = cx.distribution(&it, "handle_time", ht)?;
+        if handle_time.mean_secs() <= 0.0 {
+            return Err(cx.at(
+                Kind::InvalidValue,
+                &it,
+                "handle_time",
+                ht,
+                "`handle_time` averages 0 seconds; expected a mean above 0".into(),
+            ));
+        }
+        let patience = match &ra.patience {
+            Some(p) => {
+                let d = cx.distribution(&it, "patience", p)?;
+                if d.mean_secs() <= 0.0 {
+                    return Err(cx
+                        .at(Kind::InvalidValue, &it, "patience", p, "`patience` averages 0 seconds, so every item would abandon at once; expected a mean above 0".into())
+                        .with_hint("leave `patience` out if nobody abandons"));
+                }
+                Some(d)
+            }
+            None => None,
+        };
+        out.push(ArrivalStream {
+            queue,
+            rate,
+            handle_time,
+            patience,
+        });
+    }
+    Ok(out)
+}
+
+fn profile<T>(
+    cx: &Ctx<'_>,
+    it: &Item,
+    key: &str,
+    at: &Spanned<T>,
+    values: Vec<f64>,
+    sim: &SimulationSettings,
+) -> Result<ArrivalRate> {
+    let intervals = interval_count(sim);
+    if values.is_empty() || values.iter().all(|v| *v == 0.0) {
+        return Err(cx.at(Kind::InvalidValue, it, key, at, format!("`{key}` has no rate above 0; expected items per hour for each interval, at least one above 0")));
+    }
+    if values.len() > intervals {
+        return Err(cx
+            .at(
+                Kind::Inconsistent,
+                it,
+                key,
+                at,
+                format!(
+                    "`{key}` has {} rates but the measured period has only {intervals} intervals of {}; expected at most {intervals}",
+                    values.len(),
+                    humanize(sim.interval)
+                ),
+            )
+            .with_hint("one rate per reporting interval; the last rate holds to the end of the run"));
+    }
+    Ok(ArrivalRate::Profile(values))
+}
+
+/// A duration the way scenario files write it (`8h30m`, `1m30s`, `2.5s`),
+/// for messages and the summary; whole hours, not days, because contact
+/// centre runs are read in hours.
+pub(crate) fn humanize(d: SimDuration) -> String {
+    let us = d.0;
+    if us == 0 {
+        return "0s".into();
+    }
+    if us < 60_000_000 && us % 1_000_000 != 0 {
+        return format!("{}s", us as f64 / 1e6);
+    }
+    let secs = us / 1_000_000;
+    let (h, m, s) = (secs / 3600, secs % 3600 / 60, secs % 60);
+    let mut out = String::new();
+    for (n, unit) in [(h, "h"), (m, "m"), (s, "s")] {
+        if n > 0 {
+            out.push_str(&format!("{n}{unit}"));
+        }
+    }
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+fn agents(
+    raw: &RawScenario,
+    cx: &Ctx<'_>,
+    sim: &SimulationSettings,
+    statuses: &Names,
+    configs: &Names,
+    config_list: &[PresenceConfiguration],
+    status_list: &[PresenceStatus],
+) -> Result<Vec<AgentGroup>> {
+    let items = cx.section(
+        &raw.agents,
+        "agents",
+        "a centre needs at least one agent group",
+        "[[agents]]\ngroup = \"Tier 1\"\ncount = 10\npresence_config = \"Agents\"\nstatus = \"Available\"",
+    )?;
+    let run_length = sim.warmup + sim.duration;
+    let mut names = Names::default();
+    let mut out = Vec::new();
+    for (i, g) in items.iter().enumerate() {
+        let mut it = item("agents", i, g);
+        let ra: &RawAgents = g.get_ref();
+        let group = cx.name(&mut it, &ra.group, "group", &mut names)?;
+        let c = cx.required(&it, &ra.count, "count", "the number of agents, at least 1")?;
+        let count = cx.count_u32(&it, "count", c, 1, "at least 1 agent")?;
+        let pc = cx.required(
+            &it,
+            &ra.presence_config,
+            "presence_config",
+            "the name of a [[presence_configs]] item",
+        )?;
+        let presence_config = ConfigId(cx.resolve(
+            &it,
+            "presence_config",
+            pc,
+            configs,
+            "presence configuration",
+            "presence_configs",
+        )?);
+        let config = &config_list[presence_config.index()];
+        let st = cx.required(
+            &it,
+            &ra.status,
+            "status",
+            "the status the agents log in with",
+        )?;
+        let status = StatusId(cx.resolve(&it, "status", st, statuses, "status", "statuses")?);
+        let mut allowed: Vec<StatusId> = Vec::new();
+        for (j, s) in ra.allowed_statuses.iter().flatten().enumerate() {
+            let key = format!("allowed_statuses[{j}]");
+            let id = StatusId(cx.resolve(&it, &key, s, statuses, "status", "statuses")?);
+            if allowed.contains(&id) {
+                return Err(cx.at(
+                    Kind::DuplicateName,
+                    &it,
+                    &key,
+                    s,
+                    format!("status \"{}\" is listed twice", s.get_ref()),
+                ));
+            }
+            allowed.push(id);
+        }
+        let allowed_statuses = if allowed.is_empty() {
+            (0..status_list.len() as u32).map(StatusId).collect()
+        } else {
+            if !allowed.contains(&status) {
+                return Err(cx
+                    .at(Kind::Inconsistent, &it, "status", st, format!("login status \"{}\" is not in `allowed_statuses`", st.get_ref()))
+                    .with_hint(format!("add \"{}\" to allowed_statuses, or leave allowed_statuses out to allow every status", st.get_ref())));
+            }
+            // The configuration's statuses are applied by Omni-Channel itself,
+            // so they are granted whatever the list says.
+            allowed.extend(config.status_on_decline);
+            allowed.extend(config.status_on_push_timeout);
+            allowed.sort();
+            allowed.dedup();
+            allowed
+        };
+        let response_time = match &ra.response_time {
+            Some(r) => cx.distribution(&it, "response_time", r)?,
+            None => Distribution::Constant { value: 0.0 },
+        };
+        let accept_probability =
+            cx.probability(&it, "accept_probability", &ra.accept_probability, 1.0)?;
+        let no_answer_probability =
+            cx.probability(&it, "no_answer_probability", &ra.no_answer_probability, 0.0)?;
+        let config_name = &config.name;
+        if accept_probability < 1.0 && !config.allow_decline {
+            let at = ra.accept_probability.as_ref().expect("set when below 1");
+            let why = if config.auto_accept {
+                "auto-accepts every push"
+            } else {
+                "does not allow decline"
+            };
+            return Err(cx
+                .at(
+                    Kind::Inconsistent,
+                    &it,
+                    "accept_probability",
+                    at,
+                    format!("`accept_probability` is {accept_probability}, but presence configuration \"{config_name}\" {why}, so these agents could never decline"),
+                )
+                .with_hint(format!("set allow_decline = true in presence configuration \"{config_name}\", or accept_probability = 1")));
+        }
+        if no_answer_probability > 0.0 && config.auto_accept {
+            let at = ra.no_answer_probability.as_ref().expect("set when above 0");
+            return Err(cx.at(
+                Kind::Inconsistent,
+                &it,
+                "no_answer_probability",
+                at,
+                format!("`no_answer_probability` is {no_answer_probability}, but presence configuration \"{config_name}\" auto-accepts every push, so there is nothing to leave unanswered"),
+            ));
+        }
+        let wrap_up = match &ra.wrap_up {
+            Some(w) => Some(cx.distribution(&it, "wrap_up", w)?),
+            None => None,
+        };
+        let return_to_status_after = match &ra.return_to_status_after {
+            Some(r) => {
+                let d = cx.positive(&it, "return_to_status_after", r)?;
+                if config.status_on_decline.is_none() && config.status_on_push_timeout.is_none() {
+                    return Err(cx
+                        .at(
+                            Kind::Inconsistent,
+                            &it,
+                            "return_to_status_after",
+                            r,
+                            format!("`return_to_status_after` is set, but presence configuration \"{config_name}\" sets neither `status_on_decline` nor `status_on_push_timeout`, so agents never leave their login status"),
+                        ));
+                }
+                Some(d)
+            }
+            None => None,
+        };
+        let shift = shift(cx, &it, &ra.shift, run_length)?;
+        out.push(AgentGroup {
+            group,
+            count,
+            presence_config,
+            status,
+            allowed_statuses,
+            behaviour: BehaviourSpec {
+                response_time,
+                accept_probability,
+                no_answer_probability,
+                wrap_up,
+                return_to_status_after,
+            },
+            shift,
+        });
+    }
+    Ok(out)
+}
+
+fn shift(
+    cx: &Ctx<'_>,
+    it: &Item,
+    raw: &Option<Spanned<RawShift>>,
+    run_length: SimDuration,
+) -> Result<Shift> {
+    let Some(raw) = raw else {
+        return Ok(Shift {
+            start: SimDuration::ZERO,
+            end: None,
+        });
+    };
+    let s = raw.get_ref();
+    let start = s
+        .start
+        .as_ref()
+        .map_or(SimDuration::ZERO, |v| v.get_ref().value);
+    if let Some(v) = &s.start {
+        if start >= run_length {
+            return Err(cx
+                .at(
+                    Kind::InvalidValue,
+                    it,
+                    "shift.start",
+                    v,
+                    format!("shift starts at {}, when the run has already ended (warm-up + duration = {}); expected a start before the end", v.get_ref().written, humanize(run_length)),
+                )
+                .with_hint("shift times count from the start of the run, warm-up included"));
+        }
+    }
+    let end = match &s.end {
+        Some(v) => {
+            let end = v.get_ref().value;
+            if end <= start {
+                return Err(cx.at(
+                    Kind::InvalidValue,
+                    it,
+                    "shift.end",
+                    v,
+                    format!("shift ends at {}, not after it starts ({}); expected an end later than the start", v.get_ref().written, humanize(start)),
+                ));
+            }
+            Some(end)
+        }
+        None => None,
+    };
+    Ok(Shift { start, end })
+}
+
+/// Cross-check: every queue can reach some agent who can carry its items.
+fn routable(raw: &RawScenario, cx: &Ctx<'_>, s: &Scenario) -> Result<()> {
+    let raw_queues = raw.queues.as_deref().unwrap_or_default();
+    for (i, (q, rq)) in s.queues.iter().zip(raw_queues).enumerate() {
+        let mut it = item("queues", i, rq);
+        it.label = describe_item("queues", Some(&q.name));
+        let channel = &s.channels[q.channel.index()].name;
+        let capacities: Vec<(u32, &str)> = s
+            .agents
+            .iter()
+            .filter(|g| {
+                g.allowed_statuses
+                    .iter()
+                    .any(|st| s.statuses[st.index()].has_channel(q.channel))
+            })
+            .map(|g| {
+                (
+                    s.presence_configs[g.presence_config.index()].capacity,
+                    g.group.as_str(),
+                )
+            })
+            .collect();
+        let raw_q = rq.get_ref();
+        if capacities.is_empty() {
+            let at = raw_q.channel.as_ref().expect("checked in queues");
+            return Err(cx
+                .at(
+                    Kind::Inconsistent,
+                    &it,
+                    "channel",
+                    at,
+                    format!("can never be routed: no agent group may use a status with channel \"{channel}\""),
+                )
+                .with_hint(format!("add \"{channel}\" to the channels of a status the agents log in with or are allowed")));
+        }
+        if let CapacityCost::Weight(w) = q.routing.cost {
+            let (max, group) = capacities
+                .iter()
+                .copied()
+                .max_by_key(|(c, _)| *c)
+                .expect("not empty");
+            if w > max {
+                let at = raw_q.capacity_weight.as_ref().expect("weight was given");
+                return Err(cx
+                    .at(
+                        Kind::Inconsistent,
+                        &it,
+                        "capacity_weight",
+                        at,
+                        format!(
+                            "can never be routed: `capacity_weight` is {w}, above the capacity of every agent group that can take channel \"{channel}\" (largest: {max}, agent group \"{group}\")"
+                        ),
+                    )
+                    .with_hint("lower the weight or raise the presence configuration's capacity"));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &str = r#"
+[simulation]
+name = "t"
+duration = "1h"
+
+[[channels]]
+name = "chat"
+
+[[statuses]]
+name = "Available"
+channels = ["chat"]
+
+[[presence_configs]]
+name = "cfg"
+capacity = 2
+
+[[queues]]
+name = "q"
+channel = "chat"
+routing_model = "most_available"
+capacity_weight = 1
+
+[[agents]]
+group = "g"
+count = 2
+presence_config = "cfg"
+status = "Available"
+"#;
+
+    fn load(extra: &str) -> Result<Scenario> {
+        Scenario::from_toml_str(&format!("{BASE}\n{extra}"), "t.toml")
+    }
+
+    fn handle_time(form: &str) -> Result<Distribution> {
+        let s = load(&format!(
+            "[[arrivals]]\nqueue = \"q\"\nrate_per_hour = 10\nhandle_time = {form}\n"
+        ))?;
+        Ok(s.arrivals[0].handle_time.clone())
+    }
+
+    #[test]
+    fn defaults_are_filled_in() {
+        let s = load("").unwrap();
+        assert_eq!(s.simulation.warmup, SimDuration::ZERO);
+        assert_eq!(s.simulation.seed, 1);
+        assert_eq!(s.simulation.replications, 1);
+        assert_eq!(s.simulation.interval, SimDuration::from_secs(1800));
+        assert_eq!(
+            s.simulation.service_level_threshold,
+            SimDuration::from_secs(20)
+        );
+        assert_eq!(s.statuses[0].label, "Available");
+        assert_eq!(s.presence_configs[0].interruptible_capacity, 2);
+        assert_eq!(s.queues[0].routing.priority, 1);
+        assert_eq!(s.queues[0].routing.push_timeout, None);
+        let g = &s.agents[0];
+        assert_eq!(g.allowed_statuses, vec![StatusId(0)]);
+        assert_eq!(
+            g.behaviour.response_time,
+            Distribution::Constant { value: 0.0 }
+        );
+        assert_eq!(g.behaviour.accept_probability, 1.0);
+        assert_eq!(
+            g.shift,
+            Shift {
+                start: SimDuration::ZERO,
+                end: None
+            }
+        );
+    }
+
+    #[test]
+    fn every_distribution_form_parses() {
+        assert_eq!(
+            handle_time("\"90s\"").unwrap(),
+            Distribution::Constant { value: 90.0 }
+        );
+        assert_eq!(
+            handle_time("42.5").unwrap(),
+            Distribution::Constant { value: 42.5 }
+        );
+        assert_eq!(
+            handle_time("{ dist = \"constant\", value = \"1m\" }").unwrap(),
+            Distribution::Constant { value: 60.0 }
+        );
+        assert_eq!(
+            handle_time("{ dist = \"exponential\", mean = \"6m\" }").unwrap(),
+            Distribution::Exponential { mean: 360.0 }
+        );
+        assert_eq!(
+            handle_time("{ dist = \"uniform\", min = \"10s\", max = 60 }").unwrap(),
+            Distribution::Uniform {
+                min: 10.0,
+                max: 60.0
+            }
+        );
+        assert_eq!(
+            handle_time("{ dist = \"lognormal\", mean = \"6m\", sd = \"4m\" }").unwrap(),
+            Distribution::LogNormal {
+                mean: 360.0,
+                sd: 240.0
+            }
+        );
+        assert_eq!(
+            handle_time("{ dist = \"empirical\", values = [\"30s\", 45, \"2m\"] }").unwrap(),
+            Distribution::Empirical {
+                values: vec![30.0, 45.0, 120.0]
+            }
+        );
+    }
+
+    #[test]
+    fn distribution_mistakes_name_the_parameter() {
+        let e = handle_time("{ dist = \"exponental\", mean = 3 }").unwrap_err();
+        assert_eq!(e.key_path(), Some("arrivals[0].handle_time.dist"));
+        assert_eq!(e.hint(), Some("did you mean \"exponential\"?"));
+        assert!(e
+            .message()
+            .contains("\"constant\", \"exponential\", \"uniform\", \"lognormal\", \"empirical\""));
+
+        let e = handle_time("{ dist = \"exponential\", sd = 3 }").unwrap_err();
+        assert_eq!(e.kind(), Kind::UnknownKey);
+        assert_eq!(e.key_path(), Some("arrivals[0].handle_time.sd"));
+
+        let e = handle_time("{ dist = \"lognormal\", mean = 3 }").unwrap_err();
+        assert_eq!(e.kind(), Kind::MissingKey);
+        assert_eq!(e.key_path(), Some("arrivals[0].handle_time.sd"));
+
+        let e = handle_time("{ dist = \"uniform\", min = \"2m\", max = \"1m\" }").unwrap_err();
+        assert_eq!(e.kind(), Kind::InvalidValue);
+        assert_eq!(e.key_path(), Some("arrivals[0].handle_time.min"));
+        assert!(e.message().contains("must not exceed"), "{e}");
+
+        let e = handle_time("{ dist = \"empirical\", values = [] }").unwrap_err();
+        assert_eq!(e.key_path(), Some("arrivals[0].handle_time.values"));
+
+        let e = handle_time("0").unwrap_err();
+        assert!(e.message().contains("averages 0 seconds"), "{e}");
+    }
+
+    #[test]
+    fn empirical_and_profile_csv_files_are_read_relative_to_the_base() {
+        let dir =
+            std::env::temp_dir().join(format!("omnisim-scenario-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("handle.csv"),
+            "seconds\n30\n\n# a comment\n45.5\n2m\n",
+        )
+        .unwrap();
+        std::fs::write(dir.join("rates.csv"), "rate_per_hour\n10\n20\n").unwrap();
+        std::fs::write(dir.join("bad.csv"), "10\nlots\n").unwrap();
+        let text = format!(
+            "{BASE}\n[[arrivals]]\nqueue = \"q\"\nrate_profile_csv = \"rates.csv\"\n\
+             handle_time = {{ dist = \"empirical\", csv = \"handle.csv\" }}\n"
+        );
+        let path = dir.join("s.toml");
+        std::fs::write(&path, &text).unwrap();
+        let s = Scenario::from_path(&path).unwrap();
+        assert_eq!(
+            s.arrivals[0].handle_time,
+            Distribution::Empirical {
+                values: vec![30.0, 45.5, 120.0]
+            }
+        );
+        assert_eq!(s.arrivals[0].rate, ArrivalRate::Profile(vec![10.0, 20.0]));
+
+        std::fs::write(&path, text.replace("rates.csv", "bad.csv")).unwrap();
+        let e = Scenario::from_path(&path).unwrap_err();
+        assert!(e.file().ends_with("bad.csv"), "{e}");
+        assert_eq!(e.line(), Some(2));
+        assert_eq!(e.key_path(), Some("arrivals[0].rate_profile_csv"));
+
+        std::fs::write(&path, text.replace("rates.csv", "missing.csv")).unwrap();
+        let e = Scenario::from_path(&path).unwrap_err();
+        assert_eq!(e.kind(), Kind::Io);
+        assert!(e.file().ends_with("s.toml"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn rate_profile_may_be_shorter_but_not_longer_than_the_intervals() {
+        let arr = |p: &str| {
+            format!("[[arrivals]]\nqueue = \"q\"\nrate_profile = {p}\nhandle_time = 60\n")
+        };
+        assert!(load(&arr("[5, 10]")).is_ok());
+        let e = load(&arr("[1, 2, 3]")).unwrap_err();
+        assert_eq!(e.kind(), Kind::Inconsistent);
+        assert!(
+            e.message()
+                .contains("has 3 rates but the measured period has only 2 intervals"),
+            "{e}"
+        );
+        let e = load(&arr("[0, 0]")).unwrap_err();
+        assert!(e.message().contains("no rate above 0"), "{e}");
+        let e = load(&arr("[1, -2]")).unwrap_err();
+        assert_eq!(e.key_path(), Some("arrivals[0].rate_profile[1]"));
+    }
+
+    #[test]
+    fn allowed_statuses_include_the_configuration_statuses() {
+        let text =
+            BASE.replace(
+                "capacity = 2",
+                "capacity = 2\nallow_decline = true\nstatus_on_decline = \"Break\"",
+            )
+            .replace(
+                "status = \"Available\"",
+                "status = \"Available\"\nallowed_statuses = [\"Available\"]",
+            ) + "\n[[statuses]]\nname = \"Break\"\n[[statuses]]\nname = \"Lunch\"\n";
+        let s = Scenario::from_toml_str(&text, "t.toml").unwrap();
+        assert_eq!(s.agents[0].allowed_statuses, vec![StatusId(0), StatusId(1)]);
+    }
+
+    #[test]
+    fn no_mangling_of_a_valid_file_panics() {
+        // Deleting any one character, or cutting the file short anywhere,
+        // must give a scenario or an error, never a panic.
+        let text = format!(
+            "{BASE}\n[[arrivals]]\nqueue = \"q\"\nrate_profile = [1, 2]\n\
+             handle_time = {{ dist = \"uniform\", min = \"1s\", max = 3 }}\n\
+             patience = {{ dist = \"empirical\", values = [\"30s\", 45] }}\n\
+             [[agents]]\ngroup = \"h\"\ncount = 1\npresence_config = \"cfg\"\nstatus = \"Available\"\n\
+             shift = {{ start = \"10m\", end = 3000 }}\n"
+        );
+        assert!(Scenario::from_toml_str(&text, "t.toml").is_ok());
+        for (i, c) in text.char_indices() {
+            let mut cut = text.clone();
+            cut.remove(i);
+            let _ = Scenario::from_toml_str(&cut, "t.toml");
+            let _ = Scenario::from_toml_str(&text[..i], "t.toml");
+            if c.is_ascii_digit() {
+                let _ = Scenario::from_toml_str(&text.replacen(&text[i..=i], "0", 1), "t.toml");
+            }
+        }
+    }
+
+    #[test]
+    fn durations_print_as_they_are_written() {
+        assert_eq!(humanize(SimDuration::from_secs(201 * 3600)), "201h");
+        assert_eq!(humanize(SimDuration::from_secs(8 * 3600 + 1800)), "8h30m");
+        assert_eq!(humanize(SimDuration::from_secs(90)), "1m30s");
+        assert_eq!(humanize(SimDuration(2_500_000)), "2.5s");
+        assert_eq!(humanize(SimDuration::ZERO), "0s");
+    }
+
+    #[test]
+    fn short_runs_shorten_the_default_interval() {
+        let s = Scenario::from_toml_str(&BASE.replace("\"1h\"", "\"10m\""), "t.toml").unwrap();
+        assert_eq!(s.simulation.interval, SimDuration::from_secs(600));
+        assert_eq!(interval_count(&s.simulation), 1);
+    }
+
+    #[test]
+    fn push_timeout_zero_means_off() {
+        let s = Scenario::from_toml_str(
+            &BASE.replace(
+                "capacity_weight = 1",
+                "capacity_weight = 1\npush_timeout = 0",
+            ),
+            "t.toml",
+        )
+        .unwrap();
+        assert_eq!(s.queues[0].routing.push_timeout, None);
+    }
+}

@@ -1,0 +1,202 @@
+//! The real `omnisim` binary: errors, determinism of result files,
+//! interruption, and agreement with Erlang C.
+
+use assert_cmd::Command;
+use std::path::Path;
+
+fn omnisim() -> Command {
+    Command::cargo_bin("omnisim").expect("binary built")
+}
+
+/// Every bad fixture: exit code 1, one `error:` line naming the file with
+/// line and column (or the section for a missing one), nothing on stdout.
+#[test]
+fn check_reports_every_bad_file_with_its_location() {
+    let mut seen = 0;
+    for entry in std::fs::read_dir("tests/fixtures/bad").unwrap() {
+        let path = entry.unwrap().path();
+        let out = omnisim().arg("check").arg(&path).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{}: {stderr}", path.display());
+        assert!(out.stdout.is_empty(), "{}: stdout not empty", path.display());
+        let prefix = format!("error: {}:", path.display());
+        assert!(stderr.starts_with(&prefix), "{}: {stderr}", path.display());
+        assert_eq!(stderr.matches("error:").count(), 1, "printed once: {stderr}");
+        let located = stderr[prefix.len()..]
+            .split(':')
+            .take(2)
+            .all(|n| n.trim().parse::<u32>().is_ok());
+        let named = path.ends_with("missing_simulation.toml");
+        assert!(located || named, "{}: no line:column in {stderr}", path.display());
+        seen += 1;
+    }
+    assert!(seen >= 12, "expected at least 12 bad fixtures, found {seen}");
+}
+
+#[test]
+fn check_names_the_nearest_key_and_the_wrong_reference() {
+    omnisim()
+        .args(["check", "tests/fixtures/bad/unknown_key.toml"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(":25:1: queues[0].routng_model"))
+        .stderr(predicates::str::contains("did you mean `routing_model`?"));
+    omnisim()
+        .args(["check", "tests/fixtures/bad/unknown_channel.toml"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(":24:11: queues[0].channel"))
+        .stderr(predicates::str::contains("channel \"chta\" is not defined"));
+}
+
+#[test]
+fn check_summarises_a_good_scenario() {
+    omnisim()
+        .args(["check", "scenarios/support_centre.toml"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("Erlang"))
+        .stdout(predicates::str::contains(": ok"));
+}
+
+#[test]
+fn a_missing_file_is_an_error_not_a_panic() {
+    omnisim()
+        .args(["run", "no/such/file.toml"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::starts_with("error: no/such/file.toml"));
+}
+
+const RESULT_FILES: [&str; 4] = ["summary.json", "intervals.csv", "agents.csv", "work.csv"];
+
+fn run_into(dir: &Path, jobs: &str) {
+    omnisim()
+        .args(["run", "scenarios/quickstart.toml", "--quiet", "--seed", "9", "--jobs", jobs, "--out"])
+        .arg(dir)
+        .assert()
+        .success()
+        .stdout("");
+}
+
+/// Same scenario and seed: byte-identical files, whatever `--jobs`.
+#[test]
+fn results_are_byte_identical_across_runs_and_job_counts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b, c) = (tmp.path().join("a"), tmp.path().join("b"), tmp.path().join("c"));
+    run_into(&a, "1");
+    run_into(&b, "2");
+    run_into(&c, "2");
+    for f in RESULT_FILES {
+        let fa = std::fs::read(a.join(f)).unwrap();
+        assert!(fa.len() > 100, "{f} is suspiciously small");
+        assert_eq!(fa, std::fs::read(b.join(f)).unwrap(), "{f} differs between --jobs 1 and 2");
+        assert_eq!(fa, std::fs::read(c.join(f)).unwrap(), "{f} differs between two runs");
+    }
+    // And a different seed changes them.
+    let d = tmp.path().join("d");
+    omnisim()
+        .args(["run", "scenarios/quickstart.toml", "--quiet", "--seed", "10", "--out"])
+        .arg(&d)
+        .assert()
+        .success();
+    assert_ne!(std::fs::read(a.join("work.csv")).unwrap(), std::fs::read(d.join("work.csv")).unwrap());
+}
+
+#[test]
+fn run_prints_a_table_and_where_results_went() {
+    let tmp = tempfile::tempdir().unwrap();
+    omnisim()
+        .args(["run", "scenarios/quickstart.toml", "--replications", "2", "--out"])
+        .arg(tmp.path())
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("service level"))
+        .stdout(predicates::str::contains("summary.json"))
+        .stderr("");
+}
+
+/// Ctrl-C during a long run: exit 130, and no result file, complete or
+/// partial, is left behind.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_run_leaves_no_result_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = tmp.path().join("long.toml");
+    let text = std::fs::read_to_string("scenarios/erlang_c.toml").unwrap();
+    let text = text.replacen("duration = \"200h\"", "duration = \"100000h\"", 1);
+    assert!(text.contains("100000h"), "erlang_c.toml layout changed");
+    std::fs::write(&scenario, text).unwrap();
+    let out = tmp.path().join("out");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("omnisim"))
+        .args(["run", "--quiet", "--jobs", "2", "--out"])
+        .arg(&out)
+        .arg(&scenario)
+        .spawn()
+        .unwrap();
+    // Wait until the run is writing its work.csv parts (the handler is
+    // installed before any replication starts).
+    let started = std::time::Instant::now();
+    while !(out.exists() && std::fs::read_dir(&out).unwrap().next().is_some()) {
+        assert!(started.elapsed().as_secs() < 60, "run never started");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    let left: Vec<_> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert!(left.is_empty(), "files left behind: {left:?}");
+}
+
+/// `omnisim run scenarios/erlang_c.toml` agrees with Erlang C.
+#[test]
+fn the_erlang_c_scenario_agrees_with_erlang_c() {
+    let tmp = tempfile::tempdir().unwrap();
+    omnisim()
+        .args(["run", "scenarios/erlang_c.toml", "--quiet", "--replications", "4", "--out"])
+        .arg(tmp.path())
+        .assert()
+        .success();
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(tmp.path().join("summary.json")).unwrap()).unwrap();
+    let overall = &summary["overall"];
+    let mean = |m: &str| overall[m]["mean"].as_f64().unwrap();
+    assert!((mean("p_wait") - 0.33812).abs() < 0.03, "p_wait {}", mean("p_wait"));
+    assert!((mean("service_level") - 0.72925).abs() < 0.03, "sl {}", mean("service_level"));
+    assert!((mean("asa_s") - 30.431).abs() / 30.431 < 0.15, "asa {}", mean("asa_s"));
+    assert!((mean("occupancy") - 0.83333).abs() < 0.02, "occupancy {}", mean("occupancy"));
+}
+
+#[test]
+fn erlang_command_matches_the_reference_values() {
+    omnisim()
+        .args(["erlang", "--agents", "10", "--rate", "100", "--aht", "300", "--threshold", "20s"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("0.48761"))
+        .stdout(predicates::str::contains("87.770"))
+        .stdout(predicates::str::contains("0.56367"));
+    omnisim()
+        .args(["erlang", "--agents", "10", "--rate", "100", "--aht", "5m", "--patience", "2m"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("0.26958"))
+        .stdout(predicates::str::contains("0.085105"))
+        .stdout(predicates::str::contains("7.9726"))
+        .stdout(predicates::str::contains("0.79694"));
+    omnisim()
+        .args(["erlang", "--rate", "100", "--aht", "300", "--target-sl", "0.8"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("agents needed          12"));
+    omnisim()
+        .args(["erlang", "--agents", "0", "--rate", "100", "--aht", "300"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::starts_with("error: "));
+}

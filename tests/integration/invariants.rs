@@ -1,0 +1,128 @@
+//! Property tests: invariants that must hold for any small scenario.
+
+use crate::util::{base, InvariantChecker};
+use omnisim::distribution::Distribution;
+use omnisim::engine::{run_replication, RunOptions};
+use omnisim::omni::*;
+use omnisim::scenario::*;
+use omnisim::time::SimDuration;
+use proptest::prelude::*;
+use std::sync::Arc;
+
+#[derive(Debug, Clone)]
+struct Knobs {
+    groups: Vec<(u32, u32, bool, f64, f64)>, // count, capacity, both channels, accept p, no-answer p
+    queues: Vec<(bool, i32, Option<u64>, Option<u32>, f64, Option<f64>)>, // least_active, priority, push timeout s, pct, rate/h, patience mean
+    status_on_decline: bool,
+    status_on_timeout: bool,
+    shift_end_h: Option<u64>,
+    seed: u64,
+}
+
+fn knobs() -> impl Strategy<Value = Knobs> {
+    (
+        prop::collection::vec((1u32..4, 1u32..4, any::<bool>(), 0.5f64..=1.0, 0.0f64..0.3), 1..4),
+        prop::collection::vec(
+            (any::<bool>(), 0i32..3, prop::option::of(5u64..60), prop::option::of(10u32..=100), 5.0f64..80.0, prop::option::of(30.0f64..600.0)),
+            1..4,
+        ),
+        any::<bool>(),
+        any::<bool>(),
+        prop::option::of(1u64..3),
+        any::<u64>(),
+    )
+        .prop_map(|(groups, queues, status_on_decline, status_on_timeout, shift_end_h, seed)| Knobs {
+            groups,
+            queues,
+            status_on_decline,
+            status_on_timeout,
+            shift_end_h,
+            seed,
+        })
+}
+
+fn build(k: &Knobs) -> Scenario {
+    let mut s = base(2);
+    s.simulation.seed = k.seed;
+    s.simulation.warmup = SimDuration::ZERO;
+    s.channels.push(ServiceChannel { name: "case".into() });
+    s.statuses[0].channels = vec![ChannelId(0)];
+    s.statuses.push(PresenceStatus {
+        api_name: "Available_All".into(),
+        label: "Available - all".into(),
+        channels: vec![ChannelId(0), ChannelId(1)],
+    });
+    s.queues.clear();
+    s.arrivals.clear();
+    for (i, (la, prio, pt, pct, rate, patience)) in k.queues.iter().enumerate() {
+        let channel = ChannelId((i % 2) as u32);
+        s.queues.push(Queue {
+            name: format!("Q{i}"),
+            channel,
+            routing: RoutingConfiguration {
+                model: if *la { RoutingModel::LeastActive } else { RoutingModel::MostAvailable },
+                priority: *prio,
+                push_timeout: pt.map(SimDuration::from_secs),
+                cost: match pct {
+                    Some(p) => CapacityCost::Percentage(*p as f64),
+                    None => CapacityCost::Weight(1),
+                },
+            },
+        });
+        s.arrivals.push(ArrivalStream {
+            queue: QueueId(i as u32),
+            rate: ArrivalRate::Constant(*rate),
+            handle_time: Distribution::LogNormal { mean: 240.0, sd: 120.0 },
+            patience: patience.map(|m| Distribution::Exponential { mean: m }),
+        });
+    }
+    s.presence_configs.clear();
+    s.agents.clear();
+    for (g, (count, cap, both, accept, no_answer)) in k.groups.iter().enumerate() {
+        s.presence_configs.push(PresenceConfiguration {
+            name: format!("cfg{g}"),
+            capacity: *cap,
+            interruptible_capacity: *cap,
+            allow_decline: true,
+            decline_reasons: vec!["Busy".into()],
+            auto_accept: false,
+            status_on_decline: k.status_on_decline.then_some(StatusId(1)),
+            status_on_push_timeout: k.status_on_timeout.then_some(StatusId(1)),
+        });
+        s.agents.push(AgentGroup {
+            group: format!("G{g}"),
+            count: *count,
+            presence_config: ConfigId(g as u32),
+            status: if *both { StatusId(2) } else { StatusId(0) },
+            allowed_statuses: vec![],
+            behaviour: BehaviourSpec {
+                response_time: Distribution::Uniform { min: 0.0, max: 20.0 },
+                accept_probability: *accept,
+                no_answer_probability: *no_answer,
+                wrap_up: Some(Distribution::Constant { value: 15.0 }),
+                return_to_status_after: Some(SimDuration::from_secs(60)),
+            },
+            shift: Shift {
+                start: SimDuration::from_secs(60 * g as u64),
+                end: k.shift_end_h.map(|h| SimDuration::from_secs(h * 3600)),
+            },
+        });
+    }
+    s
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, .. ProptestConfig::default() })]
+
+    /// Capacity never exceeded; no push to an offline agent or a status
+    /// without the channel; time never goes backwards; every item ends in
+    /// at most one terminal state and is never both answered and abandoned.
+    #[test]
+    fn routing_invariants_hold(k in knobs()) {
+        let s = build(&k);
+        let mut check = InvariantChecker::new(&s);
+        run_replication(Arc::new(s), &mut [&mut check], RunOptions::default());
+        check.assert_conserved();
+        prop_assert!(!check.arrived.is_empty() || k.queues.iter().all(|q| q.4 < 1.0));
+    }
+}

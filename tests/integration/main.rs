@@ -1,0 +1,8 @@
+//! Integration tests of the engine, one file per behaviour.
+
+mod util;
+
+mod determinism;
+mod erlang_smoke;
+mod invariants;
+mod toolkit_api;

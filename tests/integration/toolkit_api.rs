@@ -1,0 +1,399 @@
+//! Every toolkit method: its success path and each of its rejections.
+
+use crate::util::base;
+use omnisim::engine::{Idle, Simulation};
+use omnisim::events::{EventKind, EventLog, StatusChangeReason};
+use omnisim::omni::*;
+use omnisim::scenario::{ArrivalRate, Scenario};
+use omnisim::time::SimDuration;
+use omnisim::toolkit::{OmniToolkit, ToolkitError};
+use std::future::Future;
+use std::sync::Arc;
+
+const AVAILABLE: &str = "0N5000000000000";
+const BREAK: &str = "0N5000000000001";
+const ONLINE_ONLY: &str = "0N5000000000002";
+
+/// Two agents (capacity 2) who may decline with reasons, no arrivals; a
+/// third status exists that the agents are not granted.
+fn scenario() -> Scenario {
+    let mut s = base(1);
+    s.arrivals[0].rate = ArrivalRate::Constant(0.0);
+    s.agents[0].count = 2;
+    s.presence_configs[0].capacity = 2;
+    s.presence_configs[0].allow_decline = true;
+    s.presence_configs[0].decline_reasons = vec!["Busy".into(), "Wrong skill".into()];
+    s.statuses.push(PresenceStatus {
+        api_name: "Supervisor_Only".into(),
+        label: "Supervisor only".into(),
+        channels: vec![ChannelId(0)],
+    });
+    s.agents[0].allowed_statuses = vec![StatusId(0), StatusId(1)];
+    s
+}
+
+fn with_sim<F, Fut>(s: Scenario, f: F)
+where
+    F: FnOnce(Simulation<Idle>) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    actix::System::new().block_on(async move {
+        let sim = Simulation::new(Arc::new(s), 0, |_| Idle);
+        f(sim).await
+    });
+}
+
+/// Processes everything due at the current instant.
+async fn settle(sim: &mut Simulation<Idle>, log: &mut EventLog) {
+    let t = sim.now() + SimDuration(1);
+    sim.run_until(t, &mut [log]).await;
+}
+
+/// Logs agent 0 in, pushes one item to it and returns the AgentWork id.
+async fn pushed(sim: &mut Simulation<Idle>, log: &mut EventLog) -> String {
+    let tk = sim.toolkit(AgentId(0));
+    tk.login(AVAILABLE).await.unwrap();
+    settle(sim, log).await;
+    sim.inject_work(QueueId(0), SimDuration::from_secs(60), None);
+    settle(sim, log).await;
+    let works = tk.get_agent_works().await.unwrap();
+    assert_eq!(works.len(), 1);
+    works[0].work_id.clone()
+}
+
+fn kinds(log: &EventLog) -> Vec<&'static str> {
+    log.events
+        .iter()
+        .map(|e| match e.kind {
+            EventKind::WorkArrived { .. } => "arrived",
+            EventKind::RoutingDecision { .. } => "decision",
+            EventKind::WorkAssigned { .. } => "assigned",
+            EventKind::WorkAccepted { .. } => "accepted",
+            EventKind::WorkDeclined { on_push_timeout: false, .. } => "declined",
+            EventKind::WorkDeclined { on_push_timeout: true, .. } => "push_timeout",
+            EventKind::WorkClosed { .. } => "closed",
+            EventKind::WorkUnavailable { .. } => "unavailable",
+            EventKind::WorkCanceled { .. } => "canceled",
+            EventKind::WorkAbandoned { .. } => "abandoned",
+            EventKind::WorkRequeued { .. } => "requeued",
+            EventKind::WorkloadChanged { .. } => "workload",
+            EventKind::StatusChanged { .. } => "status",
+            EventKind::LoginSuccess { .. } => "login",
+            EventKind::Logout { .. } => "logout",
+            EventKind::WorkFlagUpdated { .. } => "flag",
+        })
+        .collect()
+}
+
+async fn assert_needs_login(tk: &OmniToolkit) {
+    assert_eq!(tk.get_agent_works().await, Err(ToolkitError::NotLoggedIn));
+    assert_eq!(tk.get_agent_workload().await, Err(ToolkitError::NotLoggedIn));
+    assert_eq!(tk.get_service_presence_status_channels().await, Err(ToolkitError::NotLoggedIn));
+    assert_eq!(tk.get_service_presence_status_id().await, Err(ToolkitError::NotLoggedIn));
+    let w = "0Bz000000000001";
+    assert_eq!(tk.accept_agent_work(w).await, Err(ToolkitError::NotLoggedIn));
+    assert_eq!(tk.close_agent_work(w).await, Err(ToolkitError::NotLoggedIn));
+    assert_eq!(tk.decline_agent_work(w, None).await, Err(ToolkitError::NotLoggedIn));
+    assert_eq!(tk.raise_agent_work_flag(w, None).await, Err(ToolkitError::NotLoggedIn));
+    assert_eq!(tk.lower_agent_work_flag(w).await, Err(ToolkitError::NotLoggedIn));
+}
+
+#[test]
+fn every_session_method_is_refused_while_logged_out() {
+    with_sim(scenario(), |sim| async move {
+        assert_needs_login(&sim.toolkit(AgentId(0))).await;
+    });
+}
+
+#[test]
+fn login_succeeds_and_emits_login_then_status_changed() {
+    with_sim(scenario(), |mut sim| async move {
+        let mut log = EventLog::default();
+        let tk = sim.toolkit(AgentId(0));
+        assert_eq!(tk.login(AVAILABLE).await, Ok(true));
+        settle(&mut sim, &mut log).await;
+        assert_eq!(kinds(&log), ["login", "status"]);
+        assert!(matches!(
+            log.events[1].kind,
+            EventKind::StatusChanged { reason: StatusChangeReason::OmniLoginStatusChange, online: true, .. }
+        ));
+        let id = tk.get_service_presence_status_id().await.unwrap();
+        assert_eq!((id.status_api_name.as_str(), id.status_id.as_str()), ("Available", AVAILABLE));
+    });
+}
+
+#[test]
+fn login_rejections() {
+    with_sim(scenario(), |_sim| async move {
+        let tk = _sim.toolkit(AgentId(0));
+        assert!(matches!(tk.login("").await, Err(ToolkitError::InvalidArgument { field: "statusId", .. })));
+        assert!(matches!(tk.login("Available").await, Err(ToolkitError::InvalidArgument { .. })));
+        assert!(matches!(tk.login("0N5000000000099").await, Err(ToolkitError::UnknownStatus { .. })));
+        assert!(matches!(tk.login(ONLINE_ONLY).await, Err(ToolkitError::StatusNotPermitted { .. })));
+        tk.login(AVAILABLE).await.unwrap();
+        assert_eq!(tk.login(BREAK).await, Err(ToolkitError::AlreadyLoggedIn));
+    });
+}
+
+#[test]
+fn set_status_logs_in_changes_channels_and_ignores_a_repeat() {
+    with_sim(scenario(), |mut sim| async move {
+        let mut log = EventLog::default();
+        let tk = sim.toolkit(AgentId(0));
+        let r = tk.set_service_presence_status(AVAILABLE).await.unwrap();
+        assert_eq!(r.status_api_name, "Available");
+        assert_eq!(r.channels.len(), 1);
+        assert_eq!(r.channels[0].developer_name, "chat");
+        let r = tk.set_service_presence_status(BREAK).await.unwrap();
+        assert!(r.channels.is_empty());
+        tk.set_service_presence_status(BREAK).await.unwrap();
+        settle(&mut sim, &mut log).await;
+        assert_eq!(kinds(&log), ["login", "status", "status"]);
+        assert!(tk.get_service_presence_status_channels().await.unwrap().is_empty());
+    });
+}
+
+#[test]
+fn set_status_rejections() {
+    with_sim(scenario(), |sim| async move {
+        let tk = sim.toolkit(AgentId(0));
+        assert!(matches!(tk.set_service_presence_status("").await, Err(ToolkitError::InvalidArgument { .. })));
+        assert!(matches!(
+            tk.set_service_presence_status("0N5000000000042").await,
+            Err(ToolkitError::UnknownStatus { .. })
+        ));
+        assert!(matches!(
+            tk.set_service_presence_status(ONLINE_ONLY).await,
+            Err(ToolkitError::StatusNotPermitted { .. })
+        ));
+    });
+}
+
+#[test]
+fn status_channels_and_id_while_logged_in() {
+    with_sim(scenario(), |sim| async move {
+        let tk = sim.toolkit(AgentId(0));
+        tk.login(AVAILABLE).await.unwrap();
+        let ch = tk.get_service_presence_status_channels().await.unwrap();
+        assert_eq!(ch[0].channel_id, "0N9000000000000");
+        assert_eq!(tk.get_service_presence_status_id().await.unwrap().status_name, "Available");
+    });
+}
+
+#[test]
+fn works_and_workload_reflect_a_push_and_its_accept() {
+    with_sim(scenario(), |mut sim| async move {
+        let mut log = EventLog::default();
+        let tk = sim.toolkit(AgentId(0));
+        let other = sim.toolkit(AgentId(1));
+        other.login(BREAK).await.unwrap();
+        assert!(other.get_agent_works().await.unwrap().is_empty());
+        let id = pushed(&mut sim, &mut log).await;
+        let w = &tk.get_agent_works().await.unwrap()[0];
+        assert!(!w.is_engaged);
+        assert_eq!(w.status, WorkStatus::Assigned);
+        let load = tk.get_agent_workload().await.unwrap();
+        assert_eq!((load.configured_capacity, load.current_workload), (2.0, 1.0));
+        assert_eq!(load.configured_interruptible_capacity, 1.0);
+        assert_eq!(tk.accept_agent_work(&id).await, Ok(true));
+        assert!(tk.get_agent_works().await.unwrap()[0].is_engaged);
+        assert_eq!(tk.get_agent_workload().await.unwrap().current_workload, 1.0);
+    });
+}
+
+#[test]
+fn accept_rejections() {
+    with_sim(scenario(), |mut sim| async move {
+        let mut log = EventLog::default();
+        let id = pushed(&mut sim, &mut log).await;
+        let tk = sim.toolkit(AgentId(0));
+        let other = sim.toolkit(AgentId(1));
+        other.login(AVAILABLE).await.unwrap();
+        assert!(matches!(tk.accept_agent_work("").await, Err(ToolkitError::InvalidArgument { field: "workId", .. })));
+        assert!(matches!(tk.accept_agent_work("work-1").await, Err(ToolkitError::InvalidArgument { .. })));
+        assert!(matches!(tk.accept_agent_work("0Bz000000000777").await, Err(ToolkitError::UnknownWork { .. })));
+        assert!(matches!(other.accept_agent_work(&id).await, Err(ToolkitError::WorkNotAssignedToAgent { .. })));
+        assert_eq!(tk.accept_agent_work(&id).await, Ok(true));
+        assert!(matches!(
+            tk.accept_agent_work(&id).await,
+            Err(ToolkitError::InvalidWorkState { status: WorkStatus::Opened, .. })
+        ));
+    });
+}
+
+#[test]
+fn an_accept_at_the_push_timeout_instant_loses_to_the_timer() {
+    let mut s = scenario();
+    s.queues[0].routing.push_timeout = Some(SimDuration::from_secs(30));
+    with_sim(s, |mut sim| async move {
+        let mut log = EventLog::default();
+        let id = pushed(&mut sim, &mut log).await;
+        let pushed_at = sim.now();
+        // Run to exactly the timeout instant (the timer fires there).
+        let due = pushed_at + SimDuration::from_secs(30);
+        sim.run_until(due, &mut [&mut log]).await;
+        settle(&mut sim, &mut log).await;
+        let tk = sim.toolkit(AgentId(0));
+        assert!(matches!(
+            tk.accept_agent_work(&id).await,
+            Err(ToolkitError::InvalidWorkState { status: WorkStatus::DeclinedOnPushTimeout, .. })
+        ));
+        assert!(kinds(&log).contains(&"push_timeout"));
+    });
+}
+
+#[test]
+fn decline_releases_capacity_requeues_and_excludes_the_decliner() {
+    let mut s = scenario();
+    s.presence_configs[0].status_on_decline = Some(StatusId(1));
+    with_sim(s, |mut sim| async move {
+        let mut log = EventLog::default();
+        let id = pushed(&mut sim, &mut log).await;
+        let tk = sim.toolkit(AgentId(0));
+        log.events.clear();
+        assert_eq!(tk.decline_agent_work(&id, Some("Busy")).await, Ok(true));
+        settle(&mut sim, &mut log).await;
+        assert_eq!(kinds(&log), ["declined", "workload", "status", "requeued"]);
+        assert!(matches!(
+            log.events[2].kind,
+            EventKind::StatusChanged { reason: StatusChangeReason::OmniDeclineWork, online: false, .. }
+        ));
+        assert!(tk.get_agent_works().await.unwrap().is_empty());
+        // Back online: the exclusion is cleared by the status change and
+        // the item comes back to this agent.
+        log.events.clear();
+        tk.set_service_presence_status(AVAILABLE).await.unwrap();
+        settle(&mut sim, &mut log).await;
+        assert_eq!(tk.get_agent_works().await.unwrap().len(), 1);
+    });
+}
+
+#[test]
+fn a_declined_item_goes_to_another_agent_not_back() {
+    with_sim(scenario(), |mut sim| async move {
+        let mut log = EventLog::default();
+        let other = sim.toolkit(AgentId(1));
+        let id = pushed(&mut sim, &mut log).await;
+        let tk = sim.toolkit(AgentId(0));
+        tk.decline_agent_work(&id, None).await.unwrap();
+        settle(&mut sim, &mut log).await;
+        // Agent 0 is still available but excluded: nobody gets it.
+        assert!(tk.get_agent_works().await.unwrap().is_empty());
+        other.login(AVAILABLE).await.unwrap();
+        settle(&mut sim, &mut log).await;
+        assert_eq!(other.get_agent_works().await.unwrap().len(), 1);
+    });
+}
+
+#[test]
+fn decline_rejections() {
+    with_sim(scenario(), |mut sim| async move {
+        let mut log = EventLog::default();
+        let id = pushed(&mut sim, &mut log).await;
+        let tk = sim.toolkit(AgentId(0));
+        assert!(matches!(
+            tk.decline_agent_work(&id, Some("Lunch")).await,
+            Err(ToolkitError::InvalidDeclineReason { .. })
+        ));
+        assert!(matches!(tk.decline_agent_work("0Bz000000000555", None).await, Err(ToolkitError::UnknownWork { .. })));
+        tk.accept_agent_work(&id).await.unwrap();
+        assert!(matches!(
+            tk.decline_agent_work(&id, None).await,
+            Err(ToolkitError::InvalidWorkState { status: WorkStatus::Opened, .. })
+        ));
+    });
+    let mut s = scenario();
+    s.presence_configs[0].allow_decline = false;
+    with_sim(s, |mut sim| async move {
+        let mut log = EventLog::default();
+        let id = pushed(&mut sim, &mut log).await;
+        let tk = sim.toolkit(AgentId(0));
+        assert_eq!(tk.decline_agent_work(&id, None).await, Err(ToolkitError::DeclineNotAllowed));
+    });
+}
+
+#[test]
+fn close_releases_capacity_and_rejects_wrong_states() {
+    with_sim(scenario(), |mut sim| async move {
+        let mut log = EventLog::default();
+        let id = pushed(&mut sim, &mut log).await;
+        let tk = sim.toolkit(AgentId(0));
+        assert!(matches!(
+            tk.close_agent_work(&id).await,
+            Err(ToolkitError::InvalidWorkState { status: WorkStatus::Assigned, .. })
+        ));
+        tk.accept_agent_work(&id).await.unwrap();
+        assert_eq!(tk.close_agent_work(&id).await, Ok(true));
+        assert_eq!(tk.get_agent_workload().await.unwrap().current_workload, 0.0);
+        assert!(matches!(
+            tk.close_agent_work(&id).await,
+            Err(ToolkitError::InvalidWorkState { status: WorkStatus::Closed, .. })
+        ));
+        assert!(matches!(tk.close_agent_work("0Bz000000000999").await, Err(ToolkitError::UnknownWork { .. })));
+    });
+}
+
+#[test]
+fn flags_raise_and_lower_with_one_event_each() {
+    with_sim(scenario(), |mut sim| async move {
+        let mut log = EventLog::default();
+        let id = pushed(&mut sim, &mut log).await;
+        let tk = sim.toolkit(AgentId(0));
+        log.events.clear();
+        assert_eq!(tk.raise_agent_work_flag(&id, Some("need help")).await, Ok(true));
+        assert_eq!(tk.raise_agent_work_flag(&id, Some("again")).await, Ok(true));
+        assert!(tk.get_agent_works().await.unwrap()[0].flagged);
+        assert_eq!(tk.lower_agent_work_flag(&id).await, Ok(true));
+        settle(&mut sim, &mut log).await;
+        assert_eq!(kinds(&log), ["flag", "flag"]);
+    });
+}
+
+#[test]
+fn flag_rejections() {
+    with_sim(scenario(), |mut sim| async move {
+        let mut log = EventLog::default();
+        let id = pushed(&mut sim, &mut log).await;
+        let tk = sim.toolkit(AgentId(0));
+        let other = sim.toolkit(AgentId(1));
+        other.login(AVAILABLE).await.unwrap();
+        assert!(matches!(other.raise_agent_work_flag(&id, None).await, Err(ToolkitError::WorkNotAssignedToAgent { .. })));
+        assert!(matches!(tk.lower_agent_work_flag("bogus").await, Err(ToolkitError::InvalidArgument { .. })));
+        tk.accept_agent_work(&id).await.unwrap();
+        tk.close_agent_work(&id).await.unwrap();
+        assert!(matches!(
+            tk.raise_agent_work_flag(&id, None).await,
+            Err(ToolkitError::InvalidWorkState { status: WorkStatus::Closed, .. })
+        ));
+        assert!(matches!(
+            tk.lower_agent_work_flag(&id).await,
+            Err(ToolkitError::InvalidWorkState { status: WorkStatus::Closed, .. })
+        ));
+    });
+}
+
+#[test]
+fn logout_is_idempotent_reroutes_assigned_and_closes_opened_work() {
+    with_sim(scenario(), |mut sim| async move {
+        let mut log = EventLog::default();
+        let tk = sim.toolkit(AgentId(0));
+        assert_eq!(tk.logout().await, Ok(true));
+        let first = pushed(&mut sim, &mut log).await;
+        tk.accept_agent_work(&first).await.unwrap();
+        sim.inject_work(QueueId(0), SimDuration::from_secs(60), None);
+        settle(&mut sim, &mut log).await;
+        assert_eq!(tk.get_agent_works().await.unwrap().len(), 2);
+        let other = sim.toolkit(AgentId(1));
+        other.login(AVAILABLE).await.unwrap();
+        settle(&mut sim, &mut log).await;
+        log.events.clear();
+        assert_eq!(tk.logout().await, Ok(true));
+        settle(&mut sim, &mut log).await;
+        let k = kinds(&log);
+        assert_eq!(&k[..4], ["closed", "unavailable", "workload", "logout"]);
+        // The unaccepted item went to the other agent.
+        assert_eq!(other.get_agent_works().await.unwrap().len(), 1);
+        assert_needs_login(&tk).await;
+        assert_eq!(tk.logout().await, Ok(true));
+    });
+}

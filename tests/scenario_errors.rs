@@ -1,0 +1,387 @@
+//! Every kind of scenario mistake is reported with the right place and
+//! words, and every shipped scenario loads.
+//!
+//! Each file in `tests/fixtures/bad/` holds exactly one mistake, named by
+//! the file; `omnisim check` tests reuse them. A fixture added without an
+//! expectation here fails `every_fixture_has_an_expectation`.
+
+use omnisim::scenario::{render_summary, Scenario, ScenarioErrorKind as Kind};
+use std::path::{Path, PathBuf};
+
+/// What a fixture's error must say.
+struct Expect {
+    file: &'static str,
+    kind: Kind,
+    line: Option<usize>,
+    column: Option<usize>,
+    key_path: Option<&'static str>,
+    /// A fragment of the message.
+    says: &'static str,
+    /// A fragment of the hint, if one is expected.
+    hint: Option<&'static str>,
+}
+
+const fn e(
+    file: &'static str,
+    kind: Kind,
+    at: Option<(usize, usize)>,
+    key_path: Option<&'static str>,
+    says: &'static str,
+    hint: Option<&'static str>,
+) -> Expect {
+    let (line, column) = match at {
+        Some((l, c)) => (Some(l), Some(c)),
+        None => (None, None),
+    };
+    Expect {
+        file,
+        kind,
+        line,
+        column,
+        key_path,
+        says,
+        hint,
+    }
+}
+
+const EXPECTATIONS: &[Expect] = &[
+    e("syntax_error", Kind::Syntax, Some((3, 16)), None, "invalid basic string", Some("missing its closing quote")),
+    e(
+        "unknown_key",
+        Kind::UnknownKey,
+        Some((25, 1)),
+        Some("queues[0].routng_model"),
+        "queue \"Chat support\": unknown key `routng_model` in [[queues]]; expected one of `name`, `channel`",
+        Some("did you mean `routing_model`?"),
+    ),
+    e(
+        "key_in_wrong_section",
+        Kind::UnknownKey,
+        Some((21, 1)),
+        Some("presence_configs[0].push_timeout"),
+        "unknown key `push_timeout` in [[presence_configs]]",
+        Some("`push_timeout` is a key of [[queues]], not of [[presence_configs]]"),
+    ),
+    e("missing_simulation", Kind::MissingKey, None, Some("simulation"), "no [simulation] section", Some("[simulation]")),
+    e(
+        "missing_required_key",
+        Kind::MissingKey,
+        Some((22, 1)),
+        Some("queues[0].channel"),
+        "queue \"Chat support\": missing required key `channel`",
+        None,
+    ),
+    e("wrong_type", Kind::WrongType, Some((19, 12)), Some("presence_configs[0].capacity"), "found string \"2\", expected an integer", None),
+    e(
+        "unknown_channel",
+        Kind::UnknownReference,
+        Some((24, 11)),
+        Some("queues[0].channel"),
+        "channel \"chta\" is not defined in [[channels]]; defined: \"chat\"",
+        Some("did you mean \"chat\"?"),
+    ),
+    e(
+        "unknown_presence_config",
+        Kind::UnknownReference,
+        Some((36, 19)),
+        Some("agents[0].presence_config"),
+        "agent group \"Tier 1\": presence configuration \"Chat agent\" is not defined in [[presence_configs]]",
+        Some("did you mean \"Chat agents\"?"),
+    ),
+    e(
+        "unknown_status",
+        Kind::UnknownReference,
+        Some((37, 10)),
+        Some("agents[0].status"),
+        "status \"Online\" is not defined in [[statuses]]; defined: \"Available\", \"Break\"",
+        None,
+    ),
+    e("zero_duration", Kind::InvalidValue, Some((4, 12)), Some("simulation.duration"), "`duration` is \"0s\"; expected a duration greater than 0", None),
+    e("negative_duration", Kind::InvalidValue, Some((4, 12)), Some("simulation.duration"), "-3600 seconds is negative", None),
+    e("bad_duration_string", Kind::InvalidValue, Some((4, 12)), Some("simulation.duration"), "\"8 hourz\" is not a duration", None),
+    e(
+        "probability_out_of_range",
+        Kind::InvalidValue,
+        Some((38, 22)),
+        Some("agents[0].accept_probability"),
+        "`accept_probability` is 90; expected a probability from 0 to 1",
+        Some("0.95"),
+    ),
+    e(
+        "capacity_weight_above_capacity",
+        Kind::Inconsistent,
+        Some((26, 19)),
+        Some("queues[0].capacity_weight"),
+        "can never be routed: `capacity_weight` is 3, above the capacity of every agent group",
+        None,
+    ),
+    e(
+        "percentage_out_of_range",
+        Kind::InvalidValue,
+        Some((26, 23)),
+        Some("queues[0].capacity_percentage"),
+        "`capacity_percentage` is 150; expected a share of capacity above 0 and at most 100",
+        None,
+    ),
+    e("interval_longer_than_duration", Kind::Inconsistent, Some((5, 12)), Some("simulation.interval"), "`interval` is \"10h\", longer than `duration` (\"8h\")", None),
+    e("zero_agents", Kind::InvalidValue, Some((35, 9)), Some("agents[0].count"), "`count` is 0; expected at least 1 agent", None),
+    e(
+        "bad_distribution_parameter",
+        Kind::InvalidValue,
+        Some((31, 46)),
+        Some("arrivals[0].handle_time.mean"),
+        "bad exponential distribution for `handle_time`: mean must be > 0 seconds",
+        None,
+    ),
+    e(
+        "unknown_distribution",
+        Kind::InvalidValue,
+        Some((31, 24)),
+        Some("arrivals[0].handle_time.dist"),
+        "unknown distribution \"exponental\"; expected one of \"constant\", \"exponential\"",
+        Some("did you mean \"exponential\"?"),
+    ),
+    e(
+        "auto_accept_and_decline",
+        Kind::Inconsistent,
+        Some((21, 15)),
+        Some("presence_configs[0].auto_accept"),
+        "`auto_accept` and `allow_decline` are both true",
+        None,
+    ),
+    e(
+        "status_on_decline_without_decline",
+        Kind::Inconsistent,
+        Some((20, 21)),
+        Some("presence_configs[0].status_on_decline"),
+        "`status_on_decline` is set but `allow_decline` is not true",
+        None,
+    ),
+    e(
+        "decline_not_allowed",
+        Kind::Inconsistent,
+        Some((37, 22)),
+        Some("agents[0].accept_probability"),
+        "presence configuration \"Chat agents\" does not allow decline, so these agents could never decline",
+        Some("allow_decline = true"),
+    ),
+    e(
+        "duplicate_name",
+        Kind::DuplicateName,
+        Some((29, 8)),
+        Some("queues[1].name"),
+        "queue \"Chat support\": the name is already used by queues[0] on line 23",
+        None,
+    ),
+    e(
+        "login_status_not_allowed",
+        Kind::Inconsistent,
+        Some((37, 10)),
+        Some("agents[0].status"),
+        "login status \"Available\" is not in `allowed_statuses`",
+        Some("add \"Available\" to allowed_statuses"),
+    ),
+    e(
+        "shift_ends_before_it_starts",
+        Kind::InvalidValue,
+        Some((39, 31)),
+        Some("agents[0].shift.end"),
+        "shift ends at \"2h\", not after it starts (4h)",
+        None,
+    ),
+    e(
+        "rate_profile_too_long",
+        Kind::Inconsistent,
+        Some((30, 16)),
+        Some("arrivals[0].rate_profile"),
+        "`rate_profile` has 17 rates but the measured period has only 16 intervals of 30m",
+        None,
+    ),
+];
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixture(name: &str) -> PathBuf {
+    root()
+        .join("tests/fixtures/bad")
+        .join(format!("{name}.toml"))
+}
+
+#[test]
+fn each_bad_fixture_reports_its_mistake_in_place() {
+    let mut failures = Vec::new();
+    for x in EXPECTATIONS {
+        let path = fixture(x.file);
+        let err = match Scenario::from_path(&path) {
+            Ok(_) => {
+                failures.push(format!("{}: loaded without error", x.file));
+                continue;
+            }
+            Err(err) => err,
+        };
+        let got = (err.kind(), err.line(), err.column(), err.key_path());
+        let want = (x.kind, x.line, x.column, x.key_path);
+        if got != want {
+            failures.push(format!("{}: got {got:?}, want {want:?}\n    {err}", x.file));
+        }
+        if !err.message().contains(x.says) {
+            failures.push(format!(
+                "{}: message {:?} lacks {:?}",
+                x.file,
+                err.message(),
+                x.says
+            ));
+        }
+        match (x.hint, err.hint()) {
+            (Some(want), Some(got)) if got.contains(want) => {}
+            (None, _) => {}
+            (want, got) => failures.push(format!("{}: hint {got:?}, want {want:?}", x.file)),
+        }
+        assert_eq!(err.file(), path.display().to_string());
+        let text = err.to_string();
+        assert!(
+            !text.contains('\u{0}') && text.starts_with(&err.file().to_string()),
+            "{text}"
+        );
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn display_is_file_line_column_key_message_then_hint() {
+    // A relative label, as a user would type it on the command line.
+    let label = "tests/fixtures/bad/unknown_key.toml";
+    let text = std::fs::read_to_string(root().join(label)).unwrap();
+    let err = Scenario::from_toml_str(&text, label).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "tests/fixtures/bad/unknown_key.toml:25:1: queues[0].routng_model: queue \"Chat support\": \
+         unknown key `routng_model` in [[queues]]; expected one of `name`, `channel`, `routing_model`, \
+         `priority`, `push_timeout`, `capacity_weight`, `capacity_percentage`\n  \
+         hint: did you mean `routing_model`?"
+    );
+}
+
+#[test]
+fn a_missing_file_is_an_io_error_with_the_path() {
+    let path = root().join("tests/fixtures/bad/no_such_file.toml");
+    let err = Scenario::from_path(&path).unwrap_err();
+    assert_eq!(err.kind(), Kind::Io);
+    assert_eq!(err.line(), None);
+    assert!(err.to_string().starts_with(&format!(
+        "{}: cannot read the scenario file",
+        path.display()
+    )));
+    assert!(std::error::Error::source(&err).is_some());
+}
+
+#[test]
+fn every_fixture_has_an_expectation() {
+    let mut names: Vec<String> = std::fs::read_dir(root().join("tests/fixtures/bad"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let missing: Vec<&String> = names
+        .iter()
+        .filter(|n| !EXPECTATIONS.iter().any(|x| x.file == *n))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "fixtures without an expectation: {missing:?}"
+    );
+    assert!(names.len() >= 14);
+}
+
+#[test]
+fn every_shipped_scenario_loads_and_summarises() {
+    let dir = root().join("scenarios");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    paths.sort();
+    assert!(paths.len() >= 7, "{paths:?}");
+    for path in &paths {
+        let s = Scenario::from_path(path).unwrap_or_else(|e| panic!("{e}"));
+        let stem = path.file_stem().unwrap().to_string_lossy();
+        assert_eq!(
+            s.simulation.name,
+            stem,
+            "name the scenario after its file: {}",
+            path.display()
+        );
+        let summary = render_summary(&s);
+        assert!(
+            summary.contains(&format!("scenario \"{stem}\"")),
+            "{summary}"
+        );
+        let header = std::fs::read_to_string(path).unwrap();
+        assert!(
+            header.starts_with('#') && header.contains(&format!("-- run scenarios/{stem}.toml")),
+            "{} needs a comment header saying how to run it",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn the_erlang_scenarios_are_the_textbook_cases() {
+    use omnisim::distribution::Distribution;
+    use omnisim::omni::{CapacityCost, RoutingModel};
+    use omnisim::scenario::ArrivalRate;
+    for (file, agents, rate, patience) in [
+        ("erlang_c", 20, 200.0, None),
+        ("erlang_a", 10, 100.0, Some(120.0)),
+    ] {
+        let s = Scenario::from_path(&root().join(format!("scenarios/{file}.toml"))).unwrap();
+        assert_eq!(
+            (s.queues.len(), s.channels.len(), s.agent_count()),
+            (1, 1, agents)
+        );
+        let config = &s.presence_configs[0];
+        assert!(config.capacity == 1 && config.auto_accept && !config.allow_decline);
+        let routing = &s.queues[0].routing;
+        assert_eq!(routing.cost, CapacityCost::Weight(1));
+        assert_eq!(routing.model, RoutingModel::MostAvailable);
+        assert_eq!(routing.push_timeout, None);
+        let a = &s.arrivals[0];
+        assert_eq!(a.rate, ArrivalRate::Constant(rate));
+        assert_eq!(a.handle_time, Distribution::Exponential { mean: 300.0 });
+        assert_eq!(
+            a.patience,
+            patience.map(|mean| Distribution::Exponential { mean })
+        );
+        assert_eq!(s.simulation.service_level_threshold.as_secs_f64(), 20.0);
+    }
+}
+
+#[test]
+fn the_routing_model_twins_differ_only_in_routing_model_and_name() {
+    let load = |f: &str| {
+        Scenario::from_path(Path::new(&root().join(format!("scenarios/{f}.toml")))).unwrap()
+    };
+    let (mut ma, la) = (load("most_available"), load("least_active"));
+    assert_ne!(ma.queues[0].routing.model, la.queues[0].routing.model);
+    ma.simulation.name = la.simulation.name.clone();
+    ma.queues[0].routing.model = la.queues[0].routing.model;
+    assert_eq!(ma, la);
+}
+
+#[test]
+fn the_documented_example_is_valid() {
+    let doc = std::fs::read_to_string(root().join("docs/scenario-format.md")).unwrap();
+    let (_, rest) = doc
+        .split_once("## Complete example")
+        .expect("example section");
+    let (_, rest) = rest.split_once("```toml\n").expect("toml block");
+    let (example, _) = rest.split_once("```").expect("closed block");
+    let s = Scenario::from_toml_str(example, "docs/scenario-format.md")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(s.simulation.name, "help_desk");
+}
