@@ -45,7 +45,8 @@ pub struct GeneratorActor {
 impl GeneratorActor {
     pub(crate) fn new(scenario: Arc<Scenario>, replication: u32, handle: Rc<EngineHandle>) -> Self {
         let seed = scenario.simulation.seed;
-        let mut streams: Vec<Option<QueueStream>> = (0..scenario.queues.len()).map(|_| None).collect();
+        let mut streams: Vec<Option<QueueStream>> =
+            (0..scenario.queues.len()).map(|_| None).collect();
         for a in &scenario.arrivals {
             let q = a.queue.index() as u64;
             streams[a.queue.index()] = Some(QueueStream {
@@ -54,10 +55,15 @@ impl GeneratorActor {
                 demand: stream(seed, replication, StreamKind::Demand, q),
             });
         }
-        GeneratorActor { scenario, handle, streams, next_item: 1 }
+        GeneratorActor {
+            scenario,
+            handle,
+            streams,
+            next_item: 1,
+        }
     }
 
-    /// Rate [items/s] at `t` and the end of the constant-rate segment.
+    /// Rate \[items/s\] at `t` and the end of the constant-rate segment.
     fn rate_at(&self, rate: &ArrivalRate, t: SimTime) -> (f64, SimTime) {
         match rate {
             ArrivalRate::Constant(per_hour) => (per_hour / 3600.0, SimTime::NEVER),
@@ -123,7 +129,9 @@ impl Handler<NextArrival> for GeneratorActor {
 
     fn handle(&mut self, NextArrival(queue): NextArrival, _: &mut Self::Context) {
         let now = self.handle.now();
-        let Some(s) = self.streams[queue.index()].as_mut() else { return };
+        let Some(s) = self.streams[queue.index()].as_mut() else {
+            return;
+        };
         // Handle time first, then patience: a fixed draw order per item.
         let handle_time = s.spec.handle_time.sample(&mut s.demand);
         let patience = s.spec.patience.as_ref().map(|d| d.sample(&mut s.demand));
@@ -136,7 +144,8 @@ impl Handler<NextArrival> for GeneratorActor {
             handle_time,
         };
         self.next_item += 1;
-        self.handle.schedule_now(Entry::Router(RouterMsg::Arrival(item)));
+        self.handle
+            .schedule_now(Entry::Router(RouterMsg::Arrival(item)));
         if let Some(at) = self.next_time(queue, now) {
             self.handle.schedule_at(at, Entry::Arrival(queue));
         }

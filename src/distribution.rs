@@ -16,32 +16,32 @@ use serde::Serialize;
 pub enum Distribution {
     /// Always the same value.
     Constant {
-        /// The value [s].
+        /// The value \[s\].
         value: f64,
     },
     /// Memoryless; what Erlang C/A assume for handle time and patience.
     Exponential {
-        /// Mean [s].
+        /// Mean \[s\].
         mean: f64,
     },
     /// Equally likely anywhere in `[min, max]`.
     Uniform {
-        /// Lower bound [s].
+        /// Lower bound \[s\].
         min: f64,
-        /// Upper bound [s].
+        /// Upper bound \[s\].
         max: f64,
     },
     /// Right-skewed, the usual shape of measured handle times; given by the
     /// mean and standard deviation of the duration itself (not of its log).
     LogNormal {
-        /// Mean [s].
+        /// Mean \[s\].
         mean: f64,
-        /// Standard deviation [s].
+        /// Standard deviation \[s\].
         sd: f64,
     },
     /// Resampling of observed values, each equally likely.
     Empirical {
-        /// Observed values [s].
+        /// Observed values \[s\].
         values: Vec<f64>,
     },
 }
@@ -53,7 +53,9 @@ impl Distribution {
             if v.is_finite() && v >= 0.0 {
                 Ok(())
             } else {
-                Err(format!("{name} must be a finite number of seconds >= 0, got {v}"))
+                Err(format!(
+                    "{name} must be a finite number of seconds >= 0, got {v}"
+                ))
             }
         };
         match self {
@@ -158,9 +160,17 @@ mod tests {
         let cases = [
             Distribution::Constant { value: 12.0 },
             Distribution::Exponential { mean: 300.0 },
-            Distribution::Uniform { min: 10.0, max: 50.0 },
-            Distribution::LogNormal { mean: 360.0, sd: 240.0 },
-            Distribution::Empirical { values: vec![1.0, 2.0, 6.0] },
+            Distribution::Uniform {
+                min: 10.0,
+                max: 50.0,
+            },
+            Distribution::LogNormal {
+                mean: 360.0,
+                sd: 240.0,
+            },
+            Distribution::Empirical {
+                values: vec![1.0, 2.0, 6.0],
+            },
         ];
         for d in &cases {
             let m = sample_mean(d, 200_000);
@@ -171,7 +181,10 @@ mod tests {
 
     #[test]
     fn lognormal_sd_matches() {
-        let d = Distribution::LogNormal { mean: 100.0, sd: 50.0 };
+        let d = Distribution::LogNormal {
+            mean: 100.0,
+            sd: 50.0,
+        };
         let mut rng = ChaCha8Rng::seed_from_u64(1);
         let xs: Vec<f64> = (0..200_000).map(|_| d.sample_secs(&mut rng)).collect();
         let m = xs.iter().sum::<f64>() / xs.len() as f64;
@@ -181,11 +194,25 @@ mod tests {
 
     #[test]
     fn bad_parameters_are_rejected_with_a_reason() {
-        assert!(Distribution::Exponential { mean: 0.0 }.validate().unwrap_err().contains("mean"));
-        assert!(Distribution::Uniform { min: 5.0, max: 1.0 }.validate().is_err());
-        assert!(Distribution::LogNormal { mean: 5.0, sd: -1.0 }.validate().is_err());
-        assert!(Distribution::Empirical { values: vec![] }.validate().is_err());
-        assert!(Distribution::Constant { value: f64::NAN }.validate().is_err());
+        assert!(Distribution::Exponential { mean: 0.0 }
+            .validate()
+            .unwrap_err()
+            .contains("mean"));
+        assert!(Distribution::Uniform { min: 5.0, max: 1.0 }
+            .validate()
+            .is_err());
+        assert!(Distribution::LogNormal {
+            mean: 5.0,
+            sd: -1.0
+        }
+        .validate()
+        .is_err());
+        assert!(Distribution::Empirical { values: vec![] }
+            .validate()
+            .is_err());
+        assert!(Distribution::Constant { value: f64::NAN }
+            .validate()
+            .is_err());
         assert!(Distribution::Constant { value: 0.0 }.validate().is_ok());
     }
 }

@@ -90,6 +90,8 @@ pub enum EventKind {
         agent: AgentId,
         /// The item's request time, for speed to answer.
         requested_at: SimTime,
+        /// Handle time the item demands (the synthetic work's payload).
+        handle_time: SimDuration,
     },
     /// `omniChannelWorkDeclined`, for explicit declines and (with
     /// `on_push_timeout`) push timeouts.

@@ -131,7 +131,9 @@ pub fn parse_duration(text: &str) -> Result<SimDuration, String> {
     humantime::parse_duration(trimmed)
         .map(|d| SimDuration(d.as_micros().min(u64::MAX as u128 / 2) as u64))
         .map_err(|e| {
-            format!("\"{trimmed}\" is not a duration ({e}); expected e.g. \"30s\", \"6m\" or \"1h30m\"")
+            format!(
+                "\"{trimmed}\" is not a duration ({e}); expected e.g. \"30s\", \"6m\" or \"1h30m\""
+            )
         })
 }
 
@@ -143,7 +145,10 @@ mod tests {
     fn parses_units_and_compounds() {
         assert_eq!(parse_duration("30s").unwrap(), SimDuration::from_secs(30));
         assert_eq!(parse_duration("6m").unwrap(), SimDuration::from_secs(360));
-        assert_eq!(parse_duration("1h30m").unwrap(), SimDuration::from_secs(5400));
+        assert_eq!(
+            parse_duration("1h30m").unwrap(),
+            SimDuration::from_secs(5400)
+        );
         assert_eq!(parse_duration("250ms").unwrap(), SimDuration(250_000));
     }
 

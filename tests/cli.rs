@@ -18,19 +18,34 @@ fn check_reports_every_bad_file_with_its_location() {
         let out = omnisim().arg("check").arg(&path).output().unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{}: {stderr}", path.display());
-        assert!(out.stdout.is_empty(), "{}: stdout not empty", path.display());
+        assert!(
+            out.stdout.is_empty(),
+            "{}: stdout not empty",
+            path.display()
+        );
         let prefix = format!("error: {}:", path.display());
         assert!(stderr.starts_with(&prefix), "{}: {stderr}", path.display());
-        assert_eq!(stderr.matches("error:").count(), 1, "printed once: {stderr}");
+        assert_eq!(
+            stderr.matches("error:").count(),
+            1,
+            "printed once: {stderr}"
+        );
         let located = stderr[prefix.len()..]
             .split(':')
             .take(2)
             .all(|n| n.trim().parse::<u32>().is_ok());
         let named = path.ends_with("missing_simulation.toml");
-        assert!(located || named, "{}: no line:column in {stderr}", path.display());
+        assert!(
+            located || named,
+            "{}: no line:column in {stderr}",
+            path.display()
+        );
         seen += 1;
     }
-    assert!(seen >= 12, "expected at least 12 bad fixtures, found {seen}");
+    assert!(
+        seen >= 12,
+        "expected at least 12 bad fixtures, found {seen}"
+    );
 }
 
 #[test]
@@ -72,7 +87,16 @@ const RESULT_FILES: [&str; 4] = ["summary.json", "intervals.csv", "agents.csv", 
 
 fn run_into(dir: &Path, jobs: &str) {
     omnisim()
-        .args(["run", "scenarios/quickstart.toml", "--quiet", "--seed", "9", "--jobs", jobs, "--out"])
+        .args([
+            "run",
+            "scenarios/quickstart.toml",
+            "--quiet",
+            "--seed",
+            "9",
+            "--jobs",
+            jobs,
+            "--out",
+        ])
         .arg(dir)
         .assert()
         .success()
@@ -83,31 +107,59 @@ fn run_into(dir: &Path, jobs: &str) {
 #[test]
 fn results_are_byte_identical_across_runs_and_job_counts() {
     let tmp = tempfile::tempdir().unwrap();
-    let (a, b, c) = (tmp.path().join("a"), tmp.path().join("b"), tmp.path().join("c"));
+    let (a, b, c) = (
+        tmp.path().join("a"),
+        tmp.path().join("b"),
+        tmp.path().join("c"),
+    );
     run_into(&a, "1");
     run_into(&b, "2");
     run_into(&c, "2");
     for f in RESULT_FILES {
         let fa = std::fs::read(a.join(f)).unwrap();
         assert!(fa.len() > 100, "{f} is suspiciously small");
-        assert_eq!(fa, std::fs::read(b.join(f)).unwrap(), "{f} differs between --jobs 1 and 2");
-        assert_eq!(fa, std::fs::read(c.join(f)).unwrap(), "{f} differs between two runs");
+        assert_eq!(
+            fa,
+            std::fs::read(b.join(f)).unwrap(),
+            "{f} differs between --jobs 1 and 2"
+        );
+        assert_eq!(
+            fa,
+            std::fs::read(c.join(f)).unwrap(),
+            "{f} differs between two runs"
+        );
     }
     // And a different seed changes them.
     let d = tmp.path().join("d");
     omnisim()
-        .args(["run", "scenarios/quickstart.toml", "--quiet", "--seed", "10", "--out"])
+        .args([
+            "run",
+            "scenarios/quickstart.toml",
+            "--quiet",
+            "--seed",
+            "10",
+            "--out",
+        ])
         .arg(&d)
         .assert()
         .success();
-    assert_ne!(std::fs::read(a.join("work.csv")).unwrap(), std::fs::read(d.join("work.csv")).unwrap());
+    assert_ne!(
+        std::fs::read(a.join("work.csv")).unwrap(),
+        std::fs::read(d.join("work.csv")).unwrap()
+    );
 }
 
 #[test]
 fn run_prints_a_table_and_where_results_went() {
     let tmp = tempfile::tempdir().unwrap();
     omnisim()
-        .args(["run", "scenarios/quickstart.toml", "--replications", "2", "--out"])
+        .args([
+            "run",
+            "scenarios/quickstart.toml",
+            "--replications",
+            "2",
+            "--out",
+        ])
         .arg(tmp.path())
         .assert()
         .success()
@@ -132,6 +184,7 @@ fn an_interrupted_run_leaves_no_result_file() {
         .args(["run", "--quiet", "--jobs", "2", "--out"])
         .arg(&out)
         .arg(&scenario)
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     // Wait until the run is writing its work.csv parts (the handler is
@@ -147,9 +200,13 @@ fn an_interrupted_run_leaves_no_result_file() {
         .status()
         .unwrap();
     assert!(killed.success());
-    let status = child.wait().unwrap();
-    assert_eq!(status.code(), Some(130));
-    let left: Vec<_> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let done = child.wait_with_output().unwrap();
+    assert_eq!(done.status.code(), Some(130));
+    assert!(String::from_utf8_lossy(&done.stderr).contains("interrupted; no result file was written"));
+    let left: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert!(left.is_empty(), "files left behind: {left:?}");
 }
 
@@ -158,7 +215,14 @@ fn an_interrupted_run_leaves_no_result_file() {
 fn the_erlang_c_scenario_agrees_with_erlang_c() {
     let tmp = tempfile::tempdir().unwrap();
     omnisim()
-        .args(["run", "scenarios/erlang_c.toml", "--quiet", "--replications", "4", "--out"])
+        .args([
+            "run",
+            "scenarios/erlang_c.toml",
+            "--quiet",
+            "--replications",
+            "4",
+            "--out",
+        ])
         .arg(tmp.path())
         .assert()
         .success();
@@ -166,23 +230,59 @@ fn the_erlang_c_scenario_agrees_with_erlang_c() {
         serde_json::from_slice(&std::fs::read(tmp.path().join("summary.json")).unwrap()).unwrap();
     let overall = &summary["overall"];
     let mean = |m: &str| overall[m]["mean"].as_f64().unwrap();
-    assert!((mean("p_wait") - 0.33812).abs() < 0.03, "p_wait {}", mean("p_wait"));
-    assert!((mean("service_level") - 0.72925).abs() < 0.03, "sl {}", mean("service_level"));
-    assert!((mean("asa_s") - 30.431).abs() / 30.431 < 0.15, "asa {}", mean("asa_s"));
-    assert!((mean("occupancy") - 0.83333).abs() < 0.02, "occupancy {}", mean("occupancy"));
+    assert!(
+        (mean("p_wait") - 0.33812).abs() < 0.03,
+        "p_wait {}",
+        mean("p_wait")
+    );
+    assert!(
+        (mean("service_level") - 0.72925).abs() < 0.03,
+        "sl {}",
+        mean("service_level")
+    );
+    assert!(
+        (mean("asa_s") - 30.431).abs() / 30.431 < 0.15,
+        "asa {}",
+        mean("asa_s")
+    );
+    assert!(
+        (mean("occupancy") - 0.83333).abs() < 0.02,
+        "occupancy {}",
+        mean("occupancy")
+    );
 }
 
 #[test]
 fn erlang_command_matches_the_reference_values() {
     omnisim()
-        .args(["erlang", "--agents", "10", "--rate", "100", "--aht", "300", "--threshold", "20s"])
+        .args([
+            "erlang",
+            "--agents",
+            "10",
+            "--rate",
+            "100",
+            "--aht",
+            "300",
+            "--threshold",
+            "20s",
+        ])
         .assert()
         .success()
         .stdout(predicates::str::contains("0.48761"))
         .stdout(predicates::str::contains("87.770"))
         .stdout(predicates::str::contains("0.56367"));
     omnisim()
-        .args(["erlang", "--agents", "10", "--rate", "100", "--aht", "5m", "--patience", "2m"])
+        .args([
+            "erlang",
+            "--agents",
+            "10",
+            "--rate",
+            "100",
+            "--aht",
+            "5m",
+            "--patience",
+            "2m",
+        ])
         .assert()
         .success()
         .stdout(predicates::str::contains("0.26958"))
@@ -190,7 +290,15 @@ fn erlang_command_matches_the_reference_values() {
         .stdout(predicates::str::contains("7.9726"))
         .stdout(predicates::str::contains("0.79694"));
     omnisim()
-        .args(["erlang", "--rate", "100", "--aht", "300", "--target-sl", "0.8"])
+        .args([
+            "erlang",
+            "--rate",
+            "100",
+            "--aht",
+            "300",
+            "--target-sl",
+            "0.8",
+        ])
         .assert()
         .success()
         .stdout(predicates::str::contains("agents needed          12"));

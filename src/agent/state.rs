@@ -15,8 +15,8 @@ use crate::omni::{
 };
 use crate::scenario::Scenario;
 use crate::toolkit::{
-    AgentWorkInfo, AgentWorkload, PresenceStatusInfo, SetStatusResult, StatusChannel,
-    ToolkitError, ToolkitRequest, ToolkitValue,
+    AgentWorkInfo, AgentWorkload, PresenceStatusInfo, SetStatusResult, StatusChannel, ToolkitError,
+    ToolkitRequest, ToolkitValue,
 };
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -64,7 +64,8 @@ impl AgentState {
     }
 
     fn notify_router(&self, notice: AgentNotice) {
-        self.handle.schedule_now(Entry::Router(RouterMsg::Notice(notice)));
+        self.handle
+            .schedule_now(Entry::Router(RouterMsg::Notice(notice)));
     }
 
     fn emit_workload(&self, previous: CapacityUnits) {
@@ -90,9 +91,10 @@ impl AgentState {
                 match other {
                     AcceptAgentWork { work_id } => self.accept(&work_id),
                     CloseAgentWork { work_id } => self.close(&work_id),
-                    DeclineAgentWork { work_id, decline_reason } => {
-                        self.decline(&work_id, decline_reason)
-                    }
+                    DeclineAgentWork {
+                        work_id,
+                        decline_reason,
+                    } => self.decline(&work_id, decline_reason),
                     GetAgentWorks => Ok(ToolkitValue::Works(self.works_info())),
                     GetAgentWorkload => Ok(ToolkitValue::Workload(self.workload())),
                     GetServicePresenceStatusChannels => {
@@ -113,17 +115,24 @@ impl AgentState {
 
     fn resolve_status(&self, status_id: &str) -> Result<StatusId, ToolkitError> {
         if status_id.is_empty() {
-            return Err(ToolkitError::InvalidArgument { field: "statusId", value: status_id.into() });
+            return Err(ToolkitError::InvalidArgument {
+                field: "statusId",
+                value: status_id.into(),
+            });
         }
         let id = StatusId::parse(status_id).ok_or_else(|| ToolkitError::InvalidArgument {
             field: "statusId",
             value: status_id.into(),
         })?;
         if id.index() >= self.scenario.statuses.len() {
-            return Err(ToolkitError::UnknownStatus { status_id: status_id.into() });
+            return Err(ToolkitError::UnknownStatus {
+                status_id: status_id.into(),
+            });
         }
         if !self.allowed.contains(&id) {
-            return Err(ToolkitError::StatusNotPermitted { status_id: status_id.into() });
+            return Err(ToolkitError::StatusNotPermitted {
+                status_id: status_id.into(),
+            });
         }
         Ok(id)
     }
@@ -139,7 +148,10 @@ impl AgentState {
 
     fn enter_login(&mut self, id: StatusId, reason: StatusChangeReason) {
         self.status = Some(id);
-        self.handle.emit(EventKind::LoginSuccess { agent: self.id, status: id });
+        self.handle.emit(EventKind::LoginSuccess {
+            agent: self.id,
+            status: id,
+        });
         self.emit_status(id, reason);
         self.notify_router(AgentNotice::Presence {
             agent: self.id,
@@ -199,7 +211,12 @@ impl AgentState {
             self.load = self.load - work.capacity_cost;
             let (w, item, queue, agent) = (work.id, work.work_item, work.queue, self.id);
             self.handle.emit(match why {
-                Release::Unavailable => EventKind::WorkUnavailable { work: w, item, queue, agent },
+                Release::Unavailable => EventKind::WorkUnavailable {
+                    work: w,
+                    item,
+                    queue,
+                    agent,
+                },
                 _ => EventKind::WorkClosed {
                     work: w,
                     item,
@@ -232,13 +249,17 @@ impl AgentState {
     /// The work-id checks of omni-reference §2.1, in order, up to (not
     /// including) the state check.
     fn find_work(&self, work_id: &str) -> Result<AgentWorkId, ToolkitError> {
-        let id = AgentWorkId::parse(work_id)
-            .ok_or_else(|| ToolkitError::InvalidArgument { field: "workId", value: work_id.into() })?;
+        let id = AgentWorkId::parse(work_id).ok_or_else(|| ToolkitError::InvalidArgument {
+            field: "workId",
+            value: work_id.into(),
+        })?;
         match self.handle.ledger.borrow().get(id) {
-            None => Err(ToolkitError::UnknownWork { work_id: work_id.into() }),
-            Some((owner, _)) if owner != self.id => {
-                Err(ToolkitError::WorkNotAssignedToAgent { work_id: work_id.into() })
-            }
+            None => Err(ToolkitError::UnknownWork {
+                work_id: work_id.into(),
+            }),
+            Some((owner, _)) if owner != self.id => Err(ToolkitError::WorkNotAssignedToAgent {
+                work_id: work_id.into(),
+            }),
             Some(_) => Ok(id),
         }
     }
@@ -248,14 +269,23 @@ impl AgentState {
         if allowed.contains(&status) {
             Ok(())
         } else {
-            Err(ToolkitError::InvalidWorkState { work_id: id.to_string(), status })
+            Err(ToolkitError::InvalidWorkState {
+                work_id: id.to_string(),
+                status,
+            })
         }
     }
 
     fn current_status(&self, id: AgentWorkId) -> WorkStatus {
         match self.works.get(&id) {
             Some(w) => w.status,
-            None => self.handle.ledger.borrow().get(id).map(|e| e.1).unwrap_or(WorkStatus::Closed),
+            None => self
+                .handle
+                .ledger
+                .borrow()
+                .get(id)
+                .map(|e| e.1)
+                .unwrap_or(WorkStatus::Closed),
         }
     }
 
@@ -271,16 +301,18 @@ impl AgentState {
         let work = self.works.get_mut(&id).expect("checked active");
         work.status = WorkStatus::Opened;
         work.accepted_at = Some(now);
-        self.handle.ledger.borrow_mut().set_status(id, WorkStatus::Opened);
-        let item = work.work_item;
+        self.handle
+            .ledger
+            .borrow_mut()
+            .set_status(id, WorkStatus::Opened);
         self.handle.emit(EventKind::WorkAccepted {
             work: id,
-            item,
+            item: work.work_item,
             queue: work.queue,
             agent: self.id,
             requested_at: work.requested_at,
+            handle_time: work.handle_time,
         });
-        self.notify_router(AgentNotice::Accepted { item });
     }
 
     fn close(&mut self, work_id: &str) -> ToolkitResult {
@@ -346,9 +378,10 @@ impl AgentState {
             why,
         });
         let next = match why {
-            Release::Declined => {
-                self.config.status_on_decline.map(|s| (s, StatusChangeReason::OmniDeclineWork))
-            }
+            Release::Declined => self
+                .config
+                .status_on_decline
+                .map(|s| (s, StatusChangeReason::OmniDeclineWork)),
             Release::PushTimeout => self
                 .config
                 .status_on_push_timeout
@@ -389,7 +422,11 @@ impl AgentState {
             .status
             .is_some_and(|s| self.scenario.statuses[s.index()].has_channel(a.item.channel));
         if !fits || !on_channel {
-            self.notify_router(AgentNotice::Refused { agent: self.id, item: a.item, cost: a.cost });
+            self.notify_router(AgentNotice::Refused {
+                agent: self.id,
+                item: a.item,
+                cost: a.cost,
+            });
             return;
         }
         let now = self.handle.now();
@@ -428,7 +465,10 @@ impl AgentState {
         if self.config.auto_accept {
             self.open(id);
         } else if let Some(timeout) = a.push_timeout {
-            self.handle.schedule_in(timeout, Entry::Agent(self.id, crate::engine::messages::AgentMsg::PushTimeout(id)));
+            self.handle.schedule_in(
+                timeout,
+                Entry::Agent(self.id, crate::engine::messages::AgentMsg::PushTimeout(id)),
+            );
         }
     }
 

@@ -25,8 +25,12 @@ pub fn erlang_equivalent(s: &Scenario) -> Option<ErlangInput> {
         return None;
     }
     let a = &s.arrivals[0];
-    let ArrivalRate::Constant(rate) = a.rate else { return None };
-    let Distribution::Exponential { mean: aht } = a.handle_time else { return None };
+    let ArrivalRate::Constant(rate) = a.rate else {
+        return None;
+    };
+    let Distribution::Exponential { mean: aht } = a.handle_time else {
+        return None;
+    };
     let patience = match &a.patience {
         None => None,
         Some(Distribution::Exponential { mean }) => Some(*mean),
@@ -46,7 +50,8 @@ pub fn erlang_equivalent(s: &Scenario) -> Option<ErlangInput> {
                 && g.behaviour.accept_probability == 1.0
                 && g.behaviour.no_answer_probability == 0.0);
         let whole_run = g.shift.start.is_zero() && g.shift.end.is_none_or(|e| e >= s.run_length());
-        if !status.has_channel(q.channel) || !instant || g.behaviour.wrap_up.is_some() || !whole_run {
+        if !status.has_channel(q.channel) || !instant || g.behaviour.wrap_up.is_some() || !whole_run
+        {
             return None;
         }
         servers += g.count * slots;

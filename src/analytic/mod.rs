@@ -33,15 +33,15 @@
 //!   negative-binomial identity; see [`erlang`] for the derivation.
 #![warn(missing_docs)]
 
-pub mod erlang;
 pub mod equivalent;
+pub mod erlang;
 pub mod staffing;
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-pub use erlang::{erlang_b, erlang_c_wait_probability, evaluate};
 pub use equivalent::erlang_equivalent;
+pub use erlang::{erlang_b, erlang_c_wait_probability, evaluate};
 pub use staffing::{required_agents, StaffingResult, StaffingTarget};
 
 /// Seconds per hour; arrival rates are quoted per hour (as planners do) but

@@ -74,8 +74,8 @@ impl StaffingTarget {
     pub fn is_met_by(&self, figures: &ErlangFigures) -> bool {
         figures.stable
             && figures.service_level >= self.service_level
-            && self.max_p_abandon.map_or(true, |p| figures.p_abandon <= p)
-            && self.max_asa_s.map_or(true, |asa| figures.asa_s <= asa)
+            && self.max_p_abandon.is_none_or(|p| figures.p_abandon <= p)
+            && self.max_asa_s.is_none_or(|asa| figures.asa_s <= asa)
     }
 }
 

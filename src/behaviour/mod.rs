@@ -45,7 +45,11 @@ pub struct AgentContext {
 
 impl AgentContext {
     pub(crate) fn new(agent: AgentId, toolkit: OmniToolkit, handle: Rc<EngineHandle>) -> Self {
-        AgentContext { agent, toolkit, handle }
+        AgentContext {
+            agent,
+            toolkit,
+            handle,
+        }
     }
 
     /// The agent this behaviour drives.
@@ -66,7 +70,10 @@ impl AgentContext {
     /// Asks to be woken with [`BehaviourEvent::Wake`]`(tag)` after `delay`
     /// of simulated time. Same-instant wakes run in the order requested.
     pub fn wake_after(&self, delay: SimDuration, tag: u64) {
-        self.handle.schedule_in(delay, Entry::Behaviour(self.agent, BehaviourEvent::Wake(tag)));
+        self.handle.schedule_in(
+            delay,
+            Entry::Behaviour(self.agent, BehaviourEvent::Wake(tag)),
+        );
     }
 }
 

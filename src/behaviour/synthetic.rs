@@ -10,10 +10,8 @@ use super::{AgentBehaviour, AgentContext, BehaviourEvent};
 use crate::events::{EventKind, StatusChangeReason};
 use crate::omni::{AgentWorkId, StatusId};
 use crate::scenario::BehaviourSpec;
-use crate::time::SimDuration;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
-use std::collections::BTreeMap;
 
 const ANSWER: u64 = 0;
 const CLOSE: u64 = 1;
@@ -27,8 +25,6 @@ pub struct SyntheticBehaviour {
     auto_accept: bool,
     decline_reasons: Vec<String>,
     rng: ChaCha8Rng,
-    /// Handle time of pushed work, until it is accepted or leaves.
-    pending: BTreeMap<AgentWorkId, SimDuration>,
 }
 
 impl SyntheticBehaviour {
@@ -40,7 +36,13 @@ impl SyntheticBehaviour {
         decline_reasons: Vec<String>,
         rng: ChaCha8Rng,
     ) -> SyntheticBehaviour {
-        SyntheticBehaviour { spec, login_status, auto_accept, decline_reasons, rng, pending: BTreeMap::new() }
+        SyntheticBehaviour {
+            spec,
+            login_status,
+            auto_accept,
+            decline_reasons,
+            rng,
+        }
     }
 
     fn tag(work: AgentWorkId, action: u64) -> u64 {
@@ -57,7 +59,9 @@ impl SyntheticBehaviour {
             let reason = if self.decline_reasons.is_empty() {
                 None
             } else {
-                Some(self.decline_reasons[self.rng.gen_range(0..self.decline_reasons.len())].clone())
+                Some(
+                    self.decline_reasons[self.rng.gen_range(0..self.decline_reasons.len())].clone(),
+                )
             };
             let _ = tk.decline_agent_work(&id, reason.as_deref()).await;
         }
@@ -67,11 +71,9 @@ impl SyntheticBehaviour {
 impl AgentBehaviour for SyntheticBehaviour {
     fn wants(&self, event: &EventKind) -> bool {
         match event {
-            EventKind::WorkAssigned { .. }
-            | EventKind::WorkAccepted { .. }
-            | EventKind::WorkDeclined { .. }
-            | EventKind::WorkCanceled { .. }
-            | EventKind::WorkUnavailable { .. } => true,
+            // Under auto-accept there is nothing to answer.
+            EventKind::WorkAssigned { .. } => !self.auto_accept,
+            EventKind::WorkAccepted { .. } => true,
             EventKind::StatusChanged { reason, .. } => {
                 self.spec.return_to_status_after.is_some()
                     && matches!(
@@ -91,30 +93,24 @@ impl AgentBehaviour for SyntheticBehaviour {
             }
             BehaviourEvent::ShiftEnd => {
                 let _ = tk.logout().await;
-                self.pending.clear();
             }
-            BehaviourEvent::Console(EventKind::WorkAssigned { work, handle_time, .. }) => {
-                self.pending.insert(work, handle_time);
-                if self.auto_accept {
-                    return;
-                }
-                if self.rng.gen::<f64>() < self.spec.no_answer_probability {
+            BehaviourEvent::Console(EventKind::WorkAssigned { work, .. }) => {
+                if self.auto_accept || self.rng.gen::<f64>() < self.spec.no_answer_probability {
                     return;
                 }
                 let delay = self.spec.response_time.sample(&mut self.rng);
                 ctx.wake_after(delay, Self::tag(work, ANSWER));
             }
-            BehaviourEvent::Console(EventKind::WorkAccepted { work, .. }) => {
-                let handle = self.pending.remove(&work).unwrap_or_default();
-                let wrap = self.spec.wrap_up.as_ref().map(|d| d.sample(&mut self.rng)).unwrap_or_default();
-                ctx.wake_after(handle + wrap, Self::tag(work, CLOSE));
-            }
-            BehaviourEvent::Console(
-                EventKind::WorkDeclined { work, .. }
-                | EventKind::WorkCanceled { work, .. }
-                | EventKind::WorkUnavailable { work, .. },
-            ) => {
-                self.pending.remove(&work);
+            BehaviourEvent::Console(EventKind::WorkAccepted {
+                work, handle_time, ..
+            }) => {
+                let wrap = self
+                    .spec
+                    .wrap_up
+                    .as_ref()
+                    .map(|d| d.sample(&mut self.rng))
+                    .unwrap_or_default();
+                ctx.wake_after(handle_time + wrap, Self::tag(work, CLOSE));
             }
             BehaviourEvent::Console(EventKind::StatusChanged { .. }) => {
                 if let Some(after) = self.spec.return_to_status_after {
@@ -125,14 +121,18 @@ impl AgentBehaviour for SyntheticBehaviour {
             BehaviourEvent::Wake(tag) => match tag & 3 {
                 ANSWER => self.answer(AgentWorkId(tag >> 2), ctx).await,
                 CLOSE => {
-                    let _ = tk.close_agent_work(&AgentWorkId(tag >> 2).to_string()).await;
+                    let _ = tk
+                        .close_agent_work(&AgentWorkId(tag >> 2).to_string())
+                        .await;
                 }
                 _ => {
                     // Only from a busy status set by a decline or timeout;
                     // a logged-out agent stays out.
                     if let Ok(s) = tk.get_service_presence_status_id().await {
                         if s.status_id != self.login_status.to_string() {
-                            let _ = tk.set_service_presence_status(&self.login_status.to_string()).await;
+                            let _ = tk
+                                .set_service_presence_status(&self.login_status.to_string())
+                                .await;
                         }
                     }
                 }

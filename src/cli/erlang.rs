@@ -14,7 +14,11 @@ use clap::Args;
     omnisim erlang --rate 100 --aht 300 --target-sl 0.8 --max-abandon 0.05 --patience 2m")]
 pub(super) struct ErlangArgs {
     /// Number of agents (servers). Omit it with --target-sl to search.
-    #[arg(long, required_unless_present = "target_sl", conflicts_with = "target_sl")]
+    #[arg(
+        long,
+        required_unless_present = "target_sl",
+        conflicts_with = "target_sl"
+    )]
     agents: Option<u32>,
     /// Arrivals per hour.
     #[arg(long)]
@@ -52,7 +56,11 @@ pub(super) fn erlang(args: ErlangArgs) -> Result<(), CliError> {
     };
     let (figures, agents) = match args.target_sl {
         Some(sl) => {
-            let target = StaffingTarget { service_level: sl, max_p_abandon: args.max_abandon, max_asa_s: args.max_asa };
+            let target = StaffingTarget {
+                service_level: sl,
+                max_p_abandon: args.max_abandon,
+                max_asa_s: args.max_asa,
+            };
             let r = required_agents(&input, target).map_err(CliError::invalid)?;
             (r.figures, r.agents)
         }
@@ -60,28 +68,47 @@ pub(super) fn erlang(args: ErlangArgs) -> Result<(), CliError> {
     };
     if args.json {
         let out = serde_json::json!({ "agents": agents, "input": input, "figures": figures });
-        println!("{}", serde_json::to_string_pretty(&out).map_err(CliError::failure)?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&out).map_err(CliError::failure)?
+        );
     } else {
-        print!("{}", render(agents, &input, &figures, args.target_sl.is_some()));
+        print!(
+            "{}",
+            render(agents, &input, &figures, args.target_sl.is_some())
+        );
     }
     Ok(())
 }
 
 fn render(agents: u32, input: &ErlangInput, f: &ErlangFigures, staffing: bool) -> String {
     let mut s = String::new();
-    let model = if input.mean_patience_s.is_some() { "Erlang A (M/M/c+M)" } else { "Erlang C (M/M/c)" };
+    let model = if input.mean_patience_s.is_some() {
+        "Erlang A (M/M/c+M)"
+    } else {
+        "Erlang C (M/M/c)"
+    };
     s.push_str(&format!("{model}\n"));
     if staffing {
         s.push_str(&format!("  agents needed          {agents}\n"));
     } else {
         s.push_str(&format!("  agents                 {agents}\n"));
     }
-    s.push_str(&format!("  arrivals               {} /hour\n", input.arrival_rate_per_hour));
-    s.push_str(&format!("  mean handle time       {} s\n", input.mean_handle_time_s));
+    s.push_str(&format!(
+        "  arrivals               {} /hour\n",
+        input.arrival_rate_per_hour
+    ));
+    s.push_str(&format!(
+        "  mean handle time       {} s\n",
+        input.mean_handle_time_s
+    ));
     if let Some(p) = input.mean_patience_s {
         s.push_str(&format!("  mean patience          {p} s\n"));
     }
-    s.push_str(&format!("  offered load           {:.4} Erlangs\n", f.offered_load_erlangs));
+    s.push_str(&format!(
+        "  offered load           {:.4} Erlangs\n",
+        f.offered_load_erlangs
+    ));
     if !f.stable {
         s.push_str("  unstable: offered load >= agents, the queue grows without bound\n");
         return s;
@@ -89,12 +116,18 @@ fn render(agents: u32, input: &ErlangInput, f: &ErlangFigures, staffing: bool) -
     let t = input.service_level_threshold_s;
     s.push_str(&format!("  P(wait)                {}\n", sig5(f.p_wait)));
     s.push_str(&format!("  ASA                    {} s\n", sig5(f.asa_s)));
-    s.push_str(&format!("  service level ({t} s)   {}\n", sig5(f.service_level)));
+    s.push_str(&format!(
+        "  service level ({t} s)   {}\n",
+        sig5(f.service_level)
+    ));
     if input.mean_patience_s.is_some() {
         s.push_str(&format!("  P(abandon)             {}\n", sig5(f.p_abandon)));
     }
     s.push_str(&format!("  occupancy              {}\n", sig5(f.occupancy)));
-    s.push_str(&format!("  mean queue length      {}\n", sig5(f.mean_queue_length)));
+    s.push_str(&format!(
+        "  mean queue length      {}\n",
+        sig5(f.mean_queue_length)
+    ));
     s
 }
 

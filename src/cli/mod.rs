@@ -13,6 +13,7 @@
 mod check;
 mod erlang;
 mod run;
+mod validate;
 
 use clap::{Parser, Subcommand};
 use std::fmt;
@@ -43,6 +44,7 @@ enum Command {
     Run(run::RunArgs),
     Check(check::CheckArgs),
     Erlang(erlang::ErlangArgs),
+    Validate(validate::ValidateArgs),
 }
 
 /// An error for the user: printed once, then the process exits with `code`.
@@ -54,13 +56,22 @@ pub struct CliError {
 
 impl CliError {
     fn invalid(message: impl fmt::Display) -> CliError {
-        CliError { code: EXIT_INVALID, message: message.to_string() }
+        CliError {
+            code: EXIT_INVALID,
+            message: message.to_string(),
+        }
     }
     fn failure(message: impl fmt::Display) -> CliError {
-        CliError { code: EXIT_FAILURE, message: message.to_string() }
+        CliError {
+            code: EXIT_FAILURE,
+            message: message.to_string(),
+        }
     }
     fn interrupted(message: impl fmt::Display) -> CliError {
-        CliError { code: EXIT_INTERRUPTED, message: message.to_string() }
+        CliError {
+            code: EXIT_INTERRUPTED,
+            message: message.to_string(),
+        }
     }
 }
 
@@ -78,6 +89,7 @@ pub fn main() -> i32 {
         Command::Run(a) => run::run(a),
         Command::Check(a) => check::check(a),
         Command::Erlang(a) => erlang::erlang(a),
+        Command::Validate(a) => validate::validate(a),
     };
     match result {
         Ok(()) => 0,

@@ -4,7 +4,9 @@ use super::CliError;
 use crate::analytic::{erlang_equivalent, evaluate};
 use crate::engine::{run_replication, RunOptions};
 use crate::events::EventSink;
-use crate::output::{cleanup_temp_files, concat_work_parts, render_table, work_part_path, ResultSet};
+use crate::output::{
+    cleanup_temp_files, concat_work_parts, render_table, work_part_path, ResultSet,
+};
 use crate::scenario::Scenario;
 use crate::stats::{EngineStats, MetricsCollector, ReplicationResult, WorkRecorder};
 use clap::Args;
@@ -47,7 +49,13 @@ pub(super) struct RunArgs {
 fn slug(name: &str) -> String {
     let s: String = name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
         .collect();
     let s = s.trim_matches('_').to_string();
     if s.is_empty() {
@@ -89,13 +97,24 @@ fn run_one(
     );
     work.into_inner()
         .map_err(|e| CliError::failure(format!("cannot write `{}`: {e}", part.display())))?;
+    if let Some(t) = outcome.stalled_at {
+        let _ = std::fs::remove_file(&part);
+        return Err(CliError::failure(format!(
+            "replication {replication} stopped at {t}: simulated time no longer advances \
+             (over a million events at one instant); agents are probably answering pushes \
+             with zero response time in a decline loop; give them a response_time"
+        )));
+    }
     if outcome.interrupted {
         let _ = std::fs::remove_file(&part);
         return Ok(None);
     }
     Ok(Some(Outcome {
         result: metrics.into_result(),
-        engine: EngineStats { wall_seconds: outcome.wall.as_secs_f64(), events: outcome.events },
+        engine: EngineStats {
+            wall_seconds: outcome.wall.as_secs_f64(),
+            events: outcome.events,
+        },
         part,
     }))
 }
@@ -111,9 +130,10 @@ pub(super) fn run(args: RunArgs) -> Result<(), CliError> {
     }
     let scenario = Arc::new(scenario);
     let reps = scenario.simulation.replications;
-    let dir = args.out.clone().unwrap_or_else(|| {
-        Path::new("results").join(slug(&scenario.simulation.name))
-    });
+    let dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("results").join(slug(&scenario.simulation.name)));
     std::fs::create_dir_all(&dir)
         .map_err(|e| CliError::failure(format!("cannot create `{}`: {e}", dir.display())))?;
     let _ = cleanup_temp_files(&dir);
@@ -160,7 +180,9 @@ pub(super) fn run(args: RunArgs) -> Result<(), CliError> {
                     bar.set_position(done.iter().map(|d| d.load(Ordering::Relaxed)).sum());
                 };
                 match run_one(&scenario, r, &dir, &stop, &progress) {
-                    Ok(Some(o)) => slots.lock().expect("no panics while held")[r as usize] = Some(o),
+                    Ok(Some(o)) => {
+                        slots.lock().expect("no panics while held")[r as usize] = Some(o)
+                    }
                     Ok(None) => break,
                     Err(e) => {
                         stop.store(true, Ordering::SeqCst);
@@ -180,7 +202,9 @@ pub(super) fn run(args: RunArgs) -> Result<(), CliError> {
     if stop.load(Ordering::SeqCst) || outcomes.iter().any(Option::is_none) {
         remove_parts(&outcomes);
         let _ = cleanup_temp_files(&dir);
-        return Err(CliError::interrupted("interrupted; no result file was written"));
+        return Err(CliError::interrupted(
+            "interrupted; no result file was written",
+        ));
     }
     let outcomes: Vec<Outcome> = outcomes.into_iter().flatten().collect();
     let parts: Vec<PathBuf> = outcomes.iter().map(|o| o.part.clone()).collect();
@@ -194,7 +218,11 @@ pub(super) fn run(args: RunArgs) -> Result<(), CliError> {
         print!("{}", render_table(&set));
         if let Some(input) = erlang_equivalent(&scenario) {
             if let Ok(f) = evaluate(&input) {
-                let model = if input.mean_patience_s.is_some() { "Erlang A" } else { "Erlang C" };
+                let model = if input.mean_patience_s.is_some() {
+                    "Erlang A"
+                } else {
+                    "Erlang C"
+                };
                 println!(
                     "{model} for this centre ({} servers): p_wait {:.4}  asa {:.2} s  service level {:.4}  p_abandon {:.4}  occupancy {:.4}",
                     input.agents, f.p_wait, f.asa_s, f.service_level, f.p_abandon, f.occupancy

@@ -10,45 +10,51 @@ use crate::time::SimTime;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
-struct Slot<T> {
+/// Heap key: small and `Copy`, so sifting moves 24 bytes, not payloads.
+#[derive(Copy, Clone, PartialEq, Eq)]
+struct Key {
     time: SimTime,
     seq: u64,
-    payload: T,
+    slot: u32,
 }
 
-impl<T> PartialEq for Slot<T> {
-    fn eq(&self, other: &Self) -> bool {
-        (self.time, self.seq) == (other.time, other.seq)
-    }
-}
-impl<T> Eq for Slot<T> {}
-impl<T> PartialOrd for Slot<T> {
+impl PartialOrd for Key {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
     }
 }
-impl<T> Ord for Slot<T> {
+impl Ord for Key {
     fn cmp(&self, other: &Self) -> Ordering {
         // BinaryHeap is a max-heap: reverse for earliest-first.
         (other.time, other.seq).cmp(&(self.time, self.seq))
     }
 }
 
-/// A priority queue of timed entries with FIFO ties.
+/// A priority queue of timed entries with FIFO ties. Payloads live in a
+/// slab and only keys are sifted, which keeps large entries cheap.
 pub struct Calendar<T> {
-    heap: BinaryHeap<Slot<T>>,
+    heap: BinaryHeap<Key>,
+    slots: Vec<Option<T>>,
+    free: Vec<u32>,
     next_seq: u64,
 }
 
 impl<T> std::fmt::Debug for Calendar<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Calendar").field("pending", &self.heap.len()).finish()
+        f.debug_struct("Calendar")
+            .field("pending", &self.heap.len())
+            .finish()
     }
 }
 
 impl<T> Default for Calendar<T> {
     fn default() -> Self {
-        Calendar { heap: BinaryHeap::new(), next_seq: 0 }
+        Calendar {
+            heap: BinaryHeap::new(),
+            slots: Vec::new(),
+            free: Vec::new(),
+            next_seq: 0,
+        }
     }
 }
 
@@ -57,17 +63,32 @@ impl<T> Calendar<T> {
     pub fn schedule(&mut self, time: SimTime, payload: T) {
         let seq = self.next_seq;
         self.next_seq += 1;
-        self.heap.push(Slot { time, seq, payload });
+        let slot = match self.free.pop() {
+            Some(i) => {
+                self.slots[i as usize] = Some(payload);
+                i
+            }
+            None => {
+                self.slots.push(Some(payload));
+                (self.slots.len() - 1) as u32
+            }
+        };
+        self.heap.push(Key { time, seq, slot });
     }
 
     /// Time of the earliest entry.
     pub fn peek_time(&self) -> Option<SimTime> {
-        self.heap.peek().map(|s| s.time)
+        self.heap.peek().map(|k| k.time)
     }
 
     /// Removes and returns the earliest entry.
     pub fn pop(&mut self) -> Option<(SimTime, T)> {
-        self.heap.pop().map(|s| (s.time, s.payload))
+        let k = self.heap.pop()?;
+        self.free.push(k.slot);
+        let payload = self.slots[k.slot as usize]
+            .take()
+            .expect("scheduled slot holds its entry");
+        Some((k.time, payload))
     }
 }
 

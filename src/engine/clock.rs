@@ -30,7 +30,10 @@ pub(crate) struct Pacer {
 
 impl Pacer {
     pub(crate) fn start(clock: Clock) -> Pacer {
-        Pacer { clock, start: tokio::time::Instant::now() }
+        Pacer {
+            clock,
+            start: tokio::time::Instant::now(),
+        }
     }
 
     /// Waits until simulated time `t` is due.

@@ -61,7 +61,10 @@ impl EngineHandle {
 
     /// Records a state change at the current instant.
     pub(crate) fn emit(&self, kind: EventKind) {
-        self.events.borrow_mut().push(SimEvent { time: self.now(), kind });
+        self.events.borrow_mut().push(SimEvent {
+            time: self.now(),
+            kind,
+        });
     }
 
     /// Schedules an entry for this same instant, after everything already
@@ -72,7 +75,9 @@ impl EngineHandle {
 
     /// Schedules an entry `delay` from now.
     pub(crate) fn schedule_in(&self, delay: SimDuration, entry: Entry) {
-        self.calendar.borrow_mut().schedule(self.now() + delay, entry);
+        self.calendar
+            .borrow_mut()
+            .schedule(self.now() + delay, entry);
     }
 
     /// Schedules an entry at an absolute time.

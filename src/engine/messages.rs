@@ -91,8 +91,6 @@ pub(crate) enum AgentNotice {
         /// change does (§5.3) except the one a decline/timeout itself causes.
         clears_exclusions: bool,
     },
-    /// The agent accepted the item: it is answered.
-    Accepted { item: WorkItemId },
     /// An active AgentWork ended; its capacity is free again.
     Released {
         agent: AgentId,
@@ -102,5 +100,9 @@ pub(crate) enum AgentNotice {
     },
     /// The agent could not take a push (it went offline or changed status
     /// in the same instant, before the push reached it).
-    Refused { agent: AgentId, item: WorkItem, cost: CapacityUnits },
+    Refused {
+        agent: AgentId,
+        item: WorkItem,
+        cost: CapacityUnits,
+    },
 }

@@ -78,6 +78,11 @@ pub struct RunOutcome {
     pub interrupted: bool,
     /// Largest delay behind schedule (wall clock only).
     pub max_lag: Duration,
+    /// Set when the run stopped because simulated time stopped advancing:
+    /// so many entries at one instant that behaviours must be answering
+    /// each other instantly in a loop (e.g. agents declining a push with
+    /// no response time, bouncing it between them forever).
+    pub stalled_at: Option<SimTime>,
 }
 
 /// Options for one replication.
@@ -132,7 +137,12 @@ pub fn run_replication(
     options: RunOptions<'_>,
 ) -> RunOutcome {
     let s = scenario.clone();
-    run_with_behaviours(scenario, move |seat| synthetic_behaviour(&s, seat), sinks, options)
+    run_with_behaviours(
+        scenario,
+        move |seat| synthetic_behaviour(&s, seat),
+        sinks,
+        options,
+    )
 }
 
 /// Runs one replication with behaviours from `make_behaviour` (one call per
@@ -147,7 +157,17 @@ where
     B: AgentBehaviour,
     F: FnMut(AgentSeat<'_>) -> B,
 {
-    let system = actix::System::new();
+    // Virtual time needs no timer driver: leaving it out saves a clock
+    // read on every scheduler tick. Wall-clock pacing needs it.
+    let wall = matches!(options.clock, Some(Clock::Wall { .. }));
+    let system = actix::System::with_tokio_rt(move || {
+        let mut b = tokio::runtime::Builder::new_current_thread();
+        if wall {
+            b.enable_time();
+        }
+        b.build()
+            .expect("a current-thread runtime can always be built")
+    });
     let outcome = system.block_on(drive(scenario, &mut make_behaviour, sinks, options));
     drop(system);
     outcome
@@ -163,9 +183,13 @@ fn allowed_statuses(scenario: &Scenario, group: &AgentGroup) -> Vec<StatusId> {
         group.allowed_statuses.clone()
     };
     let config = &scenario.presence_configs[group.presence_config.index()];
-    for s in [Some(group.status), config.status_on_decline, config.status_on_push_timeout]
-        .into_iter()
-        .flatten()
+    for s in [
+        Some(group.status),
+        config.status_on_decline,
+        config.status_on_push_timeout,
+    ]
+    .into_iter()
+    .flatten()
     {
         if !allowed.contains(&s) {
             allowed.push(s);
@@ -236,13 +260,24 @@ impl<B: AgentBehaviour> Simulation<B> {
                 );
                 let addr = AgentActor::new(state).start();
                 let rng = stream(seed, replication, StreamKind::Behaviour, id.0 as u64);
-                behaviours.push(make_behaviour(AgentSeat { agent: id, group, rng }));
-                contexts.push(AgentContext::new(id, OmniToolkit::new(addr.clone()), handle.clone()));
+                behaviours.push(make_behaviour(AgentSeat {
+                    agent: id,
+                    group,
+                    rng,
+                }));
+                contexts.push(AgentContext::new(
+                    id,
+                    OmniToolkit::new(addr.clone()),
+                    handle.clone(),
+                ));
                 agents.push(addr);
                 let start = SimTime::ZERO + group.shift.start;
                 handle.schedule_at(start, Entry::Behaviour(id, BehaviourEvent::ShiftStart));
                 if let Some(e) = group.shift.end {
-                    handle.schedule_at(SimTime::ZERO + e, Entry::Behaviour(id, BehaviourEvent::ShiftEnd));
+                    handle.schedule_at(
+                        SimTime::ZERO + e,
+                        Entry::Behaviour(id, BehaviourEvent::ShiftEnd),
+                    );
                 }
             }
         }
@@ -305,7 +340,8 @@ impl<B: AgentBehaviour> Simulation<B> {
             patience,
             handle_time,
         };
-        self.handle.schedule_now(Entry::Router(messages::RouterMsg::Arrival(item)));
+        self.handle
+            .schedule_now(Entry::Router(messages::RouterMsg::Arrival(item)));
         id
     }
 
@@ -323,9 +359,15 @@ impl<B: AgentBehaviour> Simulation<B> {
         match entry {
             Entry::Router(msg) => self.router.send(msg).await.expect("router alive"),
             Entry::Agent(a, msg) => self.agents[a.index()].send(msg).await.expect("agent alive"),
-            Entry::Arrival(q) => self.generator.send(NextArrival(q)).await.expect("generator alive"),
+            Entry::Arrival(q) => self
+                .generator
+                .send(NextArrival(q))
+                .await
+                .expect("generator alive"),
             Entry::Behaviour(a, ev) => {
-                self.behaviours[a.index()].handle(ev, &self.contexts[a.index()]).await
+                self.behaviours[a.index()]
+                    .handle(ev, &self.contexts[a.index()])
+                    .await
             }
         }
         self.flush(sinks);
@@ -345,7 +387,8 @@ impl<B: AgentBehaviour> Simulation<B> {
             if ev.kind.is_console_event() {
                 if let Some(a) = ev.kind.agent() {
                     if self.behaviours[a.index()].wants(&ev.kind) {
-                        self.handle.schedule_now(Entry::Behaviour(a, BehaviourEvent::Console(ev.kind)));
+                        self.handle
+                            .schedule_now(Entry::Behaviour(a, BehaviourEvent::Console(ev.kind)));
                     }
                 }
             }
@@ -383,12 +426,28 @@ where
     let mut max_lag = Duration::ZERO;
     let progress_step = SimDuration(end.0 / 200 + 1);
     let mut next_progress = SimTime::ZERO;
+    let stall_limit = 1_000_000u64.max(200 * sim.agents.len() as u64);
+    let (mut same_instant, mut last_t, mut stalled_at) = (0u64, SimTime::NEVER, None);
 
     while let Some(t) = sim.next_time() {
         if t >= end {
             break;
         }
-        if options.stop.as_ref().is_some_and(|s| s.load(Ordering::Relaxed)) {
+        if t == last_t {
+            same_instant += 1;
+            if same_instant > stall_limit {
+                stalled_at = Some(t);
+                interrupted = true;
+                break;
+            }
+        } else {
+            (same_instant, last_t) = (0, t);
+        }
+        if options
+            .stop
+            .as_ref()
+            .is_some_and(|s| s.load(Ordering::Relaxed))
+        {
             interrupted = true;
             break;
         }
@@ -416,6 +475,7 @@ where
         wall: wall_start.elapsed(),
         interrupted,
         max_lag,
+        stalled_at,
     }
 }
 

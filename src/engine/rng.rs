@@ -42,10 +42,25 @@ mod tests {
     #[test]
     fn streams_are_reproducible_and_distinct() {
         let draw = |s: u64, r: u32, k: StreamKind, i: u64| stream(s, r, k, i).gen::<u64>();
-        assert_eq!(draw(1, 0, StreamKind::Arrivals, 0), draw(1, 0, StreamKind::Arrivals, 0));
-        assert_ne!(draw(1, 0, StreamKind::Arrivals, 0), draw(1, 1, StreamKind::Arrivals, 0));
-        assert_ne!(draw(1, 0, StreamKind::Arrivals, 0), draw(1, 0, StreamKind::Demand, 0));
-        assert_ne!(draw(1, 0, StreamKind::Behaviour, 0), draw(1, 0, StreamKind::Behaviour, 1));
-        assert_ne!(draw(1, 0, StreamKind::Arrivals, 0), draw(2, 0, StreamKind::Arrivals, 0));
+        assert_eq!(
+            draw(1, 0, StreamKind::Arrivals, 0),
+            draw(1, 0, StreamKind::Arrivals, 0)
+        );
+        assert_ne!(
+            draw(1, 0, StreamKind::Arrivals, 0),
+            draw(1, 1, StreamKind::Arrivals, 0)
+        );
+        assert_ne!(
+            draw(1, 0, StreamKind::Arrivals, 0),
+            draw(1, 0, StreamKind::Demand, 0)
+        );
+        assert_ne!(
+            draw(1, 0, StreamKind::Behaviour, 0),
+            draw(1, 0, StreamKind::Behaviour, 1)
+        );
+        assert_ne!(
+            draw(1, 0, StreamKind::Arrivals, 0),
+            draw(2, 0, StreamKind::Arrivals, 0)
+        );
     }
 }

@@ -77,9 +77,18 @@ mod tests {
 
     #[test]
     fn percentage_scales_with_agent_capacity() {
-        assert_eq!(CapacityCost::Percentage(50.0).units_for(1), CapacityUnits(500));
-        assert_eq!(CapacityCost::Percentage(34.0).units_for(3), CapacityUnits(1020));
-        assert_eq!(CapacityCost::Weight(2).units_for(6), CapacityUnits::whole(2));
+        assert_eq!(
+            CapacityCost::Percentage(50.0).units_for(1),
+            CapacityUnits(500)
+        );
+        assert_eq!(
+            CapacityCost::Percentage(34.0).units_for(3),
+            CapacityUnits(1020)
+        );
+        assert_eq!(
+            CapacityCost::Weight(2).units_for(6),
+            CapacityUnits::whole(2)
+        );
     }
 
     #[test]

@@ -39,7 +39,10 @@ pub struct RouterActor {
     handle: Rc<EngineHandle>,
     backlog: Backlog,
     index: AgentIndex,
-    /// Items not yet accepted, abandoned or finished.
+    /// Items not yet closed or abandoned. An accepted item stays until its
+    /// close so that no separate "accepted" message is needed: a late
+    /// patience timer just asks the agent to cancel, which it ignores for
+    /// opened work.
     items: BTreeMap<WorkItemId, RoutedItem>,
     /// Configured capacity per agent, for percentage costs.
     capacities: Vec<u32>,
@@ -49,19 +52,36 @@ impl RouterActor {
     pub(crate) fn new(scenario: Arc<Scenario>, handle: Rc<EngineHandle>) -> RouterActor {
         let mut backlog = Backlog::default();
         for q in &scenario.queues {
-            backlog.add_queue(q.routing.priority, q.channel, q.routing.model, q.routing.cost);
+            backlog.add_queue(
+                q.routing.priority,
+                q.channel,
+                q.routing.model,
+                q.routing.cost,
+            );
         }
         let capacities: Vec<u32> = scenario
             .agents
             .iter()
             .flat_map(|g| {
-                std::iter::repeat(scenario.presence_configs[g.presence_config.index()].capacity)
-                    .take(g.count as usize)
+                std::iter::repeat_n(
+                    scenario.presence_configs[g.presence_config.index()].capacity,
+                    g.count as usize,
+                )
             })
             .collect();
-        let units: Vec<_> = capacities.iter().map(|c| CapacityUnits::whole(*c)).collect();
+        let units: Vec<_> = capacities
+            .iter()
+            .map(|c| CapacityUnits::whole(*c))
+            .collect();
         let index = AgentIndex::new(&units, scenario.channels.len());
-        RouterActor { scenario, handle, backlog, index, items: BTreeMap::new(), capacities }
+        RouterActor {
+            scenario,
+            handle,
+            backlog,
+            index,
+            items: BTreeMap::new(),
+            capacities,
+        }
     }
 
     fn key(item: &WorkItem) -> (crate::time::SimTime, u64) {
@@ -69,12 +89,17 @@ impl RouterActor {
     }
 
     fn enqueue(&mut self, id: WorkItemId) {
-        let Some(r) = self.items.get_mut(&id) else { return };
+        let Some(r) = self.items.get_mut(&id) else {
+            return;
+        };
         r.state = ItemState::Waiting;
         self.backlog.insert(
             r.item.queue,
             Self::key(&r.item),
-            QueuedItem { item: id, excluded: r.excluded },
+            QueuedItem {
+                item: id,
+                excluded: r.excluded,
+            },
         );
     }
 
@@ -91,10 +116,16 @@ impl RouterActor {
     /// Pushes until no waiting item has an eligible agent (§6.8).
     fn route(&mut self) {
         while let Some(d) = next_push(&self.backlog, &self.index) {
-            let r = self.items.get_mut(&d.item).expect("backlog items are tracked");
+            let r = self
+                .items
+                .get_mut(&d.item)
+                .expect("backlog items are tracked");
             self.backlog.remove(d.queue, Self::key(&r.item));
             let queue = &self.scenario.queues[d.queue.index()];
-            let cost = queue.routing.cost.units_for(self.capacities[d.agent.index()]);
+            let cost = queue
+                .routing
+                .cost
+                .units_for(self.capacities[d.agent.index()]);
             self.index.reserve(d.agent, cost, self.handle.now());
             r.state = ItemState::Pushed(d.agent);
             self.handle.emit(EventKind::RoutingDecision {
@@ -115,19 +146,29 @@ impl RouterActor {
     }
 
     fn requeue(&mut self, item: WorkItemId, queue: QueueId, excluded: Option<AgentId>) {
-        let Some(r) = self.items.get_mut(&item) else { return };
+        let Some(r) = self.items.get_mut(&item) else {
+            return;
+        };
         if r.patience_expired {
             self.abandon(item);
             return;
         }
         r.excluded = excluded;
-        self.handle.emit(EventKind::WorkRequeued { item, queue, excluded_agent: excluded });
+        self.handle.emit(EventKind::WorkRequeued {
+            item,
+            queue,
+            excluded_agent: excluded,
+        });
         self.enqueue(item);
     }
 
     fn on_notice(&mut self, notice: AgentNotice) {
         match notice {
-            AgentNotice::Presence { agent, status, clears_exclusions } => {
+            AgentNotice::Presence {
+                agent,
+                status,
+                clears_exclusions,
+            } => {
                 let channels = status
                     .map(|s| self.scenario.statuses[s.index()].channels.clone())
                     .unwrap_or_default();
@@ -143,10 +184,13 @@ impl RouterActor {
                     }
                 }
             }
-            AgentNotice::Accepted { item } => {
-                self.items.remove(&item);
-            }
-            AgentNotice::Released { agent, item, cost, why, .. } => {
+            AgentNotice::Released {
+                agent,
+                item,
+                cost,
+                why,
+                ..
+            } => {
                 self.index.release(agent, cost);
                 let queue = self.items.get(&item).map(|r| r.item.queue);
                 match (why, queue) {
@@ -155,7 +199,12 @@ impl RouterActor {
                     }
                     (Release::Unavailable, Some(q)) => self.requeue(item, q, None),
                     (Release::Canceled, Some(_)) => self.abandon(item),
-                    _ => {}
+                    // Answered and finished (closed, or cut short by a
+                    // logout): the router is done with it.
+                    (Release::Closed, _) => {
+                        self.items.remove(&item);
+                    }
+                    (_, None) => {}
                 }
             }
             AgentNotice::Refused { agent, item, cost } => {
@@ -185,11 +234,17 @@ impl Handler<RouterMsg> for RouterActor {
                     patience: item.patience,
                 });
                 if let Some(p) = item.patience {
-                    self.handle.schedule_in(p, Entry::Router(RouterMsg::PatienceExpired(id)));
+                    self.handle
+                        .schedule_in(p, Entry::Router(RouterMsg::PatienceExpired(id)));
                 }
                 self.items.insert(
                     id,
-                    RoutedItem { item, state: ItemState::Waiting, excluded: None, patience_expired: false },
+                    RoutedItem {
+                        item,
+                        state: ItemState::Waiting,
+                        excluded: None,
+                        patience_expired: false,
+                    },
                 );
                 self.enqueue(id);
             }
@@ -204,7 +259,8 @@ impl Handler<RouterMsg> for RouterActor {
                     if let Some(r) = self.items.get_mut(&id) {
                         r.patience_expired = true;
                     }
-                    self.handle.schedule_now(Entry::Agent(agent, AgentMsg::Cancel(id)));
+                    self.handle
+                        .schedule_now(Entry::Agent(agent, AgentMsg::Cancel(id)));
                 }
                 None => {}
             },

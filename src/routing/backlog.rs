@@ -69,13 +69,22 @@ impl Backlog {
         model: RoutingModel,
         cost: CapacityCost,
     ) -> QueueId {
-        self.queues.push(QueueBacklog { priority, channel, model, cost, items: BTreeMap::new() });
+        self.queues.push(QueueBacklog {
+            priority,
+            channel,
+            model,
+            cost,
+            items: BTreeMap::new(),
+        });
         QueueId(self.queues.len() as u32 - 1)
     }
 
     /// Queues with their ids.
     pub fn queues(&self) -> impl Iterator<Item = (QueueId, &QueueBacklog)> {
-        self.queues.iter().enumerate().map(|(i, q)| (QueueId(i as u32), q))
+        self.queues
+            .iter()
+            .enumerate()
+            .map(|(i, q)| (QueueId(i as u32), q))
     }
 
     /// One queue.
@@ -123,15 +132,28 @@ mod tests {
 
     fn setup() -> (Backlog, AgentIndex) {
         let mut b = Backlog::default();
-        b.add_queue(2, ChannelId(0), RoutingModel::MostAvailable, CapacityCost::Weight(1));
-        b.add_queue(1, ChannelId(0), RoutingModel::MostAvailable, CapacityCost::Weight(1));
+        b.add_queue(
+            2,
+            ChannelId(0),
+            RoutingModel::MostAvailable,
+            CapacityCost::Weight(1),
+        );
+        b.add_queue(
+            1,
+            ChannelId(0),
+            RoutingModel::MostAvailable,
+            CapacityCost::Weight(1),
+        );
         let mut idx = AgentIndex::new(&[CapacityUnits::whole(1); 2], 1);
         idx.set_presence(AgentId(0), vec![ChannelId(0)], Some(SimTime(0)));
         (b, idx)
     }
 
     fn item(n: u64) -> QueuedItem {
-        QueuedItem { item: WorkItemId(n), excluded: None }
+        QueuedItem {
+            item: WorkItemId(n),
+            excluded: None,
+        }
     }
 
     #[test]
@@ -154,7 +176,14 @@ mod tests {
     #[test]
     fn an_item_only_its_decliner_could_take_does_not_block_the_next() {
         let (mut b, idx) = setup();
-        b.insert(QueueId(1), (SimTime(1), 1), QueuedItem { item: WorkItemId(1), excluded: Some(AgentId(0)) });
+        b.insert(
+            QueueId(1),
+            (SimTime(1), 1),
+            QueuedItem {
+                item: WorkItemId(1),
+                excluded: Some(AgentId(0)),
+            },
+        );
         b.insert(QueueId(1), (SimTime(2), 2), item(2));
         let d = next_push(&b, &idx).unwrap();
         assert_eq!((d.item, d.agent), (WorkItemId(2), AgentId(0)));

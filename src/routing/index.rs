@@ -25,7 +25,11 @@ impl AgentRouting {
             capacity,
             load: CapacityUnits::ZERO,
             channels: Vec::new(),
-            tie: TieBreak { pushed_since_login: false, since: SimTime::ZERO, agent },
+            tie: TieBreak {
+                pushed_since_login: false,
+                since: SimTime::ZERO,
+                agent,
+            },
         }
     }
 
@@ -115,7 +119,12 @@ impl AgentIndex {
 
     /// The agent logged in or changed status; `channels` empty = busy or
     /// offline. A login restarts the tie-break clock.
-    pub fn set_presence(&mut self, id: AgentId, channels: Vec<ChannelId>, login_at: Option<SimTime>) {
+    pub fn set_presence(
+        &mut self,
+        id: AgentId,
+        channels: Vec<ChannelId>,
+        login_at: Option<SimTime>,
+    ) {
         self.update(id, |a| {
             a.channels = channels;
             if let Some(t) = login_at {
@@ -153,12 +162,16 @@ impl AgentIndex {
             Some(agent) != exclude && self.agents[agent.index()].is_eligible(channel, cost)
         };
         match model {
-            RoutingModel::MostAvailable => {
-                order.most_available.iter().map(|k| k.1.agent).find(|a| fits(*a))
-            }
-            RoutingModel::LeastActive => {
-                order.least_active.iter().map(|k| k.1.agent).find(|a| fits(*a))
-            }
+            RoutingModel::MostAvailable => order
+                .most_available
+                .iter()
+                .map(|k| k.1.agent)
+                .find(|a| fits(*a)),
+            RoutingModel::LeastActive => order
+                .least_active
+                .iter()
+                .map(|k| k.1.agent)
+                .find(|a| fits(*a)),
         }
     }
 }
@@ -185,8 +198,14 @@ mod tests {
         idx.reserve(AgentId(0), CapacityUnits::whole(2), SimTime(1));
         idx.reserve(AgentId(1), CapacityUnits::whole(1), SimTime(2));
         let w1 = CapacityCost::Weight(1);
-        assert_eq!(idx.choose(CHAT, RoutingModel::MostAvailable, w1, None), Some(AgentId(0)));
-        assert_eq!(idx.choose(CHAT, RoutingModel::LeastActive, w1, None), Some(AgentId(1)));
+        assert_eq!(
+            idx.choose(CHAT, RoutingModel::MostAvailable, w1, None),
+            Some(AgentId(0))
+        );
+        assert_eq!(
+            idx.choose(CHAT, RoutingModel::LeastActive, w1, None),
+            Some(AgentId(1))
+        );
     }
 
     #[test]
@@ -197,16 +216,25 @@ mod tests {
         online(&mut idx, 2, vec![CHAT], 3);
         let w1 = CapacityCost::Weight(1);
         // Never pushed: earliest login, then lowest id.
-        assert_eq!(idx.choose(CHAT, RoutingModel::MostAvailable, w1, None), Some(AgentId(1)));
+        assert_eq!(
+            idx.choose(CHAT, RoutingModel::MostAvailable, w1, None),
+            Some(AgentId(1))
+        );
         idx.reserve(AgentId(1), CapacityUnits::whole(1), SimTime(10));
         idx.release(AgentId(1), CapacityUnits::whole(1));
-        assert_eq!(idx.choose(CHAT, RoutingModel::MostAvailable, w1, None), Some(AgentId(2)));
+        assert_eq!(
+            idx.choose(CHAT, RoutingModel::MostAvailable, w1, None),
+            Some(AgentId(2))
+        );
         idx.reserve(AgentId(2), CapacityUnits::whole(1), SimTime(11));
         idx.release(AgentId(2), CapacityUnits::whole(1));
         idx.reserve(AgentId(0), CapacityUnits::whole(1), SimTime(12));
         idx.release(AgentId(0), CapacityUnits::whole(1));
         // All pushed: oldest push first.
-        assert_eq!(idx.choose(CHAT, RoutingModel::MostAvailable, w1, None), Some(AgentId(1)));
+        assert_eq!(
+            idx.choose(CHAT, RoutingModel::MostAvailable, w1, None),
+            Some(AgentId(1))
+        );
     }
 
     #[test]
@@ -217,10 +245,27 @@ mod tests {
         idx.reserve(AgentId(1), CapacityUnits::whole(2), SimTime(1)); // full
         online(&mut idx, 2, vec![], 0); // busy status
         let w1 = CapacityCost::Weight(1);
-        assert_eq!(idx.choose(CHAT, RoutingModel::MostAvailable, w1, None), None);
-        assert_eq!(idx.choose(CASE, RoutingModel::LeastActive, w1, None), Some(AgentId(0)));
-        assert_eq!(idx.choose(CASE, RoutingModel::LeastActive, w1, Some(AgentId(0))), None);
-        assert_eq!(idx.choose(CASE, RoutingModel::LeastActive, CapacityCost::Weight(3), None), None);
+        assert_eq!(
+            idx.choose(CHAT, RoutingModel::MostAvailable, w1, None),
+            None
+        );
+        assert_eq!(
+            idx.choose(CASE, RoutingModel::LeastActive, w1, None),
+            Some(AgentId(0))
+        );
+        assert_eq!(
+            idx.choose(CASE, RoutingModel::LeastActive, w1, Some(AgentId(0))),
+            None
+        );
+        assert_eq!(
+            idx.choose(
+                CASE,
+                RoutingModel::LeastActive,
+                CapacityCost::Weight(3),
+                None
+            ),
+            None
+        );
     }
 
     #[test]
@@ -232,7 +277,10 @@ mod tests {
         idx.reserve(AgentId(0), half.units_for(1), SimTime(2));
         idx.reserve(AgentId(0), half.units_for(1), SimTime(3));
         // Agent 0 is full (two halves of 1), agent 1 has all its capacity.
-        assert_eq!(idx.choose(CHAT, RoutingModel::LeastActive, half, None), Some(AgentId(1)));
+        assert_eq!(
+            idx.choose(CHAT, RoutingModel::LeastActive, half, None),
+            Some(AgentId(1))
+        );
     }
 
     proptest! {

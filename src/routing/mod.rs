@@ -56,7 +56,9 @@ pub fn next_push(backlog: &Backlog, index: &AgentIndex) -> Option<Decision> {
             // Even this queue's oldest item is behind the best found.
             continue;
         }
-        let Some(top) = index.choose(q.channel, q.model, q.cost, None) else { continue };
+        let Some(top) = index.choose(q.channel, q.model, q.cost, None) else {
+            continue;
+        };
         for (k, entry) in q.items() {
             let key = (q.priority, k.0, k.1);
             if best.as_ref().is_some_and(|(b, _)| *b <= key) {
@@ -70,7 +72,14 @@ pub fn next_push(backlog: &Backlog, index: &AgentIndex) -> Option<Decision> {
             } else {
                 top
             };
-            best = Some((key, Decision { queue, item: entry.item, agent }));
+            best = Some((
+                key,
+                Decision {
+                    queue,
+                    item: entry.item,
+                    agent,
+                },
+            ));
             break;
         }
     }

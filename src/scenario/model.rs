@@ -66,10 +66,10 @@ pub struct Queue {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ArrivalRate {
-    /// Poisson arrivals at a constant rate [items/hour] from time zero
+    /// Poisson arrivals at a constant rate \[items/hour\] from time zero
     /// (warm-up included) to the end of the run.
     Constant(f64),
-    /// Poisson arrivals whose rate [items/hour] changes every reporting
+    /// Poisson arrivals whose rate \[items/hour\] changes every reporting
     /// interval of the measured period: entry `i` covers
     /// `[warmup + i·interval, warmup + (i+1)·interval)`. The warm-up uses
     /// the first entry; past the last entry the last one holds.

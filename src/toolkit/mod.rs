@@ -94,18 +94,34 @@ pub struct SetStatusResult {
 #[derive(Clone, Debug, PartialEq)]
 #[allow(missing_docs)]
 pub enum ToolkitRequest {
-    AcceptAgentWork { work_id: String },
-    CloseAgentWork { work_id: String },
-    DeclineAgentWork { work_id: String, decline_reason: Option<String> },
+    AcceptAgentWork {
+        work_id: String,
+    },
+    CloseAgentWork {
+        work_id: String,
+    },
+    DeclineAgentWork {
+        work_id: String,
+        decline_reason: Option<String>,
+    },
     GetAgentWorks,
     GetAgentWorkload,
     GetServicePresenceStatusChannels,
     GetServicePresenceStatusId,
-    Login { status_id: String },
+    Login {
+        status_id: String,
+    },
     Logout,
-    SetServicePresenceStatus { status_id: String },
-    RaiseAgentWorkFlag { work_id: String, message: Option<String> },
-    LowerAgentWorkFlag { work_id: String },
+    SetServicePresenceStatus {
+        status_id: String,
+    },
+    RaiseAgentWorkFlag {
+        work_id: String,
+        message: Option<String>,
+    },
+    LowerAgentWorkFlag {
+        work_id: String,
+    },
 }
 
 /// The resolve value of a toolkit call, before [`OmniToolkit`] unwraps it
@@ -147,18 +163,29 @@ impl OmniToolkit {
     }
 
     async fn call(&self, req: ToolkitRequest) -> Result<ToolkitValue, ToolkitError> {
-        self.agent.send(req).await.map_err(|_| ToolkitError::Disconnected)?
+        self.agent
+            .send(req)
+            .await
+            .map_err(|_| ToolkitError::Disconnected)?
     }
 
     /// `acceptAgentWork({workId})`: `Assigned` → `Opened`.
     pub async fn accept_agent_work(&self, work_id: &str) -> Result<bool, ToolkitError> {
-        let r = self.call(ToolkitRequest::AcceptAgentWork { work_id: work_id.into() }).await;
+        let r = self
+            .call(ToolkitRequest::AcceptAgentWork {
+                work_id: work_id.into(),
+            })
+            .await;
         expect_value!(r, Done)
     }
 
     /// `closeAgentWork({workId})`: `Opened` → `Closed`, capacity released.
     pub async fn close_agent_work(&self, work_id: &str) -> Result<bool, ToolkitError> {
-        let r = self.call(ToolkitRequest::CloseAgentWork { work_id: work_id.into() }).await;
+        let r = self
+            .call(ToolkitRequest::CloseAgentWork {
+                work_id: work_id.into(),
+            })
+            .await;
         expect_value!(r, Done)
     }
 
@@ -194,21 +221,25 @@ impl OmniToolkit {
     pub async fn get_service_presence_status_channels(
         &self,
     ) -> Result<Vec<StatusChannel>, ToolkitError> {
-        let r = self.call(ToolkitRequest::GetServicePresenceStatusChannels).await;
+        let r = self
+            .call(ToolkitRequest::GetServicePresenceStatusChannels)
+            .await;
         expect_value!(r, Channels)
     }
 
     /// `getServicePresenceStatusId()`.
-    pub async fn get_service_presence_status_id(
-        &self,
-    ) -> Result<PresenceStatusInfo, ToolkitError> {
+    pub async fn get_service_presence_status_id(&self) -> Result<PresenceStatusInfo, ToolkitError> {
         let r = self.call(ToolkitRequest::GetServicePresenceStatusId).await;
         expect_value!(r, Status)
     }
 
     /// `login({statusId})`.
     pub async fn login(&self, status_id: &str) -> Result<bool, ToolkitError> {
-        let r = self.call(ToolkitRequest::Login { status_id: status_id.into() }).await;
+        let r = self
+            .call(ToolkitRequest::Login {
+                status_id: status_id.into(),
+            })
+            .await;
         expect_value!(r, Done)
     }
 
@@ -225,7 +256,9 @@ impl OmniToolkit {
         status_id: &str,
     ) -> Result<SetStatusResult, ToolkitError> {
         let r = self
-            .call(ToolkitRequest::SetServicePresenceStatus { status_id: status_id.into() })
+            .call(ToolkitRequest::SetServicePresenceStatus {
+                status_id: status_id.into(),
+            })
             .await;
         expect_value!(r, StatusSet)
     }
@@ -247,7 +280,11 @@ impl OmniToolkit {
 
     /// `lowerAgentWorkFlag({workId})`.
     pub async fn lower_agent_work_flag(&self, work_id: &str) -> Result<bool, ToolkitError> {
-        let r = self.call(ToolkitRequest::LowerAgentWorkFlag { work_id: work_id.into() }).await;
+        let r = self
+            .call(ToolkitRequest::LowerAgentWorkFlag {
+                work_id: work_id.into(),
+            })
+            .await;
         expect_value!(r, Done)
     }
 }

@@ -18,7 +18,8 @@ fn busy_centre(seed: u64) -> Scenario {
     s.agents[0].behaviour.accept_probability = 0.8;
     s.agents[0].behaviour.no_answer_probability = 0.1;
     s.agents[0].behaviour.return_to_status_after = Some(SimDuration::from_secs(90));
-    s.agents[0].behaviour.response_time = omnisim::distribution::Distribution::Exponential { mean: 8.0 };
+    s.agents[0].behaviour.response_time =
+        omnisim::distribution::Distribution::Exponential { mean: 8.0 };
     s.arrivals[0].patience = Some(omnisim::distribution::Distribution::Exponential { mean: 180.0 });
     s.arrivals[0].rate = omnisim::scenario::ArrivalRate::Constant(150.0);
     s
@@ -26,15 +27,29 @@ fn busy_centre(seed: u64) -> Scenario {
 
 fn log_of(s: Scenario, replication: u32) -> Vec<String> {
     let mut log = EventLog::default();
-    run_replication(Arc::new(s), &mut [&mut log], RunOptions { replication, ..Default::default() });
-    log.events.iter().map(|e| serde_json::to_string(e).unwrap()).collect()
+    run_replication(
+        Arc::new(s),
+        &mut [&mut log],
+        RunOptions {
+            replication,
+            ..Default::default()
+        },
+    );
+    log.events
+        .iter()
+        .map(|e| serde_json::to_string(e).unwrap())
+        .collect()
 }
 
 #[test]
 fn same_seed_gives_identical_event_logs() {
     let a = log_of(busy_centre(11), 0);
     let b = log_of(busy_centre(11), 0);
-    assert!(a.len() > 1000, "a busy centre should produce many events, got {}", a.len());
+    assert!(
+        a.len() > 1000,
+        "a busy centre should produce many events, got {}",
+        a.len()
+    );
     assert_eq!(a, b);
 }
 
@@ -48,6 +63,8 @@ fn different_seed_or_replication_gives_a_different_log() {
 #[test]
 fn replications_are_independent_of_the_thread_that_runs_them() {
     let here = log_of(busy_centre(5), 3);
-    let there = std::thread::spawn(|| log_of(busy_centre(5), 3)).join().unwrap();
+    let there = std::thread::spawn(|| log_of(busy_centre(5), 3))
+        .join()
+        .unwrap();
     assert_eq!(here, there);
 }

@@ -22,10 +22,23 @@ fn twenty_agents_two_hundred_per_hour_matches_erlang_c() {
     );
     eprintln!(
         "erlang smoke: {} items, {} events in {:.2?}; p_wait {:.4} asa {:.2} sl {:.4}",
-        tally.offered, out.events, started.elapsed(), tally.p_wait(), tally.asa(), tally.sl()
+        tally.offered,
+        out.events,
+        started.elapsed(),
+        tally.p_wait(),
+        tally.asa(),
+        tally.sl()
     );
     check.assert_conserved();
-    assert!((tally.p_wait() - 0.33812).abs() < 0.02, "p_wait {}", tally.p_wait());
-    assert!((tally.asa() - 30.431).abs() / 30.431 < 0.10, "asa {}", tally.asa());
+    assert!(
+        (tally.p_wait() - 0.33812).abs() < 0.02,
+        "p_wait {}",
+        tally.p_wait()
+    );
+    assert!(
+        (tally.asa() - 30.431).abs() / 30.431 < 0.10,
+        "asa {}",
+        tally.asa()
+    );
     assert!((tally.sl() - 0.72925).abs() < 0.02, "sl {}", tally.sl());
 }

@@ -9,10 +9,15 @@ use omnisim::time::SimDuration;
 use proptest::prelude::*;
 use std::sync::Arc;
 
+/// count, capacity, both channels, accept p, no-answer p
+type GroupKnobs = (u32, u32, bool, f64, f64);
+/// least_active, priority, push timeout s, percentage, rate/h, patience mean
+type QueueKnobs = (bool, i32, Option<u64>, Option<u32>, f64, Option<f64>);
+
 #[derive(Debug, Clone)]
 struct Knobs {
-    groups: Vec<(u32, u32, bool, f64, f64)>, // count, capacity, both channels, accept p, no-answer p
-    queues: Vec<(bool, i32, Option<u64>, Option<u32>, f64, Option<f64>)>, // least_active, priority, push timeout s, pct, rate/h, patience mean
+    groups: Vec<GroupKnobs>,
+    queues: Vec<QueueKnobs>,
     status_on_decline: bool,
     status_on_timeout: bool,
     shift_end_h: Option<u64>,
@@ -21,9 +26,19 @@ struct Knobs {
 
 fn knobs() -> impl Strategy<Value = Knobs> {
     (
-        prop::collection::vec((1u32..4, 1u32..4, any::<bool>(), 0.5f64..=1.0, 0.0f64..0.3), 1..4),
         prop::collection::vec(
-            (any::<bool>(), 0i32..3, prop::option::of(5u64..60), prop::option::of(10u32..=100), 5.0f64..80.0, prop::option::of(30.0f64..600.0)),
+            (1u32..4, 1u32..4, any::<bool>(), 0.5f64..=1.0, 0.0f64..0.3),
+            1..4,
+        ),
+        prop::collection::vec(
+            (
+                any::<bool>(),
+                0i32..3,
+                prop::option::of(5u64..60),
+                prop::option::of(10u32..=100),
+                5.0f64..80.0,
+                prop::option::of(30.0f64..600.0),
+            ),
             1..4,
         ),
         any::<bool>(),
@@ -31,21 +46,25 @@ fn knobs() -> impl Strategy<Value = Knobs> {
         prop::option::of(1u64..3),
         any::<u64>(),
     )
-        .prop_map(|(groups, queues, status_on_decline, status_on_timeout, shift_end_h, seed)| Knobs {
-            groups,
-            queues,
-            status_on_decline,
-            status_on_timeout,
-            shift_end_h,
-            seed,
-        })
+        .prop_map(
+            |(groups, queues, status_on_decline, status_on_timeout, shift_end_h, seed)| Knobs {
+                groups,
+                queues,
+                status_on_decline,
+                status_on_timeout,
+                shift_end_h,
+                seed,
+            },
+        )
 }
 
 fn build(k: &Knobs) -> Scenario {
     let mut s = base(2);
     s.simulation.seed = k.seed;
     s.simulation.warmup = SimDuration::ZERO;
-    s.channels.push(ServiceChannel { name: "case".into() });
+    s.channels.push(ServiceChannel {
+        name: "case".into(),
+    });
     s.statuses[0].channels = vec![ChannelId(0)];
     s.statuses.push(PresenceStatus {
         api_name: "Available_All".into(),
@@ -60,7 +79,11 @@ fn build(k: &Knobs) -> Scenario {
             name: format!("Q{i}"),
             channel,
             routing: RoutingConfiguration {
-                model: if *la { RoutingModel::LeastActive } else { RoutingModel::MostAvailable },
+                model: if *la {
+                    RoutingModel::LeastActive
+                } else {
+                    RoutingModel::MostAvailable
+                },
                 priority: *prio,
                 push_timeout: pt.map(SimDuration::from_secs),
                 cost: match pct {
@@ -72,7 +95,10 @@ fn build(k: &Knobs) -> Scenario {
         s.arrivals.push(ArrivalStream {
             queue: QueueId(i as u32),
             rate: ArrivalRate::Constant(*rate),
-            handle_time: Distribution::LogNormal { mean: 240.0, sd: 120.0 },
+            handle_time: Distribution::LogNormal {
+                mean: 240.0,
+                sd: 120.0,
+            },
             patience: patience.map(|m| Distribution::Exponential { mean: m }),
         });
     }
@@ -96,7 +122,10 @@ fn build(k: &Knobs) -> Scenario {
             status: if *both { StatusId(2) } else { StatusId(0) },
             allowed_statuses: vec![],
             behaviour: BehaviourSpec {
-                response_time: Distribution::Uniform { min: 0.0, max: 20.0 },
+                response_time: Distribution::Uniform {
+                    min: 0.0,
+                    max: 20.0,
+                },
                 accept_probability: *accept,
                 no_answer_probability: *no_answer,
                 wrap_up: Some(Distribution::Constant { value: 15.0 }),

@@ -5,4 +5,5 @@ mod util;
 mod determinism;
 mod erlang_smoke;
 mod invariants;
+mod stall;
 mod toolkit_api;

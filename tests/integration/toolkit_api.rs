@@ -69,8 +69,14 @@ fn kinds(log: &EventLog) -> Vec<&'static str> {
             EventKind::RoutingDecision { .. } => "decision",
             EventKind::WorkAssigned { .. } => "assigned",
             EventKind::WorkAccepted { .. } => "accepted",
-            EventKind::WorkDeclined { on_push_timeout: false, .. } => "declined",
-            EventKind::WorkDeclined { on_push_timeout: true, .. } => "push_timeout",
+            EventKind::WorkDeclined {
+                on_push_timeout: false,
+                ..
+            } => "declined",
+            EventKind::WorkDeclined {
+                on_push_timeout: true,
+                ..
+            } => "push_timeout",
             EventKind::WorkClosed { .. } => "closed",
             EventKind::WorkUnavailable { .. } => "unavailable",
             EventKind::WorkCanceled { .. } => "canceled",
@@ -87,15 +93,36 @@ fn kinds(log: &EventLog) -> Vec<&'static str> {
 
 async fn assert_needs_login(tk: &OmniToolkit) {
     assert_eq!(tk.get_agent_works().await, Err(ToolkitError::NotLoggedIn));
-    assert_eq!(tk.get_agent_workload().await, Err(ToolkitError::NotLoggedIn));
-    assert_eq!(tk.get_service_presence_status_channels().await, Err(ToolkitError::NotLoggedIn));
-    assert_eq!(tk.get_service_presence_status_id().await, Err(ToolkitError::NotLoggedIn));
+    assert_eq!(
+        tk.get_agent_workload().await,
+        Err(ToolkitError::NotLoggedIn)
+    );
+    assert_eq!(
+        tk.get_service_presence_status_channels().await,
+        Err(ToolkitError::NotLoggedIn)
+    );
+    assert_eq!(
+        tk.get_service_presence_status_id().await,
+        Err(ToolkitError::NotLoggedIn)
+    );
     let w = "0Bz000000000001";
-    assert_eq!(tk.accept_agent_work(w).await, Err(ToolkitError::NotLoggedIn));
+    assert_eq!(
+        tk.accept_agent_work(w).await,
+        Err(ToolkitError::NotLoggedIn)
+    );
     assert_eq!(tk.close_agent_work(w).await, Err(ToolkitError::NotLoggedIn));
-    assert_eq!(tk.decline_agent_work(w, None).await, Err(ToolkitError::NotLoggedIn));
-    assert_eq!(tk.raise_agent_work_flag(w, None).await, Err(ToolkitError::NotLoggedIn));
-    assert_eq!(tk.lower_agent_work_flag(w).await, Err(ToolkitError::NotLoggedIn));
+    assert_eq!(
+        tk.decline_agent_work(w, None).await,
+        Err(ToolkitError::NotLoggedIn)
+    );
+    assert_eq!(
+        tk.raise_agent_work_flag(w, None).await,
+        Err(ToolkitError::NotLoggedIn)
+    );
+    assert_eq!(
+        tk.lower_agent_work_flag(w).await,
+        Err(ToolkitError::NotLoggedIn)
+    );
 }
 
 #[test]
@@ -115,10 +142,17 @@ fn login_succeeds_and_emits_login_then_status_changed() {
         assert_eq!(kinds(&log), ["login", "status"]);
         assert!(matches!(
             log.events[1].kind,
-            EventKind::StatusChanged { reason: StatusChangeReason::OmniLoginStatusChange, online: true, .. }
+            EventKind::StatusChanged {
+                reason: StatusChangeReason::OmniLoginStatusChange,
+                online: true,
+                ..
+            }
         ));
         let id = tk.get_service_presence_status_id().await.unwrap();
-        assert_eq!((id.status_api_name.as_str(), id.status_id.as_str()), ("Available", AVAILABLE));
+        assert_eq!(
+            (id.status_api_name.as_str(), id.status_id.as_str()),
+            ("Available", AVAILABLE)
+        );
     });
 }
 
@@ -126,10 +160,25 @@ fn login_succeeds_and_emits_login_then_status_changed() {
 fn login_rejections() {
     with_sim(scenario(), |_sim| async move {
         let tk = _sim.toolkit(AgentId(0));
-        assert!(matches!(tk.login("").await, Err(ToolkitError::InvalidArgument { field: "statusId", .. })));
-        assert!(matches!(tk.login("Available").await, Err(ToolkitError::InvalidArgument { .. })));
-        assert!(matches!(tk.login("0N5000000000099").await, Err(ToolkitError::UnknownStatus { .. })));
-        assert!(matches!(tk.login(ONLINE_ONLY).await, Err(ToolkitError::StatusNotPermitted { .. })));
+        assert!(matches!(
+            tk.login("").await,
+            Err(ToolkitError::InvalidArgument {
+                field: "statusId",
+                ..
+            })
+        ));
+        assert!(matches!(
+            tk.login("Available").await,
+            Err(ToolkitError::InvalidArgument { .. })
+        ));
+        assert!(matches!(
+            tk.login("0N5000000000099").await,
+            Err(ToolkitError::UnknownStatus { .. })
+        ));
+        assert!(matches!(
+            tk.login(ONLINE_ONLY).await,
+            Err(ToolkitError::StatusNotPermitted { .. })
+        ));
         tk.login(AVAILABLE).await.unwrap();
         assert_eq!(tk.login(BREAK).await, Err(ToolkitError::AlreadyLoggedIn));
     });
@@ -149,7 +198,11 @@ fn set_status_logs_in_changes_channels_and_ignores_a_repeat() {
         tk.set_service_presence_status(BREAK).await.unwrap();
         settle(&mut sim, &mut log).await;
         assert_eq!(kinds(&log), ["login", "status", "status"]);
-        assert!(tk.get_service_presence_status_channels().await.unwrap().is_empty());
+        assert!(tk
+            .get_service_presence_status_channels()
+            .await
+            .unwrap()
+            .is_empty());
     });
 }
 
@@ -157,7 +210,10 @@ fn set_status_logs_in_changes_channels_and_ignores_a_repeat() {
 fn set_status_rejections() {
     with_sim(scenario(), |sim| async move {
         let tk = sim.toolkit(AgentId(0));
-        assert!(matches!(tk.set_service_presence_status("").await, Err(ToolkitError::InvalidArgument { .. })));
+        assert!(matches!(
+            tk.set_service_presence_status("").await,
+            Err(ToolkitError::InvalidArgument { .. })
+        ));
         assert!(matches!(
             tk.set_service_presence_status("0N5000000000042").await,
             Err(ToolkitError::UnknownStatus { .. })
@@ -176,7 +232,13 @@ fn status_channels_and_id_while_logged_in() {
         tk.login(AVAILABLE).await.unwrap();
         let ch = tk.get_service_presence_status_channels().await.unwrap();
         assert_eq!(ch[0].channel_id, "0N9000000000000");
-        assert_eq!(tk.get_service_presence_status_id().await.unwrap().status_name, "Available");
+        assert_eq!(
+            tk.get_service_presence_status_id()
+                .await
+                .unwrap()
+                .status_name,
+            "Available"
+        );
     });
 }
 
@@ -193,7 +255,10 @@ fn works_and_workload_reflect_a_push_and_its_accept() {
         assert!(!w.is_engaged);
         assert_eq!(w.status, WorkStatus::Assigned);
         let load = tk.get_agent_workload().await.unwrap();
-        assert_eq!((load.configured_capacity, load.current_workload), (2.0, 1.0));
+        assert_eq!(
+            (load.configured_capacity, load.current_workload),
+            (2.0, 1.0)
+        );
         assert_eq!(load.configured_interruptible_capacity, 1.0);
         assert_eq!(tk.accept_agent_work(&id).await, Ok(true));
         assert!(tk.get_agent_works().await.unwrap()[0].is_engaged);
@@ -209,14 +274,32 @@ fn accept_rejections() {
         let tk = sim.toolkit(AgentId(0));
         let other = sim.toolkit(AgentId(1));
         other.login(AVAILABLE).await.unwrap();
-        assert!(matches!(tk.accept_agent_work("").await, Err(ToolkitError::InvalidArgument { field: "workId", .. })));
-        assert!(matches!(tk.accept_agent_work("work-1").await, Err(ToolkitError::InvalidArgument { .. })));
-        assert!(matches!(tk.accept_agent_work("0Bz000000000777").await, Err(ToolkitError::UnknownWork { .. })));
-        assert!(matches!(other.accept_agent_work(&id).await, Err(ToolkitError::WorkNotAssignedToAgent { .. })));
+        assert!(matches!(
+            tk.accept_agent_work("").await,
+            Err(ToolkitError::InvalidArgument {
+                field: "workId",
+                ..
+            })
+        ));
+        assert!(matches!(
+            tk.accept_agent_work("work-1").await,
+            Err(ToolkitError::InvalidArgument { .. })
+        ));
+        assert!(matches!(
+            tk.accept_agent_work("0Bz000000000777").await,
+            Err(ToolkitError::UnknownWork { .. })
+        ));
+        assert!(matches!(
+            other.accept_agent_work(&id).await,
+            Err(ToolkitError::WorkNotAssignedToAgent { .. })
+        ));
         assert_eq!(tk.accept_agent_work(&id).await, Ok(true));
         assert!(matches!(
             tk.accept_agent_work(&id).await,
-            Err(ToolkitError::InvalidWorkState { status: WorkStatus::Opened, .. })
+            Err(ToolkitError::InvalidWorkState {
+                status: WorkStatus::Opened,
+                ..
+            })
         ));
     });
 }
@@ -236,7 +319,10 @@ fn an_accept_at_the_push_timeout_instant_loses_to_the_timer() {
         let tk = sim.toolkit(AgentId(0));
         assert!(matches!(
             tk.accept_agent_work(&id).await,
-            Err(ToolkitError::InvalidWorkState { status: WorkStatus::DeclinedOnPushTimeout, .. })
+            Err(ToolkitError::InvalidWorkState {
+                status: WorkStatus::DeclinedOnPushTimeout,
+                ..
+            })
         ));
         assert!(kinds(&log).contains(&"push_timeout"));
     });
@@ -256,7 +342,11 @@ fn decline_releases_capacity_requeues_and_excludes_the_decliner() {
         assert_eq!(kinds(&log), ["declined", "workload", "status", "requeued"]);
         assert!(matches!(
             log.events[2].kind,
-            EventKind::StatusChanged { reason: StatusChangeReason::OmniDeclineWork, online: false, .. }
+            EventKind::StatusChanged {
+                reason: StatusChangeReason::OmniDeclineWork,
+                online: false,
+                ..
+            }
         ));
         assert!(tk.get_agent_works().await.unwrap().is_empty());
         // Back online: the exclusion is cleared by the status change and
@@ -295,11 +385,17 @@ fn decline_rejections() {
             tk.decline_agent_work(&id, Some("Lunch")).await,
             Err(ToolkitError::InvalidDeclineReason { .. })
         ));
-        assert!(matches!(tk.decline_agent_work("0Bz000000000555", None).await, Err(ToolkitError::UnknownWork { .. })));
+        assert!(matches!(
+            tk.decline_agent_work("0Bz000000000555", None).await,
+            Err(ToolkitError::UnknownWork { .. })
+        ));
         tk.accept_agent_work(&id).await.unwrap();
         assert!(matches!(
             tk.decline_agent_work(&id, None).await,
-            Err(ToolkitError::InvalidWorkState { status: WorkStatus::Opened, .. })
+            Err(ToolkitError::InvalidWorkState {
+                status: WorkStatus::Opened,
+                ..
+            })
         ));
     });
     let mut s = scenario();
@@ -308,7 +404,10 @@ fn decline_rejections() {
         let mut log = EventLog::default();
         let id = pushed(&mut sim, &mut log).await;
         let tk = sim.toolkit(AgentId(0));
-        assert_eq!(tk.decline_agent_work(&id, None).await, Err(ToolkitError::DeclineNotAllowed));
+        assert_eq!(
+            tk.decline_agent_work(&id, None).await,
+            Err(ToolkitError::DeclineNotAllowed)
+        );
     });
 }
 
@@ -320,16 +419,25 @@ fn close_releases_capacity_and_rejects_wrong_states() {
         let tk = sim.toolkit(AgentId(0));
         assert!(matches!(
             tk.close_agent_work(&id).await,
-            Err(ToolkitError::InvalidWorkState { status: WorkStatus::Assigned, .. })
+            Err(ToolkitError::InvalidWorkState {
+                status: WorkStatus::Assigned,
+                ..
+            })
         ));
         tk.accept_agent_work(&id).await.unwrap();
         assert_eq!(tk.close_agent_work(&id).await, Ok(true));
         assert_eq!(tk.get_agent_workload().await.unwrap().current_workload, 0.0);
         assert!(matches!(
             tk.close_agent_work(&id).await,
-            Err(ToolkitError::InvalidWorkState { status: WorkStatus::Closed, .. })
+            Err(ToolkitError::InvalidWorkState {
+                status: WorkStatus::Closed,
+                ..
+            })
         ));
-        assert!(matches!(tk.close_agent_work("0Bz000000000999").await, Err(ToolkitError::UnknownWork { .. })));
+        assert!(matches!(
+            tk.close_agent_work("0Bz000000000999").await,
+            Err(ToolkitError::UnknownWork { .. })
+        ));
     });
 }
 
@@ -340,7 +448,10 @@ fn flags_raise_and_lower_with_one_event_each() {
         let id = pushed(&mut sim, &mut log).await;
         let tk = sim.toolkit(AgentId(0));
         log.events.clear();
-        assert_eq!(tk.raise_agent_work_flag(&id, Some("need help")).await, Ok(true));
+        assert_eq!(
+            tk.raise_agent_work_flag(&id, Some("need help")).await,
+            Ok(true)
+        );
         assert_eq!(tk.raise_agent_work_flag(&id, Some("again")).await, Ok(true));
         assert!(tk.get_agent_works().await.unwrap()[0].flagged);
         assert_eq!(tk.lower_agent_work_flag(&id).await, Ok(true));
@@ -357,17 +468,29 @@ fn flag_rejections() {
         let tk = sim.toolkit(AgentId(0));
         let other = sim.toolkit(AgentId(1));
         other.login(AVAILABLE).await.unwrap();
-        assert!(matches!(other.raise_agent_work_flag(&id, None).await, Err(ToolkitError::WorkNotAssignedToAgent { .. })));
-        assert!(matches!(tk.lower_agent_work_flag("bogus").await, Err(ToolkitError::InvalidArgument { .. })));
+        assert!(matches!(
+            other.raise_agent_work_flag(&id, None).await,
+            Err(ToolkitError::WorkNotAssignedToAgent { .. })
+        ));
+        assert!(matches!(
+            tk.lower_agent_work_flag("bogus").await,
+            Err(ToolkitError::InvalidArgument { .. })
+        ));
         tk.accept_agent_work(&id).await.unwrap();
         tk.close_agent_work(&id).await.unwrap();
         assert!(matches!(
             tk.raise_agent_work_flag(&id, None).await,
-            Err(ToolkitError::InvalidWorkState { status: WorkStatus::Closed, .. })
+            Err(ToolkitError::InvalidWorkState {
+                status: WorkStatus::Closed,
+                ..
+            })
         ));
         assert!(matches!(
             tk.lower_agent_work_flag(&id).await,
-            Err(ToolkitError::InvalidWorkState { status: WorkStatus::Closed, .. })
+            Err(ToolkitError::InvalidWorkState {
+                status: WorkStatus::Closed,
+                ..
+            })
         ));
     });
 }

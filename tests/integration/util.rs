@@ -9,7 +9,13 @@ use std::collections::BTreeMap;
 
 /// The Erlang-equivalent centre (design.md §4): one queue, capacity 1,
 /// auto-accept, most available, exponential handle time.
-pub fn erlang_scenario(agents: u32, per_hour: f64, aht_s: f64, patience_s: Option<f64>, hours: u64) -> Scenario {
+pub fn erlang_scenario(
+    agents: u32,
+    per_hour: f64,
+    aht_s: f64,
+    patience_s: Option<f64>,
+    hours: u64,
+) -> Scenario {
     let mut s = base(hours);
     s.presence_configs[0].auto_accept = true;
     s.arrivals[0].rate = ArrivalRate::Constant(per_hour);
@@ -31,10 +37,20 @@ pub fn base(hours: u64) -> Scenario {
             interval: SimDuration::from_secs(1800),
             service_level_threshold: SimDuration::from_secs(20),
         },
-        channels: vec![ServiceChannel { name: "chat".into() }],
+        channels: vec![ServiceChannel {
+            name: "chat".into(),
+        }],
         statuses: vec![
-            PresenceStatus { api_name: "Available".into(), label: "Available".into(), channels: vec![ChannelId(0)] },
-            PresenceStatus { api_name: "Break".into(), label: "Break".into(), channels: vec![] },
+            PresenceStatus {
+                api_name: "Available".into(),
+                label: "Available".into(),
+                channels: vec![ChannelId(0)],
+            },
+            PresenceStatus {
+                api_name: "Break".into(),
+                label: "Break".into(),
+                channels: vec![],
+            },
         ],
         presence_configs: vec![PresenceConfiguration {
             name: "cfg".into(),
@@ -75,7 +91,10 @@ pub fn base(hours: u64) -> Scenario {
                 wrap_up: None,
                 return_to_status_after: None,
             },
-            shift: Shift { start: SimDuration::ZERO, end: None },
+            shift: Shift {
+                start: SimDuration::ZERO,
+                end: None,
+            },
         }],
     }
 }
@@ -110,14 +129,27 @@ impl InvariantChecker {
     /// offered = answered + abandoned + waiting + in progress, each item in
     /// exactly one of them.
     pub fn assert_conserved(&self) {
-        assert!(self.violations.is_empty(), "violations: {:#?}", &self.violations[..self.violations.len().min(10)]);
+        assert!(
+            self.violations.is_empty(),
+            "violations: {:#?}",
+            &self.violations[..self.violations.len().min(10)]
+        );
         for (item, outcomes) in &self.terminal {
             assert!(outcomes.len() <= 1, "item {item:?} ended {outcomes:?}");
-            assert!(self.arrived.contains_key(item), "item {item:?} ended without arriving");
+            assert!(
+                self.arrived.contains_key(item),
+                "item {item:?} ended without arriving"
+            );
         }
         for (item, n) in &self.accepted {
             assert_eq!(*n, 1, "item {item:?} accepted {n} times");
-            assert!(!self.terminal.get(item).is_some_and(|o| o.contains(&"abandoned")), "{item:?} answered and abandoned");
+            assert!(
+                !self
+                    .terminal
+                    .get(item)
+                    .is_some_and(|o| o.contains(&"abandoned")),
+                "{item:?} answered and abandoned"
+            );
         }
     }
 }
@@ -125,31 +157,46 @@ impl InvariantChecker {
 impl EventSink for InvariantChecker {
     fn on_event(&mut self, ev: &SimEvent) {
         if ev.time < self.last_time {
-            self.violations.push(format!("time went backwards at {:?}", ev));
+            self.violations
+                .push(format!("time went backwards at {:?}", ev));
         }
         self.last_time = ev.time;
         match &ev.kind {
-            EventKind::WorkArrived { item, queue, .. } => {
-                if self.arrived.insert(*item, *queue).is_some() {
-                    self.violations.push(format!("{item:?} arrived twice"));
-                }
+            EventKind::WorkArrived { item, queue, .. }
+                if self.arrived.insert(*item, *queue).is_some() =>
+            {
+                self.violations.push(format!("{item:?} arrived twice"));
             }
-            EventKind::WorkAssigned { agent, queue, item, .. } => {
+            EventKind::WorkAssigned {
+                agent, queue, item, ..
+            } => {
                 let st = self.status.get(agent).copied().flatten();
                 let ch = self.queue_channel[queue.index()];
                 match st {
-                    None => self.violations.push(format!("push of {item:?} to offline {agent:?}")),
+                    None => self
+                        .violations
+                        .push(format!("push of {item:?} to offline {agent:?}")),
                     Some(s) if !self.status_channels[s.index()].contains(&ch) => {
-                        self.violations.push(format!("push of {item:?} to {agent:?} in status without channel"))
+                        self.violations.push(format!(
+                            "push of {item:?} to {agent:?} in status without channel"
+                        ))
                     }
                     _ => {}
                 }
             }
-            EventKind::WorkloadChanged { agent, configured_capacity, new_workload, .. } => {
+            EventKind::WorkloadChanged {
+                agent,
+                configured_capacity,
+                new_workload,
+                ..
+            } => {
                 if new_workload > configured_capacity {
-                    self.violations.push(format!("{agent:?} over capacity: {new_workload} > {configured_capacity}"));
+                    self.violations.push(format!(
+                        "{agent:?} over capacity: {new_workload} > {configured_capacity}"
+                    ));
                 }
-                self.load.insert(*agent, (*new_workload, *configured_capacity));
+                self.load
+                    .insert(*agent, (*new_workload, *configured_capacity));
             }
             EventKind::LoginSuccess { agent, status } => {
                 self.status.insert(*agent, Some(*status));
@@ -191,12 +238,21 @@ pub struct Tally {
 
 impl Tally {
     pub fn new(from: SimTime, threshold: SimDuration) -> Self {
-        Tally { from, threshold, ..Default::default() }
+        Tally {
+            from,
+            threshold,
+            ..Default::default()
+        }
     }
-    pub fn p_wait(&self) -> f64 { self.waited as f64 / self.offered as f64 }
-    pub fn asa(&self) -> f64 { self.wait_sum / self.answered as f64 }
-    pub fn sl(&self) -> f64 { self.within as f64 / self.offered as f64 }
-    pub fn p_abandon(&self) -> f64 { self.abandoned as f64 / self.offered as f64 }
+    pub fn p_wait(&self) -> f64 {
+        self.waited as f64 / self.offered as f64
+    }
+    pub fn asa(&self) -> f64 {
+        self.wait_sum / self.answered as f64
+    }
+    pub fn sl(&self) -> f64 {
+        self.within as f64 / self.offered as f64
+    }
 }
 
 impl EventSink for Tally {
@@ -210,7 +266,9 @@ impl EventSink for Tally {
                 if let Some(a) = self.arrivals.get(item) {
                     if !self.first_push.contains_key(item) {
                         self.first_push.insert(*item, ev.time);
-                        if ev.time > *a { self.waited += 1; }
+                        if ev.time > *a {
+                            self.waited += 1;
+                        }
                     }
                 }
             }
@@ -219,15 +277,21 @@ impl EventSink for Tally {
                     self.answered += 1;
                     let w = ev.time - a;
                     self.wait_sum += w.as_secs_f64();
-                    if w <= self.threshold { self.within += 1; }
-                    if !self.first_push.contains_key(item) { self.waited += 1; }
+                    if w <= self.threshold {
+                        self.within += 1;
+                    }
+                    if !self.first_push.contains_key(item) {
+                        self.waited += 1;
+                    }
                     self.first_push.remove(item);
                 }
             }
             EventKind::WorkAbandoned { item, .. } => {
                 if let Some(_a) = self.arrivals.remove(item) {
                     self.abandoned += 1;
-                    if !self.first_push.contains_key(item) { self.waited += 1; }
+                    if !self.first_push.contains_key(item) {
+                        self.waited += 1;
+                    }
                     self.first_push.remove(item);
                 }
             }

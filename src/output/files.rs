@@ -1,0 +1,177 @@
+//! `intervals.csv` and `agents.csv`.
+
+use super::{AtomicFile, MetricEstimates, OutputError, ResultSet};
+use crate::stats::{estimate, estimate_defined, AgentMetrics, Estimate, ALL_QUEUES};
+use crate::time::{SimTime, MICROS_PER_SEC};
+use std::path::{Path, PathBuf};
+
+/// Columns of `intervals.csv`, in order.
+pub(crate) const INTERVALS_HEADER: [&str; 23] = [
+    "interval",
+    "start_s",
+    "end_s",
+    "queue",
+    "offered",
+    "answered",
+    "abandoned",
+    "service_level",
+    "service_level_ci95_low",
+    "service_level_ci95_high",
+    "asa_s",
+    "asa_s_ci95_low",
+    "asa_s_ci95_high",
+    "p_wait",
+    "p_abandon",
+    "aht_s",
+    "occupancy",
+    "occupancy_ci95_low",
+    "occupancy_ci95_high",
+    "declined",
+    "push_timeouts",
+    "waiting_at_end",
+    "in_progress_at_end",
+];
+
+/// Columns of `agents.csv`, in order.
+pub(crate) const AGENTS_HEADER: [&str; 7] = [
+    "agent",
+    "group",
+    "time_online_s",
+    "items_handled",
+    "occupancy",
+    "declines",
+    "push_timeouts",
+];
+
+/// Six fixed decimals, empty for undefined. A fixed format (rather than
+/// shortest round-trip) keeps columns aligned for eyes and diffs; `-0`
+/// is folded into `0` so a rounding sign never shows as a difference.
+pub(crate) fn f6(x: Option<f64>) -> String {
+    match x {
+        Some(v) if v.is_finite() => {
+            let s = format!("{v:.6}");
+            if s == "-0.000000" {
+                "0.000000".into()
+            } else {
+                s
+            }
+        }
+        _ => String::new(),
+    }
+}
+
+/// An instant as seconds with six decimals, by integer arithmetic.
+pub(crate) fn secs6(t: SimTime) -> String {
+    format!("{}.{:06}", t.0 / MICROS_PER_SEC, t.0 % MICROS_PER_SEC)
+}
+
+fn csv_writer(file: AtomicFile) -> csv::Writer<AtomicFile> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(file)
+}
+
+/// Writes rows through a csv writer into `dir/name`, atomically.
+fn write_csv(
+    dir: &Path,
+    name: &str,
+    header: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+) -> Result<PathBuf, OutputError> {
+    let path = dir.join(name);
+    let err = |e: std::io::Error| OutputError::Io {
+        path: path.clone(),
+        source: e,
+    };
+    let mut w = csv_writer(AtomicFile::create(dir, name).map_err(err)?);
+    w.write_record(header).map_err(|e| err(e.into()))?;
+    for row in rows {
+        w.write_record(&row).map_err(|e| err(e.into()))?;
+    }
+    let file = w.into_inner().map_err(|e| err(e.into_error()))?;
+    file.commit().map_err(err)
+}
+
+fn mean(e: Option<Estimate>) -> Option<f64> {
+    e.map(|e| e.mean)
+}
+
+/// The metric columns of one `intervals.csv` row.
+fn metric_cells(m: &MetricEstimates) -> Vec<String> {
+    let with_ci = |e: Option<Estimate>| {
+        [
+            f6(e.map(|e| e.mean)),
+            f6(e.map(|e| e.ci95_low)),
+            f6(e.map(|e| e.ci95_high)),
+        ]
+    };
+    let mut cells = vec![
+        f6(mean(m.offered)),
+        f6(mean(m.answered)),
+        f6(mean(m.abandoned)),
+    ];
+    cells.extend(with_ci(m.service_level));
+    cells.extend(with_ci(m.asa_s));
+    cells.extend([f6(mean(m.p_wait)), f6(mean(m.p_abandon)), f6(mean(m.aht_s))]);
+    cells.extend(with_ci(m.occupancy));
+    cells.extend([
+        f6(mean(m.declined)),
+        f6(mean(m.push_timeouts)),
+        f6(mean(m.waiting_at_end)),
+        f6(mean(m.in_progress_at_end)),
+    ]);
+    cells
+}
+
+/// `intervals.csv`: per interval, one row per queue (scenario order) then
+/// an `ALL` row; every figure the mean over replications.
+pub(crate) fn write_intervals(rs: &ResultSet, dir: &Path) -> Result<PathBuf, OutputError> {
+    let queues = rs.queue_names.len();
+    let rows = (0..rs.window.intervals()).flat_map(move |i| {
+        let (start, end) = rs.interval_bounds(i);
+        (0..=queues).map(move |q| {
+            let name = rs.queue_names.get(q).map_or(ALL_QUEUES, String::as_str);
+            let per_rep = rs.replications.iter().filter_map(|r| {
+                let iv = r.intervals.get(i)?;
+                if q < queues {
+                    iv.queues.get(q)
+                } else {
+                    Some(&iv.overall)
+                }
+            });
+            let m = MetricEstimates::from_replications(per_rep);
+            let mut row = vec![i.to_string(), secs6(start), secs6(end), name.to_string()];
+            row.extend(metric_cells(&m));
+            row
+        })
+    });
+    write_csv(dir, "intervals.csv", &INTERVALS_HEADER, rows)
+}
+
+/// `agents.csv`: one row per agent in `AgentId` order, means over
+/// replications.
+pub(crate) fn write_agents(rs: &ResultSet, dir: &Path) -> Result<PathBuf, OutputError> {
+    let rows = rs.agent_groups.iter().enumerate().map(|(a, group)| {
+        let per_rep: Vec<_> = rs
+            .replications
+            .iter()
+            .filter_map(|r| r.agents.get(a))
+            .collect();
+        let col = |f: fn(&AgentMetrics) -> f64| {
+            f6(mean(estimate(
+                &per_rep.iter().map(|m| f(m)).collect::<Vec<_>>(),
+            )))
+        };
+        let occupancy: Vec<Option<f64>> = per_rep.iter().map(|m| m.occupancy).collect();
+        vec![
+            a.to_string(),
+            group.clone(),
+            col(|m| m.time_online_s),
+            col(|m| m.items_handled as f64),
+            f6(mean(estimate_defined(&occupancy))),
+            col(|m| m.declines as f64),
+            col(|m| m.push_timeouts as f64),
+        ]
+    });
+    write_csv(dir, "agents.csv", &AGENTS_HEADER, rows)
+}

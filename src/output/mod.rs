@@ -1,0 +1,592 @@
+//! Result files of a whole run (all replications).
+//!
+//! [`ResultSet`] gathers the [`ReplicationResult`]s of a run and writes, into
+//! an output directory, each file atomically ([`atomic`]):
+//!
+//! | file | content | reproducible |
+//! |---|---|---|
+//! | `summary.json` | every metric per queue and overall, mean and 95% CI | byte for byte |
+//! | `intervals.csv` | the metrics per reporting interval and queue | byte for byte |
+//! | `agents.csv` | per agent: time online, items handled, occupancy, … | byte for byte |
+//! | `work.csv` | one row per work item ([`concat_work_parts`]) | byte for byte |
+//! | `engine.json` | wall time, events, events per second | no (wall clock) |
+//!
+//! Wall-clock figures live only in `engine.json` so that the same scenario
+//! and seed give identical `summary.json` files on every machine (design
+//! §2); `docs/results-format.md` documents every key and column.
+//!
+//! Determinism of the text itself: JSON objects are written from structs
+//! (declaration order) and the queue map in scenario order; floats in JSON
+//! use serde_json's shortest round-trip form, in CSV a fixed six decimals;
+//! every mean is summed in replication order.
+//!
+//! # Wiring a run
+//!
+//! ```no_run
+//! use omnisim::events::EventSink;
+//! use omnisim::output::{cleanup_temp_files, concat_work_parts, render_table, work_part_path, ResultSet};
+//! use omnisim::scenario::Scenario;
+//! use omnisim::stats::{EngineStats, MetricsCollector, WorkRecorder};
+//! use omnisim::time::SimTime;
+//! use std::{fs, io::BufWriter, path::Path};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let scenario = Scenario::from_path("scenarios/quickstart.toml".as_ref())?;
+//! let out = Path::new("results/quickstart");
+//! fs::create_dir_all(out)?;
+//! cleanup_temp_files(out)?; // leftovers of an interrupted run
+//! let end = SimTime::ZERO + scenario.run_length();
+//! let (mut results, mut engine, mut parts) = (vec![], vec![], vec![]);
+//! for r in 0..scenario.simulation.replications {
+//!     let part = work_part_path(out, r);
+//!     let mut work = WorkRecorder::new(BufWriter::new(fs::File::create(&part)?), &scenario, r)?;
+//!     let mut metrics = MetricsCollector::new(&scenario);
+//!     // … the engine calls `on_event` on both sinks for every event …
+//!     metrics.finish(end);
+//!     work.finish(end);
+//!     work.into_inner()?; // reports any deferred write error
+//!     results.push(metrics.into_result());
+//!     engine.push(EngineStats { wall_seconds: 0.0, events: 0 });
+//!     parts.push(part);
+//! }
+//! let seed = scenario.simulation.seed;
+//! let set = ResultSet::new(&scenario, seed, results, engine);
+//! set.write_all(out)?;
+//! concat_work_parts(out, &parts)?;
+//! print!("{}", render_table(&set));
+//! # Ok(())
+//! # }
+//! ```
+
+pub mod atomic;
+mod files;
+mod table;
+mod work;
+
+pub use atomic::{cleanup_temp_files, AtomicFile};
+pub use table::render_table;
+pub use work::{concat_work_parts, work_part_path};
+
+use crate::scenario::Scenario;
+use crate::stats::integral::Window;
+use crate::stats::{
+    estimate, estimate_defined, EngineStats, Estimate, QueueMetrics, ReplicationResult,
+};
+use crate::time::SimTime;
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Why a result file could not be written. Every variant is fatal for the
+/// file it names; files already committed stay valid.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum OutputError {
+    /// Creating, writing, syncing, renaming or removing a file failed.
+    #[error("cannot write `{}`: {source}", path.display())]
+    Io {
+        /// The file (or directory) concerned.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: io::Error,
+    },
+    /// A `work.csv` part does not start with the expected header, so it was
+    /// not written by [`WorkRecorder`](crate::stats::WorkRecorder) of this
+    /// version.
+    #[error(
+        "work part `{}` does not start with the work.csv header; \
+         was it written by an older omnisim?",
+        path.display()
+    )]
+    WorkPartHeader {
+        /// The part file.
+        path: PathBuf,
+    },
+}
+
+impl OutputError {
+    pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(io::Error) -> OutputError {
+        let path = path.into();
+        move |source| OutputError::Io { path, source }
+    }
+}
+
+/// Every metric of one queue (or the centre) over the replications: mean
+/// and 95% interval; `None` (JSON `null`) where no replication defines it.
+///
+/// Field order is the key order of `summary.json`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MetricEstimates {
+    /// Items that arrived.
+    pub offered: Option<Estimate>,
+    /// Items accepted by an agent.
+    pub answered: Option<Estimate>,
+    /// Items whose patience ran out before acceptance.
+    pub abandoned: Option<Estimate>,
+    /// Answered within the threshold / offered.
+    pub service_level: Option<Estimate>,
+    /// Mean arrival → accept time \[s\].
+    pub asa_s: Option<Estimate>,
+    /// Fraction of offered items not pushed on arrival.
+    pub p_wait: Option<Estimate>,
+    /// Abandoned / offered.
+    pub p_abandon: Option<Estimate>,
+    /// Mean accept → close time \[s\].
+    pub aht_s: Option<Estimate>,
+    /// Load held / capacity online, time-averaged.
+    pub occupancy: Option<Estimate>,
+    /// Explicit declines.
+    pub declined: Option<Estimate>,
+    /// Push timeouts.
+    pub push_timeouts: Option<Estimate>,
+    /// Items never accepted and not abandoned at the end.
+    pub waiting_at_end: Option<Estimate>,
+    /// Items accepted but not closed at the end.
+    pub in_progress_at_end: Option<Estimate>,
+}
+
+impl MetricEstimates {
+    /// Estimates from one [`QueueMetrics`] per replication, in replication
+    /// order (the order of summation, hence of the last bits).
+    pub fn from_replications<'a>(metrics: impl IntoIterator<Item = &'a QueueMetrics>) -> Self {
+        let ms: Vec<&QueueMetrics> = metrics.into_iter().collect();
+        let count = |f: fn(&QueueMetrics) -> u64| {
+            estimate(&ms.iter().map(|m| f(m) as f64).collect::<Vec<_>>())
+        };
+        let ratio = |f: fn(&QueueMetrics) -> Option<f64>| {
+            estimate_defined(&ms.iter().map(|m| f(m)).collect::<Vec<_>>())
+        };
+        MetricEstimates {
+            offered: count(|m| m.offered),
+            answered: count(|m| m.answered),
+            abandoned: count(|m| m.abandoned),
+            service_level: ratio(|m| m.service_level),
+            asa_s: ratio(|m| m.asa_s),
+            p_wait: ratio(|m| m.p_wait),
+            p_abandon: ratio(|m| m.p_abandon),
+            aht_s: ratio(|m| m.aht_s),
+            occupancy: ratio(|m| m.occupancy),
+            declined: count(|m| m.declined),
+            push_timeouts: count(|m| m.push_timeouts),
+            waiting_at_end: count(|m| m.waiting_at_end),
+            in_progress_at_end: count(|m| m.in_progress_at_end),
+        }
+    }
+}
+
+/// The content of `summary.json`. Field order is key order.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Summary {
+    /// Scenario name.
+    pub scenario: String,
+    /// Base seed of the run.
+    pub seed: u64,
+    /// Number of replications.
+    pub replications: usize,
+    /// Length of the measured period (warm-up excluded) \[s\].
+    pub simulated_time_s: f64,
+    /// Warm-up, simulated but not measured \[s\].
+    pub warmup_s: f64,
+    /// Reporting interval of `intervals.csv` \[s\].
+    pub interval_s: f64,
+    /// Service-level threshold \[s\].
+    pub service_level_threshold_s: f64,
+    /// Per queue, in scenario order (a JSON object keyed by queue name).
+    #[serde(serialize_with = "ordered_map")]
+    pub queues: Vec<(String, MetricEstimates)>,
+    /// The whole centre.
+    pub overall: MetricEstimates,
+    /// The reproducible engine figures (wall time is in `engine.json`).
+    pub engine: SummaryEngine,
+}
+
+impl Summary {
+    /// The estimates of the queue called `name`.
+    pub fn queue(&self, name: &str) -> Option<&MetricEstimates> {
+        self.queues.iter().find(|(n, _)| n == name).map(|(_, m)| m)
+    }
+}
+
+/// The `engine` block of `summary.json`: only figures that do not depend on
+/// the machine.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SummaryEngine {
+    /// Events processed per replication.
+    pub events: Option<Estimate>,
+}
+
+/// The content of `engine.json`: how fast the engine ran (not reproducible).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EngineReport {
+    /// Number of replications measured.
+    pub replications: usize,
+    /// Wall seconds per replication.
+    pub wall_seconds: Option<Estimate>,
+    /// Events per replication.
+    pub events: Option<Estimate>,
+    /// Events per wall second, per replication.
+    pub events_per_second: Option<Estimate>,
+    /// Sum of the replications' wall seconds (exceeds the elapsed time
+    /// when replications run in parallel).
+    pub total_wall_seconds: f64,
+    /// Events over all replications.
+    pub total_events: u64,
+    /// Each replication's figures, in replication order.
+    pub per_replication: Vec<EngineStats>,
+}
+
+/// Writes `Vec<(name, value)>` as a JSON object in vector order; serde_json
+/// keeps the order of entries written through a serializer (only its
+/// `Value` map sorts keys).
+fn ordered_map<S: Serializer>(
+    entries: &[(String, MetricEstimates)],
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    let mut map = s.serialize_map(Some(entries.len()))?;
+    for (k, v) in entries {
+        map.serialize_entry(k, v)?;
+    }
+    map.end()
+}
+
+/// The results of a whole run, ready to be written.
+#[derive(Clone, Debug)]
+pub struct ResultSet {
+    scenario: String,
+    seed: u64,
+    window: Window,
+    interval_s: f64,
+    threshold_s: f64,
+    queue_names: Vec<String>,
+    /// Group name of each agent, in `AgentId` order.
+    agent_groups: Vec<String>,
+    replications: Vec<ReplicationResult>,
+    engine: Vec<EngineStats>,
+}
+
+impl ResultSet {
+    /// Gathers a run: `replications` in replication order, `engine` one
+    /// entry per replication (may be empty when unknown), `seed` the base
+    /// seed actually used (it may differ from the scenario's when
+    /// overridden on the command line).
+    pub fn new(
+        scenario: &Scenario,
+        seed: u64,
+        replications: Vec<ReplicationResult>,
+        engine: Vec<EngineStats>,
+    ) -> ResultSet {
+        let agent_groups = scenario
+            .agents
+            .iter()
+            .flat_map(|g| std::iter::repeat_n(g.group.clone(), g.count as usize))
+            .collect();
+        ResultSet {
+            scenario: scenario.simulation.name.clone(),
+            seed,
+            window: Window::of(scenario),
+            interval_s: scenario.simulation.interval.as_secs_f64(),
+            threshold_s: scenario.simulation.service_level_threshold.as_secs_f64(),
+            queue_names: scenario.queues.iter().map(|q| q.name.clone()).collect(),
+            agent_groups,
+            replications,
+            engine,
+        }
+    }
+
+    /// The per-replication results, in replication order.
+    pub fn replications(&self) -> &[ReplicationResult] {
+        &self.replications
+    }
+
+    /// The engine figures, in replication order.
+    pub fn engine_stats(&self) -> &[EngineStats] {
+        &self.engine
+    }
+
+    /// The scenario name.
+    pub fn scenario_name(&self) -> &str {
+        &self.scenario
+    }
+
+    /// Queue names, in scenario order.
+    pub fn queue_names(&self) -> &[String] {
+        &self.queue_names
+    }
+
+    /// Estimates for queue `q` (scenario order) over the replications.
+    pub fn queue_estimates(&self, q: usize) -> MetricEstimates {
+        MetricEstimates::from_replications(self.replications.iter().filter_map(|r| r.queues.get(q)))
+    }
+
+    /// Estimates for the whole centre over the replications.
+    pub fn overall_estimates(&self) -> MetricEstimates {
+        MetricEstimates::from_replications(self.replications.iter().map(|r| &r.overall))
+    }
+
+    /// What `summary.json` holds.
+    pub fn summary(&self) -> Summary {
+        let events: Vec<f64> = self.engine.iter().map(|e| e.events as f64).collect();
+        Summary {
+            scenario: self.scenario.clone(),
+            seed: self.seed,
+            replications: self.replications.len(),
+            simulated_time_s: self.window.end.since(self.window.start).as_secs_f64(),
+            warmup_s: self.window.start.as_secs_f64(),
+            interval_s: self.interval_s,
+            service_level_threshold_s: self.threshold_s,
+            queues: self
+                .queue_names
+                .iter()
+                .enumerate()
+                .map(|(q, name)| (name.clone(), self.queue_estimates(q)))
+                .collect(),
+            overall: self.overall_estimates(),
+            engine: SummaryEngine {
+                events: estimate(&events),
+            },
+        }
+    }
+
+    /// What `engine.json` holds.
+    pub fn engine_report(&self) -> EngineReport {
+        let col = |f: fn(&EngineStats) -> Option<f64>| {
+            estimate_defined(&self.engine.iter().map(f).collect::<Vec<_>>())
+        };
+        EngineReport {
+            replications: self.engine.len(),
+            wall_seconds: col(|e| Some(e.wall_seconds)),
+            events: col(|e| Some(e.events as f64)),
+            events_per_second: col(EngineStats::events_per_second),
+            total_wall_seconds: self.engine.iter().map(|e| e.wall_seconds).sum(),
+            total_events: self.engine.iter().map(|e| e.events).sum(),
+            per_replication: self.engine.clone(),
+        }
+    }
+
+    /// `[start, end)` of reporting interval `i`, from the start of the run.
+    fn interval_bounds(&self, i: usize) -> (SimTime, SimTime) {
+        self.window.bounds(i)
+    }
+
+    /// Writes `summary.json`, `engine.json`, `intervals.csv` and
+    /// `agents.csv` into `dir` (created if missing), each atomically;
+    /// returns their paths in that order. `work.csv` is assembled
+    /// separately by [`concat_work_parts`] because it is streamed during
+    /// the run.
+    pub fn write_all(&self, dir: impl AsRef<Path>) -> Result<Vec<PathBuf>, OutputError> {
+        let dir = dir.as_ref();
+        std::fs::create_dir_all(dir).map_err(OutputError::io(dir))?;
+        Ok(vec![
+            write_json(dir, "summary.json", &self.summary())?,
+            write_json(dir, "engine.json", &self.engine_report())?,
+            files::write_intervals(self, dir)?,
+            files::write_agents(self, dir)?,
+        ])
+    }
+}
+
+/// Pretty JSON with a final newline, written atomically.
+fn write_json<T: Serialize>(dir: &Path, name: &str, value: &T) -> Result<PathBuf, OutputError> {
+    let path = dir.join(name);
+    let err = |e| OutputError::Io {
+        path: path.clone(),
+        source: e,
+    };
+    let mut f = AtomicFile::create(dir, name).map_err(err)?;
+    serde_json::to_writer_pretty(&mut f, value).map_err(|e| err(e.into()))?;
+    io::Write::write_all(&mut f, b"\n").map_err(err)?;
+    f.commit().map_err(err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::events::EventSink;
+    use crate::stats::test_support::{scenario, Script, AVAILABLE};
+    use crate::stats::{MetricsCollector, WorkRecorder};
+    use std::fs;
+
+    /// Two replications of a two-queue centre; queue `zeta` comes first in
+    /// the scenario to show that files keep scenario order, not
+    /// alphabetical order.
+    fn result_set() -> (Scenario, ResultSet) {
+        let scn = scenario(0, 200, 100, 20, &["zeta", "alpha"], &[("g", 2, 1)]);
+        let reps = (0..2)
+            .map(|r| {
+                let mut s = Script::default();
+                s.login(0.0, 0, AVAILABLE)
+                    .arrive(10.0, 1, 0)
+                    .assign(10.0, 1, 1, 0, 0, 1000)
+                    .workload(10.0, 0, 1, 1000)
+                    .accept(12.0 + r as f64 * 20.0, 1, 1, 0, 0)
+                    .close(60.0, 1, 1, 0, 0, 12.0 + r as f64 * 20.0)
+                    .workload(60.0, 0, 1, 0);
+                let mut c = MetricsCollector::new(&scn);
+                s.feed(&mut c, 200.0);
+                c.into_result()
+            })
+            .collect();
+        let engine = vec![
+            EngineStats {
+                wall_seconds: 0.5,
+                events: 7,
+            },
+            EngineStats {
+                wall_seconds: 0.25,
+                events: 7,
+            },
+        ];
+        let rs = ResultSet::new(&scn, 99, reps, engine);
+        (scn, rs)
+    }
+
+    fn listing(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn writes_the_four_files_atomically() {
+        let (_, rs) = result_set();
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("nested/out");
+        let paths = rs.write_all(&out).unwrap();
+        let names: Vec<_> = paths
+            .iter()
+            .map(|p| p.file_name().unwrap().to_str().unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            ["summary.json", "engine.json", "intervals.csv", "agents.csv"]
+        );
+        assert_eq!(
+            listing(&out),
+            ["agents.csv", "engine.json", "intervals.csv", "summary.json"]
+        );
+    }
+
+    #[test]
+    fn summary_keeps_scenario_order_and_no_wall_clock() {
+        let (_, rs) = result_set();
+        let dir = tempfile::tempdir().unwrap();
+        rs.write_all(dir.path()).unwrap();
+        let text = fs::read_to_string(dir.path().join("summary.json")).unwrap();
+        assert!(
+            text.starts_with("{\n  \"scenario\": \"unit\",\n  \"seed\": 99,"),
+            "{text}"
+        );
+        assert!(text.find("\"zeta\"").unwrap() < text.find("\"alpha\"").unwrap());
+        assert!(!text.contains("wall"), "{text}");
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let zeta = &v["queues"]["zeta"];
+        assert_eq!(zeta["offered"]["mean"], 1.0);
+        // Answered after 2 s and after 22 s: SL 1 and 0.
+        assert_eq!(zeta["service_level"]["mean"], 0.5);
+        assert_eq!(zeta["asa_s"]["mean"], 12.0);
+        assert!(v["queues"]["alpha"]["service_level"].is_null());
+        assert_eq!(v["engine"]["events"]["mean"], 7.0);
+        assert_eq!(v["replications"], 2);
+
+        let engine: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(dir.path().join("engine.json")).unwrap())
+                .unwrap();
+        assert_eq!(engine["total_events"], 14);
+        assert_eq!(engine["events_per_second"]["mean"], (14.0 + 28.0) / 2.0);
+    }
+
+    #[test]
+    fn intervals_and_agents_csv_have_one_row_per_cell() {
+        let (_, rs) = result_set();
+        let dir = tempfile::tempdir().unwrap();
+        rs.write_all(dir.path()).unwrap();
+        let intervals = fs::read_to_string(dir.path().join("intervals.csv")).unwrap();
+        let lines: Vec<&str> = intervals.lines().collect();
+        assert_eq!(lines[0], files::INTERVALS_HEADER.join(","));
+        assert_eq!(lines.len(), 1 + 2 * 3);
+        assert!(
+            lines[1].starts_with("0,0.000000,100.000000,zeta,1.000000,1.000000,0.000000,0.500000,")
+        );
+        assert!(lines[3].starts_with("0,0.000000,100.000000,ALL,"));
+        assert!(
+            lines[5].starts_with("1,100.000000,200.000000,alpha,0.000000,0.000000,0.000000,,,,")
+        );
+        let agents = fs::read_to_string(dir.path().join("agents.csv")).unwrap();
+        assert_eq!(
+            agents,
+            "agent,group,time_online_s,items_handled,occupancy,declines,push_timeouts\n\
+             0,g,200.000000,1.000000,0.250000,0.000000,0.000000\n\
+             1,g,0.000000,0.000000,,0.000000,0.000000\n"
+        );
+    }
+
+    #[test]
+    fn work_parts_are_concatenated_in_order_with_one_header() {
+        let (scn, _) = result_set();
+        let dir = tempfile::tempdir().unwrap();
+        let parts: Vec<PathBuf> = (0..2).map(|r| work_part_path(dir.path(), r)).collect();
+        for (r, part) in parts.iter().enumerate() {
+            let file = io::BufWriter::new(fs::File::create(part).unwrap());
+            let mut rec = WorkRecorder::new(file, &scn, r as u32).unwrap();
+            let mut s = Script::default();
+            s.arrive(1.0 + r as f64, 1, 0);
+            s.feed(&mut rec, 200.0);
+            rec.into_inner().unwrap();
+        }
+        let path = concat_work_parts(dir.path(), &parts).unwrap();
+        let text = fs::read_to_string(path).unwrap();
+        assert_eq!(
+            text,
+            "replication,item,queue,arrival_s,first_push_s,accept_s,close_s,agent,final_status,declines,push_timeouts,measured\n\
+             0,1,zeta,1.000000,,,,,waiting,0,0,true\n\
+             1,1,zeta,2.000000,,,,,waiting,0,0,true\n"
+        );
+        assert_eq!(listing(dir.path()), ["work.csv"], "parts deleted");
+    }
+
+    #[test]
+    fn a_foreign_part_is_refused_and_nothing_is_deleted() {
+        let dir = tempfile::tempdir().unwrap();
+        let part = work_part_path(dir.path(), 0);
+        fs::write(&part, "a,b\n1,2\n").unwrap();
+        let err = concat_work_parts(dir.path(), std::slice::from_ref(&part)).unwrap_err();
+        assert!(matches!(err, OutputError::WorkPartHeader { ref path } if *path == part));
+        assert_eq!(listing(dir.path()), [".work.csv.tmp-part-000000"]);
+        let missing = dir.path().join("nope");
+        let err = concat_work_parts(dir.path(), std::slice::from_ref(&missing)).unwrap_err();
+        assert!(err.to_string().contains("nope"), "{err}");
+    }
+
+    #[test]
+    fn table_shows_means_and_half_widths() {
+        let (_, rs) = result_set();
+        let table = render_table(&rs);
+        assert!(table.starts_with("unit: 2 replications"), "{table}");
+        let zeta = table.lines().find(|l| l.starts_with("zeta")).unwrap();
+        assert!(zeta.contains("0.500 ±"), "{table}");
+        assert!(table.lines().any(|l| l.starts_with("ALL")), "{table}");
+        let alpha = table.lines().find(|l| l.starts_with("alpha")).unwrap();
+        assert!(alpha.contains(" - "), "{table}");
+    }
+
+    #[test]
+    fn empty_run_writes_nulls_not_nan() {
+        let scn = scenario(0, 100, 100, 20, &["A"], &[("g", 1, 1)]);
+        let mut c = MetricsCollector::new(&scn);
+        c.finish(SimTime(100_000_000));
+        let rs = ResultSet::new(&scn, 1, vec![c.into_result()], vec![]);
+        let dir = tempfile::tempdir().unwrap();
+        rs.write_all(dir.path()).unwrap();
+        let text = fs::read_to_string(dir.path().join("summary.json")).unwrap();
+        assert!(!text.contains("NaN") && !text.contains("inf"));
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert!(v["overall"]["occupancy"].is_null());
+        assert!(v["engine"]["events"].is_null());
+        assert_eq!(v["overall"]["offered"]["mean"], 0.0);
+    }
+}

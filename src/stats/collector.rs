@@ -1,0 +1,825 @@
+//! [`MetricsCollector`]: the event stream of one replication → its metrics.
+
+use super::integral::{StepIntegral, Window};
+use super::metrics::{AgentMetrics, IntervalMetrics, QueueMetrics, ReplicationResult, ALL_QUEUES};
+use crate::events::{EventKind, EventSink, SimEvent};
+use crate::omni::{AgentId, AgentWorkId, CapacityUnits, QueueId, WorkItemId};
+use crate::scenario::Scenario;
+use crate::time::{SimTime, MICROS_PER_SEC};
+use std::collections::BTreeMap;
+
+/// Turns the events of one replication into a [`ReplicationResult`].
+///
+/// Feed it every event ([`EventSink::on_event`]), call
+/// [`EventSink::finish`] with the end of the run, then take
+/// [`MetricsCollector::into_result`]. Memory is bounded by the work in
+/// flight: an item's state is dropped as soon as it is closed or abandoned,
+/// items arriving outside the measured window are never stored, and every
+/// other figure is a fixed-size counter or integral.
+///
+/// All sums are integers (microseconds, capacity thousandths), so the
+/// result is exactly reproducible; ratios are formed only at the end.
+#[derive(Debug)]
+pub struct MetricsCollector {
+    window: Window,
+    /// Service-level threshold \[µs\].
+    threshold: u64,
+    queue_names: Vec<String>,
+    /// Whether each presence status (by `StatusId`) has channels; a
+    /// `LoginSuccess` names the status but not whether it is online.
+    status_online: Vec<bool>,
+    group_names: Vec<String>,
+    /// Items that arrived in the window and are not yet final.
+    items: BTreeMap<WorkItemId, ItemState>,
+    /// AgentWork holding capacity (assigned or opened), for per-queue load.
+    works: BTreeMap<AgentWorkId, WorkHold>,
+    queue_tally: Vec<Tally>,
+    /// `[interval][queue]`.
+    interval_tally: Vec<Vec<Tally>>,
+    agents: Vec<AgentState>,
+    centre: CentreLoad,
+    last_time: SimTime,
+    finished: bool,
+}
+
+/// What an in-flight measured item needs for its metrics.
+#[derive(Clone, Debug)]
+struct ItemState {
+    queue: usize,
+    interval: usize,
+    arrival: SimTime,
+    pushed: bool,
+    accepted: Option<SimTime>,
+}
+
+#[derive(Copy, Clone, Debug)]
+struct WorkHold {
+    agent: usize,
+    queue: usize,
+    cost: u64,
+}
+
+/// Integer counters for one (queue, period) cell.
+#[derive(Clone, Debug, Default)]
+struct Tally {
+    offered: u64,
+    answered: u64,
+    answered_in_threshold: u64,
+    wait_sum_us: u128,
+    pushed_on_arrival: u64,
+    abandoned: u64,
+    closed: u64,
+    handle_sum_us: u128,
+    declined: u64,
+    push_timeouts: u64,
+    waiting_at_end: u64,
+    in_progress_at_end: u64,
+}
+
+impl Tally {
+    fn add(&mut self, o: &Tally) {
+        self.offered += o.offered;
+        self.answered += o.answered;
+        self.answered_in_threshold += o.answered_in_threshold;
+        self.wait_sum_us += o.wait_sum_us;
+        self.pushed_on_arrival += o.pushed_on_arrival;
+        self.abandoned += o.abandoned;
+        self.closed += o.closed;
+        self.handle_sum_us += o.handle_sum_us;
+        self.declined += o.declined;
+        self.push_timeouts += o.push_timeouts;
+        self.waiting_at_end += o.waiting_at_end;
+        self.in_progress_at_end += o.in_progress_at_end;
+    }
+
+    fn metrics(&self, name: &str, load: u128, capacity: u128) -> QueueMetrics {
+        let ratio = |num: u64, den: u64| (den > 0).then(|| num as f64 / den as f64);
+        let mean_s =
+            |sum: u128, n: u64| (n > 0).then(|| sum as f64 / n as f64 / MICROS_PER_SEC as f64);
+        QueueMetrics {
+            queue: name.to_string(),
+            offered: self.offered,
+            answered: self.answered,
+            abandoned: self.abandoned,
+            service_level: ratio(self.answered_in_threshold, self.offered),
+            asa_s: mean_s(self.wait_sum_us, self.answered),
+            p_wait: ratio(self.offered - self.pushed_on_arrival, self.offered),
+            p_abandon: ratio(self.abandoned, self.offered),
+            aht_s: mean_s(self.handle_sum_us, self.closed),
+            occupancy: (capacity > 0).then(|| load as f64 / capacity as f64),
+            declined: self.declined,
+            push_timeouts: self.push_timeouts,
+            waiting_at_end: self.waiting_at_end,
+            in_progress_at_end: self.in_progress_at_end,
+        }
+    }
+}
+
+/// One agent's presence, capacity and load.
+#[derive(Clone, Debug)]
+struct AgentState {
+    group: usize,
+    logged_in: bool,
+    status_online: bool,
+    capacity: u64,
+    workload: u64,
+    /// Load by queue, from the AgentWork the agent holds; a handful of
+    /// entries at most, so a vector beats a map.
+    queue_loads: Vec<(usize, u64)>,
+    online_time: StepIntegral,
+    load: StepIntegral,
+    online_capacity: StepIntegral,
+    items_handled: u64,
+    declines: u64,
+    push_timeouts: u64,
+}
+
+impl AgentState {
+    /// Logged in with a status that has channels. A busy agent is excluded
+    /// from occupancy altogether: it could not take work, so counting its
+    /// capacity as idle would understate how loaded the centre is.
+    fn online(&self) -> bool {
+        self.logged_in && self.status_online
+    }
+
+    fn change_queue_load(&mut self, queue: usize, cost: u64, add: bool) {
+        match self.queue_loads.iter().position(|&(q, _)| q == queue) {
+            Some(i) if add => self.queue_loads[i].1 += cost,
+            Some(i) => {
+                self.queue_loads[i].1 = self.queue_loads[i].1.saturating_sub(cost);
+                if self.queue_loads[i].1 == 0 {
+                    self.queue_loads.swap_remove(i);
+                }
+            }
+            None if add && cost > 0 => self.queue_loads.push((queue, cost)),
+            None => {}
+        }
+    }
+}
+
+/// Centre-wide step functions: capacity and load of online agents.
+#[derive(Clone, Debug)]
+struct CentreLoad {
+    capacity: StepIntegral,
+    load: StepIntegral,
+    queue_load: Vec<StepIntegral>,
+}
+
+impl CentreLoad {
+    /// Adds (or removes) an online agent's contribution at `t`.
+    fn apply(&mut self, w: &Window, t: SimTime, a: &AgentState, add: bool) {
+        if !a.online() {
+            return;
+        }
+        let change = |s: &mut StepIntegral, v: u64| {
+            if add {
+                s.add(w, t, v)
+            } else {
+                s.sub(w, t, v)
+            }
+        };
+        change(&mut self.capacity, a.capacity);
+        change(&mut self.load, a.workload);
+        for &(q, l) in &a.queue_loads {
+            change(&mut self.queue_load[q], l);
+        }
+    }
+}
+
+impl MetricsCollector {
+    /// A collector for one replication of `scenario`.
+    pub fn new(scenario: &Scenario) -> MetricsCollector {
+        let window = Window::of(scenario);
+        let queues = scenario.queues.len();
+        let mut agents = Vec::with_capacity(scenario.agent_count());
+        for (g, group) in scenario.agents.iter().enumerate() {
+            // The configured capacity is known before any WorkloadChanged:
+            // an agent that never receives work still offers capacity.
+            let capacity = scenario
+                .presence_configs
+                .get(group.presence_config.index())
+                .map_or(0, |c| CapacityUnits::whole(c.capacity).0);
+            for _ in 0..group.count {
+                agents.push(AgentState {
+                    group: g,
+                    logged_in: false,
+                    status_online: false,
+                    capacity,
+                    workload: 0,
+                    queue_loads: Vec::new(),
+                    online_time: StepIntegral::new(),
+                    load: StepIntegral::new(),
+                    online_capacity: StepIntegral::new(),
+                    items_handled: 0,
+                    declines: 0,
+                    push_timeouts: 0,
+                });
+            }
+        }
+        MetricsCollector {
+            threshold: scenario.simulation.service_level_threshold.0,
+            queue_names: scenario.queues.iter().map(|q| q.name.clone()).collect(),
+            status_online: scenario.statuses.iter().map(|s| s.is_online()).collect(),
+            group_names: scenario.agents.iter().map(|g| g.group.clone()).collect(),
+            items: BTreeMap::new(),
+            works: BTreeMap::new(),
+            queue_tally: vec![Tally::default(); queues],
+            interval_tally: vec![vec![Tally::default(); queues]; window.intervals()],
+            agents,
+            centre: CentreLoad {
+                capacity: StepIntegral::with_intervals(&window),
+                load: StepIntegral::with_intervals(&window),
+                queue_load: (0..queues)
+                    .map(|_| StepIntegral::with_intervals(&window))
+                    .collect(),
+            },
+            window,
+            last_time: SimTime::ZERO,
+            finished: false,
+        }
+    }
+
+    /// Work items currently held in memory (measured items not yet closed
+    /// or abandoned); for checking that memory stays bounded.
+    pub fn items_in_flight(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Both tallies an item-level figure goes into: the queue's over the
+    /// window and the queue's in the item's arrival interval.
+    fn tallies(&mut self, queue: usize, interval: usize) -> [&mut Tally; 2] {
+        [
+            &mut self.queue_tally[queue],
+            &mut self.interval_tally[interval][queue],
+        ]
+    }
+
+    /// Applies `change` to an agent, keeping the centre totals and the
+    /// agent's own integrals in step.
+    fn update_agent(&mut self, t: SimTime, agent: AgentId, change: impl FnOnce(&mut AgentState)) {
+        let Some(a) = self.agents.get_mut(agent.index()) else {
+            return;
+        };
+        let w = &self.window;
+        self.centre.apply(w, t, a, false);
+        change(a);
+        self.centre.apply(w, t, a, true);
+        let online = a.online();
+        a.online_time.set(w, t, online as u64);
+        a.load.set(w, t, if online { a.workload } else { 0 });
+        a.online_capacity
+            .set(w, t, if online { a.capacity } else { 0 });
+    }
+
+    fn hold_work(&mut self, t: SimTime, work: AgentWorkId, hold: WorkHold) {
+        if hold.queue >= self.queue_names.len() {
+            return;
+        }
+        self.works.insert(work, hold);
+        self.update_agent(t, AgentId(hold.agent as u32), |a| {
+            a.change_queue_load(hold.queue, hold.cost, true)
+        });
+    }
+
+    fn release_work(&mut self, t: SimTime, work: AgentWorkId) {
+        if let Some(hold) = self.works.remove(&work) {
+            self.update_agent(t, AgentId(hold.agent as u32), |a| {
+                a.change_queue_load(hold.queue, hold.cost, false)
+            });
+        }
+    }
+
+    /// Records the first acceptance of a measured item.
+    fn accept(&mut self, item: WorkItemId, at: SimTime) {
+        let threshold = self.threshold;
+        let Some(s) = self.items.get_mut(&item) else {
+            return;
+        };
+        if s.accepted.is_some() {
+            return;
+        }
+        s.accepted = Some(at);
+        let wait = at.since(s.arrival).0;
+        let (q, i) = (s.queue, s.interval);
+        for t in self.tallies(q, i) {
+            t.answered += 1;
+            t.wait_sum_us += wait as u128;
+            t.answered_in_threshold += (wait <= threshold) as u64;
+        }
+    }
+
+    /// Declines and push timeouts, counted by event time.
+    fn count_decline(&mut self, t: SimTime, queue: QueueId, agent: AgentId, timeout: bool) {
+        let Some(i) = self.window.interval_of(t) else {
+            return;
+        };
+        let q = queue.index();
+        if q < self.queue_names.len() {
+            for tally in self.tallies(q, i) {
+                if timeout {
+                    tally.push_timeouts += 1;
+                } else {
+                    tally.declined += 1;
+                }
+            }
+        }
+        if let Some(a) = self.agents.get_mut(agent.index()) {
+            if timeout {
+                a.push_timeouts += 1;
+            } else {
+                a.declines += 1;
+            }
+        }
+    }
+
+    /// The metrics of the replication.
+    ///
+    /// Call [`EventSink::finish`] first with the end of the run; if it was
+    /// not called, the run is taken to end at the last event seen.
+    pub fn into_result(mut self) -> ReplicationResult {
+        if !self.finished {
+            let end = self.last_time;
+            self.finish(end);
+        }
+        let capacity = &self.centre.capacity;
+        let queues: Vec<QueueMetrics> = self
+            .queue_tally
+            .iter()
+            .enumerate()
+            .map(|(q, t)| {
+                t.metrics(
+                    &self.queue_names[q],
+                    self.centre.queue_load[q].total(),
+                    capacity.total(),
+                )
+            })
+            .collect();
+        let overall =
+            sum(&self.queue_tally).metrics(ALL_QUEUES, self.centre.load.total(), capacity.total());
+        let intervals = self
+            .interval_tally
+            .iter()
+            .enumerate()
+            .map(|(i, tallies)| {
+                let (start, end) = self.window.bounds(i);
+                IntervalMetrics {
+                    index: i,
+                    start_s: start.as_secs_f64(),
+                    end_s: end.as_secs_f64(),
+                    queues: tallies
+                        .iter()
+                        .enumerate()
+                        .map(|(q, t)| {
+                            t.metrics(
+                                &self.queue_names[q],
+                                self.centre.queue_load[q].in_interval(i),
+                                capacity.in_interval(i),
+                            )
+                        })
+                        .collect(),
+                    overall: sum(tallies).metrics(
+                        ALL_QUEUES,
+                        self.centre.load.in_interval(i),
+                        capacity.in_interval(i),
+                    ),
+                }
+            })
+            .collect();
+        let agents = self
+            .agents
+            .iter()
+            .enumerate()
+            .map(|(i, a)| AgentMetrics {
+                agent: i as u32,
+                group: self.group_names[a.group].clone(),
+                time_online_s: a.online_time.total() as f64 / MICROS_PER_SEC as f64,
+                items_handled: a.items_handled,
+                occupancy: (a.online_capacity.total() > 0)
+                    .then(|| a.load.total() as f64 / a.online_capacity.total() as f64),
+                declines: a.declines,
+                push_timeouts: a.push_timeouts,
+            })
+            .collect();
+        ReplicationResult {
+            overall,
+            queues,
+            intervals,
+            agents,
+        }
+    }
+}
+
+fn sum(tallies: &[Tally]) -> Tally {
+    let mut total = Tally::default();
+    for t in tallies {
+        total.add(t);
+    }
+    total
+}
+
+impl EventSink for MetricsCollector {
+    fn on_event(&mut self, event: &SimEvent) {
+        let t = event.time;
+        self.last_time = self.last_time.max(t);
+        match &event.kind {
+            EventKind::WorkArrived { item, queue, .. } => {
+                let q = queue.index();
+                if let (Some(i), true) = (self.window.interval_of(t), q < self.queue_names.len()) {
+                    self.items.insert(
+                        *item,
+                        ItemState {
+                            queue: q,
+                            interval: i,
+                            arrival: t,
+                            pushed: false,
+                            accepted: None,
+                        },
+                    );
+                    for tally in self.tallies(q, i) {
+                        tally.offered += 1;
+                    }
+                }
+            }
+            EventKind::WorkAssigned {
+                work,
+                item,
+                queue,
+                agent,
+                cost,
+                ..
+            } => {
+                if let Some(s) = self.items.get_mut(item) {
+                    if !s.pushed {
+                        s.pushed = true;
+                        if s.arrival == t {
+                            let (q, i) = (s.queue, s.interval);
+                            for tally in self.tallies(q, i) {
+                                tally.pushed_on_arrival += 1;
+                            }
+                        }
+                    }
+                }
+                let hold = WorkHold {
+                    agent: agent.index(),
+                    queue: queue.index(),
+                    cost: cost.0,
+                };
+                self.hold_work(t, *work, hold);
+            }
+            EventKind::WorkAccepted { item, .. } => self.accept(*item, t),
+            EventKind::WorkDeclined {
+                work,
+                queue,
+                agent,
+                on_push_timeout,
+                ..
+            } => {
+                self.count_decline(t, *queue, *agent, *on_push_timeout);
+                self.release_work(t, *work);
+            }
+            EventKind::WorkClosed {
+                work,
+                item,
+                agent,
+                accepted_at,
+                ..
+            } => {
+                if self.window.contains(t) {
+                    if let Some(a) = self.agents.get_mut(agent.index()) {
+                        a.items_handled += 1;
+                    }
+                }
+                // A close implies an acceptance; if that event was missed,
+                // the close still makes the item answered.
+                self.accept(*item, *accepted_at);
+                if let Some(s) = self.items.remove(item) {
+                    let handle = t.since(*accepted_at).0 as u128;
+                    for tally in self.tallies(s.queue, s.interval) {
+                        tally.closed += 1;
+                        tally.handle_sum_us += handle;
+                    }
+                }
+                self.release_work(t, *work);
+            }
+            EventKind::WorkUnavailable { work, .. } | EventKind::WorkCanceled { work, .. } => {
+                self.release_work(t, *work)
+            }
+            EventKind::WorkAbandoned { item, .. } => {
+                // Once accepted a customer no longer abandons; an abandon
+                // after acceptance would count the item twice, so it is
+                // ignored and the item stays answered.
+                if self.items.get(item).is_some_and(|s| s.accepted.is_none()) {
+                    if let Some(s) = self.items.remove(item) {
+                        for tally in self.tallies(s.queue, s.interval) {
+                            tally.abandoned += 1;
+                        }
+                    }
+                }
+            }
+            EventKind::WorkloadChanged {
+                agent,
+                configured_capacity,
+                new_workload,
+                ..
+            } => self.update_agent(t, *agent, |a| {
+                a.capacity = configured_capacity.0;
+                a.workload = new_workload.0;
+            }),
+            EventKind::StatusChanged { agent, online, .. } => {
+                // Setting a status logs an agent in if needed (toolkit
+                // §2.9), so any status change means "logged in".
+                self.update_agent(t, *agent, |a| {
+                    a.logged_in = true;
+                    a.status_online = *online;
+                })
+            }
+            EventKind::LoginSuccess { agent, status } => {
+                let online = self
+                    .status_online
+                    .get(status.index())
+                    .copied()
+                    .unwrap_or(false);
+                self.update_agent(t, *agent, |a| {
+                    a.logged_in = true;
+                    a.status_online = online;
+                })
+            }
+            EventKind::Logout { agent } => self.update_agent(t, *agent, |a| a.logged_in = false),
+            EventKind::RoutingDecision { .. }
+            | EventKind::WorkRequeued { .. }
+            | EventKind::WorkFlagUpdated { .. } => {}
+        }
+    }
+
+    fn finish(&mut self, end: SimTime) {
+        if self.finished {
+            return;
+        }
+        self.finished = true;
+        let w = &self.window;
+        self.centre.capacity.accrue(w, end);
+        self.centre.load.accrue(w, end);
+        for s in &mut self.centre.queue_load {
+            s.accrue(w, end);
+        }
+        for a in &mut self.agents {
+            a.online_time.accrue(w, end);
+            a.load.accrue(w, end);
+            a.online_capacity.accrue(w, end);
+        }
+        // Items still in memory are exactly the measured ones that are
+        // neither closed nor abandoned.
+        let items = std::mem::take(&mut self.items);
+        for s in items.values() {
+            for tally in self.tallies(s.queue, s.interval) {
+                if s.accepted.is_some() {
+                    tally.in_progress_at_end += 1;
+                } else {
+                    tally.waiting_at_end += 1;
+                }
+            }
+        }
+        self.items = items;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::events::StatusChangeReason;
+    use crate::stats::test_support::{scenario, Script, AVAILABLE, BREAK};
+
+    fn run(scn: &Scenario, script: &Script, end: f64) -> ReplicationResult {
+        let mut c = MetricsCollector::new(scn);
+        script.feed(&mut c, end);
+        let r = c.into_result();
+        r.check_conservation().unwrap();
+        r
+    }
+
+    fn close_to(a: Option<f64>, b: f64) -> bool {
+        a.is_some_and(|a| (a - b).abs() < 1e-12)
+    }
+
+    #[test]
+    fn item_metrics_are_exact() {
+        // Window [100, 1100), threshold 20 s.
+        let scn = scenario(100, 1000, 500, 20, &["A", "B"], &[("g", 1, 3)]);
+        let mut s = Script::default();
+        s.login(0.0, 0, AVAILABLE)
+            // Warm-up arrival answered in the window: not counted.
+            .arrive(50.0, 1, 0)
+            .assign(50.0, 1, 1, 0, 0, 1000)
+            .accept(150.0, 1, 1, 0, 0)
+            .close(160.0, 1, 1, 0, 0, 150.0)
+            // Pushed on arrival, answered in 10 s, handled 100 s.
+            .arrive(200.0, 2, 0)
+            .assign(200.0, 2, 2, 0, 0, 1000)
+            .accept(210.0, 2, 2, 0, 0)
+            .close(310.0, 2, 2, 0, 0, 210.0)
+            // Waits 30 s for a push, answered in 40 s, handled 60 s.
+            .arrive(300.0, 3, 0)
+            .assign(330.0, 3, 3, 0, 0, 1000)
+            .accept(340.0, 3, 3, 0, 0)
+            .close(400.0, 3, 3, 0, 0, 340.0)
+            // Abandons.
+            .arrive(400.0, 4, 0)
+            .abandon(450.0, 4, 0)
+            // Answered in 5 s, still in progress at the end.
+            .arrive(500.0, 5, 0)
+            .assign(500.0, 5, 5, 0, 0, 1000)
+            .accept(505.0, 5, 5, 0, 0)
+            // Queue B: never pushed, waiting at the end.
+            .arrive(600.0, 6, 1)
+            // After the window: not counted.
+            .arrive(1100.0, 7, 1);
+        let r = run(&scn, &s, 1100.0);
+        let a = &r.queues[0];
+        assert_eq!(a.queue, "A");
+        assert_eq!((a.offered, a.answered, a.abandoned), (4, 3, 1));
+        assert_eq!((a.waiting_at_end, a.in_progress_at_end), (0, 1));
+        assert!(close_to(a.service_level, 0.5), "{a:?}"); // items 2 and 5
+        assert!(close_to(a.asa_s, 55.0 / 3.0), "{a:?}");
+        assert!(close_to(a.p_wait, 0.5), "{a:?}"); // item 3 waited, item 4 never pushed
+        assert!(close_to(a.p_abandon, 0.25));
+        assert!(close_to(a.aht_s, 80.0));
+        let b = &r.queues[1];
+        assert_eq!((b.offered, b.answered, b.waiting_at_end), (1, 0, 1));
+        assert_eq!(b.service_level, Some(0.0));
+        assert_eq!(b.p_wait, Some(1.0));
+        assert_eq!((b.asa_s, b.aht_s), (None, None));
+        assert_eq!(r.overall.queue, "ALL");
+        assert_eq!((r.overall.offered, r.overall.answered), (5, 3));
+        assert!(close_to(r.overall.service_level, 0.4));
+        // Closes in the window by agent 0, warm-up item included.
+        assert_eq!(r.agents[0].items_handled, 3);
+    }
+
+    #[test]
+    fn arrival_window_boundaries_are_half_open() {
+        let scn = scenario(100, 100, 100, 20, &["A"], &[("g", 1, 1)]);
+        let mut s = Script::default();
+        s.arrive(99.999_999, 1, 0)
+            .arrive(100.0, 2, 0)
+            .arrive(199.999_999, 3, 0)
+            .arrive(200.0, 4, 0);
+        let r = run(&scn, &s, 200.0);
+        assert_eq!(r.queues[0].offered, 2);
+        assert_eq!(r.queues[0].waiting_at_end, 2);
+    }
+
+    #[test]
+    fn occupancy_is_load_over_online_capacity() {
+        // One agent, capacity 1, online 100 s, busy with one item for 25 s.
+        let scn = scenario(0, 100, 100, 20, &["A"], &[("g", 1, 1)]);
+        let mut s = Script::default();
+        s.login(0.0, 0, AVAILABLE)
+            .arrive(10.0, 1, 0)
+            .assign(10.0, 1, 1, 0, 0, 1000)
+            .workload(10.0, 0, 1, 1000)
+            .accept(10.0, 1, 1, 0, 0)
+            .close(35.0, 1, 1, 0, 0, 10.0)
+            .workload(35.0, 0, 1, 0);
+        let r = run(&scn, &s, 100.0);
+        assert!(close_to(r.overall.occupancy, 0.25), "{:?}", r.overall);
+        assert!(close_to(r.queues[0].occupancy, 0.25));
+        assert!(close_to(r.agents[0].occupancy, 0.25));
+        assert_eq!(r.agents[0].time_online_s, 100.0);
+    }
+
+    #[test]
+    fn busy_and_logged_out_agents_count_neither_load_nor_capacity() {
+        let scn = scenario(0, 100, 100, 20, &["A"], &[("g", 2, 1)]);
+        let mut s = Script::default();
+        s.login(0.0, 0, AVAILABLE)
+            .login(0.0, 1, AVAILABLE)
+            .arrive(0.0, 1, 0)
+            .assign(0.0, 1, 1, 0, 1, 1000)
+            .workload(0.0, 1, 1, 1000)
+            .accept(0.0, 1, 1, 0, 1)
+            // Agent 1 goes on break holding its item, closes it, logs out.
+            .status(50.0, 1, BREAK, StatusChangeReason::OmniToolkitStatusChange)
+            .close(75.0, 1, 1, 0, 1, 0.0)
+            .workload(75.0, 1, 1, 0)
+            .logout(80.0, 1);
+        let r = run(&scn, &s, 100.0);
+        // Capacity online: 100 (agent 0) + 50 (agent 1); load: 50.
+        assert!(close_to(r.overall.occupancy, 1.0 / 3.0), "{:?}", r.overall);
+        assert!(close_to(r.queues[0].occupancy, 1.0 / 3.0));
+        assert_eq!(r.agents[1].time_online_s, 50.0);
+        assert!(close_to(r.agents[1].occupancy, 1.0));
+        assert!(close_to(r.agents[0].occupancy, 0.0));
+    }
+
+    #[test]
+    fn occupancy_is_clipped_to_the_window_and_split_by_queue() {
+        // Window [100, 200); agent capacity 2 online throughout.
+        let scn = scenario(100, 100, 50, 20, &["A", "B"], &[("g", 1, 2)]);
+        let mut s = Script::default();
+        s.login(0.0, 0, AVAILABLE)
+            .assign(50.0, 1, 1, 0, 0, 1000) // queue A from 50 to 150
+            .workload(50.0, 0, 2, 1000)
+            .assign(125.0, 2, 2, 1, 0, 1000) // queue B from 125 to the end
+            .workload(125.0, 0, 2, 2000)
+            .close(150.0, 1, 1, 0, 0, 50.0)
+            .workload(150.0, 0, 2, 1000);
+        let r = run(&scn, &s, 250.0);
+        // Capacity integral 2·100 = 200; A holds 50, B holds 75.
+        assert!(close_to(r.queues[0].occupancy, 0.25));
+        assert!(close_to(r.queues[1].occupancy, 0.375));
+        assert!(close_to(r.overall.occupancy, 0.625));
+        // Interval 0 = [100,150): A 50, B 25 over capacity 100.
+        let i0 = &r.intervals[0];
+        assert!(close_to(i0.queues[0].occupancy, 0.5));
+        assert!(close_to(i0.queues[1].occupancy, 0.25));
+        assert!(close_to(i0.overall.occupancy, 0.75));
+        let i1 = &r.intervals[1];
+        assert!(close_to(i1.queues[0].occupancy, 0.0));
+        assert!(close_to(i1.overall.occupancy, 0.5));
+    }
+
+    #[test]
+    fn intervals_count_items_by_arrival_and_events_by_time() {
+        let scn = scenario(0, 200, 100, 20, &["A"], &[("g", 1, 1)]);
+        let mut s = Script::default();
+        s.login(0.0, 0, AVAILABLE)
+            .arrive(50.0, 1, 0)
+            .assign(90.0, 1, 1, 0, 0, 1000)
+            .decline(110.0, 1, 1, 0, 0, false)
+            .assign(115.0, 2, 1, 0, 0, 1000)
+            .decline(130.0, 2, 1, 0, 0, true)
+            .assign(140.0, 3, 1, 0, 0, 1000)
+            .accept(150.0, 3, 1, 0, 0)
+            .close(160.0, 3, 1, 0, 0, 150.0)
+            .arrive(150.0, 2, 0);
+        let r = run(&scn, &s, 200.0);
+        let (i0, i1) = (&r.intervals[0], &r.intervals[1]);
+        assert_eq!((i0.index, i0.start_s, i0.end_s), (0, 0.0, 100.0));
+        assert_eq!((i1.start_s, i1.end_s), (100.0, 200.0));
+        // Item 1 arrived in interval 0: answered there, though accepted later.
+        assert_eq!((i0.queues[0].offered, i0.queues[0].answered), (1, 1));
+        assert!(close_to(i0.queues[0].asa_s, 100.0));
+        assert_eq!((i0.overall.declined, i0.overall.push_timeouts), (0, 0));
+        assert_eq!((i1.queues[0].offered, i1.queues[0].waiting_at_end), (1, 1));
+        assert_eq!((i1.queues[0].declined, i1.queues[0].push_timeouts), (1, 1));
+        assert_eq!((r.queues[0].declined, r.queues[0].push_timeouts), (1, 1));
+        assert_eq!((r.agents[0].declines, r.agents[0].push_timeouts), (1, 1));
+        assert_eq!(r.queues[0].p_wait, Some(1.0));
+    }
+
+    #[test]
+    fn zero_denominators_give_none() {
+        let scn = scenario(0, 100, 100, 20, &["A"], &[("g", 1, 1)]);
+        let r = run(&scn, &Script::default(), 100.0);
+        let q = &r.queues[0];
+        assert_eq!(q.offered, 0);
+        for m in [
+            q.service_level,
+            q.asa_s,
+            q.p_wait,
+            q.p_abandon,
+            q.aht_s,
+            q.occupancy,
+        ] {
+            assert_eq!(m, None);
+        }
+        assert_eq!(r.agents[0].occupancy, None);
+        assert_eq!(r.agents[0].time_online_s, 0.0);
+        assert_eq!(r.agents[0].group, "g");
+    }
+
+    #[test]
+    fn item_state_is_released_when_final() {
+        let scn = scenario(10, 100, 100, 20, &["A"], &[("g", 1, 1)]);
+        let mut c = MetricsCollector::new(&scn);
+        let mut s = Script::default();
+        s.arrive(5.0, 1, 0) // warm-up: never stored
+            .arrive(20.0, 2, 0)
+            .assign(20.0, 1, 2, 0, 0, 1000)
+            .accept(21.0, 1, 2, 0, 0)
+            .arrive(22.0, 3, 0);
+        for e in &s.events {
+            c.on_event(e);
+        }
+        assert_eq!(c.items_in_flight(), 2);
+        let mut s = Script::default();
+        s.close(30.0, 1, 2, 0, 0, 21.0).abandon(31.0, 3, 0);
+        for e in &s.events {
+            c.on_event(e);
+        }
+        assert_eq!(c.items_in_flight(), 0);
+        assert!(c.works.is_empty());
+    }
+
+    #[test]
+    fn conservation_check_reports_a_broken_identity() {
+        let m = QueueMetrics {
+            queue: "A".into(),
+            offered: 3,
+            answered: 1,
+            ..QueueMetrics::default()
+        };
+        let err = m.check_conservation().unwrap_err();
+        assert!(err.contains("queue `A`"), "{err}");
+    }
+}

@@ -1,0 +1,149 @@
+//! The metrics of one replication, as plain data.
+
+use serde::Serialize;
+
+/// Name used for the whole-centre rows (`overall` in JSON, `ALL` in CSV).
+pub const ALL_QUEUES: &str = "ALL";
+
+/// The metrics of one queue (or of the whole centre) over the measured
+/// window or one reporting interval.
+///
+/// Item counts are by arrival time (an item arriving in the window counts
+/// even if answered after it); `declined` and `push_timeouts` by event
+/// time. Ratios whose denominator is zero are `None` — "no item was
+/// offered" is not a service level of 0 or 1.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct QueueMetrics {
+    /// Queue name, or [`ALL_QUEUES`].
+    pub queue: String,
+    /// Items that arrived.
+    pub offered: u64,
+    /// Items accepted by an agent (first acceptance; closed ones included).
+    pub answered: u64,
+    /// Items whose patience ran out before acceptance.
+    pub abandoned: u64,
+    /// Answered within the service-level threshold / offered.
+    pub service_level: Option<f64>,
+    /// Mean arrival → accept time over answered items \[s\].
+    pub asa_s: Option<f64>,
+    /// Fraction of offered items not pushed to an agent at their arrival
+    /// instant.
+    pub p_wait: Option<f64>,
+    /// Abandoned / offered.
+    pub p_abandon: Option<f64>,
+    /// Mean accept → close time over closed items \[s\].
+    pub aht_s: Option<f64>,
+    /// Time-averaged load held (by this queue's work) / capacity online.
+    pub occupancy: Option<f64>,
+    /// Explicit declines.
+    pub declined: u64,
+    /// Pushes that timed out.
+    pub push_timeouts: u64,
+    /// Items never accepted and not abandoned when the run ended.
+    pub waiting_at_end: u64,
+    /// Items accepted but not closed when the run ended.
+    pub in_progress_at_end: u64,
+}
+
+impl QueueMetrics {
+    /// Checks that every offered item is in exactly one final state:
+    /// `offered = answered + abandoned + waiting_at_end`, with
+    /// `in_progress_at_end ≤ answered`.
+    ///
+    /// `answered` counts every accepted item (design §5), so the items in
+    /// progress at the end are already inside it: `answered = closed +
+    /// in_progress_at_end`. Adding `in_progress_at_end` once more would
+    /// count them twice. The message names the queue and the figures.
+    pub fn check_conservation(&self) -> Result<(), String> {
+        let accounted = self.answered + self.abandoned + self.waiting_at_end;
+        if self.offered == accounted && self.in_progress_at_end <= self.answered {
+            Ok(())
+        } else {
+            Err(format!(
+                "queue `{}`: offered {} != answered {} + abandoned {} + waiting {}, \
+                 or in progress {} > answered",
+                self.queue,
+                self.offered,
+                self.answered,
+                self.abandoned,
+                self.waiting_at_end,
+                self.in_progress_at_end
+            ))
+        }
+    }
+}
+
+/// The metrics of one reporting interval.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct IntervalMetrics {
+    /// Position, from 0 at the end of the warm-up.
+    pub index: usize,
+    /// Start, from the start of the run (warm-up included) \[s\].
+    pub start_s: f64,
+    /// End (exclusive) \[s\].
+    pub end_s: f64,
+    /// Per queue, in scenario order.
+    pub queues: Vec<QueueMetrics>,
+    /// The whole centre.
+    pub overall: QueueMetrics,
+}
+
+/// The figures of one agent over the measured window.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AgentMetrics {
+    /// Agent index (`AgentId`), numbered across groups in scenario order.
+    pub agent: u32,
+    /// Its group name.
+    pub group: String,
+    /// Time logged in with an online status \[s\].
+    pub time_online_s: f64,
+    /// Work closed by the agent.
+    pub items_handled: u64,
+    /// Time-averaged load / capacity while online.
+    pub occupancy: Option<f64>,
+    /// Explicit declines.
+    pub declines: u64,
+    /// Pushes that timed out.
+    pub push_timeouts: u64,
+}
+
+/// Everything measured in one replication.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ReplicationResult {
+    /// The whole centre.
+    pub overall: QueueMetrics,
+    /// Per queue, in scenario order.
+    pub queues: Vec<QueueMetrics>,
+    /// Per reporting interval.
+    pub intervals: Vec<IntervalMetrics>,
+    /// Per agent, in `AgentId` order.
+    pub agents: Vec<AgentMetrics>,
+}
+
+impl ReplicationResult {
+    /// Runs [`QueueMetrics::check_conservation`] on every queue, the
+    /// overall figures and every interval, and checks that the overall
+    /// counts are the sums of the queues'.
+    pub fn check_conservation(&self) -> Result<(), String> {
+        let intervals = self
+            .intervals
+            .iter()
+            .flat_map(|i| i.queues.iter().chain(std::iter::once(&i.overall)));
+        for m in self
+            .queues
+            .iter()
+            .chain(std::iter::once(&self.overall))
+            .chain(intervals)
+        {
+            m.check_conservation()?;
+        }
+        let sum = |f: fn(&QueueMetrics) -> u64| self.queues.iter().map(f).sum::<u64>();
+        if sum(|q| q.offered) != self.overall.offered
+            || sum(|q| q.answered) != self.overall.answered
+            || sum(|q| q.abandoned) != self.overall.abandoned
+        {
+            return Err("overall counts are not the sum of the queues' counts".into());
+        }
+        Ok(())
+    }
+}

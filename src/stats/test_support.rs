@@ -1,0 +1,294 @@
+//! Hand-built scenarios and event sequences for the unit tests of `stats`
+//! and `output`: the tests state exact expected figures, so they drive the
+//! sinks with events they construct rather than with the engine.
+
+use crate::distribution::Distribution;
+use crate::events::{EventKind, EventSink, SimEvent, StatusChangeReason};
+use crate::omni::{
+    AgentId, AgentWorkId, CapacityCost, CapacityUnits, ChannelId, ConfigId, PresenceConfiguration,
+    PresenceStatus, QueueId, RoutingConfiguration, RoutingModel, ServiceChannel, StatusId,
+    WorkItemId,
+};
+use crate::scenario::{AgentGroup, BehaviourSpec, Queue, Scenario, Shift, SimulationSettings};
+use crate::time::{SimDuration, SimTime};
+
+/// Seconds (possibly fractional) as an instant.
+pub(crate) fn at(secs: f64) -> SimTime {
+    SimTime::ZERO + SimDuration::from_secs_f64(secs)
+}
+
+/// Status 0 is online (`Available`), status 1 busy (`Break`).
+pub(crate) const AVAILABLE: StatusId = StatusId(0);
+pub(crate) const BREAK: StatusId = StatusId(1);
+
+/// A scenario with the given window (whole seconds), queues and agent
+/// groups `(name, count, capacity)`; one channel, two statuses.
+pub(crate) fn scenario(
+    warmup: u64,
+    duration: u64,
+    interval: u64,
+    threshold: u64,
+    queues: &[&str],
+    groups: &[(&str, u32, u32)],
+) -> Scenario {
+    Scenario {
+        simulation: SimulationSettings {
+            name: "unit".into(),
+            duration: SimDuration::from_secs(duration),
+            warmup: SimDuration::from_secs(warmup),
+            seed: 7,
+            replications: 1,
+            interval: SimDuration::from_secs(interval),
+            service_level_threshold: SimDuration::from_secs(threshold),
+        },
+        channels: vec![ServiceChannel {
+            name: "chat".into(),
+        }],
+        statuses: vec![
+            PresenceStatus {
+                api_name: "Available".into(),
+                label: "Available".into(),
+                channels: vec![ChannelId(0)],
+            },
+            PresenceStatus {
+                api_name: "Break".into(),
+                label: "Break".into(),
+                channels: vec![],
+            },
+        ],
+        presence_configs: groups
+            .iter()
+            .map(|&(name, _, capacity)| PresenceConfiguration {
+                name: name.into(),
+                capacity,
+                interruptible_capacity: capacity,
+                allow_decline: true,
+                decline_reasons: vec![],
+                auto_accept: false,
+                status_on_decline: None,
+                status_on_push_timeout: None,
+            })
+            .collect(),
+        queues: queues
+            .iter()
+            .map(|&name| Queue {
+                name: name.into(),
+                channel: ChannelId(0),
+                routing: RoutingConfiguration {
+                    model: RoutingModel::MostAvailable,
+                    priority: 1,
+                    push_timeout: None,
+                    cost: CapacityCost::Weight(1),
+                },
+            })
+            .collect(),
+        arrivals: vec![],
+        agents: groups
+            .iter()
+            .enumerate()
+            .map(|(i, &(name, count, _))| AgentGroup {
+                group: name.into(),
+                count,
+                presence_config: ConfigId(i as u32),
+                status: AVAILABLE,
+                allowed_statuses: vec![],
+                behaviour: BehaviourSpec {
+                    response_time: Distribution::Constant { value: 1.0 },
+                    accept_probability: 1.0,
+                    no_answer_probability: 0.0,
+                    wrap_up: None,
+                    return_to_status_after: None,
+                },
+                shift: Shift {
+                    start: SimDuration::ZERO,
+                    end: None,
+                },
+            })
+            .collect(),
+    }
+}
+
+/// A script of events, built in order; times in seconds. Work ids are
+/// chosen by the caller so tests can refer to them.
+#[derive(Debug, Default)]
+pub(crate) struct Script {
+    pub(crate) events: Vec<SimEvent>,
+}
+
+impl Script {
+    fn push(&mut self, t: f64, kind: EventKind) -> &mut Self {
+        self.events.push(SimEvent { time: at(t), kind });
+        self
+    }
+
+    pub(crate) fn arrive(&mut self, t: f64, item: u64, queue: u32) -> &mut Self {
+        self.push(
+            t,
+            EventKind::WorkArrived {
+                item: WorkItemId(item),
+                queue: QueueId(queue),
+                patience: None,
+            },
+        )
+    }
+
+    /// A push of `item` as AgentWork `work`, costing `cost` thousandths.
+    pub(crate) fn assign(
+        &mut self,
+        t: f64,
+        work: u64,
+        item: u64,
+        queue: u32,
+        agent: u32,
+        cost: u64,
+    ) -> &mut Self {
+        self.push(
+            t,
+            EventKind::WorkAssigned {
+                work: AgentWorkId(work),
+                item: WorkItemId(item),
+                queue: QueueId(queue),
+                agent: AgentId(agent),
+                cost: CapacityUnits(cost),
+                requested_at: SimTime::ZERO,
+                handle_time: SimDuration::from_secs(60),
+            },
+        )
+    }
+
+    pub(crate) fn accept(
+        &mut self,
+        t: f64,
+        work: u64,
+        item: u64,
+        queue: u32,
+        agent: u32,
+    ) -> &mut Self {
+        self.push(
+            t,
+            EventKind::WorkAccepted {
+                work: AgentWorkId(work),
+                item: WorkItemId(item),
+                queue: QueueId(queue),
+                agent: AgentId(agent),
+                requested_at: SimTime::ZERO,
+                handle_time: crate::time::SimDuration::ZERO,
+            },
+        )
+    }
+
+    pub(crate) fn decline(
+        &mut self,
+        t: f64,
+        work: u64,
+        item: u64,
+        queue: u32,
+        agent: u32,
+        on_push_timeout: bool,
+    ) -> &mut Self {
+        self.push(
+            t,
+            EventKind::WorkDeclined {
+                work: AgentWorkId(work),
+                item: WorkItemId(item),
+                queue: QueueId(queue),
+                agent: AgentId(agent),
+                reason: None,
+                on_push_timeout,
+            },
+        )
+    }
+
+    pub(crate) fn close(
+        &mut self,
+        t: f64,
+        work: u64,
+        item: u64,
+        queue: u32,
+        agent: u32,
+        accepted_at: f64,
+    ) -> &mut Self {
+        self.push(
+            t,
+            EventKind::WorkClosed {
+                work: AgentWorkId(work),
+                item: WorkItemId(item),
+                queue: QueueId(queue),
+                agent: AgentId(agent),
+                accepted_at: at(accepted_at),
+            },
+        )
+    }
+
+    pub(crate) fn abandon(&mut self, t: f64, item: u64, queue: u32) -> &mut Self {
+        self.push(
+            t,
+            EventKind::WorkAbandoned {
+                item: WorkItemId(item),
+                queue: QueueId(queue),
+                requested_at: SimTime::ZERO,
+            },
+        )
+    }
+
+    /// `LoginSuccess` then `StatusChanged`, as the toolkit emits them.
+    pub(crate) fn login(&mut self, t: f64, agent: u32, status: StatusId) -> &mut Self {
+        self.push(
+            t,
+            EventKind::LoginSuccess {
+                agent: AgentId(agent),
+                status,
+            },
+        );
+        self.status(t, agent, status, StatusChangeReason::OmniLoginStatusChange)
+    }
+
+    pub(crate) fn status(
+        &mut self,
+        t: f64,
+        agent: u32,
+        status: StatusId,
+        reason: StatusChangeReason,
+    ) -> &mut Self {
+        self.push(
+            t,
+            EventKind::StatusChanged {
+                agent: AgentId(agent),
+                status,
+                online: status == AVAILABLE,
+                reason,
+            },
+        )
+    }
+
+    pub(crate) fn logout(&mut self, t: f64, agent: u32) -> &mut Self {
+        self.push(
+            t,
+            EventKind::Logout {
+                agent: AgentId(agent),
+            },
+        )
+    }
+
+    /// `WorkloadChanged` to `load` thousandths with capacity `capacity`
+    /// whole units.
+    pub(crate) fn workload(&mut self, t: f64, agent: u32, capacity: u32, load: u64) -> &mut Self {
+        self.push(
+            t,
+            EventKind::WorkloadChanged {
+                agent: AgentId(agent),
+                configured_capacity: CapacityUnits::whole(capacity),
+                previous_workload: CapacityUnits::ZERO,
+                new_workload: CapacityUnits(load),
+            },
+        )
+    }
+
+    /// Feeds every event to `sink`, then `finish(end)`.
+    pub(crate) fn feed(&self, sink: &mut impl EventSink, end: f64) {
+        for e in &self.events {
+            sink.on_event(e);
+        }
+        sink.finish(at(end));
+    }
+}

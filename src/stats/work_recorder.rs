@@ -1,0 +1,327 @@
+//! [`WorkRecorder`]: one CSV row per work item, streamed.
+
+use super::integral::Window;
+use crate::events::{EventKind, EventSink, SimEvent};
+use crate::omni::WorkItemId;
+use crate::scenario::Scenario;
+use crate::time::{SimTime, MICROS_PER_SEC};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io;
+
+/// Columns of `work.csv`, in order (see `docs/results-format.md`).
+pub const WORK_CSV_HEADER: [&str; 12] = [
+    "replication",
+    "item",
+    "queue",
+    "arrival_s",
+    "first_push_s",
+    "accept_s",
+    "close_s",
+    "agent",
+    "final_status",
+    "declines",
+    "push_timeouts",
+    "measured",
+];
+
+/// Streams one row per work item to a writer as items become final.
+///
+/// A row is written when the item is closed or abandoned; [`EventSink::finish`]
+/// writes the items still in flight (`in_progress` or `waiting`) in item-id
+/// order. Only in-flight items are held in memory, so a run of a million
+/// items needs memory for the few hundred open at any moment, not for the
+/// file. Rows cover every item of the run, warm-up arrivals included; the
+/// `measured` column says whether the item counts in the metrics.
+///
+/// [`EventSink`] cannot return errors, so the first I/O error is kept,
+/// writing stops, and [`WorkRecorder::into_inner`] reports it.
+#[derive(Debug)]
+pub struct WorkRecorder<W: io::Write> {
+    out: csv::Writer<W>,
+    replication: String,
+    queue_names: Vec<String>,
+    window: Window,
+    items: BTreeMap<WorkItemId, WorkRow>,
+    error: Option<io::Error>,
+    /// Reused for every row so formatting does not allocate per field.
+    fields: [String; 12],
+}
+
+/// What is known of an item until its row is written.
+#[derive(Clone, Debug)]
+struct WorkRow {
+    queue: usize,
+    arrival: SimTime,
+    first_push: Option<SimTime>,
+    accept: Option<SimTime>,
+    agent: Option<u32>,
+    declines: u32,
+    push_timeouts: u32,
+}
+
+/// How an item ended (the `final_status` column).
+#[derive(Copy, Clone, Debug)]
+enum FinalStatus {
+    Closed,
+    Abandoned,
+    InProgress,
+    Waiting,
+}
+
+impl FinalStatus {
+    fn as_str(self) -> &'static str {
+        match self {
+            FinalStatus::Closed => "closed",
+            FinalStatus::Abandoned => "abandoned",
+            FinalStatus::InProgress => "in_progress",
+            FinalStatus::Waiting => "waiting",
+        }
+    }
+}
+
+/// Writes microseconds as seconds with exactly six decimals, by integer
+/// arithmetic so no float rounding can differ between machines.
+fn push_secs(buf: &mut String, t: SimTime) {
+    let _ = write!(buf, "{}.{:06}", t.0 / MICROS_PER_SEC, t.0 % MICROS_PER_SEC);
+}
+
+impl<W: io::Write> WorkRecorder<W> {
+    /// A recorder for replication `replication` (0-based) of `scenario`,
+    /// writing the header row at once.
+    ///
+    /// Give it a buffered writer: rows are written one by one.
+    pub fn new(out: W, scenario: &Scenario, replication: u32) -> io::Result<WorkRecorder<W>> {
+        let mut out = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_writer(out);
+        out.write_record(WORK_CSV_HEADER)?;
+        Ok(WorkRecorder {
+            out,
+            replication: replication.to_string(),
+            queue_names: scenario.queues.iter().map(|q| q.name.clone()).collect(),
+            window: Window::of(scenario),
+            items: BTreeMap::new(),
+            error: None,
+            fields: Default::default(),
+        })
+    }
+
+    /// Items held in memory (arrived, not yet written).
+    pub fn items_in_flight(&self) -> usize {
+        self.items.len()
+    }
+
+    /// The first write error, if any; writing stopped there.
+    pub fn error(&self) -> Option<&io::Error> {
+        self.error.as_ref()
+    }
+
+    /// Flushes and returns the writer, or the first error met while writing.
+    ///
+    /// Call [`EventSink::finish`] first, or in-flight items get no row.
+    pub fn into_inner(mut self) -> io::Result<W> {
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
+        self.out.flush()?;
+        self.out
+            .into_inner()
+            .map_err(csv::IntoInnerError::into_error)
+    }
+
+    fn write_row(
+        &mut self,
+        item: WorkItemId,
+        row: &WorkRow,
+        status: FinalStatus,
+        close: Option<SimTime>,
+    ) {
+        if self.error.is_some() {
+            return;
+        }
+        for f in &mut self.fields {
+            f.clear();
+        }
+        let [rep, id, queue, arrival, push, accept, closed, agent, fin, declines, timeouts, measured] =
+            &mut self.fields;
+        rep.push_str(&self.replication);
+        let _ = write!(id, "{}", item.0);
+        queue.push_str(self.queue_names.get(row.queue).map_or("", String::as_str));
+        push_secs(arrival, row.arrival);
+        for (buf, t) in [
+            (push, row.first_push),
+            (accept, row.accept),
+            (closed, close),
+        ] {
+            if let Some(t) = t {
+                push_secs(buf, t);
+            }
+        }
+        if let Some(a) = row.agent {
+            let _ = write!(agent, "{a}");
+        }
+        fin.push_str(status.as_str());
+        let _ = write!(declines, "{}", row.declines);
+        let _ = write!(timeouts, "{}", row.push_timeouts);
+        measured.push_str(if self.window.contains(row.arrival) {
+            "true"
+        } else {
+            "false"
+        });
+        if let Err(e) = self.out.write_record(&self.fields) {
+            self.error = Some(e.into());
+        }
+    }
+}
+
+impl<W: io::Write> EventSink for WorkRecorder<W> {
+    fn on_event(&mut self, event: &SimEvent) {
+        let t = event.time;
+        match &event.kind {
+            EventKind::WorkArrived { item, queue, .. } => {
+                self.items.insert(
+                    *item,
+                    WorkRow {
+                        queue: queue.index(),
+                        arrival: t,
+                        first_push: None,
+                        accept: None,
+                        agent: None,
+                        declines: 0,
+                        push_timeouts: 0,
+                    },
+                );
+            }
+            EventKind::WorkAssigned { item, .. } => {
+                if let Some(r) = self.items.get_mut(item) {
+                    r.first_push.get_or_insert(t);
+                }
+            }
+            EventKind::WorkAccepted { item, agent, .. } => {
+                if let Some(r) = self.items.get_mut(item) {
+                    if r.accept.is_none() {
+                        r.accept = Some(t);
+                        r.agent = Some(agent.0);
+                    }
+                }
+            }
+            EventKind::WorkDeclined {
+                item,
+                on_push_timeout,
+                ..
+            } => {
+                if let Some(r) = self.items.get_mut(item) {
+                    if *on_push_timeout {
+                        r.push_timeouts += 1;
+                    } else {
+                        r.declines += 1;
+                    }
+                }
+            }
+            EventKind::WorkClosed {
+                item,
+                agent,
+                accepted_at,
+                ..
+            } => {
+                if let Some(mut r) = self.items.remove(item) {
+                    r.accept.get_or_insert(*accepted_at);
+                    r.agent.get_or_insert(agent.0);
+                    self.write_row(*item, &r, FinalStatus::Closed, Some(t));
+                }
+            }
+            EventKind::WorkAbandoned { item, .. } => {
+                if let Some(r) = self.items.remove(item) {
+                    self.write_row(*item, &r, FinalStatus::Abandoned, None);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn finish(&mut self, _end: SimTime) {
+        let items = std::mem::take(&mut self.items);
+        for (item, r) in &items {
+            let status = if r.accept.is_some() {
+                FinalStatus::InProgress
+            } else {
+                FinalStatus::Waiting
+            };
+            self.write_row(*item, r, status, None);
+        }
+        if self.error.is_none() {
+            if let Err(e) = self.out.flush() {
+                self.error = Some(e);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stats::test_support::{scenario, Script};
+
+    #[test]
+    fn writes_a_row_when_final_and_the_rest_at_finish_in_id_order() {
+        let scn = scenario(10, 100, 100, 20, &["Chat, EN"], &[("g", 2, 1)]);
+        let mut rec = WorkRecorder::new(Vec::new(), &scn, 3).unwrap();
+        let mut s = Script::default();
+        s.arrive(5.0, 1, 0) // warm-up arrival
+            .assign(5.0, 1, 1, 0, 0, 1000)
+            .decline(35.0, 1, 1, 0, 0, true)
+            .assign(36.0, 2, 1, 0, 1, 1000)
+            .decline(40.0, 2, 1, 0, 1, false)
+            .assign(41.0, 3, 1, 0, 0, 1000)
+            .accept(42.0, 3, 1, 0, 0)
+            .arrive(20.0, 2, 0)
+            .abandon(30.0, 2, 0)
+            .arrive(21.0, 3, 0)
+            .assign(22.0, 4, 3, 0, 1, 1000)
+            .accept(23.5, 4, 3, 0, 1)
+            .arrive(24.0, 4, 0)
+            .close(100.5, 3, 1, 0, 0, 42.0);
+        for e in &s.events {
+            rec.on_event(e);
+        }
+        assert_eq!(
+            rec.items_in_flight(),
+            2,
+            "closed and abandoned items are released"
+        );
+        rec.finish(crate::stats::test_support::at(110.0));
+        assert_eq!(rec.items_in_flight(), 0);
+        let text = String::from_utf8(rec.into_inner().unwrap()).unwrap();
+        let expected = "\
+replication,item,queue,arrival_s,first_push_s,accept_s,close_s,agent,final_status,declines,push_timeouts,measured
+3,2,\"Chat, EN\",20.000000,,,,,abandoned,0,0,true
+3,1,\"Chat, EN\",5.000000,5.000000,42.000000,100.500000,0,closed,1,1,false
+3,3,\"Chat, EN\",21.000000,22.000000,23.500000,,1,in_progress,0,0,true
+3,4,\"Chat, EN\",24.000000,,,,,waiting,0,0,true
+";
+        assert_eq!(text, expected);
+    }
+
+    #[test]
+    fn a_write_error_is_kept_and_reported() {
+        #[derive(Debug)]
+        struct Broken;
+        impl io::Write for Broken {
+            fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+                Err(io::Error::other("disk full"))
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Err(io::Error::other("disk full"))
+            }
+        }
+        let scn = scenario(0, 100, 100, 20, &["A"], &[("g", 1, 1)]);
+        // The header sits in the csv buffer, so creation succeeds.
+        let mut rec = WorkRecorder::new(Broken, &scn, 0).unwrap();
+        let mut s = Script::default();
+        s.arrive(1.0, 1, 0);
+        s.feed(&mut rec, 100.0);
+        assert!(rec.error().is_some());
+        assert_eq!(rec.into_inner().unwrap_err().to_string(), "disk full");
+    }
+}
