@@ -180,7 +180,7 @@ fn an_interrupted_run_leaves_no_result_file() {
     assert!(text.contains("100000h"), "erlang_c.toml layout changed");
     std::fs::write(&scenario, text).unwrap();
     let out = tmp.path().join("out");
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("omnisim"))
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("omnisim"))
         .args(["run", "--quiet", "--jobs", "2", "--out"])
         .arg(&out)
         .arg(&scenario)
@@ -202,7 +202,9 @@ fn an_interrupted_run_leaves_no_result_file() {
     assert!(killed.success());
     let done = child.wait_with_output().unwrap();
     assert_eq!(done.status.code(), Some(130));
-    assert!(String::from_utf8_lossy(&done.stderr).contains("interrupted; no result file was written"));
+    assert!(
+        String::from_utf8_lossy(&done.stderr).contains("interrupted; no result file was written")
+    );
     let left: Vec<_> = std::fs::read_dir(&out)
         .unwrap()
         .map(|e| e.unwrap().file_name())

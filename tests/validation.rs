@@ -69,7 +69,15 @@ fn percentage_fifty_on_capacity_one_equals_weight_one_on_capacity_two() {
         let mut m = MetricsCollector::new(&s);
         run_replication(s, &mut [&mut m], RunOptions::default());
         let o = m.into_result().overall;
-        (o.offered, o.answered, o.abandoned, o.service_level, o.asa_s, o.p_wait, o.occupancy)
+        (
+            o.offered,
+            o.answered,
+            o.abandoned,
+            o.service_level,
+            o.asa_s,
+            o.p_wait,
+            o.occupancy,
+        )
     };
     let by_weight = run(2, CapacityCost::Weight(1));
     let by_percentage = run(1, CapacityCost::Percentage(50.0));

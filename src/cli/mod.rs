@@ -12,7 +12,9 @@
 
 mod check;
 mod erlang;
+mod report;
 mod run;
+mod trace;
 mod validate;
 
 use clap::{Parser, Subcommand};
@@ -45,6 +47,8 @@ enum Command {
     Check(check::CheckArgs),
     Erlang(erlang::ErlangArgs),
     Validate(validate::ValidateArgs),
+    Report(report::ReportArgs),
+    Trace(trace::TraceArgs),
 }
 
 /// An error for the user: printed once, then the process exits with `code`.
@@ -90,6 +94,8 @@ pub fn main() -> i32 {
         Command::Check(a) => check::check(a),
         Command::Erlang(a) => erlang::erlang(a),
         Command::Validate(a) => validate::validate(a),
+        Command::Report(a) => report::report(a),
+        Command::Trace(a) => trace::trace(a),
     };
     match result {
         Ok(()) => 0,

@@ -43,6 +43,9 @@ pub(super) struct RunArgs {
     /// Print nothing but errors.
     #[arg(long)]
     quiet: bool,
+    /// Also write report.html (tables and charts) into the output folder.
+    #[arg(long)]
+    report: bool,
 }
 
 /// A folder name from a scenario name: lowercase letters, digits and `_`.
@@ -213,6 +216,14 @@ pub(super) fn run(args: RunArgs) -> Result<(), CliError> {
     let set = ResultSet::new(&scenario, scenario.simulation.seed, results, engine);
     let mut written = set.write_all(&dir).map_err(CliError::failure)?;
     written.push(concat_work_parts(&dir, &parts).map_err(CliError::failure)?);
+    written.push(copy_scenario(&args.file, &dir)?);
+    let report = dir.join(crate::report::REPORT_FILE);
+    if args.report {
+        written.push(crate::report::write_report(&dir).map_err(CliError::failure)?);
+    } else if report.exists() {
+        // A report of an earlier run would describe other results.
+        let _ = std::fs::remove_file(&report);
+    }
 
     if !args.quiet {
         print!("{}", render_table(&set));
@@ -236,6 +247,19 @@ pub(super) fn run(args: RunArgs) -> Result<(), CliError> {
         println!("wall time {:.2} s", started.elapsed().as_secs_f64());
     }
     Ok(())
+}
+
+/// Keeps the scenario next to its results (the report shows it), so a
+/// results folder says what produced it.
+fn copy_scenario(file: &Path, dir: &Path) -> Result<PathBuf, CliError> {
+    let name = crate::report::SCENARIO_COPY;
+    let fail = |e: std::io::Error| {
+        CliError::failure(format!("cannot write `{}`: {e}", dir.join(name).display()))
+    };
+    let text = std::fs::read(file).map_err(fail)?;
+    let mut out = crate::output::AtomicFile::create(dir, name).map_err(fail)?;
+    std::io::Write::write_all(&mut out, &text).map_err(fail)?;
+    out.commit().map_err(fail)
 }
 
 fn remove_parts(outcomes: &[Option<Outcome>]) {

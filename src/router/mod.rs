@@ -50,25 +50,8 @@ pub struct RouterActor {
 
 impl RouterActor {
     pub(crate) fn new(scenario: Arc<Scenario>, handle: Rc<EngineHandle>) -> RouterActor {
-        let mut backlog = Backlog::default();
-        for q in &scenario.queues {
-            backlog.add_queue(
-                q.routing.priority,
-                q.channel,
-                q.routing.model,
-                q.routing.cost,
-            );
-        }
-        let capacities: Vec<u32> = scenario
-            .agents
-            .iter()
-            .flat_map(|g| {
-                std::iter::repeat_n(
-                    scenario.presence_configs[g.presence_config.index()].capacity,
-                    g.count as usize,
-                )
-            })
-            .collect();
+        let backlog = Backlog::for_queues(&scenario.queues);
+        let capacities = scenario.agent_capacities();
         let units: Vec<_> = capacities
             .iter()
             .map(|c| CapacityUnits::whole(*c))

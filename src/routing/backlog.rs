@@ -79,6 +79,20 @@ impl Backlog {
         QueueId(self.queues.len() as u32 - 1)
     }
 
+    /// One empty queue per scenario queue, numbered as in the scenario.
+    pub fn for_queues(queues: &[crate::scenario::Queue]) -> Backlog {
+        let mut backlog = Backlog::default();
+        for q in queues {
+            backlog.add_queue(
+                q.routing.priority,
+                q.channel,
+                q.routing.model,
+                q.routing.cost,
+            );
+        }
+        backlog
+    }
+
     /// Queues with their ids.
     pub fn queues(&self) -> impl Iterator<Item = (QueueId, &QueueBacklog)> {
         self.queues

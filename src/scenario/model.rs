@@ -144,6 +144,18 @@ impl Scenario {
         self.agents.iter().map(|g| g.count as usize).sum()
     }
 
+    /// Configured capacity of every agent, in agent order (agents are
+    /// numbered across groups in scenario order).
+    pub fn agent_capacities(&self) -> Vec<u32> {
+        self.agents
+            .iter()
+            .flat_map(|g| {
+                let capacity = self.presence_configs[g.presence_config.index()].capacity;
+                std::iter::repeat_n(capacity, g.count as usize)
+            })
+            .collect()
+    }
+
     /// End of the run: warm-up plus measured duration.
     pub fn run_length(&self) -> SimDuration {
         self.simulation.warmup + self.simulation.duration

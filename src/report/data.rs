@@ -1,0 +1,551 @@
+//! Reading the small result files: `summary.json`, `intervals.csv` and
+//! `agents.csv`.
+//!
+//! The report reads the files rather than a [`ResultSet`](crate::output::ResultSet)
+//! so that it works on any results folder, including one written earlier
+//! or on another machine. Columns are looked up by header name, not by
+//! position, so a column added to a file later does not break old reports.
+
+use super::ReportError;
+use serde::de::{MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+use std::collections::HashMap;
+use std::fmt;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Name of the whole-centre rows in `intervals.csv`.
+pub(crate) const ALL: &str = crate::stats::ALL_QUEUES;
+
+/// A mean and its 95% interval, as written in `summary.json`.
+#[derive(Copy, Clone, Debug, PartialEq, Deserialize)]
+pub(crate) struct Est {
+    pub mean: f64,
+    pub ci95_low: f64,
+    pub ci95_high: f64,
+}
+
+/// The 13 metrics of one queue (or the centre). Every field is optional:
+/// `null` in the file means "not defined in any replication", and a key
+/// missing altogether (an older or newer file) is treated the same way
+/// rather than failing the whole report.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct Metrics {
+    pub offered: Option<Est>,
+    pub answered: Option<Est>,
+    pub abandoned: Option<Est>,
+    pub service_level: Option<Est>,
+    pub asa_s: Option<Est>,
+    pub p_wait: Option<Est>,
+    pub p_abandon: Option<Est>,
+    pub aht_s: Option<Est>,
+    pub occupancy: Option<Est>,
+    pub declined: Option<Est>,
+    pub push_timeouts: Option<Est>,
+    pub waiting_at_end: Option<Est>,
+    pub in_progress_at_end: Option<Est>,
+}
+
+/// The `queues` object, in file order. serde_json's `Value` map would sort
+/// the keys; the file lists queues in scenario order, which is the order
+/// a reader expects in tables and legends.
+#[derive(Debug, Default)]
+struct OrderedQueues(Vec<(String, Metrics)>);
+
+impl<'de> Deserialize<'de> for OrderedQueues {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = OrderedQueues;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object keyed by queue name")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<OrderedQueues, A::Error> {
+                let mut v = Vec::new();
+                while let Some((k, m)) = map.next_entry::<String, Metrics>()? {
+                    v.push((k, m));
+                }
+                Ok(OrderedQueues(v))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct EngineBlock {
+    #[serde(default)]
+    events: Option<Est>,
+}
+
+#[derive(Debug, Deserialize)]
+struct SummaryFile {
+    scenario: String,
+    seed: u64,
+    replications: u64,
+    simulated_time_s: f64,
+    warmup_s: f64,
+    interval_s: f64,
+    service_level_threshold_s: f64,
+    queues: OrderedQueues,
+    overall: Metrics,
+    #[serde(default)]
+    engine: EngineBlock,
+}
+
+/// What the report needs of `summary.json`.
+#[derive(Debug)]
+pub(crate) struct RunSummary {
+    pub scenario: String,
+    pub seed: u64,
+    pub replications: u64,
+    /// Length of the measured period \[s\].
+    pub duration_s: f64,
+    pub warmup_s: f64,
+    pub interval_s: f64,
+    pub threshold_s: f64,
+    /// Per queue, in scenario order.
+    pub queues: Vec<(String, Metrics)>,
+    pub overall: Metrics,
+    pub events: Option<Est>,
+}
+
+impl RunSummary {
+    /// End of the measured window, which is also the end of the run \[s\].
+    pub fn end_s(&self) -> f64 {
+        self.warmup_s + self.duration_s
+    }
+
+    /// Queue names in scenario order.
+    pub fn queue_names(&self) -> Vec<String> {
+        self.queues.iter().map(|(n, _)| n.clone()).collect()
+    }
+}
+
+/// Reads a whole small file, turning "not found" into the error that
+/// says the folder is incomplete.
+pub(crate) fn read_text(path: &Path) -> Result<String, ReportError> {
+    std::fs::read_to_string(path).map_err(|e| open_error(path, e))
+}
+
+/// The error for a file that cannot be opened.
+pub(crate) fn open_error(path: &Path, e: io::Error) -> ReportError {
+    if e.kind() == io::ErrorKind::NotFound {
+        ReportError::MissingFile {
+            path: path.to_path_buf(),
+        }
+    } else {
+        ReportError::Read {
+            path: path.to_path_buf(),
+            source: e,
+        }
+    }
+}
+
+/// Parses `summary.json` and checks the few figures every chart relies on.
+pub(crate) fn read_summary(path: &Path) -> Result<RunSummary, ReportError> {
+    let text = read_text(path)?;
+    let f: SummaryFile = serde_json::from_str(&text).map_err(|e| ReportError::Summary {
+        path: path.to_path_buf(),
+        source: e,
+    })?;
+    let bad = |message: String| ReportError::Data {
+        path: path.to_path_buf(),
+        line: None,
+        message,
+    };
+    if f.replications == 0 {
+        return Err(bad("`replications` is 0".into()));
+    }
+    for (key, v) in [
+        ("simulated_time_s", f.simulated_time_s),
+        ("interval_s", f.interval_s),
+    ] {
+        if !(v.is_finite() && v > 0.0) {
+            return Err(bad(format!("`{key}` must be a positive number, not {v}")));
+        }
+    }
+    for (key, v) in [
+        ("warmup_s", f.warmup_s),
+        ("service_level_threshold_s", f.service_level_threshold_s),
+    ] {
+        if !(v.is_finite() && v >= 0.0) {
+            return Err(bad(format!("`{key}` must be 0 or more, not {v}")));
+        }
+    }
+    if f.queues.0.is_empty() {
+        return Err(bad("`queues` is empty".into()));
+    }
+    Ok(RunSummary {
+        scenario: f.scenario,
+        seed: f.seed,
+        replications: f.replications,
+        duration_s: f.simulated_time_s,
+        warmup_s: f.warmup_s,
+        interval_s: f.interval_s,
+        threshold_s: f.service_level_threshold_s,
+        queues: f.queues.0,
+        overall: f.overall,
+        events: f.engine.events,
+    })
+}
+
+/// A CSV file being read: its path and header positions, for lookups by
+/// name and error messages that name the file, line and column.
+pub(crate) struct Table {
+    pub path: PathBuf,
+    columns: HashMap<String, usize>,
+}
+
+impl Table {
+    /// Opens `path` and reads its header.
+    pub fn open(path: &Path) -> Result<(Table, csv::Reader<std::fs::File>), ReportError> {
+        let file = std::fs::File::open(path).map_err(|e| open_error(path, e))?;
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .buffer_capacity(1 << 16)
+            .from_reader(file);
+        let header = reader.headers().map_err(|e| csv_error(path, e))?;
+        let columns = header
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (h.to_string(), i))
+            .collect();
+        Ok((
+            Table {
+                path: path.to_path_buf(),
+                columns,
+            },
+            reader,
+        ))
+    }
+
+    /// The position of a required column.
+    pub fn column(&self, name: &str) -> Result<usize, ReportError> {
+        self.columns
+            .get(name)
+            .copied()
+            .ok_or_else(|| ReportError::Data {
+                path: self.path.clone(),
+                line: Some(1),
+                message: format!("no `{name}` column in the header"),
+            })
+    }
+
+    /// The position of a column that older files may not have.
+    pub fn optional_column(&self, name: &str) -> Option<usize> {
+        self.columns.get(name).copied()
+    }
+
+    /// An error about one cell.
+    pub fn bad_cell(&self, line: u64, column: &str, value: &str, what: &str) -> ReportError {
+        ReportError::Data {
+            path: self.path.clone(),
+            line: Some(line),
+            message: format!("column `{column}`: `{value}` is not {what}"),
+        }
+    }
+
+    /// An error about one row.
+    pub fn bad_row(&self, line: u64, message: String) -> ReportError {
+        ReportError::Data {
+            path: self.path.clone(),
+            line: Some(line),
+            message,
+        }
+    }
+}
+
+/// A csv crate error, naming the file. Its message already carries the
+/// line when it is about a record.
+pub(crate) fn csv_error(path: &Path, e: csv::Error) -> ReportError {
+    ReportError::Data {
+        path: path.to_path_buf(),
+        line: None,
+        message: e.to_string(),
+    }
+}
+
+/// Line number of a record for messages (1 is the header).
+pub(crate) fn line_of(pos: Option<&csv::Position>, fallback: u64) -> u64 {
+    pos.map_or(fallback, |p| p.line())
+}
+
+/// A number cell; empty means undefined (see the results format).
+pub(crate) fn opt_num(
+    t: &Table,
+    line: u64,
+    name: &str,
+    text: &str,
+) -> Result<Option<f64>, ReportError> {
+    if text.is_empty() {
+        return Ok(None);
+    }
+    match text.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(Some(v)),
+        _ => Err(t.bad_cell(line, name, text, "a number")),
+    }
+}
+
+/// A number cell that must be present.
+pub(crate) fn num(t: &Table, line: u64, name: &str, text: &str) -> Result<f64, ReportError> {
+    opt_num(t, line, name, text)?.ok_or_else(|| t.bad_cell(line, name, text, "a number"))
+}
+
+/// An index cell (non-negative integer).
+pub(crate) fn index(t: &Table, line: u64, name: &str, text: &str) -> Result<usize, ReportError> {
+    text.parse::<usize>()
+        .map_err(|_| t.bad_cell(line, name, text, "a non-negative integer"))
+}
+
+/// One reporting interval: `[start_s, end_s)` since the start of the run.
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub(crate) struct Interval {
+    pub start_s: f64,
+    pub end_s: f64,
+}
+
+impl Interval {
+    /// Midpoint in hours, where a per-interval value is plotted.
+    pub fn mid_h(&self) -> f64 {
+        (self.start_s + self.end_s) / 2.0 / 3600.0
+    }
+}
+
+/// The columns of `intervals.csv` the charts show, for one queue and one
+/// interval; `None` where the cell is empty (undefined).
+#[derive(Copy, Clone, Debug, Default)]
+pub(crate) struct IntervalCells {
+    pub offered: Option<f64>,
+    pub answered: Option<f64>,
+    pub abandoned: Option<f64>,
+    pub service_level: Option<f64>,
+    pub asa_s: Option<f64>,
+    pub declined: Option<f64>,
+    pub push_timeouts: Option<f64>,
+}
+
+/// `intervals.csv`, arranged for plotting.
+#[derive(Debug)]
+pub(crate) struct IntervalTable {
+    /// In interval order.
+    pub intervals: Vec<Interval>,
+    /// `cells[s][i]`: series `s` (the summary's queues in order, then
+    /// `ALL`), interval `i`.
+    pub cells: Vec<Vec<IntervalCells>>,
+}
+
+/// Reads `intervals.csv`; `queues` are the summary's queue names, which
+/// fix the series order.
+pub(crate) fn read_intervals(path: &Path, queues: &[String]) -> Result<IntervalTable, ReportError> {
+    let (t, mut reader) = Table::open(path)?;
+    let c_interval = t.column("interval")?;
+    let c_start = t.column("start_s")?;
+    let c_end = t.column("end_s")?;
+    let c_queue = t.column("queue")?;
+    let names = [
+        "offered",
+        "answered",
+        "abandoned",
+        "service_level",
+        "asa_s",
+        "declined",
+        "push_timeouts",
+    ];
+    let cols: Vec<usize> = names
+        .iter()
+        .map(|n| t.column(n))
+        .collect::<Result<_, _>>()?;
+    let series_of = |q: &str| {
+        if q == ALL {
+            Some(queues.len())
+        } else {
+            queues.iter().position(|n| n == q)
+        }
+    };
+    let mut intervals: Vec<Option<Interval>> = Vec::new();
+    let mut cells: Vec<Vec<IntervalCells>> = vec![Vec::new(); queues.len() + 1];
+    let mut record = csv::StringRecord::new();
+    let mut n = 1;
+    while reader
+        .read_record(&mut record)
+        .map_err(|e| csv_error(path, e))?
+    {
+        n += 1;
+        let line = line_of(record.position(), n);
+        let get = |c: usize| record.get(c).unwrap_or("");
+        let i = index(&t, line, "interval", get(c_interval))?;
+        // An interval index far beyond the run would allocate a huge table;
+        // the run itself bounds the count, so a corrupt file is refused.
+        if i > 1_000_000 {
+            return Err(t.bad_cell(line, "interval", get(c_interval), "a plausible index"));
+        }
+        let bounds = Interval {
+            start_s: num(&t, line, "start_s", get(c_start))?,
+            end_s: num(&t, line, "end_s", get(c_end))?,
+        };
+        let queue = get(c_queue);
+        let s = series_of(queue).ok_or_else(|| {
+            t.bad_row(
+                line,
+                format!("queue `{queue}` is not one of the queues of summary.json"),
+            )
+        })?;
+        if intervals.len() <= i {
+            intervals.resize(i + 1, None);
+        }
+        match intervals[i] {
+            Some(b) if b != bounds => {
+                return Err(t.bad_row(
+                    line,
+                    format!("interval {i} has two different start/end pairs"),
+                ))
+            }
+            _ => intervals[i] = Some(bounds),
+        }
+        let mut v = [None; 7];
+        for (k, (&c, name)) in cols.iter().zip(names).enumerate() {
+            v[k] = opt_num(&t, line, name, get(c))?;
+        }
+        let row = &mut cells[s];
+        if row.len() <= i {
+            row.resize(i + 1, IntervalCells::default());
+        }
+        row[i] = IntervalCells {
+            offered: v[0],
+            answered: v[1],
+            abandoned: v[2],
+            service_level: v[3],
+            asa_s: v[4],
+            declined: v[5],
+            push_timeouts: v[6],
+        };
+    }
+    let intervals: Vec<Interval> = intervals
+        .into_iter()
+        .enumerate()
+        .map(|(i, b)| {
+            b.ok_or_else(|| ReportError::Data {
+                path: path.to_path_buf(),
+                line: None,
+                message: format!("interval {i} has no row"),
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    if intervals.is_empty() {
+        return Err(ReportError::Data {
+            path: path.to_path_buf(),
+            line: None,
+            message: "no interval rows".into(),
+        });
+    }
+    for row in &mut cells {
+        row.resize(intervals.len(), IntervalCells::default());
+    }
+    Ok(IntervalTable { intervals, cells })
+}
+
+/// One row of `agents.csv`.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct AgentRow {
+    pub group: String,
+    pub time_online_s: f64,
+    pub occupancy: Option<f64>,
+}
+
+/// Reads `agents.csv`; agents must be listed 0, 1, 2, … as `omnisim run`
+/// writes them, since `work.csv` refers to them by number.
+pub(crate) fn read_agents(path: &Path) -> Result<Vec<AgentRow>, ReportError> {
+    let (t, mut reader) = Table::open(path)?;
+    let c_agent = t.column("agent")?;
+    let c_group = t.column("group")?;
+    let c_online = t.column("time_online_s")?;
+    let c_occ = t.column("occupancy")?;
+    let mut agents = Vec::new();
+    let mut record = csv::StringRecord::new();
+    let mut n = 1;
+    while reader
+        .read_record(&mut record)
+        .map_err(|e| csv_error(path, e))?
+    {
+        n += 1;
+        let line = line_of(record.position(), n);
+        let get = |c: usize| record.get(c).unwrap_or("");
+        let a = index(&t, line, "agent", get(c_agent))?;
+        if a != agents.len() {
+            return Err(t.bad_row(
+                line,
+                format!("agent {a} where agent {} was expected", agents.len()),
+            ));
+        }
+        agents.push(AgentRow {
+            group: get(c_group).to_string(),
+            time_online_s: num(&t, line, "time_online_s", get(c_online))?,
+            occupancy: opt_num(&t, line, "occupancy", get(c_occ))?,
+        });
+    }
+    Ok(agents)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_keeps_queue_order_and_tolerates_nulls() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("summary.json");
+        std::fs::write(
+            &path,
+            r#"{"scenario":"s","seed":1,"replications":2,"simulated_time_s":3600.0,
+               "warmup_s":0.0,"interval_s":1800.0,"service_level_threshold_s":20.0,
+               "queues":{"zeta":{"offered":{"mean":1.0,"ci95_low":0.5,"ci95_high":1.5},
+                                  "service_level":null},
+                         "alpha":{}},
+               "overall":{},"engine":{"events":null}}"#,
+        )
+        .unwrap();
+        let s = read_summary(&path).unwrap();
+        assert_eq!(s.queue_names(), ["zeta", "alpha"]);
+        assert_eq!(s.queues[0].1.offered.unwrap().mean, 1.0);
+        assert!(s.queues[0].1.service_level.is_none());
+        assert_eq!(s.end_s(), 3600.0);
+    }
+
+    #[test]
+    fn bad_cells_name_file_line_and_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("agents.csv");
+        std::fs::write(
+            &path,
+            "agent,group,time_online_s,items_handled,occupancy\n0,g,10,1,0.5\n1,g,ten,1,\n",
+        )
+        .unwrap();
+        let e = read_agents(&path).unwrap_err().to_string();
+        assert!(e.contains("agents.csv` line 3"), "{e}");
+        assert!(e.contains("`time_online_s`: `ten`"), "{e}");
+    }
+
+    #[test]
+    fn intervals_refuse_unknown_queues() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("intervals.csv");
+        std::fs::write(
+            &path,
+            "interval,start_s,end_s,queue,offered,answered,abandoned,service_level,asa_s,declined,push_timeouts\n\
+             0,0,10,A,1,1,0,1,2,0,0\n0,0,10,B,1,1,0,,,0,0\n",
+        )
+        .unwrap();
+        let e = read_intervals(&path, &["A".into()])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 3") && e.contains("`B`"), "{e}");
+        let t = read_intervals(&path, &["A".into(), "B".into()]).unwrap();
+        assert_eq!(t.intervals.len(), 1);
+        assert_eq!(t.cells[1][0].service_level, None);
+        assert_eq!(t.cells[0][0].asa_s, Some(2.0));
+        // ALL has no row: its cells stay undefined rather than failing.
+        assert_eq!(t.cells[2][0].offered, None);
+    }
+}

@@ -1,0 +1,354 @@
+//! The router's view of agents and queues, rebuilt from the event stream.
+//!
+//! A routing decision can only be explained with the view the router had
+//! when it made it, and that view is not the agents' own state: the router
+//! learns of a status change, a release or a logout through a notice that
+//! is delivered after the agent's events, at the same instant (the engine's
+//! same-instant rules). In between it may still push to an agent whose
+//! `statusChanged` has already been emitted. So agent-side changes are
+//! queued here as *pending notices*, in the order the agent sent them, and
+//! applied only when the stream shows the router has handled them:
+//!
+//! * every notice of an earlier instant (notices are delivered at the
+//!   instant they are sent, before time moves on);
+//! * a re-queue or abandonment of an item proves the release notice behind
+//!   it, and so every notice sent before that one (delivery is FIFO);
+//! * a re-queue of a push the agent never received (the agent refused it
+//!   when the push reached it) proves every notice sent before the push;
+//! * a routing decision proves the *fewest* pending notices that make a
+//!   push possible: the router routes until nothing can be pushed after
+//!   every message, so a view in which nothing can be pushed is a view the
+//!   router had already left behind.
+//!
+//! Capacity is reserved at the routing decision, as the router does, not
+//! at the push the agent reports later.
+
+use crate::omni::{AgentId, CapacityUnits, QueueId, StatusId, WorkItemId};
+use crate::routing::{least_active, most_available, AgentRouting, Backlog, QueuedItem};
+use crate::scenario::Scenario;
+use crate::time::SimTime;
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+/// Backlog order within a queue: request time, then item number.
+pub(super) type ItemKey = (SimTime, u64);
+
+/// What an agent told the router, not yet known to be handled.
+#[derive(Clone, Debug, PartialEq)]
+enum Notice {
+    /// Login, status change or logout (`status: None`).
+    Presence {
+        agent: AgentId,
+        status: Option<StatusId>,
+        clears: bool,
+    },
+    /// An AgentWork ended and its capacity is free again.
+    Released {
+        agent: AgentId,
+        item: WorkItemId,
+        cost: CapacityUnits,
+    },
+}
+
+#[derive(Clone, Debug)]
+struct Pending {
+    seq: u64,
+    time: SimTime,
+    notice: Notice,
+}
+
+/// One eligible agent as the router saw it.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct Candidate {
+    /// The router's routing view of the agent.
+    pub routing: AgentRouting,
+    /// Pushes it holds (assigned or opened), by the router's count.
+    pub active: u32,
+}
+
+impl Candidate {
+    pub fn agent(&self) -> AgentId {
+        self.routing.tie.agent
+    }
+}
+
+/// The router's agent index and backlog, mirrored.
+#[derive(Debug)]
+pub(super) struct RouterView {
+    scenario: Arc<Scenario>,
+    /// Configured capacity per agent, whole units (for percentage costs).
+    capacity: Vec<u32>,
+    agents: Vec<AgentRouting>,
+    active: Vec<u32>,
+    backlog: Backlog,
+    pending: VecDeque<Pending>,
+    sent: u64,
+}
+
+impl RouterView {
+    pub fn new(scenario: Arc<Scenario>, capacity: Vec<u32>) -> RouterView {
+        let backlog = Backlog::for_queues(&scenario.queues);
+        let agents = capacity
+            .iter()
+            .enumerate()
+            .map(|(i, c)| AgentRouting::offline(AgentId(i as u32), CapacityUnits::whole(*c)))
+            .collect();
+        RouterView {
+            active: vec![0; capacity.len()],
+            scenario,
+            capacity,
+            agents,
+            backlog,
+            pending: VecDeque::new(),
+            sent: 0,
+        }
+    }
+
+    /// What one item of `queue` costs `agent`.
+    pub fn cost(&self, queue: QueueId, agent: AgentId) -> CapacityUnits {
+        self.scenario.queues[queue.index()]
+            .routing
+            .cost
+            .units_for(self.capacity[agent.index()])
+    }
+
+    /// How many notices have been sent so far; a mark to apply up to later.
+    pub fn mark(&self) -> u64 {
+        self.sent
+    }
+
+    fn send(&mut self, time: SimTime, notice: Notice) {
+        self.pending.push_back(Pending {
+            seq: self.sent,
+            time,
+            notice,
+        });
+        self.sent += 1;
+    }
+
+    /// The agent logged in, changed status or logged out (`None`).
+    pub fn presence(
+        &mut self,
+        time: SimTime,
+        agent: AgentId,
+        status: Option<StatusId>,
+        clears: bool,
+    ) {
+        self.send(
+            time,
+            Notice::Presence {
+                agent,
+                status,
+                clears,
+            },
+        );
+    }
+
+    /// An AgentWork of `agent` for `item` ended.
+    pub fn released(
+        &mut self,
+        time: SimTime,
+        agent: AgentId,
+        item: WorkItemId,
+        cost: CapacityUnits,
+    ) {
+        self.send(time, Notice::Released { agent, item, cost });
+    }
+
+    /// Applies every notice sent before `now`: the router handled them
+    /// before time moved on.
+    pub fn advance_to(&mut self, now: SimTime) {
+        while self.pending.front().is_some_and(|p| p.time < now) {
+            self.apply_front();
+        }
+    }
+
+    /// Applies every notice sent before `mark`.
+    pub fn apply_before(&mut self, mark: u64) {
+        while self.pending.front().is_some_and(|p| p.seq < mark) {
+            self.apply_front();
+        }
+    }
+
+    /// Applies notices up to and including the release of `item`; false if
+    /// none is pending.
+    pub fn apply_release_of(&mut self, item: WorkItemId) -> bool {
+        let Some(pos) = self
+            .pending
+            .iter()
+            .position(|p| matches!(p.notice, Notice::Released { item: i, .. } if i == item))
+        else {
+            return false;
+        };
+        for _ in 0..=pos {
+            self.apply_front();
+        }
+        true
+    }
+
+    /// Applies the fewest pending notices after which something can be
+    /// pushed (see the module docs).
+    pub fn settle_for_decision(&mut self) {
+        while !self.pending.is_empty() && !self.can_push() {
+            self.apply_front();
+        }
+    }
+
+    fn apply_front(&mut self) {
+        let Some(p) = self.pending.pop_front() else {
+            return;
+        };
+        match p.notice {
+            Notice::Presence {
+                agent,
+                status,
+                clears,
+            } => {
+                let channels = status
+                    .map(|s| self.scenario.statuses[s.index()].channels.clone())
+                    .unwrap_or_default();
+                let a = &mut self.agents[agent.index()];
+                // Like the router: coming online from no channels restarts
+                // the tie-break clock.
+                if a.channels.is_empty() && !channels.is_empty() {
+                    a.tie.pushed_since_login = false;
+                    a.tie.since = p.time;
+                }
+                a.channels = channels;
+                if clears {
+                    self.backlog.clear_exclusions(agent);
+                }
+            }
+            Notice::Released { agent, cost, .. } => self.release(agent, cost),
+        }
+    }
+
+    fn release(&mut self, agent: AgentId, cost: CapacityUnits) {
+        let a = &mut self.agents[agent.index()];
+        a.load = a.load - cost;
+        let n = &mut self.active[agent.index()];
+        *n = n.saturating_sub(1);
+    }
+
+    /// A push the agent refused: the router frees what it reserved.
+    pub fn refused(&mut self, agent: AgentId, cost: CapacityUnits) {
+        self.release(agent, cost);
+    }
+
+    /// Whether the router would push something now.
+    fn can_push(&self) -> bool {
+        for (_, q) in self.backlog.queues() {
+            if q.is_empty() {
+                continue;
+            }
+            let mut eligible = self
+                .agents
+                .iter()
+                .filter(|a| fits(a, q.channel, q.cost))
+                .map(|a| a.tie.agent);
+            let Some(first) = eligible.next() else {
+                continue;
+            };
+            if eligible.next().is_some() || q.items().any(|(_, e)| e.excluded != Some(first)) {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// An item entered (or went back to) its queue.
+    pub fn enqueue(
+        &mut self,
+        queue: QueueId,
+        key: ItemKey,
+        item: WorkItemId,
+        excluded: Option<AgentId>,
+    ) {
+        self.backlog
+            .insert(queue, key, QueuedItem { item, excluded });
+    }
+
+    /// An item left its queue (pushed or abandoned); its exclusion, if any.
+    pub fn dequeue(&mut self, queue: QueueId, key: ItemKey) -> Option<QueuedItem> {
+        self.backlog.remove(queue, key)
+    }
+
+    /// The router reserved capacity for a push.
+    pub fn reserve(&mut self, agent: AgentId, cost: CapacityUnits, now: SimTime) {
+        let a = &mut self.agents[agent.index()];
+        a.load = a.load + cost;
+        a.tie.pushed_since_login = true;
+        a.tie.since = now;
+        self.active[agent.index()] += 1;
+    }
+
+    /// Eligible agents for an item of `queue`, best first by the queue's
+    /// routing model; at most `limit` of them, with the total count.
+    pub fn ranked(
+        &self,
+        queue: QueueId,
+        excluded: Option<AgentId>,
+        limit: usize,
+    ) -> (Vec<Candidate>, usize) {
+        let q = &self.scenario.queues[queue.index()];
+        let mut eligible: Vec<&AgentRouting> = self
+            .agents
+            .iter()
+            .filter(|a| Some(a.tie.agent) != excluded && fits(a, q.channel, q.routing.cost))
+            .collect();
+        let total = eligible.len();
+        // Only the first `limit` are listed: select them, then sort those
+        // (keys are unique, so the order is total).
+        fn top<K: Ord>(v: &mut Vec<&AgentRouting>, limit: usize, key: fn(&AgentRouting) -> K) {
+            if limit == 0 {
+                v.clear();
+                return;
+            }
+            if v.len() > limit {
+                v.select_nth_unstable_by_key(limit - 1, |a| key(a));
+                v.truncate(limit);
+            }
+            v.sort_unstable_by_key(|a| key(a));
+        }
+        match q.routing.model {
+            crate::omni::RoutingModel::MostAvailable => {
+                top(&mut eligible, limit, most_available::key)
+            }
+            crate::omni::RoutingModel::LeastActive => top(&mut eligible, limit, least_active::key),
+        }
+        let list = eligible
+            .into_iter()
+            .map(|a| Candidate {
+                routing: a.clone(),
+                active: self.active[a.tie.agent.index()],
+            })
+            .collect();
+        (list, total)
+    }
+
+    /// The agent the router would choose for an item of `queue`.
+    pub fn best(&self, queue: QueueId, excluded: Option<AgentId>) -> Option<AgentId> {
+        let q = &self.scenario.queues[queue.index()];
+        let eligible = self
+            .agents
+            .iter()
+            .filter(|a| Some(a.tie.agent) != excluded && fits(a, q.channel, q.routing.cost));
+        match q.routing.model {
+            crate::omni::RoutingModel::MostAvailable => {
+                eligible.min_by_key(|a| most_available::key(a))
+            }
+            crate::omni::RoutingModel::LeastActive => eligible.min_by_key(|a| least_active::key(a)),
+        }
+        .map(|a| a.tie.agent)
+    }
+}
+
+/// Eligibility as the router's index applies it: listed only with some
+/// free capacity, then the channel and capacity rule (omni-reference §6.3).
+fn fits(
+    a: &AgentRouting,
+    channel: crate::omni::ChannelId,
+    cost: crate::omni::CapacityCost,
+) -> bool {
+    a.free() > CapacityUnits::ZERO && a.is_eligible(channel, cost)
+}

@@ -1,0 +1,985 @@
+//! A run told event by event, for teaching: why did the router push that
+//! item there?
+//!
+//! [`Narrator`] turns the [`SimEvent`] stream into lines such as (times
+//! added by the `omnisim trace` command)
+//!
+//! ```text
+//! 0:12:03.412  item 500000000000017 arrived in queue "Chat" (patience 2m 14s)
+//! 0:12:03.412  routing item 500000000000017 (Chat, most_available, cost 1): 3 eligible — agent 4 (Tier 1) free 2 of 3, 1 active, last push 41 s ago; …; chose agent 4: most free capacity (2 vs 1)
+//! 0:12:03.412  pushed item 500000000000017 to agent 4 (Tier 1) as AgentWork 0Bz000000000031; push timeout 30 s; agent 4 now holds 2 of 3
+//! ```
+//!
+//! A `RoutingDecision` event names only the chosen agent. To list the
+//! other candidates and say which rule set the chosen one apart, the
+//! narrator rebuilds the router's view of every agent (status channels,
+//! load, login and last-push times) and of every queue from the stream
+//! itself. The router learns about agents through notices that lag the
+//! agents' own events within an instant, so the narrator does not simply
+//! replay agent events: it keeps them pending until the stream proves the
+//! router has handled them (`mirror` module docs). Its own first candidate
+//! then agrees with the router's choice, which [`DecisionCheck`] counts;
+//! the tests hold it to every decision of real runs.
+
+mod mirror;
+mod words;
+
+use crate::events::{EventKind, EventSink, SimEvent, StatusChangeReason};
+use crate::omni::{AgentId, AgentWorkId, CapacityUnits, QueueId, RoutingModel, WorkItemId};
+use crate::routing::TieBreak;
+use crate::scenario::Scenario;
+use crate::time::SimTime;
+use mirror::{Candidate, RouterView};
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::sync::Arc;
+use words::{cost as cost_words, ordinal, span, units};
+
+/// Candidates a routing line lists before "and N more": enough to show the
+/// runner-up and the shape of the field without a screen-wide line.
+pub const LISTED_CANDIDATES: usize = 5;
+
+/// What kind of moment a line narrates, so front ends can colour it.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Tone {
+    /// An item arrived in or went back to its queue.
+    Queue,
+    /// The router chose an agent.
+    Routing,
+    /// A push: an AgentWork was created.
+    Push,
+    /// Work accepted or closed.
+    Done,
+    /// A decline, a push timeout or a refused push: capacity lost a while.
+    Miss,
+    /// A customer lost: abandonment or cancellation.
+    Loss,
+    /// Login, logout, status change.
+    Presence,
+    /// A flag raised or lowered.
+    Flag,
+}
+
+/// What an event is about, for filters. Besides the event's own fields it
+/// carries what only the story knows: a status change caused by a push
+/// timeout is about that push's item, a re-queue is about the agent the
+/// item was taken from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Subject {
+    /// The agent concerned.
+    pub agent: Option<AgentId>,
+    /// The work item concerned.
+    pub item: Option<WorkItemId>,
+    /// The queue concerned.
+    pub queue: Option<QueueId>,
+}
+
+/// One narrated event.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TraceLine {
+    /// When it happened.
+    pub time: SimTime,
+    /// The narration, without the time.
+    pub text: String,
+    /// Its kind, for colour.
+    pub tone: Tone,
+    /// What it is about.
+    pub subject: Subject,
+}
+
+/// Which events to narrate; every field left `None` keeps everything.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TraceFilter {
+    /// Nothing before this instant.
+    pub from: Option<SimTime>,
+    /// Nothing after this instant.
+    pub until: Option<SimTime>,
+    /// Only events about this agent.
+    pub agent: Option<AgentId>,
+    /// Only events about this queue.
+    pub queue: Option<QueueId>,
+    /// Only events about this work item.
+    pub item: Option<WorkItemId>,
+}
+
+impl TraceFilter {
+    /// Whether an event at `time` about `subject` is kept.
+    pub fn matches(&self, time: SimTime, subject: &Subject) -> bool {
+        self.from.is_none_or(|f| time >= f)
+            && self.until.is_none_or(|u| time <= u)
+            && self.agent.is_none_or(|a| subject.agent == Some(a))
+            && self.queue.is_none_or(|q| subject.queue == Some(q))
+            && self.item.is_none_or(|i| subject.item == Some(i))
+    }
+}
+
+/// How the narrator's own ranking compared with the router's choices.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DecisionCheck {
+    /// Routing decisions seen.
+    pub decisions: u64,
+    /// Of those, how many chose the narrator's first candidate.
+    pub agreed: u64,
+    /// The first decision that did not, if any.
+    pub first_disagreement: Option<(SimTime, WorkItemId)>,
+}
+
+impl DecisionCheck {
+    fn record(&mut self, agreed: bool, time: SimTime, item: WorkItemId) {
+        self.decisions += 1;
+        if agreed {
+            self.agreed += 1;
+        } else if self.first_disagreement.is_none() {
+            self.first_disagreement = Some((time, item));
+        }
+    }
+}
+
+#[derive(Debug)]
+struct AgentInfo {
+    group: usize,
+    status: Option<crate::omni::StatusId>,
+    load: CapacityUnits,
+    capacity: CapacityUnits,
+    auto_accept: bool,
+    /// Logged in by the previous event: its status change is the login's.
+    fresh_login: bool,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq)]
+enum Where {
+    Waiting,
+    /// Pushed to `agent`; `received` once the agent reported the push;
+    /// `mark` = notices the router had been sent when it pushed.
+    Pushed {
+        agent: AgentId,
+        received: bool,
+        mark: u64,
+    },
+}
+
+#[derive(Debug)]
+struct ItemInfo {
+    requested_at: SimTime,
+    pushes: u32,
+    at: Where,
+    /// Last agent to let it go, until that agent changes status.
+    excluded: Option<AgentId>,
+}
+
+#[derive(Debug)]
+struct WorkInfo {
+    item: WorkItemId,
+    queue: QueueId,
+    cost: CapacityUnits,
+    assigned_at: SimTime,
+}
+
+/// The release a following decline/timeout status change comes from.
+#[derive(Copy, Clone, Debug)]
+struct Cause {
+    agent: AgentId,
+    item: WorkItemId,
+    queue: QueueId,
+}
+
+/// Narrates a run. Feed it every event of a run, from the start, in order
+/// (as an [`EventSink`], or through [`Narrator::narrate`]); it keeps the
+/// state needed to explain each one even when the line is filtered out.
+#[derive(Debug)]
+pub struct Narrator {
+    scenario: Arc<Scenario>,
+    filter: TraceFilter,
+    agents: Vec<AgentInfo>,
+    view: RouterView,
+    items: BTreeMap<WorkItemId, ItemInfo>,
+    works: BTreeMap<AgentWorkId, WorkInfo>,
+    cause: Option<Cause>,
+    check: DecisionCheck,
+    lines: Vec<TraceLine>,
+}
+
+impl Narrator {
+    /// A narrator for a run of `scenario` that narrates every event.
+    pub fn new(scenario: Arc<Scenario>) -> Narrator {
+        let mut agents = Vec::with_capacity(scenario.agent_count());
+        let mut capacity = Vec::with_capacity(scenario.agent_count());
+        for (g, group) in scenario.agents.iter().enumerate() {
+            let config = &scenario.presence_configs[group.presence_config.index()];
+            for _ in 0..group.count {
+                capacity.push(config.capacity);
+                agents.push(AgentInfo {
+                    group: g,
+                    status: None,
+                    load: CapacityUnits::ZERO,
+                    capacity: CapacityUnits::whole(config.capacity),
+                    auto_accept: config.auto_accept,
+                    fresh_login: false,
+                });
+            }
+        }
+        Narrator {
+            view: RouterView::new(scenario.clone(), capacity),
+            scenario,
+            filter: TraceFilter::default(),
+            agents,
+            items: BTreeMap::new(),
+            works: BTreeMap::new(),
+            cause: None,
+            check: DecisionCheck::default(),
+            lines: Vec::new(),
+        }
+    }
+
+    /// Narrates only what `filter` keeps (the state still follows every
+    /// event).
+    pub fn with_filter(mut self, filter: TraceFilter) -> Narrator {
+        self.filter = filter;
+        self
+    }
+
+    /// How the narrator's rankings compared with the router's choices.
+    pub fn check(&self) -> DecisionCheck {
+        self.check
+    }
+
+    /// Lines collected while used as an [`EventSink`].
+    pub fn lines(&self) -> &[TraceLine] {
+        &self.lines
+    }
+
+    /// Takes the lines collected so far.
+    pub fn take_lines(&mut self) -> Vec<TraceLine> {
+        std::mem::take(&mut self.lines)
+    }
+
+    /// Follows one event; returns its line if the filter keeps it. Some
+    /// events are told as part of another (a workload change in the push or
+    /// close line, a login's status change in the login line) and never
+    /// get a line of their own.
+    pub fn narrate(&mut self, event: &SimEvent) -> Option<TraceLine> {
+        self.view.advance_to(event.time);
+        let subject = self.subject(&event.kind);
+        let show = self.filter.matches(event.time, &subject);
+        let (tone, text) = self.follow(event, show)?;
+        show.then_some(TraceLine {
+            time: event.time,
+            text,
+            tone,
+            subject,
+        })
+    }
+
+    fn pushed_to(&self, item: WorkItemId) -> Option<AgentId> {
+        match self.items.get(&item)?.at {
+            Where::Pushed { agent, .. } => Some(agent),
+            Where::Waiting => None,
+        }
+    }
+
+    fn subject(&self, kind: &EventKind) -> Subject {
+        let mut s = Subject {
+            agent: kind.agent(),
+            item: kind.item(),
+            queue: kind.queue(),
+        };
+        match kind {
+            EventKind::WorkRequeued {
+                item,
+                excluded_agent,
+                ..
+            } => s.agent = excluded_agent.or_else(|| self.pushed_to(*item)),
+            EventKind::WorkAbandoned { item, .. } => s.agent = self.pushed_to(*item),
+            EventKind::WorkFlagUpdated { work, .. } => {
+                if let Some(w) = self.works.get(work) {
+                    (s.item, s.queue) = (Some(w.item), Some(w.queue));
+                }
+            }
+            EventKind::StatusChanged { agent, reason, .. } => {
+                if let Some(c) = self.cause {
+                    if c.agent == *agent && !clears_exclusions(*reason) {
+                        (s.item, s.queue) = (Some(c.item), Some(c.queue));
+                    }
+                }
+            }
+            _ => {}
+        }
+        s
+    }
+
+    fn agent_name(&self, agent: AgentId) -> String {
+        match self.agents.get(agent.index()) {
+            Some(a) => format!(
+                "agent {} ({})",
+                agent.0, self.scenario.agents[a.group].group
+            ),
+            None => format!("agent {}", agent.0),
+        }
+    }
+
+    fn queue_name(&self, queue: QueueId) -> &str {
+        self.scenario
+            .queues
+            .get(queue.index())
+            .map_or("?", |q| q.name.as_str())
+    }
+
+    /// A status's name and what it means for routing.
+    fn status_words(&self, status: crate::omni::StatusId) -> (String, String) {
+        let Some(s) = self.scenario.statuses.get(status.index()) else {
+            return (status.to_string(), "unknown status".into());
+        };
+        if s.channels.is_empty() {
+            return (s.api_name.clone(), "busy, no work is pushed to it".into());
+        }
+        let channels: Vec<&str> = s
+            .channels
+            .iter()
+            .map(|c| self.scenario.channels[c.index()].name.as_str())
+            .collect();
+        (
+            s.api_name.clone(),
+            format!("receives {}", channels.join(", ")),
+        )
+    }
+
+    /// Updates the state for one event and, when `show`, words it. `None`
+    /// for events told as part of another.
+    fn follow(&mut self, event: &SimEvent, show: bool) -> Option<(Tone, String)> {
+        let t = event.time;
+        let mut s = String::new();
+        let tone = match &event.kind {
+            EventKind::WorkArrived {
+                item,
+                queue,
+                patience,
+            } => {
+                self.items.insert(
+                    *item,
+                    ItemInfo {
+                        requested_at: t,
+                        pushes: 0,
+                        at: Where::Waiting,
+                        excluded: None,
+                    },
+                );
+                self.view.enqueue(*queue, (t, item.0), *item, None);
+                if show {
+                    let _ = write!(
+                        s,
+                        "item {item} arrived in queue \"{}\"",
+                        self.queue_name(*queue)
+                    );
+                    if let Some(p) = patience {
+                        let _ = write!(s, " (patience {})", span(*p));
+                    }
+                }
+                Tone::Queue
+            }
+            EventKind::RoutingDecision {
+                item,
+                queue,
+                agent,
+                model,
+            } => {
+                self.view.settle_for_decision();
+                let known = self.items.get(item).map(|i| (i.requested_at, i.pushes));
+                let excluded = known
+                    .and_then(|(at, _)| self.view.dequeue(*queue, (at, item.0)))
+                    .and_then(|q| q.excluded);
+                if show {
+                    let (ranked, total) = self.view.ranked(*queue, excluded, LISTED_CANDIDATES);
+                    let first = ranked.first().map(Candidate::agent);
+                    self.check.record(first == Some(*agent), t, *item);
+                    let pushes = known.map_or(0, |k| k.1);
+                    s = self.decision_words(
+                        t, *item, *queue, *agent, *model, pushes, excluded, &ranked, total,
+                    );
+                } else {
+                    let first = self.view.best(*queue, excluded);
+                    self.check.record(first == Some(*agent), t, *item);
+                }
+                let cost = self.view.cost(*queue, *agent);
+                self.view.reserve(*agent, cost, t);
+                let mark = self.view.mark();
+                if let Some(i) = self.items.get_mut(item) {
+                    i.pushes += 1;
+                    i.at = Where::Pushed {
+                        agent: *agent,
+                        received: false,
+                        mark,
+                    };
+                }
+                Tone::Routing
+            }
+            EventKind::WorkAssigned {
+                work,
+                item,
+                queue,
+                agent,
+                cost,
+                ..
+            } => {
+                if let Some(ItemInfo {
+                    at: Where::Pushed { received, .. },
+                    ..
+                }) = self.items.get_mut(item)
+                {
+                    *received = true;
+                }
+                self.works.insert(
+                    *work,
+                    WorkInfo {
+                        item: *item,
+                        queue: *queue,
+                        cost: *cost,
+                        assigned_at: t,
+                    },
+                );
+                if show {
+                    let _ = write!(
+                        s,
+                        "pushed item {item} to {} as AgentWork {work}; ",
+                        self.agent_name(*agent)
+                    );
+                    let a = &self.agents[agent.index()];
+                    if a.auto_accept {
+                        s.push_str("auto-accept, no answer needed");
+                    } else {
+                        match self.scenario.queues[queue.index()].routing.push_timeout {
+                            Some(d) => {
+                                let _ = write!(s, "push timeout {}", span(d));
+                            }
+                            None => s.push_str("no push timeout"),
+                        }
+                    }
+                    let _ = write!(
+                        s,
+                        "; agent {} now holds {} of {}",
+                        agent.0,
+                        units(a.load + *cost),
+                        units(a.capacity)
+                    );
+                }
+                Tone::Push
+            }
+            EventKind::WorkAccepted {
+                work,
+                item,
+                agent,
+                requested_at,
+                handle_time,
+                ..
+            } => {
+                if show {
+                    let assigned = self.works.get(work).map_or(t, |w| w.assigned_at);
+                    if self.agents[agent.index()].auto_accept {
+                        let _ = write!(s, "agent {} auto-accepted item {item}", agent.0);
+                    } else {
+                        let _ = write!(
+                            s,
+                            "agent {} accepted item {item} after {}",
+                            agent.0,
+                            span(t - assigned)
+                        );
+                    }
+                    let _ = write!(
+                        s,
+                        " (AgentWork {work}); answered {} after the request; handle time {}",
+                        span(t - *requested_at),
+                        span(*handle_time)
+                    );
+                }
+                Tone::Done
+            }
+            EventKind::WorkDeclined {
+                work,
+                item,
+                queue,
+                agent,
+                reason,
+                on_push_timeout,
+            } => {
+                let info = self.works.remove(work);
+                let cost = info
+                    .as_ref()
+                    .map_or_else(|| self.view.cost(*queue, *agent), |w| w.cost);
+                self.view.released(t, *agent, *item, cost);
+                self.cause = Some(Cause {
+                    agent: *agent,
+                    item: *item,
+                    queue: *queue,
+                });
+                if show {
+                    let a = agent.0;
+                    if *on_push_timeout {
+                        let waited = info.map_or(t, |w| w.assigned_at);
+                        let _ = write!(
+                            s,
+                            "no answer within {}: push of item {item} to agent {a} timed out \
+                             (AgentWork {work} → DeclinedOnPushTimeout)",
+                            span(t - waited)
+                        );
+                    } else {
+                        let _ = write!(s, "agent {a} declined item {item} (AgentWork {work}), ");
+                        match reason {
+                            Some(r) => {
+                                let _ = write!(s, "reason \"{r}\"");
+                            }
+                            None => s.push_str("no reason given"),
+                        }
+                    }
+                    let _ = write!(
+                        s,
+                        "; agent {a} is excluded from this item until it changes status"
+                    );
+                }
+                Tone::Miss
+            }
+            EventKind::WorkClosed {
+                work,
+                item,
+                queue,
+                agent,
+                accepted_at,
+            } => {
+                let cost = self
+                    .works
+                    .remove(work)
+                    .map_or_else(|| self.view.cost(*queue, *agent), |w| w.cost);
+                self.view.released(t, *agent, *item, cost);
+                self.items.remove(item);
+                if show {
+                    let a = &self.agents[agent.index()];
+                    let _ = write!(
+                        s,
+                        "agent {} closed item {item} (AgentWork {work}) after {} of handling; \
+                         holds {} of {}",
+                        agent.0,
+                        span(t - *accepted_at),
+                        units(a.load - cost),
+                        units(a.capacity)
+                    );
+                }
+                Tone::Done
+            }
+            EventKind::WorkUnavailable {
+                work,
+                item,
+                queue,
+                agent,
+            } => {
+                let cost = self
+                    .works
+                    .remove(work)
+                    .map_or_else(|| self.view.cost(*queue, *agent), |w| w.cost);
+                self.view.released(t, *agent, *item, cost);
+                if show {
+                    let _ = write!(
+                        s,
+                        "agent {} logs out before answering: AgentWork {work} for item {item} → \
+                         Unavailable",
+                        agent.0
+                    );
+                }
+                Tone::Miss
+            }
+            EventKind::WorkCanceled {
+                work,
+                item,
+                queue,
+                agent,
+            } => {
+                let cost = self
+                    .works
+                    .remove(work)
+                    .map_or_else(|| self.view.cost(*queue, *agent), |w| w.cost);
+                self.view.released(t, *agent, *item, cost);
+                if show {
+                    let _ = write!(
+                        s,
+                        "the customer of item {item} left while it was pushed to agent {}: \
+                         AgentWork {work} → Canceled",
+                        agent.0
+                    );
+                }
+                Tone::Loss
+            }
+            EventKind::WorkAbandoned {
+                item,
+                queue,
+                requested_at,
+            } => {
+                let at = self.items.remove(item).map(|i| i.at);
+                match at {
+                    Some(Where::Waiting) => {
+                        self.view.dequeue(*queue, (*requested_at, item.0));
+                    }
+                    Some(pushed) => {
+                        self.taken_back(*item, *queue, pushed);
+                    }
+                    None => {}
+                }
+                if show {
+                    let _ = write!(
+                        s,
+                        "item {item} abandoned queue \"{}\" after {}: patience ran out",
+                        self.queue_name(*queue),
+                        span(t - *requested_at)
+                    );
+                    if let Some(Where::Pushed { agent, .. }) = at {
+                        let _ = write!(s, " while it was pushed to agent {}", agent.0);
+                    }
+                }
+                Tone::Loss
+            }
+            EventKind::WorkRequeued {
+                item,
+                queue,
+                excluded_agent,
+            } => {
+                let info = self.items.get(item).map(|i| (i.at, i.requested_at));
+                let refused_by = info.and_then(|(at, _)| self.taken_back(*item, *queue, at));
+                let requested_at = info.map_or(t, |i| i.1);
+                self.view
+                    .enqueue(*queue, (requested_at, item.0), *item, *excluded_agent);
+                if let Some(i) = self.items.get_mut(item) {
+                    i.at = Where::Waiting;
+                    i.excluded = *excluded_agent;
+                }
+                if show {
+                    let q = self.queue_name(*queue);
+                    if let Some(a) = refused_by {
+                        let _ = write!(
+                            s,
+                            "agent {} could not take item {item} when the push reached it (it \
+                             left the channel or filled up at that instant); back in queue \
+                             \"{q}\"; agent {} is excluded from this item until it changes \
+                             status",
+                            a.0, a.0
+                        );
+                    } else {
+                        let _ = write!(s, "item {item} back in queue \"{q}\"");
+                        if let (None, Some((Where::Pushed { agent, .. }, _))) =
+                            (excluded_agent, info)
+                        {
+                            let _ = write!(s, " after agent {} logged out", agent.0);
+                        }
+                        let _ = write!(
+                            s,
+                            ", keeping its place (requested at {requested_at}, {} ago)",
+                            span(t - requested_at)
+                        );
+                        match excluded_agent {
+                            Some(a) => {
+                                let _ = write!(s, "; it will go to anyone but agent {}", a.0);
+                            }
+                            None => s.push_str("; every agent is eligible again"),
+                        }
+                    }
+                }
+                if refused_by.is_some() {
+                    Tone::Miss
+                } else {
+                    Tone::Queue
+                }
+            }
+            EventKind::WorkloadChanged {
+                agent,
+                new_workload,
+                ..
+            } => {
+                if let Some(a) = self.agents.get_mut(agent.index()) {
+                    a.load = *new_workload;
+                }
+                return None;
+            }
+            EventKind::StatusChanged {
+                agent,
+                status,
+                reason,
+                ..
+            } => {
+                let clears = clears_exclusions(*reason);
+                self.view.presence(t, *agent, Some(*status), clears);
+                let fresh = std::mem::take(&mut self.agents[agent.index()].fresh_login);
+                self.agents[agent.index()].status = Some(*status);
+                let freed = if clears {
+                    self.clear_exclusions(*agent)
+                } else {
+                    Vec::new()
+                };
+                if !clears {
+                    self.cause = None;
+                }
+                if fresh {
+                    return None;
+                }
+                if show {
+                    let (name, meaning) = self.status_words(*status);
+                    let _ = write!(s, "agent {} → {name} ({reason:?}): {meaning}", agent.0);
+                    if !freed.is_empty() {
+                        let list: Vec<String> = freed.iter().map(|i| i.to_string()).collect();
+                        let _ = write!(
+                            s,
+                            "; the status change lifts its exclusion from item {}",
+                            list.join(", ")
+                        );
+                    }
+                }
+                Tone::Presence
+            }
+            EventKind::LoginSuccess { agent, status } => {
+                let a = &mut self.agents[agent.index()];
+                a.status = Some(*status);
+                a.fresh_login = true;
+                self.clear_exclusions(*agent);
+                if show {
+                    let (name, meaning) = self.status_words(*status);
+                    let _ = write!(
+                        s,
+                        "{} logged in as {name}: {meaning}",
+                        self.agent_name(*agent)
+                    );
+                }
+                Tone::Presence
+            }
+            EventKind::Logout { agent } => {
+                self.view.presence(t, *agent, None, true);
+                self.agents[agent.index()].status = None;
+                self.clear_exclusions(*agent);
+                if show {
+                    let _ = write!(s, "{} logged out", self.agent_name(*agent));
+                }
+                Tone::Presence
+            }
+            EventKind::WorkFlagUpdated {
+                work,
+                agent,
+                is_flagged,
+                message,
+            } => {
+                if show {
+                    let item = self
+                        .works
+                        .get(work)
+                        .map_or_else(String::new, |w| format!("item {} ", w.item));
+                    if *is_flagged {
+                        let _ = write!(
+                            s,
+                            "agent {} raised a flag on {item}(AgentWork {work})",
+                            agent.0
+                        );
+                        if let Some(m) = message {
+                            let _ = write!(s, ": \"{m}\"");
+                        }
+                    } else {
+                        let _ = write!(
+                            s,
+                            "agent {} lowered the flag on {item}(AgentWork {work})",
+                            agent.0
+                        );
+                    }
+                }
+                Tone::Flag
+            }
+        };
+        Some((tone, s))
+    }
+
+    /// The router took `item` back from the agent it was pushed to. That
+    /// proves the release notice behind it was handled or, if the agent
+    /// never reported the push, that the agent refused it when it arrived:
+    /// then every notice sent before the push was handled too (they were
+    /// ahead of the push in the calendar). Returns the refusing agent.
+    fn taken_back(&mut self, item: WorkItemId, queue: QueueId, at: Where) -> Option<AgentId> {
+        if self.view.apply_release_of(item) {
+            return None;
+        }
+        let Where::Pushed {
+            agent,
+            received: false,
+            mark,
+        } = at
+        else {
+            return None;
+        };
+        self.view.apply_before(mark);
+        let cost = self.view.cost(queue, agent);
+        self.view.refused(agent, cost);
+        Some(agent)
+    }
+
+    /// Items `agent` was excluded from, now free to go to it again.
+    fn clear_exclusions(&mut self, agent: AgentId) -> Vec<WorkItemId> {
+        let mut freed = Vec::new();
+        for (id, i) in self.items.iter_mut() {
+            if i.excluded == Some(agent) {
+                i.excluded = None;
+                freed.push(*id);
+            }
+        }
+        freed
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn decision_words(
+        &self,
+        now: SimTime,
+        item: WorkItemId,
+        queue: QueueId,
+        chosen: AgentId,
+        model: RoutingModel,
+        pushes: u32,
+        excluded: Option<AgentId>,
+        ranked: &[Candidate],
+        total: usize,
+    ) -> String {
+        let mut s = String::new();
+        let verb = if pushes == 0 { "routing" } else { "re-routing" };
+        let _ = write!(
+            s,
+            "{verb} item {item} ({}, {}, cost {}",
+            self.queue_name(queue),
+            model.as_str(),
+            self.scenario
+                .queues
+                .get(queue.index())
+                .map_or_else(|| "?".into(), |q| cost_words(q.routing.cost))
+        );
+        if pushes > 0 {
+            let _ = write!(s, ", {} push", ordinal(pushes + 1));
+        }
+        let _ = write!(s, "): {total} eligible");
+        if let Some(x) = excluded {
+            let _ = write!(s, " (agent {} left out: it let this item go)", x.0);
+        }
+        for (i, c) in ranked.iter().enumerate() {
+            s.push_str(if i == 0 { " — " } else { "; " });
+            s.push_str(&self.candidate_words(now, model, c));
+        }
+        if total > ranked.len() {
+            let _ = write!(s, "; and {} more", total - ranked.len());
+        }
+        match ranked.first() {
+            Some(c) if c.agent() == chosen => {
+                let _ = write!(
+                    s,
+                    "; chose agent {}: {}",
+                    chosen.0,
+                    reason_words(now, model, c, ranked.get(1))
+                );
+            }
+            Some(c) => {
+                let _ = write!(
+                    s,
+                    "; chose agent {} (this trace ranked agent {} first: its picture of the \
+                     router's view is behind here)",
+                    chosen.0,
+                    c.agent().0
+                );
+            }
+            None => {
+                let _ = write!(
+                    s,
+                    "; chose agent {} (this trace found nobody eligible: its picture of the \
+                     router's view is behind here)",
+                    chosen.0
+                );
+            }
+        }
+        s
+    }
+
+    fn candidate_words(&self, now: SimTime, model: RoutingModel, c: &Candidate) -> String {
+        let r = &c.routing;
+        let mut s = self.agent_name(c.agent());
+        let _ = match model {
+            RoutingModel::MostAvailable => {
+                write!(s, " free {} of {}", units(r.free()), units(r.capacity))
+            }
+            RoutingModel::LeastActive => {
+                write!(s, " load {} of {}", units(r.load), units(r.capacity))
+            }
+        };
+        let _ = write!(s, ", {} active, ", c.active);
+        if r.tie.pushed_since_login {
+            let _ = write!(s, "last push {} ago", span(now - r.tie.since));
+        } else {
+            let _ = write!(s, "not pushed since coming online at {}", r.tie.since);
+        }
+        s
+    }
+}
+
+/// Any status change lifts the agent's decline exclusions except the one a
+/// decline or push timeout itself causes (omni-reference §5.3).
+fn clears_exclusions(reason: StatusChangeReason) -> bool {
+    !matches!(
+        reason,
+        StatusChangeReason::OmniDeclineWork | StatusChangeReason::OmniPushTimeout
+    )
+}
+
+/// The rule that put `chosen` ahead of the runner-up.
+fn reason_words(
+    now: SimTime,
+    model: RoutingModel,
+    chosen: &Candidate,
+    runner_up: Option<&Candidate>,
+) -> String {
+    let Some(r) = runner_up else {
+        return "the only eligible agent".into();
+    };
+    let (a, b) = (&chosen.routing, &r.routing);
+    let tie = match model {
+        RoutingModel::MostAvailable if a.free() != b.free() => {
+            return format!(
+                "most free capacity ({} vs {})",
+                units(a.free()),
+                units(b.free())
+            );
+        }
+        RoutingModel::LeastActive if a.load != b.load => {
+            return format!("least active (load {} vs {})", units(a.load), units(b.load));
+        }
+        RoutingModel::MostAvailable => format!("free capacity {}", units(a.free())),
+        RoutingModel::LeastActive => format!("load {}", units(a.load)),
+    };
+    format!(
+        "tie on {tie} with agent {} broken by: {}",
+        r.agent().0,
+        tie_words(now, a.tie, b.tie)
+    )
+}
+
+/// Why `a` comes before `b` in the tie-break (omni-reference §6.5).
+fn tie_words(now: SimTime, a: TieBreak, b: TieBreak) -> String {
+    match (a.pushed_since_login, b.pushed_since_login) {
+        (false, true) => "never pushed since coming online".into(),
+        _ if a.since == b.since => "lowest agent number".into(),
+        (false, _) => format!(
+            "neither pushed since coming online; online first ({} vs {})",
+            a.since, b.since
+        ),
+        (true, _) => {
+            let (x, y) = (span(now - a.since), span(now - b.since));
+            if x == y {
+                format!("longest since last push ({} vs {})", a.since, b.since)
+            } else {
+                format!("longest since last push ({x} vs {y})")
+            }
+        }
+    }
+}
+
+impl EventSink for Narrator {
+    fn on_event(&mut self, event: &SimEvent) {
+        if let Some(line) = self.narrate(event) {
+            self.lines.push(line);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,276 @@
+//! `omnisim trace` from the outside: a push-timeout story told in order,
+//! filters, the line limit and its message, JSON lines, early stop.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::time::{Duration, Instant};
+
+const CASCADE: &str = "scenarios/push_timeout_cascade.toml";
+
+fn omnisim() -> Command {
+    Command::cargo_bin("omnisim").expect("binary built")
+}
+
+/// Runs `omnisim trace` with `args`; stdout and stderr on success.
+fn trace(args: &[&str]) -> (String, String) {
+    let out = omnisim().arg("trace").args(args).output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(out.status.success(), "trace {args:?} failed: {stderr}");
+    (stdout, stderr)
+}
+
+fn jsonl(stdout: &str) -> Vec<Value> {
+    stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect()
+}
+
+/// Seconds of a `h:mm:ss.mmm` line prefix; `None` if the line has none.
+fn clock(line: &str) -> Option<f64> {
+    let stamp = line.split("  ").next()?;
+    let mut parts = stamp.split(':');
+    let (h, m, s) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || s.len() != 6 || m.len() != 2 {
+        return None;
+    }
+    Some(h.parse::<f64>().ok()? * 3600.0 + m.parse::<f64>().ok()? * 60.0 + s.parse::<f64>().ok()?)
+}
+
+/// Event lines of a text trace (header and footer have no clock).
+fn event_lines(stdout: &str) -> Vec<&str> {
+    stdout.lines().filter(|l| clock(l).is_some()).collect()
+}
+
+/// The first push timeout in the cascade whose item was then pushed to
+/// another agent: (item number, agent that timed out, agent it went to).
+fn first_timeout_then_reroute() -> (u64, u64, u64) {
+    let (out, _) = trace(&[
+        CASCADE, "--format", "jsonl", "--limit", "0", "--until", "30m",
+    ]);
+    let events = jsonl(&out);
+    for (i, e) in events.iter().enumerate() {
+        if e["event"] == "work_declined" && e["on_push_timeout"] == true {
+            let (item, from) = (e["item"].as_u64().unwrap(), e["agent"].as_u64().unwrap());
+            let next = events[i..]
+                .iter()
+                .find(|d| d["event"] == "routing_decision" && d["item"].as_u64() == Some(item));
+            if let Some(d) = next {
+                let to = d["agent"].as_u64().unwrap();
+                if to != from {
+                    return (item, from, to);
+                }
+            }
+        }
+    }
+    panic!("no push timeout followed by a re-route in the first 30 minutes");
+}
+
+#[test]
+fn a_push_timeout_story_is_told_in_order_with_times() {
+    let (item, from, to) = first_timeout_then_reroute();
+    let id = format!("500{item:012}");
+    let (out, _) = trace(&[CASCADE, "--work", &id, "--limit", "0"]);
+    let lines = event_lines(&out);
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.contains(&id) || l.contains("OmniPushTimeout")),
+        "only the item's story:\n{out}"
+    );
+    let find = |after: usize, what: &[&str]| -> (usize, f64) {
+        let i = lines[after..]
+            .iter()
+            .position(|l| what.iter().all(|w| l.contains(w)))
+            .unwrap_or_else(|| panic!("no line with {what:?} after line {after}:\n{out}"));
+        (after + i, clock(lines[after + i]).unwrap())
+    };
+    let (from_s, to_s) = (format!("agent {from} "), format!("agent {to} "));
+    let (push, pushed_at) = find(0, &["pushed item", &from_s, "push timeout 10 s"]);
+    let (timeout, timed_out_at) = find(
+        push + 1,
+        &[
+            "no answer within 10 s",
+            "timed out",
+            &from_s,
+            "excluded from this item",
+        ],
+    );
+    let (status, status_at) = find(
+        timeout + 1,
+        &[&format!("agent {from} → Missed_Push (OmniPushTimeout)")],
+    );
+    let (reroute, reroute_at) = find(
+        status + 1,
+        &["re-routing item", &format!("chose agent {to}:")],
+    );
+    let (_, repushed_at) = find(reroute + 1, &["pushed item", &to_s]);
+    assert!((timed_out_at - pushed_at - 10.0).abs() < 0.0015, "{out}");
+    assert_eq!(status_at, timed_out_at);
+    assert!(
+        reroute_at >= status_at && repushed_at >= reroute_at,
+        "{out}"
+    );
+    assert!(
+        lines[reroute].contains(&format!("(agent {from} left out: it let this item go)")),
+        "{}",
+        lines[reroute]
+    );
+}
+
+#[test]
+fn an_agentwork_id_follows_the_item_it_pushed() {
+    let (out, _) = trace(&[CASCADE, "--work", "0Bz000000000005"]);
+    let note = out.lines().nth(1).unwrap();
+    assert!(
+        note.starts_with("AgentWork 0Bz000000000005 is the push of item 500"),
+        "{out}"
+    );
+    assert!(out.contains("as AgentWork 0Bz000000000005;"), "{out}");
+    assert!(out.lines().last().unwrap().contains("is done at"), "{out}");
+}
+
+#[test]
+fn the_line_limit_stops_the_trace_and_says_how_to_see_more() {
+    let (out, _) = trace(&[CASCADE, "--limit", "20"]);
+    assert_eq!(event_lines(&out).len(), 20, "{out}");
+    let last = out.lines().last().unwrap();
+    assert!(last.starts_with("— 20 lines shown, up to "), "{last}");
+    for flag in [
+        "--limit",
+        "0 = no limit",
+        "--from",
+        "--until",
+        "--agent",
+        "--queue",
+        "--work",
+    ] {
+        assert!(last.contains(flag), "{flag} missing: {last}");
+    }
+    assert!(!out.contains('\u{1b}'), "no colour when piped");
+}
+
+/// A scenario far too long to simulate in a test: only the early stop at
+/// the limit or at --until keeps these fast.
+#[test]
+fn the_run_stops_early_at_the_limit_and_at_until() {
+    let text = std::fs::read_to_string(CASCADE)
+        .unwrap()
+        .replace("duration = \"4h\"", "duration = \"20000h\"");
+    assert!(text.contains("20000h"));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("endless.toml");
+    std::fs::write(&path, text).unwrap();
+    let path = path.to_str().unwrap();
+
+    let started = Instant::now();
+    let (out, _) = trace(&[path, "--limit", "100"]);
+    assert_eq!(event_lines(&out).len(), 100);
+    let (out, _) = trace(&[path, "--until", "10m", "--limit", "0"]);
+    let lines = event_lines(&out);
+    assert!(lines.iter().all(|l| clock(l).unwrap() <= 600.0));
+    assert!(
+        out.lines()
+            .last()
+            .unwrap()
+            .ends_with("shown, up to --until 0:10:00.000"),
+        "{out}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn jsonl_is_one_event_object_per_line_with_its_text() {
+    let (out, err) = trace(&[CASCADE, "--format", "jsonl", "--limit", "50"]);
+    let events = jsonl(&out);
+    assert_eq!(events.len(), 50);
+    for e in &events {
+        assert!(e["time"].is_u64(), "{e}");
+        assert!(e["event"].is_string(), "{e}");
+        assert!(!e["text"].as_str().unwrap().is_empty(), "{e}");
+    }
+    assert!(events.iter().any(|e| e["event"] == "routing_decision"));
+    assert!(
+        err.contains("50 lines shown"),
+        "the footer goes to stderr: {err}"
+    );
+}
+
+#[test]
+fn filters_select_agent_queue_and_time_window() {
+    let (out, _) = trace(&[CASCADE, "--agent", "3", "--limit", "200"]);
+    let lines = event_lines(&out);
+    assert!(lines.len() > 20, "{out}");
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.contains("agent 3 ") || l.ends_with("agent 3")),
+        "{out}"
+    );
+
+    let (out, _) = trace(&[
+        "scenarios/quickstart.toml",
+        "--queue",
+        "Cases",
+        "--format",
+        "jsonl",
+        "--limit",
+        "100",
+    ]);
+    let events = jsonl(&out);
+    assert!(events.len() > 10);
+    assert!(
+        events
+            .iter()
+            .all(|e| e["queue"] == 1 || e["event"] == "status_changed"),
+        "{out}"
+    );
+
+    let (out, _) = trace(&[
+        CASCADE, "--from", "1h", "--until", "3900", "--format", "jsonl", "--limit", "0",
+    ]);
+    let events = jsonl(&out);
+    assert!(!events.is_empty());
+    assert!(events
+        .iter()
+        .all(|e| (3_600_000_000..=3_900_000_000).contains(&e["time"].as_u64().unwrap())));
+}
+
+#[test]
+fn bad_filters_are_invalid_input_reported_once() {
+    for (args, expect) in [
+        (vec!["--queue", "chat"], "did you mean `Chat`?"),
+        (vec!["--agent", "12"], "numbered 0 to 11"),
+        (vec!["--work", "case-7"], "neither a work item id"),
+        (vec!["--from", "2h", "--until", "1h"], "is before --from"),
+        (vec!["--from", "soon"], "--from"),
+    ] {
+        let out = omnisim()
+            .arg("trace")
+            .arg(CASCADE)
+            .args(&args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+        assert!(stderr.contains(expect), "{args:?}: {stderr}");
+        assert_eq!(stderr.matches("error:").count(), 1, "{stderr}");
+    }
+}
+
+#[test]
+fn help_shows_an_example() {
+    let out = omnisim().args(["trace", "--help"]).output().unwrap();
+    let help = String::from_utf8(out.stdout).unwrap();
+    assert!(help.contains("Examples:"), "{help}");
+    assert!(
+        help.contains("omnisim trace scenarios/push_timeout_cascade.toml"),
+        "{help}"
+    );
+}
