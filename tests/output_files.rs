@@ -285,7 +285,7 @@ fn all_files_exist_with_their_headers_and_no_temporaries() {
     );
     assert_eq!(
         first_line(&p("work.csv")),
-        "replication,item,queue,arrival_s,first_push_s,accept_s,close_s,agent,final_status,declines,push_timeouts,measured"
+        "replication,item,queue,arrival_s,first_push_s,accept_s,close_s,abandon_s,agent,final_status,declines,push_timeouts,measured"
     );
 
     // 4 intervals × (2 queues + ALL), 3 agents, 3 × 110 items.

@@ -135,7 +135,7 @@ fn run_with_report_writes_a_self_contained_page_with_every_chart() {
     }
     // Captions say where the data came from, and the approximations.
     assert!(html.contains("Approximation computed from work.csv"));
-    assert!(html.contains("Abandoned items are left out"));
+    assert!(html.contains("Abandoned items count until they abandon."));
     assert!(html.contains("SL threshold 1 min"));
     // `run` keeps a copy of the scenario next to its results; the report
     // shows that file, not the settings fallback.
@@ -223,7 +223,7 @@ fn a_damaged_result_file_is_named_with_its_line() {
     let lines = work.lines().count();
     fs::write(
         dir.join("work.csv"),
-        format!("{work}0,99999,Nowhere,1.0,,,,,waiting,0,0,true\n"),
+        format!("{work}0,99999,Nowhere,1.0,,,,,,waiting,0,0,true\n"),
     )
     .unwrap();
     omnisim()

@@ -209,7 +209,10 @@ fn filters_select_agent_queue_and_time_window() {
     assert!(
         lines
             .iter()
-            .all(|l| l.contains("agent 3 ") || l.ends_with("agent 3")),
+            .all(|l| l.match_indices("agent 3").any(|(i, m)| {
+                // "agent 3", not "agent 30": the next character is no digit.
+                !l[i + m.len()..].starts_with(|c: char| c.is_ascii_digit())
+            })),
         "{out}"
     );
 

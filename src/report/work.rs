@@ -257,7 +257,7 @@ pub(crate) fn read_work(path: &Path, layout: &WorkLayout<'_>) -> Result<WorkStat
 mod tests {
     use super::*;
 
-    const HEADER: &str = "replication,item,queue,arrival_s,first_push_s,accept_s,close_s,agent,final_status,declines,push_timeouts,measured\n";
+    const HEADER: &str = "replication,item,queue,arrival_s,first_push_s,accept_s,close_s,abandon_s,agent,final_status,declines,push_timeouts,measured\n";
 
     fn layout<'a>(queues: &'a [String], intervals: &'a [Interval]) -> WorkLayout<'a> {
         WorkLayout {

@@ -46,6 +46,10 @@ pub struct RouterActor {
     items: BTreeMap<WorkItemId, RoutedItem>,
     /// Configured capacity per agent, for percentage costs.
     capacities: Vec<u32>,
+    /// Logged in (in any status). Only a login restarts the tie-break
+    /// clock; coming back from a busy status does not (omni-reference §6.5:
+    /// "not pushed to since login").
+    logged_in: Vec<bool>,
 }
 
 impl RouterActor {
@@ -58,6 +62,7 @@ impl RouterActor {
             .collect();
         let index = AgentIndex::new(&units, scenario.channels.len());
         RouterActor {
+            logged_in: vec![false; capacities.len()],
             scenario,
             handle,
             backlog,
@@ -155,8 +160,9 @@ impl RouterActor {
                 let channels = status
                     .map(|s| self.scenario.statuses[s.index()].channels.clone())
                     .unwrap_or_default();
-                let was_offline = self.index.agent(agent).channels.is_empty();
-                let login_at = (was_offline && !channels.is_empty()).then(|| self.handle.now());
+                let was_logged_in =
+                    std::mem::replace(&mut self.logged_in[agent.index()], status.is_some());
+                let login_at = (!was_logged_in && status.is_some()).then(|| self.handle.now());
                 self.index.set_presence(agent, channels, login_at);
                 if clears_exclusions {
                     self.backlog.clear_exclusions(agent);

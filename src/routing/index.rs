@@ -118,7 +118,8 @@ impl AgentIndex {
     }
 
     /// The agent logged in or changed status; `channels` empty = busy or
-    /// offline. A login restarts the tie-break clock.
+    /// offline. `login_at` (a login, not a return from a busy status)
+    /// restarts the tie-break clock.
     pub fn set_presence(
         &mut self,
         id: AgentId,

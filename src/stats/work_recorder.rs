@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use std::io;
 
 /// Columns of `work.csv`, in order (see `docs/results-format.md`).
-pub const WORK_CSV_HEADER: [&str; 12] = [
+pub const WORK_CSV_HEADER: [&str; 13] = [
     "replication",
     "item",
     "queue",
@@ -18,6 +18,7 @@ pub const WORK_CSV_HEADER: [&str; 12] = [
     "first_push_s",
     "accept_s",
     "close_s",
+    "abandon_s",
     "agent",
     "final_status",
     "declines",
@@ -45,7 +46,7 @@ pub struct WorkRecorder<W: io::Write> {
     items: BTreeMap<WorkItemId, WorkRow>,
     error: Option<io::Error>,
     /// Reused for every row so formatting does not allocate per field.
-    fields: [String; 12],
+    fields: [String; 13],
 }
 
 /// What is known of an item until its row is written.
@@ -135,7 +136,7 @@ impl<W: io::Write> WorkRecorder<W> {
         item: WorkItemId,
         row: &WorkRow,
         status: FinalStatus,
-        close: Option<SimTime>,
+        end: Option<SimTime>,
     ) {
         if self.error.is_some() {
             return;
@@ -143,8 +144,13 @@ impl<W: io::Write> WorkRecorder<W> {
         for f in &mut self.fields {
             f.clear();
         }
-        let [rep, id, queue, arrival, push, accept, closed, agent, fin, declines, timeouts, measured] =
+        let [rep, id, queue, arrival, push, accept, closed, abandoned, agent, fin, declines, timeouts, measured] =
             &mut self.fields;
+        // The end time goes to the column of the way the item ended.
+        let (close, abandon) = match status {
+            FinalStatus::Abandoned => (None, end),
+            _ => (end, None),
+        };
         rep.push_str(&self.replication);
         let _ = write!(id, "{}", item.0);
         queue.push_str(self.queue_names.get(row.queue).map_or("", String::as_str));
@@ -153,6 +159,7 @@ impl<W: io::Write> WorkRecorder<W> {
             (push, row.first_push),
             (accept, row.accept),
             (closed, close),
+            (abandoned, abandon),
         ] {
             if let Some(t) = t {
                 push_secs(buf, t);
@@ -233,7 +240,7 @@ impl<W: io::Write> EventSink for WorkRecorder<W> {
             }
             EventKind::WorkAbandoned { item, .. } => {
                 if let Some(r) = self.items.remove(item) {
-                    self.write_row(*item, &r, FinalStatus::Abandoned, None);
+                    self.write_row(*item, &r, FinalStatus::Abandoned, Some(t));
                 }
             }
             _ => {}
@@ -294,11 +301,11 @@ mod tests {
         assert_eq!(rec.items_in_flight(), 0);
         let text = String::from_utf8(rec.into_inner().unwrap()).unwrap();
         let expected = "\
-replication,item,queue,arrival_s,first_push_s,accept_s,close_s,agent,final_status,declines,push_timeouts,measured
-3,2,\"Chat, EN\",20.000000,,,,,abandoned,0,0,true
-3,1,\"Chat, EN\",5.000000,5.000000,42.000000,100.500000,0,closed,1,1,false
-3,3,\"Chat, EN\",21.000000,22.000000,23.500000,,1,in_progress,0,0,true
-3,4,\"Chat, EN\",24.000000,,,,,waiting,0,0,true
+replication,item,queue,arrival_s,first_push_s,accept_s,close_s,abandon_s,agent,final_status,declines,push_timeouts,measured
+3,2,\"Chat, EN\",20.000000,,,,30.000000,,abandoned,0,0,true
+3,1,\"Chat, EN\",5.000000,5.000000,42.000000,100.500000,,0,closed,1,1,false
+3,3,\"Chat, EN\",21.000000,22.000000,23.500000,,,1,in_progress,0,0,true
+3,4,\"Chat, EN\",24.000000,,,,,,waiting,0,0,true
 ";
         assert_eq!(text, expected);
     }

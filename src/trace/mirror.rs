@@ -80,6 +80,8 @@ pub(super) struct RouterView {
     capacity: Vec<u32>,
     agents: Vec<AgentRouting>,
     active: Vec<u32>,
+    /// Logged in (in any status): only a login restarts the tie-break.
+    logged_in: Vec<bool>,
     backlog: Backlog,
     pending: VecDeque<Pending>,
     sent: u64,
@@ -95,6 +97,7 @@ impl RouterView {
             .collect();
         RouterView {
             active: vec![0; capacity.len()],
+            logged_in: vec![false; capacity.len()],
             scenario,
             capacity,
             agents,
@@ -208,9 +211,11 @@ impl RouterView {
                     .map(|s| self.scenario.statuses[s.index()].channels.clone())
                     .unwrap_or_default();
                 let a = &mut self.agents[agent.index()];
-                // Like the router: coming online from no channels restarts
-                // the tie-break clock.
-                if a.channels.is_empty() && !channels.is_empty() {
+                // Like the router: a login (not a return from a busy
+                // status) restarts the tie-break clock.
+                let was_logged_in =
+                    std::mem::replace(&mut self.logged_in[agent.index()], status.is_some());
+                if !was_logged_in && status.is_some() {
                     a.tie.pushed_since_login = false;
                     a.tie.since = p.time;
                 }

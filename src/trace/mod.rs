@@ -906,7 +906,7 @@ impl Narrator {
         if r.tie.pushed_since_login {
             let _ = write!(s, "last push {} ago", span(now - r.tie.since));
         } else {
-            let _ = write!(s, "not pushed since coming online at {}", r.tie.since);
+            let _ = write!(s, "not pushed since login at {}", r.tie.since);
         }
         s
     }
@@ -956,10 +956,10 @@ fn reason_words(
 /// Why `a` comes before `b` in the tie-break (omni-reference §6.5).
 fn tie_words(now: SimTime, a: TieBreak, b: TieBreak) -> String {
     match (a.pushed_since_login, b.pushed_since_login) {
-        (false, true) => "never pushed since coming online".into(),
+        (false, true) => "never pushed since login".into(),
         _ if a.since == b.since => "lowest agent number".into(),
         (false, _) => format!(
-            "neither pushed since coming online; online first ({} vs {})",
+            "neither pushed since login; logged in first ({} vs {})",
             a.since, b.since
         ),
         (true, _) => {

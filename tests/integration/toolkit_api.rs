@@ -520,3 +520,42 @@ fn logout_is_idempotent_reroutes_assigned_and_closes_opened_work() {
         assert_eq!(tk.logout().await, Ok(true));
     });
 }
+
+/// Coming back from a busy status is not a login: the agent keeps its last
+/// push time for the tie-break (omni-reference §6.5), so it does not jump
+/// ahead of an agent whose last push is older.
+#[test]
+fn a_return_from_break_keeps_the_last_push_for_the_tie_break() {
+    let mut s = scenario();
+    s.presence_configs[0].capacity = 1;
+    with_sim(s, |mut sim| async move {
+        let mut log = EventLog::default();
+        let (a0, a1) = (sim.toolkit(AgentId(0)), sim.toolkit(AgentId(1)));
+        a0.login(AVAILABLE).await.unwrap();
+        a1.login(AVAILABLE).await.unwrap();
+        settle(&mut sim, &mut log).await;
+        for tk in [&a0, &a1] {
+            // Item 1 goes to agent 0 (never pushed, lower number), item 2
+            // to agent 1; each is answered and closed at once.
+            sim.inject_work(QueueId(0), SimDuration::from_secs(60), None);
+            settle(&mut sim, &mut log).await;
+            let id = tk.get_agent_works().await.unwrap()[0].work_id.clone();
+            tk.accept_agent_work(&id).await.unwrap();
+            tk.close_agent_work(&id).await.unwrap();
+            let later = sim.now() + SimDuration::from_secs(1);
+            sim.run_until(later, &mut [&mut log]).await;
+        }
+        // Agent 1 (the more recent push) takes a break and comes back.
+        a1.set_service_presence_status(BREAK).await.unwrap();
+        a1.set_service_presence_status(AVAILABLE).await.unwrap();
+        settle(&mut sim, &mut log).await;
+        sim.inject_work(QueueId(0), SimDuration::from_secs(60), None);
+        settle(&mut sim, &mut log).await;
+        assert_eq!(
+            a0.get_agent_works().await.unwrap().len(),
+            1,
+            "oldest last push wins"
+        );
+        assert!(a1.get_agent_works().await.unwrap().is_empty());
+    });
+}
