@@ -257,7 +257,8 @@ pub(crate) fn read_work(path: &Path, layout: &WorkLayout<'_>) -> Result<WorkStat
 mod tests {
     use super::*;
 
-    const HEADER: &str = "replication,item,queue,arrival_s,first_push_s,accept_s,close_s,abandon_s,agent,final_status,declines,push_timeouts,measured\n";
+    /// The layout before `abandon_s` existed: old results folders still render.
+    const HEADER: &str = "replication,item,queue,arrival_s,first_push_s,accept_s,close_s,agent,final_status,declines,push_timeouts,measured\n";
 
     fn layout<'a>(queues: &'a [String], intervals: &'a [Interval]) -> WorkLayout<'a> {
         WorkLayout {
