@@ -500,11 +500,7 @@ impl Narrator {
                 reason,
                 on_push_timeout,
             } => {
-                let info = self.works.remove(work);
-                let cost = info
-                    .as_ref()
-                    .map_or_else(|| self.view.cost(*queue, *agent), |w| w.cost);
-                self.view.released(t, *agent, *item, cost);
+                let (_, info) = self.release_work(t, *work, *item, *queue, *agent);
                 self.cause = Some(Cause {
                     agent: *agent,
                     item: *item,
@@ -543,11 +539,7 @@ impl Narrator {
                 agent,
                 accepted_at,
             } => {
-                let cost = self
-                    .works
-                    .remove(work)
-                    .map_or_else(|| self.view.cost(*queue, *agent), |w| w.cost);
-                self.view.released(t, *agent, *item, cost);
+                let (cost, _) = self.release_work(t, *work, *item, *queue, *agent);
                 self.items.remove(item);
                 if show {
                     let a = &self.agents[agent.index()];
@@ -569,11 +561,7 @@ impl Narrator {
                 queue,
                 agent,
             } => {
-                let cost = self
-                    .works
-                    .remove(work)
-                    .map_or_else(|| self.view.cost(*queue, *agent), |w| w.cost);
-                self.view.released(t, *agent, *item, cost);
+                self.release_work(t, *work, *item, *queue, *agent);
                 if show {
                     let _ = write!(
                         s,
@@ -590,11 +578,7 @@ impl Narrator {
                 queue,
                 agent,
             } => {
-                let cost = self
-                    .works
-                    .remove(work)
-                    .map_or_else(|| self.view.cost(*queue, *agent), |w| w.cost);
-                self.view.released(t, *agent, *item, cost);
+                self.release_work(t, *work, *item, *queue, *agent);
                 if show {
                     let _ = write!(
                         s,
@@ -792,6 +776,24 @@ impl Narrator {
     /// never reported the push, that the agent refused it when it arrived:
     /// then every notice sent before the push was handled too (they were
     /// ahead of the push in the calendar). Returns the refusing agent.
+    /// An AgentWork stopped being active: the router's view frees what it
+    /// held; returns that cost and what was known of the work.
+    fn release_work(
+        &mut self,
+        t: SimTime,
+        work: AgentWorkId,
+        item: WorkItemId,
+        queue: QueueId,
+        agent: AgentId,
+    ) -> (CapacityUnits, Option<WorkInfo>) {
+        let info = self.works.remove(&work);
+        let cost = info
+            .as_ref()
+            .map_or_else(|| self.view.cost(queue, agent), |w| w.cost);
+        self.view.released(t, agent, item, cost);
+        (cost, info)
+    }
+
     fn taken_back(&mut self, item: WorkItemId, queue: QueueId, at: Where) -> Option<AgentId> {
         if self.view.apply_release_of(item) {
             return None;
