@@ -64,6 +64,7 @@ pub mod agent;
 pub mod analytic;
 pub mod arrivals;
 pub mod behaviour;
+pub mod bench;
 pub mod cli;
 pub mod distribution;
 pub mod engine;

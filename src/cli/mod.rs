@@ -10,6 +10,7 @@
 //! | 2 | runtime or I/O failure (e.g. results could not be written) |
 //! | 130 | interrupted by Ctrl-C; no result file was written |
 
+mod bench;
 mod check;
 mod erlang;
 mod report;
@@ -49,6 +50,7 @@ enum Command {
     Validate(validate::ValidateArgs),
     Report(report::ReportArgs),
     Trace(trace::TraceArgs),
+    Bench(bench::BenchArgs),
 }
 
 /// An error for the user: printed once, then the process exits with `code`.
@@ -96,6 +98,7 @@ pub fn main() -> i32 {
         Command::Validate(a) => validate::validate(a),
         Command::Report(a) => report::report(a),
         Command::Trace(a) => trace::trace(a),
+        Command::Bench(a) => bench::bench(a),
     };
     match result {
         Ok(()) => 0,
