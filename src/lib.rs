@@ -42,6 +42,9 @@
 //! - [`analytic`] — Erlang C / Erlang A and staffing; [`validation`] — the
 //!   simulator checked against them.
 //! - [`distribution`], [`time`] — durations and simulated time.
+//! - [`bench`] — the scaling benchmark (`omnisim bench`); [`load`] — the
+//!   same actors on the wall clock with latency histograms (`omnisim
+//!   load`).
 //!
 //! # Example
 //!
@@ -69,6 +72,7 @@ pub mod cli;
 pub mod distribution;
 pub mod engine;
 pub mod events;
+pub mod load;
 pub mod omni;
 pub mod output;
 pub mod report;

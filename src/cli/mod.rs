@@ -13,6 +13,7 @@
 mod bench;
 mod check;
 mod erlang;
+mod load;
 mod report;
 mod run;
 mod trace;
@@ -51,6 +52,7 @@ enum Command {
     Report(report::ReportArgs),
     Trace(trace::TraceArgs),
     Bench(bench::BenchArgs),
+    Load(load::LoadArgs),
 }
 
 /// An error for the user: printed once, then the process exits with `code`.
@@ -99,6 +101,7 @@ pub fn main() -> i32 {
         Command::Report(a) => report::report(a),
         Command::Trace(a) => trace::trace(a),
         Command::Bench(a) => bench::bench(a),
+        Command::Load(a) => load::load(a),
     };
     match result {
         Ok(()) => 0,

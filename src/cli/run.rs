@@ -49,7 +49,7 @@ pub(super) struct RunArgs {
 }
 
 /// A folder name from a scenario name: lowercase letters, digits and `_`.
-fn slug(name: &str) -> String {
+pub(super) fn slug(name: &str) -> String {
     let s: String = name
         .chars()
         .map(|c| {

@@ -7,9 +7,11 @@
 use super::calendar::Calendar;
 use super::messages::Entry;
 use crate::events::{EventKind, SimEvent};
+use crate::load::LoadProbes;
 use crate::omni::{AgentId, AgentWorkId, WorkStatus};
 use crate::time::{SimDuration, SimTime};
 use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 
 /// Owner and status of every AgentWork ever created: the org's AgentWork
 /// table. Agents need it to tell "unknown work" from "someone else's work".
@@ -46,9 +48,19 @@ pub(crate) struct EngineHandle {
     calendar: RefCell<Calendar<Entry>>,
     events: RefCell<Vec<SimEvent>>,
     pub(crate) ledger: RefCell<WorkLedger>,
+    /// Wall-clock latency probes; only a load run has them.
+    pub(crate) probes: Option<Rc<LoadProbes>>,
 }
 
 impl EngineHandle {
+    /// A fresh handle whose actors record into `probes` (a load run).
+    pub(crate) fn with_probes(probes: Option<Rc<LoadProbes>>) -> EngineHandle {
+        EngineHandle {
+            probes,
+            ..EngineHandle::default()
+        }
+    }
+
     /// Current simulated time.
     pub(crate) fn now(&self) -> SimTime {
         self.now.get()

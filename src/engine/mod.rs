@@ -49,6 +49,7 @@ use crate::agent::{AgentActor, AgentState};
 use crate::arrivals::{GeneratorActor, NextArrival};
 use crate::behaviour::{AgentBehaviour, AgentContext, BehaviourEvent, SyntheticBehaviour};
 use crate::events::{EventSink, SimEvent};
+use crate::load::LoadProbes;
 use crate::omni::{AgentId, QueueId, StatusId, WorkItem, WorkItemId};
 use crate::router::RouterActor;
 use crate::scenario::{AgentGroup, Scenario};
@@ -96,6 +97,9 @@ pub struct RunOptions<'a> {
     pub stop: Option<Arc<AtomicBool>>,
     /// Called now and then with the fraction of simulated time done.
     pub progress: Option<&'a mut dyn FnMut(f64)>,
+    /// Wall-clock latency probes (a load run); recording starts at the
+    /// probes' `record_from` time.
+    pub probes: Option<Rc<LoadProbes>>,
 }
 
 impl std::fmt::Debug for RunOptions<'_> {
@@ -232,11 +236,25 @@ impl<B: AgentBehaviour> Simulation<B> {
     /// Starts the actors of one replication: router, generator (its first
     /// arrivals scheduled), and one agent actor per agent with its
     /// behaviour from `make_behaviour`; shift starts and ends scheduled.
-    pub fn new<F>(scenario: Arc<Scenario>, replication: u32, mut make_behaviour: F) -> Self
+    pub fn new<F>(scenario: Arc<Scenario>, replication: u32, make_behaviour: F) -> Self
     where
         F: FnMut(AgentSeat<'_>) -> B,
     {
-        let handle = Rc::new(EngineHandle::default());
+        Self::with_probes(scenario, replication, make_behaviour, None)
+    }
+
+    /// [`Simulation::new`], with every toolkit call and routing decision
+    /// timed into `probes`.
+    pub(crate) fn with_probes<F>(
+        scenario: Arc<Scenario>,
+        replication: u32,
+        mut make_behaviour: F,
+        probes: Option<Rc<LoadProbes>>,
+    ) -> Self
+    where
+        F: FnMut(AgentSeat<'_>) -> B,
+    {
+        let handle = Rc::new(EngineHandle::with_probes(probes.clone()));
         let seed = scenario.simulation.seed;
         let router = RouterActor::new(scenario.clone(), handle.clone()).start();
         let mut generator = GeneratorActor::new(scenario.clone(), replication, handle.clone());
@@ -267,7 +285,7 @@ impl<B: AgentBehaviour> Simulation<B> {
                 }));
                 contexts.push(AgentContext::new(
                     id,
-                    OmniToolkit::new(addr.clone()),
+                    OmniToolkit::new(addr.clone()).with_probes(probes.clone()),
                     handle.clone(),
                 ));
                 agents.push(addr);
@@ -420,8 +438,16 @@ where
 {
     let wall_start = Instant::now();
     let end = SimTime::ZERO + scenario.run_length();
-    let mut sim = Simulation::new(scenario, options.replication, make_behaviour);
+    let probes = options.probes.clone();
+    let mut sim = Simulation::with_probes(
+        scenario,
+        options.replication,
+        make_behaviour,
+        probes.clone(),
+    );
     let pacer = clock::Pacer::start(options.clock.unwrap_or(Clock::Virtual));
+    let stop = options.stop.clone();
+    let stopped = || stop.as_ref().is_some_and(|s| s.load(Ordering::Relaxed));
     let mut interrupted = false;
     let mut max_lag = Duration::ZERO;
     let progress_step = SimDuration(end.0 / 200 + 1);
@@ -443,16 +469,18 @@ where
         } else {
             (same_instant, last_t) = (0, t);
         }
-        if options
-            .stop
-            .as_ref()
-            .is_some_and(|s| s.load(Ordering::Relaxed))
-        {
+        if stopped() || !pacer.wait_until(t, &stopped).await {
             interrupted = true;
             break;
         }
-        pacer.wait_until(t).await;
-        max_lag = max_lag.max(pacer.lag(t));
+        let lag = pacer.lag(t);
+        max_lag = max_lag.max(lag);
+        if let Some(p) = &probes {
+            if !p.recording() && t >= p.record_from() {
+                p.start_recording();
+            }
+            p.record_lag(lag);
+        }
         sim.step(sinks).await;
         if t >= next_progress {
             if let Some(p) = options.progress.as_mut() {

@@ -9,6 +9,7 @@
 use crate::engine::handle::EngineHandle;
 use crate::engine::messages::{AgentMsg, AgentNotice, Assignment, Entry, Release, RouterMsg};
 use crate::events::EventKind;
+use crate::load::LoadProbes;
 use crate::omni::{AgentId, CapacityUnits, QueueId, WorkItem, WorkItemId};
 use crate::routing::{next_push, AgentIndex, Backlog, QueuedItem};
 use crate::scenario::Scenario;
@@ -101,9 +102,20 @@ impl RouterActor {
         }
     }
 
+    /// The next push, timed when a load run measures routing latency.
+    fn decide(&self) -> Option<crate::routing::Decision> {
+        let Some(p) = &self.handle.probes else {
+            return next_push(&self.backlog, &self.index);
+        };
+        let start = p.start();
+        let d = next_push(&self.backlog, &self.index);
+        LoadProbes::record_since(&p.routing_decision, start);
+        d
+    }
+
     /// Pushes until no waiting item has an eligible agent (§6.8).
     fn route(&mut self) {
-        while let Some(d) = next_push(&self.backlog, &self.index) {
+        while let Some(d) = self.decide() {
             let r = self
                 .items
                 .get_mut(&d.item)

@@ -14,9 +14,11 @@ mod error;
 pub use error::ToolkitError;
 
 use crate::agent::AgentActor;
+use crate::load::LoadProbes;
 use crate::omni::WorkStatus;
 use actix::Addr;
 use serde::Serialize;
+use std::rc::Rc;
 
 /// One entry of `getAgentWorks`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -145,6 +147,7 @@ impl actix::Message for ToolkitRequest {
 #[derive(Clone, Debug)]
 pub struct OmniToolkit {
     agent: Addr<AgentActor>,
+    probes: Option<Rc<LoadProbes>>,
 }
 
 macro_rules! expect_value {
@@ -159,14 +162,25 @@ macro_rules! expect_value {
 impl OmniToolkit {
     /// A handle on the given agent actor.
     pub fn new(agent: Addr<AgentActor>) -> OmniToolkit {
-        OmniToolkit { agent }
+        OmniToolkit {
+            agent,
+            probes: None,
+        }
+    }
+
+    /// The same handle, timing every call's round trip into `probes`.
+    pub(crate) fn with_probes(mut self, probes: Option<Rc<LoadProbes>>) -> OmniToolkit {
+        self.probes = probes;
+        self
     }
 
     async fn call(&self, req: ToolkitRequest) -> Result<ToolkitValue, ToolkitError> {
-        self.agent
-            .send(req)
-            .await
-            .map_err(|_| ToolkitError::Disconnected)?
+        let start = self.probes.as_ref().and_then(|p| p.start());
+        let reply = self.agent.send(req).await;
+        if let Some(p) = &self.probes {
+            p.record_toolkit_call(start);
+        }
+        reply.map_err(|_| ToolkitError::Disconnected)?
     }
 
     /// `acceptAgentWork({workId})`: `Assigned` → `Opened`.

@@ -1,0 +1,196 @@
+//! `omnisim load`: run a scenario's actors on the wall clock and measure
+//! the engine (see [`crate::load`]).
+
+use super::run::slug;
+use super::CliError;
+use crate::load::report::{ramp_header, ramp_line, render_ramp, render_run, write_files, LoadFile};
+use crate::load::{find_max, run_load, speed_of, LoadRun, LoadSpec, Pace, Ramp};
+use crate::scenario::Scenario;
+use clap::Args;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Run a scenario on the wall clock and measure the engine: HDR histograms
+/// of push → accept, toolkit round trip, routing decision and schedule
+/// lag (p50/p90/p99/p99.9/max in µs), achieved against target throughput,
+/// and how far the run fell behind. Writes load.json and one .hgrm file
+/// (HdrHistogram percentile-distribution text, µs) per histogram.
+///
+/// The pace is --speed (simulated seconds per wall second) or --rate
+/// (arrivals per wall second; the speed follows from the scenario's mean
+/// arrival rate); without either, --speed 60. The run lasts --warmup plus
+/// --duration of wall time, whatever the scenario's own length, and stops
+/// by itself. --find-max ramps the rate instead (doubling, then
+/// bisecting) and reports the highest one sustained with p99 schedule lag
+/// and p99 toolkit round trip under --p99-bound. Ctrl-C prints what was
+/// measured so far and writes nothing. Build with --release.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    cargo run --release -- load scenarios/load.toml --rate 50000 --duration 10s\n  \
+    cargo run --release -- load scenarios/quickstart.toml --speed 600 --duration 20s\n  \
+    cargo run --release -- load scenarios/load.toml --find-max --p99-bound 1ms")]
+pub(super) struct LoadArgs {
+    /// Scenario file (TOML).
+    file: PathBuf,
+    /// Simulated seconds per wall second (60 = an hour a minute).
+    #[arg(long, conflicts_with = "rate")]
+    speed: Option<f64>,
+    /// Target arrivals per wall second, all queues together.
+    #[arg(long)]
+    rate: Option<f64>,
+    /// Wall-clock time measured (after the warm-up).
+    #[arg(long, default_value = "10s", value_parser = wall_duration)]
+    duration: Duration,
+    /// Wall-clock time run before measuring, so the centre fills up.
+    #[arg(long, default_value = "1s", value_parser = wall_duration)]
+    warmup: Duration,
+    /// Ramp the rate to find the highest one sustained.
+    #[arg(long, conflicts_with = "speed")]
+    find_max: bool,
+    /// Bound on p99 toolkit round trip and p99 schedule lag for a run to
+    /// count as sustained.
+    #[arg(long, default_value = "1ms", value_parser = wall_duration)]
+    p99_bound: Duration,
+    /// First rate of the ramp (arrivals per wall second); --rate if given.
+    #[arg(long, default_value_t = 1000.0)]
+    start_rate: f64,
+    /// Doublings (halvings if the first rate fails) before the ramp gives
+    /// up bracketing the limit.
+    #[arg(long, default_value_t = 16)]
+    max_doublings: u32,
+    /// Bisection steps after the ramp has bracketed the limit.
+    #[arg(long, default_value_t = 3)]
+    refine: u32,
+    /// Overrides the scenario's seed.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Folder for load.json and the .hgrm files [default: results/<name>/load].
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+fn wall_duration(text: &str) -> Result<Duration, String> {
+    let d = humantime::parse_duration(text.trim())
+        .map_err(|e| format!("{e}; expected e.g. \"10s\", \"500ms\" or \"1m\""))?;
+    if d.is_zero() {
+        return Err("must be longer than zero".into());
+    }
+    Ok(d)
+}
+
+pub(super) fn load(args: LoadArgs) -> Result<(), CliError> {
+    let scenario = Scenario::from_path(&args.file).map_err(CliError::invalid)?;
+    if cfg!(debug_assertions) {
+        eprintln!(
+            "warning: debug build; the figures say little. Use `cargo run --release -- load …`."
+        );
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let stop = stop.clone();
+        let _ = ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst));
+    }
+    let spec = LoadSpec {
+        pace: match (args.speed, args.rate) {
+            (_, Some(r)) => Pace::Rate(r),
+            (Some(s), None) => Pace::Speed(s),
+            (None, None) => Pace::Speed(60.0),
+        },
+        warmup: args.warmup,
+        duration: args.duration,
+        seed: args.seed,
+    };
+    let bound_us = args.p99_bound.as_secs_f64() * 1e6;
+    let name = scenario.simulation.name.clone();
+    let dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("results").join(slug(&name)).join("load"));
+
+    let (mode, run, steps, interrupted);
+    let ramp_result;
+    let single: LoadRun;
+    if args.find_max {
+        let ramp = Ramp {
+            start_rate: args.rate.unwrap_or(args.start_rate),
+            bound: args.p99_bound,
+            max_doublings: args.max_doublings,
+            refine: args.refine,
+        };
+        if !(ramp.start_rate > 0.0 && ramp.start_rate.is_finite()) {
+            return Err(CliError::invalid(format!(
+                "--start-rate must be a positive number, got {}",
+                ramp.start_rate
+            )));
+        }
+        println!(
+            "{name}: finding the highest sustained rate, {:.1} s per step",
+            (args.warmup + args.duration).as_secs_f64()
+        );
+        println!("{}", ramp_header());
+        ramp_result = find_max(&scenario, &spec, &ramp, &stop, &mut |s| {
+            println!("{}", ramp_line(s))
+        })
+        .map_err(CliError::invalid)?;
+        if let Some(best) = ramp_result.best_run() {
+            println!();
+            print!("{}", render_run(best, bound_us));
+        }
+        let summary = render_ramp(&ramp_result);
+        print!(
+            "{}",
+            summary
+                .lines()
+                .last()
+                .map(|l| format!("{l}\n"))
+                .unwrap_or_default()
+        );
+        mode = "find_max";
+        run = ramp_result.best_run().or(ramp_result.steps.last());
+        steps = ramp_result.steps.as_slice();
+        interrupted = ramp_result.interrupted;
+    } else {
+        let speed = speed_of(&scenario, spec.pace).map_err(CliError::invalid)?;
+        println!(
+            "{name}: on the wall clock at {speed:.1}x for {:.1} s ({:.1} s warm-up, then {:.1} s measured)",
+            (args.warmup + args.duration).as_secs_f64(),
+            args.warmup.as_secs_f64(),
+            args.duration.as_secs_f64()
+        );
+        // Seen before the run starts (tests wait for it to send Ctrl-C).
+        let _ = std::io::stdout().flush();
+        single = {
+            let mut r = run_load(&scenario, &spec, &stop).map_err(CliError::invalid)?;
+            r.judge(args.p99_bound);
+            r
+        };
+        print!("{}", render_run(&single, bound_us));
+        mode = "fixed";
+        run = Some(&single);
+        steps = &[];
+        interrupted = stop.load(Ordering::SeqCst);
+    }
+    if interrupted {
+        return Err(CliError::interrupted(
+            "interrupted; the figures above are partial and no file was written",
+        ));
+    }
+    let file = LoadFile {
+        scenario: &name,
+        mode,
+        unit: "microseconds",
+        p99_bound_us: bound_us,
+        interrupted,
+        run,
+        steps,
+    };
+    let written = write_files(&dir, &file)
+        .map_err(|e| CliError::failure(format!("cannot write to `{}`: {e}", dir.display())))?;
+    for p in &written {
+        println!("wrote {}", p.display());
+    }
+    Ok(())
+}
