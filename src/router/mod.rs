@@ -14,7 +14,7 @@ use crate::omni::{AgentId, CapacityUnits, QueueId, WorkItem, WorkItemId};
 use crate::routing::{next_push, AgentIndex, Backlog, QueuedItem};
 use crate::scenario::Scenario;
 use actix::{Actor, Context, Handler};
-use std::collections::BTreeMap;
+use rustc_hash::FxHashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -44,7 +44,7 @@ pub struct RouterActor {
     /// close so that no separate "accepted" message is needed: a late
     /// patience timer just asks the agent to cancel, which it ignores for
     /// opened work.
-    items: BTreeMap<WorkItemId, RoutedItem>,
+    items: FxHashMap<WorkItemId, RoutedItem>,
     /// Configured capacity per agent, for percentage costs.
     capacities: Vec<u32>,
     /// Logged in (in any status). Only a login restarts the tie-break
@@ -68,7 +68,7 @@ impl RouterActor {
             handle,
             backlog,
             index,
-            items: BTreeMap::new(),
+            items: FxHashMap::default(),
             capacities,
         }
     }

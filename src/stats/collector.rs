@@ -6,7 +6,7 @@ use crate::events::{EventKind, EventSink, SimEvent};
 use crate::omni::{AgentId, AgentWorkId, CapacityUnits, QueueId, WorkItemId};
 use crate::scenario::Scenario;
 use crate::time::{SimTime, MICROS_PER_SEC};
-use std::collections::BTreeMap;
+use rustc_hash::FxHashMap;
 
 /// Turns the events of one replication into a [`ReplicationResult`].
 ///
@@ -30,9 +30,9 @@ pub struct MetricsCollector {
     status_online: Vec<bool>,
     group_names: Vec<String>,
     /// Items that arrived in the window and are not yet final.
-    items: BTreeMap<WorkItemId, ItemState>,
+    items: FxHashMap<WorkItemId, ItemState>,
     /// AgentWork holding capacity (assigned or opened), for per-queue load.
-    works: BTreeMap<AgentWorkId, WorkHold>,
+    works: FxHashMap<AgentWorkId, WorkHold>,
     queue_tally: Vec<Tally>,
     /// `[interval][queue]`.
     interval_tally: Vec<Vec<Tally>>,
@@ -221,8 +221,8 @@ impl MetricsCollector {
             queue_names: scenario.queues.iter().map(|q| q.name.clone()).collect(),
             status_online: scenario.statuses.iter().map(|s| s.is_online()).collect(),
             group_names: scenario.agents.iter().map(|g| g.group.clone()).collect(),
-            items: BTreeMap::new(),
-            works: BTreeMap::new(),
+            items: FxHashMap::default(),
+            works: FxHashMap::default(),
             queue_tally: vec![Tally::default(); queues],
             interval_tally: vec![vec![Tally::default(); queues]; window.intervals()],
             agents,
