@@ -158,7 +158,7 @@ mod tests {
                     let got = c.pop();
                     reference.sort();
                     let want = if reference.is_empty() { None } else { Some(reference.remove(0)) };
-                    prop_assert_eq!(got.map(|(t, s)| (t, s)), want);
+                    prop_assert_eq!(got, want);
                     if let Some((t, _)) = want {
                         now = t;
                     }
