@@ -1,4 +1,9 @@
-//! The generator actor: synthetic work arriving in each queue.
+//! The generator: synthetic work arriving in each queue.
+//!
+//! It is a plain state machine the engine's driver calls at each arrival
+//! entry, not an actor: nobody sends it messages and it answers nobody, so
+//! a mailbox would only add a round trip to every item. The items it
+//! creates reach the router as messages, like everything else.
 //!
 //! Arrivals are Poisson with a rate that is constant or piecewise constant
 //! per reporting interval. Within a segment the gap is exponential; a gap
@@ -11,19 +16,10 @@ use crate::engine::rng::{stream, StreamKind};
 use crate::omni::{QueueId, WorkItem, WorkItemId};
 use crate::scenario::{ArrivalRate, ArrivalStream, Scenario};
 use crate::time::{SimDuration, SimTime};
-use actix::{Actor, Context, Handler, Message};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use std::rc::Rc;
 use std::sync::Arc;
-
-/// "Create the next item of this queue now."
-#[derive(Debug)]
-pub(crate) struct NextArrival(pub QueueId);
-
-impl Message for NextArrival {
-    type Result = ();
-}
 
 #[derive(Debug)]
 struct QueueStream {
@@ -34,7 +30,7 @@ struct QueueStream {
 
 /// Creates work items and hands them to the router.
 #[derive(Debug)]
-pub struct GeneratorActor {
+pub struct Generator {
     scenario: Arc<Scenario>,
     handle: Rc<EngineHandle>,
     /// Indexed by queue; `None` for a queue without arrivals.
@@ -42,7 +38,7 @@ pub struct GeneratorActor {
     next_item: u64,
 }
 
-impl GeneratorActor {
+impl Generator {
     pub(crate) fn new(scenario: Arc<Scenario>, replication: u32, handle: Rc<EngineHandle>) -> Self {
         let seed = scenario.simulation.seed;
         let mut streams: Vec<Option<QueueStream>> =
@@ -55,7 +51,7 @@ impl GeneratorActor {
                 demand: stream(seed, replication, StreamKind::Demand, q),
             });
         }
-        GeneratorActor {
+        Generator {
             scenario,
             handle,
             streams,
@@ -120,14 +116,10 @@ impl GeneratorActor {
     }
 }
 
-impl Actor for GeneratorActor {
-    type Context = Context<Self>;
-}
-
-impl Handler<NextArrival> for GeneratorActor {
-    type Result = ();
-
-    fn handle(&mut self, NextArrival(queue): NextArrival, _: &mut Self::Context) {
+impl Generator {
+    /// Creates the item of `queue` due now, sends it to the router and
+    /// schedules the queue's next arrival.
+    pub(crate) fn next_arrival(&mut self, queue: QueueId) {
         let now = self.handle.now();
         let Some(s) = self.streams[queue.index()].as_mut() else {
             return;

@@ -14,7 +14,7 @@
 //! ```text
 //!  scenario.toml ─► scenario::Scenario ─► engine ─────────────► events ─► stats ─► output
 //!                                          │  calendar (time, seq)
-//!                      arrivals::GeneratorActor ─► router::RouterActor ─push─► agent::AgentActor
+//!                           arrivals::Generator ─► router::RouterActor ─push─► agent::AgentActor
 //!                                                        ▲                       ▲   │ console events
 //!                                                        └──── notices ──────────┘   ▼
 //!                                                              toolkit::OmniToolkit ◄─ behaviour

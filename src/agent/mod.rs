@@ -46,5 +46,7 @@ impl Handler<AgentMsg> for AgentActor {
             AgentMsg::PushTimeout(id) => self.state.push_timeout(id),
             AgentMsg::Cancel(item) => self.state.cancel(item),
         }
+        // The driver waits for this (see `EngineHandle::deliver`).
+        self.state.handled();
     }
 }

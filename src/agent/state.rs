@@ -40,6 +40,11 @@ pub struct AgentState {
 type ToolkitResult = Result<ToolkitValue, ToolkitError>;
 
 impl AgentState {
+    /// Tells the driver a calendar entry for this agent has been applied.
+    pub(crate) fn handled(&self) {
+        self.handle.handled();
+    }
+
     pub(crate) fn new(
         id: AgentId,
         scenario: Arc<Scenario>,

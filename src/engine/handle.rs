@@ -12,6 +12,7 @@ use crate::omni::{AgentId, AgentWorkId, WorkStatus};
 use crate::time::{SimDuration, SimTime};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
+use std::task::{Poll, Waker};
 
 /// Owner and status of every AgentWork ever created: the org's AgentWork
 /// table. Agents need it to tell "unknown work" from "someone else's work".
@@ -50,6 +51,11 @@ pub(crate) struct EngineHandle {
     pub(crate) ledger: RefCell<WorkLedger>,
     /// Wall-clock latency probes; only a load run has them.
     pub(crate) probes: Option<Rc<LoadProbes>>,
+    /// Entries delivered to actors, and how many of them were handled.
+    delivered: Cell<u64>,
+    handled: Cell<u64>,
+    /// The driver, while it waits for a handler.
+    driver: RefCell<Option<Waker>>,
 }
 
 impl EngineHandle {
@@ -103,6 +109,46 @@ impl EngineHandle {
 
     pub(crate) fn pop(&self) -> Option<(SimTime, Entry)> {
         self.calendar.borrow_mut().pop()
+    }
+
+    /// Delivers one calendar entry to an actor and waits until its
+    /// handler has run.
+    ///
+    /// The message goes as `do_send` (fire and forget) and the handler
+    /// reports back through [`EngineHandle::handled`]: the same ordering
+    /// as `send(…).await`, without the reply channel `send` allocates for
+    /// every message, which is a measurable share of a run where every
+    /// entry is a message.
+    pub(crate) async fn deliver<A, M>(&self, to: &actix::Addr<A>, msg: M)
+    where
+        A: actix::Actor<Context = actix::Context<A>> + actix::Handler<M>,
+        M: actix::Message<Result = ()> + Send + 'static,
+    {
+        // A stopped actor would never report back; actors of a run only
+        // stop with its system, so this is a bug, not a condition.
+        assert!(to.connected(), "an actor of the run stopped");
+        let target = self.delivered.get() + 1;
+        self.delivered.set(target);
+        to.do_send(msg);
+        std::future::poll_fn(|cx| {
+            if self.handled.get() >= target {
+                return Poll::Ready(());
+            }
+            let mut driver = self.driver.borrow_mut();
+            if !driver.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
+                *driver = Some(cx.waker().clone());
+            }
+            Poll::Pending
+        })
+        .await;
+    }
+
+    /// Called by an actor's handler of a delivered entry when it is done.
+    pub(crate) fn handled(&self) {
+        self.handled.set(self.handled.get() + 1);
+        if let Some(w) = self.driver.borrow().as_ref() {
+            w.wake_by_ref();
+        }
     }
 
     pub(crate) fn take_events(&self, into: &mut Vec<SimEvent>) {

@@ -7,7 +7,7 @@
 //!                   │ pop earliest
 //!                   ▼
 //!   ┌──────────── driver ─────────────┐
-//!   │ Arrival ──► GeneratorActor      │
+//!   │ Arrival ──► Generator           │
 //!   │ Router  ──► RouterActor ──┐     │ every actor schedules its
 //!   │ Agent   ──► AgentActor ◄──┼──┐  │ messages back onto the calendar
 //!   │ Behaviour ► behaviour ────┘  │  │
@@ -33,6 +33,10 @@
 //!   reaction (router notices, behaviour deliveries) is a new entry at the
 //!   same instant, after those already waiting.
 //!
+//! The generator is not an actor: an arrival entry calls it directly (see
+//! [`crate::arrivals`]); the item it creates reaches the router as a
+//! message like any other.
+//!
 //! Parallelism comes only from running replications on separate threads,
 //! each with its own actor system; a replication's result never depends on
 //! which thread ran it.
@@ -46,7 +50,7 @@ pub mod rng;
 pub use clock::Clock;
 
 use crate::agent::{AgentActor, AgentState};
-use crate::arrivals::{GeneratorActor, NextArrival};
+use crate::arrivals::Generator;
 use crate::behaviour::{AgentBehaviour, AgentContext, BehaviourEvent, SyntheticBehaviour};
 use crate::events::{EventSink, SimEvent};
 use crate::load::LoadProbes;
@@ -212,7 +216,7 @@ pub struct Simulation<B: AgentBehaviour> {
     scenario: Arc<Scenario>,
     handle: Rc<EngineHandle>,
     router: actix::Addr<RouterActor>,
-    generator: actix::Addr<GeneratorActor>,
+    generator: Generator,
     agents: Vec<actix::Addr<AgentActor>>,
     behaviours: Vec<B>,
     contexts: Vec<AgentContext>,
@@ -233,9 +237,9 @@ impl<B: AgentBehaviour> std::fmt::Debug for Simulation<B> {
 }
 
 impl<B: AgentBehaviour> Simulation<B> {
-    /// Starts the actors of one replication: router, generator (its first
-    /// arrivals scheduled), and one agent actor per agent with its
-    /// behaviour from `make_behaviour`; shift starts and ends scheduled.
+    /// Starts the actors of one replication: the router and one agent
+    /// actor per agent with its behaviour from `make_behaviour`; the
+    /// generator's first arrivals and the shift starts and ends scheduled.
     pub fn new<F>(scenario: Arc<Scenario>, replication: u32, make_behaviour: F) -> Self
     where
         F: FnMut(AgentSeat<'_>) -> B,
@@ -257,9 +261,8 @@ impl<B: AgentBehaviour> Simulation<B> {
         let handle = Rc::new(EngineHandle::with_probes(probes.clone()));
         let seed = scenario.simulation.seed;
         let router = RouterActor::new(scenario.clone(), handle.clone()).start();
-        let mut generator = GeneratorActor::new(scenario.clone(), replication, handle.clone());
+        let mut generator = Generator::new(scenario.clone(), replication, handle.clone());
         generator.prime();
-        let generator = generator.start();
 
         let mut agents = Vec::with_capacity(scenario.agent_count());
         let mut behaviours = Vec::with_capacity(scenario.agent_count());
@@ -375,13 +378,9 @@ impl<B: AgentBehaviour> Simulation<B> {
         self.handle.set_now(t);
         self.entries += 1;
         match entry {
-            Entry::Router(msg) => self.router.send(msg).await.expect("router alive"),
-            Entry::Agent(a, msg) => self.agents[a.index()].send(msg).await.expect("agent alive"),
-            Entry::Arrival(q) => self
-                .generator
-                .send(NextArrival(q))
-                .await
-                .expect("generator alive"),
+            Entry::Router(msg) => self.handle.deliver(&self.router, msg).await,
+            Entry::Agent(a, msg) => self.handle.deliver(&self.agents[a.index()], msg).await,
+            Entry::Arrival(q) => self.generator.next_arrival(q),
             Entry::Behaviour(a, ev) => {
                 self.behaviours[a.index()]
                     .handle(ev, &self.contexts[a.index()])

@@ -222,10 +222,8 @@ impl Actor for RouterActor {
     type Context = Context<Self>;
 }
 
-impl Handler<RouterMsg> for RouterActor {
-    type Result = ();
-
-    fn handle(&mut self, msg: RouterMsg, _: &mut Self::Context) {
+impl RouterActor {
+    fn on_message(&mut self, msg: RouterMsg) {
         match msg {
             RouterMsg::Arrival(item) => {
                 let id = item.id;
@@ -268,5 +266,15 @@ impl Handler<RouterMsg> for RouterActor {
             RouterMsg::Notice(n) => self.on_notice(n),
         }
         self.route();
+    }
+}
+
+impl Handler<RouterMsg> for RouterActor {
+    type Result = ();
+
+    fn handle(&mut self, msg: RouterMsg, _: &mut Self::Context) {
+        self.on_message(msg);
+        // The driver waits for this (see `EngineHandle::deliver`).
+        self.handle.handled();
     }
 }
