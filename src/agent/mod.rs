@@ -5,6 +5,7 @@
 //! [`AgentState`], which holds the rules.
 
 mod state;
+mod work_list;
 
 pub use state::AgentState;
 

@@ -6,6 +6,7 @@
 //! events (in the §3 order: work event → `workloadChanged` →
 //! `statusChanged`) and notices to the router.
 
+use super::work_list::WorkList;
 use crate::engine::handle::EngineHandle;
 use crate::engine::messages::{AgentNotice, Assignment, Entry, Release, RouterMsg};
 use crate::events::{EventKind, StatusChangeReason};
@@ -18,7 +19,6 @@ use crate::toolkit::{
     AgentWorkInfo, AgentWorkload, PresenceStatusInfo, SetStatusResult, StatusChannel, ToolkitError,
     ToolkitRequest, ToolkitValue,
 };
-use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -32,7 +32,7 @@ pub struct AgentState {
     /// `None` = logged out.
     status: Option<StatusId>,
     /// Active AgentWork (`Assigned`/`Opened`), by id = assignment order.
-    works: BTreeMap<AgentWorkId, AgentWork>,
+    works: WorkList,
     load: CapacityUnits,
     handle: Rc<EngineHandle>,
 }
@@ -58,7 +58,7 @@ impl AgentState {
             config,
             allowed,
             status: None,
-            works: BTreeMap::new(),
+            works: WorkList::default(),
             load: CapacityUnits::ZERO,
             handle,
         }
@@ -205,7 +205,7 @@ impl AgentState {
         }
         let previous = self.load;
         let now = self.handle.now();
-        for (_, mut work) in std::mem::take(&mut self.works) {
+        for mut work in self.works.take_all() {
             let (status, why) = match work.status {
                 WorkStatus::Assigned => (WorkStatus::Unavailable, Release::Unavailable),
                 _ => (WorkStatus::Closed, Release::Closed),
