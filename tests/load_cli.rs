@@ -131,45 +131,51 @@ fn a_fixed_pace_run_writes_load_json_and_four_histograms() {
     );
 }
 
-#[test]
-fn find_max_ramps_and_reports_the_highest_sustained_rate() {
-    let dir = tempfile::tempdir().unwrap();
+/// Runs a short ramp on the quickstart (0.1 s warm-up + 0.3 s per step)
+/// into `dir`; returns stdout, load.json and the steps' target rates.
+fn ramp(dir: &Path, start: &str, doublings: &str, bound: &str) -> (String, Value, Vec<f64>) {
     let out = omnisim()
         .args([
             "load",
             "scenarios/quickstart.toml",
             "--find-max",
             "--start-rate",
-            "50",
+            start,
             "--max-doublings",
-            "2",
+            doublings,
             "--p99-bound",
-            "10s",
+            bound,
             "--warmup",
             "100ms",
             "--duration",
             "300ms",
             "--out",
         ])
-        .arg(dir.path())
+        .arg(dir)
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(out.status.success(), "{stdout}");
-    assert!(
-        stdout.contains("highest sustained: 200 items/s"),
-        "{stdout}"
-    );
     let json: Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.path().join("load.json")).unwrap())
-            .unwrap();
+        serde_json::from_str(&std::fs::read_to_string(dir.join("load.json")).unwrap()).unwrap();
     assert_eq!(json["mode"], "find_max");
-    let targets: Vec<f64> = json["steps"]
+    let targets = json["steps"]
         .as_array()
         .unwrap()
         .iter()
         .map(|s| s["target_items_per_s"].as_f64().unwrap().round())
         .collect();
+    (stdout, json, targets)
+}
+
+#[test]
+fn find_max_ramps_and_reports_the_highest_sustained_rate() {
+    let dir = tempfile::tempdir().unwrap();
+    let (stdout, json, targets) = ramp(dir.path(), "50", "2", "10s");
+    assert!(
+        stdout.contains("highest sustained: 200 items/s"),
+        "{stdout}"
+    );
     assert_eq!(targets, [50.0, 100.0, 200.0]);
     assert_eq!(
         json["run"]["target_items_per_s"].as_f64().unwrap().round(),
@@ -183,40 +189,14 @@ fn find_max_ramps_and_reports_the_highest_sustained_rate() {
 #[test]
 fn a_ramp_where_nothing_is_sustained_says_so_and_halves() {
     let dir = tempfile::tempdir().unwrap();
-    let out = omnisim()
-        .args([
-            "load",
-            "scenarios/quickstart.toml",
-            "--find-max",
-            "--start-rate",
-            "400",
-            "--max-doublings",
-            "1",
-            "--p99-bound",
-            "1ns",
-            "--warmup",
-            "100ms",
-            "--duration",
-            "300ms",
-            "--out",
-        ])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}");
+    let (stdout, json, targets) = ramp(dir.path(), "400", "1", "1ns");
     assert!(stdout.contains("no rate tried was sustained"), "{stdout}");
-    let json: Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.path().join("load.json")).unwrap())
-            .unwrap();
-    let targets: Vec<f64> = json["steps"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["target_items_per_s"].as_f64().unwrap().round())
-        .collect();
     assert_eq!(targets, [400.0, 200.0]);
-    assert!(json["steps"][0]["sustained"] == false);
+    assert_eq!(json["steps"][0]["sustained"], false);
+    // The histograms of the last step are still written.
+    for name in HISTOGRAMS {
+        check_hgrm(&dir.path().join(format!("{name}.hgrm")));
+    }
 }
 
 #[test]
