@@ -42,7 +42,7 @@
 //! - [`analytic`] — Erlang C / Erlang A and staffing; [`validation`] — the
 //!   simulator checked against them.
 //! - [`distribution`], [`time`] — durations and simulated time.
-//! - [`bench`] — the scaling benchmark (`omnisim bench`); [`load`] — the
+//! - [`bench`](mod@bench) — the scaling benchmark (`omnisim bench`); [`load`] — the
 //!   same actors on the wall clock with latency histograms (`omnisim
 //!   load`).
 //!

@@ -310,3 +310,32 @@ fn erlang_command_matches_the_reference_values() {
         .code(1)
         .stderr(predicates::str::starts_with("error: "));
 }
+
+/// A reader that stops early (`omnisim trace … | head`) ends the command
+/// quietly by SIGPIPE, as with any Unix tool, instead of a panic.
+#[cfg(unix)]
+#[test]
+fn output_into_a_closed_pipe_ends_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::os::unix::process::ExitStatusExt;
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("omnisim"))
+        .args(["trace", "scenarios/support_centre.toml"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    // The reader is gone now: the next writes hit a closed pipe.
+    let done = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&done.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(
+        done.status.signal(),
+        Some(libc::SIGPIPE),
+        "{:?}",
+        done.status
+    );
+}
