@@ -31,7 +31,7 @@
 use crate::engine::{run_replication, RunOptions};
 use crate::events::EventSink;
 use crate::omni::CapacityCost;
-use crate::output::AtomicFile;
+use crate::output::write_atomically;
 use crate::scenario::Scenario;
 use crate::stats::{MetricsCollector, WorkRecorder};
 use crate::validation::ErlangCentre;
@@ -653,9 +653,7 @@ impl BenchReport {
         std::fs::create_dir_all(dir)?;
         let mut written = Vec::new();
         for (name, text) in [(JSON_FILE, self.to_json()), (CSV_FILE, self.to_csv())] {
-            let mut f = AtomicFile::create(dir, name)?;
-            f.write_all(text.as_bytes())?;
-            written.push(f.commit()?);
+            written.push(write_atomically(dir, name, text.as_bytes())?);
         }
         Ok(written)
     }

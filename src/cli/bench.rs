@@ -2,9 +2,8 @@
 
 use super::CliError;
 use crate::bench::{measure, BenchReport, Measurement, SEED};
-use crate::output::AtomicFile;
+use crate::output::{split_file_path, write_atomically};
 use clap::Args;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -93,7 +92,7 @@ pub(super) fn bench(args: BenchArgs) -> Result<(), CliError> {
     }
     if let Some(path) = &args.chart {
         let svg = report.render_chart().map_err(CliError::failure)?;
-        write_atomically(path, svg.as_bytes())?;
+        write_chart(path, svg.as_bytes())?;
         println!("wrote {}", path.display());
     }
     Ok(())
@@ -153,21 +152,13 @@ fn was_interrupted(status: &std::process::ExitStatus) -> bool {
     status.code() == Some(super::EXIT_INTERRUPTED)
 }
 
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+fn write_chart(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
     let fail =
         |e: std::io::Error| CliError::failure(format!("cannot write `{}`: {e}", path.display()));
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let (dir, name) =
+        split_file_path(path).ok_or_else(|| CliError::invalid("--chart needs a file name"))?;
     std::fs::create_dir_all(dir).map_err(fail)?;
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .ok_or_else(|| CliError::invalid("--chart needs a file name"))?;
-    let mut f = AtomicFile::create(dir, name).map_err(fail)?;
-    f.write_all(bytes).map_err(fail)?;
-    f.commit().map_err(fail)?;
+    write_atomically(dir, name, bytes).map_err(fail)?;
     Ok(())
 }
 

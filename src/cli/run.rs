@@ -257,9 +257,7 @@ fn copy_scenario(file: &Path, dir: &Path) -> Result<PathBuf, CliError> {
         CliError::failure(format!("cannot write `{}`: {e}", dir.join(name).display()))
     };
     let text = std::fs::read(file).map_err(fail)?;
-    let mut out = crate::output::AtomicFile::create(dir, name).map_err(fail)?;
-    std::io::Write::write_all(&mut out, &text).map_err(fail)?;
-    out.commit().map_err(fail)
+    crate::output::write_atomically(dir, name, &text).map_err(fail)
 }
 
 fn remove_parts(outcomes: &[Option<Outcome>]) {

@@ -1,10 +1,9 @@
 //! `omnisim validate`: the simulator against Erlang C / Erlang A.
 
 use super::CliError;
-use crate::output::AtomicFile;
+use crate::output::{split_file_path, write_atomically};
 use crate::validation::{cases, render_markdown, run_case};
 use clap::Args;
-use std::io::Write;
 use std::path::PathBuf;
 
 /// Run the validation suite: Erlang-equivalent centres simulated and
@@ -66,19 +65,9 @@ pub(super) fn validate(args: ValidateArgs) -> Result<(), CliError> {
             path.display()
         );
         let text = render_markdown(&results, args.seed, &command);
-        let dir = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(std::path::Path::new("."));
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
+        let (dir, name) = split_file_path(path)
             .ok_or_else(|| CliError::invalid("--markdown needs a file name"))?;
-        let mut f = AtomicFile::create(dir, name)
-            .map_err(|e| CliError::failure(format!("cannot write `{}`: {e}", path.display())))?;
-        f.write_all(text.as_bytes())
-            .map_err(|e| CliError::failure(format!("cannot write `{}`: {e}", path.display())))?;
-        f.commit()
+        write_atomically(dir, name, text.as_bytes())
             .map_err(|e| CliError::failure(format!("cannot write `{}`: {e}", path.display())))?;
         println!("wrote {}", path.display());
     }

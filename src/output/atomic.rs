@@ -92,6 +92,26 @@ impl AtomicFile {
     }
 }
 
+/// Writes `bytes` to `dir/name` atomically (see [`AtomicFile`]); returns
+/// the path.
+pub fn write_atomically(dir: impl AsRef<Path>, name: &str, bytes: &[u8]) -> io::Result<PathBuf> {
+    let mut f = AtomicFile::create(dir, name)?;
+    f.write_all(bytes)?;
+    f.commit()
+}
+
+/// A path given whole (a command-line argument) as the folder and file
+/// name [`AtomicFile::create`] takes; the folder is `.` when the path has
+/// none. `None` when it names no file (e.g. `..` or `/`).
+pub fn split_file_path(path: &Path) -> Option<(&Path, &str)> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path.file_name()?.to_str()?;
+    Some((dir, name))
+}
+
 /// Makes the rename itself durable; best effort, since not every platform
 /// or file system lets a directory be opened and synced.
 fn sync_dir(dir: Option<&Path>) {
@@ -233,5 +253,28 @@ mod tests {
         assert_eq!(cleanup_temp_files(dir.path()).unwrap(), 2);
         assert_eq!(names(dir.path()), [".keep", "summary.json"]);
         assert_eq!(cleanup_temp_files(dir.path().join("missing")).unwrap(), 0);
+    }
+
+    #[test]
+    fn a_whole_path_splits_into_folder_and_name() {
+        assert_eq!(
+            split_file_path(Path::new("docs/img/a.svg")),
+            Some((Path::new("docs/img"), "a.svg"))
+        );
+        assert_eq!(
+            split_file_path(Path::new("a.svg")),
+            Some((Path::new("."), "a.svg"))
+        );
+        assert_eq!(split_file_path(Path::new("/")), None);
+        assert_eq!(split_file_path(Path::new("docs/..")), None);
+    }
+
+    #[test]
+    fn write_atomically_leaves_only_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_atomically(dir.path(), "x.txt", b"hello").unwrap();
+        assert_eq!(path, dir.path().join("x.txt"));
+        assert_eq!(fs::read(&path).unwrap(), b"hello");
+        assert_eq!(names(dir.path()), ["x.txt"]);
     }
 }

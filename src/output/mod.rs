@@ -63,7 +63,7 @@ mod files;
 mod table;
 mod work;
 
-pub use atomic::{cleanup_temp_files, AtomicFile};
+pub use atomic::{cleanup_temp_files, split_file_path, write_atomically, AtomicFile};
 pub use table::render_table;
 pub use work::{concat_work_parts, work_part_path};
 

@@ -3,7 +3,7 @@
 //!
 //! [`write_report`] reads the files `omnisim run` wrote into a folder
 //! (`summary.json`, `intervals.csv`, `agents.csv`, `work.csv`) and writes
-//! `report.html` next to them, atomically ([`AtomicFile`]). The page needs
+//! `report.html` next to them, atomically ([`AtomicFile`](crate::output::AtomicFile)). The page needs
 //! nothing else to be viewed: CSS is inline, charts are inline SVG drawn
 //! with plotters, there is no script and no network reference. It shows
 //!
@@ -35,8 +35,8 @@ mod figures;
 mod html;
 mod work;
 
-use crate::output::AtomicFile;
-use std::io::{self, Write};
+use crate::output::write_atomically;
+use std::io;
 use std::path::{Path, PathBuf};
 
 /// Name of the report written into the results folder.
@@ -266,7 +266,5 @@ pub fn write_report(results_dir: &Path) -> Result<PathBuf, ReportError> {
         path: path.clone(),
         source,
     };
-    let mut file = AtomicFile::create(results_dir, REPORT_FILE).map_err(err)?;
-    file.write_all(text.as_bytes()).map_err(err)?;
-    file.commit().map_err(err)
+    write_atomically(results_dir, REPORT_FILE, text.as_bytes()).map_err(err)
 }
