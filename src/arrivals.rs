@@ -114,9 +114,7 @@ impl Generator {
             }
         }
     }
-}
 
-impl Generator {
     /// Creates the item of `queue` due now, sends it to the router and
     /// schedules the queue's next arrival.
     pub(crate) fn next_arrival(&mut self, queue: QueueId) {

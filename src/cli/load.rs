@@ -3,7 +3,9 @@
 
 use super::run::slug;
 use super::CliError;
-use crate::load::report::{ramp_header, ramp_line, render_ramp, render_run, write_files, LoadFile};
+use crate::load::report::{
+    ramp_header, ramp_line, ramp_verdict, render_run, write_files, LoadFile,
+};
 use crate::load::{find_max, run_load, speed_of, LoadRun, LoadSpec, Pace, Ramp};
 use crate::scenario::Scenario;
 use clap::Args;
@@ -139,15 +141,7 @@ pub(super) fn load(args: LoadArgs) -> Result<(), CliError> {
             println!();
             print!("{}", render_run(best, bound_us));
         }
-        let summary = render_ramp(&ramp_result);
-        print!(
-            "{}",
-            summary
-                .lines()
-                .last()
-                .map(|l| format!("{l}\n"))
-                .unwrap_or_default()
-        );
+        println!("{}", ramp_verdict(&ramp_result));
         mode = "find_max";
         run = ramp_result.best_run().or(ramp_result.steps.last());
         steps = ramp_result.steps.as_slice();

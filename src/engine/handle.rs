@@ -51,8 +51,8 @@ pub(crate) struct EngineHandle {
     pub(crate) ledger: RefCell<WorkLedger>,
     /// Wall-clock latency probes; only a load run has them.
     pub(crate) probes: Option<Rc<LoadProbes>>,
-    /// Entries delivered to actors, and how many of them were handled.
-    delivered: Cell<u64>,
+    /// Entries delivered to actors and handled. One is delivered at a
+    /// time, so the one in flight is number `handled + 1`.
     handled: Cell<u64>,
     /// The driver, while it waits for a handler.
     driver: RefCell<Option<Waker>>,
@@ -127,8 +127,7 @@ impl EngineHandle {
         // A stopped actor would never report back; actors of a run only
         // stop with its system, so this is a bug, not a condition.
         assert!(to.connected(), "an actor of the run stopped");
-        let target = self.delivered.get() + 1;
-        self.delivered.set(target);
+        let target = self.handled.get() + 1;
         to.do_send(msg);
         std::future::poll_fn(|cx| {
             if self.handled.get() >= target {

@@ -295,8 +295,10 @@ pub fn run_load(
     let (window_s, simulated_s) = sink.ended().zip(probes.started()).map_or(
         (0.0, 0.0),
         |((wall_end, sim_end), wall_start)| {
-            let sim = sim_end.0.saturating_sub(probes.record_from().0) as f64 / 1e6;
-            (wall_end.duration_since(wall_start).as_secs_f64(), sim)
+            (
+                wall_end.duration_since(wall_start).as_secs_f64(),
+                sim_end.since(probes.record_from()).as_secs_f64(),
+            )
         },
     );
     let per_s = |n: u64| {
@@ -312,7 +314,7 @@ pub fn run_load(
         routing_decision: probes.routing_decision.borrow().clone(),
         schedule_lag: probes.schedule_lag.borrow().clone(),
     };
-    let toolkit_calls = probes.toolkit_calls.get();
+    let toolkit_calls = histograms.toolkit_rtt.len();
     Ok(LoadRun {
         speed,
         target_items_per_s: target,

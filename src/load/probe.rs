@@ -10,8 +10,8 @@ use crate::events::{EventKind, EventSink, SimEvent};
 use crate::omni::AgentWorkId;
 use crate::time::SimTime;
 use hdrhistogram::Histogram;
+use rustc_hash::FxHashMap;
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
@@ -40,50 +40,37 @@ pub struct LoadProbes {
     /// How late each calendar entry ran against its wall-clock due time,
     /// recorded by the driver.
     pub schedule_lag: RefCell<Histogram<u64>>,
-    /// Toolkit calls made while recording.
-    pub toolkit_calls: Cell<u64>,
-    recording: Cell<bool>,
-    record_from: Cell<SimTime>,
+    record_from: SimTime,
+    /// Wall-clock instant recording started; `None` during the warm-up.
     started: Cell<Option<Instant>>,
 }
 
-impl Default for LoadProbes {
-    fn default() -> Self {
+impl LoadProbes {
+    /// Probes that start recording at simulated time `from` (the end of
+    /// the load run's warm-up).
+    pub fn recording_from(from: SimTime) -> LoadProbes {
         LoadProbes {
             toolkit_rtt: RefCell::new(new_histogram()),
             routing_decision: RefCell::new(new_histogram()),
             schedule_lag: RefCell::new(new_histogram()),
-            toolkit_calls: Cell::new(0),
-            recording: Cell::new(false),
-            record_from: Cell::new(SimTime::ZERO),
+            record_from: from,
             started: Cell::new(None),
         }
     }
-}
 
-impl LoadProbes {
     /// Whether values are being kept (false during the warm-up).
     pub fn recording(&self) -> bool {
-        self.recording.get()
-    }
-
-    /// Probes that start recording at simulated time `from` (the end of
-    /// the load run's warm-up).
-    pub fn recording_from(from: SimTime) -> LoadProbes {
-        let p = LoadProbes::default();
-        p.record_from.set(from);
-        p
+        self.started.get().is_some()
     }
 
     /// Simulated time at which recording starts.
     pub fn record_from(&self) -> SimTime {
-        self.record_from.get()
+        self.record_from
     }
 
     /// Starts keeping values; the driver calls it at the first entry at or
     /// after [`LoadProbes::record_from`].
     pub fn start_recording(&self) {
-        self.recording.set(true);
         self.started.set(Some(Instant::now()));
     }
 
@@ -102,14 +89,6 @@ impl LoadProbes {
     pub fn record_since(histogram: &RefCell<Histogram<u64>>, start: Option<Instant>) {
         if let Some(s) = start {
             record(&mut histogram.borrow_mut(), s.elapsed());
-        }
-    }
-
-    /// Records one finished toolkit call.
-    pub fn record_toolkit_call(&self, start: Option<Instant>) {
-        if start.is_some() {
-            self.toolkit_calls.set(self.toolkit_calls.get() + 1);
-            Self::record_since(&self.toolkit_rtt, start);
         }
     }
 
@@ -147,7 +126,7 @@ pub struct LatencySink {
     pub closed: u64,
     /// Events seen while recording.
     pub events: u64,
-    pushed_at: HashMap<AgentWorkId, Instant>,
+    pushed_at: FxHashMap<AgentWorkId, Instant>,
     probes: Rc<LoadProbes>,
     ended: Option<(Instant, SimTime)>,
 }
@@ -161,7 +140,7 @@ impl LatencySink {
             arrived: 0,
             closed: 0,
             events: 0,
-            pushed_at: HashMap::new(),
+            pushed_at: FxHashMap::default(),
             probes,
             ended: None,
         }
@@ -208,16 +187,15 @@ mod tests {
 
     #[test]
     fn nothing_is_kept_before_recording_starts() {
-        let p = LoadProbes::default();
+        let p = LoadProbes::recording_from(SimTime::ZERO);
         assert!(p.start().is_none());
-        p.record_toolkit_call(p.start());
+        LoadProbes::record_since(&p.toolkit_rtt, p.start());
         p.record_lag(Duration::from_millis(3));
-        assert_eq!(p.toolkit_calls.get(), 0);
+        assert_eq!(p.toolkit_rtt.borrow().len(), 0);
         assert_eq!(p.schedule_lag.borrow().len(), 0);
         p.start_recording();
-        p.record_toolkit_call(p.start());
+        LoadProbes::record_since(&p.toolkit_rtt, p.start());
         p.record_lag(Duration::from_millis(3));
-        assert_eq!(p.toolkit_calls.get(), 1);
         assert_eq!(p.toolkit_rtt.borrow().len(), 1);
         assert!(p.schedule_lag.borrow().max() >= 2_990_000);
     }

@@ -2,10 +2,10 @@
 //! one `.hgrm` file per histogram.
 
 use super::{percentile_distribution, LoadRun, Percentiles, RampResult, NS_PER_US};
-use crate::output::AtomicFile;
+use crate::output::write_atomically;
 use serde::Serialize;
 use std::fmt::Write as _;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
 /// Name of the summary file.
@@ -84,26 +84,26 @@ pub fn render_run(run: &LoadRun, bound_us: f64) -> String {
     out
 }
 
-/// The terminal report of a ramp: one line per step, then the best.
+/// The terminal report of a ramp: one line per step, then the verdict.
 pub fn render_ramp(r: &RampResult) -> String {
     let mut out = ramp_header();
     out.push('\n');
     for s in &r.steps {
         let _ = writeln!(out, "{}", ramp_line(s));
     }
-    match r.best_run() {
-        Some(b) => {
-            let _ = writeln!(
-                out,
-                "highest sustained: {:.0} items/s ({:.0} toolkit calls/s) with p99 under {:.0} µs",
-                b.target_items_per_s, b.toolkit_calls_per_s, r.bound_us
-            );
-        }
-        None => {
-            let _ = writeln!(out, "no rate tried was sustained");
-        }
-    }
+    let _ = writeln!(out, "{}", ramp_verdict(r));
     out
+}
+
+/// The ramp's last line: its highest sustained rate, or that none was.
+pub fn ramp_verdict(r: &RampResult) -> String {
+    match r.best_run() {
+        Some(b) => format!(
+            "highest sustained: {:.0} items/s ({:.0} toolkit calls/s) with p99 under {:.0} µs",
+            b.target_items_per_s, b.toolkit_calls_per_s, r.bound_us
+        ),
+        None => "no rate tried was sustained".to_string(),
+    }
 }
 
 /// The column titles of the ramp table.
@@ -134,10 +134,7 @@ pub fn write_files(dir: &Path, file: &LoadFile<'_>) -> io::Result<Vec<PathBuf>> 
     std::fs::create_dir_all(dir)?;
     let mut written = Vec::new();
     let mut put = |name: &str, bytes: &[u8]| -> io::Result<()> {
-        let mut f = AtomicFile::create(dir, name)?;
-        f.write_all(bytes)?;
-        f.commit()?;
-        written.push(dir.join(name));
+        written.push(write_atomically(dir, name, bytes)?);
         Ok(())
     };
     let json = serde_json::to_string_pretty(file).expect("the load report is plain data");

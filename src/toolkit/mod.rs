@@ -178,7 +178,7 @@ impl OmniToolkit {
         let start = self.probes.as_ref().and_then(|p| p.start());
         let reply = self.agent.send(req).await;
         if let Some(p) = &self.probes {
-            p.record_toolkit_call(start);
+            LoadProbes::record_since(&p.toolkit_rtt, start);
         }
         reply.map_err(|_| ToolkitError::Disconnected)?
     }
