@@ -221,6 +221,26 @@ impl Table {
         ))
     }
 
+    /// Calls `row(line, record)` for every data row of `reader` (opened
+    /// with this table), `line` being its line in the file for messages;
+    /// stops at the first error. Returns the number of rows.
+    pub fn each_row(
+        &self,
+        reader: &mut csv::Reader<std::fs::File>,
+        mut row: impl FnMut(u64, &csv::StringRecord) -> Result<(), ReportError>,
+    ) -> Result<u64, ReportError> {
+        let mut record = csv::StringRecord::new();
+        let mut n = 1;
+        while reader
+            .read_record(&mut record)
+            .map_err(|e| csv_error(&self.path, e))?
+        {
+            n += 1;
+            row(line_of(record.position(), n), &record)?;
+        }
+        Ok(n - 1)
+    }
+
     /// The position of a required column.
     pub fn column(&self, name: &str) -> Result<usize, ReportError> {
         self.columns
@@ -366,14 +386,7 @@ pub(crate) fn read_intervals(path: &Path, queues: &[String]) -> Result<IntervalT
     };
     let mut intervals: Vec<Option<Interval>> = Vec::new();
     let mut cells: Vec<Vec<IntervalCells>> = vec![Vec::new(); queues.len() + 1];
-    let mut record = csv::StringRecord::new();
-    let mut n = 1;
-    while reader
-        .read_record(&mut record)
-        .map_err(|e| csv_error(path, e))?
-    {
-        n += 1;
-        let line = line_of(record.position(), n);
+    t.each_row(&mut reader, |line, record| {
         let get = |c: usize| record.get(c).unwrap_or("");
         let i = index(&t, line, "interval", get(c_interval))?;
         // An interval index far beyond the run would allocate a huge table;
@@ -421,7 +434,8 @@ pub(crate) fn read_intervals(path: &Path, queues: &[String]) -> Result<IntervalT
             declined: v[5],
             push_timeouts: v[6],
         };
-    }
+        Ok(())
+    })?;
     let intervals: Vec<Interval> = intervals
         .into_iter()
         .enumerate()
@@ -463,14 +477,7 @@ pub(crate) fn read_agents(path: &Path) -> Result<Vec<AgentRow>, ReportError> {
     let c_online = t.column("time_online_s")?;
     let c_occ = t.column("occupancy")?;
     let mut agents = Vec::new();
-    let mut record = csv::StringRecord::new();
-    let mut n = 1;
-    while reader
-        .read_record(&mut record)
-        .map_err(|e| csv_error(path, e))?
-    {
-        n += 1;
-        let line = line_of(record.position(), n);
+    t.each_row(&mut reader, |line, record| {
         let get = |c: usize| record.get(c).unwrap_or("");
         let a = index(&t, line, "agent", get(c_agent))?;
         if a != agents.len() {
@@ -484,7 +491,8 @@ pub(crate) fn read_agents(path: &Path) -> Result<Vec<AgentRow>, ReportError> {
             time_online_s: num(&t, line, "time_online_s", get(c_online))?,
             occupancy: opt_num(&t, line, "occupancy", get(c_occ))?,
         });
-    }
+        Ok(())
+    })?;
     Ok(agents)
 }
 

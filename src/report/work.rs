@@ -8,7 +8,7 @@
 //! distinct waits (at 0.1 s resolution), never on the number of rows.
 //! Sums are taken in file order, so the same file gives the same bits.
 
-use super::data::{csv_error, index, line_of, num, opt_num, Interval, Table};
+use super::data::{index, num, opt_num, Interval, Table};
 use super::ReportError;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -140,17 +140,10 @@ pub(crate) fn read_work(path: &Path, layout: &WorkLayout<'_>) -> Result<WorkStat
     let mut busy = vec![vec![0.0; layout.intervals.len()]; layout.agents];
     let mut busy_window = vec![0.0; layout.agents];
 
-    let mut record = csv::StringRecord::new();
-    let mut n = 1u64;
     // Rows of one queue come in runs; remembering the last lookup avoids
     // a string search per row in the common case.
     let mut last_queue: Option<(String, usize)> = None;
-    while reader
-        .read_record(&mut record)
-        .map_err(|e| csv_error(path, e))?
-    {
-        n += 1;
-        let line = line_of(record.position(), n);
+    let rows = t.each_row(&mut reader, |line, record| {
         let get = |c: usize| record.get(c).unwrap_or("");
 
         let rep = index(&t, line, "replication", get(cols.replication))?;
@@ -229,7 +222,8 @@ pub(crate) fn read_work(path: &Path, layout: &WorkLayout<'_>) -> Result<WorkStat
                 busy_window[agent] += (until.min(w1) - a.max(w0)).max(0.0);
             }
         }
-    }
+        Ok(())
+    })?;
 
     let reps = layout.replications as f64;
     for (q, bins) in queue_len.iter_mut().enumerate() {
@@ -249,7 +243,7 @@ pub(crate) fn read_work(path: &Path, layout: &WorkLayout<'_>) -> Result<WorkStat
         waits,
         busy,
         busy_window,
-        rows: n - 1,
+        rows,
     })
 }
 
