@@ -114,17 +114,8 @@ impl ErlangCentre {
                 presence_config: ConfigId(0),
                 status: StatusId(0),
                 allowed_statuses: vec![],
-                behaviour: BehaviourSpec {
-                    response_time: Distribution::Constant { value: 0.0 },
-                    accept_probability: 1.0,
-                    no_answer_probability: 0.0,
-                    wrap_up: None,
-                    return_to_status_after: None,
-                },
-                shift: Shift {
-                    start: SimDuration::ZERO,
-                    end: None,
-                },
+                behaviour: BehaviourSpec::default(),
+                shift: Shift::default(),
             }],
         }
     }

@@ -128,9 +128,23 @@ pub struct BehaviourSpec {
     pub return_to_status_after: Option<SimDuration>,
 }
 
+/// The scenario file's defaults (docs/scenario-format.md): answer at
+/// once, always accept, always answer, no wrap-up, stay in a busy status.
+impl Default for BehaviourSpec {
+    fn default() -> Self {
+        BehaviourSpec {
+            response_time: Distribution::Constant { value: 0.0 },
+            accept_probability: 1.0,
+            no_answer_probability: 0.0,
+            wrap_up: None,
+            return_to_status_after: None,
+        }
+    }
+}
+
 /// When a group is logged in, measured from the start of the run
-/// (warm-up included).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// (warm-up included). The default is the whole run.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Shift {
     /// Login time.
     pub start: SimDuration,

@@ -1339,10 +1339,7 @@ fn shift(
     run_length: SimDuration,
 ) -> Result<Shift> {
     let Some(raw) = raw else {
-        return Ok(Shift {
-            start: SimDuration::ZERO,
-            end: None,
-        });
+        return Ok(Shift::default());
     };
     let s = raw.get_ref();
     let start = s

@@ -94,15 +94,9 @@ pub(crate) fn scenario(
                 allowed_statuses: vec![],
                 behaviour: BehaviourSpec {
                     response_time: Distribution::Constant { value: 1.0 },
-                    accept_probability: 1.0,
-                    no_answer_probability: 0.0,
-                    wrap_up: None,
-                    return_to_status_after: None,
+                    ..BehaviourSpec::default()
                 },
-                shift: Shift {
-                    start: SimDuration::ZERO,
-                    end: None,
-                },
+                shift: Shift::default(),
             })
             .collect(),
     }
