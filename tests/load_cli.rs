@@ -259,4 +259,38 @@ fn a_pace_that_is_not_positive_is_refused() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("longer than zero"));
+    let out = omnisim()
+        .args([
+            "load",
+            "scenarios/quickstart.toml",
+            "--find-max",
+            "--start-rate",
+            "0",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("--start-rate must be a positive number, got 0"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A scenario without arrivals cannot turn a rate into a speed.
+    let dir = tempfile::tempdir().unwrap();
+    let quiet = dir.path().join("quiet.toml");
+    let text = std::fs::read_to_string("scenarios/erlang_c.toml").unwrap();
+    let cut = text
+        .find("[[arrivals]]")
+        .expect("erlang_c.toml has arrivals");
+    let end = text[cut..].find("\n\n").map_or(text.len(), |e| cut + e);
+    std::fs::write(&quiet, format!("{}{}", &text[..cut], &text[end..])).unwrap();
+    let out = omnisim()
+        .args(["load", "--rate", "100"])
+        .arg(&quiet)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("has no arrivals"), "{stderr}");
 }
