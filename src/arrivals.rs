@@ -132,6 +132,9 @@ impl Generator {
             requested_at: now,
             patience,
             handle_time,
+            priority: self.scenario.queues[queue.index()].routing.priority,
+            secondary_priority: None,
+            skills: Vec::new(),
         };
         self.next_item += 1;
         self.handle

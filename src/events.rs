@@ -8,7 +8,8 @@
 //! Salesforce has one, and omni-reference §3 where it has none.
 
 use crate::omni::{
-    AgentId, AgentWorkId, CapacityUnits, QueueId, RoutingModel, StatusId, WorkItemId,
+    AgentId, AgentWorkId, CapacityUnits, QueueId, RoutingModel, SkillId, SkillRequirement,
+    StatusId, WorkItemId,
 };
 use crate::time::{SimDuration, SimTime};
 use serde::Serialize;
@@ -48,6 +49,34 @@ pub enum EventKind {
         queue: QueueId,
         /// Its patience, if it can abandon.
         patience: Option<SimDuration>,
+        /// The skills it requires (skills-based work; empty otherwise).
+        skills: Vec<SkillRequirement>,
+    },
+    /// Nobody with all of a waiting item's skills took it within the drop
+    /// timeout: the router dropped its next group of additional skills
+    /// (omni-reference §12.2).
+    SkillsDropped {
+        /// The item.
+        item: WorkItemId,
+        /// Its queue.
+        queue: QueueId,
+        /// The skills dropped now (one priority group).
+        skills: Vec<SkillId>,
+        /// The group's skill priority.
+        priority: u32,
+        /// How long the item had waited since its skills were last set.
+        waited: SimDuration,
+    },
+    /// Every agent available for the item declined it or let it time out,
+    /// on a channel that ends such items: it ends as "no available agent"
+    /// (omni-reference §12.6). Not a customer abandonment.
+    WorkEndedNoAgent {
+        /// The item.
+        item: WorkItemId,
+        /// Its queue.
+        queue: QueueId,
+        /// Its request time.
+        requested_at: SimTime,
     },
     /// The router chose an agent for an item (emitted just before the
     /// push); what `omnisim trace` narrates.
@@ -163,6 +192,9 @@ pub enum EventKind {
         /// The agent it may not go back to until that agent changes
         /// status (omni-reference §5.3); `None` after a logout.
         excluded_agent: Option<AgentId>,
+        /// Whether its dropped skills were restored (a decline, timeout or
+        /// logout resets skills-based requirements, §12.2).
+        skills_reset: bool,
     },
     /// `omniChannelWorkloadChanged`.
     WorkloadChanged {
@@ -229,7 +261,11 @@ impl EventKind {
             | LoginSuccess { agent, .. }
             | Logout { agent }
             | WorkFlagUpdated { agent, .. } => Some(*agent),
-            WorkArrived { .. } | WorkAbandoned { .. } | WorkRequeued { .. } => None,
+            WorkArrived { .. }
+            | WorkAbandoned { .. }
+            | WorkRequeued { .. }
+            | SkillsDropped { .. }
+            | WorkEndedNoAgent { .. } => None,
         }
     }
 
@@ -246,7 +282,9 @@ impl EventKind {
             | WorkUnavailable { item, .. }
             | WorkCanceled { item, .. }
             | WorkAbandoned { item, .. }
-            | WorkRequeued { item, .. } => Some(*item),
+            | WorkRequeued { item, .. }
+            | SkillsDropped { item, .. }
+            | WorkEndedNoAgent { item, .. } => Some(*item),
             _ => None,
         }
     }
@@ -264,7 +302,9 @@ impl EventKind {
             | WorkUnavailable { queue, .. }
             | WorkCanceled { queue, .. }
             | WorkAbandoned { queue, .. }
-            | WorkRequeued { queue, .. } => Some(*queue),
+            | WorkRequeued { queue, .. }
+            | SkillsDropped { queue, .. }
+            | WorkEndedNoAgent { queue, .. } => Some(*queue),
             _ => None,
         }
     }
@@ -306,6 +346,8 @@ impl EventKind {
                 | EventKind::RoutingDecision { .. }
                 | EventKind::WorkAbandoned { .. }
                 | EventKind::WorkRequeued { .. }
+                | EventKind::SkillsDropped { .. }
+                | EventKind::WorkEndedNoAgent { .. }
         )
     }
 }

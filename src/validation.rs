@@ -19,10 +19,10 @@ use crate::distribution::Distribution;
 use crate::engine::{run_replication, RunOptions};
 use crate::omni::{
     CapacityCost, ChannelId, ConfigId, PresenceConfiguration, PresenceStatus, QueueId,
-    RoutingConfiguration, RoutingModel, ServiceChannel, StatusId,
+    RoutingConfiguration, RoutingModel, RoutingType, ServiceChannel, StatusId,
 };
 use crate::scenario::{
-    AgentGroup, ArrivalRate, ArrivalStream, BehaviourSpec, Queue, Scenario, Shift,
+    AgentGroup, ArrivalRate, ArrivalStream, BehaviourSpec, Queue, QueueTargets, Scenario, Shift,
     SimulationSettings,
 };
 use crate::stats::{confidence, MetricsCollector, QueueMetrics};
@@ -74,7 +74,9 @@ impl ErlangCentre {
             },
             channels: vec![ServiceChannel {
                 name: "chat".into(),
+                ends_when_all_decline: false,
             }],
+            skills: vec![],
             statuses: vec![PresenceStatus {
                 api_name: "Available".into(),
                 label: "Available".into(),
@@ -98,7 +100,12 @@ impl ErlangCentre {
                     priority: 1,
                     push_timeout: None,
                     cost: self.cost,
+                    routing_type: RoutingType::Queue,
+                    skills: vec![],
+                    drop_additional_skills_timeout: None,
                 },
+                service_level_threshold: SimDuration::from_secs_f64(self.threshold_s),
+                targets: QueueTargets::default(),
             }],
             arrivals: vec![ArrivalStream {
                 queue: QueueId(0),
@@ -107,6 +114,10 @@ impl ErlangCentre {
                 patience: self
                     .patience_s
                     .map(|m| Distribution::Exponential { mean: m }),
+                skills: vec![],
+                skill_mix: vec![],
+                priority: None,
+                secondary_priority: None,
             }],
             agents: vec![AgentGroup {
                 group: "Agents".into(),
@@ -114,6 +125,8 @@ impl ErlangCentre {
                 presence_config: ConfigId(0),
                 status: StatusId(0),
                 allowed_statuses: vec![],
+                queues: vec![QueueId(0)],
+                skills: vec![],
                 behaviour: BehaviourSpec::default(),
                 shift: Shift::default(),
             }],

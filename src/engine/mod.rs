@@ -360,6 +360,9 @@ impl<B: AgentBehaviour> Simulation<B> {
             requested_at: self.handle.now(),
             patience,
             handle_time,
+            priority: self.scenario.queues[queue.index()].routing.priority,
+            secondary_priority: None,
+            skills: Vec::new(),
         };
         self.handle
             .schedule_now(Entry::Router(messages::RouterMsg::Arrival(item)));

@@ -41,6 +41,10 @@ index_id!(
     QueueId
 );
 index_id!(
+    /// A skill of the `[[skills]]` catalogue, by position in the scenario.
+    SkillId
+);
+index_id!(
     /// An agent, numbered across groups in scenario order; also the last
     /// tie-break of the routing models.
     AgentId

@@ -3,16 +3,20 @@
 //! Names follow Salesforce's objects so an admin recognises them:
 //! [`ServiceChannel`], [`PresenceStatus`], [`PresenceConfiguration`],
 //! [`AgentWork`] and its [`WorkStatus`], [`RoutingConfiguration`] with its
-//! [`RoutingModel`], and capacity in [`CapacityUnits`].
+//! [`RoutingModel`] and [`RoutingType`], [`Skill`] and
+//! [`SkillRequirement`], and capacity in [`CapacityUnits`].
 
 mod capacity;
 mod ids;
 mod presence;
 mod routing_config;
+mod skill;
 mod work;
 
 pub use capacity::{CapacityCost, CapacityUnits};
-pub use ids::{AgentId, AgentWorkId, ChannelId, ConfigId, QueueId, StatusId, WorkItemId};
+pub use ids::{AgentId, AgentWorkId, ChannelId, ConfigId, QueueId, SkillId, StatusId, WorkItemId,
+};
 pub use presence::{PresenceConfiguration, PresenceStatus, ServiceChannel};
-pub use routing_config::{RoutingConfiguration, RoutingModel};
+pub use routing_config::{RoutingConfiguration, RoutingModel, RoutingType};
+pub use skill::{Skill, SkillRequirement};
 pub use work::{AgentWork, WorkItem, WorkStatus};

@@ -8,6 +8,10 @@ use serde::Serialize;
 pub struct ServiceChannel {
     /// Developer name, as queues and statuses refer to it.
     pub name: String,
+    /// An item declined (or let time out) by every agent available for it
+    /// ends as "no available agent" instead of waiting (live chat;
+    /// omni-reference §12.6).
+    pub ends_when_all_decline: bool,
 }
 
 /// A presence status (ServicePresenceStatus). With channels it is *online*:

@@ -1,6 +1,6 @@
 //! Queue routing configuration (QueueRoutingConfig).
 
-use super::CapacityCost;
+use super::{CapacityCost, SkillRequirement};
 use crate::time::SimDuration;
 use serde::Serialize;
 
@@ -24,6 +24,28 @@ impl RoutingModel {
     }
 }
 
+/// Who may take a queue's items (`QueueRoutingConfig` queue-based or
+/// skills-based routing; omni-reference §12.1, §12.2).
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoutingType {
+    /// Members of the queue, online on its channel.
+    #[default]
+    Queue,
+    /// Agents with every skill the item requires, queue membership aside.
+    Skills,
+}
+
+impl RoutingType {
+    /// The scenario-file spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RoutingType::Queue => "queue",
+            RoutingType::Skills => "skills",
+        }
+    }
+}
+
 /// How a queue's items are routed.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RoutingConfiguration {
@@ -35,4 +57,13 @@ pub struct RoutingConfiguration {
     pub push_timeout: Option<SimDuration>,
     /// What one item costs an agent.
     pub cost: CapacityCost,
+    /// Queue-based or skills-based.
+    pub routing_type: RoutingType,
+    /// Skills every item routed with this configuration needs (skills-based
+    /// only).
+    pub skills: Vec<SkillRequirement>,
+    /// `DropAdditionalSkillsTimeout`: how long an item waits for an agent
+    /// with all its skills before the next group of additional skills is
+    /// dropped; `None` = never dropped.
+    pub drop_additional_skills_timeout: Option<SimDuration>,
 }

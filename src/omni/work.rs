@@ -1,6 +1,8 @@
 //! Work items and AgentWork records.
 
-use super::{AgentId, AgentWorkId, CapacityUnits, ChannelId, QueueId, WorkItemId};
+use super::{
+    AgentId, AgentWorkId, CapacityUnits, ChannelId, QueueId, SkillRequirement, WorkItemId,
+};
 use crate::time::{SimDuration, SimTime};
 use serde::Serialize;
 
@@ -22,6 +24,14 @@ pub struct WorkItem {
     /// Work the agent will spend on it once accepted, sampled at arrival so
     /// every routing model faces the same demand (common random numbers).
     pub handle_time: SimDuration,
+    /// Routing priority (lower first): the queue's for queue-based work,
+    /// the item's own (PSR `RoutingPriority`) for skills-based work.
+    pub priority: i32,
+    /// Secondary routing priority (lower first; `None` sorts after any
+    /// value) (omni-reference §12.3).
+    pub secondary_priority: Option<u32>,
+    /// Skills the item requires, as requested (skills-based work only).
+    pub skills: Vec<SkillRequirement>,
 }
 
 /// AgentWork status (omni-reference §4.1).

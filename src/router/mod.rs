@@ -158,6 +158,7 @@ impl RouterActor {
             item,
             queue,
             excluded_agent: excluded,
+            skills_reset: false,
         });
         self.enqueue(item);
     }
@@ -231,6 +232,7 @@ impl RouterActor {
                     item: id,
                     queue: item.queue,
                     patience: item.patience,
+                    skills: item.skills.clone(),
                 });
                 if let Some(p) = item.patience {
                     self.handle

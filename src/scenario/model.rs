@@ -8,7 +8,7 @@
 use crate::distribution::Distribution;
 use crate::omni::{
     ChannelId, ConfigId, PresenceConfiguration, PresenceStatus, QueueId, RoutingConfiguration,
-    ServiceChannel, StatusId,
+    ServiceChannel, Skill, SkillId, SkillRequirement, StatusId,
 };
 use crate::time::SimDuration;
 use serde::Serialize;
@@ -22,6 +22,8 @@ pub struct Scenario {
     pub channels: Vec<ServiceChannel>,
     /// Presence statuses (online ones list channels).
     pub statuses: Vec<PresenceStatus>,
+    /// The skills catalogue (`[[skills]]`).
+    pub skills: Vec<Skill>,
     /// Presence configurations.
     pub presence_configs: Vec<PresenceConfiguration>,
     /// Queues, each with its routing configuration.
@@ -60,6 +62,31 @@ pub struct Queue {
     pub channel: ChannelId,
     /// How its items are routed.
     pub routing: RoutingConfiguration,
+    /// Service-level threshold of its items: its own
+    /// `service_level_threshold`, or `[simulation]`'s.
+    pub service_level_threshold: SimDuration,
+    /// What the planner aims for; `run` says whether each is met.
+    pub targets: QueueTargets,
+}
+
+/// A queue's planning targets; each is optional.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct QueueTargets {
+    /// Lowest acceptable service level (0–1).
+    pub target_service_level: Option<f64>,
+    /// Highest acceptable share of offered items abandoned (0–1).
+    pub max_abandon_rate: Option<f64>,
+    /// Longest acceptable average speed of answer.
+    pub max_asa: Option<SimDuration>,
+}
+
+impl QueueTargets {
+    /// Whether any target is set.
+    pub fn is_empty(&self) -> bool {
+        self.target_service_level.is_none()
+            && self.max_abandon_rate.is_none()
+            && self.max_asa.is_none()
+    }
 }
 
 /// How fast work arrives.
@@ -87,6 +114,45 @@ pub struct ArrivalStream {
     pub handle_time: Distribution,
     /// Customer patience; `None` = nobody abandons.
     pub patience: Option<Distribution>,
+    /// Skills every item of the stream requires, besides its routing
+    /// configuration's (skills-based queues only).
+    pub skills: Vec<SkillRequirement>,
+    /// Skills drawn per item, one independent draw per entry.
+    pub skill_mix: Vec<SkillChoice>,
+    /// Routing priority of its items (skills-based queues only); `None` =
+    /// the queue's.
+    pub priority: Option<i32>,
+    /// Secondary routing priority of its items; `None` = unset.
+    pub secondary_priority: Option<SecondaryPriority>,
+}
+
+/// One skill dimension of a skill mix: which skill an item needs is drawn
+/// from `choose`, the rest of the requirement is fixed.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SkillChoice {
+    /// The alternatives and their probabilities (summing to 1).
+    pub choose: Vec<(SkillId, f64)>,
+    /// Minimum level of the drawn skill.
+    pub level: u8,
+    /// Whether the drawn skill may be dropped.
+    pub additional: bool,
+    /// Drop order when additional.
+    pub priority: u32,
+}
+
+/// A stream's secondary routing priority.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SecondaryPriority {
+    /// Every item gets this value.
+    Fixed(u32),
+    /// Each item draws one of `values` with the matching probability.
+    Discrete {
+        /// The values.
+        values: Vec<u32>,
+        /// Their probabilities (summing to 1).
+        p: Vec<f64>,
+    },
 }
 
 /// `[[agents]]`: a group of identical agents.
@@ -104,6 +170,12 @@ pub struct AgentGroup {
     /// login status and the configuration's on-decline / on-timeout
     /// statuses are always included. Empty in the file = all statuses.
     pub allowed_statuses: Vec<StatusId>,
+    /// Queues the agents are members of (queue-based routing). Without
+    /// `queues` in the file: every queue of a channel some allowed status
+    /// carries.
+    pub queues: Vec<QueueId>,
+    /// Skills and levels, sorted by skill (skills-based routing).
+    pub skills: Vec<(SkillId, u8)>,
     /// Synthetic behaviour.
     pub behaviour: BehaviourSpec,
     /// When the agents are logged in.

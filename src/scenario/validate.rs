@@ -11,13 +11,13 @@ use super::raw::{
     RawPresenceConfig, RawQueue, RawScenario, RawShift, RawSimulation, RawStatus,
 };
 use super::{
-    AgentGroup, ArrivalRate, ArrivalStream, BehaviourSpec, Queue, Scenario, Shift,
+    AgentGroup, ArrivalRate, ArrivalStream, BehaviourSpec, Queue, QueueTargets, Scenario, Shift,
     SimulationSettings,
 };
 use crate::distribution::Distribution;
 use crate::omni::{
     CapacityCost, ChannelId, ConfigId, PresenceConfiguration, PresenceStatus, QueueId,
-    RoutingConfiguration, RoutingModel, ServiceChannel, StatusId,
+    RoutingConfiguration, RoutingModel, RoutingType, ServiceChannel, StatusId,
 };
 use crate::time::SimDuration;
 use std::ops::Range;
@@ -615,6 +615,7 @@ pub(crate) fn validate(raw: &RawScenario, cx: &Ctx<'_>) -> Result<Scenario> {
         simulation,
         channels,
         statuses,
+        skills: Vec::new(),
         presence_configs,
         queues,
         arrivals,
@@ -725,6 +726,7 @@ fn channels(raw: &RawScenario, cx: &Ctx<'_>) -> Result<(Vec<ServiceChannel>, Nam
         let mut it = item("channels", i, c);
         let ch: &RawChannel = c.get_ref();
         out.push(ServiceChannel {
+            ends_when_all_decline: false,
             name: cx.name(&mut it, &ch.name, "name", &mut names)?,
         });
     }
@@ -986,7 +988,12 @@ fn queues(raw: &RawScenario, cx: &Ctx<'_>, channels: &Names) -> Result<(Vec<Queu
                 priority,
                 push_timeout,
                 cost,
+                routing_type: RoutingType::Queue,
+                skills: Vec::new(),
+                drop_additional_skills_timeout: None,
             },
+            service_level_threshold: SimDuration::from_secs(20),
+            targets: QueueTargets::default(),
         });
     }
     Ok((out, names))
@@ -1120,6 +1127,10 @@ fn arrivals(
             rate,
             handle_time,
             patience,
+            skills: Vec::new(),
+            skill_mix: Vec::new(),
+            priority: None,
+            secondary_priority: None,
         });
     }
     Ok(out)
@@ -1319,6 +1330,8 @@ fn agents(
             presence_config,
             status,
             allowed_statuses,
+            queues: Vec::new(),
+            skills: Vec::new(),
             behaviour: BehaviourSpec {
                 response_time,
                 accept_probability,

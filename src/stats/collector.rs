@@ -547,6 +547,8 @@ impl EventSink for MetricsCollector {
             EventKind::Logout { agent } => self.update_agent(t, *agent, |a| a.logged_in = false),
             EventKind::RoutingDecision { .. }
             | EventKind::WorkRequeued { .. }
+            | EventKind::SkillsDropped { .. }
+            | EventKind::WorkEndedNoAgent { .. }
             | EventKind::WorkFlagUpdated { .. } => {}
         }
     }

@@ -278,6 +278,12 @@ impl RouterView {
         self.backlog.remove(queue, key)
     }
 
+    /// The router dropped a group of `item`'s additional skills.
+    pub fn drop_skills(&mut self, _item: WorkItemId, _skills: &[crate::omni::SkillId]) {}
+
+    /// The item ended without an agent; nothing of it is kept.
+    pub fn forget(&mut self, _item: WorkItemId) {}
+
     /// The router reserved capacity for a push.
     pub fn reserve(&mut self, agent: AgentId, cost: CapacityUnits, now: SimTime) {
         let a = &mut self.agents[agent.index()];

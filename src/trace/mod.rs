@@ -353,6 +353,7 @@ impl Narrator {
                 item,
                 queue,
                 patience,
+                ..
             } => {
                 self.items.insert(
                     *item,
@@ -621,6 +622,7 @@ impl Narrator {
                 item,
                 queue,
                 excluded_agent,
+                ..
             } => {
                 let info = self.items.get(item).map(|i| (i.at, i.requested_at));
                 let refused_by = info.and_then(|(at, _)| self.taken_back(*item, *queue, at));
@@ -667,6 +669,51 @@ impl Narrator {
                 } else {
                     Tone::Queue
                 }
+            }
+            EventKind::SkillsDropped {
+                item,
+                queue,
+                skills,
+                priority,
+                waited,
+            } => {
+                self.view.drop_skills(*item, skills);
+                if show {
+                    let names: Vec<&str> = skills
+                        .iter()
+                        .map(|k| self.scenario.skills[k.index()].name.as_str())
+                        .collect();
+                    let _ = write!(
+                        s,
+                        "after {} no agent with {} took item {item} of queue \"{}\": \
+                         dropped priority-{priority} group {{{}}}",
+                        span(*waited),
+                        names.join(", "),
+                        self.queue_name(*queue),
+                        names.join(", ")
+                    );
+                }
+                Tone::Queue
+            }
+            EventKind::WorkEndedNoAgent {
+                item,
+                queue,
+                requested_at,
+            } => {
+                if let Some(at) = self.items.remove(item).map(|i| i.at) {
+                    self.taken_back(*item, *queue, at);
+                }
+                self.view.forget(*item);
+                if show {
+                    let _ = write!(
+                        s,
+                        "item {item} of queue \"{}\" ended after {}: every agent available \
+                         for it declined it or let the push time out (no available agent)",
+                        self.queue_name(*queue),
+                        span(t - *requested_at)
+                    );
+                }
+                Tone::Loss
             }
             EventKind::WorkloadChanged {
                 agent,
