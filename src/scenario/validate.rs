@@ -600,7 +600,7 @@ pub(crate) fn validate(raw: &RawScenario, cx: &Ctx<'_>) -> Result<Scenario> {
     let (channels, channel_names) = channels(raw, cx)?;
     let (statuses, status_names) = statuses(raw, cx, &channel_names)?;
     let (presence_configs, config_names) = presence_configs(raw, cx, &status_names)?;
-    let (queues, queue_names) = queues(raw, cx, &channel_names)?;
+    let (queues, queue_names) = queues(raw, cx, &channel_names, &simulation)?;
     let arrivals = arrivals(raw, cx, &queue_names, &simulation)?;
     let agents = agents(
         raw,
@@ -894,7 +894,12 @@ fn presence_configs(
     Ok((out, names))
 }
 
-fn queues(raw: &RawScenario, cx: &Ctx<'_>, channels: &Names) -> Result<(Vec<Queue>, Names)> {
+fn queues(
+    raw: &RawScenario,
+    cx: &Ctx<'_>,
+    channels: &Names,
+    sim: &SimulationSettings,
+) -> Result<(Vec<Queue>, Names)> {
     let items = cx.section(
         &raw.queues,
         "queues",
@@ -992,7 +997,7 @@ fn queues(raw: &RawScenario, cx: &Ctx<'_>, channels: &Names) -> Result<(Vec<Queu
                 skills: Vec::new(),
                 drop_additional_skills_timeout: None,
             },
-            service_level_threshold: SimDuration::from_secs(20),
+            service_level_threshold: sim.service_level_threshold,
             targets: QueueTargets::default(),
         });
     }
