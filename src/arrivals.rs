@@ -13,8 +13,8 @@
 use crate::engine::handle::EngineHandle;
 use crate::engine::messages::{Entry, RouterMsg};
 use crate::engine::rng::{stream, StreamKind};
-use crate::omni::{QueueId, WorkItem, WorkItemId};
-use crate::scenario::{ArrivalRate, ArrivalStream, Scenario};
+use crate::omni::{QueueId, SkillRequirement, WorkItem, WorkItemId};
+use crate::scenario::{ArrivalRate, ArrivalStream, Scenario, SecondaryPriority};
 use crate::time::{SimDuration, SimTime};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
@@ -26,6 +26,56 @@ struct QueueStream {
     spec: ArrivalStream,
     gaps: ChaCha8Rng,
     demand: ChaCha8Rng,
+    /// One stream per skill-mix dimension.
+    mix: Vec<ChaCha8Rng>,
+    secondary: ChaCha8Rng,
+    /// Every item's routing priority.
+    priority: i32,
+    /// Skills every item needs: the routing configuration's and the
+    /// stream's (skills-based queues).
+    fixed_skills: Vec<SkillRequirement>,
+}
+
+impl QueueStream {
+    /// The skills of one item: the fixed ones plus one draw per mix entry.
+    fn skills(&mut self) -> Vec<SkillRequirement> {
+        let mut skills = self.fixed_skills.clone();
+        for (choice, rng) in self.spec.skill_mix.iter().zip(&mut self.mix) {
+            let u: f64 = rng.gen();
+            skills.push(SkillRequirement {
+                skill: pick(&choice.choose, u),
+                level: choice.level,
+                additional: choice.additional,
+                priority: choice.priority,
+            });
+        }
+        skills
+    }
+
+    fn secondary_priority(&mut self) -> Option<u32> {
+        match self.spec.secondary_priority.as_ref()? {
+            SecondaryPriority::Fixed(v) => Some(*v),
+            SecondaryPriority::Discrete { values, p } => {
+                let u: f64 = self.secondary.gen();
+                let weighted: Vec<(u32, f64)> =
+                    values.iter().copied().zip(p.iter().copied()).collect();
+                Some(pick(&weighted, u))
+            }
+        }
+    }
+}
+
+/// The alternative whose cumulative probability first exceeds `u` (the
+/// last one when rounding leaves `u` beyond the sum).
+fn pick<T: Copy>(alternatives: &[(T, f64)], u: f64) -> T {
+    let mut cumulative = 0.0;
+    for (value, p) in alternatives {
+        cumulative += p;
+        if u < cumulative {
+            return *value;
+        }
+    }
+    alternatives[alternatives.len() - 1].0
 }
 
 /// Creates work items and hands them to the router.
@@ -45,10 +95,18 @@ impl Generator {
             (0..scenario.queues.len()).map(|_| None).collect();
         for a in &scenario.arrivals {
             let q = a.queue.index() as u64;
+            let routing = &scenario.queues[a.queue.index()].routing;
+            let fixed_skills = routing.skills.iter().chain(&a.skills).copied().collect();
             streams[a.queue.index()] = Some(QueueStream {
                 spec: a.clone(),
                 gaps: stream(seed, replication, StreamKind::Arrivals, q),
                 demand: stream(seed, replication, StreamKind::Demand, q),
+                mix: (0..a.skill_mix.len() as u64)
+                    .map(|d| stream(seed, replication, StreamKind::SkillMix, (q << 16) | d))
+                    .collect(),
+                secondary: stream(seed, replication, StreamKind::SecondaryPriority, q),
+                priority: a.priority.unwrap_or(routing.priority),
+                fixed_skills,
             });
         }
         Generator {
@@ -125,6 +183,8 @@ impl Generator {
         // Handle time first, then patience: a fixed draw order per item.
         let handle_time = s.spec.handle_time.sample(&mut s.demand);
         let patience = s.spec.patience.as_ref().map(|d| d.sample(&mut s.demand));
+        let skills = s.skills();
+        let secondary_priority = s.secondary_priority();
         let item = WorkItem {
             id: WorkItemId(self.next_item),
             queue,
@@ -132,9 +192,9 @@ impl Generator {
             requested_at: now,
             patience,
             handle_time,
-            priority: self.scenario.queues[queue.index()].routing.priority,
-            secondary_priority: None,
-            skills: Vec::new(),
+            priority: s.priority,
+            secondary_priority,
+            skills,
         };
         self.next_item += 1;
         self.handle

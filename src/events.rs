@@ -49,6 +49,10 @@ pub enum EventKind {
         queue: QueueId,
         /// Its patience, if it can abandon.
         patience: Option<SimDuration>,
+        /// Its routing priority (lower first).
+        priority: i32,
+        /// Its secondary routing priority, if set.
+        secondary_priority: Option<u32>,
         /// The skills it requires (skills-based work; empty otherwise).
         skills: Vec<SkillRequirement>,
     },

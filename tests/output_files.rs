@@ -198,8 +198,8 @@ fn events(replication: u64) -> Vec<SimEvent> {
                 kind: EventKind::WorkloadChanged {
                     agent: AgentId(a as u32),
                     configured_capacity: CapacityUnits::whole(2),
-                    previous_workload: CapacityUnits(previous),
-                    new_workload: CapacityUnits(load[a]),
+                    previous_workload: CapacityUnits::thousandths(previous),
+                    new_workload: CapacityUnits::thousandths(load[a]),
                 },
             });
         }

@@ -422,7 +422,8 @@ impl AgentState {
     /// A push from the router. Refused (and handed back) if the agent went
     /// offline, left the channel or lost the capacity in the same instant.
     pub(crate) fn assign(&mut self, a: Assignment) {
-        let fits = self.load + a.cost <= self.capacity();
+        let fits = self.load + a.cost <= self.capacity()
+            && self.works.len() < crate::omni::MAX_OPEN_ITEMS as usize;
         let on_channel = self
             .status
             .is_some_and(|s| self.scenario.statuses[s.index()].has_channel(a.item.channel));

@@ -39,6 +39,11 @@ impl WorkList {
         self.position(*id).ok().map(|i| self.works.remove(i))
     }
 
+    /// Number of active AgentWork.
+    pub(crate) fn len(&self) -> usize {
+        self.works.len()
+    }
+
     pub(crate) fn values(&self) -> impl Iterator<Item = &AgentWork> {
         self.works.iter()
     }

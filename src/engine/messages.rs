@@ -30,6 +30,15 @@ pub(crate) enum RouterMsg {
     Arrival(WorkItem),
     /// The item's customer ran out of patience.
     PatienceExpired(WorkItemId),
+    /// The item's drop-additional-skills timeout ran out; `round` names the
+    /// requirement set it was armed for, so a timer set before a reset is
+    /// recognised as stale.
+    DropSkills {
+        /// The item.
+        item: WorkItemId,
+        /// Which setting of its requirements the timer belongs to.
+        round: u32,
+    },
     /// An agent's state changed in a way routing must know.
     Notice(AgentNotice),
 }

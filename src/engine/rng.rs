@@ -17,6 +17,11 @@ pub enum StreamKind {
     Demand = 2,
     /// One agent's behaviour (response time, accept/decline, wrap-up).
     Behaviour = 3,
+    /// One skill-mix dimension of one queue's items (index: queue << 16 |
+    /// dimension), so adding a dimension shifts no other draw.
+    SkillMix = 4,
+    /// Secondary routing priority of one queue's items.
+    SecondaryPriority = 5,
 }
 
 /// SplitMix64: spreads nearby seeds far apart before ChaCha keys on them.

@@ -13,9 +13,8 @@ mod routing_config;
 mod skill;
 mod work;
 
-pub use capacity::{CapacityCost, CapacityUnits};
-pub use ids::{AgentId, AgentWorkId, ChannelId, ConfigId, QueueId, SkillId, StatusId, WorkItemId,
-};
+pub use capacity::{CapacityCost, CapacityUnits, MAX_OPEN_ITEMS, PERCENTAGE_DECIMALS};
+pub use ids::{AgentId, AgentWorkId, ChannelId, ConfigId, QueueId, SkillId, StatusId, WorkItemId};
 pub use presence::{PresenceConfiguration, PresenceStatus, ServiceChannel};
 pub use routing_config::{RoutingConfiguration, RoutingModel, RoutingType};
 pub use skill::{Skill, SkillRequirement};

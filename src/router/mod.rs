@@ -4,17 +4,25 @@
 //! reserved in that view the moment it pushes, and freed only when the
 //! agent reports a release, so the view never shows more free capacity
 //! than the agent really has. Decisions are delegated to the pure
-//! [`crate::routing::next_push`]; this actor only applies them.
+//! [`crate::routing::next_push`]; this actor only applies them, and keeps
+//! what belongs to an item between decisions: its decliner exclusion
+//! (omni-reference §5.3), its skill requirements and their drop schedule
+//! ([`skills`], §12.2), and who refused it on a channel that ends items
+//! declined by everyone (§12.6).
+
+mod skills;
 
 use crate::engine::handle::EngineHandle;
 use crate::engine::messages::{AgentMsg, AgentNotice, Assignment, Entry, Release, RouterMsg};
 use crate::events::EventKind;
 use crate::load::LoadProbes;
 use crate::omni::{AgentId, CapacityUnits, QueueId, WorkItem, WorkItemId};
-use crate::routing::{next_push, AgentIndex, Backlog, QueuedItem};
+use crate::routing::{next_push, AgentIndex, Backlog, ItemKey, QueuedItem, TieBreak};
 use crate::scenario::Scenario;
+use crate::time::SimTime;
 use actix::{Actor, Context, Handler};
 use rustc_hash::FxHashMap;
+use skills::Requirements;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -31,6 +39,31 @@ struct RoutedItem {
     excluded: Option<AgentId>,
     /// Patience ran out while pushed: abandon instead of re-queueing.
     patience_expired: bool,
+    /// Skills still required and the drop schedule (skills-based work).
+    requirements: Requirements,
+    /// Agents that declined it or let it time out, on a channel that ends
+    /// an item refused by every available agent (§12.6).
+    refused_by: Vec<AgentId>,
+}
+
+impl RoutedItem {
+    fn key(&self) -> ItemKey {
+        ItemKey::new(
+            self.item.priority,
+            self.item.secondary_priority,
+            self.item.requested_at,
+            self.item.id.0,
+        )
+    }
+}
+
+/// A push of the current instant, kept so that a push the agent never
+/// receives can give back the tie-break time it took (§5.3).
+#[derive(Debug)]
+struct RecentPush {
+    agent: AgentId,
+    item: WorkItemId,
+    tie_before: TieBreak,
 }
 
 /// The router as an actix actor.
@@ -51,17 +84,20 @@ pub struct RouterActor {
     /// clock; coming back from a busy status does not (omni-reference §6.5:
     /// "not pushed to since login").
     logged_in: Vec<bool>,
+    /// Pushes made at `recent_at`, in order.
+    recent: Vec<RecentPush>,
+    recent_at: SimTime,
 }
 
 impl RouterActor {
     pub(crate) fn new(scenario: Arc<Scenario>, handle: Rc<EngineHandle>) -> RouterActor {
-        let backlog = Backlog::for_queues(&scenario.queues);
+        let backlog = Backlog::for_scenario(&scenario);
         let capacities = scenario.agent_capacities();
         let units: Vec<_> = capacities
             .iter()
             .map(|c| CapacityUnits::whole(*c))
             .collect();
-        let index = AgentIndex::new(&units, scenario.channels.len());
+        let index = AgentIndex::new(&units, backlog.classes(), scenario.channels.len());
         RouterActor {
             logged_in: vec![false; capacities.len()],
             scenario,
@@ -70,11 +106,9 @@ impl RouterActor {
             index,
             items: FxHashMap::default(),
             capacities,
+            recent: Vec::new(),
+            recent_at: SimTime::NEVER,
         }
-    }
-
-    fn key(item: &WorkItem) -> (crate::time::SimTime, u64) {
-        (item.requested_at, item.id.0)
     }
 
     fn enqueue(&mut self, id: WorkItemId) {
@@ -82,9 +116,11 @@ impl RouterActor {
             return;
         };
         r.state = ItemState::Waiting;
+        let key = r.key();
         self.backlog.insert(
             r.item.queue,
-            Self::key(&r.item),
+            r.requirements.current(),
+            key,
             QueuedItem {
                 item: id,
                 excluded: r.excluded,
@@ -116,17 +152,27 @@ impl RouterActor {
     /// Pushes until no waiting item has an eligible agent (§6.8).
     fn route(&mut self) {
         while let Some(d) = self.decide() {
+            let now = self.handle.now();
             let r = self
                 .items
                 .get_mut(&d.item)
                 .expect("backlog items are tracked");
-            self.backlog.remove(d.queue, Self::key(&r.item));
+            self.backlog.remove(d.queue, r.key());
             let queue = &self.scenario.queues[d.queue.index()];
             let cost = queue
                 .routing
                 .cost
                 .units_for(self.capacities[d.agent.index()]);
-            self.index.reserve(d.agent, cost, self.handle.now());
+            let tie_before = self.index.reserve(d.agent, cost, now);
+            if self.recent_at != now {
+                self.recent.clear();
+                self.recent_at = now;
+            }
+            self.recent.push(RecentPush {
+                agent: d.agent,
+                item: d.item,
+                tie_before,
+            });
             r.state = ItemState::Pushed(d.agent);
             self.handle.emit(EventKind::RoutingDecision {
                 item: d.item,
@@ -145,7 +191,15 @@ impl RouterActor {
         }
     }
 
-    fn requeue(&mut self, item: WorkItemId, queue: QueueId, excluded: Option<AgentId>) {
+    /// Back to the queue after a decline, timeout or logout. `excluded`
+    /// becomes the item's exclusion; `reset` restores dropped skills.
+    fn requeue(
+        &mut self,
+        item: WorkItemId,
+        queue: QueueId,
+        excluded: Option<AgentId>,
+        reset: bool,
+    ) {
         let Some(r) = self.items.get_mut(&item) else {
             return;
         };
@@ -154,13 +208,143 @@ impl RouterActor {
             return;
         }
         r.excluded = excluded;
+        let now = self.handle.now();
+        let skills_reset = reset && r.requirements.reset(now);
+        if reset {
+            self.arm_drop(item);
+        }
         self.handle.emit(EventKind::WorkRequeued {
             item,
             queue,
             excluded_agent: excluded,
-            skills_reset: false,
+            skills_reset,
         });
         self.enqueue(item);
+        if !reset {
+            self.catch_up_drop(item);
+        }
+    }
+
+    /// Schedules the next drop of `item`'s additional skills, if any.
+    fn arm_drop(&mut self, item: WorkItemId) {
+        let Some(r) = self.items.get(&item) else {
+            return;
+        };
+        let timeout = self.scenario.queues[r.item.queue.index()]
+            .routing
+            .drop_additional_skills_timeout;
+        if let (Some(timeout), true) = (timeout, r.requirements.can_drop()) {
+            let round = r.requirements.round();
+            self.handle.schedule_in(
+                timeout,
+                Entry::Router(RouterMsg::DropSkills { item, round }),
+            );
+        }
+    }
+
+    /// A drop timer fired for `item`: drop the next group of additional
+    /// skills if it still waits, and arm the next timer.
+    fn drop_skills(&mut self, item: WorkItemId, round: u32) {
+        let now = self.handle.now();
+        let Some(r) = self.items.get_mut(&item) else {
+            return;
+        };
+        if r.requirements.round() != round {
+            return;
+        }
+        if !matches!(r.state, ItemState::Waiting) {
+            // Pushed: nothing to drop while an agent has it. If it comes
+            // back without a reset, the drop happens then.
+            r.requirements.set_due();
+            return;
+        }
+        let key = r.key();
+        let queue = r.item.queue;
+        let Some(group) = r.requirements.drop_next(now) else {
+            return;
+        };
+        let entry = self.backlog.remove(queue, key);
+        self.handle.emit(EventKind::SkillsDropped {
+            item,
+            queue,
+            skills: group.skills,
+            priority: group.priority,
+            waited: group.waited,
+        });
+        if entry.is_some() {
+            self.enqueue(item);
+        }
+        self.arm_drop(item);
+    }
+
+    /// After a re-queue that kept the requirements: a drop that fell due
+    /// while the item was pushed happens now.
+    fn catch_up_drop(&mut self, item: WorkItemId) {
+        let due = self
+            .items
+            .get(&item)
+            .is_some_and(|r| r.requirements.is_due());
+        if due {
+            let round = self.items[&item].requirements.round();
+            self.drop_skills(item, round);
+        }
+    }
+
+    /// Records a refusal on a channel that ends items declined by everyone;
+    /// true if no available agent is left who has not refused it.
+    fn refused_by_all(&mut self, item: WorkItemId, agent: AgentId) -> bool {
+        let Some(r) = self.items.get_mut(&item) else {
+            return false;
+        };
+        let channel = r.item.channel;
+        if !self.scenario.channels[channel.index()].ends_when_all_decline {
+            return false;
+        }
+        if !r.refused_by.contains(&agent) {
+            r.refused_by.push(agent);
+        }
+        let classes = self
+            .backlog
+            .eligible_classes(r.item.queue, r.requirements.original());
+        let refused = &r.refused_by;
+        !self.index.agents().iter().any(|a| {
+            a.channels.contains(&channel)
+                && classes.contains(&a.class)
+                && !refused.contains(&a.tie.agent)
+        })
+    }
+
+    fn end_no_agent(&mut self, item: WorkItemId) {
+        if let Some(r) = self.items.remove(&item) {
+            self.handle.emit(EventKind::WorkEndedNoAgent {
+                item,
+                queue: r.item.queue,
+                requested_at: r.item.requested_at,
+            });
+        }
+    }
+
+    /// A push the agent could not receive: not a decline (§5.3). The item
+    /// keeps its exclusion and the agent gets back the tie-break time the
+    /// push took, unless a later push of this instant took it again (then
+    /// that push inherits what to give back).
+    fn refused(&mut self, agent: AgentId, item: WorkItem, cost: CapacityUnits) {
+        self.index.release(agent, cost);
+        if self.recent_at == self.handle.now() {
+            if let Some(i) = self
+                .recent
+                .iter()
+                .position(|p| p.agent == agent && p.item == item.id)
+            {
+                let undone = self.recent.remove(i);
+                match self.recent[i..].iter_mut().find(|p| p.agent == agent) {
+                    Some(later) => later.tie_before = undone.tie_before,
+                    None => self.index.restore_tie(agent, undone.tie_before),
+                }
+            }
+        }
+        let excluded = self.items.get(&item.id).and_then(|r| r.excluded);
+        self.requeue(item.id, item.queue, excluded, false);
     }
 
     fn on_notice(&mut self, notice: AgentNotice) {
@@ -197,9 +381,13 @@ impl RouterActor {
                 let queue = self.items.get(&item).map(|r| r.item.queue);
                 match (why, queue) {
                     (Release::Declined | Release::PushTimeout, Some(q)) => {
-                        self.requeue(item, q, Some(agent))
+                        if self.refused_by_all(item, agent) {
+                            self.end_no_agent(item);
+                        } else {
+                            self.requeue(item, q, Some(agent), true)
+                        }
                     }
-                    (Release::Unavailable, Some(q)) => self.requeue(item, q, None),
+                    (Release::Unavailable, Some(q)) => self.requeue(item, q, None, true),
                     (Release::Canceled, Some(_)) => self.abandon(item),
                     // Answered and finished (closed, or cut short by a
                     // logout): the router is done with it.
@@ -209,12 +397,7 @@ impl RouterActor {
                     (_, None) => {}
                 }
             }
-            AgentNotice::Refused { agent, item, cost } => {
-                self.index.release(agent, cost);
-                // Excluding the refusing agent for this item guarantees the
-                // router cannot push it straight back in the same instant.
-                self.requeue(item.id, item.queue, Some(agent));
-            }
+            AgentNotice::Refused { agent, item, cost } => self.refused(agent, item, cost),
         }
     }
 }
@@ -232,12 +415,15 @@ impl RouterActor {
                     item: id,
                     queue: item.queue,
                     patience: item.patience,
+                    priority: item.priority,
+                    secondary_priority: item.secondary_priority,
                     skills: item.skills.clone(),
                 });
                 if let Some(p) = item.patience {
                     self.handle
                         .schedule_in(p, Entry::Router(RouterMsg::PatienceExpired(id)));
                 }
+                let requirements = Requirements::new(&item.skills, item.requested_at);
                 self.items.insert(
                     id,
                     RoutedItem {
@@ -245,14 +431,17 @@ impl RouterActor {
                         state: ItemState::Waiting,
                         excluded: None,
                         patience_expired: false,
+                        requirements,
+                        refused_by: Vec::new(),
                     },
                 );
                 self.enqueue(id);
+                self.arm_drop(id);
             }
             RouterMsg::PatienceExpired(id) => match self.items.get_mut(&id).map(|r| &r.state) {
                 Some(ItemState::Waiting) => {
                     let r = &self.items[&id];
-                    self.backlog.remove(r.item.queue, Self::key(&r.item));
+                    self.backlog.remove(r.item.queue, r.key());
                     self.abandon(id);
                 }
                 Some(ItemState::Pushed(agent)) => {
@@ -265,6 +454,7 @@ impl RouterActor {
                 }
                 None => {}
             },
+            RouterMsg::DropSkills { item, round } => self.drop_skills(item, round),
             RouterMsg::Notice(n) => self.on_notice(n),
         }
         self.route();

@@ -3,17 +3,23 @@
 //! Nothing here knows about actors or time passing: the router actor keeps
 //! an [`AgentIndex`] and a [`Backlog`] up to date and asks [`next_push`]
 //! what to do. That keeps the rules unit-testable and benchmarkable on
-//! their own (omni-reference §6).
+//! their own (omni-reference §6, §12).
 //!
-//! The agent choice uses an ordered index per channel rather than a scan:
-//! with thousands of agents a scan per push would dominate a run.
+//! Who may take an item (queue membership, skills) is decided per agent
+//! *class* ([`AgentClasses`]): agents of one class are interchangeable for
+//! eligibility, so the index keeps one order per class and channel and a
+//! decision looks at the first fitting agent of each eligible class rather
+//! than scanning every agent. Waiting items are grouped the same way: per
+//! queue, one bucket per set of skills still required.
 
 mod backlog;
+pub mod classes;
 mod index;
 pub mod least_active;
 pub mod most_available;
 
-pub use backlog::{Backlog, QueuedItem};
+pub use backlog::{canonical, Backlog, Bucket, ItemKey, QueueBacklog, QueuedItem};
+pub use classes::{AgentClasses, ClassId, ClassSpec};
 pub use index::{AgentIndex, AgentRouting};
 
 use crate::omni::{AgentId, CapacityCost, QueueId, RoutingModel, WorkItemId};
@@ -43,44 +49,49 @@ pub struct Decision {
     pub agent: AgentId,
 }
 
-/// Finds the next push: the first item in backlog order (priority, then
-/// age, then arrival order) that some eligible agent can take, with the
-/// agent its queue's routing model picks. An item nobody can take does not
-/// block the items behind it (§6.2).
+/// Finds the next push: the first item in backlog order (priority,
+/// secondary priority, age, arrival order) that some eligible agent can
+/// take, with the agent its queue's routing model picks among the eligible
+/// classes. An item nobody can take does not block the items behind it
+/// (§6.2).
 pub fn next_push(backlog: &Backlog, index: &AgentIndex) -> Option<Decision> {
-    let mut best: Option<((i32, SimTime, u64), Decision)> = None;
+    let mut best: Option<(ItemKey, Decision)> = None;
     for (queue, q) in backlog.queues() {
-        let Some(first) = q.front_key() else { continue };
-        let key = (q.priority, first.0, first.1);
-        if best.as_ref().is_some_and(|(k, _)| *k <= key) {
-            // Even this queue's oldest item is behind the best found.
-            continue;
-        }
-        let Some(top) = index.choose(q.channel, q.model, q.cost, None) else {
-            continue;
-        };
-        for (k, entry) in q.items() {
-            let key = (q.priority, k.0, k.1);
-            if best.as_ref().is_some_and(|(b, _)| *b <= key) {
+        for bucket in q.buckets() {
+            let Some(first) = bucket.front_key() else {
+                continue;
+            };
+            if best.as_ref().is_some_and(|(k, _)| *k <= first) {
+                // Even this bucket's first item is behind the best found.
+                continue;
+            }
+            let choose =
+                |exclude| index.choose(q.channel, &bucket.classes, q.model, q.cost, exclude);
+            let Some(top) = choose(None) else {
+                continue;
+            };
+            for (k, entry) in bucket.items() {
+                if best.as_ref().is_some_and(|(b, _)| b <= k) {
+                    break;
+                }
+                let agent = if entry.excluded == Some(top) {
+                    match choose(Some(top)) {
+                        Some(a) => a,
+                        None => continue,
+                    }
+                } else {
+                    top
+                };
+                best = Some((
+                    *k,
+                    Decision {
+                        queue,
+                        item: entry.item,
+                        agent,
+                    },
+                ));
                 break;
             }
-            let agent = if entry.excluded == Some(top) {
-                match index.choose(q.channel, q.model, q.cost, Some(top)) {
-                    Some(a) => a,
-                    None => continue,
-                }
-            } else {
-                top
-            };
-            best = Some((
-                key,
-                Decision {
-                    queue,
-                    item: entry.item,
-                    agent,
-                },
-            ));
-            break;
         }
     }
     best.map(|(_, d)| d)
@@ -91,13 +102,19 @@ pub fn next_push(backlog: &Backlog, index: &AgentIndex) -> Option<Decision> {
 pub fn choose_by_scan(
     agents: &[AgentRouting],
     channel: crate::omni::ChannelId,
+    classes: &[ClassId],
     model: RoutingModel,
     cost: CapacityCost,
     exclude: Option<AgentId>,
 ) -> Option<AgentId> {
     agents
         .iter()
-        .filter(|a| a.is_eligible(channel, cost) && Some(a.tie.agent) != exclude)
+        .filter(|a| {
+            classes.contains(&a.class)
+                && a.free() > crate::omni::CapacityUnits::ZERO
+                && a.is_eligible(channel, cost)
+                && Some(a.tie.agent) != exclude
+        })
         .min_by_key(|a| match model {
             RoutingModel::MostAvailable => (std::cmp::Reverse(a.free().0), 0, a.tie),
             RoutingModel::LeastActive => (std::cmp::Reverse(0), a.load.0, a.tie),

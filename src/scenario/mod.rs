@@ -18,6 +18,7 @@
 mod error;
 mod model;
 mod raw;
+mod skills;
 mod summary;
 mod validate;
 

@@ -21,6 +21,7 @@ pub(crate) struct RawScenario {
     pub simulation: Option<Spanned<RawSimulation>>,
     pub channels: Option<Vec<Spanned<RawChannel>>>,
     pub statuses: Option<Vec<Spanned<RawStatus>>>,
+    pub skills: Option<Vec<Spanned<RawSkill>>>,
     pub presence_configs: Option<Vec<Spanned<RawPresenceConfig>>>,
     pub queues: Option<Vec<Spanned<RawQueue>>>,
     pub arrivals: Option<Vec<Spanned<RawArrivals>>>,
@@ -45,6 +46,54 @@ pub(crate) struct RawSimulation {
 #[serde(deny_unknown_fields, expecting = "a [[channels]] table")]
 pub(crate) struct RawChannel {
     pub name: Option<Spanned<String>>,
+    pub ends_when_all_decline: Option<Spanned<bool>>,
+}
+
+/// `[[skills]]`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a [[skills]] table")]
+pub(crate) struct RawSkill {
+    pub name: Option<Spanned<String>>,
+}
+
+/// `{ skill = "French", level = 5, additional = true, priority = 1 }`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a skill requirement such as { skill = \"French\", level = 5 }"
+)]
+pub(crate) struct RawSkillReq {
+    pub skill: Option<Spanned<String>>,
+    pub level: Option<Spanned<i64>>,
+    pub additional: Option<Spanned<bool>>,
+    pub priority: Option<Spanned<i64>>,
+}
+
+/// `{ choose = { English = 0.7, French = 0.3 }, level = 5 }`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a skill choice such as { choose = { English = 0.7, French = 0.3 }, level = 5 }"
+)]
+pub(crate) struct RawSkillChoice {
+    pub choose: Option<Spanned<std::collections::BTreeMap<String, Spanned<f64>>>>,
+    pub level: Option<Spanned<i64>>,
+    pub additional: Option<Spanned<bool>>,
+    pub priority: Option<Spanned<i64>>,
+}
+
+/// `secondary_priority = 1` or `{ values = [0, 1], p = [0.1, 0.9] }`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(
+    untagged,
+    expecting = "a whole number such as 1, or a table such as { values = [0, 1], p = [0.1, 0.9] }"
+)]
+pub(crate) enum RawSecondary {
+    Fixed(i64),
+    Discrete {
+        values: Vec<Spanned<i64>>,
+        p: Vec<Spanned<f64>>,
+    },
 }
 
 /// `[[statuses]]`.
@@ -81,6 +130,13 @@ pub(crate) struct RawQueue {
     pub push_timeout: Option<Spanned<RawDuration>>,
     pub capacity_weight: Option<Spanned<i64>>,
     pub capacity_percentage: Option<Spanned<f64>>,
+    pub routing: Option<Spanned<String>>,
+    pub skills: Option<Spanned<Vec<Spanned<RawSkillReq>>>>,
+    pub drop_additional_skills_timeout: Option<Spanned<RawDuration>>,
+    pub service_level_threshold: Option<Spanned<RawDuration>>,
+    pub target_service_level: Option<Spanned<f64>>,
+    pub max_abandon_rate: Option<Spanned<f64>>,
+    pub max_asa: Option<Spanned<RawDuration>>,
 }
 
 /// `[[arrivals]]`.
@@ -93,6 +149,10 @@ pub(crate) struct RawArrivals {
     pub rate_profile_csv: Option<Spanned<String>>,
     pub handle_time: Option<Spanned<RawDist>>,
     pub patience: Option<Spanned<RawDist>>,
+    pub skills: Option<Spanned<Vec<Spanned<RawSkillReq>>>>,
+    pub skill_mix: Option<Spanned<Vec<Spanned<RawSkillChoice>>>>,
+    pub priority: Option<Spanned<i64>>,
+    pub secondary_priority: Option<Spanned<RawSecondary>>,
 }
 
 /// `[[agents]]`.
@@ -104,6 +164,8 @@ pub(crate) struct RawAgents {
     pub presence_config: Option<Spanned<String>>,
     pub status: Option<Spanned<String>>,
     pub allowed_statuses: Option<Vec<Spanned<String>>>,
+    pub queues: Option<Spanned<Vec<Spanned<String>>>>,
+    pub skills: Option<Spanned<std::collections::BTreeMap<String, Spanned<i64>>>>,
     pub response_time: Option<Spanned<RawDist>>,
     pub accept_probability: Option<Spanned<f64>>,
     pub no_answer_probability: Option<Spanned<f64>>,
@@ -133,6 +195,7 @@ pub(crate) const SECTION_KEYS: &[(&str, &[&str])] = &[
             "simulation",
             "channels",
             "statuses",
+            "skills",
             "presence_configs",
             "queues",
             "arrivals",
@@ -151,7 +214,8 @@ pub(crate) const SECTION_KEYS: &[(&str, &[&str])] = &[
             "service_level_threshold",
         ],
     ),
-    ("channels", &["name"]),
+    ("channels", &["name", "ends_when_all_decline"]),
+    ("skills", &["name"]),
     ("statuses", &["name", "label", "channels"]),
     (
         "presence_configs",
@@ -176,6 +240,13 @@ pub(crate) const SECTION_KEYS: &[(&str, &[&str])] = &[
             "push_timeout",
             "capacity_weight",
             "capacity_percentage",
+            "routing",
+            "skills",
+            "drop_additional_skills_timeout",
+            "service_level_threshold",
+            "target_service_level",
+            "max_abandon_rate",
+            "max_asa",
         ],
     ),
     (
@@ -187,6 +258,10 @@ pub(crate) const SECTION_KEYS: &[(&str, &[&str])] = &[
             "rate_profile_csv",
             "handle_time",
             "patience",
+            "skills",
+            "skill_mix",
+            "priority",
+            "secondary_priority",
         ],
     ),
     (
@@ -197,6 +272,8 @@ pub(crate) const SECTION_KEYS: &[(&str, &[&str])] = &[
             "presence_config",
             "status",
             "allowed_statuses",
+            "queues",
+            "skills",
             "response_time",
             "accept_probability",
             "no_answer_probability",
@@ -206,6 +283,14 @@ pub(crate) const SECTION_KEYS: &[(&str, &[&str])] = &[
         ],
     ),
     ("shift", &["start", "end"]),
+    (
+        "skill requirement",
+        &["skill", "level", "additional", "priority"],
+    ),
+    (
+        "skill choice",
+        &["choose", "level", "additional", "priority"],
+    ),
     (
         "distribution",
         &["dist", "value", "mean", "sd", "min", "max", "values", "csv"],
@@ -1064,6 +1149,12 @@ mod tests {
         assert_eq!(keys_of::<RawArrivals>("KEY = 1"), expect("arrivals"));
         assert_eq!(keys_of::<RawAgents>("KEY = 1"), expect("agents"));
         assert_eq!(keys_of::<RawShift>("KEY = 1"), expect("shift"));
+        assert_eq!(keys_of::<RawSkill>("KEY = 1"), expect("skills"));
+        assert_eq!(
+            keys_of::<RawSkillReq>("KEY = 1"),
+            expect("skill requirement")
+        );
+        assert_eq!(keys_of::<RawSkillChoice>("KEY = 1"), expect("skill choice"));
         assert_eq!(keys_of::<RawDistTable>("KEY = 1"), expect("distribution"));
     }
 }

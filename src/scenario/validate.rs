@@ -17,7 +17,7 @@ use super::{
 use crate::distribution::Distribution;
 use crate::omni::{
     CapacityCost, ChannelId, ConfigId, PresenceConfiguration, PresenceStatus, QueueId,
-    RoutingConfiguration, RoutingModel, RoutingType, ServiceChannel, StatusId,
+    RoutingConfiguration, RoutingModel, ServiceChannel, StatusId, PERCENTAGE_DECIMALS,
 };
 use crate::time::SimDuration;
 use std::ops::Range;
@@ -48,15 +48,15 @@ pub(crate) struct Ctx<'a> {
 }
 
 /// The item being checked, for key paths and messages.
-struct Item {
-    section: &'static str,
-    index: Option<usize>,
-    span: Range<usize>,
-    label: String,
+pub(super) struct Item {
+    pub(super) section: &'static str,
+    pub(super) index: Option<usize>,
+    pub(super) span: Range<usize>,
+    pub(super) label: String,
 }
 
 impl Item {
-    fn path(&self, key: &str) -> String {
+    pub(super) fn path(&self, key: &str) -> String {
         match self.index {
             Some(i) => format!("{}[{i}].{key}", self.section),
             None => format!("{}.{key}", self.section),
@@ -65,7 +65,7 @@ impl Item {
 }
 
 impl Ctx<'_> {
-    fn err(
+    pub(super) fn err(
         &self,
         kind: Kind,
         span: Option<Range<usize>>,
@@ -79,7 +79,7 @@ impl Ctx<'_> {
     }
 
     /// An error about `key` of `item`, pointing at `span`.
-    fn at<T>(
+    pub(super) fn at<T>(
         &self,
         kind: Kind,
         item: &Item,
@@ -95,7 +95,7 @@ impl Ctx<'_> {
         )
     }
 
-    fn missing(&self, item: &Item, key: &str, expected: &str) -> ScenarioError {
+    pub(super) fn missing(&self, item: &Item, key: &str, expected: &str) -> ScenarioError {
         self.err(
             Kind::MissingKey,
             Some(item.span.clone()),
@@ -104,7 +104,7 @@ impl Ctx<'_> {
         )
     }
 
-    fn required<'r, T>(
+    pub(super) fn required<'r, T>(
         &self,
         item: &Item,
         field: &'r Option<Spanned<T>>,
@@ -151,7 +151,12 @@ impl Ctx<'_> {
         }
     }
 
-    fn positive(&self, item: &Item, key: &str, d: &Spanned<RawDuration>) -> Result<SimDuration> {
+    pub(super) fn positive(
+        &self,
+        item: &Item,
+        key: &str,
+        d: &Spanned<RawDuration>,
+    ) -> Result<SimDuration> {
         if d.get_ref().value.is_zero() {
             let found = &d.get_ref().written;
             return Err(self.at(
@@ -165,7 +170,7 @@ impl Ctx<'_> {
         Ok(d.get_ref().value)
     }
 
-    fn probability(
+    pub(super) fn probability(
         &self,
         item: &Item,
         key: &str,
@@ -188,7 +193,7 @@ impl Ctx<'_> {
         Ok(v)
     }
 
-    fn count_u32(
+    pub(super) fn count_u32(
         &self,
         item: &Item,
         key: &str,
@@ -210,7 +215,7 @@ impl Ctx<'_> {
     }
 
     /// Checks a name (present, not blank, not taken) and records it.
-    fn name(
+    pub(super) fn name(
         &self,
         item: &mut Item,
         raw: &Option<Spanned<String>>,
@@ -246,7 +251,7 @@ impl Ctx<'_> {
     }
 
     /// Resolves a reference to a name of another section.
-    fn resolve(
+    pub(super) fn resolve(
         &self,
         item: &Item,
         key: &str,
@@ -570,13 +575,13 @@ fn lower_first(s: &str) -> String {
 
 /// Names of one section in file order; position = id.
 #[derive(Default)]
-struct Names {
-    names: Vec<String>,
+pub(super) struct Names {
+    pub(super) names: Vec<String>,
     spans: Vec<Range<usize>>,
 }
 
 impl Names {
-    fn position(&self, name: &str) -> Option<usize> {
+    pub(super) fn position(&self, name: &str) -> Option<usize> {
         self.names.iter().position(|n| n == name)
     }
     fn push(&mut self, name: String, span: Range<usize>) {
@@ -585,7 +590,7 @@ impl Names {
     }
 }
 
-fn item<T>(section: &'static str, index: usize, raw: &Spanned<T>) -> Item {
+pub(super) fn item<T>(section: &'static str, index: usize, raw: &Spanned<T>) -> Item {
     Item {
         section,
         index: Some(index),
@@ -599,9 +604,10 @@ pub(crate) fn validate(raw: &RawScenario, cx: &Ctx<'_>) -> Result<Scenario> {
     let simulation = simulation(raw, cx)?;
     let (channels, channel_names) = channels(raw, cx)?;
     let (statuses, status_names) = statuses(raw, cx, &channel_names)?;
+    let (skills, skill_names) = super::skills::catalogue(raw, cx)?;
     let (presence_configs, config_names) = presence_configs(raw, cx, &status_names)?;
-    let (queues, queue_names) = queues(raw, cx, &channel_names, &simulation)?;
-    let arrivals = arrivals(raw, cx, &queue_names, &simulation)?;
+    let (queues, queue_names) = queues(raw, cx, &channel_names, &simulation, &skill_names)?;
+    let arrivals = arrivals(raw, cx, &queue_names, &simulation, &queues, &skill_names)?;
     let agents = agents(
         raw,
         cx,
@@ -610,12 +616,15 @@ pub(crate) fn validate(raw: &RawScenario, cx: &Ctx<'_>) -> Result<Scenario> {
         &config_names,
         &presence_configs,
         &statuses,
+        &queues,
+        &queue_names,
+        &skill_names,
     )?;
     let scenario = Scenario {
         simulation,
         channels,
         statuses,
-        skills: Vec::new(),
+        skills,
         presence_configs,
         queues,
         arrivals,
@@ -726,8 +735,11 @@ fn channels(raw: &RawScenario, cx: &Ctx<'_>) -> Result<(Vec<ServiceChannel>, Nam
         let mut it = item("channels", i, c);
         let ch: &RawChannel = c.get_ref();
         out.push(ServiceChannel {
-            ends_when_all_decline: false,
             name: cx.name(&mut it, &ch.name, "name", &mut names)?,
+            ends_when_all_decline: ch
+                .ends_when_all_decline
+                .as_ref()
+                .is_some_and(|f| *f.get_ref()),
         });
     }
     Ok((out, names))
@@ -899,6 +911,7 @@ fn queues(
     cx: &Ctx<'_>,
     channels: &Names,
     sim: &SimulationSettings,
+    skills: &Names,
 ) -> Result<(Vec<Queue>, Names)> {
     let items = cx.section(
         &raw.queues,
@@ -982,8 +995,45 @@ fn queues(
                         format!("`capacity_percentage` is {v}; expected a share of capacity above 0 and at most 100"),
                     ));
                 }
+                if CapacityCost::exact_percentage(v).is_none() {
+                    return Err(cx
+                        .at(
+                            Kind::InvalidValue,
+                            &it,
+                            "capacity_percentage",
+                            p,
+                            format!("`capacity_percentage` is {v}; the engine keeps percentages to {PERCENTAGE_DECIMALS} decimals, so this cost cannot be held exactly"),
+                        )
+                        .with_hint(format!("round it to at most {PERCENTAGE_DECIMALS} decimals")));
+                }
                 CapacityCost::Percentage(v)
             }
+        };
+        let routing = super::skills::queue_routing(cx, &it, rq, skills)?;
+        let service_level_threshold = match &rq.service_level_threshold {
+            Some(v) => cx.positive(&it, "service_level_threshold", v)?,
+            None => sim.service_level_threshold,
+        };
+        let targets = QueueTargets {
+            target_service_level: match &rq.target_service_level {
+                Some(_) => Some(cx.probability(
+                    &it,
+                    "target_service_level",
+                    &rq.target_service_level,
+                    0.0,
+                )?),
+                None => None,
+            },
+            max_abandon_rate: match &rq.max_abandon_rate {
+                Some(_) => {
+                    Some(cx.probability(&it, "max_abandon_rate", &rq.max_abandon_rate, 0.0)?)
+                }
+                None => None,
+            },
+            max_asa: match &rq.max_asa {
+                Some(v) => Some(cx.positive(&it, "max_asa", v)?),
+                None => None,
+            },
         };
         out.push(Queue {
             name,
@@ -993,12 +1043,12 @@ fn queues(
                 priority,
                 push_timeout,
                 cost,
-                routing_type: RoutingType::Queue,
-                skills: Vec::new(),
-                drop_additional_skills_timeout: None,
+                routing_type: routing.routing_type,
+                skills: routing.skills,
+                drop_additional_skills_timeout: routing.drop_timeout,
             },
-            service_level_threshold: sim.service_level_threshold,
-            targets: QueueTargets::default(),
+            service_level_threshold,
+            targets,
         });
     }
     Ok((out, names))
@@ -1015,6 +1065,8 @@ fn arrivals(
     cx: &Ctx<'_>,
     queues: &Names,
     sim: &SimulationSettings,
+    queue_list: &[Queue],
+    skills: &Names,
 ) -> Result<Vec<ArrivalStream>> {
     let mut out: Vec<ArrivalStream> = Vec::new();
     let mut seen: Vec<(QueueId, usize)> = Vec::new();
@@ -1127,15 +1179,17 @@ fn arrivals(
             }
             None => None,
         };
+        let routing =
+            super::skills::arrival_routing(cx, &it, ra, &queue_list[queue.index()], skills)?;
         out.push(ArrivalStream {
             queue,
             rate,
             handle_time,
             patience,
-            skills: Vec::new(),
-            skill_mix: Vec::new(),
-            priority: None,
-            secondary_priority: None,
+            skills: routing.skills,
+            skill_mix: routing.skill_mix,
+            priority: routing.priority,
+            secondary_priority: routing.secondary_priority,
         });
     }
     Ok(out)
@@ -1202,6 +1256,9 @@ fn agents(
     configs: &Names,
     config_list: &[PresenceConfiguration],
     status_list: &[PresenceStatus],
+    queue_list: &[Queue],
+    queue_names: &Names,
+    skill_names: &Names,
 ) -> Result<Vec<AgentGroup>> {
     let items = cx.section(
         &raw.agents,
@@ -1329,14 +1386,24 @@ fn agents(
             None => None,
         };
         let shift = shift(cx, &it, &ra.shift, run_length)?;
+        let queues = super::skills::membership(
+            cx,
+            &it,
+            &ra.queues,
+            queue_names,
+            queue_list,
+            status_list,
+            &allowed_statuses,
+        )?;
+        let skills = super::skills::agent_skills(cx, &it, &ra.skills, skill_names)?;
         out.push(AgentGroup {
             group,
             count,
             presence_config,
             status,
+            queues,
+            skills,
             allowed_statuses,
-            queues: Vec::new(),
-            skills: Vec::new(),
             behaviour: BehaviourSpec {
                 response_time,
                 accept_probability,

@@ -6,10 +6,12 @@ use crate::distribution::Distribution;
 use crate::events::{EventKind, EventSink, SimEvent, StatusChangeReason};
 use crate::omni::{
     AgentId, AgentWorkId, CapacityCost, CapacityUnits, ChannelId, ConfigId, PresenceConfiguration,
-    PresenceStatus, QueueId, RoutingConfiguration, RoutingModel, ServiceChannel, StatusId,
-    WorkItemId,
+    PresenceStatus, QueueId, RoutingConfiguration, RoutingModel, RoutingType, ServiceChannel,
+    StatusId, WorkItemId,
 };
-use crate::scenario::{AgentGroup, BehaviourSpec, Queue, Scenario, Shift, SimulationSettings};
+use crate::scenario::{
+    AgentGroup, BehaviourSpec, Queue, QueueTargets, Scenario, Shift, SimulationSettings,
+};
 use crate::time::{SimDuration, SimTime};
 
 /// Seconds (possibly fractional) as an instant.
@@ -43,7 +45,9 @@ pub(crate) fn scenario(
         },
         channels: vec![ServiceChannel {
             name: "chat".into(),
+            ends_when_all_decline: false,
         }],
+        skills: vec![],
         statuses: vec![
             PresenceStatus {
                 api_name: "Available".into(),
@@ -79,7 +83,12 @@ pub(crate) fn scenario(
                     priority: 1,
                     push_timeout: None,
                     cost: CapacityCost::Weight(1),
+                    routing_type: RoutingType::Queue,
+                    skills: vec![],
+                    drop_additional_skills_timeout: None,
                 },
+                service_level_threshold: SimDuration::from_secs(threshold),
+                targets: QueueTargets::default(),
             })
             .collect(),
         arrivals: vec![],
@@ -92,6 +101,8 @@ pub(crate) fn scenario(
                 presence_config: ConfigId(i as u32),
                 status: AVAILABLE,
                 allowed_statuses: vec![],
+                queues: (0..queues.len() as u32).map(QueueId).collect(),
+                skills: vec![],
                 behaviour: BehaviourSpec {
                     response_time: Distribution::Constant { value: 1.0 },
                     ..BehaviourSpec::default()
@@ -122,6 +133,9 @@ impl Script {
                 item: WorkItemId(item),
                 queue: QueueId(queue),
                 patience: None,
+                priority: 1,
+                secondary_priority: None,
+                skills: vec![],
             },
         )
     }
@@ -143,7 +157,7 @@ impl Script {
                 item: WorkItemId(item),
                 queue: QueueId(queue),
                 agent: AgentId(agent),
-                cost: CapacityUnits(cost),
+                cost: CapacityUnits::thousandths(cost),
                 requested_at: SimTime::ZERO,
                 handle_time: SimDuration::from_secs(60),
             },
@@ -273,7 +287,7 @@ impl Script {
                 agent: AgentId(agent),
                 configured_capacity: CapacityUnits::whole(capacity),
                 previous_workload: CapacityUnits::ZERO,
-                new_workload: CapacityUnits(load),
+                new_workload: CapacityUnits::thousandths(load),
             },
         )
     }

@@ -23,15 +23,27 @@
 //! Capacity is reserved at the routing decision, as the router does, not
 //! at the push the agent reports later.
 
-use crate::omni::{AgentId, CapacityUnits, QueueId, StatusId, WorkItemId};
-use crate::routing::{least_active, most_available, AgentRouting, Backlog, QueuedItem};
+use crate::omni::{
+    AgentId, CapacityUnits, QueueId, SkillId, SkillRequirement, StatusId, WorkItemId,
+};
+use crate::routing::{
+    canonical, least_active, most_available, AgentRouting, Backlog, ClassId, ItemKey, QueuedItem,
+    TieBreak,
+};
 use crate::scenario::Scenario;
 use crate::time::SimTime;
+use rustc_hash::FxHashMap;
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-/// Backlog order within a queue: request time, then item number.
-pub(super) type ItemKey = (SimTime, u64);
+/// What the router keeps of an item between decisions.
+#[derive(Clone, Debug)]
+struct ItemView {
+    queue: QueueId,
+    key: ItemKey,
+    requested: Vec<SkillRequirement>,
+    current: Vec<SkillRequirement>,
+}
 
 /// What an agent told the router, not yet known to be handled.
 #[derive(Clone, Debug, PartialEq)]
@@ -83,17 +95,25 @@ pub(super) struct RouterView {
     /// Logged in (in any status): only a login restarts the tie-break.
     logged_in: Vec<bool>,
     backlog: Backlog,
+    items: FxHashMap<WorkItemId, ItemView>,
     pending: VecDeque<Pending>,
     sent: u64,
+    /// Pushes of `recent_at` with the tie-break each replaced (a push the
+    /// agent refuses gives it back, as the router does).
+    recent: Vec<(AgentId, WorkItemId, TieBreak)>,
+    recent_at: SimTime,
 }
 
 impl RouterView {
     pub fn new(scenario: Arc<Scenario>, capacity: Vec<u32>) -> RouterView {
-        let backlog = Backlog::for_queues(&scenario.queues);
+        let backlog = Backlog::for_scenario(&scenario);
         let agents = capacity
             .iter()
             .enumerate()
-            .map(|(i, c)| AgentRouting::offline(AgentId(i as u32), CapacityUnits::whole(*c)))
+            .map(|(i, c)| {
+                let id = AgentId(i as u32);
+                AgentRouting::offline(id, CapacityUnits::whole(*c), backlog.classes().class_of(id))
+            })
             .collect();
         RouterView {
             active: vec![0; capacity.len()],
@@ -102,8 +122,11 @@ impl RouterView {
             capacity,
             agents,
             backlog,
+            items: FxHashMap::default(),
             pending: VecDeque::new(),
             sent: 0,
+            recent: Vec::new(),
+            recent_at: SimTime::NEVER,
         }
     }
 
@@ -235,77 +258,155 @@ impl RouterView {
         *n = n.saturating_sub(1);
     }
 
-    /// A push the agent refused: the router frees what it reserved.
-    pub fn refused(&mut self, agent: AgentId, cost: CapacityUnits) {
+    /// A push the agent refused: the router frees what it reserved and
+    /// gives back the tie-break time the push took (see the router).
+    pub fn refused(&mut self, agent: AgentId, item: WorkItemId, cost: CapacityUnits, now: SimTime) {
         self.release(agent, cost);
+        if self.recent_at != now {
+            return;
+        }
+        let Some(i) = self
+            .recent
+            .iter()
+            .position(|(a, w, _)| *a == agent && *w == item)
+        else {
+            return;
+        };
+        let (_, _, before) = self.recent.remove(i);
+        match self.recent[i..].iter_mut().find(|(a, _, _)| *a == agent) {
+            Some(later) => later.2 = before,
+            None => self.agents[agent.index()].tie = before,
+        }
     }
 
     /// Whether the router would push something now.
     fn can_push(&self) -> bool {
         for (_, q) in self.backlog.queues() {
-            if q.is_empty() {
-                continue;
-            }
-            let mut eligible = self
-                .agents
-                .iter()
-                .filter(|a| fits(a, q.channel, q.cost))
-                .map(|a| a.tie.agent);
-            let Some(first) = eligible.next() else {
-                continue;
-            };
-            if eligible.next().is_some() || q.items().any(|(_, e)| e.excluded != Some(first)) {
-                return true;
+            for b in q.buckets() {
+                if b.is_empty() {
+                    continue;
+                }
+                let mut eligible = self
+                    .agents
+                    .iter()
+                    .filter(|a| b.classes.contains(&a.class) && fits(a, q.channel, q.cost))
+                    .map(|a| a.tie.agent);
+                let Some(first) = eligible.next() else {
+                    continue;
+                };
+                if eligible.next().is_some() || b.items().any(|(_, e)| e.excluded != Some(first)) {
+                    return true;
+                }
             }
         }
         false
     }
 
-    /// An item entered (or went back to) its queue.
-    pub fn enqueue(
+    /// A new item entered its queue.
+    pub fn arrive(
         &mut self,
+        item: WorkItemId,
         queue: QueueId,
         key: ItemKey,
-        item: WorkItemId,
-        excluded: Option<AgentId>,
+        skills: &[SkillRequirement],
     ) {
-        self.backlog
-            .insert(queue, key, QueuedItem { item, excluded });
+        let requested = canonical(skills);
+        self.items.insert(
+            item,
+            ItemView {
+                queue,
+                key,
+                current: requested.clone(),
+                requested,
+            },
+        );
+        self.enqueue(item, None);
+    }
+
+    /// The item went (back) to its queue, excluding `excluded`.
+    pub fn enqueue(&mut self, item: WorkItemId, excluded: Option<AgentId>) {
+        if let Some(v) = self.items.get(&item) {
+            self.backlog
+                .insert(v.queue, &v.current, v.key, QueuedItem { item, excluded });
+        }
     }
 
     /// An item left its queue (pushed or abandoned); its exclusion, if any.
-    pub fn dequeue(&mut self, queue: QueueId, key: ItemKey) -> Option<QueuedItem> {
-        self.backlog.remove(queue, key)
+    pub fn dequeue(&mut self, item: WorkItemId) -> Option<QueuedItem> {
+        let v = self.items.get(&item)?;
+        self.backlog.remove(v.queue, v.key)
     }
 
     /// The router dropped a group of `item`'s additional skills.
-    pub fn drop_skills(&mut self, _item: WorkItemId, _skills: &[crate::omni::SkillId]) {}
+    pub fn drop_skills(&mut self, item: WorkItemId, skills: &[SkillId]) {
+        let queued = self.dequeue(item);
+        if let Some(v) = self.items.get_mut(&item) {
+            v.current
+                .retain(|r| !(r.additional && skills.contains(&r.skill)));
+        }
+        if let Some(q) = queued {
+            self.enqueue(item, q.excluded);
+        }
+    }
 
-    /// The item ended without an agent; nothing of it is kept.
-    pub fn forget(&mut self, _item: WorkItemId) {}
+    /// The item's skills were restored (it is not in the backlog then).
+    pub fn reset_skills(&mut self, item: WorkItemId) {
+        if let Some(v) = self.items.get_mut(&item) {
+            v.current.clone_from(&v.requested);
+        }
+    }
 
-    /// The router reserved capacity for a push.
-    pub fn reserve(&mut self, agent: AgentId, cost: CapacityUnits, now: SimTime) {
+    /// The skills `item` still requires.
+    pub fn requirements(&self, item: WorkItemId) -> &[SkillRequirement] {
+        self.items.get(&item).map_or(&[], |v| &v.current)
+    }
+
+    /// The item is gone (closed, abandoned or ended); nothing of it is kept.
+    pub fn forget(&mut self, item: WorkItemId) {
+        self.dequeue(item);
+        self.items.remove(&item);
+    }
+
+    /// The router reserved capacity for a push of `item`.
+    pub fn reserve(&mut self, agent: AgentId, item: WorkItemId, cost: CapacityUnits, now: SimTime) {
+        if self.recent_at != now {
+            self.recent.clear();
+            self.recent_at = now;
+        }
         let a = &mut self.agents[agent.index()];
+        self.recent.push((agent, item, a.tie));
         a.load = a.load + cost;
         a.tie.pushed_since_login = true;
         a.tie.since = now;
         self.active[agent.index()] += 1;
     }
 
+    /// The classes that may take `item` as it stands.
+    fn classes_for(&self, item: WorkItemId) -> Option<(QueueId, Vec<ClassId>)> {
+        let v = self.items.get(&item)?;
+        Some((v.queue, self.backlog.eligible_classes(v.queue, &v.current)))
+    }
+
     /// Eligible agents for an item of `queue`, best first by the queue's
     /// routing model; at most `limit` of them, with the total count.
     pub fn ranked(
         &self,
-        queue: QueueId,
+        item: WorkItemId,
         excluded: Option<AgentId>,
         limit: usize,
     ) -> (Vec<Candidate>, usize) {
+        let Some((queue, classes)) = self.classes_for(item) else {
+            return (Vec::new(), 0);
+        };
         let q = &self.scenario.queues[queue.index()];
         let mut eligible: Vec<&AgentRouting> = self
             .agents
             .iter()
-            .filter(|a| Some(a.tie.agent) != excluded && fits(a, q.channel, q.routing.cost))
+            .filter(|a| {
+                Some(a.tie.agent) != excluded
+                    && classes.contains(&a.class)
+                    && fits(a, q.channel, q.routing.cost)
+            })
             .collect();
         let total = eligible.len();
         // Only the first `limit` are listed: select them, then sort those
@@ -337,13 +438,15 @@ impl RouterView {
         (list, total)
     }
 
-    /// The agent the router would choose for an item of `queue`.
-    pub fn best(&self, queue: QueueId, excluded: Option<AgentId>) -> Option<AgentId> {
+    /// The agent the router would choose for `item`.
+    pub fn best(&self, item: WorkItemId, excluded: Option<AgentId>) -> Option<AgentId> {
+        let (queue, classes) = self.classes_for(item)?;
         let q = &self.scenario.queues[queue.index()];
-        let eligible = self
-            .agents
-            .iter()
-            .filter(|a| Some(a.tie.agent) != excluded && fits(a, q.channel, q.routing.cost));
+        let eligible = self.agents.iter().filter(|a| {
+            Some(a.tie.agent) != excluded
+                && classes.contains(&a.class)
+                && fits(a, q.channel, q.routing.cost)
+        });
         match q.routing.model {
             crate::omni::RoutingModel::MostAvailable => {
                 eligible.min_by_key(|a| most_available::key(a))

@@ -25,7 +25,11 @@ mod mirror;
 mod words;
 
 use crate::events::{EventKind, EventSink, SimEvent, StatusChangeReason};
-use crate::omni::{AgentId, AgentWorkId, CapacityUnits, QueueId, RoutingModel, WorkItemId};
+use crate::omni::{
+    AgentId, AgentWorkId, CapacityUnits, QueueId, RoutingModel, RoutingType, SkillRequirement,
+    WorkItemId,
+};
+use crate::routing::ItemKey;
 use crate::routing::TieBreak;
 use crate::scenario::Scenario;
 use crate::time::SimTime;
@@ -353,7 +357,9 @@ impl Narrator {
                 item,
                 queue,
                 patience,
-                ..
+                priority,
+                secondary_priority,
+                skills,
             } => {
                 self.items.insert(
                     *item,
@@ -364,7 +370,8 @@ impl Narrator {
                         excluded: None,
                     },
                 );
-                self.view.enqueue(*queue, (t, item.0), *item, None);
+                let key = ItemKey::new(*priority, *secondary_priority, t, item.0);
+                self.view.arrive(*item, *queue, key, skills);
                 if show {
                     let _ = write!(
                         s,
@@ -386,10 +393,10 @@ impl Narrator {
                 self.view.settle_for_decision();
                 let known = self.items.get(item).map(|i| (i.requested_at, i.pushes));
                 let excluded = known
-                    .and_then(|(at, _)| self.view.dequeue(*queue, (at, item.0)))
+                    .and_then(|_| self.view.dequeue(*item))
                     .and_then(|q| q.excluded);
                 if show {
-                    let (ranked, total) = self.view.ranked(*queue, excluded, LISTED_CANDIDATES);
+                    let (ranked, total) = self.view.ranked(*item, excluded, LISTED_CANDIDATES);
                     let first = ranked.first().map(Candidate::agent);
                     self.check.record(first == Some(*agent), t, *item);
                     let pushes = known.map_or(0, |k| k.1);
@@ -397,11 +404,11 @@ impl Narrator {
                         t, *item, *queue, *agent, *model, pushes, excluded, &ranked, total,
                     );
                 } else {
-                    let first = self.view.best(*queue, excluded);
+                    let first = self.view.best(*item, excluded);
                     self.check.record(first == Some(*agent), t, *item);
                 }
                 let cost = self.view.cost(*queue, *agent);
-                self.view.reserve(*agent, cost, t);
+                self.view.reserve(*agent, *item, cost, t);
                 let mark = self.view.mark();
                 if let Some(i) = self.items.get_mut(item) {
                     i.pushes += 1;
@@ -542,6 +549,7 @@ impl Narrator {
             } => {
                 let (cost, _) = self.release_work(t, *work, *item, *queue, *agent);
                 self.items.remove(item);
+                self.view.forget(*item);
                 if show {
                     let a = &self.agents[agent.index()];
                     let _ = write!(
@@ -598,13 +606,14 @@ impl Narrator {
                 let at = self.items.remove(item).map(|i| i.at);
                 match at {
                     Some(Where::Waiting) => {
-                        self.view.dequeue(*queue, (*requested_at, item.0));
+                        self.view.dequeue(*item);
                     }
                     Some(pushed) => {
-                        self.taken_back(*item, *queue, pushed);
+                        self.taken_back(t, *item, *queue, pushed);
                     }
                     None => {}
                 }
+                self.view.forget(*item);
                 if show {
                     let _ = write!(
                         s,
@@ -622,13 +631,15 @@ impl Narrator {
                 item,
                 queue,
                 excluded_agent,
-                ..
+                skills_reset,
             } => {
                 let info = self.items.get(item).map(|i| (i.at, i.requested_at));
-                let refused_by = info.and_then(|(at, _)| self.taken_back(*item, *queue, at));
+                let refused_by = info.and_then(|(at, _)| self.taken_back(t, *item, *queue, at));
                 let requested_at = info.map_or(t, |i| i.1);
-                self.view
-                    .enqueue(*queue, (requested_at, item.0), *item, *excluded_agent);
+                if *skills_reset {
+                    self.view.reset_skills(*item);
+                }
+                self.view.enqueue(*item, *excluded_agent);
                 if let Some(i) = self.items.get_mut(item) {
                     i.at = Where::Waiting;
                     i.excluded = *excluded_agent;
@@ -701,7 +712,7 @@ impl Narrator {
                 requested_at,
             } => {
                 if let Some(at) = self.items.remove(item).map(|i| i.at) {
-                    self.taken_back(*item, *queue, at);
+                    self.taken_back(t, *item, *queue, at);
                 }
                 self.view.forget(*item);
                 if show {
@@ -841,7 +852,13 @@ impl Narrator {
         (cost, info)
     }
 
-    fn taken_back(&mut self, item: WorkItemId, queue: QueueId, at: Where) -> Option<AgentId> {
+    fn taken_back(
+        &mut self,
+        t: SimTime,
+        item: WorkItemId,
+        queue: QueueId,
+        at: Where,
+    ) -> Option<AgentId> {
         if self.view.apply_release_of(item) {
             return None;
         }
@@ -855,7 +872,7 @@ impl Narrator {
         };
         self.view.apply_before(mark);
         let cost = self.view.cost(queue, agent);
-        self.view.refused(agent, cost);
+        self.view.refused(agent, item, cost, t);
         Some(agent)
     }
 
@@ -899,6 +916,15 @@ impl Narrator {
         if pushes > 0 {
             let _ = write!(s, ", {} push", ordinal(pushes + 1));
         }
+        let skills_based = self
+            .scenario
+            .queues
+            .get(queue.index())
+            .is_some_and(|q| q.routing.routing_type == RoutingType::Skills);
+        let needs = self.view.requirements(item);
+        if skills_based {
+            let _ = write!(s, ", needs {}", self.skills_words(needs));
+        }
         let _ = write!(s, "): {total} eligible");
         if let Some(x) = excluded {
             let _ = write!(s, " (agent {} left out: it let this item go)", x.0);
@@ -906,6 +932,9 @@ impl Narrator {
         for (i, c) in ranked.iter().enumerate() {
             s.push_str(if i == 0 { " — " } else { "; " });
             s.push_str(&self.candidate_words(now, model, c));
+            if skills_based && !needs.is_empty() {
+                let _ = write!(s, ", has {}", self.skill_match_words(c.agent(), needs));
+            }
         }
         if total > ranked.len() {
             let _ = write!(s, "; and {} more", total - ranked.len());
@@ -938,6 +967,42 @@ impl Narrator {
             }
         }
         s
+    }
+
+    /// "French ≥ 5, Premium ≥ 8 (additional)", or "no skill".
+    fn skills_words(&self, needs: &[SkillRequirement]) -> String {
+        if needs.is_empty() {
+            return "no skill".into();
+        }
+        let words: Vec<String> = needs
+            .iter()
+            .map(|r| {
+                let name = &self.scenario.skills[r.skill.index()].name;
+                let extra = if r.additional { " (additional)" } else { "" };
+                format!("{name} ≥ {}{extra}", r.level)
+            })
+            .collect();
+        words.join(", ")
+    }
+
+    /// The agent's level of each skill the item needs: why it matches.
+    fn skill_match_words(&self, agent: AgentId, needs: &[SkillRequirement]) -> String {
+        let levels = self
+            .agents
+            .get(agent.index())
+            .map(|a| &self.scenario.agents[a.group].skills);
+        let words: Vec<String> = needs
+            .iter()
+            .map(|r| {
+                let name = &self.scenario.skills[r.skill.index()].name;
+                let level = levels.and_then(|l| l.iter().find(|(k, _)| *k == r.skill));
+                match level {
+                    Some((_, l)) => format!("{name} {l}"),
+                    None => format!("no {name}"),
+                }
+            })
+            .collect();
+        words.join(", ")
     }
 
     fn candidate_words(&self, now: SimTime, model: RoutingModel, c: &Candidate) -> String {

@@ -137,6 +137,9 @@ impl Lesson {
                 item: item(n),
                 queue,
                 patience: Some(SimDuration::from_secs(134)),
+                priority: 1,
+                secondary_priority: None,
+                skills: vec![],
             },
         )
     }
@@ -215,6 +218,7 @@ impl Lesson {
                 item: item(n),
                 queue: CHAT,
                 excluded_agent: excluded.map(a),
+                skills_reset: false,
             },
         )
     }
@@ -248,6 +252,9 @@ fn arrival_names_queue_and_patience() {
             item: item(18),
             queue: CASES,
             patience: None,
+            priority: 1,
+            secondary_priority: None,
+            skills: vec![],
         },
     );
     assert_eq!(
@@ -749,6 +756,9 @@ fn filters_keep_an_items_story_and_time_windows() {
                 item: item(1),
                 queue: CHAT,
                 patience: None,
+                priority: 1,
+                secondary_priority: None,
+                skills: vec![],
             },
         ),
         (
@@ -757,6 +767,9 @@ fn filters_keep_an_items_story_and_time_windows() {
                 item: item(2),
                 queue: CHAT,
                 patience: None,
+                priority: 1,
+                secondary_priority: None,
+                skills: vec![],
             },
         ),
         (

@@ -63,7 +63,7 @@ mod tests {
         assert_eq!(span(SimDuration::from_secs(41)), "41 s");
         assert_eq!(span(SimDuration::from_secs(134)), "2m 14s");
         assert_eq!(span(SimDuration::from_secs(3900)), "1h 5m 0s");
-        assert_eq!(units(CapacityUnits(1020)), "1.02");
+        assert_eq!(units(CapacityUnits::thousandths(1020)), "1.02");
         assert_eq!(units(CapacityUnits::whole(2)), "2");
         assert_eq!(cost(CapacityCost::Percentage(50.0)), "50%");
         assert_eq!(ordinal(2), "2nd");
