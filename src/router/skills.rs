@@ -141,25 +141,25 @@ mod tests {
             SimTime::ZERO,
         );
         let g = r
-            .drop_next((SimTime::ZERO + SimDuration::from_secs(30)))
+            .drop_next(SimTime::ZERO + SimDuration::from_secs(30))
             .unwrap();
         assert_eq!(g.skills, vec![SkillId(2), SkillId(3)]);
         assert_eq!((g.priority, g.waited), (2, SimDuration::from_secs(30)));
         assert_eq!(
-            r.drop_next((SimTime::ZERO + SimDuration::from_secs(60)))
+            r.drop_next(SimTime::ZERO + SimDuration::from_secs(60))
                 .unwrap()
                 .skills,
             vec![SkillId(4)]
         );
         assert_eq!(
-            r.drop_next((SimTime::ZERO + SimDuration::from_secs(90)))
+            r.drop_next(SimTime::ZERO + SimDuration::from_secs(90))
                 .unwrap()
                 .skills,
             vec![SkillId(1)]
         );
         assert!(!r.can_drop());
         assert_eq!(
-            r.drop_next((SimTime::ZERO + SimDuration::from_secs(120))),
+            r.drop_next(SimTime::ZERO + SimDuration::from_secs(120)),
             None
         );
         assert_eq!(r.current(), &[req(0, false, 0)]);
@@ -169,17 +169,17 @@ mod tests {
     fn a_reset_restores_every_skill_and_starts_a_new_round() {
         let mut r = Requirements::new(&[req(0, false, 0), req(1, true, 0)], SimTime::ZERO);
         assert!(
-            !r.reset((SimTime::ZERO + SimDuration::from_secs(5))),
+            !r.reset(SimTime::ZERO + SimDuration::from_secs(5)),
             "nothing dropped yet"
         );
-        r.drop_next((SimTime::ZERO + SimDuration::from_secs(35)));
+        r.drop_next(SimTime::ZERO + SimDuration::from_secs(35));
         assert_eq!(r.current().len(), 1);
         let round = r.round();
-        assert!(r.reset((SimTime::ZERO + SimDuration::from_secs(40))));
+        assert!(r.reset(SimTime::ZERO + SimDuration::from_secs(40)));
         assert_eq!(r.current(), r.original());
         assert_eq!(r.round(), round + 1);
         let g = r
-            .drop_next((SimTime::ZERO + SimDuration::from_secs(70)))
+            .drop_next(SimTime::ZERO + SimDuration::from_secs(70))
             .unwrap();
         assert_eq!(g.waited, SimDuration::from_secs(30));
     }

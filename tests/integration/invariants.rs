@@ -64,7 +64,20 @@ fn build(k: &Knobs) -> Scenario {
     s.simulation.warmup = SimDuration::ZERO;
     s.channels.push(ServiceChannel {
         name: "case".into(),
+        ends_when_all_decline: false,
     });
+    // Who may take what, derived from the seed's bits so that every case
+    // mixes queue-based and skills-based queues, memberships and skills.
+    let bit = |n: u32| (k.seed >> n) & 1 == 1;
+    s.channels[0].ends_when_all_decline = bit(24);
+    s.skills = vec![
+        Skill {
+            name: "Main".into(),
+        },
+        Skill {
+            name: "Extra".into(),
+        },
+    ];
     s.statuses[0].channels = vec![ChannelId(0)];
     s.statuses.push(PresenceStatus {
         api_name: "Available_All".into(),
@@ -90,7 +103,25 @@ fn build(k: &Knobs) -> Scenario {
                     Some(p) => CapacityCost::Percentage(*p as f64),
                     None => CapacityCost::Weight(1),
                 },
+                routing_type: if bit(8 + i as u32) {
+                    RoutingType::Skills
+                } else {
+                    RoutingType::Queue
+                },
+                skills: if bit(8 + i as u32) {
+                    vec![SkillRequirement {
+                        skill: SkillId(0),
+                        level: ((k.seed >> (16 + i)) % 8) as u8,
+                        additional: false,
+                        priority: 0,
+                    }]
+                } else {
+                    vec![]
+                },
+                drop_additional_skills_timeout: Some(SimDuration::from_secs(30)),
             },
+            service_level_threshold: SimDuration::from_secs(20),
+            targets: QueueTargets::default(),
         });
         s.arrivals.push(ArrivalStream {
             queue: QueueId(i as u32),
@@ -100,6 +131,22 @@ fn build(k: &Knobs) -> Scenario {
                 sd: 120.0,
             },
             patience: patience.map(|m| Distribution::Exponential { mean: m }),
+            skills: if bit(8 + i as u32) {
+                vec![SkillRequirement {
+                    skill: SkillId(1),
+                    level: 3,
+                    additional: true,
+                    priority: 1,
+                }]
+            } else {
+                vec![]
+            },
+            skill_mix: vec![],
+            priority: None,
+            secondary_priority: bit(28).then(|| SecondaryPriority::Discrete {
+                values: vec![0, 1],
+                p: vec![0.3, 0.7],
+            }),
         });
     }
     s.presence_configs.clear();
@@ -121,6 +168,17 @@ fn build(k: &Knobs) -> Scenario {
             presence_config: ConfigId(g as u32),
             status: if *both { StatusId(2) } else { StatusId(0) },
             allowed_statuses: vec![],
+            queues: (0..k.queues.len() as u32)
+                .filter(|q| !bit(4 + g as u32) || (*q as usize + g) % 2 == 0)
+                .map(QueueId)
+                .collect(),
+            skills: {
+                let mut skills = vec![(SkillId(0), ((k.seed as usize + 4 * g) % 11) as u8)];
+                if g % 2 == 0 {
+                    skills.push((SkillId(1), 5));
+                }
+                skills
+            },
             behaviour: BehaviourSpec {
                 response_time: Distribution::Uniform {
                     min: 0.0,

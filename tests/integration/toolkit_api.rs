@@ -82,6 +82,8 @@ fn kinds(log: &EventLog) -> Vec<&'static str> {
             EventKind::WorkCanceled { .. } => "canceled",
             EventKind::WorkAbandoned { .. } => "abandoned",
             EventKind::WorkRequeued { .. } => "requeued",
+            EventKind::SkillsDropped { .. } => "skills_dropped",
+            EventKind::WorkEndedNoAgent { .. } => "ended_no_agent",
             EventKind::WorkloadChanged { .. } => "workload",
             EventKind::StatusChanged { .. } => "status",
             EventKind::LoginSuccess { .. } => "login",

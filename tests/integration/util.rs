@@ -39,7 +39,9 @@ pub fn base(hours: u64) -> Scenario {
         },
         channels: vec![ServiceChannel {
             name: "chat".into(),
+            ends_when_all_decline: false,
         }],
+        skills: vec![],
         statuses: vec![
             PresenceStatus {
                 api_name: "Available".into(),
@@ -70,13 +72,22 @@ pub fn base(hours: u64) -> Scenario {
                 priority: 1,
                 push_timeout: None,
                 cost: CapacityCost::Weight(1),
+                routing_type: RoutingType::Queue,
+                skills: vec![],
+                drop_additional_skills_timeout: None,
             },
+            service_level_threshold: SimDuration::from_secs(20),
+            targets: QueueTargets::default(),
         }],
         arrivals: vec![ArrivalStream {
             queue: QueueId(0),
             rate: ArrivalRate::Constant(60.0),
             handle_time: Distribution::Exponential { mean: 300.0 },
             patience: None,
+            skills: vec![],
+            skill_mix: vec![],
+            priority: None,
+            secondary_priority: None,
         }],
         agents: vec![AgentGroup {
             group: "G".into(),
@@ -84,6 +95,8 @@ pub fn base(hours: u64) -> Scenario {
             presence_config: ConfigId(0),
             status: StatusId(0),
             allowed_statuses: vec![],
+            queues: vec![QueueId(0)],
+            skills: vec![],
             behaviour: BehaviourSpec::default(),
             shift: Shift::default(),
         }],
@@ -106,6 +119,11 @@ pub struct InvariantChecker {
     pub arrived: BTreeMap<WorkItemId, QueueId>,
     pub accepted: BTreeMap<WorkItemId, u32>,
     pub violations: Vec<String>,
+    /// Agent → (member queues, skills).
+    pub agent_rights: Vec<(Vec<QueueId>, Vec<(SkillId, u8)>)>,
+    pub queue_routing: Vec<RoutingType>,
+    /// Item → (requested, still required) skills.
+    pub requirements: BTreeMap<WorkItemId, (Vec<SkillRequirement>, Vec<SkillRequirement>)>,
 }
 
 impl InvariantChecker {
@@ -113,6 +131,14 @@ impl InvariantChecker {
         InvariantChecker {
             status_channels: s.statuses.iter().map(|st| st.channels.clone()).collect(),
             queue_channel: s.queues.iter().map(|q| q.channel).collect(),
+            agent_rights: s
+                .agents
+                .iter()
+                .flat_map(|g| {
+                    std::iter::repeat_n((g.queues.clone(), g.skills.clone()), g.count as usize)
+                })
+                .collect(),
+            queue_routing: s.queues.iter().map(|q| q.routing.routing_type).collect(),
             ..Default::default()
         }
     }
@@ -153,10 +179,44 @@ impl EventSink for InvariantChecker {
         }
         self.last_time = ev.time;
         match &ev.kind {
-            EventKind::WorkArrived { item, queue, .. }
-                if self.arrived.insert(*item, *queue).is_some() =>
-            {
-                self.violations.push(format!("{item:?} arrived twice"));
+            EventKind::WorkArrived {
+                item,
+                queue,
+                skills,
+                ..
+            } => {
+                if self.arrived.insert(*item, *queue).is_some() {
+                    self.violations.push(format!("{item:?} arrived twice"));
+                }
+                self.requirements
+                    .insert(*item, (skills.clone(), skills.clone()));
+            }
+            EventKind::SkillsDropped { item, skills, .. } => {
+                if let Some((_, now)) = self.requirements.get_mut(item) {
+                    if skills
+                        .iter()
+                        .any(|k| now.iter().any(|r| r.skill == *k && !r.additional))
+                    {
+                        self.violations
+                            .push(format!("{item:?}: a required skill was dropped"));
+                    }
+                    now.retain(|r| !skills.contains(&r.skill));
+                }
+            }
+            EventKind::WorkRequeued {
+                item,
+                skills_reset: true,
+                ..
+            } => {
+                if let Some((all, now)) = self.requirements.get_mut(item) {
+                    now.clone_from(all);
+                }
+            }
+            EventKind::WorkEndedNoAgent { item, .. } => {
+                self.terminal
+                    .entry(*item)
+                    .or_default()
+                    .push("ended_no_agent");
             }
             EventKind::WorkAssigned {
                 agent, queue, item, ..
@@ -173,6 +233,20 @@ impl EventSink for InvariantChecker {
                         ))
                     }
                     _ => {}
+                }
+                let (queues, skills) = &self.agent_rights[agent.index()];
+                let allowed = match self.queue_routing[queue.index()] {
+                    RoutingType::Queue => queues.contains(queue),
+                    RoutingType::Skills => self.requirements.get(item).is_some_and(|(_, now)| {
+                        now.iter().all(|r| {
+                            r.met_by(skills.iter().find(|(k, _)| *k == r.skill).map(|(_, l)| *l))
+                        })
+                    }),
+                };
+                if !allowed {
+                    self.violations.push(format!(
+                        "push of {item:?} of {queue:?} to {agent:?}, who may not take it"
+                    ));
                 }
             }
             EventKind::WorkloadChanged {
