@@ -90,10 +90,9 @@ pub(crate) struct RawSkillChoice {
 )]
 pub(crate) enum RawSecondary {
     Fixed(i64),
-    Discrete {
-        values: Vec<Spanned<i64>>,
-        p: Vec<Spanned<f64>>,
-    },
+    // Plain values: an untagged enum cannot hold spans; errors point at
+    // the whole table.
+    Discrete { values: Vec<i64>, p: Vec<f64> },
 }
 
 /// `[[statuses]]`.

@@ -335,20 +335,22 @@ fn secondary(cx: &Ctx<'_>, it: &Item, v: &Spanned<RawSecondary>) -> Result<Secon
             let values = values
                 .iter()
                 .enumerate()
-                .map(|(j, x)| whole(*x.get_ref(), x.span(), format!("{key}.values[{j}]")))
+                .map(|(j, x)| whole(*x, v.span(), format!("{key}.values[{j}]")))
                 .collect::<Result<Vec<u32>>>()?;
+            let spanned: Vec<Spanned<f64>> = p.iter().map(|x| Spanned::new(v.span(), *x)).collect();
             probabilities(
                 cx,
                 it,
                 key,
                 v.span(),
-                p.iter()
+                spanned
+                    .iter()
                     .enumerate()
                     .map(|(j, x)| (format!("{key}.p[{j}]"), x)),
             )?;
             Ok(SecondaryPriority::Discrete {
                 values,
-                p: p.iter().map(|x| *x.get_ref()).collect(),
+                p: p.clone(),
             })
         }
     }

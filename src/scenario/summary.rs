@@ -7,7 +7,7 @@
 
 use super::validate::{humanize, interval_count};
 use super::{ArrivalRate, Scenario};
-use crate::omni::{CapacityCost, QueueId};
+use crate::omni::{CapacityCost, QueueId, RoutingType, MAX_OPEN_ITEMS};
 use std::fmt::Write as _;
 
 /// Renders the summary; plain text, no colour, ends with a newline.
@@ -100,16 +100,62 @@ pub fn render_summary(s: &Scenario) -> String {
         );
         // Items of this queue the agents online for its channel at login can
         // hold at once; floor, because a partial item does not fit.
-        let items_online: u64 = s
-            .agents
+        // Only groups that may take its items count, and Omni-Channel caps
+        // an agent at MAX_OPEN_ITEMS whatever its capacity.
+        let takers = may_take(s, QueueId(i as u32), &r.skills);
+        let items_online: u64 = takers
             .iter()
             .filter(|g| s.statuses[g.status.index()].has_channel(q.channel))
             .map(|g| {
                 let capacity = s.presence_configs[g.presence_config.index()].capacity;
                 let cost = r.cost.units_for(capacity).0.max(1);
-                g.count as u64 * (crate::omni::CapacityUnits::whole(capacity).0 / cost)
+                let by_capacity = crate::omni::CapacityUnits::whole(capacity).0 / cost;
+                if by_capacity > MAX_OPEN_ITEMS as u64 {
+                    notes.push(format!(
+                        "agent group \"{}\" could hold {by_capacity} items of queue \"{}\" at once by capacity; Omni-Channel caps an agent at {MAX_OPEN_ITEMS} open items, so {MAX_OPEN_ITEMS} is what counts",
+                        g.group, q.name
+                    ));
+                }
+                g.count as u64 * by_capacity.min(MAX_OPEN_ITEMS as u64)
             })
             .sum();
+        who_may_take_notes(s, QueueId(i as u32), &mut notes);
+        let who = match r.routing_type {
+            RoutingType::Queue => {
+                let names: Vec<&str> = takers.iter().map(|g| g.group.as_str()).collect();
+                format!(
+                    "members: {}",
+                    if names.is_empty() {
+                        "none".into()
+                    } else {
+                        names.join(", ")
+                    }
+                )
+            }
+            RoutingType::Skills => {
+                let needs: Vec<String> = r
+                    .skills
+                    .iter()
+                    .map(|k| format!("{} ≥ {}", s.skills[k.skill.index()].name, k.level))
+                    .collect();
+                let drop = r.drop_additional_skills_timeout.map_or(String::new(), |d| {
+                    format!("; additional skills dropped every {}", humanize(d))
+                });
+                format!(
+                    "skills-based, every item needs {}{drop}",
+                    if needs.is_empty() {
+                        "its own skills".into()
+                    } else {
+                        needs.join(", ")
+                    }
+                )
+            }
+        };
+        let _ = writeln!(
+            out,
+            "    {who}; service level within {}",
+            humanize(q.service_level_threshold)
+        );
         let Some(a) = s.arrivals.iter().find(|a| a.queue == QueueId(i as u32)) else {
             let _ = writeln!(out, "    no arrivals; capacity for {channel}, every group logged in: {items_online} items at once");
             notes.push(format!(
@@ -212,6 +258,95 @@ pub fn render_summary(s: &Scenario) -> String {
         }
     }
     out
+}
+
+/// The agent groups that may take an item of `queue` needing `skills`:
+/// members for queue-based routing, holders of every skill otherwise.
+fn may_take<'a>(
+    s: &'a Scenario,
+    queue: QueueId,
+    skills: &[crate::omni::SkillRequirement],
+) -> Vec<&'a crate::scenario::AgentGroup> {
+    let q = &s.queues[queue.index()];
+    s.agents
+        .iter()
+        .filter(|g| match q.routing.routing_type {
+            RoutingType::Queue => g.queues.contains(&queue),
+            RoutingType::Skills => skills.iter().all(|r| {
+                r.met_by(
+                    g.skills
+                        .iter()
+                        .find(|(k, _)| *k == r.skill)
+                        .map(|(_, l)| *l),
+                )
+            }),
+        })
+        .collect()
+}
+
+/// Warnings about items nobody may ever take: a queue-based queue without
+/// members, or a combination of skills no group has even after every
+/// additional skill that can be dropped is dropped.
+fn who_may_take_notes(s: &Scenario, queue: QueueId, notes: &mut Vec<String>) {
+    let q = &s.queues[queue.index()];
+    if q.routing.routing_type == RoutingType::Queue {
+        if may_take(s, queue, &[]).is_empty() {
+            notes.push(format!(
+                "queue \"{}\": no agent group belongs to it (agents[].queues); its items are never routed",
+                q.name
+            ));
+        }
+        return;
+    }
+    let Some(a) = s.arrivals.iter().find(|a| a.queue == queue) else {
+        return;
+    };
+    let droppable = q.routing.drop_additional_skills_timeout.is_some();
+    // Every combination of the mix, with its share of the items.
+    let mut combos: Vec<(Vec<crate::omni::SkillRequirement>, f64)> = vec![(
+        q.routing.skills.iter().chain(&a.skills).copied().collect(),
+        1.0,
+    )];
+    for choice in &a.skill_mix {
+        combos = combos
+            .into_iter()
+            .flat_map(|(reqs, share)| {
+                choice.choose.iter().map(move |(skill, p)| {
+                    let mut r = reqs.clone();
+                    r.push(crate::omni::SkillRequirement {
+                        skill: *skill,
+                        level: choice.level,
+                        additional: choice.additional,
+                        priority: choice.priority,
+                    });
+                    (r, share * p)
+                })
+            })
+            .collect();
+    }
+    for (reqs, share) in combos {
+        if share <= 0.0 {
+            continue;
+        }
+        let needed: Vec<_> = reqs
+            .iter()
+            .filter(|r| !(droppable && r.additional))
+            .copied()
+            .collect();
+        if may_take(s, queue, &needed).is_empty() {
+            let words: Vec<String> = needed
+                .iter()
+                .map(|r| format!("{} ≥ {}", s.skills[r.skill.index()].name, r.level))
+                .collect();
+            notes.push(format!(
+                "queue \"{}\": no agent group has {{{}}}, which {:.1}% of its items need{}; those items are never routed",
+                q.name,
+                words.join(", "),
+                100.0 * share,
+                if droppable { " after every additional skill is dropped" } else { "" }
+            ));
+        }
+    }
 }
 
 fn fmt_num(x: f64) -> String {
