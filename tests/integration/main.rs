@@ -7,3 +7,4 @@ mod erlang_smoke;
 mod invariants;
 mod stall;
 mod toolkit_api;
+mod who_takes_what;
