@@ -29,9 +29,11 @@
 //!   timeout set at push time beats an answer scheduled later for the same
 //!   instant (omni-reference §9);
 //! * within one handler, events are emitted in the order of omni-reference
-//!   §3 (work event → `workloadChanged` → `statusChanged`), and every
-//!   reaction (router notices, behaviour deliveries) is a new entry at the
-//!   same instant, after those already waiting.
+//!   §3 (work event → `workloadChanged` → `statusChanged`);
+//! * the same-instant rule (omni-reference §9, and docs/teaching.md in the
+//!   same words): A reaction (a notice to the router, a console event for a behaviour) is a
+//!   new entry at the same instant, queued after the entries already waiting for
+//!   that instant; the routing pass runs when the router's entry is delivered.
 //!
 //! The generator is not an actor: an arrival entry calls it directly (see
 //! [`crate::arrivals`]); the item it creates reaches the router as a

@@ -920,6 +920,8 @@ fn narrator_ranking_agrees_with_every_router_decision() {
         "most_available",
         "least_active",
         "erlang_a",
+        "bank",
+        "teaching/skills_dropping",
     ] {
         let mut scenario = Scenario::from_path(format!("scenarios/{file}.toml").as_ref()).unwrap();
         let four_hours = SimDuration::from_secs(4 * 3600);
