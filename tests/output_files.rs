@@ -112,6 +112,7 @@ fn events(replication: u64) -> Vec<SimEvent> {
                 item,
                 queue,
                 patience: None,
+                skills: vec![],
             },
         );
         if i % 7 == 3 {

@@ -6,10 +6,12 @@ use crate::distribution::Distribution;
 use crate::events::{EventKind, EventSink, SimEvent, StatusChangeReason};
 use crate::omni::{
     AgentId, AgentWorkId, CapacityCost, CapacityUnits, ChannelId, ConfigId, PresenceConfiguration,
-    PresenceStatus, QueueId, RoutingConfiguration, RoutingModel, ServiceChannel, StatusId,
-    WorkItemId,
+    PresenceStatus, QueueId, RoutingConfiguration, RoutingModel, RoutingType, ServiceChannel,
+    StatusId, WorkItemId,
 };
-use crate::scenario::{AgentGroup, BehaviourSpec, Queue, Scenario, Shift, SimulationSettings};
+use crate::scenario::{
+    AgentGroup, BehaviourSpec, Queue, QueueTargets, Scenario, Shift, SimulationSettings,
+};
 use crate::time::{SimDuration, SimTime};
 
 /// Seconds (possibly fractional) as an instant.
@@ -43,6 +45,7 @@ pub(crate) fn scenario(
         },
         channels: vec![ServiceChannel {
             name: "chat".into(),
+            ends_when_all_decline: false,
         }],
         statuses: vec![
             PresenceStatus {
@@ -56,6 +59,7 @@ pub(crate) fn scenario(
                 channels: vec![],
             },
         ],
+        skills: vec![],
         presence_configs: groups
             .iter()
             .map(|&(name, _, capacity)| PresenceConfiguration {
@@ -79,7 +83,12 @@ pub(crate) fn scenario(
                     priority: 1,
                     push_timeout: None,
                     cost: CapacityCost::Weight(1),
+                    routing_type: RoutingType::Queue,
+                    skills: vec![],
+                    drop_additional_skills_timeout: None,
                 },
+                service_level_threshold: SimDuration::from_secs(threshold),
+                targets: QueueTargets::default(),
             })
             .collect(),
         arrivals: vec![],
@@ -92,6 +101,8 @@ pub(crate) fn scenario(
                 presence_config: ConfigId(i as u32),
                 status: AVAILABLE,
                 allowed_statuses: vec![],
+                queues: vec![],
+                skills: vec![],
                 behaviour: BehaviourSpec {
                     response_time: Distribution::Constant { value: 1.0 },
                     ..BehaviourSpec::default()
@@ -122,6 +133,7 @@ impl Script {
                 item: WorkItemId(item),
                 queue: QueueId(queue),
                 patience: None,
+                skills: vec![],
             },
         )
     }
