@@ -257,3 +257,45 @@ fn report_help_shows_an_example() {
         ))
         .stdout(predicates::str::contains("--report"));
 }
+
+#[test]
+fn queues_with_their_own_thresholds_are_not_given_one_threshold() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    run_quickstart(dir, false);
+    let path = dir.join("summary.json");
+    let summary = fs::read_to_string(&path).unwrap();
+    // quickstart's queues share [simulation]'s 1 min; give Chat 20 s.
+    let chat = "\"Chat\": {\n      \"service_level_threshold_s\": 60.0,";
+    let overall = "\"overall\": {\n    \"service_level_threshold_s\": 60.0,\n    \
+                   \"service_level_thresholds_differ\": false,";
+    assert!(
+        summary.contains(chat) && summary.contains(overall),
+        "{summary}"
+    );
+    let summary = summary
+        .replace(chat, &chat.replace("60.0", "20.0"))
+        .replace(
+            overall,
+            &overall.replace("60.0", "null").replace("false", "true"),
+        );
+    fs::write(&path, summary).unwrap();
+    let html = render_report(dir).unwrap();
+    for text in [
+        "<dt>Service-level threshold</dt><dd>each queue&#39;s own: Chat 20 s, Cases 1 min</dd>",
+        "<td>Service level (within each queue&#39;s own threshold)</td>",
+        "SL threshold 20 s (Chat)",
+        "SL threshold 1 min (Cases)",
+        "answered within each queue&#39;s own threshold (Chat 20 s, Cases 1 min)",
+        "a queue&#39;s items are in time left of its own line",
+    ] {
+        assert!(html.contains(text), "missing {text:?}");
+    }
+    for text in [
+        "<dd>1 min</dd>",
+        "within 1 min)",
+        "Bars left of the red line",
+    ] {
+        assert!(!html.contains(text), "found {text:?}");
+    }
+}

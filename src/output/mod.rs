@@ -191,13 +191,14 @@ pub struct Summary {
     pub warmup_s: f64,
     /// Reporting interval of `intervals.csv` \[s\].
     pub interval_s: f64,
-    /// Service-level threshold \[s\].
+    /// `[simulation]`'s service-level threshold \[s\]: the threshold of
+    /// every queue that does not set its own (each queue's is in its row).
     pub service_level_threshold_s: f64,
     /// Per queue, in scenario order (a JSON object keyed by queue name).
     #[serde(serialize_with = "ordered_map")]
-    pub queues: Vec<(String, MetricEstimates)>,
+    pub queues: Vec<(String, QueueSummary)>,
     /// The whole centre.
-    pub overall: MetricEstimates,
+    pub overall: OverallSummary,
     /// The reproducible engine figures (wall time is in `engine.json`).
     pub engine: SummaryEngine,
 }
@@ -205,8 +206,43 @@ pub struct Summary {
 impl Summary {
     /// The estimates of the queue called `name`.
     pub fn queue(&self, name: &str) -> Option<&MetricEstimates> {
-        self.queues.iter().find(|(n, _)| n == name).map(|(_, m)| m)
+        self.queues
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, q)| &q.metrics)
     }
+}
+
+/// One queue's entry of `summary.json`: the threshold its service level is
+/// measured against, then its metrics. The threshold sits in the row
+/// because queues may set their own, so no single figure of the file can
+/// say what a queue's `service_level` means.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct QueueSummary {
+    /// The queue's service-level threshold \[s\] (its own, or
+    /// `[simulation]`'s).
+    pub service_level_threshold_s: f64,
+    /// Its metrics.
+    #[serde(flatten)]
+    pub metrics: MetricEstimates,
+}
+
+/// The `overall` entry of `summary.json`: the centre's metrics, with what
+/// its `service_level` is measured against. Each item counts against its
+/// own queue's threshold, so when queues differ the centre's service level
+/// is not a service level at any one threshold, and the file says so
+/// rather than letting a reader assume `[simulation]`'s.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct OverallSummary {
+    /// The threshold every queue shares \[s\]; `None` (JSON `null`) when
+    /// the queues' thresholds differ.
+    pub service_level_threshold_s: Option<f64>,
+    /// Whether the queues' thresholds differ, so that the centre's service
+    /// level mixes them (each item against its own queue's threshold).
+    pub service_level_thresholds_differ: bool,
+    /// Its metrics.
+    #[serde(flatten)]
+    pub metrics: MetricEstimates,
 }
 
 /// The `engine` block of `summary.json`: only figures that do not depend on
@@ -240,8 +276,8 @@ pub struct EngineReport {
 /// Writes `Vec<(name, value)>` as a JSON object in vector order; serde_json
 /// keeps the order of entries written through a serializer (only its
 /// `Value` map sorts keys).
-fn ordered_map<S: Serializer>(
-    entries: &[(String, MetricEstimates)],
+fn ordered_map<S: Serializer, V: Serialize>(
+    entries: &[(String, V)],
     s: S,
 ) -> Result<S::Ok, S::Error> {
     let mut map = s.serialize_map(Some(entries.len()))?;
@@ -260,6 +296,8 @@ pub struct ResultSet {
     interval_s: f64,
     threshold_s: f64,
     queue_names: Vec<String>,
+    /// Each queue's service-level threshold \[s\], in scenario order.
+    queue_thresholds_s: Vec<f64>,
     /// Group name of each agent, in `AgentId` order.
     agent_groups: Vec<String>,
     replications: Vec<ReplicationResult>,
@@ -289,6 +327,11 @@ impl ResultSet {
             interval_s: scenario.simulation.interval.as_secs_f64(),
             threshold_s: scenario.simulation.service_level_threshold.as_secs_f64(),
             queue_names: scenario.queues.iter().map(|q| q.name.clone()).collect(),
+            queue_thresholds_s: scenario
+                .queues
+                .iter()
+                .map(|q| q.service_level_threshold.as_secs_f64())
+                .collect(),
             agent_groups,
             replications,
             engine,
@@ -315,6 +358,20 @@ impl ResultSet {
         &self.queue_names
     }
 
+    /// Each queue's service-level threshold \[s\], in scenario order.
+    pub fn queue_thresholds_s(&self) -> &[f64] {
+        &self.queue_thresholds_s
+    }
+
+    /// The service-level threshold all queues share \[s\], or `None` when
+    /// they differ (the centre's service level then mixes thresholds).
+    pub fn common_threshold_s(&self) -> Option<f64> {
+        match self.queue_thresholds_s.split_first() {
+            None => Some(self.threshold_s),
+            Some((first, rest)) => rest.iter().all(|t| t == first).then_some(*first),
+        }
+    }
+
     /// Estimates for queue `q` (scenario order) over the replications.
     pub fn queue_estimates(&self, q: usize) -> MetricEstimates {
         MetricEstimates::from_replications(self.replications.iter().filter_map(|r| r.queues.get(q)))
@@ -339,10 +396,21 @@ impl ResultSet {
             queues: self
                 .queue_names
                 .iter()
+                .zip(&self.queue_thresholds_s)
                 .enumerate()
-                .map(|(q, name)| (name.clone(), self.queue_estimates(q)))
+                .map(|(q, (name, &threshold))| {
+                    let row = QueueSummary {
+                        service_level_threshold_s: threshold,
+                        metrics: self.queue_estimates(q),
+                    };
+                    (name.clone(), row)
+                })
                 .collect(),
-            overall: self.overall_estimates(),
+            overall: OverallSummary {
+                service_level_threshold_s: self.common_threshold_s(),
+                service_level_thresholds_differ: self.common_threshold_s().is_none(),
+                metrics: self.overall_estimates(),
+            },
             engine: SummaryEngine {
                 events: estimate(&events),
             },
@@ -406,6 +474,7 @@ mod tests {
     use crate::events::EventSink;
     use crate::stats::test_support::{scenario, Script, AVAILABLE};
     use crate::stats::{MetricsCollector, WorkRecorder};
+    use crate::time::SimDuration;
     use std::fs;
 
     /// Two replications of a two-queue centre; queue `zeta` comes first in
@@ -492,12 +561,49 @@ mod tests {
         assert!(v["queues"]["alpha"]["service_level"].is_null());
         assert_eq!(v["engine"]["events"]["mean"], 7.0);
         assert_eq!(v["replications"], 2);
+        // One threshold for every queue: the centre's is that one.
+        assert_eq!(v["service_level_threshold_s"], 20.0);
+        assert_eq!(zeta["service_level_threshold_s"], 20.0);
+        assert_eq!(v["overall"]["service_level_threshold_s"], 20.0);
+        assert_eq!(v["overall"]["service_level_thresholds_differ"], false);
+        assert!(
+            text.contains(
+                "\"zeta\": {\n      \"service_level_threshold_s\": 20.0,\n      \"offered\""
+            ),
+            "threshold first, then the metrics: {text}"
+        );
 
         let engine: serde_json::Value =
             serde_json::from_str(&fs::read_to_string(dir.path().join("engine.json")).unwrap())
                 .unwrap();
         assert_eq!(engine["total_events"], 14);
         assert_eq!(engine["events_per_second"]["mean"], (14.0 + 28.0) / 2.0);
+    }
+
+    #[test]
+    fn queues_with_their_own_thresholds_are_reported_as_such() {
+        let (mut scn, _) = result_set();
+        scn.queues[0].service_level_threshold = SimDuration::from_secs(60);
+        let rs = ResultSet::new(&scn, 1, vec![], vec![]);
+        assert_eq!(rs.queue_thresholds_s(), [60.0, 20.0]);
+        assert_eq!(rs.common_threshold_s(), None);
+        let v = serde_json::to_value(rs.summary()).unwrap();
+        assert_eq!(v["service_level_threshold_s"], 20.0, "[simulation]'s");
+        assert_eq!(v["queues"]["zeta"]["service_level_threshold_s"], 60.0);
+        assert_eq!(v["queues"]["alpha"]["service_level_threshold_s"], 20.0);
+        assert!(v["overall"]["service_level_threshold_s"].is_null());
+        assert_eq!(v["overall"]["service_level_thresholds_differ"], true);
+        let table = render_table(&rs);
+        let first = table.lines().next().unwrap();
+        assert!(
+            first.ends_with(
+                "service level = answered within each queue's own threshold (zeta 60 s, alpha 20 s)"
+            ),
+            "{first}"
+        );
+        let (_, rs) = result_set();
+        let first = render_table(&rs).lines().next().unwrap().to_string();
+        assert!(first.ends_with("answered within 20 s"), "{first}");
     }
 
     #[test]

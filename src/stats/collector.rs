@@ -22,8 +22,10 @@ use rustc_hash::FxHashMap;
 #[derive(Debug)]
 pub struct MetricsCollector {
     window: Window,
-    /// Service-level threshold \[µs\].
-    threshold: u64,
+    /// Service-level threshold of each queue \[µs\], in scenario order:
+    /// an item counts against its own queue's, so the centre-wide service
+    /// level mixes thresholds when queues differ.
+    thresholds: Vec<u64>,
     queue_names: Vec<String>,
     /// Whether each presence status (by `StatusId`) has channels; a
     /// `LoginSuccess` names the status but not whether it is online.
@@ -217,7 +219,11 @@ impl MetricsCollector {
             }
         }
         MetricsCollector {
-            threshold: scenario.simulation.service_level_threshold.0,
+            thresholds: scenario
+                .queues
+                .iter()
+                .map(|q| q.service_level_threshold.0)
+                .collect(),
             queue_names: scenario.queues.iter().map(|q| q.name.clone()).collect(),
             status_online: scenario.statuses.iter().map(|s| s.is_online()).collect(),
             group_names: scenario.agents.iter().map(|g| g.group.clone()).collect(),
@@ -289,9 +295,9 @@ impl MetricsCollector {
         }
     }
 
-    /// Records the first acceptance of a measured item.
+    /// Records the first acceptance of a measured item, judged against its
+    /// own queue's service-level threshold.
     fn accept(&mut self, item: WorkItemId, at: SimTime) {
-        let threshold = self.threshold;
         let Some(s) = self.items.get_mut(&item) else {
             return;
         };
@@ -301,6 +307,7 @@ impl MetricsCollector {
         s.accepted = Some(at);
         let wait = at.since(s.arrival).0;
         let (q, i) = (s.queue, s.interval);
+        let threshold = self.thresholds[q];
         for t in self.tallies(q, i) {
             t.answered += 1;
             t.wait_sum_us += wait as u128;
@@ -590,6 +597,7 @@ mod tests {
     use super::*;
     use crate::events::StatusChangeReason;
     use crate::stats::test_support::{scenario, Script, AVAILABLE, BREAK};
+    use crate::time::SimDuration;
 
     fn run(scn: &Scenario, script: &Script, end: f64) -> ReplicationResult {
         let mut c = MetricsCollector::new(scn);
@@ -655,6 +663,37 @@ mod tests {
         assert!(close_to(r.overall.service_level, 0.4));
         // Closes in the window by agent 0, warm-up item included.
         assert_eq!(r.agents[0].items_handled, 3);
+    }
+
+    #[test]
+    fn each_item_counts_against_its_own_queues_threshold() {
+        // A keeps [simulation]'s 20 s; B has its own 60 s.
+        let mut scn = scenario(0, 1000, 500, 20, &["A", "B"], &[("g", 1, 2)]);
+        scn.queues[1].service_level_threshold = SimDuration::from_secs(60);
+        let mut s = Script::default();
+        s.login(0.0, 0, AVAILABLE)
+            // Both answered after 30 s: late for A, in time for B.
+            .arrive(100.0, 1, 0)
+            .assign(130.0, 1, 1, 0, 0, 1000)
+            .accept(130.0, 1, 1, 0, 0)
+            .arrive(100.0, 2, 1)
+            .assign(130.0, 2, 2, 1, 0, 1000)
+            .accept(130.0, 2, 2, 1, 0)
+            // Answered after 70 s: late for B too.
+            .arrive(200.0, 3, 1)
+            .assign(270.0, 3, 3, 1, 0, 1000)
+            .accept(270.0, 3, 3, 1, 0);
+        let r = run(&scn, &s, 1000.0);
+        assert_eq!(r.queues[0].service_level, Some(0.0));
+        assert_eq!(r.queues[1].service_level, Some(0.5));
+        // The centre: one item of three within its own queue's threshold.
+        assert!(close_to(r.overall.service_level, 1.0 / 3.0));
+        assert!(close_to(r.intervals[0].overall.service_level, 1.0 / 3.0));
+        // At exactly the threshold an item is still in time.
+        let mut s = Script::default();
+        s.arrive(100.0, 1, 1).accept(160.0, 1, 1, 1, 0);
+        let r = run(&scn, &s, 1000.0);
+        assert_eq!(r.queues[1].service_level, Some(1.0));
     }
 
     #[test]

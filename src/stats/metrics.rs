@@ -22,7 +22,9 @@ pub struct QueueMetrics {
     pub answered: u64,
     /// Items whose patience ran out before acceptance.
     pub abandoned: u64,
-    /// Answered within the service-level threshold / offered.
+    /// Answered within the service-level threshold / offered; each item
+    /// against its own queue's threshold, so the centre-wide figure mixes
+    /// thresholds when queues differ.
     pub service_level: Option<f64>,
     /// Mean arrival → accept time over answered items \[s\].
     pub asa_s: Option<f64>,
