@@ -125,6 +125,9 @@ pub struct MetricEstimates {
     pub answered: Option<Estimate>,
     /// Items whose patience ran out before acceptance.
     pub abandoned: Option<Estimate>,
+    /// Items ended because every available agent declined them (not
+    /// abandoned).
+    pub ended_no_agent: Option<Estimate>,
     /// Answered within the threshold / offered.
     pub service_level: Option<Estimate>,
     /// Mean arrival → accept time \[s\].
@@ -162,6 +165,7 @@ impl MetricEstimates {
             offered: count(|m| m.offered),
             answered: count(|m| m.answered),
             abandoned: count(|m| m.abandoned),
+            ended_no_agent: count(|m| m.ended_no_agent),
             service_level: ratio(|m| m.service_level),
             asa_s: ratio(|m| m.asa_s),
             p_wait: ratio(|m| m.p_wait),
@@ -604,6 +608,54 @@ mod tests {
         let (_, rs) = result_set();
         let first = render_table(&rs).lines().next().unwrap().to_string();
         assert!(first.ends_with("answered within 20 s"), "{first}");
+    }
+
+    #[test]
+    fn items_ended_with_no_agent_are_a_metric_of_their_own() {
+        let scn = scenario(0, 200, 100, 20, &["A"], &[("g", 1, 1)]);
+        let reps = (0..2)
+            .map(|r| {
+                let mut s = Script::default();
+                s.arrive(10.0, 1, 0).end_no_agent(12.0, 1, 0);
+                if r == 1 {
+                    s.arrive(150.0, 2, 0).end_no_agent(151.0, 2, 0);
+                }
+                let mut c = MetricsCollector::new(&scn);
+                s.feed(&mut c, 200.0);
+                let result = c.into_result();
+                result.check_conservation().unwrap();
+                result
+            })
+            .collect();
+        let rs = ResultSet::new(&scn, 1, reps, vec![]);
+        let dir = tempfile::tempdir().unwrap();
+        rs.write_all(dir.path()).unwrap();
+        let text = fs::read_to_string(dir.path().join("summary.json")).unwrap();
+        let a = &serde_json::from_str::<serde_json::Value>(&text).unwrap()["queues"]["A"];
+        assert_eq!(a["ended_no_agent"]["mean"], 1.5);
+        assert_eq!(a["abandoned"]["mean"], 0.0);
+        assert_eq!(a["p_abandon"]["mean"], 0.0);
+        let (abandoned, ended, sl) = (
+            text.find("\"abandoned\"").unwrap(),
+            text.find("\"ended_no_agent\"").unwrap(),
+            text.find("\"service_level\"").unwrap(),
+        );
+        assert!(abandoned < ended && ended < sl, "after abandoned: {text}");
+        let intervals = fs::read_to_string(dir.path().join("intervals.csv")).unwrap();
+        let lines: Vec<&str> = intervals.lines().collect();
+        assert!(lines[0].ends_with(",in_progress_at_end,ended_no_agent"));
+        // Interval 0: one per replication; interval 1: one in two.
+        assert!(lines[1].starts_with("0,0.000000,100.000000,A,1.000000,0.000000,0.000000,"));
+        assert!(
+            lines[1].ends_with(",0.000000,0.000000,1.000000"),
+            "{}",
+            lines[1]
+        );
+        assert!(
+            lines[3].ends_with(",0.000000,0.000000,0.500000"),
+            "{}",
+            lines[3]
+        );
     }
 
     #[test]

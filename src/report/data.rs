@@ -25,7 +25,7 @@ pub(crate) struct Est {
     pub ci95_high: f64,
 }
 
-/// The 13 metrics of one queue (or the centre). Every field is optional:
+/// The 14 metrics of one queue (or the centre). Every field is optional:
 /// `null` in the file means "not defined in any replication", and a key
 /// missing altogether (an older or newer file) is treated the same way
 /// rather than failing the whole report.
@@ -39,6 +39,8 @@ pub(crate) struct Metrics {
     pub offered: Option<Est>,
     pub answered: Option<Est>,
     pub abandoned: Option<Est>,
+    /// Absent from files written before items could end with no agent.
+    pub ended_no_agent: Option<Est>,
     pub service_level: Option<Est>,
     pub asa_s: Option<Est>,
     pub p_wait: Option<Est>,

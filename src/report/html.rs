@@ -138,6 +138,7 @@ fn rows(threshold: &str) -> Vec<Row> {
         r("Offered", "items", 1, |m| m.offered),
         r("Answered", "items", 1, |m| m.answered),
         r("Abandoned", "items", 1, |m| m.abandoned),
+        r("Ended, no agent", "items", 1, |m| m.ended_no_agent),
         r(
             &format!("Service level (within {threshold})"),
             "fraction",

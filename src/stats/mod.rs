@@ -22,7 +22,8 @@
 //! averages (occupancy, time online) integrate only the part of the run
 //! inside the window. Counting by arrival keeps every item in exactly one
 //! bucket, which is what makes `offered = answered + abandoned +
-//! waiting_at_end + in_progress_at_end` hold exactly.
+//! ended_no_agent + waiting_at_end` hold exactly (items in progress at the
+//! end are part of `answered`).
 
 pub mod ci;
 mod collector;

@@ -237,6 +237,18 @@ impl Script {
         )
     }
 
+    /// `WorkEndedNoAgent`: every available agent declined the item.
+    pub(crate) fn end_no_agent(&mut self, t: f64, item: u64, queue: u32) -> &mut Self {
+        self.push(
+            t,
+            EventKind::WorkEndedNoAgent {
+                item: WorkItemId(item),
+                queue: QueueId(queue),
+                requested_at: SimTime::ZERO,
+            },
+        )
+    }
+
     /// `LoginSuccess` then `StatusChanged`, as the toolkit emits them.
     pub(crate) fn login(&mut self, t: f64, agent: u32, status: StatusId) -> &mut Self {
         self.push(
