@@ -324,7 +324,7 @@ fn all_files_exist_with_their_headers_and_no_temporaries() {
     );
     assert_eq!(
         first_line(&p("work.csv")),
-        "replication,item,queue,arrival_s,first_push_s,accept_s,close_s,abandon_s,agent,final_status,declines,push_timeouts,measured"
+        "replication,item,queue,arrival_s,first_push_s,accept_s,close_s,abandon_s,agent,final_status,declines,push_timeouts,measured,skills_requested,skills_dropped"
     );
 
     // 4 intervals × (2 queues + ALL), 3 agents, 3 × 110 items.
@@ -382,6 +382,18 @@ fn all_files_exist_with_their_headers_and_no_temporaries() {
     // 71, 84, 97 in every replication.
     assert_eq!(summary["overall"]["ended_no_agent"]["mean"], 6.0);
     assert_eq!(summary["queues"]["Chat"]["ended_no_agent"]["mean"], 3.0);
+    // Their rows: declined once, ended 5 s after the push (close_s).
+    let ended: Vec<&str> = work
+        .lines()
+        .filter(|l| l.contains(",ended_no_agent,"))
+        .collect();
+    assert_eq!(ended.len(), 3 * 7, "items 6 … 97 but 45, every replication");
+    assert!(
+        ended.contains(
+            &"0,19,Billing,765.000000,788.000000,,793.000000,,,ended_no_agent,1,0,true,,"
+        ),
+        "{ended:?}"
+    );
     let overall_sl = summary["overall"]["service_level"]["mean"]
         .as_f64()
         .unwrap();

@@ -700,9 +700,9 @@ mod tests {
         let text = fs::read_to_string(path).unwrap();
         assert_eq!(
             text,
-            "replication,item,queue,arrival_s,first_push_s,accept_s,close_s,abandon_s,agent,final_status,declines,push_timeouts,measured\n\
-             0,1,zeta,1.000000,,,,,,waiting,0,0,true\n\
-             1,1,zeta,2.000000,,,,,,waiting,0,0,true\n"
+            "replication,item,queue,arrival_s,first_push_s,accept_s,close_s,abandon_s,agent,final_status,declines,push_timeouts,measured,skills_requested,skills_dropped\n\
+             0,1,zeta,1.000000,,,,,,waiting,0,0,true,,\n\
+             1,1,zeta,2.000000,,,,,,waiting,0,0,true,,\n"
         );
         assert_eq!(listing(dir.path()), ["work.csv"], "parts deleted");
     }

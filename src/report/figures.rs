@@ -331,7 +331,8 @@ pub(crate) fn queue_length(
         caption: escape(&format!(
             "From work.csv: items that had arrived and were not yet accepted (including \
              items pushed to an agent who has not accepted yet), averaged over each {} and \
-             over the {} replications; items still waiting at the end count until the end. {}",
+             over the {} replications; items still waiting at the end count until the end, \
+             items ended with no agent until they were ended. {}",
             fmt_duration(bin_s),
             s.replications,
             abandon

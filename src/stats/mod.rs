@@ -36,7 +36,7 @@ mod work_recorder;
 pub use ci::{confidence, estimate, estimate_defined, ConfidenceInterval, Estimate};
 pub use collector::MetricsCollector;
 pub use metrics::{AgentMetrics, IntervalMetrics, QueueMetrics, ReplicationResult, ALL_QUEUES};
-pub use work_recorder::{WorkRecorder, WORK_CSV_HEADER};
+pub use work_recorder::{WorkRecorder, SKILL_SEPARATOR, WORK_CSV_HEADER};
 
 use serde::Serialize;
 
