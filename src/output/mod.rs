@@ -5,7 +5,7 @@
 //!
 //! | file | content | reproducible |
 //! |---|---|---|
-//! | `summary.json` | every metric per queue and overall, mean and 95% CI | byte for byte |
+//! | `summary.json` | every metric per queue and overall, mean and 95% CI; the targets, checked | byte for byte |
 //! | `intervals.csv` | the metrics per reporting interval and queue | byte for byte |
 //! | `agents.csv` | per agent: time online, items handled, occupancy, … | byte for byte |
 //! | `work.csv` | one row per work item ([`concat_work_parts`]) | byte for byte |
@@ -67,10 +67,11 @@ pub use atomic::{cleanup_temp_files, split_file_path, write_atomically, AtomicFi
 pub use table::render_table;
 pub use work::{concat_work_parts, work_part_path};
 
-use crate::scenario::Scenario;
+use crate::scenario::{QueueTargets, Scenario};
 use crate::stats::integral::Window;
 use crate::stats::{
-    estimate, estimate_defined, EngineStats, Estimate, QueueMetrics, ReplicationResult,
+    check_targets, estimate, estimate_defined, EngineStats, Estimate, QueueMetrics,
+    ReplicationResult, TargetCheck,
 };
 use crate::time::SimTime;
 use serde::ser::{SerializeMap, Serializer};
@@ -203,6 +204,9 @@ pub struct Summary {
     pub queues: Vec<(String, QueueSummary)>,
     /// The whole centre.
     pub overall: OverallSummary,
+    /// Every planning target of every queue, checked (empty when the
+    /// scenario sets none).
+    pub targets: Vec<TargetCheck>,
     /// The reproducible engine figures (wall time is in `engine.json`).
     pub engine: SummaryEngine,
 }
@@ -302,6 +306,8 @@ pub struct ResultSet {
     queue_names: Vec<String>,
     /// Each queue's service-level threshold \[s\], in scenario order.
     queue_thresholds_s: Vec<f64>,
+    /// Each queue's planning targets, in scenario order.
+    queue_targets: Vec<QueueTargets>,
     /// Group name of each agent, in `AgentId` order.
     agent_groups: Vec<String>,
     replications: Vec<ReplicationResult>,
@@ -336,6 +342,7 @@ impl ResultSet {
                 .iter()
                 .map(|q| q.service_level_threshold.as_secs_f64())
                 .collect(),
+            queue_targets: scenario.queues.iter().map(|q| q.targets.clone()).collect(),
             agent_groups,
             replications,
             engine,
@@ -374,6 +381,18 @@ impl ResultSet {
             None => Some(self.threshold_s),
             Some((first, rest)) => rest.iter().all(|t| t == first).then_some(*first),
         }
+    }
+
+    /// Whether each queue meets its planning targets over the
+    /// replications, in scenario order; empty when no queue sets any.
+    pub fn targets(&self) -> Vec<TargetCheck> {
+        let queues: Vec<(String, QueueTargets)> = self
+            .queue_names
+            .iter()
+            .cloned()
+            .zip(self.queue_targets.iter().cloned())
+            .collect();
+        check_targets(&queues, &self.replications, self.window.start.as_secs_f64())
     }
 
     /// Estimates for queue `q` (scenario order) over the replications.
@@ -415,6 +434,7 @@ impl ResultSet {
                 service_level_thresholds_differ: self.common_threshold_s().is_none(),
                 metrics: self.overall_estimates(),
             },
+            targets: self.targets(),
             engine: SummaryEngine {
                 events: estimate(&events),
             },
@@ -655,6 +675,53 @@ mod tests {
             lines[3].ends_with(",0.000000,0.000000,0.500000"),
             "{}",
             lines[3]
+        );
+    }
+
+    #[test]
+    fn summary_lists_each_target_with_its_verdict() {
+        let (mut scn, _) = result_set();
+        scn.queues[0].targets = QueueTargets {
+            target_service_level: Some(0.8),
+            max_abandon_rate: None,
+            max_asa: Some(SimDuration::from_secs(15)),
+        };
+        let (_, rs) = result_set();
+        let rs = ResultSet::new(&scn, 99, rs.replications().to_vec(), vec![]);
+        let dir = tempfile::tempdir().unwrap();
+        rs.write_all(dir.path()).unwrap();
+        let text = fs::read_to_string(dir.path().join("summary.json")).unwrap();
+        assert!(text.find("\"overall\"").unwrap() < text.find("\"targets\"").unwrap());
+        assert!(text.find("\"targets\"").unwrap() < text.find("\"engine\"").unwrap());
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let t = v["targets"].as_array().unwrap();
+        assert_eq!(t.len(), 2, "zeta's two targets; alpha has none");
+        // Answered after 2 s and 22 s: SL 0.5, ASA 12 s.
+        assert_eq!(t[0]["queue"], "zeta");
+        assert_eq!(t[0]["metric"], "service_level");
+        assert_eq!(t[0]["bound"], "min");
+        assert_eq!(t[0]["target"], 0.8);
+        assert_eq!(t[0]["mean"], 0.5);
+        assert_eq!(t[0]["met"], false);
+        assert_eq!(t[1]["metric"], "asa_s");
+        assert_eq!(t[1]["target"], 15.0);
+        assert_eq!(t[1]["mean"], 12.0);
+        assert_eq!(t[1]["met"], true);
+        // Both items arrived in the first interval, measured from 0.
+        let w = &t[1]["worst_interval"];
+        assert_eq!(
+            (w["interval"].as_u64(), w["start_s"].as_f64()),
+            (Some(0), Some(0.0))
+        );
+        assert_eq!(
+            (w["end_s"].as_f64(), w["value"].as_f64()),
+            (Some(100.0), Some(12.0))
+        );
+        // Without targets the array is there, and empty.
+        let (_, rs) = result_set();
+        assert_eq!(
+            serde_json::to_value(rs.summary()).unwrap()["targets"],
+            serde_json::json!([])
         );
     }
 
