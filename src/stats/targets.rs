@@ -219,10 +219,13 @@ fn check(
                 .iter()
                 .find_map(|r| r.intervals.get(i))
                 .expect("some replication has interval i");
+            // Instants are whole microseconds; rounding there keeps a
+            // difference of two such seconds from printing as 0.30000000000000004.
+            let since_start = |s: f64| ((s - measure_start_s) * 1e6).round() / 1e6;
             worst = Some(WorstInterval {
                 interval: i,
-                start_s: iv.start_s - measure_start_s,
-                end_s: iv.end_s - measure_start_s,
+                start_s: since_start(iv.start_s),
+                end_s: since_start(iv.end_s),
                 value: e.mean,
             });
         }
@@ -452,6 +455,20 @@ mod tests {
             .met,
             None
         );
+    }
+
+    #[test]
+    fn interval_bounds_count_from_the_end_of_the_warm_up_to_the_microsecond() {
+        let mut r = rep(m(Some(0.5), None, None), vec![m(Some(0.5), None, None)]);
+        r.intervals[0].start_s = 0.3;
+        r.intervals[0].end_s = 0.7;
+        let t = QueueTargets {
+            target_service_level: Some(0.5),
+            ..QueueTargets::default()
+        };
+        let c = &check_targets(&targets(t), &[r], 0.1)[0];
+        let w = c.worst_interval.as_ref().unwrap();
+        assert_eq!((w.start_s, w.end_s), (0.2, 0.6));
     }
 
     #[test]
