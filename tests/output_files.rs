@@ -74,7 +74,8 @@ fn secs(s: u64) -> SimTime {
 
 /// A deterministic, engine-like stream: items every 40 s alternating
 /// queues, some pushed at once and some later, some timing out once, some
-/// abandoning; workload events follow every change of load.
+/// abandoning, some declined and ended with no agent; workload events
+/// follow every change of load.
 fn events(replication: u64) -> Vec<SimEvent> {
     let mut raw: Vec<(SimTime, u64, EventKind)> = Vec::new();
     let mut seq = 0;
@@ -130,6 +131,43 @@ fn events(replication: u64) -> Vec<SimEvent> {
         }
         let agent = AgentId(((i + replication) % 3) as u32);
         let mut t = arrival + SimDuration::from_secs(if i % 3 == 0 { 0 } else { 15 + i % 11 });
+        if i % 13 == 6 {
+            // Declined by the only agent available: ended with no agent.
+            push(
+                t,
+                EventKind::WorkAssigned {
+                    work: AgentWorkId(work),
+                    item,
+                    queue,
+                    agent,
+                    cost: CapacityUnits::whole(1),
+                    requested_at: arrival,
+                    handle_time: SimDuration::from_secs(100),
+                },
+            );
+            t += SimDuration::from_secs(5);
+            push(
+                t,
+                EventKind::WorkDeclined {
+                    work: AgentWorkId(work),
+                    item,
+                    queue,
+                    agent,
+                    reason: None,
+                    on_push_timeout: false,
+                },
+            );
+            push(
+                t,
+                EventKind::WorkEndedNoAgent {
+                    item,
+                    queue,
+                    requested_at: arrival,
+                },
+            );
+            work += 1;
+            continue;
+        }
         let assign = |work: u64| EventKind::WorkAssigned {
             work: AgentWorkId(work),
             item,
@@ -288,7 +326,7 @@ fn all_files_exist_with_their_headers_and_no_temporaries() {
     );
     assert_eq!(
         first_line(&p("work.csv")),
-        "replication,item,queue,arrival_s,first_push_s,accept_s,close_s,abandon_s,agent,final_status,declines,push_timeouts,measured"
+        "replication,item,queue,arrival_s,first_push_s,accept_s,close_s,abandon_s,agent,final_status,declines,push_timeouts,measured,skills_requested,skills_dropped"
     );
 
     // 4 intervals × (2 queues + ALL), 3 agents, 3 × 110 items.
@@ -323,6 +361,7 @@ fn all_files_exist_with_their_headers_and_no_temporaries() {
             "offered",
             "answered",
             "abandoned",
+            "ended_no_agent",
             "service_level",
             "asa_s",
             "p_wait",
@@ -340,6 +379,23 @@ fn all_files_exist_with_their_headers_and_no_temporaries() {
             );
         }
     }
+    // Items with i % 13 == 6 end with no agent, except 45, which abandons
+    // first; measured are those arriving in [600, 4200) s: 19, 32, 58,
+    // 71, 84, 97 in every replication.
+    assert_eq!(summary["overall"]["ended_no_agent"]["mean"], 6.0);
+    assert_eq!(summary["queues"]["Chat"]["ended_no_agent"]["mean"], 3.0);
+    // Their rows: declined once, ended 5 s after the push (close_s).
+    let ended: Vec<&str> = work
+        .lines()
+        .filter(|l| l.contains(",ended_no_agent,"))
+        .collect();
+    assert_eq!(ended.len(), 3 * 7, "items 6 … 97 but 45, every replication");
+    assert!(
+        ended.contains(
+            &"0,19,Billing,765.000000,788.000000,,793.000000,,,ended_no_agent,1,0,true,,"
+        ),
+        "{ended:?}"
+    );
     let overall_sl = summary["overall"]["service_level"]["mean"]
         .as_f64()
         .unwrap();

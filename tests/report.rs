@@ -98,7 +98,8 @@ fn run_with_report_writes_a_self_contained_page_with_every_chart() {
     let table = &html[html.find("<section id=\"summary\">").unwrap()..];
     let table = &table[..table.find("</table>").unwrap()];
     assert!(table.contains("<th>Chat</th><th>Cases</th><th>ALL</th>"));
-    assert_eq!(table.matches("<tr><td>").count(), 13, "13 metrics");
+    assert_eq!(table.matches("<tr><td>").count(), 14, "14 metrics");
+    assert!(table.contains("<tr><td>Ended, no agent</td><td class=\"unit\">items</td>"));
     assert!(table.contains("<span class=\"pm\"> ± "));
     assert!(table.contains("<span class=\"ci\">"));
 
@@ -223,7 +224,7 @@ fn a_damaged_result_file_is_named_with_its_line() {
     let lines = work.lines().count();
     fs::write(
         dir.join("work.csv"),
-        format!("{work}0,99999,Nowhere,1.0,,,,,,waiting,0,0,true\n"),
+        format!("{work}0,99999,Nowhere,1.0,,,,,,waiting,0,0,true,,\n"),
     )
     .unwrap();
     omnisim()
@@ -256,4 +257,46 @@ fn report_help_shows_an_example() {
             "omnisim report results/quickstart",
         ))
         .stdout(predicates::str::contains("--report"));
+}
+
+#[test]
+fn queues_with_their_own_thresholds_are_not_given_one_threshold() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    run_quickstart(dir, false);
+    let path = dir.join("summary.json");
+    let summary = fs::read_to_string(&path).unwrap();
+    // quickstart's queues share [simulation]'s 1 min; give Chat 20 s.
+    let chat = "\"Chat\": {\n      \"service_level_threshold_s\": 60.0,";
+    let overall = "\"overall\": {\n    \"service_level_threshold_s\": 60.0,\n    \
+                   \"service_level_thresholds_differ\": false,";
+    assert!(
+        summary.contains(chat) && summary.contains(overall),
+        "{summary}"
+    );
+    let summary = summary
+        .replace(chat, &chat.replace("60.0", "20.0"))
+        .replace(
+            overall,
+            &overall.replace("60.0", "null").replace("false", "true"),
+        );
+    fs::write(&path, summary).unwrap();
+    let html = render_report(dir).unwrap();
+    for text in [
+        "<dt>Service-level threshold</dt><dd>each queue&#39;s own: Chat 20 s, Cases 1 min</dd>",
+        "<td>Service level (within each queue&#39;s own threshold)</td>",
+        "SL threshold 20 s (Chat)",
+        "SL threshold 1 min (Cases)",
+        "answered within each queue&#39;s own threshold (Chat 20 s, Cases 1 min)",
+        "a queue&#39;s items are in time left of its own line",
+    ] {
+        assert!(html.contains(text), "missing {text:?}");
+    }
+    for text in [
+        "<dd>1 min</dd>",
+        "within 1 min)",
+        "Bars left of the red line",
+    ] {
+        assert!(!html.contains(text), "found {text:?}");
+    }
 }

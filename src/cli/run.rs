@@ -8,7 +8,9 @@ use crate::output::{
     cleanup_temp_files, concat_work_parts, render_table, work_part_path, ResultSet,
 };
 use crate::scenario::Scenario;
-use crate::stats::{EngineStats, MetricsCollector, ReplicationResult, WorkRecorder};
+use crate::stats::{
+    render_targets, EngineStats, MetricsCollector, ReplicationResult, WorkRecorder,
+};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::fs::File;
@@ -226,20 +228,7 @@ pub(super) fn run(args: RunArgs) -> Result<(), CliError> {
     }
 
     if !args.quiet {
-        print!("{}", render_table(&set));
-        if let Some(input) = erlang_equivalent(&scenario) {
-            if let Ok(f) = evaluate(&input) {
-                let model = if input.mean_patience_s.is_some() {
-                    "Erlang A"
-                } else {
-                    "Erlang C"
-                };
-                println!(
-                    "{model} for this centre ({} servers): p_wait {:.4}  asa {:.2} s  service level {:.4}  p_abandon {:.4}  occupancy {:.4}",
-                    input.agents, f.p_wait, f.asa_s, f.service_level, f.p_abandon, f.occupancy
-                );
-            }
-        }
+        print!("{}", figures_text(&set, &scenario));
         println!("results in {}:", dir.display());
         for p in &written {
             println!("  {}", p.display());
@@ -247,6 +236,28 @@ pub(super) fn run(args: RunArgs) -> Result<(), CliError> {
         println!("wall time {:.2} s", started.elapsed().as_secs_f64());
     }
     Ok(())
+}
+
+/// What `run` prints about the results: the table, the Erlang figures of
+/// an equivalent centre when there is one, and the verdict on each
+/// planning target. Kept apart from the printing so that it can be tested.
+fn figures_text(set: &ResultSet, scenario: &Scenario) -> String {
+    let mut out = render_table(set);
+    if let Some(input) = erlang_equivalent(scenario) {
+        if let Ok(f) = evaluate(&input) {
+            let model = if input.mean_patience_s.is_some() {
+                "Erlang A"
+            } else {
+                "Erlang C"
+            };
+            out.push_str(&format!(
+                "{model} for this centre ({} servers): p_wait {:.4}  asa {:.2} s  service level {:.4}  p_abandon {:.4}  occupancy {:.4}\n",
+                input.agents, f.p_wait, f.asa_s, f.service_level, f.p_abandon, f.occupancy
+            ));
+        }
+    }
+    out.push_str(&render_targets(&set.targets()));
+    out
 }
 
 /// Keeps the scenario next to its results (the report shows it), so a
@@ -268,7 +279,38 @@ fn remove_parts(outcomes: &[Option<Outcome>]) {
 
 #[cfg(test)]
 mod tests {
-    use super::slug;
+    use super::{figures_text, slug};
+    use crate::output::ResultSet;
+    use crate::scenario::QueueTargets;
+    use crate::stats::test_support::{scenario, Script, AVAILABLE};
+    use crate::stats::MetricsCollector;
+
+    #[test]
+    fn targets_follow_the_table() {
+        let mut scn = scenario(0, 100, 100, 20, &["A", "B"], &[("g", 1, 1)]);
+        let mut s = Script::default();
+        // A's only item is answered after 30 s: service level 0.
+        s.login(0.0, 0, AVAILABLE)
+            .arrive(10.0, 1, 0)
+            .accept(40.0, 1, 1, 0, 0);
+        let mut c = MetricsCollector::new(&scn);
+        s.feed(&mut c, 100.0);
+        let result = c.into_result();
+        let without = figures_text(&ResultSet::new(&scn, 1, vec![result.clone()], vec![]), &scn);
+        assert!(!without.contains("targets"), "{without}");
+        scn.queues[0].targets = QueueTargets {
+            target_service_level: Some(0.8),
+            ..QueueTargets::default()
+        };
+        let text = figures_text(&ResultSet::new(&scn, 1, vec![result], vec![]), &scn);
+        assert!(text.starts_with(&without), "{text}");
+        assert_eq!(
+            &text[without.len()..],
+            "targets (met or not on the mean over the replications):\n  \
+             A: service level ≥ 0.8: NOT met, mean 0.000 (95% CI 0.000–0.000); \
+             worst interval 0–100 s: 0.000\n"
+        );
+    }
 
     #[test]
     fn slugs_are_folder_safe() {

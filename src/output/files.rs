@@ -5,8 +5,9 @@ use crate::stats::{estimate, estimate_defined, AgentMetrics, Estimate, ALL_QUEUE
 use crate::time::{SimTime, MICROS_PER_SEC};
 use std::path::{Path, PathBuf};
 
-/// Columns of `intervals.csv`, in order.
-pub(crate) const INTERVALS_HEADER: [&str; 23] = [
+/// Columns of `intervals.csv`, in order. Columns added later go at the
+/// end, so a reader that counts positions keeps working.
+pub(crate) const INTERVALS_HEADER: [&str; 24] = [
     "interval",
     "start_s",
     "end_s",
@@ -30,6 +31,7 @@ pub(crate) const INTERVALS_HEADER: [&str; 23] = [
     "push_timeouts",
     "waiting_at_end",
     "in_progress_at_end",
+    "ended_no_agent",
 ];
 
 /// Columns of `agents.csv`, in order.
@@ -119,6 +121,7 @@ fn metric_cells(m: &MetricEstimates) -> Vec<String> {
         f6(mean(m.push_timeouts)),
         f6(mean(m.waiting_at_end)),
         f6(mean(m.in_progress_at_end)),
+        f6(mean(m.ended_no_agent)),
     ]);
     cells
 }

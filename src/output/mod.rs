@@ -5,7 +5,7 @@
 //!
 //! | file | content | reproducible |
 //! |---|---|---|
-//! | `summary.json` | every metric per queue and overall, mean and 95% CI | byte for byte |
+//! | `summary.json` | every metric per queue and overall, mean and 95% CI; the targets, checked | byte for byte |
 //! | `intervals.csv` | the metrics per reporting interval and queue | byte for byte |
 //! | `agents.csv` | per agent: time online, items handled, occupancy, … | byte for byte |
 //! | `work.csv` | one row per work item ([`concat_work_parts`]) | byte for byte |
@@ -67,10 +67,11 @@ pub use atomic::{cleanup_temp_files, split_file_path, write_atomically, AtomicFi
 pub use table::render_table;
 pub use work::{concat_work_parts, work_part_path};
 
-use crate::scenario::Scenario;
+use crate::scenario::{QueueTargets, Scenario};
 use crate::stats::integral::Window;
 use crate::stats::{
-    estimate, estimate_defined, EngineStats, Estimate, QueueMetrics, ReplicationResult,
+    check_targets, estimate, estimate_defined, EngineStats, Estimate, QueueMetrics,
+    ReplicationResult, TargetCheck,
 };
 use crate::time::SimTime;
 use serde::ser::{SerializeMap, Serializer};
@@ -125,6 +126,9 @@ pub struct MetricEstimates {
     pub answered: Option<Estimate>,
     /// Items whose patience ran out before acceptance.
     pub abandoned: Option<Estimate>,
+    /// Items ended because every available agent declined them (not
+    /// abandoned).
+    pub ended_no_agent: Option<Estimate>,
     /// Answered within the threshold / offered.
     pub service_level: Option<Estimate>,
     /// Mean arrival → accept time \[s\].
@@ -162,6 +166,7 @@ impl MetricEstimates {
             offered: count(|m| m.offered),
             answered: count(|m| m.answered),
             abandoned: count(|m| m.abandoned),
+            ended_no_agent: count(|m| m.ended_no_agent),
             service_level: ratio(|m| m.service_level),
             asa_s: ratio(|m| m.asa_s),
             p_wait: ratio(|m| m.p_wait),
@@ -191,13 +196,17 @@ pub struct Summary {
     pub warmup_s: f64,
     /// Reporting interval of `intervals.csv` \[s\].
     pub interval_s: f64,
-    /// Service-level threshold \[s\].
+    /// `[simulation]`'s service-level threshold \[s\]: the threshold of
+    /// every queue that does not set its own (each queue's is in its row).
     pub service_level_threshold_s: f64,
     /// Per queue, in scenario order (a JSON object keyed by queue name).
     #[serde(serialize_with = "ordered_map")]
-    pub queues: Vec<(String, MetricEstimates)>,
+    pub queues: Vec<(String, QueueSummary)>,
     /// The whole centre.
-    pub overall: MetricEstimates,
+    pub overall: OverallSummary,
+    /// Every planning target of every queue, checked (empty when the
+    /// scenario sets none).
+    pub targets: Vec<TargetCheck>,
     /// The reproducible engine figures (wall time is in `engine.json`).
     pub engine: SummaryEngine,
 }
@@ -205,8 +214,43 @@ pub struct Summary {
 impl Summary {
     /// The estimates of the queue called `name`.
     pub fn queue(&self, name: &str) -> Option<&MetricEstimates> {
-        self.queues.iter().find(|(n, _)| n == name).map(|(_, m)| m)
+        self.queues
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, q)| &q.metrics)
     }
+}
+
+/// One queue's entry of `summary.json`: the threshold its service level is
+/// measured against, then its metrics. The threshold sits in the row
+/// because queues may set their own, so no single figure of the file can
+/// say what a queue's `service_level` means.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct QueueSummary {
+    /// The queue's service-level threshold \[s\] (its own, or
+    /// `[simulation]`'s).
+    pub service_level_threshold_s: f64,
+    /// Its metrics.
+    #[serde(flatten)]
+    pub metrics: MetricEstimates,
+}
+
+/// The `overall` entry of `summary.json`: the centre's metrics, with what
+/// its `service_level` is measured against. Each item counts against its
+/// own queue's threshold, so when queues differ the centre's service level
+/// is not a service level at any one threshold, and the file says so
+/// rather than letting a reader assume `[simulation]`'s.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct OverallSummary {
+    /// The threshold every queue shares \[s\]; `None` (JSON `null`) when
+    /// the queues' thresholds differ.
+    pub service_level_threshold_s: Option<f64>,
+    /// Whether the queues' thresholds differ, so that the centre's service
+    /// level mixes them (each item against its own queue's threshold).
+    pub service_level_thresholds_differ: bool,
+    /// Its metrics.
+    #[serde(flatten)]
+    pub metrics: MetricEstimates,
 }
 
 /// The `engine` block of `summary.json`: only figures that do not depend on
@@ -240,8 +284,8 @@ pub struct EngineReport {
 /// Writes `Vec<(name, value)>` as a JSON object in vector order; serde_json
 /// keeps the order of entries written through a serializer (only its
 /// `Value` map sorts keys).
-fn ordered_map<S: Serializer>(
-    entries: &[(String, MetricEstimates)],
+fn ordered_map<S: Serializer, V: Serialize>(
+    entries: &[(String, V)],
     s: S,
 ) -> Result<S::Ok, S::Error> {
     let mut map = s.serialize_map(Some(entries.len()))?;
@@ -260,6 +304,10 @@ pub struct ResultSet {
     interval_s: f64,
     threshold_s: f64,
     queue_names: Vec<String>,
+    /// Each queue's service-level threshold \[s\], in scenario order.
+    queue_thresholds_s: Vec<f64>,
+    /// Each queue's planning targets, in scenario order.
+    queue_targets: Vec<QueueTargets>,
     /// Group name of each agent, in `AgentId` order.
     agent_groups: Vec<String>,
     replications: Vec<ReplicationResult>,
@@ -289,6 +337,12 @@ impl ResultSet {
             interval_s: scenario.simulation.interval.as_secs_f64(),
             threshold_s: scenario.simulation.service_level_threshold.as_secs_f64(),
             queue_names: scenario.queues.iter().map(|q| q.name.clone()).collect(),
+            queue_thresholds_s: scenario
+                .queues
+                .iter()
+                .map(|q| q.service_level_threshold.as_secs_f64())
+                .collect(),
+            queue_targets: scenario.queues.iter().map(|q| q.targets.clone()).collect(),
             agent_groups,
             replications,
             engine,
@@ -315,6 +369,32 @@ impl ResultSet {
         &self.queue_names
     }
 
+    /// Each queue's service-level threshold \[s\], in scenario order.
+    pub fn queue_thresholds_s(&self) -> &[f64] {
+        &self.queue_thresholds_s
+    }
+
+    /// The service-level threshold all queues share \[s\], or `None` when
+    /// they differ (the centre's service level then mixes thresholds).
+    pub fn common_threshold_s(&self) -> Option<f64> {
+        match self.queue_thresholds_s.split_first() {
+            None => Some(self.threshold_s),
+            Some((first, rest)) => rest.iter().all(|t| t == first).then_some(*first),
+        }
+    }
+
+    /// Whether each queue meets its planning targets over the
+    /// replications, in scenario order; empty when no queue sets any.
+    pub fn targets(&self) -> Vec<TargetCheck> {
+        let queues: Vec<(String, QueueTargets)> = self
+            .queue_names
+            .iter()
+            .cloned()
+            .zip(self.queue_targets.iter().cloned())
+            .collect();
+        check_targets(&queues, &self.replications, self.window.start.as_secs_f64())
+    }
+
     /// Estimates for queue `q` (scenario order) over the replications.
     pub fn queue_estimates(&self, q: usize) -> MetricEstimates {
         MetricEstimates::from_replications(self.replications.iter().filter_map(|r| r.queues.get(q)))
@@ -339,10 +419,22 @@ impl ResultSet {
             queues: self
                 .queue_names
                 .iter()
+                .zip(&self.queue_thresholds_s)
                 .enumerate()
-                .map(|(q, name)| (name.clone(), self.queue_estimates(q)))
+                .map(|(q, (name, &threshold))| {
+                    let row = QueueSummary {
+                        service_level_threshold_s: threshold,
+                        metrics: self.queue_estimates(q),
+                    };
+                    (name.clone(), row)
+                })
                 .collect(),
-            overall: self.overall_estimates(),
+            overall: OverallSummary {
+                service_level_threshold_s: self.common_threshold_s(),
+                service_level_thresholds_differ: self.common_threshold_s().is_none(),
+                metrics: self.overall_estimates(),
+            },
+            targets: self.targets(),
             engine: SummaryEngine {
                 events: estimate(&events),
             },
@@ -406,6 +498,7 @@ mod tests {
     use crate::events::EventSink;
     use crate::stats::test_support::{scenario, Script, AVAILABLE};
     use crate::stats::{MetricsCollector, WorkRecorder};
+    use crate::time::SimDuration;
     use std::fs;
 
     /// Two replications of a two-queue centre; queue `zeta` comes first in
@@ -492,12 +585,144 @@ mod tests {
         assert!(v["queues"]["alpha"]["service_level"].is_null());
         assert_eq!(v["engine"]["events"]["mean"], 7.0);
         assert_eq!(v["replications"], 2);
+        // One threshold for every queue: the centre's is that one.
+        assert_eq!(v["service_level_threshold_s"], 20.0);
+        assert_eq!(zeta["service_level_threshold_s"], 20.0);
+        assert_eq!(v["overall"]["service_level_threshold_s"], 20.0);
+        assert_eq!(v["overall"]["service_level_thresholds_differ"], false);
+        assert!(
+            text.contains(
+                "\"zeta\": {\n      \"service_level_threshold_s\": 20.0,\n      \"offered\""
+            ),
+            "threshold first, then the metrics: {text}"
+        );
 
         let engine: serde_json::Value =
             serde_json::from_str(&fs::read_to_string(dir.path().join("engine.json")).unwrap())
                 .unwrap();
         assert_eq!(engine["total_events"], 14);
         assert_eq!(engine["events_per_second"]["mean"], (14.0 + 28.0) / 2.0);
+    }
+
+    #[test]
+    fn queues_with_their_own_thresholds_are_reported_as_such() {
+        let (mut scn, _) = result_set();
+        scn.queues[0].service_level_threshold = SimDuration::from_secs(60);
+        let rs = ResultSet::new(&scn, 1, vec![], vec![]);
+        assert_eq!(rs.queue_thresholds_s(), [60.0, 20.0]);
+        assert_eq!(rs.common_threshold_s(), None);
+        let v = serde_json::to_value(rs.summary()).unwrap();
+        assert_eq!(v["service_level_threshold_s"], 20.0, "[simulation]'s");
+        assert_eq!(v["queues"]["zeta"]["service_level_threshold_s"], 60.0);
+        assert_eq!(v["queues"]["alpha"]["service_level_threshold_s"], 20.0);
+        assert!(v["overall"]["service_level_threshold_s"].is_null());
+        assert_eq!(v["overall"]["service_level_thresholds_differ"], true);
+        let table = render_table(&rs);
+        let first = table.lines().next().unwrap();
+        assert!(
+            first.ends_with(
+                "service level = answered within each queue's own threshold (zeta 60 s, alpha 20 s)"
+            ),
+            "{first}"
+        );
+        let (_, rs) = result_set();
+        let first = render_table(&rs).lines().next().unwrap().to_string();
+        assert!(first.ends_with("answered within 20 s"), "{first}");
+    }
+
+    #[test]
+    fn items_ended_with_no_agent_are_a_metric_of_their_own() {
+        let scn = scenario(0, 200, 100, 20, &["A"], &[("g", 1, 1)]);
+        let reps = (0..2)
+            .map(|r| {
+                let mut s = Script::default();
+                s.arrive(10.0, 1, 0).end_no_agent(12.0, 1, 0);
+                if r == 1 {
+                    s.arrive(150.0, 2, 0).end_no_agent(151.0, 2, 0);
+                }
+                let mut c = MetricsCollector::new(&scn);
+                s.feed(&mut c, 200.0);
+                let result = c.into_result();
+                result.check_conservation().unwrap();
+                result
+            })
+            .collect();
+        let rs = ResultSet::new(&scn, 1, reps, vec![]);
+        let dir = tempfile::tempdir().unwrap();
+        rs.write_all(dir.path()).unwrap();
+        let text = fs::read_to_string(dir.path().join("summary.json")).unwrap();
+        let a = &serde_json::from_str::<serde_json::Value>(&text).unwrap()["queues"]["A"];
+        assert_eq!(a["ended_no_agent"]["mean"], 1.5);
+        assert_eq!(a["abandoned"]["mean"], 0.0);
+        assert_eq!(a["p_abandon"]["mean"], 0.0);
+        let (abandoned, ended, sl) = (
+            text.find("\"abandoned\"").unwrap(),
+            text.find("\"ended_no_agent\"").unwrap(),
+            text.find("\"service_level\"").unwrap(),
+        );
+        assert!(abandoned < ended && ended < sl, "after abandoned: {text}");
+        let intervals = fs::read_to_string(dir.path().join("intervals.csv")).unwrap();
+        let lines: Vec<&str> = intervals.lines().collect();
+        assert!(lines[0].ends_with(",in_progress_at_end,ended_no_agent"));
+        // Interval 0: one per replication; interval 1: one in two.
+        assert!(lines[1].starts_with("0,0.000000,100.000000,A,1.000000,0.000000,0.000000,"));
+        assert!(
+            lines[1].ends_with(",0.000000,0.000000,1.000000"),
+            "{}",
+            lines[1]
+        );
+        assert!(
+            lines[3].ends_with(",0.000000,0.000000,0.500000"),
+            "{}",
+            lines[3]
+        );
+    }
+
+    #[test]
+    fn summary_lists_each_target_with_its_verdict() {
+        let (mut scn, _) = result_set();
+        scn.queues[0].targets = QueueTargets {
+            target_service_level: Some(0.8),
+            max_abandon_rate: None,
+            max_asa: Some(SimDuration::from_secs(15)),
+        };
+        let (_, rs) = result_set();
+        let rs = ResultSet::new(&scn, 99, rs.replications().to_vec(), vec![]);
+        let dir = tempfile::tempdir().unwrap();
+        rs.write_all(dir.path()).unwrap();
+        let text = fs::read_to_string(dir.path().join("summary.json")).unwrap();
+        assert!(text.find("\"overall\"").unwrap() < text.find("\"targets\"").unwrap());
+        assert!(text.find("\"targets\"").unwrap() < text.find("\"engine\"").unwrap());
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let t = v["targets"].as_array().unwrap();
+        assert_eq!(t.len(), 2, "zeta's two targets; alpha has none");
+        // Answered after 2 s and 22 s: SL 0.5, ASA 12 s.
+        assert_eq!(t[0]["queue"], "zeta");
+        assert_eq!(t[0]["metric"], "service_level");
+        assert_eq!(t[0]["bound"], "min");
+        assert_eq!(t[0]["target"], 0.8);
+        assert_eq!(t[0]["mean"], 0.5);
+        assert_eq!(t[0]["met"], false);
+        assert_eq!(t[1]["metric"], "asa_s");
+        assert_eq!(t[1]["target"], 15.0);
+        assert_eq!(t[1]["mean"], 12.0);
+        assert_eq!(t[1]["met"], true);
+        // Both items arrived in the first interval, measured from 0.
+        let w = &t[1]["worst_interval"];
+        assert_eq!(
+            (w["interval"].as_u64(), w["start_s"].as_f64()),
+            (Some(0), Some(0.0))
+        );
+        assert_eq!(
+            (w["end_s"].as_f64(), w["value"].as_f64()),
+            (Some(100.0), Some(12.0))
+        );
+        // Without targets the array is there, and empty.
+        let (_, rs) = result_set();
+        assert_eq!(
+            serde_json::to_value(rs.summary()).unwrap()["targets"],
+            serde_json::json!([])
+        );
     }
 
     #[test]
@@ -542,9 +767,9 @@ mod tests {
         let text = fs::read_to_string(path).unwrap();
         assert_eq!(
             text,
-            "replication,item,queue,arrival_s,first_push_s,accept_s,close_s,abandon_s,agent,final_status,declines,push_timeouts,measured\n\
-             0,1,zeta,1.000000,,,,,,waiting,0,0,true\n\
-             1,1,zeta,2.000000,,,,,,waiting,0,0,true\n"
+            "replication,item,queue,arrival_s,first_push_s,accept_s,close_s,abandon_s,agent,final_status,declines,push_timeouts,measured,skills_requested,skills_dropped\n\
+             0,1,zeta,1.000000,,,,,,waiting,0,0,true,,\n\
+             1,1,zeta,2.000000,,,,,,waiting,0,0,true,,\n"
         );
         assert_eq!(listing(dir.path()), ["work.csv"], "parts deleted");
     }

@@ -1,6 +1,6 @@
 //! The short table printed after a run.
 
-use super::{MetricEstimates, ResultSet};
+use super::{MetricEstimates, ResultSet, Summary};
 use crate::stats::{Estimate, ALL_QUEUES};
 use std::fmt::Write as _;
 
@@ -16,14 +16,34 @@ fn plain(e: Option<Estimate>, decimals: usize) -> String {
     e.map_or_else(|| "-".into(), |e| format!("{:.*}", decimals, e.mean))
 }
 
+/// What the service level is measured against: `20 s` when every queue
+/// shares one threshold, otherwise each queue's own, listed (`ALL` then
+/// mixes them, so no single value may be printed for it).
+fn threshold_phrase(s: &Summary) -> String {
+    match s.overall.service_level_threshold_s {
+        Some(t) => format!("{t} s"),
+        None => {
+            let each: Vec<String> = s
+                .queues
+                .iter()
+                .map(|(n, q)| format!("{n} {} s", q.service_level_threshold_s))
+                .collect();
+            format!("each queue's own threshold ({})", each.join(", "))
+        }
+    }
+}
+
 /// A terminal table of the main figures per queue and overall: offered,
 /// answered, abandoned (means over replications), service level and ASA
 /// with their 95% half-widths, p_wait and occupancy.
 pub fn render_table(rs: &ResultSet) -> String {
     let s = rs.summary();
-    let mut rows: Vec<(&str, &MetricEstimates)> =
-        s.queues.iter().map(|(n, m)| (n.as_str(), m)).collect();
-    rows.push((ALL_QUEUES, &s.overall));
+    let mut rows: Vec<(&str, &MetricEstimates)> = s
+        .queues
+        .iter()
+        .map(|(n, q)| (n.as_str(), &q.metrics))
+        .collect();
+    rows.push((ALL_QUEUES, &s.overall.metrics));
     let width = rows
         .iter()
         .map(|(n, _)| n.chars().count())
@@ -34,13 +54,13 @@ pub fn render_table(rs: &ResultSet) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{}: {} replication{}, {} s measured after {} s warm-up, service level = answered within {} s",
+        "{}: {} replication{}, {} s measured after {} s warm-up, service level = answered within {}",
         s.scenario,
         s.replications,
         if s.replications == 1 { "" } else { "s" },
         s.simulated_time_s,
         s.warmup_s,
-        s.service_level_threshold_s,
+        threshold_phrase(&s),
     );
     let _ = writeln!(
         out,

@@ -205,8 +205,9 @@ fn defined_runs(points: &[(f64, Option<f64>)]) -> Vec<Vec<(f64, f64)>> {
 }
 
 /// A stacked histogram: `counts[s][b]` is the height of series `s` in bin
-/// `b`, bins `[b·width, (b+1)·width)` from 0; a vertical marker at
-/// `marker.0` labelled `marker.1`.
+/// `b`, bins `[b·width, (b+1)·width)` from 0; a vertical marker at each
+/// `markers[k].0` labelled `markers[k].1` (labels stepped down so that
+/// close markers stay legible).
 #[derive(Clone, Debug)]
 pub(crate) struct HistogramSpec<'a> {
     pub title: &'a str,
@@ -214,7 +215,7 @@ pub(crate) struct HistogramSpec<'a> {
     pub y_desc: &'a str,
     pub size: (u32, u32),
     pub width: f64,
-    pub marker: (f64, String),
+    pub markers: Vec<(f64, String)>,
 }
 
 /// Draws the stacked histogram of [`HistogramSpec`].
@@ -229,8 +230,10 @@ pub(crate) fn stacked_histogram(
         .map(|b| counts.iter().filter_map(|c| c.get(b)).sum())
         .collect();
     let max = totals.iter().copied().fold(0.0_f64, f64::max);
-    let x1 = (bins as f64 * spec.width)
-        .max(spec.marker.0 * 1.05)
+    let x1 = spec
+        .markers
+        .iter()
+        .fold(bins as f64 * spec.width, |x, m| x.max(m.0 * 1.05))
         .max(1.0);
     svg(spec.title, spec.size, |root| {
         let mut chart = ChartBuilder::on(root)
@@ -279,20 +282,20 @@ pub(crate) fn stacked_histogram(
         }
         let top = y_top(max);
         let red = RGBColor(200, 30, 30);
-        chart
-            .draw_series(LineSeries::new(
-                [(spec.marker.0, 0.0), (spec.marker.0, top)],
-                red.stroke_width(2),
-            ))
-            .map_err(&err)?;
-        let label_style = (FONT, LABEL_SIZE).into_font().color(&red);
-        chart
-            .draw_series(std::iter::once(Text::new(
-                format!(" {}", spec.marker.1),
-                (spec.marker.0, top * 0.97),
-                label_style,
-            )))
-            .map_err(&err)?;
+        for (k, (x, label)) in spec.markers.iter().enumerate() {
+            chart
+                .draw_series(LineSeries::new([(*x, 0.0), (*x, top)], red.stroke_width(2)))
+                .map_err(&err)?;
+            let label_style = (FONT, LABEL_SIZE).into_font().color(&red);
+            let y = top * (0.97 - 0.07 * (k % 8) as f64);
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    format!(" {label}"),
+                    (*x, y),
+                    label_style,
+                )))
+                .map_err(&err)?;
+        }
         Ok(())
     })
 }

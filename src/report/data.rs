@@ -25,16 +25,22 @@ pub(crate) struct Est {
     pub ci95_high: f64,
 }
 
-/// The 13 metrics of one queue (or the centre). Every field is optional:
+/// The 14 metrics of one queue (or the centre). Every field is optional:
 /// `null` in the file means "not defined in any replication", and a key
 /// missing altogether (an older or newer file) is treated the same way
 /// rather than failing the whole report.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
 pub(crate) struct Metrics {
+    /// The queue's own service-level threshold \[s\] (files from before
+    /// per-queue thresholds have none: the run's applies). For `overall`,
+    /// the threshold all queues share, `None` when they differ.
+    pub service_level_threshold_s: Option<f64>,
     pub offered: Option<Est>,
     pub answered: Option<Est>,
     pub abandoned: Option<Est>,
+    /// Absent from files written before items could end with no agent.
+    pub ended_no_agent: Option<Est>,
     pub service_level: Option<Est>,
     pub asa_s: Option<Est>,
     pub p_wait: Option<Est>,
@@ -121,6 +127,55 @@ impl RunSummary {
     pub fn queue_names(&self) -> Vec<String> {
         self.queues.iter().map(|(n, _)| n.clone()).collect()
     }
+
+    /// Each queue's service-level threshold \[s\], in scenario order: its
+    /// row's, or the run's for files that predate per-queue thresholds.
+    pub fn queue_thresholds_s(&self) -> Vec<f64> {
+        self.queues
+            .iter()
+            .map(|(_, m)| m.service_level_threshold_s.unwrap_or(self.threshold_s))
+            .collect()
+    }
+
+    /// The threshold every queue shares \[s\], or `None` when queues set
+    /// different ones (the centre's service level then mixes them, and no
+    /// single value may be printed as "the threshold").
+    pub fn common_threshold_s(&self) -> Option<f64> {
+        let all = self.queue_thresholds_s();
+        match all.split_first() {
+            None => Some(self.threshold_s),
+            Some((first, rest)) => rest.iter().all(|t| t == first).then_some(*first),
+        }
+    }
+
+    /// The threshold as the page words it: `20 s`, or "each queue's own
+    /// threshold" when queues differ.
+    pub fn threshold_label(&self) -> String {
+        match self.common_threshold_s() {
+            Some(t) => super::html::fmt_duration(t),
+            None => "each queue's own threshold".into(),
+        }
+    }
+
+    /// The threshold with the queues' values when they differ: `20 s`, or
+    /// `each queue's own: Chat 20 s, Cases 1 min`.
+    pub fn threshold_detail(&self) -> String {
+        match self.common_threshold_s() {
+            Some(t) => super::html::fmt_duration(t),
+            None => format!("each queue's own: {}", self.threshold_list()),
+        }
+    }
+
+    /// Every queue with its threshold: `Chat 20 s, Cases 1 min`.
+    pub fn threshold_list(&self) -> String {
+        let each: Vec<String> = self
+            .queues
+            .iter()
+            .zip(self.queue_thresholds_s())
+            .map(|((n, _), t)| format!("{n} {}", super::html::fmt_duration(t)))
+            .collect();
+        each.join(", ")
+    }
 }
 
 /// Reads a whole small file, turning "not found" into the error that
@@ -176,6 +231,15 @@ pub(crate) fn read_summary(path: &Path) -> Result<RunSummary, ReportError> {
     }
     if f.queues.0.is_empty() {
         return Err(bad("`queues` is empty".into()));
+    }
+    for (name, m) in &f.queues.0 {
+        if let Some(v) = m.service_level_threshold_s {
+            if !(v.is_finite() && v >= 0.0) {
+                return Err(bad(format!(
+                    "queue `{name}`: `service_level_threshold_s` must be 0 or more, not {v}"
+                )));
+            }
+        }
     }
     Ok(RunSummary {
         scenario: f.scenario,
@@ -519,6 +583,42 @@ mod tests {
         assert_eq!(s.queues[0].1.offered.unwrap().mean, 1.0);
         assert!(s.queues[0].1.service_level.is_none());
         assert_eq!(s.end_s(), 3600.0);
+        // No per-queue thresholds (an older file): the run's applies.
+        assert_eq!(s.queue_thresholds_s(), [20.0, 20.0]);
+        assert_eq!(s.common_threshold_s(), Some(20.0));
+        assert_eq!(s.threshold_label(), "20 s");
+    }
+
+    #[test]
+    fn per_queue_thresholds_are_read_and_named_when_they_differ() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("summary.json");
+        let file = |zeta: f64| {
+            format!(
+                r#"{{"scenario":"s","seed":1,"replications":2,"simulated_time_s":3600.0,
+                   "warmup_s":0.0,"interval_s":1800.0,"service_level_threshold_s":20.0,
+                   "queues":{{"zeta":{{"service_level_threshold_s":{zeta}}},
+                             "alpha":{{"service_level_threshold_s":20.0}}}},
+                   "overall":{{"service_level_threshold_s":null,
+                              "service_level_thresholds_differ":true}}}}"#
+            )
+        };
+        std::fs::write(&path, file(60.0)).unwrap();
+        let s = read_summary(&path).unwrap();
+        assert_eq!(s.queue_thresholds_s(), [60.0, 20.0]);
+        assert_eq!(s.common_threshold_s(), None);
+        assert_eq!(s.threshold_label(), "each queue's own threshold");
+        assert_eq!(
+            s.threshold_detail(),
+            "each queue's own: zeta 1 min, alpha 20 s"
+        );
+        std::fs::write(&path, file(20.0)).unwrap();
+        let s = read_summary(&path).unwrap();
+        assert_eq!(s.common_threshold_s(), Some(20.0));
+        assert_eq!(s.threshold_detail(), "20 s");
+        std::fs::write(&path, file(-1.0)).unwrap();
+        let e = read_summary(&path).unwrap_err().to_string();
+        assert!(e.contains("queue `zeta`"), "{e}");
     }
 
     #[test]

@@ -168,12 +168,27 @@ fn count_chart<'a>(
 
 /// Service level and ASA per interval (one row of the page).
 pub(crate) fn service(s: &RunSummary, t: &IntervalTable) -> Result<Vec<Figure>, ReportError> {
-    let threshold = fmt_duration(s.threshold_s);
-    let y_desc = format!("answered within {threshold} / offered");
-    let note = format!(
-        "Items that arrived in the interval and were answered within {threshold}, over \
-         the items offered; a gap means nothing was offered."
-    );
+    let (y_desc, note) = match s.common_threshold_s() {
+        Some(t) => {
+            let threshold = fmt_duration(t);
+            (
+                format!("answered within {threshold} / offered"),
+                format!(
+                    "Items that arrived in the interval and were answered within {threshold}, \
+                     over the items offered; a gap means nothing was offered."
+                ),
+            )
+        }
+        None => (
+            "answered in time / offered".to_string(),
+            format!(
+                "Items that arrived in the interval and were answered within each queue's \
+                 own threshold ({}), over the items offered; ALL counts each item against \
+                 its own queue's threshold. A gap means nothing was offered.",
+                s.threshold_list()
+            ),
+        ),
+    };
     let charts = [
         IntervalChart {
             id: "service-level",
@@ -316,7 +331,8 @@ pub(crate) fn queue_length(
         caption: escape(&format!(
             "From work.csv: items that had arrived and were not yet accepted (including \
              items pushed to an agent who has not accepted yet), averaged over each {} and \
-             over the {} replications; items still waiting at the end count until the end. {}",
+             over the {} replications; items still waiting at the end count until the end, \
+             items ended with no agent until they were ended. {}",
             fmt_duration(bin_s),
             s.replications,
             abandon
@@ -364,7 +380,9 @@ pub(crate) fn waits(s: &RunSummary, w: &WorkStats) -> Result<Figure, ReportError
             *total.entry(k).or_insert(0u64) += c;
         }
     }
-    let (width, bins) = wait_layout(&total, s.threshold_s);
+    let thresholds = s.queue_thresholds_s();
+    let longest = thresholds.iter().copied().fold(0.0, f64::max);
+    let (width, bins) = wait_layout(&total, longest);
     let reps = s.replications as f64;
     let mut overflow = 0u64;
     let counts: Vec<Vec<f64>> = w
@@ -383,14 +401,14 @@ pub(crate) fn waits(s: &RunSummary, w: &WorkStats) -> Result<Figure, ReportError
         .collect();
     let width_s = width as f64 / WAIT_TICKS_PER_S;
     let shown_to = bins as f64 * width_s;
-    let threshold = fmt_duration(s.threshold_s);
+    let (markers, in_time) = threshold_markers(s);
     let spec = HistogramSpec {
         title: "Distribution of waits (arrival → accept)",
         x_desc: "wait [s]",
         y_desc: "answered items per replication",
         size: (FULL, 360),
         width: width_s,
-        marker: (s.threshold_s, format!("SL threshold {threshold}")),
+        markers,
     };
     let colours: Vec<_> = (0..counts.len()).map(queue_colour).collect();
     let beyond = if overflow > 0 {
@@ -409,11 +427,42 @@ pub(crate) fn waits(s: &RunSummary, w: &WorkStats) -> Result<Figure, ReportError
         caption: escape(&format!(
             "From work.csv: measured items that were answered, by time from arrival to \
              acceptance (which includes the agent's response time), in bars of {} s, \
-             stacked by queue, per replication. Bars left of the red line are within the \
-             service-level threshold.{beyond}",
+             stacked by queue, per replication. {in_time}{beyond}",
             super::charts::tick(width_s, 1)
         )),
     })
+}
+
+/// The threshold lines of the wait histogram and the caption's sentence
+/// about them: one line when queues share a threshold, otherwise one per
+/// distinct threshold naming its queues (in scenario order), since a single
+/// line would misstate what "in time" means for the other queues.
+fn threshold_markers(s: &RunSummary) -> (Vec<(f64, String)>, &'static str) {
+    if let Some(t) = s.common_threshold_s() {
+        return (
+            vec![(t, format!("SL threshold {}", fmt_duration(t)))],
+            "Bars left of the red line are within the service-level threshold.",
+        );
+    }
+    let mut groups: Vec<(f64, Vec<&str>)> = Vec::new();
+    for ((name, _), t) in s.queues.iter().zip(s.queue_thresholds_s()) {
+        match groups.iter_mut().find(|g| g.0 == t) {
+            Some(g) => g.1.push(name),
+            None => groups.push((t, vec![name])),
+        }
+    }
+    let markers = groups
+        .into_iter()
+        .map(|(t, names)| {
+            let label = format!("SL threshold {} ({})", fmt_duration(t), names.join(", "));
+            (t, label)
+        })
+        .collect();
+    (
+        markers,
+        "The red lines are the queues' own service-level thresholds: a queue's items \
+         are in time left of its own line.",
+    )
 }
 
 /// Weighted mean of the defined values of `(value, weight)` pairs.

@@ -138,6 +138,7 @@ fn rows(threshold: &str) -> Vec<Row> {
         r("Offered", "items", 1, |m| m.offered),
         r("Answered", "items", 1, |m| m.answered),
         r("Abandoned", "items", 1, |m| m.abandoned),
+        r("Ended, no agent", "items", 1, |m| m.ended_no_agent),
         r(
             &format!("Service level (within {threshold})"),
             "fraction",
@@ -175,7 +176,7 @@ fn cell(e: Option<Est>, decimals: usize) -> String {
 }
 
 fn summary_table(out: &mut String, s: &RunSummary) {
-    let threshold = fmt_duration(s.threshold_s);
+    let threshold = s.threshold_label();
     out.push_str("<div class=\"scroll\"><table>\n<thead><tr><th>metric</th><th>unit</th>");
     for (name, _) in &s.queues {
         let _ = write!(out, "<th>{}</th>", escape(name));
@@ -246,10 +247,7 @@ fn settings_table(out: &mut String, p: &Page<'_>) {
             format!("{} ({} s)", fmt_duration(s.warmup_s), s.warmup_s),
         ),
         ("reporting interval".into(), fmt_duration(s.interval_s)),
-        (
-            "service-level threshold".into(),
-            fmt_duration(s.threshold_s),
-        ),
+        ("service-level threshold".into(), s.threshold_detail()),
         ("queues (scenario order)".into(), s.queue_names().join(", ")),
     ];
     for (g, n) in &p.groups {
@@ -307,11 +305,7 @@ pub(crate) fn page(p: &Page<'_>) -> String {
             "none".into()
         },
     );
-    fact(
-        &mut out,
-        "Service-level threshold",
-        &fmt_duration(s.threshold_s),
-    );
+    fact(&mut out, "Service-level threshold", &s.threshold_detail());
     fact(&mut out, "Reporting interval", &fmt_duration(s.interval_s));
     let agents: usize = p.groups.iter().map(|g| g.1).sum();
     fact(

@@ -23,6 +23,10 @@ pub(crate) const WAIT_TICKS_PER_S: f64 = 10.0;
 /// [`WorkStats::abandon_time_known`]).
 pub(crate) const ABANDON_COLUMN: &str = "abandon_s";
 
+/// The `final_status` of an item every available agent declined; its
+/// `close_s` is when it was ended, so it leaves the queue then.
+pub(crate) const ENDED_NO_AGENT: &str = "ended_no_agent";
+
 /// What to accumulate: the layout fixed by the small files.
 #[derive(Debug)]
 pub(crate) struct WorkLayout<'a> {
@@ -184,14 +188,16 @@ pub(crate) fn read_work(path: &Path, layout: &WorkLayout<'_>) -> Result<WorkStat
             other => return Err(t.bad_cell(line, "measured", other, "`true` or `false`")),
         };
 
-        // Queue length: from arrival until accepted, abandoned, or the end
-        // of the run for items still waiting.
+        // Queue length: from arrival until accepted, abandoned, ended with
+        // no agent (its `close_s`), or the end of the run for items still
+        // waiting.
         let left_queue = match (accept, status) {
             (Some(a), _) => Some(a),
             (None, "abandoned") => match cols.abandon {
                 Some(c) => opt_num(&t, line, ABANDON_COLUMN, get(c))?,
                 None => None,
             },
+            (None, ENDED_NO_AGENT) => close,
             (None, _) => Some(w1),
         };
         if let Some(end) = left_queue {
@@ -311,6 +317,28 @@ mod tests {
         assert_eq!(s.busy[1], [15.0, 35.0]);
         assert_eq!(s.busy[0], [60.0, 60.0]);
         assert_eq!(s.busy_window, [120.0, 50.0]);
+    }
+
+    #[test]
+    fn the_current_layout_with_items_ended_with_no_agent() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("work.csv");
+        let header = crate::stats::WORK_CSV_HEADER.join(",");
+        let rows = [
+            // Ended with no agent at 190: queued 130..190, like an answer.
+            "0,1,A,130.000000,135.000000,,190.000000,,,ended_no_agent,1,0,true,French;VIP,VIP",
+            // Abandoned at 160: queued 100..160.
+            "1,2,A,100.000000,,,,160.000000,,abandoned,0,0,true,French,",
+        ];
+        std::fs::write(&path, format!("{header}\n{}\n", rows.join("\n"))).unwrap();
+        let queues = ["A".to_string()];
+        let s = read_work(&path, &layout(&queues, &[])).unwrap();
+        assert!(s.abandon_time_known);
+        // Bins [100,160) [160,220) …: 30 + 60 s, then 30 s, over 2 replications.
+        assert_eq!(s.queue_len[0], [0.75, 0.25, 0.0, 0.0]);
+        assert!(s.waits[0].is_empty(), "neither was answered");
+        assert_eq!(s.busy_window, [0.0, 0.0]);
+        assert_eq!(s.rows, 2);
     }
 
     #[test]

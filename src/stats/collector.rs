@@ -13,17 +13,20 @@ use rustc_hash::FxHashMap;
 /// Feed it every event ([`EventSink::on_event`]), call
 /// [`EventSink::finish`] with the end of the run, then take
 /// [`MetricsCollector::into_result`]. Memory is bounded by the work in
-/// flight: an item's state is dropped as soon as it is closed or abandoned,
-/// items arriving outside the measured window are never stored, and every
-/// other figure is a fixed-size counter or integral.
+/// flight: an item's state is dropped as soon as it is closed, abandoned or
+/// ended with no agent, items arriving outside the measured window are
+/// never stored, and every other figure is a fixed-size counter or
+/// integral.
 ///
 /// All sums are integers (microseconds, capacity thousandths), so the
 /// result is exactly reproducible; ratios are formed only at the end.
 #[derive(Debug)]
 pub struct MetricsCollector {
     window: Window,
-    /// Service-level threshold \[µs\].
-    threshold: u64,
+    /// Service-level threshold of each queue \[µs\], in scenario order:
+    /// an item counts against its own queue's, so the centre-wide service
+    /// level mixes thresholds when queues differ.
+    thresholds: Vec<u64>,
     queue_names: Vec<String>,
     /// Whether each presence status (by `StatusId`) has channels; a
     /// `LoginSuccess` names the status but not whether it is online.
@@ -68,6 +71,7 @@ struct Tally {
     wait_sum_us: u128,
     pushed_on_arrival: u64,
     abandoned: u64,
+    ended_no_agent: u64,
     closed: u64,
     handle_sum_us: u128,
     declined: u64,
@@ -84,6 +88,7 @@ impl Tally {
         self.wait_sum_us += o.wait_sum_us;
         self.pushed_on_arrival += o.pushed_on_arrival;
         self.abandoned += o.abandoned;
+        self.ended_no_agent += o.ended_no_agent;
         self.closed += o.closed;
         self.handle_sum_us += o.handle_sum_us;
         self.declined += o.declined;
@@ -101,6 +106,7 @@ impl Tally {
             offered: self.offered,
             answered: self.answered,
             abandoned: self.abandoned,
+            ended_no_agent: self.ended_no_agent,
             service_level: ratio(self.answered_in_threshold, self.offered),
             asa_s: mean_s(self.wait_sum_us, self.answered),
             p_wait: ratio(self.offered - self.pushed_on_arrival, self.offered),
@@ -217,7 +223,11 @@ impl MetricsCollector {
             }
         }
         MetricsCollector {
-            threshold: scenario.simulation.service_level_threshold.0,
+            thresholds: scenario
+                .queues
+                .iter()
+                .map(|q| q.service_level_threshold.0)
+                .collect(),
             queue_names: scenario.queues.iter().map(|q| q.name.clone()).collect(),
             status_online: scenario.statuses.iter().map(|s| s.is_online()).collect(),
             group_names: scenario.agents.iter().map(|g| g.group.clone()).collect(),
@@ -289,9 +299,9 @@ impl MetricsCollector {
         }
     }
 
-    /// Records the first acceptance of a measured item.
+    /// Records the first acceptance of a measured item, judged against its
+    /// own queue's service-level threshold.
     fn accept(&mut self, item: WorkItemId, at: SimTime) {
-        let threshold = self.threshold;
         let Some(s) = self.items.get_mut(&item) else {
             return;
         };
@@ -301,11 +311,23 @@ impl MetricsCollector {
         s.accepted = Some(at);
         let wait = at.since(s.arrival).0;
         let (q, i) = (s.queue, s.interval);
+        let threshold = self.thresholds[q];
         for t in self.tallies(q, i) {
             t.answered += 1;
             t.wait_sum_us += wait as u128;
             t.answered_in_threshold += (wait <= threshold) as u64;
         }
+    }
+
+    /// Releases a measured item that ends without being answered
+    /// (abandoned, or ended with no agent) and returns its state; `None`
+    /// when it is not measured, already final or already accepted, so no
+    /// item is ever counted in two final states.
+    fn end_unanswered(&mut self, item: WorkItemId) -> Option<ItemState> {
+        if self.items.get(&item)?.accepted.is_some() {
+            return None;
+        }
+        self.items.remove(&item)
     }
 
     /// Declines and push timeouts, counted by event time.
@@ -508,11 +530,18 @@ impl EventSink for MetricsCollector {
                 // Once accepted a customer no longer abandons; an abandon
                 // after acceptance would count the item twice, so it is
                 // ignored and the item stays answered.
-                if self.items.get(item).is_some_and(|s| s.accepted.is_none()) {
-                    if let Some(s) = self.items.remove(item) {
-                        for tally in self.tallies(s.queue, s.interval) {
-                            tally.abandoned += 1;
-                        }
+                if let Some(s) = self.end_unanswered(*item) {
+                    for tally in self.tallies(s.queue, s.interval) {
+                        tally.abandoned += 1;
+                    }
+                }
+            }
+            EventKind::WorkEndedNoAgent { item, .. } => {
+                // Final like an abandonment, but the centre's doing, so
+                // counted apart; an accepted item is never ended this way.
+                if let Some(s) = self.end_unanswered(*item) {
+                    for tally in self.tallies(s.queue, s.interval) {
+                        tally.ended_no_agent += 1;
                     }
                 }
             }
@@ -548,7 +577,6 @@ impl EventSink for MetricsCollector {
             EventKind::RoutingDecision { .. }
             | EventKind::WorkRequeued { .. }
             | EventKind::SkillsDropped { .. }
-            | EventKind::WorkEndedNoAgent { .. }
             | EventKind::WorkFlagUpdated { .. } => {}
         }
     }
@@ -570,7 +598,7 @@ impl EventSink for MetricsCollector {
             a.online_capacity.accrue(w, end);
         }
         // Items still in memory are exactly the measured ones that are
-        // neither closed nor abandoned.
+        // neither closed, abandoned nor ended with no agent.
         let items = std::mem::take(&mut self.items);
         for s in items.values() {
             for tally in self.tallies(s.queue, s.interval) {
@@ -590,6 +618,7 @@ mod tests {
     use super::*;
     use crate::events::StatusChangeReason;
     use crate::stats::test_support::{scenario, Script, AVAILABLE, BREAK};
+    use crate::time::SimDuration;
 
     fn run(scn: &Scenario, script: &Script, end: f64) -> ReplicationResult {
         let mut c = MetricsCollector::new(scn);
@@ -655,6 +684,74 @@ mod tests {
         assert!(close_to(r.overall.service_level, 0.4));
         // Closes in the window by agent 0, warm-up item included.
         assert_eq!(r.agents[0].items_handled, 3);
+    }
+
+    #[test]
+    fn each_item_counts_against_its_own_queues_threshold() {
+        // A keeps [simulation]'s 20 s; B has its own 60 s.
+        let mut scn = scenario(0, 1000, 500, 20, &["A", "B"], &[("g", 1, 2)]);
+        scn.queues[1].service_level_threshold = SimDuration::from_secs(60);
+        let mut s = Script::default();
+        s.login(0.0, 0, AVAILABLE)
+            // Both answered after 30 s: late for A, in time for B.
+            .arrive(100.0, 1, 0)
+            .assign(130.0, 1, 1, 0, 0, 1000)
+            .accept(130.0, 1, 1, 0, 0)
+            .arrive(100.0, 2, 1)
+            .assign(130.0, 2, 2, 1, 0, 1000)
+            .accept(130.0, 2, 2, 1, 0)
+            // Answered after 70 s: late for B too.
+            .arrive(200.0, 3, 1)
+            .assign(270.0, 3, 3, 1, 0, 1000)
+            .accept(270.0, 3, 3, 1, 0);
+        let r = run(&scn, &s, 1000.0);
+        assert_eq!(r.queues[0].service_level, Some(0.0));
+        assert_eq!(r.queues[1].service_level, Some(0.5));
+        // The centre: one item of three within its own queue's threshold.
+        assert!(close_to(r.overall.service_level, 1.0 / 3.0));
+        assert!(close_to(r.intervals[0].overall.service_level, 1.0 / 3.0));
+        // At exactly the threshold an item is still in time.
+        let mut s = Script::default();
+        s.arrive(100.0, 1, 1).accept(160.0, 1, 1, 1, 0);
+        let r = run(&scn, &s, 1000.0);
+        assert_eq!(r.queues[1].service_level, Some(1.0));
+    }
+
+    #[test]
+    fn items_ended_with_no_agent_are_final_but_not_abandoned() {
+        let scn = scenario(0, 200, 100, 20, &["A", "B"], &[("g", 1, 1)]);
+        let mut s = Script::default();
+        s.login(0.0, 0, AVAILABLE)
+            // Declined by the only agent, then ended: no agent left.
+            .arrive(10.0, 1, 0)
+            .assign(10.0, 1, 1, 0, 0, 1000)
+            .decline(15.0, 1, 1, 0, 0, false)
+            .end_no_agent(15.0, 1, 0)
+            // A later abandon of the same item changes nothing.
+            .abandon(40.0, 1, 0)
+            .arrive(20.0, 2, 0)
+            .abandon(50.0, 2, 0)
+            .arrive(150.0, 3, 1)
+            .end_no_agent(160.0, 3, 1)
+            // Accepted, so an end with no agent is ignored.
+            .arrive(170.0, 4, 1)
+            .accept(171.0, 2, 4, 1, 0)
+            .end_no_agent(172.0, 4, 1);
+        let r = run(&scn, &s, 200.0);
+        let a = &r.queues[0];
+        assert_eq!((a.offered, a.abandoned, a.ended_no_agent), (2, 1, 1));
+        assert_eq!((a.answered, a.waiting_at_end), (0, 0));
+        assert_eq!(a.p_abandon, Some(0.5));
+        assert_eq!(a.service_level, Some(0.0));
+        let b = &r.queues[1];
+        assert_eq!((b.offered, b.ended_no_agent, b.answered), (2, 1, 1));
+        assert_eq!(b.p_abandon, Some(0.0));
+        assert_eq!(b.in_progress_at_end, 1);
+        assert_eq!(r.overall.ended_no_agent, 2);
+        assert_eq!(r.overall.abandoned, 1);
+        assert_eq!(r.intervals[0].queues[0].ended_no_agent, 1);
+        assert_eq!(r.intervals[1].queues[1].ended_no_agent, 1);
+        assert_eq!(r.intervals[1].overall.ended_no_agent, 1);
     }
 
     #[test]
@@ -810,6 +907,18 @@ mod tests {
             c.on_event(e);
         }
         assert_eq!(c.items_in_flight(), 0);
+        let mut s = Script::default();
+        s.arrive(40.0, 4, 0);
+        for e in &s.events {
+            c.on_event(e);
+        }
+        assert_eq!(c.items_in_flight(), 1);
+        let mut s = Script::default();
+        s.end_no_agent(41.0, 4, 0);
+        for e in &s.events {
+            c.on_event(e);
+        }
+        assert_eq!(c.items_in_flight(), 0, "ended with no agent: released");
         assert!(c.works.is_empty());
     }
 
@@ -823,5 +932,17 @@ mod tests {
         };
         let err = m.check_conservation().unwrap_err();
         assert!(err.contains("queue `A`"), "{err}");
+        // Items ended with no agent close the gap; nothing else does.
+        let m = QueueMetrics {
+            ended_no_agent: 2,
+            ..m
+        };
+        m.check_conservation().unwrap();
+        let m = QueueMetrics {
+            ended_no_agent: 3,
+            ..m
+        };
+        let err = m.check_conservation().unwrap_err();
+        assert!(err.contains("ended with no agent 3"), "{err}");
     }
 }

@@ -22,7 +22,13 @@ pub struct QueueMetrics {
     pub answered: u64,
     /// Items whose patience ran out before acceptance.
     pub abandoned: u64,
-    /// Answered within the service-level threshold / offered.
+    /// Items ended because every available agent declined them or let
+    /// them time out, on a channel that ends such items (`WorkEndedNoAgent`).
+    /// Not abandoned: the customer did not leave, the centre let them go.
+    pub ended_no_agent: u64,
+    /// Answered within the service-level threshold / offered; each item
+    /// against its own queue's threshold, so the centre-wide figure mixes
+    /// thresholds when queues differ.
     pub service_level: Option<f64>,
     /// Mean arrival → accept time over answered items \[s\].
     pub asa_s: Option<f64>,
@@ -47,25 +53,26 @@ pub struct QueueMetrics {
 
 impl QueueMetrics {
     /// Checks that every offered item is in exactly one final state:
-    /// `offered = answered + abandoned + waiting_at_end`, with
-    /// `in_progress_at_end ≤ answered`.
+    /// `offered = answered + abandoned + ended_no_agent + waiting_at_end`,
+    /// with `in_progress_at_end ≤ answered`.
     ///
     /// `answered` counts every accepted item (design §5), so the items in
     /// progress at the end are already inside it: `answered = closed +
     /// in_progress_at_end`. Adding `in_progress_at_end` once more would
     /// count them twice. The message names the queue and the figures.
     pub fn check_conservation(&self) -> Result<(), String> {
-        let accounted = self.answered + self.abandoned + self.waiting_at_end;
+        let accounted = self.answered + self.abandoned + self.ended_no_agent + self.waiting_at_end;
         if self.offered == accounted && self.in_progress_at_end <= self.answered {
             Ok(())
         } else {
             Err(format!(
-                "queue `{}`: offered {} != answered {} + abandoned {} + waiting {}, \
-                 or in progress {} > answered",
+                "queue `{}`: offered {} != answered {} + abandoned {} + ended with no agent {} \
+                 + waiting {}, or in progress {} > answered",
                 self.queue,
                 self.offered,
                 self.answered,
                 self.abandoned,
+                self.ended_no_agent,
                 self.waiting_at_end,
                 self.in_progress_at_end
             ))
@@ -141,6 +148,7 @@ impl ReplicationResult {
         if sum(|q| q.offered) != self.overall.offered
             || sum(|q| q.answered) != self.overall.answered
             || sum(|q| q.abandoned) != self.overall.abandoned
+            || sum(|q| q.ended_no_agent) != self.overall.ended_no_agent
         {
             return Err("overall counts are not the sum of the queues' counts".into());
         }

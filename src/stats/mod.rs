@@ -9,6 +9,9 @@
 //! - [`WorkRecorder`] — an `EventSink` that streams one CSV row per work
 //!   item (the rows of `work.csv`) while holding only in-flight items.
 //! - [`ci`] — Student-t confidence intervals across replications.
+//! - [`check_targets`] — whether each queue meets its planning targets
+//!   (service level, abandon rate, ASA) over the replications, with the
+//!   worst reporting interval of each.
 //! - [`EngineStats`] — what the engine reports about itself (wall time,
 //!   events); kept apart from the metrics because wall time is not
 //!   reproducible.
@@ -22,12 +25,14 @@
 //! averages (occupancy, time online) integrate only the part of the run
 //! inside the window. Counting by arrival keeps every item in exactly one
 //! bucket, which is what makes `offered = answered + abandoned +
-//! waiting_at_end + in_progress_at_end` hold exactly.
+//! ended_no_agent + waiting_at_end` hold exactly (items in progress at the
+//! end are part of `answered`).
 
 pub mod ci;
 mod collector;
 pub(crate) mod integral;
 mod metrics;
+mod targets;
 #[cfg(test)]
 pub(crate) mod test_support;
 mod work_recorder;
@@ -35,7 +40,8 @@ mod work_recorder;
 pub use ci::{confidence, estimate, estimate_defined, ConfidenceInterval, Estimate};
 pub use collector::MetricsCollector;
 pub use metrics::{AgentMetrics, IntervalMetrics, QueueMetrics, ReplicationResult, ALL_QUEUES};
-pub use work_recorder::{WorkRecorder, WORK_CSV_HEADER};
+pub use targets::{check_targets, render_targets, Bound, TargetCheck, TargetMetric, WorstInterval};
+pub use work_recorder::{WorkRecorder, SKILL_SEPARATOR, WORK_CSV_HEADER};
 
 use serde::Serialize;
 

@@ -7,7 +7,7 @@ use crate::events::{EventKind, EventSink, SimEvent, StatusChangeReason};
 use crate::omni::{
     AgentId, AgentWorkId, CapacityCost, CapacityUnits, ChannelId, ConfigId, PresenceConfiguration,
     PresenceStatus, QueueId, RoutingConfiguration, RoutingModel, RoutingType, ServiceChannel,
-    StatusId, WorkItemId,
+    SkillId, SkillRequirement, StatusId, WorkItemId,
 };
 use crate::scenario::{
     AgentGroup, BehaviourSpec, Queue, QueueTargets, Scenario, Shift, SimulationSettings,
@@ -60,6 +60,7 @@ pub(crate) fn scenario(
                 channels: vec![],
             },
         ],
+        skills: vec![],
         presence_configs: groups
             .iter()
             .map(|&(name, _, capacity)| PresenceConfiguration {
@@ -136,6 +137,76 @@ impl Script {
                 priority: 1,
                 secondary_priority: None,
                 skills: vec![],
+            },
+        )
+    }
+
+    /// An arrival requiring `skills` (by `SkillId`, in that order), each
+    /// additional with priority 0.
+    pub(crate) fn arrive_with_skills(
+        &mut self,
+        t: f64,
+        item: u64,
+        queue: u32,
+        skills: &[u32],
+    ) -> &mut Self {
+        let skills = skills
+            .iter()
+            .map(|&s| SkillRequirement {
+                skill: SkillId(s),
+                level: 1,
+                additional: true,
+                priority: 0,
+            })
+            .collect();
+        self.push(
+            t,
+            EventKind::WorkArrived {
+                item: WorkItemId(item),
+                queue: QueueId(queue),
+                patience: None,
+                priority: 1,
+                secondary_priority: None,
+                skills,
+            },
+        )
+    }
+
+    /// `SkillsDropped` of `skills` (by `SkillId`).
+    pub(crate) fn drop_skills(
+        &mut self,
+        t: f64,
+        item: u64,
+        queue: u32,
+        skills: &[u32],
+    ) -> &mut Self {
+        self.push(
+            t,
+            EventKind::SkillsDropped {
+                item: WorkItemId(item),
+                queue: QueueId(queue),
+                skills: skills.iter().map(|&s| SkillId(s)).collect(),
+                priority: 0,
+                waited: SimDuration::from_secs(10),
+            },
+        )
+    }
+
+    /// `WorkRequeued` with no excluded agent; `skills_reset` as given.
+    pub(crate) fn requeue(
+        &mut self,
+        t: f64,
+        item: u64,
+        queue: u32,
+        skills_reset: bool,
+    ) -> &mut Self {
+        self.push(
+            t,
+            EventKind::WorkRequeued {
+                item: WorkItemId(item),
+                queue: QueueId(queue),
+                excluded_agent: None,
+                skills_reset,
             },
         )
     }
@@ -232,6 +303,18 @@ impl Script {
         self.push(
             t,
             EventKind::WorkAbandoned {
+                item: WorkItemId(item),
+                queue: QueueId(queue),
+                requested_at: SimTime::ZERO,
+            },
+        )
+    }
+
+    /// `WorkEndedNoAgent`: every available agent declined the item.
+    pub(crate) fn end_no_agent(&mut self, t: f64, item: u64, queue: u32) -> &mut Self {
+        self.push(
+            t,
+            EventKind::WorkEndedNoAgent {
                 item: WorkItemId(item),
                 queue: QueueId(queue),
                 requested_at: SimTime::ZERO,

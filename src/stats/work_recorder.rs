@@ -2,7 +2,7 @@
 
 use super::integral::Window;
 use crate::events::{EventKind, EventSink, SimEvent};
-use crate::omni::WorkItemId;
+use crate::omni::{SkillId, WorkItemId};
 use crate::scenario::Scenario;
 use crate::time::{SimTime, MICROS_PER_SEC};
 use std::collections::BTreeMap;
@@ -10,7 +10,9 @@ use std::fmt::Write as _;
 use std::io;
 
 /// Columns of `work.csv`, in order (see `docs/results-format.md`).
-pub const WORK_CSV_HEADER: [&str; 13] = [
+/// Columns added later go at the end, so a reader that counts positions
+/// keeps working.
+pub const WORK_CSV_HEADER: [&str; 15] = [
     "replication",
     "item",
     "queue",
@@ -24,11 +26,18 @@ pub const WORK_CSV_HEADER: [&str; 13] = [
     "declines",
     "push_timeouts",
     "measured",
+    "skills_requested",
+    "skills_dropped",
 ];
+
+/// Separator of the skill names in `skills_requested` and
+/// `skills_dropped`: not the CSV separator, so the cells need no quoting.
+pub const SKILL_SEPARATOR: char = ';';
 
 /// Streams one row per work item to a writer as items become final.
 ///
-/// A row is written when the item is closed or abandoned; [`EventSink::finish`]
+/// A row is written when the item is closed, abandoned or ended with no
+/// agent; [`EventSink::finish`]
 /// writes the items still in flight (`in_progress` or `waiting`) in item-id
 /// order. Only in-flight items are held in memory, so a run of a million
 /// items needs memory for the few hundred open at any moment, not for the
@@ -42,11 +51,13 @@ pub struct WorkRecorder<W: io::Write> {
     out: csv::Writer<W>,
     replication: String,
     queue_names: Vec<String>,
+    /// Skill names by `SkillId`, for the skill columns.
+    skill_names: Vec<String>,
     window: Window,
     items: BTreeMap<WorkItemId, WorkRow>,
     error: Option<io::Error>,
     /// Reused for every row so formatting does not allocate per field.
-    fields: [String; 13],
+    fields: [String; 15],
 }
 
 /// What is known of an item until its row is written.
@@ -59,6 +70,10 @@ struct WorkRow {
     agent: Option<u32>,
     declines: u32,
     push_timeouts: u32,
+    /// Skills the item requires, as its arrival listed them.
+    skills: Vec<SkillId>,
+    /// Skills dropped and not restored since, in the order dropped.
+    dropped: Vec<SkillId>,
 }
 
 /// How an item ended (the `final_status` column).
@@ -66,6 +81,7 @@ struct WorkRow {
 enum FinalStatus {
     Closed,
     Abandoned,
+    EndedNoAgent,
     InProgress,
     Waiting,
 }
@@ -75,6 +91,7 @@ impl FinalStatus {
         match self {
             FinalStatus::Closed => "closed",
             FinalStatus::Abandoned => "abandoned",
+            FinalStatus::EndedNoAgent => "ended_no_agent",
             FinalStatus::InProgress => "in_progress",
             FinalStatus::Waiting => "waiting",
         }
@@ -85,6 +102,16 @@ impl FinalStatus {
 /// arithmetic so no float rounding can differ between machines.
 fn push_secs(buf: &mut String, t: SimTime) {
     let _ = write!(buf, "{}.{:06}", t.0 / MICROS_PER_SEC, t.0 % MICROS_PER_SEC);
+}
+
+/// Writes skill names joined by [`SKILL_SEPARATOR`]; nothing for none.
+fn push_skills(buf: &mut String, skills: &[SkillId], names: &[String]) {
+    for (k, skill) in skills.iter().enumerate() {
+        if k > 0 {
+            buf.push(SKILL_SEPARATOR);
+        }
+        buf.push_str(names.get(skill.index()).map_or("", String::as_str));
+    }
 }
 
 impl<W: io::Write> WorkRecorder<W> {
@@ -101,6 +128,7 @@ impl<W: io::Write> WorkRecorder<W> {
             out,
             replication: replication.to_string(),
             queue_names: scenario.queues.iter().map(|q| q.name.clone()).collect(),
+            skill_names: scenario.skills.iter().map(|s| s.name.clone()).collect(),
             window: Window::of(scenario),
             items: BTreeMap::new(),
             error: None,
@@ -144,9 +172,10 @@ impl<W: io::Write> WorkRecorder<W> {
         for f in &mut self.fields {
             f.clear();
         }
-        let [rep, id, queue, arrival, push, accept, closed, abandoned, agent, fin, declines, timeouts, measured] =
+        let [rep, id, queue, arrival, push, accept, closed, abandoned, agent, fin, declines, timeouts, measured, requested, dropped] =
             &mut self.fields;
-        // The end time goes to the column of the way the item ended.
+        // The end time goes to the column of the way the item ended; an
+        // item ended with no agent was closed by the centre, not left.
         let (close, abandon) = match status {
             FinalStatus::Abandoned => (None, end),
             _ => (end, None),
@@ -176,6 +205,8 @@ impl<W: io::Write> WorkRecorder<W> {
         } else {
             "false"
         });
+        push_skills(requested, &row.skills, &self.skill_names);
+        push_skills(dropped, &row.dropped, &self.skill_names);
         if let Err(e) = self.out.write_record(&self.fields) {
             self.error = Some(e.into());
         }
@@ -186,7 +217,12 @@ impl<W: io::Write> EventSink for WorkRecorder<W> {
     fn on_event(&mut self, event: &SimEvent) {
         let t = event.time;
         match &event.kind {
-            EventKind::WorkArrived { item, queue, .. } => {
+            EventKind::WorkArrived {
+                item,
+                queue,
+                skills,
+                ..
+            } => {
                 self.items.insert(
                     *item,
                     WorkRow {
@@ -197,8 +233,28 @@ impl<W: io::Write> EventSink for WorkRecorder<W> {
                         agent: None,
                         declines: 0,
                         push_timeouts: 0,
+                        skills: skills.iter().map(|r| r.skill).collect(),
+                        dropped: Vec::new(),
                     },
                 );
+            }
+            EventKind::SkillsDropped { item, skills, .. } => {
+                if let Some(r) = self.items.get_mut(item) {
+                    for skill in skills {
+                        if !r.dropped.contains(skill) {
+                            r.dropped.push(*skill);
+                        }
+                    }
+                }
+            }
+            EventKind::WorkRequeued {
+                item,
+                skills_reset: true,
+                ..
+            } => {
+                if let Some(r) = self.items.get_mut(item) {
+                    r.dropped.clear();
+                }
             }
             EventKind::WorkAssigned { item, .. } => {
                 if let Some(r) = self.items.get_mut(item) {
@@ -243,6 +299,11 @@ impl<W: io::Write> EventSink for WorkRecorder<W> {
                     self.write_row(*item, &r, FinalStatus::Abandoned, Some(t));
                 }
             }
+            EventKind::WorkEndedNoAgent { item, .. } => {
+                if let Some(r) = self.items.remove(item) {
+                    self.write_row(*item, &r, FinalStatus::EndedNoAgent, Some(t));
+                }
+            }
             _ => {}
         }
     }
@@ -268,6 +329,7 @@ impl<W: io::Write> EventSink for WorkRecorder<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::omni::Skill;
     use crate::stats::test_support::{scenario, Script};
 
     #[test]
@@ -301,13 +363,57 @@ mod tests {
         assert_eq!(rec.items_in_flight(), 0);
         let text = String::from_utf8(rec.into_inner().unwrap()).unwrap();
         let expected = "\
-replication,item,queue,arrival_s,first_push_s,accept_s,close_s,abandon_s,agent,final_status,declines,push_timeouts,measured
-3,2,\"Chat, EN\",20.000000,,,,30.000000,,abandoned,0,0,true
-3,1,\"Chat, EN\",5.000000,5.000000,42.000000,100.500000,,0,closed,1,1,false
-3,3,\"Chat, EN\",21.000000,22.000000,23.500000,,,1,in_progress,0,0,true
-3,4,\"Chat, EN\",24.000000,,,,,,waiting,0,0,true
+replication,item,queue,arrival_s,first_push_s,accept_s,close_s,abandon_s,agent,final_status,declines,push_timeouts,measured,skills_requested,skills_dropped
+3,2,\"Chat, EN\",20.000000,,,,30.000000,,abandoned,0,0,true,,
+3,1,\"Chat, EN\",5.000000,5.000000,42.000000,100.500000,,0,closed,1,1,false,,
+3,3,\"Chat, EN\",21.000000,22.000000,23.500000,,,1,in_progress,0,0,true,,
+3,4,\"Chat, EN\",24.000000,,,,,,waiting,0,0,true,,
 ";
         assert_eq!(text, expected);
+    }
+
+    #[test]
+    fn skill_columns_hold_requested_and_still_dropped_skills() {
+        let mut scn = scenario(0, 100, 100, 20, &["A"], &[("g", 1, 1)]);
+        scn.skills = ["French", "Billing", "VIP"]
+            .iter()
+            .map(|n| Skill {
+                name: n.to_string(),
+            })
+            .collect();
+        let mut rec = WorkRecorder::new(Vec::new(), &scn, 0).unwrap();
+        let mut s = Script::default();
+        // Requirements in the order given, not in catalogue order.
+        s.arrive_with_skills(1.0, 1, 0, &[2, 0, 1])
+            .drop_skills(11.0, 1, 0, &[2])
+            .drop_skills(21.0, 1, 0, &[1, 2])
+            // Declined then ended: the dropped skills are still dropped.
+            .end_no_agent(25.0, 1, 0)
+            // Dropped, restored by a requeue, dropped again and closed.
+            .arrive_with_skills(2.0, 2, 0, &[1, 2])
+            .drop_skills(12.0, 2, 0, &[2])
+            .requeue(13.0, 2, 0, true)
+            .drop_skills(30.0, 2, 0, &[1])
+            .requeue(31.0, 2, 0, false)
+            .accept(40.0, 1, 2, 0, 0)
+            .close(50.0, 1, 2, 0, 0, 40.0)
+            // Dropped and restored: nothing dropped at the end.
+            .arrive_with_skills(3.0, 3, 0, &[0])
+            .drop_skills(13.0, 3, 0, &[0])
+            .requeue(14.0, 3, 0, true)
+            .arrive(4.0, 4, 0);
+        s.feed(&mut rec, 100.0);
+        let text = String::from_utf8(rec.into_inner().unwrap()).unwrap();
+        let rows: Vec<&str> = text.lines().skip(1).collect();
+        assert_eq!(
+            rows,
+            [
+                "0,1,A,1.000000,,,25.000000,,,ended_no_agent,0,0,true,VIP;French;Billing,VIP;Billing",
+                "0,2,A,2.000000,,40.000000,50.000000,,0,closed,0,0,true,Billing;VIP,Billing",
+                "0,3,A,3.000000,,,,,,waiting,0,0,true,French,",
+                "0,4,A,4.000000,,,,,,waiting,0,0,true,,",
+            ]
+        );
     }
 
     #[test]

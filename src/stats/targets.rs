@@ -1,0 +1,530 @@
+//! Planning targets: whether each queue meets the service level, abandon
+//! rate and speed of answer its scenario aims for.
+//!
+//! A target is judged on the mean over the replications, the same figure
+//! `summary.json` reports, and shown with its 95% interval (from
+//! [`estimate_defined`], the interval of every other estimate) so a reader
+//! sees how sure the verdict is. A mean can meet a target while single
+//! intervals of the day miss it badly, so each check also names the worst
+//! reporting interval for its metric — where to look first.
+
+use super::ci::estimate_defined;
+use super::metrics::{QueueMetrics, ReplicationResult};
+use crate::scenario::QueueTargets;
+use serde::Serialize;
+use std::fmt::Write as _;
+
+/// The metric a target constrains, named as in `summary.json` and
+/// `intervals.csv` so a check can be traced to its columns.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+pub enum TargetMetric {
+    /// `service_level` (`target_service_level`).
+    #[serde(rename = "service_level")]
+    ServiceLevel,
+    /// `p_abandon` (`max_abandon_rate`).
+    #[serde(rename = "p_abandon")]
+    AbandonRate,
+    /// `asa_s` (`max_asa`).
+    #[serde(rename = "asa_s")]
+    Asa,
+}
+
+impl TargetMetric {
+    /// The metric of one queue in one replication or interval.
+    fn of(self, m: &QueueMetrics) -> Option<f64> {
+        match self {
+            TargetMetric::ServiceLevel => m.service_level,
+            TargetMetric::AbandonRate => m.p_abandon,
+            TargetMetric::Asa => m.asa_s,
+        }
+    }
+
+    /// Which side of the target is acceptable.
+    pub fn bound(self) -> Bound {
+        match self {
+            TargetMetric::ServiceLevel => Bound::Min,
+            TargetMetric::AbandonRate | TargetMetric::Asa => Bound::Max,
+        }
+    }
+
+    /// How the printed line names the metric.
+    fn label(self) -> &'static str {
+        match self {
+            TargetMetric::ServiceLevel => "service level",
+            TargetMetric::AbandonRate => "abandon rate",
+            TargetMetric::Asa => "ASA",
+        }
+    }
+
+    /// A value as the printed line shows it: fractions to three decimals,
+    /// ASA in seconds to one.
+    fn show(self, v: f64) -> String {
+        match self {
+            TargetMetric::Asa => format!("{v:.1} s"),
+            _ => format!("{v:.3}"),
+        }
+    }
+}
+
+/// Whether a target is a floor or a ceiling; written into each check so a
+/// reader of `summary.json` need not know which metric is which.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Bound {
+    /// Met when the mean is at least the target.
+    Min,
+    /// Met when the mean is at most the target.
+    Max,
+}
+
+impl Bound {
+    /// Whether `value` is on the acceptable side of `target` (the target
+    /// itself included).
+    fn accepts(self, value: f64, target: f64) -> bool {
+        match self {
+            Bound::Min => value >= target,
+            Bound::Max => value <= target,
+        }
+    }
+
+    /// Whether `a` is worse than `b` for this bound.
+    fn worse(self, a: f64, b: f64) -> bool {
+        match self {
+            Bound::Min => a < b,
+            Bound::Max => a > b,
+        }
+    }
+
+    fn symbol(self) -> &'static str {
+        match self {
+            Bound::Min => "≥",
+            Bound::Max => "≤",
+        }
+    }
+}
+
+/// The reporting interval where a metric is worst.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct WorstInterval {
+    /// Its index, as in the `interval` column of `intervals.csv`.
+    pub interval: usize,
+    /// Start, in seconds from the start of measurement (the end of the
+    /// warm-up), so that the first interval starts at 0.
+    pub start_s: f64,
+    /// End (exclusive), in seconds from the start of measurement.
+    pub end_s: f64,
+    /// The metric there: its mean over the replications that define it, as
+    /// in `intervals.csv`.
+    pub value: f64,
+}
+
+/// One target of one queue, checked. Field order is the key order of the
+/// `targets` entries of `summary.json`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TargetCheck {
+    /// The queue.
+    pub queue: String,
+    /// The metric constrained.
+    pub metric: TargetMetric,
+    /// Floor or ceiling.
+    pub bound: Bound,
+    /// The target (a fraction, or seconds for `asa_s`).
+    pub target: f64,
+    /// Mean of the metric over the replications that define it; `None`
+    /// when none does.
+    pub mean: Option<f64>,
+    /// Lower end of its 95% interval.
+    pub ci95_low: Option<f64>,
+    /// Upper end of its 95% interval.
+    pub ci95_high: Option<f64>,
+    /// Whether the mean meets the target; `None` when there is no mean
+    /// (nothing offered, or nothing answered for ASA): no verdict rather
+    /// than a guess.
+    pub met: Option<bool>,
+    /// The reporting interval where the metric is worst; `None` when no
+    /// interval defines it.
+    pub worst_interval: Option<WorstInterval>,
+}
+
+/// Checks every target of every queue against the replications.
+///
+/// `queues` are the queue names and targets in scenario order (the order
+/// of the checks; within a queue: service level, abandon rate, ASA);
+/// `measure_start_s` is the end of the warm-up \[s since the run's start\],
+/// which the worst interval's bounds are counted from.
+pub fn check_targets(
+    queues: &[(String, QueueTargets)],
+    replications: &[ReplicationResult],
+    measure_start_s: f64,
+) -> Vec<TargetCheck> {
+    let mut checks = Vec::new();
+    for (q, (name, targets)) in queues.iter().enumerate() {
+        let wanted = [
+            (TargetMetric::ServiceLevel, targets.target_service_level),
+            (TargetMetric::AbandonRate, targets.max_abandon_rate),
+            (TargetMetric::Asa, targets.max_asa.map(|d| d.as_secs_f64())),
+        ];
+        for (metric, target) in wanted {
+            if let Some(target) = target {
+                checks.push(check(
+                    name,
+                    q,
+                    metric,
+                    target,
+                    replications,
+                    measure_start_s,
+                ));
+            }
+        }
+    }
+    checks
+}
+
+fn check(
+    name: &str,
+    q: usize,
+    metric: TargetMetric,
+    target: f64,
+    replications: &[ReplicationResult],
+    measure_start_s: f64,
+) -> TargetCheck {
+    let bound = metric.bound();
+    let per_rep: Vec<Option<f64>> = replications
+        .iter()
+        .map(|r| r.queues.get(q).and_then(|m| metric.of(m)))
+        .collect();
+    let estimate = estimate_defined(&per_rep);
+    let intervals = replications
+        .iter()
+        .map(|r| r.intervals.len())
+        .max()
+        .unwrap_or(0);
+    let mut worst: Option<WorstInterval> = None;
+    for i in 0..intervals {
+        let values: Vec<Option<f64>> = replications
+            .iter()
+            .map(|r| {
+                r.intervals
+                    .get(i)
+                    .and_then(|iv| iv.queues.get(q))
+                    .and_then(|m| metric.of(m))
+            })
+            .collect();
+        let Some(e) = estimate_defined(&values) else {
+            continue;
+        };
+        // Strictly worse only: on a tie the earliest interval stays.
+        if worst.as_ref().is_none_or(|w| bound.worse(e.mean, w.value)) {
+            let iv = replications
+                .iter()
+                .find_map(|r| r.intervals.get(i))
+                .expect("some replication has interval i");
+            // Instants are whole microseconds; rounding there keeps a
+            // difference of two such seconds from printing as 0.30000000000000004.
+            let since_start = |s: f64| ((s - measure_start_s) * 1e6).round() / 1e6;
+            worst = Some(WorstInterval {
+                interval: i,
+                start_s: since_start(iv.start_s),
+                end_s: since_start(iv.end_s),
+                value: e.mean,
+            });
+        }
+    }
+    TargetCheck {
+        queue: name.to_string(),
+        metric,
+        bound,
+        target,
+        mean: estimate.map(|e| e.mean),
+        ci95_low: estimate.map(|e| e.ci95_low),
+        ci95_high: estimate.map(|e| e.ci95_high),
+        met: estimate.map(|e| bound.accepts(e.mean, target)),
+        worst_interval: worst,
+    }
+}
+
+/// The lines `omnisim run` prints after its table: a heading, then one
+/// line per check, e.g.
+///
+/// ```text
+/// targets (met or not on the mean over the replications):
+///   Chat: service level ≥ 0.8: NOT met, mean 0.743 (95% CI 0.721–0.765); worst interval 3600–5400 s: 0.412
+/// ```
+///
+/// Empty when there are no checks, so a scenario without targets prints
+/// nothing more than before.
+pub fn render_targets(checks: &[TargetCheck]) -> String {
+    let mut out = String::new();
+    if checks.is_empty() {
+        return out;
+    }
+    out.push_str("targets (met or not on the mean over the replications):\n");
+    for c in checks {
+        let m = c.metric;
+        let target = match m {
+            TargetMetric::Asa => format!("{} s", c.target),
+            _ => c.target.to_string(),
+        };
+        let _ = write!(
+            out,
+            "  {}: {} {} {}: ",
+            c.queue,
+            m.label(),
+            c.bound.symbol(),
+            target
+        );
+        match (c.met, c.mean, c.ci95_low, c.ci95_high) {
+            (Some(met), Some(mean), Some(low), Some(high)) => {
+                let _ = write!(
+                    out,
+                    "{}, mean {} (95% CI {}–{})",
+                    if met { "met" } else { "NOT met" },
+                    m.show(mean),
+                    m.show(low).trim_end_matches(" s"),
+                    m.show(high)
+                );
+                if let Some(w) = &c.worst_interval {
+                    let _ = write!(
+                        out,
+                        "; worst interval {}–{} s: {}",
+                        w.start_s,
+                        w.end_s,
+                        m.show(w.value)
+                    );
+                }
+            }
+            _ => out.push_str("no data (not defined in any replication)"),
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stats::metrics::IntervalMetrics;
+    use crate::time::SimDuration;
+
+    /// A queue's figures: service level, p_abandon, ASA.
+    fn m(sl: Option<f64>, abandon: Option<f64>, asa: Option<f64>) -> QueueMetrics {
+        QueueMetrics {
+            queue: "Chat".into(),
+            service_level: sl,
+            p_abandon: abandon,
+            asa_s: asa,
+            ..QueueMetrics::default()
+        }
+    }
+
+    /// A replication of one queue: its window figures and one entry per
+    /// 1800 s interval, measured from a 600 s warm-up.
+    fn rep(window: QueueMetrics, intervals: Vec<QueueMetrics>) -> ReplicationResult {
+        ReplicationResult {
+            overall: window.clone(),
+            queues: vec![window],
+            intervals: intervals
+                .into_iter()
+                .enumerate()
+                .map(|(i, q)| IntervalMetrics {
+                    index: i,
+                    start_s: 600.0 + 1800.0 * i as f64,
+                    end_s: 600.0 + 1800.0 * (i + 1) as f64,
+                    queues: vec![q.clone()],
+                    overall: q,
+                })
+                .collect(),
+            agents: vec![],
+        }
+    }
+
+    fn targets(t: QueueTargets) -> Vec<(String, QueueTargets)> {
+        vec![("Chat".into(), t)]
+    }
+
+    #[test]
+    fn a_floor_is_met_at_or_above_it_and_names_the_lowest_interval() {
+        let reps = [
+            rep(
+                m(Some(0.8), None, None),
+                vec![
+                    m(Some(0.9), None, None),
+                    m(Some(0.5), None, None),
+                    m(Some(0.9), None, None),
+                ],
+            ),
+            rep(
+                m(Some(0.9), None, None),
+                vec![
+                    m(Some(1.0), None, None),
+                    m(Some(0.7), None, None),
+                    m(None, None, None),
+                ],
+            ),
+        ];
+        let t = QueueTargets {
+            target_service_level: Some(0.85),
+            ..QueueTargets::default()
+        };
+        let c = &check_targets(&targets(t), &reps, 600.0)[0];
+        assert_eq!(
+            (c.metric, c.bound, c.target),
+            (TargetMetric::ServiceLevel, Bound::Min, 0.85)
+        );
+        assert!((c.mean.unwrap() - 0.85).abs() < 1e-12);
+        assert_eq!(c.met, Some(true), "the target itself is met");
+        // t(0.975, 1) · sd / √2 with sd = 0.0707…: 12.706 · 0.05.
+        let half = c.ci95_high.unwrap() - c.mean.unwrap();
+        assert!((half - 12.706_2 * 0.05).abs() < 1e-3, "{c:?}");
+        let w = c.worst_interval.as_ref().unwrap();
+        assert_eq!((w.interval, w.start_s, w.end_s), (1, 1800.0, 3600.0));
+        assert!((w.value - 0.6).abs() < 1e-12);
+
+        let t = QueueTargets {
+            target_service_level: Some(0.86),
+            ..QueueTargets::default()
+        };
+        assert_eq!(check_targets(&targets(t), &reps, 600.0)[0].met, Some(false));
+    }
+
+    #[test]
+    fn ceilings_are_met_at_or_below_them_and_name_the_highest_interval() {
+        let reps = [rep(
+            m(Some(1.0), Some(0.1), Some(40.0)),
+            vec![
+                m(None, Some(0.2), Some(50.0)),
+                m(None, Some(0.2), Some(20.0)),
+                m(None, Some(0.05), Some(50.0)),
+            ],
+        )];
+        let t = QueueTargets {
+            target_service_level: None,
+            max_abandon_rate: Some(0.05),
+            max_asa: Some(SimDuration::from_secs(40)),
+        };
+        let checks = check_targets(&targets(t), &reps, 600.0);
+        assert_eq!(checks.len(), 2);
+        let (abandon, asa) = (&checks[0], &checks[1]);
+        assert_eq!(
+            (abandon.metric, abandon.bound),
+            (TargetMetric::AbandonRate, Bound::Max)
+        );
+        assert_eq!(abandon.met, Some(false));
+        // Equal worst values: the earliest interval is named.
+        let w = abandon.worst_interval.as_ref().unwrap();
+        assert_eq!((w.interval, w.start_s, w.value), (0, 0.0, 0.2));
+        assert_eq!((asa.metric, asa.target), (TargetMetric::Asa, 40.0));
+        assert_eq!(asa.met, Some(true), "40 s ≤ 40 s");
+        assert_eq!(asa.worst_interval.as_ref().unwrap().interval, 0);
+        // One replication: the interval collapses to the mean.
+        assert_eq!((asa.ci95_low, asa.ci95_high), (Some(40.0), Some(40.0)));
+    }
+
+    #[test]
+    fn no_data_gives_no_verdict() {
+        // Nothing answered: no ASA anywhere.
+        let reps = [rep(
+            m(Some(0.0), Some(1.0), None),
+            vec![m(None, None, None)],
+        )];
+        let t = QueueTargets {
+            max_asa: Some(SimDuration::from_secs(20)),
+            ..QueueTargets::default()
+        };
+        let checks = check_targets(&targets(t), &reps, 600.0);
+        let c = &checks[0];
+        assert_eq!((c.mean, c.ci95_low, c.ci95_high), (None, None, None));
+        assert_eq!((c.met, &c.worst_interval), (None, &None));
+        assert_eq!(
+            render_targets(&checks),
+            "targets (met or not on the mean over the replications):\n  \
+             Chat: ASA ≤ 20 s: no data (not defined in any replication)\n"
+        );
+        let v = serde_json::to_value(c).unwrap();
+        assert!(v["met"].is_null() && v["mean"].is_null() && v["worst_interval"].is_null());
+        // No replications at all: the same.
+        assert_eq!(
+            check_targets(
+                &targets(QueueTargets {
+                    target_service_level: Some(0.8),
+                    ..QueueTargets::default()
+                }),
+                &[],
+                0.0
+            )[0]
+            .met,
+            None
+        );
+    }
+
+    #[test]
+    fn interval_bounds_count_from_the_end_of_the_warm_up_to_the_microsecond() {
+        let mut r = rep(m(Some(0.5), None, None), vec![m(Some(0.5), None, None)]);
+        r.intervals[0].start_s = 0.3;
+        r.intervals[0].end_s = 0.7;
+        let t = QueueTargets {
+            target_service_level: Some(0.5),
+            ..QueueTargets::default()
+        };
+        let c = &check_targets(&targets(t), &[r], 0.1)[0];
+        let w = c.worst_interval.as_ref().unwrap();
+        assert_eq!((w.start_s, w.end_s), (0.2, 0.6));
+    }
+
+    #[test]
+    fn queues_without_targets_give_no_checks_and_no_lines() {
+        let reps = [rep(m(Some(1.0), Some(0.0), Some(1.0)), vec![])];
+        assert!(check_targets(&targets(QueueTargets::default()), &reps, 0.0).is_empty());
+        assert_eq!(render_targets(&[]), "");
+    }
+
+    #[test]
+    fn printed_lines_and_json_keys() {
+        let reps = [
+            rep(
+                m(Some(0.7), Some(0.1), Some(30.0)),
+                vec![
+                    m(Some(0.9), Some(0.1), Some(10.0)),
+                    m(Some(0.5), Some(0.1), Some(50.0)),
+                ],
+            ),
+            rep(
+                m(Some(0.9), Some(0.1), Some(10.0)),
+                vec![
+                    m(Some(0.9), Some(0.1), Some(10.0)),
+                    m(Some(0.9), Some(0.1), Some(10.0)),
+                ],
+            ),
+        ];
+        let t = QueueTargets {
+            target_service_level: Some(0.8),
+            max_abandon_rate: Some(0.1),
+            max_asa: Some(SimDuration::from_secs(15)),
+        };
+        let checks = check_targets(&targets(t), &reps, 600.0);
+        let text = render_targets(&checks);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[1..],
+            [
+                "  Chat: service level ≥ 0.8: met, mean 0.800 (95% CI -0.471–2.071); \
+                 worst interval 1800–3600 s: 0.700",
+                "  Chat: abandon rate ≤ 0.1: met, mean 0.100 (95% CI 0.100–0.100); \
+                 worst interval 0–1800 s: 0.100",
+                "  Chat: ASA ≤ 15 s: NOT met, mean 20.0 s (95% CI -107.1–147.1 s); \
+                 worst interval 1800–3600 s: 30.0 s",
+            ]
+        );
+        let c = &checks[2];
+        let v = serde_json::to_string(c).unwrap();
+        let expected = format!(
+            "{{\"queue\":\"Chat\",\"metric\":\"asa_s\",\"bound\":\"max\",\"target\":15.0,\
+             \"mean\":20.0,\"ci95_low\":{},\"ci95_high\":{},\"met\":false,\
+             \"worst_interval\":{{\"interval\":1,\"start_s\":1800.0,\"end_s\":3600.0,\
+             \"value\":30.0}}}}",
+            serde_json::to_string(&c.ci95_low).unwrap(),
+            serde_json::to_string(&c.ci95_high).unwrap(),
+        );
+        assert_eq!(v, expected);
+    }
+}
