@@ -60,7 +60,6 @@ pub(crate) fn scenario(
                 channels: vec![],
             },
         ],
-        skills: vec![],
         presence_configs: groups
             .iter()
             .map(|&(name, _, capacity)| PresenceConfiguration {
