@@ -7,7 +7,7 @@
 //! [`crate::routing::next_push`]; this actor only applies them, and keeps
 //! what belongs to an item between decisions: its decliner exclusion
 //! (omni-reference §5.3), its skill requirements and their drop schedule
-//! ([`skills`], §12.2), and who refused it on a channel that ends items
+//! (the `skills` submodule, §12.2), and who refused it on a channel that ends items
 //! declined by everyone (§12.6).
 
 mod skills;
