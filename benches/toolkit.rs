@@ -20,6 +20,7 @@ fn centre() -> Arc<omnisim::scenario::Scenario> {
         aht_s: 300.0,
         patience_s: None,
         threshold_s: 20.0,
+        skills_routed: false,
     }
     .scenario("bench", 1.0, 0.0, 1, 1);
     s.presence_configs[0].auto_accept = false;

@@ -19,7 +19,8 @@ use crate::distribution::Distribution;
 use crate::engine::{run_replication, RunOptions};
 use crate::omni::{
     CapacityCost, ChannelId, ConfigId, PresenceConfiguration, PresenceStatus, QueueId,
-    RoutingConfiguration, RoutingModel, RoutingType, ServiceChannel, StatusId,
+    RoutingConfiguration, RoutingModel, RoutingType, ServiceChannel, Skill, SkillId,
+    SkillRequirement, StatusId,
 };
 use crate::scenario::{
     AgentGroup, ArrivalRate, ArrivalStream, BehaviourSpec, Queue, QueueTargets, Scenario, Shift,
@@ -46,6 +47,9 @@ pub struct ErlangCentre {
     pub aht_s: f64,
     /// Mean (exponential) patience \[s\]; `None` = nobody abandons.
     pub patience_s: Option<f64>,
+    /// Routed by skills (every item needs one skill every agent has)
+    /// instead of to queue members: must change nothing.
+    pub skills_routed: bool,
     /// Service-level threshold \[s\].
     pub threshold_s: f64,
 }
@@ -54,6 +58,32 @@ impl ErlangCentre {
     /// The scenario: one chat queue, Most Available, auto-accept, no push
     /// timeout, everyone logged in from time zero.
     pub fn scenario(
+        &self,
+        name: &str,
+        hours: f64,
+        warmup_h: f64,
+        seed: u64,
+        replications: u32,
+    ) -> Scenario {
+        let mut s = self.queue_based(name, hours, warmup_h, seed, replications);
+        if self.skills_routed {
+            s.skills = vec![Skill {
+                name: "Calls".into(),
+            }];
+            let routing = &mut s.queues[0].routing;
+            routing.routing_type = RoutingType::Skills;
+            routing.skills = vec![SkillRequirement {
+                skill: SkillId(0),
+                level: 3,
+                additional: false,
+                priority: 0,
+            }];
+            s.agents[0].skills = vec![(SkillId(0), 5)];
+        }
+        s
+    }
+
+    fn queue_based(
         &self,
         name: &str,
         hours: f64,
@@ -163,6 +193,7 @@ pub fn cases() -> Vec<ValidationCase> {
                 aht_s: aht,
                 patience_s: patience,
                 threshold_s: threshold,
+                skills_routed: false,
             },
             hours,
             replications: 8,
@@ -284,7 +315,53 @@ pub fn cases() -> Vec<ValidationCase> {
     );
     pct.centre.cost = CapacityCost::Percentage(50.0);
     v.push(pct);
+    let mut skills = c(
+        "S1 = C4 routed by skills, every agent with the skill",
+        10,
+        100.0,
+        300.0,
+        None,
+        20.0,
+        800.0,
+    );
+    skills.centre.skills_routed = true;
+    v.push(skills);
     v
+}
+
+/// Replications of `scenario` run on `jobs` threads; each one's overall
+/// metrics, in replication order.
+fn overall_metrics(scenario: &Arc<Scenario>, jobs: usize) -> Vec<QueueMetrics> {
+    let reps = scenario.simulation.replications;
+    let next = AtomicU32::new(0);
+    let results: Mutex<Vec<Option<QueueMetrics>>> = Mutex::new(vec![None; reps as usize]);
+    std::thread::scope(|s| {
+        for _ in 0..jobs.max(1).min(reps as usize) {
+            s.spawn(|| loop {
+                let r = next.fetch_add(1, Ordering::SeqCst);
+                if r >= reps {
+                    break;
+                }
+                let mut m = MetricsCollector::new(scenario);
+                run_replication(
+                    scenario.clone(),
+                    &mut [&mut m],
+                    RunOptions {
+                        replication: r,
+                        ..Default::default()
+                    },
+                );
+                results.lock().expect("no panic while held")[r as usize] =
+                    Some(m.into_result().overall);
+            });
+        }
+    });
+    results
+        .into_inner()
+        .expect("joined")
+        .into_iter()
+        .flatten()
+        .collect()
 }
 
 /// One metric of one case.
@@ -339,36 +416,7 @@ pub fn run_case(case: &ValidationCase, seed: u64, jobs: usize) -> CaseResult {
     let input: ErlangInput =
         erlang_equivalent(&scenario).expect("validation cases are Erlang-equivalent");
     let analytic = evaluate(&input).expect("validation cases have valid parameters");
-    let reps = case.replications;
-    let next = AtomicU32::new(0);
-    let results: Mutex<Vec<Option<QueueMetrics>>> = Mutex::new(vec![None; reps as usize]);
-    std::thread::scope(|s| {
-        for _ in 0..jobs.max(1).min(reps as usize) {
-            s.spawn(|| loop {
-                let r = next.fetch_add(1, Ordering::SeqCst);
-                if r >= reps {
-                    break;
-                }
-                let mut m = MetricsCollector::new(&scenario);
-                run_replication(
-                    scenario.clone(),
-                    &mut [&mut m],
-                    RunOptions {
-                        replication: r,
-                        ..Default::default()
-                    },
-                );
-                results.lock().expect("no panic while held")[r as usize] =
-                    Some(m.into_result().overall);
-            });
-        }
-    });
-    let overall: Vec<QueueMetrics> = results
-        .into_inner()
-        .expect("joined")
-        .into_iter()
-        .flatten()
-        .collect();
+    let overall = overall_metrics(&scenario, jobs);
     let offered =
         overall.iter().map(|m| m.offered as f64).sum::<f64>() / overall.len().max(1) as f64;
     let mut checks = Vec::new();
@@ -412,6 +460,31 @@ pub fn run_case(case: &ValidationCase, seed: u64, jobs: usize) -> CaseResult {
     if input.mean_patience_s.is_some() {
         check("p_abandon", analytic.p_abandon, |m| m.p_abandon, 0.005);
     }
+    if case.centre.skills_routed {
+        // The same centre routed to queue members, same seed: every
+        // replication's figures must be identical, not just close.
+        let twin = ErlangCentre {
+            skills_routed: false,
+            ..case.centre.clone()
+        };
+        let twin =
+            Arc::new(twin.scenario(&case.name, case.hours, warmup_h, seed, case.replications));
+        let differing = overall_metrics(&twin, jobs)
+            .iter()
+            .zip(&overall)
+            .filter(|(a, b)| a != b)
+            .count() as f64;
+        checks.push(MetricCheck {
+            metric: "replications differing from queue-based",
+            analytic: 0.0,
+            mean: differing,
+            low: differing,
+            high: differing,
+            relative_error: 0.0,
+            tolerance: 0.0,
+            passed: differing == 0.0,
+        });
+    }
     CaseResult {
         case: case.clone(),
         analytic,
@@ -434,7 +507,7 @@ pub fn render_markdown(results: &[CaseResult], seed: u64, command: &str) -> Stri
          99% Student-t confidence interval; a metric passes when the analytic value is inside \
          the interval or within the stated tolerance of the mean. Handle time 300 s in every case.\n\n",
     );
-    s.push_str(&format!("Base seed {seed}. Capacity equivalences: K1 (capacity 2, weight 1) and K2 (capacity 1, percentage 50) must behave as twice the servers.\n\n"));
+    s.push_str(&format!("Base seed {seed}. Capacity equivalences: K1 (capacity 2, weight 1) and K2 (capacity 1, percentage 50) must behave as twice the servers. S1 is C4 routed by skills with every agent holding the one skill each item needs: besides matching Erlang C, each of its replications must equal the queue-based C4's under the same seed, digit for digit.\n\n"));
     s.push_str("| case | agents | cap | cost | λ /h | patience s | T s | items/rep × reps | metric | analytic | simulated mean | 99% CI | rel. error | pass |\n");
     s.push_str("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for r in results {

@@ -64,6 +64,7 @@ fn percentage_fifty_on_capacity_one_equals_weight_one_on_capacity_two() {
             aht_s: 300.0,
             patience_s: Some(300.0),
             threshold_s: 20.0,
+            skills_routed: false,
         };
         let s = Arc::new(centre.scenario("k", 100.0, 1.0, 3, 1));
         let mut m = MetricsCollector::new(&s);

@@ -4,14 +4,16 @@
 //! answer delay (auto-accept or zero response time with accept probability
 //! 1), Most Available, no push timeout, constant Poisson arrivals,
 //! exponential handle time and optional exponential patience, everyone
-//! logged in for the whole run. Such a scenario is exactly M/M/c (Erlang
+//! logged in for the whole run, every group able to take every item (a
+//! member of the queue, or holding every skill it asks for), and items
+//! served in arrival order (no drawn secondary priority). Such a scenario is exactly M/M/c (Erlang
 //! C) or M/M/c+M (Erlang A), so `omnisim run` can print the analytic
 //! figures next to the simulated ones.
 
 use super::ErlangInput;
 use crate::distribution::Distribution;
-use crate::omni::{CapacityCost, RoutingModel};
-use crate::scenario::{ArrivalRate, Scenario};
+use crate::omni::{CapacityCost, QueueId, RoutingModel, RoutingType};
+use crate::scenario::{ArrivalRate, Scenario, SecondaryPriority};
 
 /// The Erlang input equivalent to `s`, or `None` if `s` is not an
 /// Erlang-equivalent centre. Capacity counts as servers: `n` agents of
@@ -30,6 +32,26 @@ pub fn erlang_equivalent(s: &Scenario) -> Option<ErlangInput> {
     };
     let Distribution::Exponential { mean: aht } = a.handle_time else {
         return None;
+    };
+    if !a.skill_mix.is_empty()
+        || matches!(
+            a.secondary_priority,
+            Some(SecondaryPriority::Discrete { .. })
+        )
+    {
+        return None;
+    }
+    let needs: Vec<_> = q.routing.skills.iter().chain(&a.skills).collect();
+    let may_take = |g: &crate::scenario::AgentGroup| match q.routing.routing_type {
+        RoutingType::Queue => g.queues.contains(&QueueId(0)),
+        RoutingType::Skills => needs.iter().all(|r| {
+            r.met_by(
+                g.skills
+                    .iter()
+                    .find(|(k, _)| *k == r.skill)
+                    .map(|(_, l)| *l),
+            )
+        }),
     };
     let patience = match &a.patience {
         None => None,
@@ -50,7 +72,11 @@ pub fn erlang_equivalent(s: &Scenario) -> Option<ErlangInput> {
                 && g.behaviour.accept_probability == 1.0
                 && g.behaviour.no_answer_probability == 0.0);
         let whole_run = g.shift.start.is_zero() && g.shift.end.is_none_or(|e| e >= s.run_length());
-        if !status.has_channel(q.channel) || !instant || g.behaviour.wrap_up.is_some() || !whole_run
+        if !status.has_channel(q.channel)
+            || !instant
+            || g.behaviour.wrap_up.is_some()
+            || !whole_run
+            || !may_take(g)
         {
             return None;
         }
