@@ -241,8 +241,10 @@ fn probabilities<'a>(
                 Some(span),
                 it.path(key),
                 format!(
-                    "{}: the probabilities of `{key}` sum to {sum}; expected 1",
-                    it.label
+                    "{}: the probabilities of `{key}` sum to {}; expected 1",
+                    it.label,
+                    // Rounded, so 0.6 + 0.3 reads 0.9, not 0.8999999999999999.
+                    (sum * 1e9).round() / 1e9
                 ),
             )
             .with_hint("each item draws exactly one alternative, so the shares must add up to 1"));
