@@ -112,6 +112,9 @@ fn events(replication: u64) -> Vec<SimEvent> {
                 item,
                 queue,
                 patience: None,
+                priority: 1,
+                secondary_priority: None,
+                skills: Vec::new(),
             },
         );
         if i % 7 == 3 {

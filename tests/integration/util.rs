@@ -103,6 +103,9 @@ pub fn base(hours: u64) -> Scenario {
     }
 }
 
+/// An agent's member queues and skills.
+pub type AgentRights = (Vec<QueueId>, Vec<(SkillId, u8)>);
+
 /// Checks the invariants of omni-reference on a live event stream and
 /// keeps per-item outcomes for the conservation check.
 #[derive(Debug, Default)]
@@ -120,7 +123,7 @@ pub struct InvariantChecker {
     pub accepted: BTreeMap<WorkItemId, u32>,
     pub violations: Vec<String>,
     /// Agent → (member queues, skills).
-    pub agent_rights: Vec<(Vec<QueueId>, Vec<(SkillId, u8)>)>,
+    pub agent_rights: Vec<AgentRights>,
     pub queue_routing: Vec<RoutingType>,
     /// Item → (requested, still required) skills.
     pub requirements: BTreeMap<WorkItemId, (Vec<SkillRequirement>, Vec<SkillRequirement>)>,
