@@ -83,16 +83,57 @@ pub(crate) struct RawSkillChoice {
 }
 
 /// `secondary_priority = 1` or `{ values = [0, 1], p = [0.1, 0.9] }`.
-#[derive(Debug, serde::Deserialize)]
-#[serde(
-    untagged,
-    expecting = "a whole number such as 1, or a table such as { values = [0, 1], p = [0.1, 0.9] }"
-)]
+///
+/// Deserialized by hand rather than as an untagged enum: an untagged enum
+/// buffers its input, which loses the spans the `Spanned` entries need, so
+/// the table form would never parse.
+#[derive(Debug)]
 pub(crate) enum RawSecondary {
     Fixed(i64),
-    // Plain values: an untagged enum cannot hold spans; errors point at
-    // the whole table.
-    Discrete { values: Vec<i64>, p: Vec<f64> },
+    Discrete {
+        values: Vec<Spanned<i64>>,
+        p: Vec<Spanned<f64>>,
+    },
+}
+
+/// The table form of [`RawSecondary`].
+#[derive(Debug, serde::Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a table such as { values = [0, 1], p = [0.1, 0.9] }"
+)]
+struct RawSecondaryTable {
+    values: Vec<Spanned<i64>>,
+    p: Vec<Spanned<f64>>,
+}
+
+impl<'de> Deserialize<'de> for RawSecondary {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<RawSecondary, D::Error> {
+        struct Visitor;
+        impl<'de> de::Visitor<'de> for Visitor {
+            type Value = RawSecondary;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(
+                    "a whole number such as 1, or a table such as { values = [0, 1], p = [0.1, 0.9] }",
+                )
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawSecondary, E> {
+                Ok(RawSecondary::Fixed(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawSecondary, E> {
+                Ok(RawSecondary::Fixed(i64::try_from(v).unwrap_or(i64::MAX)))
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<RawSecondary, A::Error> {
+                RawSecondaryTable::deserialize(de::value::MapAccessDeserializer::new(map)).map(
+                    |t| RawSecondary::Discrete {
+                        values: t.values,
+                        p: t.p,
+                    },
+                )
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 /// `[[statuses]]`.
@@ -601,6 +642,9 @@ pub(crate) fn describe_table(section: &str) -> String {
         "simulation" => "[simulation]".into(),
         "shift" => "a shift table".into(),
         "distribution" => "a distribution table".into(),
+        "skill requirement" => "a skill requirement".into(),
+        "skill choice" => "a skill choice".into(),
+        "secondary priority" => "a secondary priority table".into(),
         other => format!("[[{other}]]"),
     }
 }
@@ -693,6 +737,9 @@ pub(crate) fn locate(text: &str, offset: usize, unknown_key: Option<&str>) -> Pl
             Some(k) if ["handle_time", "patience", "response_time", "wrap_up"].contains(&k) => {
                 "distribution".into()
             }
+            Some("skills") if path.ends_with(']') => "skill requirement".into(),
+            Some("skill_mix") if path.ends_with(']') => "skill choice".into(),
+            Some("secondary_priority") => "secondary priority".into(),
             _ => section.clone(),
         }
     };

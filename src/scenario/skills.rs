@@ -241,8 +241,10 @@ fn probabilities<'a>(
                 Some(span),
                 it.path(key),
                 format!(
-                    "{}: the probabilities of `{key}` sum to {sum}; expected 1",
-                    it.label
+                    "{}: the probabilities of `{key}` sum to {}; expected 1",
+                    it.label,
+                    // Rounded, so 0.6 + 0.3 reads 0.9, not 0.8999999999999999.
+                    (sum * 1e9).round() / 1e9
                 ),
             )
             .with_hint("each item draws exactly one alternative, so the shares must add up to 1"));
@@ -335,22 +337,20 @@ fn secondary(cx: &Ctx<'_>, it: &Item, v: &Spanned<RawSecondary>) -> Result<Secon
             let values = values
                 .iter()
                 .enumerate()
-                .map(|(j, x)| whole(*x, v.span(), format!("{key}.values[{j}]")))
+                .map(|(j, x)| whole(*x.get_ref(), x.span(), format!("{key}.values[{j}]")))
                 .collect::<Result<Vec<u32>>>()?;
-            let spanned: Vec<Spanned<f64>> = p.iter().map(|x| Spanned::new(v.span(), *x)).collect();
             probabilities(
                 cx,
                 it,
                 key,
                 v.span(),
-                spanned
-                    .iter()
+                p.iter()
                     .enumerate()
                     .map(|(j, x)| (format!("{key}.p[{j}]"), x)),
             )?;
             Ok(SecondaryPriority::Discrete {
                 values,
-                p: p.clone(),
+                p: p.iter().map(|x| *x.get_ref()).collect(),
             })
         }
     }
