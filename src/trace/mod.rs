@@ -651,10 +651,16 @@ impl Narrator {
                             s,
                             "agent {} could not take item {item} when the push reached it (it \
                              left the channel or filled up at that instant); back in queue \
-                             \"{q}\"; agent {} is excluded from this item until it changes \
-                             status",
+                             \"{q}\", keeping its place; not a decline: agent {} keeps its \
+                             place in the tie-break",
                             a.0, a.0
                         );
+                        match excluded_agent {
+                            Some(x) => {
+                                let _ = write!(s, " and the item still excludes agent {}", x.0);
+                            }
+                            None => s.push_str(" and is not excluded from the item"),
+                        }
                     } else {
                         let _ = write!(s, "item {item} back in queue \"{q}\"");
                         if let (None, Some((Where::Pushed { agent, .. }, _))) =

@@ -577,12 +577,14 @@ fn push_timeout_status_change_refusal_and_reroute() {
         text.ends_with("; chose agent 0: the only eligible agent"),
         "{text}"
     );
+    // A refused push is not a decline (omni-reference §5.3): the item
+    // keeps the exclusion it had (none) and the agent its tie-break.
     assert_eq!(
-        l.requeue(30.0, 4, Some(0)),
+        l.requeue(30.0, 4, None),
         format!(
             "agent 0 could not take item {} when the push reached it (it left the channel or \
-             filled up at that instant); back in queue \"Chat\"; agent 0 is excluded from this \
-             item until it changes status",
+             filled up at that instant); back in queue \"Chat\", keeping its place; not a \
+             decline: agent 0 keeps its place in the tie-break and is not excluded from the item",
             i(4)
         )
     );

@@ -561,3 +561,50 @@ fn a_return_from_break_keeps_the_last_push_for_the_tie_break() {
         assert!(a1.get_agent_works().await.unwrap().is_empty());
     });
 }
+
+/// A push the agent could not receive (it went on a break at the instant
+/// the router chose it) is not a decline (omni-reference §5.3): the item
+/// keeps its exclusion (none here) and the agent its place in the
+/// tie-break, so it is still "not pushed since login" for the next item.
+#[test]
+fn a_push_refused_at_delivery_leaves_exclusion_and_tie_break_as_they_were() {
+    with_sim(scenario(), |mut sim| async move {
+        let mut log = EventLog::default();
+        let (a0, a1) = (sim.toolkit(AgentId(0)), sim.toolkit(AgentId(1)));
+        // Agent 1 logs in first, so it is first in the tie-break.
+        a1.login(AVAILABLE).await.unwrap();
+        settle(&mut sim, &mut log).await;
+        let later = sim.now() + SimDuration::from_secs(5);
+        sim.run_until(later, &mut [&mut log]).await;
+        a0.login(AVAILABLE).await.unwrap();
+        settle(&mut sim, &mut log).await;
+        // The router picks agent 1 for this item, but agent 1 takes a break
+        // before the push reaches it: refused, then pushed to agent 0.
+        sim.inject_work(QueueId(0), SimDuration::from_secs(600), None);
+        a1.set_service_presence_status(BREAK).await.unwrap();
+        settle(&mut sim, &mut log).await;
+        let requeued: Vec<_> = log
+            .events
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EventKind::WorkRequeued { excluded_agent, .. } => Some(*excluded_agent),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(requeued, vec![None], "refused, not excluded");
+        let works = a0.get_agent_works().await.unwrap();
+        assert_eq!(works.len(), 1);
+        // Agent 0 finishes it, so both hold nothing. Back from the break,
+        // agent 1 has still never received a push since login and comes
+        // before agent 0, who has (had agent 1's tie-break moved with the
+        // refused push, the tie would go to agent 0, the lower number).
+        a0.accept_agent_work(&works[0].work_id).await.unwrap();
+        a0.close_agent_work(&works[0].work_id).await.unwrap();
+        a1.set_service_presence_status(AVAILABLE).await.unwrap();
+        settle(&mut sim, &mut log).await;
+        sim.inject_work(QueueId(0), SimDuration::from_secs(600), None);
+        settle(&mut sim, &mut log).await;
+        assert_eq!(a1.get_agent_works().await.unwrap().len(), 1);
+        assert!(a0.get_agent_works().await.unwrap().is_empty());
+    });
+}
