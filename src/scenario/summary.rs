@@ -422,4 +422,74 @@ status = "Off"
             "{out}"
         );
     }
+
+    #[test]
+    fn summary_warns_about_work_nobody_may_take_and_the_item_cap() {
+        let text = r#"
+[simulation]
+name = "who"
+duration = "1h"
+[[channels]]
+name = "chat"
+[[statuses]]
+name = "On"
+channels = ["chat"]
+[[skills]]
+name = "French"
+[[skills]]
+name = "Premium"
+[[presence_configs]]
+name = "c"
+capacity = 1
+[[queues]]
+name = "Orphan"
+channel = "chat"
+routing_model = "most_available"
+capacity_weight = 1
+[[queues]]
+name = "Tiny"
+channel = "chat"
+routing_model = "most_available"
+capacity_percentage = 0.5
+[[queues]]
+name = "Skills"
+channel = "chat"
+routing = "skills"
+routing_model = "most_available"
+capacity_weight = 1
+drop_additional_skills_timeout = "30s"
+[[arrivals]]
+queue = "Skills"
+rate_per_hour = 10
+handle_time = "5m"
+skills = [{ skill = "Premium", level = 9, additional = true, priority = 1 }]
+skill_mix = [{ choose = { French = 0.25, Premium = 0.75 }, level = 5 }]
+[[agents]]
+group = "g"
+count = 2
+presence_config = "c"
+status = "On"
+queues = ["Tiny"]
+skills = { Premium = 5 }
+"#;
+        let s = Scenario::from_toml_str(text, "who.toml").unwrap();
+        let out = render_summary(&s);
+        assert!(
+            out.contains("queue \"Orphan\": no agent group belongs to it"),
+            "{out}"
+        );
+        assert!(out.contains("members: none"), "{out}");
+        // French ≥ 5 (a quarter of the items) is required and nobody has
+        // it; Premium ≥ 9 is additional, so it can be dropped.
+        assert!(
+            out.contains("queue \"Skills\": no agent group has {French ≥ 5}, which 25.0% of its items need after every additional skill is dropped"),
+            "{out}"
+        );
+        assert!(!out.contains("{Premium ≥ 5}"), "{out}");
+        assert!(
+            out.contains("could hold 200 items of queue \"Tiny\" at once by capacity; Omni-Channel caps an agent at 100"),
+            "{out}"
+        );
+        assert!(out.contains("200 items at once"), "{out}");
+    }
 }

@@ -172,3 +172,81 @@ fn skills_drop_on_time_reset_on_decline_and_respect_levels() {
     assert!(resets > 0, "no decline ever restored a dropped skill");
     assert!(french_pushes > 5, "French pushes: {french_pushes}");
 }
+
+/// A chat declined by every agent available for it ends as "no available
+/// agent" (omni-reference §12.6): counted apart, never as abandonment; on a
+/// channel without the flag the same declines only re-queue.
+#[test]
+fn a_chat_declined_by_everyone_ends_with_no_available_agent() {
+    let text = |flag: bool| {
+        format!(
+            r#"
+[simulation]
+name = "declines"
+duration = "2h"
+seed = 9
+[[channels]]
+name = "chat"
+ends_when_all_decline = {flag}
+[[statuses]]
+name = "Available"
+channels = ["chat"]
+[[presence_configs]]
+name = "cfg"
+capacity = 2
+allow_decline = true
+[[queues]]
+name = "Chat"
+channel = "chat"
+routing_model = "most_available"
+capacity_weight = 1
+[[arrivals]]
+queue = "Chat"
+rate_per_hour = 30
+handle_time = "5m"
+patience = "10m"
+[[agents]]
+group = "Reluctant"
+count = 3
+presence_config = "cfg"
+status = "Available"
+accept_probability = 0.2
+response_time = "5s"
+"#
+        )
+    };
+    let run = |flag: bool| {
+        let s = Arc::new(Scenario::from_toml_str(&text(flag), "declines.toml").unwrap());
+        let mut log = EventLog::default();
+        let mut metrics = omnisim::stats::MetricsCollector::new(&s);
+        run_replication(s, &mut [&mut log, &mut metrics], RunOptions::default());
+        let result = metrics.into_result();
+        result.check_conservation().unwrap();
+        (log.events, result.overall)
+    };
+    let (events, overall) = run(true);
+    let mut refused: BTreeMap<WorkItemId, Vec<AgentId>> = BTreeMap::new();
+    let mut ended = 0;
+    for e in &events {
+        match &e.kind {
+            EventKind::WorkDeclined { item, agent, .. } => {
+                refused.entry(*item).or_default().push(*agent);
+            }
+            EventKind::WorkEndedNoAgent { item, .. } => {
+                let mut by = refused.remove(item).unwrap_or_default();
+                by.sort();
+                by.dedup();
+                assert_eq!(by.len(), 3, "{item:?} ended after declines by {by:?}");
+                ended += 1;
+            }
+            _ => {}
+        }
+    }
+    assert!(ended > 0);
+    assert_eq!(overall.ended_no_agent, ended);
+    let (events, overall) = run(false);
+    assert!(!events
+        .iter()
+        .any(|e| matches!(e.kind, EventKind::WorkEndedNoAgent { .. })));
+    assert_eq!(overall.ended_no_agent, 0);
+}
