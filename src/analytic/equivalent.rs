@@ -12,7 +12,7 @@
 
 use super::ErlangInput;
 use crate::distribution::Distribution;
-use crate::omni::{CapacityCost, QueueId, RoutingModel, RoutingType};
+use crate::omni::{CapacityCost, QueueId, RoutingModel};
 use crate::scenario::{ArrivalRate, Scenario, SecondaryPriority};
 
 /// The Erlang input equivalent to `s`, or `None` if `s` is not an
@@ -41,18 +41,9 @@ pub fn erlang_equivalent(s: &Scenario) -> Option<ErlangInput> {
     {
         return None;
     }
-    let needs: Vec<_> = q.routing.skills.iter().chain(&a.skills).collect();
-    let may_take = |g: &crate::scenario::AgentGroup| match q.routing.routing_type {
-        RoutingType::Queue => g.queues.contains(&QueueId(0)),
-        RoutingType::Skills => needs.iter().all(|r| {
-            r.met_by(
-                g.skills
-                    .iter()
-                    .find(|(k, _)| *k == r.skill)
-                    .map(|(_, l)| *l),
-            )
-        }),
-    };
+    let needs: Vec<_> = q.routing.skills.iter().chain(&a.skills).copied().collect();
+    let may_take =
+        |g: &crate::scenario::AgentGroup| g.may_take(QueueId(0), q.routing.routing_type, &needs);
     let patience = match &a.patience {
         None => None,
         Some(Distribution::Exponential { mean }) => Some(*mean),

@@ -8,7 +8,7 @@
 use crate::distribution::Distribution;
 use crate::omni::{
     ChannelId, ConfigId, PresenceConfiguration, PresenceStatus, QueueId, RoutingConfiguration,
-    ServiceChannel, Skill, SkillId, SkillRequirement, StatusId,
+    RoutingType, ServiceChannel, Skill, SkillId, SkillRequirement, StatusId,
 };
 use crate::time::SimDuration;
 use serde::Serialize;
@@ -222,6 +222,34 @@ pub struct Shift {
     pub start: SimDuration,
     /// Logout time; `None` = until the end of the run.
     pub end: Option<SimDuration>,
+}
+
+impl AgentGroup {
+    /// The group's level of `skill`, `None` if it lacks it.
+    pub fn skill_level(&self, skill: SkillId) -> Option<u8> {
+        self.skills
+            .iter()
+            .find(|(k, _)| *k == skill)
+            .map(|(_, level)| *level)
+    }
+
+    /// Whether the group may take an item of `queue` (with routing
+    /// `routing_type`) still needing `requirements`: a member for
+    /// queue-based routing, holder of every requirement for skills-based
+    /// routing (omni-reference §12.1, §12.2).
+    pub fn may_take(
+        &self,
+        queue: QueueId,
+        routing_type: RoutingType,
+        requirements: &[SkillRequirement],
+    ) -> bool {
+        match routing_type {
+            RoutingType::Queue => self.queues.contains(&queue),
+            RoutingType::Skills => requirements
+                .iter()
+                .all(|r| r.met_by(self.skill_level(r.skill))),
+        }
+    }
 }
 
 impl Scenario {

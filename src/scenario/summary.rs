@@ -267,20 +267,10 @@ fn may_take<'a>(
     queue: QueueId,
     skills: &[crate::omni::SkillRequirement],
 ) -> Vec<&'a crate::scenario::AgentGroup> {
-    let q = &s.queues[queue.index()];
+    let routing_type = s.queues[queue.index()].routing.routing_type;
     s.agents
         .iter()
-        .filter(|g| match q.routing.routing_type {
-            RoutingType::Queue => g.queues.contains(&queue),
-            RoutingType::Skills => skills.iter().all(|r| {
-                r.met_by(
-                    g.skills
-                        .iter()
-                        .find(|(k, _)| *k == r.skill)
-                        .map(|(_, l)| *l),
-                )
-            }),
-        })
+        .filter(|g| g.may_take(queue, routing_type, skills))
         .collect()
 }
 

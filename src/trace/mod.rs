@@ -993,17 +993,16 @@ impl Narrator {
 
     /// The agent's level of each skill the item needs: why it matches.
     fn skill_match_words(&self, agent: AgentId, needs: &[SkillRequirement]) -> String {
-        let levels = self
+        let group = self
             .agents
             .get(agent.index())
-            .map(|a| &self.scenario.agents[a.group].skills);
+            .map(|a| &self.scenario.agents[a.group]);
         let words: Vec<String> = needs
             .iter()
             .map(|r| {
                 let name = &self.scenario.skills[r.skill.index()].name;
-                let level = levels.and_then(|l| l.iter().find(|(k, _)| *k == r.skill));
-                match level {
-                    Some((_, l)) => format!("{name} {l}"),
+                match group.and_then(|g| g.skill_level(r.skill)) {
+                    Some(l) => format!("{name} {l}"),
                     None => format!("no {name}"),
                 }
             })
