@@ -8,8 +8,8 @@
 //! Salesforce has one, and omni-reference §3 where it has none.
 
 use crate::omni::{
-    AgentId, AgentWorkId, CapacityUnits, QueueId, RoutingModel, SkillId, SkillRequirement,
-    StatusId, WorkItemId,
+    AgentId, AgentWorkId, CapacityPool, CapacityUnits, QueueId, RoutingModel, SkillId,
+    SkillRequirement, StatusId, WorkItemId,
 };
 use crate::time::{SimDuration, SimTime};
 use serde::Serialize;
@@ -106,6 +106,8 @@ pub enum EventKind {
         agent: AgentId,
         /// Capacity it holds.
         cost: CapacityUnits,
+        /// The pool it holds it in.
+        pool: CapacityPool,
         /// The item's request time (its age).
         requested_at: SimTime,
         /// Handle time the item demands (the synthetic work's payload).
@@ -200,16 +202,23 @@ pub enum EventKind {
         /// logout resets skills-based requirements, §12.2).
         skills_reset: bool,
     },
-    /// `omniChannelWorkloadChanged`.
+    /// `omniChannelWorkloadChanged`: both pools, as Salesforce reports
+    /// them.
     WorkloadChanged {
         /// The agent.
         agent: AgentId,
-        /// Configured capacity.
+        /// Configured (primary) capacity.
         configured_capacity: CapacityUnits,
-        /// Load before.
+        /// Primary load before.
         previous_workload: CapacityUnits,
-        /// Load after.
+        /// Primary load after.
         new_workload: CapacityUnits,
+        /// Configured interruptible capacity.
+        configured_interruptible_capacity: CapacityUnits,
+        /// Interruptible load before.
+        previous_interruptible_workload: CapacityUnits,
+        /// Interruptible load after.
+        new_interruptible_workload: CapacityUnits,
     },
     /// `omniChannelStatusChanged`.
     StatusChanged {

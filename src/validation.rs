@@ -18,8 +18,8 @@ use crate::analytic::{erlang_equivalent, evaluate, ErlangFigures, ErlangInput};
 use crate::distribution::Distribution;
 use crate::engine::{run_replication, RunOptions};
 use crate::omni::{
-    CapacityCost, ChannelId, ConfigId, PresenceConfiguration, PresenceStatus, QueueId,
-    RoutingConfiguration, RoutingModel, RoutingType, ServiceChannel, Skill, SkillId,
+    CapacityCost, CapacityPool, ChannelId, ConfigId, PresenceConfiguration, PresenceStatus,
+    QueueId, RoutingConfiguration, RoutingModel, RoutingType, ServiceChannel, Skill, SkillId,
     SkillRequirement, StatusId,
 };
 use crate::scenario::{
@@ -105,6 +105,7 @@ impl ErlangCentre {
             channels: vec![ServiceChannel {
                 name: "chat".into(),
                 ends_when_all_decline: false,
+                interruptible: false,
             }],
             skills: vec![],
             statuses: vec![PresenceStatus {
@@ -130,6 +131,7 @@ impl ErlangCentre {
                     priority: 1,
                     push_timeout: None,
                     cost: self.cost,
+                    pool: CapacityPool::Primary,
                     routing_type: RoutingType::Queue,
                     skills: vec![],
                     drop_additional_skills_timeout: None,

@@ -5,7 +5,9 @@
 //! byte-identical files (the determinism promise of design §2).
 
 use omnisim::events::{EventKind, EventSink, SimEvent, StatusChangeReason};
-use omnisim::omni::{AgentId, AgentWorkId, CapacityUnits, QueueId, StatusId, WorkItemId};
+use omnisim::omni::{
+    AgentId, AgentWorkId, CapacityPool, CapacityUnits, QueueId, StatusId, WorkItemId,
+};
 use omnisim::output::{
     cleanup_temp_files, concat_work_parts, render_table, work_part_path, ResultSet,
 };
@@ -141,6 +143,7 @@ fn events(replication: u64) -> Vec<SimEvent> {
                     queue,
                     agent,
                     cost: CapacityUnits::whole(1),
+                    pool: CapacityPool::Primary,
                     requested_at: arrival,
                     handle_time: SimDuration::from_secs(100),
                 },
@@ -174,6 +177,7 @@ fn events(replication: u64) -> Vec<SimEvent> {
             queue,
             agent,
             cost: CapacityUnits::whole(1),
+            pool: CapacityPool::Primary,
             requested_at: arrival,
             handle_time: SimDuration::from_secs(100),
         };
@@ -241,6 +245,9 @@ fn events(replication: u64) -> Vec<SimEvent> {
                     configured_capacity: CapacityUnits::whole(2),
                     previous_workload: CapacityUnits::thousandths(previous),
                     new_workload: CapacityUnits::thousandths(load[a]),
+                    configured_interruptible_capacity: CapacityUnits::whole(2),
+                    previous_interruptible_workload: CapacityUnits::ZERO,
+                    new_interruptible_workload: CapacityUnits::ZERO,
                 },
             });
         }
@@ -322,7 +329,8 @@ fn all_files_exist_with_their_headers_and_no_temporaries() {
         .starts_with("interval,start_s,end_s,queue,offered,answered,abandoned,service_level,"));
     assert_eq!(
         first_line(&p("agents.csv")),
-        "agent,group,time_online_s,items_handled,occupancy,declines,push_timeouts"
+        "agent,group,time_online_s,items_handled,occupancy,declines,push_timeouts,\
+         interruptible_occupancy"
     );
     assert_eq!(
         first_line(&p("work.csv")),

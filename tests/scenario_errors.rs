@@ -412,7 +412,7 @@ fn display_is_file_line_column_key_message_then_hint() {
         "tests/fixtures/bad/unknown_key.toml:25:1: queues[0].routng_model: queue \"Chat support\": \
          unknown key `routng_model` in [[queues]]; expected one of `name`, `channel`, `routing_model`, \
          `priority`, `push_timeout`, `capacity_weight`, `capacity_percentage`, `routing`, `skills`, \
-         `drop_additional_skills_timeout`, `service_level_threshold`, `target_service_level`, … (2 more)\n  \
+         `drop_additional_skills_timeout`, `service_level_threshold`, `target_service_level`, … (3 more)\n  \
          hint: did you mean `routing_model`?"
     );
 }

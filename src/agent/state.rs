@@ -11,8 +11,8 @@ use crate::engine::handle::EngineHandle;
 use crate::engine::messages::{AgentNotice, Assignment, Entry, Release, RouterMsg};
 use crate::events::{EventKind, StatusChangeReason};
 use crate::omni::{
-    AgentId, AgentWork, AgentWorkId, CapacityUnits, PresenceConfiguration, StatusId, WorkItemId,
-    WorkStatus,
+    AgentId, AgentWork, AgentWorkId, CapacityPool, CapacityUnits, PresenceConfiguration, StatusId,
+    WorkItemId, WorkStatus,
 };
 use crate::scenario::Scenario;
 use crate::toolkit::{
@@ -33,7 +33,8 @@ pub struct AgentState {
     status: Option<StatusId>,
     /// Active AgentWork (`Assigned`/`Opened`), by id = assignment order.
     works: WorkList,
-    load: CapacityUnits,
+    /// Load per pool, indexed by [`CapacityPool::index`].
+    load: [CapacityUnits; 2],
     handle: Rc<EngineHandle>,
 }
 
@@ -59,13 +60,16 @@ impl AgentState {
             allowed,
             status: None,
             works: WorkList::default(),
-            load: CapacityUnits::ZERO,
+            load: [CapacityUnits::ZERO; 2],
             handle,
         }
     }
 
-    fn capacity(&self) -> CapacityUnits {
-        CapacityUnits::whole(self.config.capacity)
+    fn capacity(&self, pool: CapacityPool) -> CapacityUnits {
+        CapacityUnits::whole(match pool {
+            CapacityPool::Primary => self.config.capacity,
+            CapacityPool::Interruptible => self.config.interruptible_capacity,
+        })
     }
 
     fn notify_router(&self, notice: AgentNotice) {
@@ -73,12 +77,15 @@ impl AgentState {
             .schedule_now(Entry::Router(RouterMsg::Notice(notice)));
     }
 
-    fn emit_workload(&self, previous: CapacityUnits) {
+    fn emit_workload(&self, previous: [CapacityUnits; 2]) {
         self.handle.emit(EventKind::WorkloadChanged {
             agent: self.id,
-            configured_capacity: self.capacity(),
-            previous_workload: previous,
-            new_workload: self.load,
+            configured_capacity: self.capacity(CapacityPool::Primary),
+            previous_workload: previous[0],
+            new_workload: self.load[0],
+            configured_interruptible_capacity: self.capacity(CapacityPool::Interruptible),
+            previous_interruptible_workload: previous[1],
+            new_interruptible_workload: self.load[1],
         });
     }
 
@@ -213,7 +220,8 @@ impl AgentState {
             work.status = status;
             work.closed_at = Some(now);
             self.handle.ledger.borrow_mut().set_status(work.id, status);
-            self.load = self.load - work.capacity_cost;
+            let pool = work.pool.index();
+            self.load[pool] = self.load[pool] - work.capacity_cost;
             let (w, item, queue, agent) = (work.id, work.work_item, work.queue, self.id);
             self.handle.emit(match why {
                 Release::Unavailable => EventKind::WorkUnavailable {
@@ -234,10 +242,11 @@ impl AgentState {
                 agent,
                 item,
                 cost: work.capacity_cost,
+                pool: work.pool,
                 why,
             });
         }
-        self.load = CapacityUnits::ZERO;
+        self.load = [CapacityUnits::ZERO; 2];
         self.emit_workload(previous);
         self.status = None;
         self.handle.emit(EventKind::Logout { agent: self.id });
@@ -374,12 +383,14 @@ impl AgentState {
     /// the configuration's status-on-decline / on-timeout.
     fn after_release(&mut self, work: &AgentWork, why: Release) {
         let previous = self.load;
-        self.load = self.load - work.capacity_cost;
+        let pool = work.pool.index();
+        self.load[pool] = self.load[pool] - work.capacity_cost;
         self.emit_workload(previous);
         self.notify_router(AgentNotice::Released {
             agent: self.id,
             item: work.work_item,
             cost: work.capacity_cost,
+            pool: work.pool,
             why,
         });
         let next = match why {
@@ -422,7 +433,7 @@ impl AgentState {
     /// A push from the router. Refused (and handed back) if the agent went
     /// offline, left the channel or lost the capacity in the same instant.
     pub(crate) fn assign(&mut self, a: Assignment) {
-        let fits = self.load + a.cost <= self.capacity()
+        let fits = self.load[a.pool.index()] + a.cost <= self.capacity(a.pool)
             && self.works.len() < crate::omni::MAX_OPEN_ITEMS as usize;
         let on_channel = self
             .status
@@ -432,6 +443,7 @@ impl AgentState {
                 agent: self.id,
                 item: a.item,
                 cost: a.cost,
+                pool: a.pool,
             });
             return;
         }
@@ -446,6 +458,7 @@ impl AgentState {
             channel: item.channel,
             status: WorkStatus::Assigned,
             capacity_cost: a.cost,
+            pool: a.pool,
             flagged: false,
             flag_message: None,
             requested_at: item.requested_at,
@@ -461,12 +474,13 @@ impl AgentState {
             queue: item.queue,
             agent: self.id,
             cost: a.cost,
+            pool: a.pool,
             requested_at: item.requested_at,
             handle_time: item.handle_time,
         });
         self.works.insert(id, work);
         let previous = self.load;
-        self.load = self.load + a.cost;
+        self.load[a.pool.index()] = self.load[a.pool.index()] + a.cost;
         self.emit_workload(previous);
         if self.config.auto_accept {
             self.open(id);
@@ -538,9 +552,9 @@ impl AgentState {
     fn workload(&self) -> AgentWorkload {
         AgentWorkload {
             configured_capacity: self.config.capacity as f64,
-            current_workload: self.load.as_f64(),
+            current_workload: self.load[0].as_f64(),
             configured_interruptible_capacity: self.config.interruptible_capacity as f64,
-            current_interruptible_workload: 0.0,
+            current_interruptible_workload: self.load[1].as_f64(),
         }
     }
 

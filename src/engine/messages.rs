@@ -7,7 +7,9 @@
 //! behaviour awaits the promise's outcome.
 
 use crate::behaviour::BehaviourEvent;
-use crate::omni::{AgentId, AgentWorkId, CapacityUnits, QueueId, StatusId, WorkItem, WorkItemId};
+use crate::omni::{
+    AgentId, AgentWorkId, CapacityPool, CapacityUnits, QueueId, StatusId, WorkItem, WorkItemId,
+};
 use crate::time::SimDuration;
 
 /// Something scheduled on the calendar.
@@ -69,6 +71,8 @@ pub(crate) struct Assignment {
     pub item: WorkItem,
     /// What it costs this agent.
     pub cost: CapacityUnits,
+    /// The pool it costs it in.
+    pub pool: CapacityPool,
     /// Push timeout of the queue's routing configuration.
     pub push_timeout: Option<SimDuration>,
 }
@@ -105,6 +109,7 @@ pub(crate) enum AgentNotice {
         agent: AgentId,
         item: WorkItemId,
         cost: CapacityUnits,
+        pool: CapacityPool,
         why: Release,
     },
     /// The agent could not take a push (it went offline or changed status
@@ -113,5 +118,6 @@ pub(crate) enum AgentNotice {
         agent: AgentId,
         item: WorkItem,
         cost: CapacityUnits,
+        pool: CapacityPool,
     },
 }

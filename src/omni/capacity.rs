@@ -77,6 +77,35 @@ impl fmt::Display for CapacityUnits {
     }
 }
 
+/// Which of an agent's two capacities an item counts against (omni-reference
+/// §12.4): primary work (chats, calls) and interruptible work (cases,
+/// email) are held in independent pools, so urgent primary work can reach
+/// an agent whose interruptible pool is full.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CapacityPool {
+    /// The presence configuration's `capacity`.
+    #[default]
+    Primary,
+    /// The presence configuration's `interruptible_capacity`.
+    Interruptible,
+}
+
+impl CapacityPool {
+    /// Position in two-element per-pool arrays.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The scenario-file spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CapacityPool::Primary => "primary",
+            CapacityPool::Interruptible => "interruptible",
+        }
+    }
+}
+
 /// What one item of a queue costs an agent (QueueRoutingConfig's
 /// `CapacityWeight` or `CapacityPercentage`; exactly one is set).
 #[derive(Copy, Clone, Debug, PartialEq, Serialize)]

@@ -13,7 +13,9 @@ mod routing_config;
 mod skill;
 mod work;
 
-pub use capacity::{CapacityCost, CapacityUnits, MAX_OPEN_ITEMS, PERCENTAGE_DECIMALS};
+pub use capacity::{
+    CapacityCost, CapacityPool, CapacityUnits, MAX_OPEN_ITEMS, PERCENTAGE_DECIMALS,
+};
 pub use ids::{AgentId, AgentWorkId, ChannelId, ConfigId, QueueId, SkillId, StatusId, WorkItemId};
 pub use presence::{PresenceConfiguration, PresenceStatus, ServiceChannel};
 pub use routing_config::{RoutingConfiguration, RoutingModel, RoutingType};

@@ -12,6 +12,9 @@ pub struct ServiceChannel {
     /// ends as "no available agent" instead of waiting (live chat;
     /// omni-reference §12.6).
     pub ends_when_all_decline: bool,
+    /// Its items count against the interruptible capacity unless their
+    /// routing configuration says otherwise (omni-reference §12.4).
+    pub interruptible: bool,
 }
 
 /// A presence status (ServicePresenceStatus). With channels it is *online*:
@@ -47,9 +50,8 @@ pub struct PresenceConfiguration {
     pub name: String,
     /// Units of work an agent holds at once.
     pub capacity: u32,
-    /// Separate pool for interruptible work; Salesforce defaults it to
-    /// `capacity`. Reported by `get_agent_workload`; omnisim routes only
-    /// primary work, so nothing is charged to it.
+    /// Separate pool for interruptible work (omni-reference §12.4);
+    /// Salesforce defaults it to `capacity`.
     pub interruptible_capacity: u32,
     /// Whether the agent may decline a push (exclusive with auto-accept).
     pub allow_decline: bool,

@@ -1,6 +1,6 @@
 //! Queue routing configuration (QueueRoutingConfig).
 
-use super::{CapacityCost, SkillRequirement};
+use super::{CapacityCost, CapacityPool, SkillRequirement};
 use crate::time::SimDuration;
 use serde::Serialize;
 
@@ -57,6 +57,9 @@ pub struct RoutingConfiguration {
     pub push_timeout: Option<SimDuration>,
     /// What one item costs an agent.
     pub cost: CapacityCost,
+    /// Which capacity it counts against: `capacity_type` of the file, with
+    /// "inherit" resolved from the channel.
+    pub pool: CapacityPool,
     /// Queue-based or skills-based.
     pub routing_type: RoutingType,
     /// Skills every item routed with this configuration needs (skills-based

@@ -1,7 +1,8 @@
 //! Work items and AgentWork records.
 
 use super::{
-    AgentId, AgentWorkId, CapacityUnits, ChannelId, QueueId, SkillRequirement, WorkItemId,
+    AgentId, AgentWorkId, CapacityPool, CapacityUnits, ChannelId, QueueId, SkillRequirement,
+    WorkItemId,
 };
 use crate::time::{SimDuration, SimTime};
 use serde::Serialize;
@@ -96,6 +97,8 @@ pub struct AgentWork {
     pub status: WorkStatus,
     /// Capacity this work holds while active.
     pub capacity_cost: CapacityUnits,
+    /// The pool that capacity is held in.
+    pub pool: CapacityPool,
     /// Whether a flag is raised.
     pub flagged: bool,
     /// The flag's message, if any.

@@ -35,7 +35,7 @@ pub(crate) const INTERVALS_HEADER: [&str; 24] = [
 ];
 
 /// Columns of `agents.csv`, in order.
-pub(crate) const AGENTS_HEADER: [&str; 7] = [
+pub(crate) const AGENTS_HEADER: [&str; 8] = [
     "agent",
     "group",
     "time_online_s",
@@ -43,6 +43,7 @@ pub(crate) const AGENTS_HEADER: [&str; 7] = [
     "occupancy",
     "declines",
     "push_timeouts",
+    "interruptible_occupancy",
 ];
 
 /// Six fixed decimals, empty for undefined. A fixed format (rather than
@@ -166,6 +167,8 @@ pub(crate) fn write_agents(rs: &ResultSet, dir: &Path) -> Result<PathBuf, Output
             )))
         };
         let occupancy: Vec<Option<f64>> = per_rep.iter().map(|m| m.occupancy).collect();
+        let interruptible: Vec<Option<f64>> =
+            per_rep.iter().map(|m| m.interruptible_occupancy).collect();
         vec![
             a.to_string(),
             group.clone(),
@@ -174,6 +177,7 @@ pub(crate) fn write_agents(rs: &ResultSet, dir: &Path) -> Result<PathBuf, Output
             f6(mean(estimate_defined(&occupancy))),
             col(|m| m.declines as f64),
             col(|m| m.push_timeouts as f64),
+            f6(mean(estimate_defined(&interruptible))),
         ]
     });
     write_csv(dir, "agents.csv", &AGENTS_HEADER, rows)

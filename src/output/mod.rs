@@ -744,9 +744,10 @@ mod tests {
         let agents = fs::read_to_string(dir.path().join("agents.csv")).unwrap();
         assert_eq!(
             agents,
-            "agent,group,time_online_s,items_handled,occupancy,declines,push_timeouts\n\
-             0,g,200.000000,1.000000,0.250000,0.000000,0.000000\n\
-             1,g,0.000000,0.000000,,0.000000,0.000000\n"
+            "agent,group,time_online_s,items_handled,occupancy,declines,push_timeouts,\
+             interruptible_occupancy\n\
+             0,g,200.000000,1.000000,0.250000,0.000000,0.000000,0.000000\n\
+             1,g,0.000000,0.000000,,0.000000,0.000000,\n"
         );
     }
 

@@ -16,7 +16,7 @@ use crate::engine::handle::EngineHandle;
 use crate::engine::messages::{AgentMsg, AgentNotice, Assignment, Entry, Release, RouterMsg};
 use crate::events::EventKind;
 use crate::load::LoadProbes;
-use crate::omni::{AgentId, CapacityUnits, QueueId, WorkItem, WorkItemId};
+use crate::omni::{AgentId, CapacityPool, CapacityUnits, QueueId, WorkItem, WorkItemId};
 use crate::routing::{next_push, AgentIndex, Backlog, ItemKey, QueuedItem, TieBreak};
 use crate::scenario::Scenario;
 use crate::time::SimTime;
@@ -78,8 +78,8 @@ pub struct RouterActor {
     /// patience timer just asks the agent to cancel, which it ignores for
     /// opened work.
     items: FxHashMap<WorkItemId, RoutedItem>,
-    /// Configured capacity per agent, for percentage costs.
-    capacities: Vec<u32>,
+    /// Configured capacity per agent and pool, for percentage costs.
+    capacities: [Vec<u32>; 2],
     /// Logged in (in any status). Only a login restarts the tie-break
     /// clock; coming back from a busy status does not (omni-reference §6.5:
     /// "not pushed to since login").
@@ -97,7 +97,15 @@ impl RouterActor {
             .iter()
             .map(|c| CapacityUnits::whole(*c))
             .collect();
-        let index = AgentIndex::new(&units, backlog.classes(), scenario.channels.len());
+        let mut index = AgentIndex::new(&units, backlog.classes(), scenario.channels.len());
+        let interruptible = scenario.agent_interruptible_capacities();
+        if scenario.has_interruptible_work() {
+            let units: Vec<_> = interruptible
+                .iter()
+                .map(|c| CapacityUnits::whole(*c))
+                .collect();
+            index = index.with_interruptible(&units);
+        }
         RouterActor {
             logged_in: vec![false; capacities.len()],
             scenario,
@@ -105,7 +113,7 @@ impl RouterActor {
             backlog,
             index,
             items: FxHashMap::default(),
-            capacities,
+            capacities: [capacities, interruptible],
             recent: Vec::new(),
             recent_at: SimTime::NEVER,
         }
@@ -159,11 +167,12 @@ impl RouterActor {
                 .expect("backlog items are tracked");
             self.backlog.remove(d.queue, r.key());
             let queue = &self.scenario.queues[d.queue.index()];
+            let pool = queue.routing.pool;
             let cost = queue
                 .routing
                 .cost
-                .units_for(self.capacities[d.agent.index()]);
-            let tie_before = self.index.reserve(d.agent, cost, now);
+                .units_for(self.capacities[pool.index()][d.agent.index()]);
+            let tie_before = self.index.reserve(d.agent, cost, pool, now);
             if self.recent_at != now {
                 self.recent.clear();
                 self.recent_at = now;
@@ -185,6 +194,7 @@ impl RouterActor {
                 AgentMsg::Assign(Assignment {
                     item: r.item.clone(),
                     cost,
+                    pool,
                     push_timeout: queue.routing.push_timeout,
                 }),
             ));
@@ -328,8 +338,8 @@ impl RouterActor {
     /// keeps its exclusion and the agent gets back the tie-break time the
     /// push took, unless a later push of this instant took it again (then
     /// that push inherits what to give back).
-    fn refused(&mut self, agent: AgentId, item: WorkItem, cost: CapacityUnits) {
-        self.index.release(agent, cost);
+    fn refused(&mut self, agent: AgentId, item: WorkItem, cost: CapacityUnits, pool: CapacityPool) {
+        self.index.release(agent, cost, pool);
         if self.recent_at == self.handle.now() {
             if let Some(i) = self
                 .recent
@@ -374,10 +384,10 @@ impl RouterActor {
                 agent,
                 item,
                 cost,
+                pool,
                 why,
-                ..
             } => {
-                self.index.release(agent, cost);
+                self.index.release(agent, cost, pool);
                 let queue = self.items.get(&item).map(|r| r.item.queue);
                 match (why, queue) {
                     (Release::Declined | Release::PushTimeout, Some(q)) => {
@@ -397,7 +407,12 @@ impl RouterActor {
                     (_, None) => {}
                 }
             }
-            AgentNotice::Refused { agent, item, cost } => self.refused(agent, item, cost),
+            AgentNotice::Refused {
+                agent,
+                item,
+                cost,
+                pool,
+            } => self.refused(agent, item, cost, pool),
         }
     }
 }

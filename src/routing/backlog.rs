@@ -2,8 +2,8 @@
 
 use super::classes::{AgentClasses, ClassId};
 use crate::omni::{
-    AgentId, CapacityCost, ChannelId, QueueId, RoutingModel, RoutingType, SkillRequirement,
-    WorkItemId,
+    AgentId, CapacityCost, CapacityPool, ChannelId, QueueId, RoutingModel, RoutingType,
+    SkillRequirement, WorkItemId,
 };
 use crate::time::SimTime;
 use std::collections::BTreeMap;
@@ -83,6 +83,8 @@ pub struct QueueBacklog {
     pub model: RoutingModel,
     /// Cost of one item.
     pub cost: CapacityCost,
+    /// The capacity its items count against.
+    pub pool: CapacityPool,
     /// Queue-based or skills-based.
     pub routing_type: RoutingType,
     /// Agent classes that are members (queue-based routing).
@@ -142,6 +144,7 @@ impl Backlog {
         channel: ChannelId,
         model: RoutingModel,
         cost: CapacityCost,
+        pool: CapacityPool,
         routing_type: RoutingType,
     ) -> QueueId {
         let id = QueueId(self.queues.len() as u32);
@@ -150,6 +153,7 @@ impl Backlog {
             channel,
             model,
             cost,
+            pool,
             routing_type,
             members,
             buckets: Vec::new(),
@@ -165,6 +169,7 @@ impl Backlog {
                 q.channel,
                 q.routing.model,
                 q.routing.cost,
+                q.routing.pool,
                 q.routing.routing_type,
             );
         }
@@ -283,8 +288,20 @@ mod tests {
 
     fn setup() -> (Backlog, AgentIndex) {
         let mut b = Backlog::new(AgentClasses::uniform(2, 2));
-        b.add_queue(CH, RoutingModel::MostAvailable, W1, RoutingType::Queue);
-        b.add_queue(CH, RoutingModel::MostAvailable, W1, RoutingType::Queue);
+        b.add_queue(
+            CH,
+            RoutingModel::MostAvailable,
+            W1,
+            CapacityPool::Primary,
+            RoutingType::Queue,
+        );
+        b.add_queue(
+            CH,
+            RoutingModel::MostAvailable,
+            W1,
+            CapacityPool::Primary,
+            RoutingType::Queue,
+        );
         let mut idx = AgentIndex::new(&[CapacityUnits::whole(1); 2], b.classes(), 1);
         idx.set_presence(AgentId(0), vec![CH], Some(SimTime(0)));
         (b, idx)
@@ -385,8 +402,20 @@ mod tests {
             ],
         );
         let mut b = Backlog::new(classes);
-        b.add_queue(CH, RoutingModel::MostAvailable, W1, routing_type);
-        b.add_queue(CH, RoutingModel::MostAvailable, W1, routing_type);
+        b.add_queue(
+            CH,
+            RoutingModel::MostAvailable,
+            W1,
+            CapacityPool::Primary,
+            routing_type,
+        );
+        b.add_queue(
+            CH,
+            RoutingModel::MostAvailable,
+            W1,
+            CapacityPool::Primary,
+            routing_type,
+        );
         let mut idx = AgentIndex::new(&[CapacityUnits::whole(1); 2], b.classes(), 1);
         idx.set_presence(AgentId(0), vec![CH], Some(SimTime(0)));
         idx.set_presence(AgentId(1), vec![CH], Some(SimTime(1)));

@@ -3,17 +3,23 @@
 
 use super::classes::{AgentClasses, ClassId};
 use super::{least_active, most_available, TieBreak};
-use crate::omni::{AgentId, CapacityCost, CapacityUnits, ChannelId, RoutingModel, MAX_OPEN_ITEMS};
+use crate::omni::{
+    AgentId, CapacityCost, CapacityPool, CapacityUnits, ChannelId, RoutingModel, MAX_OPEN_ITEMS,
+};
 use crate::time::SimTime;
 use std::collections::BTreeSet;
 
 /// What routing needs to know about one agent.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AgentRouting {
-    /// Configured capacity.
+    /// Configured (primary) capacity.
     pub capacity: CapacityUnits,
-    /// Capacity reserved by `Assigned` and `Opened` work.
+    /// Primary capacity reserved by `Assigned` and `Opened` work.
     pub load: CapacityUnits,
+    /// Configured interruptible capacity.
+    pub interruptible_capacity: CapacityUnits,
+    /// Interruptible capacity reserved.
+    pub interruptible_load: CapacityUnits,
     /// `Assigned` and `Opened` work items held, whatever their cost:
     /// Omni-Channel caps it at [`MAX_OPEN_ITEMS`].
     pub open_items: u32,
@@ -26,11 +32,13 @@ pub struct AgentRouting {
 }
 
 impl AgentRouting {
-    /// A logged-out agent.
+    /// A logged-out agent whose interruptible capacity equals its capacity.
     pub fn offline(agent: AgentId, capacity: CapacityUnits, class: ClassId) -> AgentRouting {
         AgentRouting {
             capacity,
             load: CapacityUnits::ZERO,
+            interruptible_capacity: capacity,
+            interruptible_load: CapacityUnits::ZERO,
             open_items: 0,
             channels: Vec::new(),
             class,
@@ -42,18 +50,47 @@ impl AgentRouting {
         }
     }
 
-    /// Free capacity.
+    /// Free primary capacity.
     pub fn free(&self) -> CapacityUnits {
         self.capacity - self.load
     }
 
+    /// Configured capacity of `pool`.
+    pub fn capacity_in(&self, pool: CapacityPool) -> CapacityUnits {
+        match pool {
+            CapacityPool::Primary => self.capacity,
+            CapacityPool::Interruptible => self.interruptible_capacity,
+        }
+    }
+
+    /// Load in `pool`.
+    pub fn load_in(&self, pool: CapacityPool) -> CapacityUnits {
+        match pool {
+            CapacityPool::Primary => self.load,
+            CapacityPool::Interruptible => self.interruptible_load,
+        }
+    }
+
+    /// Free capacity in `pool`.
+    pub fn free_in(&self, pool: CapacityPool) -> CapacityUnits {
+        self.capacity_in(pool) - self.load_in(pool)
+    }
+
+    fn load_mut(&mut self, pool: CapacityPool) -> &mut CapacityUnits {
+        match pool {
+            CapacityPool::Primary => &mut self.load,
+            CapacityPool::Interruptible => &mut self.interruptible_load,
+        }
+    }
+
     /// Whether this agent may receive an item of `channel` costing `cost`
-    /// (omni-reference §6.3, without membership, skills and the decliner
-    /// exclusion, which the caller applies).
-    pub fn is_eligible(&self, channel: ChannelId, cost: CapacityCost) -> bool {
+    /// in `pool` (omni-reference §6.3, §12.4, without membership, skills
+    /// and the decliner exclusion, which the caller applies).
+    pub fn is_eligible(&self, channel: ChannelId, cost: CapacityCost, pool: CapacityPool) -> bool {
+        let capacity = self.capacity_in(pool);
         self.channels.contains(&channel)
             && self.open_items < MAX_OPEN_ITEMS
-            && self.load + cost.units_for(self.capacity.whole_units()) <= self.capacity
+            && self.load_in(pool) + cost.units_for(capacity.whole_units()) <= capacity
     }
 }
 
@@ -72,12 +109,17 @@ struct Order {
 pub struct AgentIndex {
     agents: Vec<AgentRouting>,
     channels: usize,
-    /// `[class * channels + channel]`.
+    /// 1, or 2 when some queue's work is interruptible: the interruptible
+    /// orders are kept only when something reads them.
+    pools: usize,
+    /// `[(class * channels + channel) * pools + pool]`.
     orders: Vec<Order>,
 }
 
 impl AgentIndex {
-    /// All agents logged out, with their configured capacities and classes.
+    /// All agents logged out, with their configured capacities and classes;
+    /// interruptible capacities equal the primary ones and are not indexed
+    /// (see [`AgentIndex::with_interruptible`]).
     pub fn new(
         capacities: &[CapacityUnits],
         classes: &AgentClasses,
@@ -93,10 +135,24 @@ impl AgentIndex {
                 })
                 .collect(),
             channels,
+            pools: 1,
             orders: (0..classes.len().max(1) * channels)
                 .map(|_| Order::default())
                 .collect(),
         }
+    }
+
+    /// Indexes the interruptible pool too, with each agent's interruptible
+    /// capacity; call before any agent logs in.
+    pub fn with_interruptible(mut self, capacities: &[CapacityUnits]) -> AgentIndex {
+        for (a, c) in self.agents.iter_mut().zip(capacities) {
+            a.interruptible_capacity = *c;
+        }
+        self.pools = 2;
+        self.orders = (0..self.orders.len() * 2)
+            .map(|_| Order::default())
+            .collect();
+        self
     }
 
     /// One agent's routing view.
@@ -109,28 +165,42 @@ impl AgentIndex {
         &self.agents
     }
 
-    fn order_mut(&mut self, class: ClassId, channel: ChannelId) -> &mut Order {
-        &mut self.orders[class.index() * self.channels + channel.index()]
+    fn slot(&self, class: ClassId, channel: ChannelId, pool: CapacityPool) -> usize {
+        (class.index() * self.channels + channel.index()) * self.pools + pool.index()
+    }
+
+    fn indexed_pools(&self) -> &'static [CapacityPool] {
+        if self.pools == 2 {
+            &[CapacityPool::Primary, CapacityPool::Interruptible]
+        } else {
+            &[CapacityPool::Primary]
+        }
     }
 
     fn unlist(&mut self, id: AgentId) {
         let a = self.agents[id.index()].clone();
-        for c in &a.channels {
-            let o = self.order_mut(a.class, *c);
-            o.most_available.remove(&most_available::key(&a));
-            o.least_active.remove(&least_active::key(&a));
+        for &pool in self.indexed_pools() {
+            for c in &a.channels {
+                let slot = self.slot(a.class, *c, pool);
+                let o = &mut self.orders[slot];
+                o.most_available.remove(&most_available::key(&a, pool));
+                o.least_active.remove(&least_active::key(&a, pool));
+            }
         }
     }
 
     fn list(&mut self, id: AgentId) {
         let a = self.agents[id.index()].clone();
-        if a.free() == CapacityUnits::ZERO {
-            return;
-        }
-        for c in &a.channels {
-            let o = self.order_mut(a.class, *c);
-            o.most_available.insert(most_available::key(&a));
-            o.least_active.insert(least_active::key(&a));
+        for &pool in self.indexed_pools() {
+            if a.free_in(pool) == CapacityUnits::ZERO {
+                continue;
+            }
+            for c in &a.channels {
+                let slot = self.slot(a.class, *c, pool);
+                let o = &mut self.orders[slot];
+                o.most_available.insert(most_available::key(&a, pool));
+                o.least_active.insert(least_active::key(&a, pool));
+            }
         }
     }
 
@@ -161,10 +231,17 @@ impl AgentIndex {
 
     /// A push reserved capacity; returns the tie-break it replaced, so a
     /// push the agent never receives can be undone.
-    pub fn reserve(&mut self, id: AgentId, cost: CapacityUnits, now: SimTime) -> TieBreak {
+    pub fn reserve(
+        &mut self,
+        id: AgentId,
+        cost: CapacityUnits,
+        pool: CapacityPool,
+        now: SimTime,
+    ) -> TieBreak {
         let before = self.agents[id.index()].tie;
         self.update(id, |a| {
-            a.load = a.load + cost;
+            let load = a.load_mut(pool);
+            *load = *load + cost;
             a.open_items += 1;
             a.tie.pushed_since_login = true;
             a.tie.since = now;
@@ -173,9 +250,10 @@ impl AgentIndex {
     }
 
     /// An AgentWork ended.
-    pub fn release(&mut self, id: AgentId, cost: CapacityUnits) {
+    pub fn release(&mut self, id: AgentId, cost: CapacityUnits, pool: CapacityPool) {
         self.update(id, |a| {
-            a.load = a.load - cost;
+            let load = a.load_mut(pool);
+            *load = *load - cost;
             a.open_items = a.open_items.saturating_sub(1);
         });
     }
@@ -186,23 +264,25 @@ impl AgentIndex {
         self.update(id, |a| a.tie = tie);
     }
 
-    /// The best eligible agent of `classes` for an item of `channel` under
-    /// `model`, skipping `exclude` (the item's last decliner).
+    /// The best eligible agent of `classes` for an item of `channel` costing
+    /// `cost` in `pool` under `model`, skipping `exclude` (the item's last
+    /// decliner).
     pub fn choose(
         &self,
         channel: ChannelId,
         classes: &[ClassId],
         model: RoutingModel,
         cost: CapacityCost,
+        pool: CapacityPool,
         exclude: Option<AgentId>,
     ) -> Option<AgentId> {
-        if channel.index() >= self.channels {
+        if channel.index() >= self.channels || pool.index() >= self.pools {
             return None;
         }
         let fits = |agent: &AgentId| {
-            Some(*agent) != exclude && self.agents[agent.index()].is_eligible(channel, cost)
+            Some(*agent) != exclude && self.agents[agent.index()].is_eligible(channel, cost, pool)
         };
-        let order = |c: &ClassId| &self.orders[c.index() * self.channels + channel.index()];
+        let order = |c: &ClassId| &self.orders[self.slot(*c, channel, pool)];
         match model {
             RoutingModel::MostAvailable => classes
                 .iter()
@@ -254,15 +334,39 @@ mod tests {
         );
         online(&mut idx, 0, vec![CHAT], 0);
         online(&mut idx, 1, vec![CHAT], 0);
-        idx.reserve(AgentId(0), CapacityUnits::whole(2), SimTime(1));
-        idx.reserve(AgentId(1), CapacityUnits::whole(1), SimTime(2));
+        idx.reserve(
+            AgentId(0),
+            CapacityUnits::whole(2),
+            CapacityPool::Primary,
+            SimTime(1),
+        );
+        idx.reserve(
+            AgentId(1),
+            CapacityUnits::whole(1),
+            CapacityPool::Primary,
+            SimTime(2),
+        );
         let w1 = CapacityCost::Weight(1);
         assert_eq!(
-            idx.choose(CHAT, &ALL, RoutingModel::MostAvailable, w1, None),
+            idx.choose(
+                CHAT,
+                &ALL,
+                RoutingModel::MostAvailable,
+                w1,
+                CapacityPool::Primary,
+                None
+            ),
             Some(AgentId(0))
         );
         assert_eq!(
-            idx.choose(CHAT, &ALL, RoutingModel::LeastActive, w1, None),
+            idx.choose(
+                CHAT,
+                &ALL,
+                RoutingModel::LeastActive,
+                w1,
+                CapacityPool::Primary,
+                None
+            ),
             Some(AgentId(1))
         );
     }
@@ -280,22 +384,58 @@ mod tests {
         let w1 = CapacityCost::Weight(1);
         // Never pushed: earliest login, then lowest id.
         assert_eq!(
-            idx.choose(CHAT, &ALL, RoutingModel::MostAvailable, w1, None),
+            idx.choose(
+                CHAT,
+                &ALL,
+                RoutingModel::MostAvailable,
+                w1,
+                CapacityPool::Primary,
+                None
+            ),
             Some(AgentId(1))
         );
-        idx.reserve(AgentId(1), CapacityUnits::whole(1), SimTime(10));
-        idx.release(AgentId(1), CapacityUnits::whole(1));
+        idx.reserve(
+            AgentId(1),
+            CapacityUnits::whole(1),
+            CapacityPool::Primary,
+            SimTime(10),
+        );
+        idx.release(AgentId(1), CapacityUnits::whole(1), CapacityPool::Primary);
         assert_eq!(
-            idx.choose(CHAT, &ALL, RoutingModel::MostAvailable, w1, None),
+            idx.choose(
+                CHAT,
+                &ALL,
+                RoutingModel::MostAvailable,
+                w1,
+                CapacityPool::Primary,
+                None
+            ),
             Some(AgentId(2))
         );
-        idx.reserve(AgentId(2), CapacityUnits::whole(1), SimTime(11));
-        idx.release(AgentId(2), CapacityUnits::whole(1));
-        idx.reserve(AgentId(0), CapacityUnits::whole(1), SimTime(12));
-        idx.release(AgentId(0), CapacityUnits::whole(1));
+        idx.reserve(
+            AgentId(2),
+            CapacityUnits::whole(1),
+            CapacityPool::Primary,
+            SimTime(11),
+        );
+        idx.release(AgentId(2), CapacityUnits::whole(1), CapacityPool::Primary);
+        idx.reserve(
+            AgentId(0),
+            CapacityUnits::whole(1),
+            CapacityPool::Primary,
+            SimTime(12),
+        );
+        idx.release(AgentId(0), CapacityUnits::whole(1), CapacityPool::Primary);
         // All pushed: oldest push first.
         assert_eq!(
-            idx.choose(CHAT, &ALL, RoutingModel::MostAvailable, w1, None),
+            idx.choose(
+                CHAT,
+                &ALL,
+                RoutingModel::MostAvailable,
+                w1,
+                CapacityPool::Primary,
+                None
+            ),
             Some(AgentId(1))
         );
     }
@@ -309,19 +449,45 @@ mod tests {
         );
         online(&mut idx, 0, vec![CASE], 0); // wrong channel
         online(&mut idx, 1, vec![CHAT], 0);
-        idx.reserve(AgentId(1), CapacityUnits::whole(2), SimTime(1)); // full
+        idx.reserve(
+            AgentId(1),
+            CapacityUnits::whole(2),
+            CapacityPool::Primary,
+            SimTime(1),
+        ); // full
         online(&mut idx, 2, vec![], 0); // busy status
         let w1 = CapacityCost::Weight(1);
         assert_eq!(
-            idx.choose(CHAT, &ALL, RoutingModel::MostAvailable, w1, None),
+            idx.choose(
+                CHAT,
+                &ALL,
+                RoutingModel::MostAvailable,
+                w1,
+                CapacityPool::Primary,
+                None
+            ),
             None
         );
         assert_eq!(
-            idx.choose(CASE, &ALL, RoutingModel::LeastActive, w1, None),
+            idx.choose(
+                CASE,
+                &ALL,
+                RoutingModel::LeastActive,
+                w1,
+                CapacityPool::Primary,
+                None
+            ),
             Some(AgentId(0))
         );
         assert_eq!(
-            idx.choose(CASE, &ALL, RoutingModel::LeastActive, w1, Some(AgentId(0))),
+            idx.choose(
+                CASE,
+                &ALL,
+                RoutingModel::LeastActive,
+                w1,
+                CapacityPool::Primary,
+                Some(AgentId(0))
+            ),
             None
         );
         assert_eq!(
@@ -330,6 +496,7 @@ mod tests {
                 &ALL,
                 RoutingModel::LeastActive,
                 CapacityCost::Weight(3),
+                CapacityPool::Primary,
                 None
             ),
             None
@@ -346,11 +513,28 @@ mod tests {
         online(&mut idx, 0, vec![CHAT], 0);
         online(&mut idx, 1, vec![CHAT], 1);
         let half = CapacityCost::Percentage(50.0);
-        idx.reserve(AgentId(0), half.units_for(1), SimTime(2));
-        idx.reserve(AgentId(0), half.units_for(1), SimTime(3));
+        idx.reserve(
+            AgentId(0),
+            half.units_for(1),
+            CapacityPool::Primary,
+            SimTime(2),
+        );
+        idx.reserve(
+            AgentId(0),
+            half.units_for(1),
+            CapacityPool::Primary,
+            SimTime(3),
+        );
         // Agent 0 is full (two halves of 1), agent 1 has all its capacity.
         assert_eq!(
-            idx.choose(CHAT, &ALL, RoutingModel::LeastActive, half, None),
+            idx.choose(
+                CHAT,
+                &ALL,
+                RoutingModel::LeastActive,
+                half,
+                CapacityPool::Primary,
+                None
+            ),
             Some(AgentId(1))
         );
     }
@@ -359,19 +543,21 @@ mod tests {
         /// The ordered index and a plain scan always agree.
         #[test]
         fn index_matches_scan(
-            caps in proptest::collection::vec(1u32..5, 1..12),
+            caps in proptest::collection::vec((1u32..5, 1u32..5), 1..12),
             ops in proptest::collection::vec((0usize..12, 0u8..5, 0u8..3), 0..60),
             weight in 1u32..3,
             pct in prop_oneof![Just(None), (1u32..=100).prop_map(Some)],
         ) {
             let n = caps.len();
-            let capacities: Vec<_> = caps.iter().map(|c| CapacityUnits::whole(*c)).collect();
+            let capacities: Vec<_> = caps.iter().map(|c| CapacityUnits::whole(c.0)).collect();
+            let interruptible: Vec<_> = caps.iter().map(|c| CapacityUnits::whole(c.1)).collect();
             // Three classes, agents dealt round-robin; every subset is asked.
             let classes = AgentClasses::new(
                 (0..n).map(|i| ClassId((i % 3) as u32)).collect(),
                 (0..3).map(|_| ClassSpec { queues: vec![], skills: vec![] }).collect(),
             );
-            let mut idx = AgentIndex::new(&capacities, &classes, 2);
+            let mut idx =
+                AgentIndex::new(&capacities, &classes, 2).with_interruptible(&interruptible);
             let cost = match pct { Some(p) => CapacityCost::Percentage(p as f64), None => CapacityCost::Weight(weight) };
             let mut t = 0u64;
             for (agent, op, ch) in ops {
@@ -380,13 +566,17 @@ mod tests {
                 match op {
                     0 => idx.set_presence(id, match ch { 0 => vec![], 1 => vec![CHAT], _ => vec![CHAT, CASE] }, Some(SimTime(t))),
                     1 | 2 => {
-                        let c = cost.units_for(caps[id.index()]);
-                        if idx.agent(id).load + c <= idx.agent(id).capacity { idx.reserve(id, c, SimTime(t)); }
+                        // Op 1 uses the primary pool, op 2 the interruptible one.
+                        let pool = if op == 1 { CapacityPool::Primary } else { CapacityPool::Interruptible };
+                        let a = idx.agent(id);
+                        let c = cost.units_for(a.capacity_in(pool).whole_units());
+                        if a.load_in(pool) + c <= a.capacity_in(pool) { idx.reserve(id, c, pool, SimTime(t)); }
                     }
                     _ => {
-                        let load = idx.agent(id).load;
-                        let c = cost.units_for(caps[id.index()]).min(load);
-                        idx.release(id, c);
+                        let pool = if ch == 0 { CapacityPool::Primary } else { CapacityPool::Interruptible };
+                        let a = idx.agent(id);
+                        let c = cost.units_for(a.capacity_in(pool).whole_units()).min(a.load_in(pool));
+                        idx.release(id, c, pool);
                     }
                 }
                 let subsets: [&[ClassId]; 4] = [
@@ -398,10 +588,12 @@ mod tests {
                 for model in [RoutingModel::MostAvailable, RoutingModel::LeastActive] {
                     for ex in [None, Some(AgentId(0))] {
                         for classes in subsets {
-                            prop_assert_eq!(
-                                idx.choose(CHAT, classes, model, cost, ex),
-                                choose_by_scan(idx.agents(), CHAT, classes, model, cost, ex)
-                            );
+                            for pool in [CapacityPool::Primary, CapacityPool::Interruptible] {
+                                prop_assert_eq!(
+                                    idx.choose(CHAT, classes, model, cost, pool, ex),
+                                    choose_by_scan(idx.agents(), CHAT, classes, model, cost, pool, ex)
+                                );
+                            }
                         }
                     }
                 }

@@ -22,7 +22,7 @@ pub use backlog::{canonical, Backlog, Bucket, ItemKey, QueueBacklog, QueuedItem}
 pub use classes::{AgentClasses, ClassId, ClassSpec};
 pub use index::{AgentIndex, AgentRouting};
 
-use crate::omni::{AgentId, CapacityCost, QueueId, RoutingModel, WorkItemId};
+use crate::omni::{AgentId, CapacityCost, CapacityPool, QueueId, RoutingModel, WorkItemId};
 use crate::time::SimTime;
 
 /// The tie-break among equally good agents (omni-reference §6.5): agents
@@ -65,8 +65,9 @@ pub fn next_push(backlog: &Backlog, index: &AgentIndex) -> Option<Decision> {
                 // Even this bucket's first item is behind the best found.
                 continue;
             }
-            let choose =
-                |exclude| index.choose(q.channel, &bucket.classes, q.model, q.cost, exclude);
+            let choose = |exclude| {
+                index.choose(q.channel, &bucket.classes, q.model, q.cost, q.pool, exclude)
+            };
             let Some(top) = choose(None) else {
                 continue;
             };
@@ -105,19 +106,20 @@ pub fn choose_by_scan(
     classes: &[ClassId],
     model: RoutingModel,
     cost: CapacityCost,
+    pool: CapacityPool,
     exclude: Option<AgentId>,
 ) -> Option<AgentId> {
     agents
         .iter()
         .filter(|a| {
             classes.contains(&a.class)
-                && a.free() > crate::omni::CapacityUnits::ZERO
-                && a.is_eligible(channel, cost)
+                && a.free_in(pool) > crate::omni::CapacityUnits::ZERO
+                && a.is_eligible(channel, cost, pool)
                 && Some(a.tie.agent) != exclude
         })
         .min_by_key(|a| match model {
-            RoutingModel::MostAvailable => (std::cmp::Reverse(a.free().0), 0, a.tie),
-            RoutingModel::LeastActive => (std::cmp::Reverse(0), a.load.0, a.tie),
+            RoutingModel::MostAvailable => (std::cmp::Reverse(a.free_in(pool).0), 0, a.tie),
+            RoutingModel::LeastActive => (std::cmp::Reverse(0), a.load_in(pool).0, a.tie),
         })
         .map(|a| a.tie.agent)
 }

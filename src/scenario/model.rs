@@ -270,6 +270,24 @@ impl Scenario {
             .collect()
     }
 
+    /// Configured interruptible capacity of every agent, in agent order.
+    pub fn agent_interruptible_capacities(&self) -> Vec<u32> {
+        self.agents
+            .iter()
+            .flat_map(|g| {
+                let c = self.presence_configs[g.presence_config.index()].interruptible_capacity;
+                std::iter::repeat_n(c, g.count as usize)
+            })
+            .collect()
+    }
+
+    /// Whether any queue's work counts against interruptible capacity.
+    pub fn has_interruptible_work(&self) -> bool {
+        self.queues
+            .iter()
+            .any(|q| q.routing.pool == crate::omni::CapacityPool::Interruptible)
+    }
+
     /// End of the run: warm-up plus measured duration.
     pub fn run_length(&self) -> SimDuration {
         self.simulation.warmup + self.simulation.duration

@@ -47,6 +47,7 @@ pub(crate) struct RawSimulation {
 pub(crate) struct RawChannel {
     pub name: Option<Spanned<String>>,
     pub ends_when_all_decline: Option<Spanned<bool>>,
+    pub interruptible: Option<Spanned<bool>>,
 }
 
 /// `[[skills]]`.
@@ -177,6 +178,7 @@ pub(crate) struct RawQueue {
     pub target_service_level: Option<Spanned<f64>>,
     pub max_abandon_rate: Option<Spanned<f64>>,
     pub max_asa: Option<Spanned<RawDuration>>,
+    pub capacity_type: Option<Spanned<String>>,
 }
 
 /// `[[arrivals]]`.
@@ -254,7 +256,10 @@ pub(crate) const SECTION_KEYS: &[(&str, &[&str])] = &[
             "service_level_threshold",
         ],
     ),
-    ("channels", &["name", "ends_when_all_decline"]),
+    (
+        "channels",
+        &["name", "ends_when_all_decline", "interruptible"],
+    ),
     ("skills", &["name"]),
     ("statuses", &["name", "label", "channels"]),
     (
@@ -287,6 +292,7 @@ pub(crate) const SECTION_KEYS: &[(&str, &[&str])] = &[
             "target_service_level",
             "max_abandon_rate",
             "max_asa",
+            "capacity_type",
         ],
     ),
     (

@@ -16,8 +16,8 @@ use super::{
 };
 use crate::distribution::Distribution;
 use crate::omni::{
-    CapacityCost, ChannelId, ConfigId, PresenceConfiguration, PresenceStatus, QueueId,
-    RoutingConfiguration, RoutingModel, ServiceChannel, StatusId, PERCENTAGE_DECIMALS,
+    CapacityCost, CapacityPool, ChannelId, ConfigId, PresenceConfiguration, PresenceStatus,
+    QueueId, RoutingConfiguration, RoutingModel, ServiceChannel, StatusId, PERCENTAGE_DECIMALS,
 };
 use crate::time::SimDuration;
 use std::ops::Range;
@@ -606,7 +606,14 @@ pub(crate) fn validate(raw: &RawScenario, cx: &Ctx<'_>) -> Result<Scenario> {
     let (statuses, status_names) = statuses(raw, cx, &channel_names)?;
     let (skills, skill_names) = super::skills::catalogue(raw, cx)?;
     let (presence_configs, config_names) = presence_configs(raw, cx, &status_names)?;
-    let (queues, queue_names) = queues(raw, cx, &channel_names, &simulation, &skill_names)?;
+    let (queues, queue_names) = queues(
+        raw,
+        cx,
+        &channel_names,
+        &channels,
+        &simulation,
+        &skill_names,
+    )?;
     let arrivals = arrivals(raw, cx, &queue_names, &simulation, &queues, &skill_names)?;
     let agents = agents(
         raw,
@@ -740,6 +747,7 @@ fn channels(raw: &RawScenario, cx: &Ctx<'_>) -> Result<(Vec<ServiceChannel>, Nam
                 .ends_when_all_decline
                 .as_ref()
                 .is_some_and(|f| *f.get_ref()),
+            interruptible: ch.interruptible.as_ref().is_some_and(|f| *f.get_ref()),
         });
     }
     Ok((out, names))
@@ -910,6 +918,7 @@ fn queues(
     raw: &RawScenario,
     cx: &Ctx<'_>,
     channels: &Names,
+    channel_list: &[ServiceChannel],
     sim: &SimulationSettings,
     skills: &Names,
 ) -> Result<(Vec<Queue>, Names)> {
@@ -1010,6 +1019,29 @@ fn queues(
             }
         };
         let routing = super::skills::queue_routing(cx, &it, rq, skills)?;
+        let pool = match rq.capacity_type.as_ref().map(|t| (t, t.get_ref().as_str())) {
+            None | Some((_, "inherit")) => {
+                if channel_list[channel.index()].interruptible {
+                    CapacityPool::Interruptible
+                } else {
+                    CapacityPool::Primary
+                }
+            }
+            Some((_, "primary")) => CapacityPool::Primary,
+            Some((_, "interruptible")) => CapacityPool::Interruptible,
+            Some((t, other)) => {
+                let kinds = ["primary", "interruptible", "inherit"];
+                return Err(cx
+                    .at(
+                        Kind::InvalidValue,
+                        &it,
+                        "capacity_type",
+                        t,
+                        format!("unknown capacity type \"{other}\"; expected \"primary\", \"interruptible\" or \"inherit\" (from the channel)"),
+                    )
+                    .with_maybe_hint(suggest(other, kinds).map(|s| format!("did you mean \"{s}\"?"))));
+            }
+        };
         let service_level_threshold = match &rq.service_level_threshold {
             Some(v) => cx.positive(&it, "service_level_threshold", v)?,
             None => sim.service_level_threshold,
@@ -1043,6 +1075,7 @@ fn queues(
                 priority,
                 push_timeout,
                 cost,
+                pool,
                 routing_type: routing.routing_type,
                 skills: routing.skills,
                 drop_additional_skills_timeout: routing.drop_timeout,

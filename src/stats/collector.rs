@@ -28,6 +28,8 @@ pub struct MetricsCollector {
     /// level mixes thresholds when queues differ.
     thresholds: Vec<u64>,
     queue_names: Vec<String>,
+    /// Each queue's capacity pool ([`crate::omni::CapacityPool::index`]).
+    queue_pool: Vec<usize>,
     /// Whether each presence status (by `StatusId`) has channels; a
     /// `LoginSuccess` names the status but not whether it is online.
     status_online: Vec<bool>,
@@ -127,14 +129,15 @@ struct AgentState {
     group: usize,
     logged_in: bool,
     status_online: bool,
-    capacity: u64,
-    workload: u64,
+    /// Configured capacity and load per pool ([`crate::omni::CapacityPool::index`]).
+    capacity: [u64; 2],
+    workload: [u64; 2],
     /// Load by queue, from the AgentWork the agent holds; a handful of
     /// entries at most, so a vector beats a map.
     queue_loads: Vec<(usize, u64)>,
     online_time: StepIntegral,
-    load: StepIntegral,
-    online_capacity: StepIntegral,
+    load: [StepIntegral; 2],
+    online_capacity: [StepIntegral; 2],
     items_handled: u64,
     declines: u64,
     push_timeouts: u64,
@@ -163,11 +166,12 @@ impl AgentState {
     }
 }
 
-/// Centre-wide step functions: capacity and load of online agents.
+/// Centre-wide step functions: capacity and load of online agents, per
+/// pool.
 #[derive(Clone, Debug)]
 struct CentreLoad {
-    capacity: StepIntegral,
-    load: StepIntegral,
+    capacity: [StepIntegral; 2],
+    load: [StepIntegral; 2],
     queue_load: Vec<StepIntegral>,
 }
 
@@ -184,8 +188,10 @@ impl CentreLoad {
                 s.sub(w, t, v)
             }
         };
-        change(&mut self.capacity, a.capacity);
-        change(&mut self.load, a.workload);
+        for p in 0..2 {
+            change(&mut self.capacity[p], a.capacity[p]);
+            change(&mut self.load[p], a.workload[p]);
+        }
         for &(q, l) in &a.queue_loads {
             change(&mut self.queue_load[q], l);
         }
@@ -204,18 +210,23 @@ impl MetricsCollector {
             let capacity = scenario
                 .presence_configs
                 .get(group.presence_config.index())
-                .map_or(0, |c| CapacityUnits::whole(c.capacity).0);
+                .map_or([0; 2], |c| {
+                    [
+                        CapacityUnits::whole(c.capacity).0,
+                        CapacityUnits::whole(c.interruptible_capacity).0,
+                    ]
+                });
             for _ in 0..group.count {
                 agents.push(AgentState {
                     group: g,
                     logged_in: false,
                     status_online: false,
                     capacity,
-                    workload: 0,
+                    workload: [0; 2],
                     queue_loads: Vec::new(),
                     online_time: StepIntegral::new(),
-                    load: StepIntegral::new(),
-                    online_capacity: StepIntegral::new(),
+                    load: [StepIntegral::new(), StepIntegral::new()],
+                    online_capacity: [StepIntegral::new(), StepIntegral::new()],
                     items_handled: 0,
                     declines: 0,
                     push_timeouts: 0,
@@ -229,6 +240,11 @@ impl MetricsCollector {
                 .map(|q| q.service_level_threshold.0)
                 .collect(),
             queue_names: scenario.queues.iter().map(|q| q.name.clone()).collect(),
+            queue_pool: scenario
+                .queues
+                .iter()
+                .map(|q| q.routing.pool.index())
+                .collect(),
             status_online: scenario.statuses.iter().map(|s| s.is_online()).collect(),
             group_names: scenario.agents.iter().map(|g| g.group.clone()).collect(),
             items: FxHashMap::default(),
@@ -237,8 +253,14 @@ impl MetricsCollector {
             interval_tally: vec![vec![Tally::default(); queues]; window.intervals()],
             agents,
             centre: CentreLoad {
-                capacity: StepIntegral::with_intervals(&window),
-                load: StepIntegral::with_intervals(&window),
+                capacity: [
+                    StepIntegral::with_intervals(&window),
+                    StepIntegral::with_intervals(&window),
+                ],
+                load: [
+                    StepIntegral::with_intervals(&window),
+                    StepIntegral::with_intervals(&window),
+                ],
                 queue_load: (0..queues)
                     .map(|_| StepIntegral::with_intervals(&window))
                     .collect(),
@@ -276,9 +298,10 @@ impl MetricsCollector {
         self.centre.apply(w, t, a, true);
         let online = a.online();
         a.online_time.set(w, t, online as u64);
-        a.load.set(w, t, if online { a.workload } else { 0 });
-        a.online_capacity
-            .set(w, t, if online { a.capacity } else { 0 });
+        for p in 0..2 {
+            a.load[p].set(w, t, if online { a.workload[p] } else { 0 });
+            a.online_capacity[p].set(w, t, if online { a.capacity[p] } else { 0 });
+        }
     }
 
     fn hold_work(&mut self, t: SimTime, work: AgentWorkId, hold: WorkHold) {
@@ -363,6 +386,8 @@ impl MetricsCollector {
             let end = self.last_time;
             self.finish(end);
         }
+        // A queue's occupancy is over the capacity of its own pool; the
+        // centre's is the primary pool's.
         let capacity = &self.centre.capacity;
         let queues: Vec<QueueMetrics> = self
             .queue_tally
@@ -372,12 +397,15 @@ impl MetricsCollector {
                 t.metrics(
                     &self.queue_names[q],
                     self.centre.queue_load[q].total(),
-                    capacity.total(),
+                    capacity[self.queue_pool[q]].total(),
                 )
             })
             .collect();
-        let overall =
-            sum(&self.queue_tally).metrics(ALL_QUEUES, self.centre.load.total(), capacity.total());
+        let overall = sum(&self.queue_tally).metrics(
+            ALL_QUEUES,
+            self.centre.load[0].total(),
+            capacity[0].total(),
+        );
         let intervals = self
             .interval_tally
             .iter()
@@ -395,14 +423,14 @@ impl MetricsCollector {
                             t.metrics(
                                 &self.queue_names[q],
                                 self.centre.queue_load[q].in_interval(i),
-                                capacity.in_interval(i),
+                                capacity[self.queue_pool[q]].in_interval(i),
                             )
                         })
                         .collect(),
                     overall: sum(tallies).metrics(
                         ALL_QUEUES,
-                        self.centre.load.in_interval(i),
-                        capacity.in_interval(i),
+                        self.centre.load[0].in_interval(i),
+                        capacity[0].in_interval(i),
                     ),
                 }
             })
@@ -416,8 +444,10 @@ impl MetricsCollector {
                 group: self.group_names[a.group].clone(),
                 time_online_s: a.online_time.total() as f64 / MICROS_PER_SEC as f64,
                 items_handled: a.items_handled,
-                occupancy: (a.online_capacity.total() > 0)
-                    .then(|| a.load.total() as f64 / a.online_capacity.total() as f64),
+                occupancy: (a.online_capacity[0].total() > 0)
+                    .then(|| a.load[0].total() as f64 / a.online_capacity[0].total() as f64),
+                interruptible_occupancy: (a.online_capacity[1].total() > 0)
+                    .then(|| a.load[1].total() as f64 / a.online_capacity[1].total() as f64),
                 declines: a.declines,
                 push_timeouts: a.push_timeouts,
             })
@@ -549,10 +579,12 @@ impl EventSink for MetricsCollector {
                 agent,
                 configured_capacity,
                 new_workload,
+                configured_interruptible_capacity,
+                new_interruptible_workload,
                 ..
             } => self.update_agent(t, *agent, |a| {
-                a.capacity = configured_capacity.0;
-                a.workload = new_workload.0;
+                a.capacity = [configured_capacity.0, configured_interruptible_capacity.0];
+                a.workload = [new_workload.0, new_interruptible_workload.0];
             }),
             EventKind::StatusChanged { agent, online, .. } => {
                 // Setting a status logs an agent in if needed (toolkit
@@ -587,15 +619,19 @@ impl EventSink for MetricsCollector {
         }
         self.finished = true;
         let w = &self.window;
-        self.centre.capacity.accrue(w, end);
-        self.centre.load.accrue(w, end);
+        for p in 0..2 {
+            self.centre.capacity[p].accrue(w, end);
+            self.centre.load[p].accrue(w, end);
+        }
         for s in &mut self.centre.queue_load {
             s.accrue(w, end);
         }
         for a in &mut self.agents {
             a.online_time.accrue(w, end);
-            a.load.accrue(w, end);
-            a.online_capacity.accrue(w, end);
+            for p in 0..2 {
+                a.load[p].accrue(w, end);
+                a.online_capacity[p].accrue(w, end);
+            }
         }
         // Items still in memory are exactly the measured ones that are
         // neither closed, abandoned nor ended with no agent.

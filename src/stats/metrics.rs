@@ -106,8 +106,10 @@ pub struct AgentMetrics {
     pub time_online_s: f64,
     /// Work closed by the agent.
     pub items_handled: u64,
-    /// Time-averaged load / capacity while online.
+    /// Time-averaged primary load / primary capacity while online.
     pub occupancy: Option<f64>,
+    /// The same for the interruptible pool (omni-reference §12.4).
+    pub interruptible_occupancy: Option<f64>,
     /// Explicit declines.
     pub declines: u64,
     /// Pushes that timed out.

@@ -5,9 +5,9 @@
 use crate::distribution::Distribution;
 use crate::events::{EventKind, EventSink, SimEvent, StatusChangeReason};
 use crate::omni::{
-    AgentId, AgentWorkId, CapacityCost, CapacityUnits, ChannelId, ConfigId, PresenceConfiguration,
-    PresenceStatus, QueueId, RoutingConfiguration, RoutingModel, RoutingType, ServiceChannel,
-    SkillId, SkillRequirement, StatusId, WorkItemId,
+    AgentId, AgentWorkId, CapacityCost, CapacityPool, CapacityUnits, ChannelId, ConfigId,
+    PresenceConfiguration, PresenceStatus, QueueId, RoutingConfiguration, RoutingModel,
+    RoutingType, ServiceChannel, SkillId, SkillRequirement, StatusId, WorkItemId,
 };
 use crate::scenario::{
     AgentGroup, BehaviourSpec, Queue, QueueTargets, Scenario, Shift, SimulationSettings,
@@ -46,6 +46,7 @@ pub(crate) fn scenario(
         channels: vec![ServiceChannel {
             name: "chat".into(),
             ends_when_all_decline: false,
+            interruptible: false,
         }],
         skills: vec![],
         statuses: vec![
@@ -83,6 +84,7 @@ pub(crate) fn scenario(
                     priority: 1,
                     push_timeout: None,
                     cost: CapacityCost::Weight(1),
+                    pool: CapacityPool::Primary,
                     routing_type: RoutingType::Queue,
                     skills: vec![],
                     drop_additional_skills_timeout: None,
@@ -228,6 +230,7 @@ impl Script {
                 queue: QueueId(queue),
                 agent: AgentId(agent),
                 cost: CapacityUnits::thousandths(cost),
+                pool: CapacityPool::Primary,
                 requested_at: SimTime::ZERO,
                 handle_time: SimDuration::from_secs(60),
             },
@@ -370,6 +373,9 @@ impl Script {
                 configured_capacity: CapacityUnits::whole(capacity),
                 previous_workload: CapacityUnits::ZERO,
                 new_workload: CapacityUnits::thousandths(load),
+                configured_interruptible_capacity: CapacityUnits::whole(capacity),
+                previous_interruptible_workload: CapacityUnits::ZERO,
+                new_interruptible_workload: CapacityUnits::ZERO,
             },
         )
     }

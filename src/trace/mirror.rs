@@ -24,7 +24,7 @@
 //! at the push the agent reports later.
 
 use crate::omni::{
-    AgentId, CapacityUnits, QueueId, SkillId, SkillRequirement, StatusId, WorkItemId,
+    AgentId, CapacityPool, CapacityUnits, QueueId, SkillId, SkillRequirement, StatusId, WorkItemId,
 };
 use crate::routing::{
     canonical, least_active, most_available, AgentRouting, Backlog, ClassId, ItemKey, QueuedItem,
@@ -59,6 +59,7 @@ enum Notice {
         agent: AgentId,
         item: WorkItemId,
         cost: CapacityUnits,
+        pool: CapacityPool,
     },
 }
 
@@ -76,6 +77,8 @@ pub(super) struct Candidate {
     pub routing: AgentRouting,
     /// Pushes it holds (assigned or opened), by the router's count.
     pub active: u32,
+    /// The pool the item would use: what "free" and "load" refer to.
+    pub pool: CapacityPool,
 }
 
 impl Candidate {
@@ -88,8 +91,9 @@ impl Candidate {
 #[derive(Debug)]
 pub(super) struct RouterView {
     scenario: Arc<Scenario>,
-    /// Configured capacity per agent, whole units (for percentage costs).
-    capacity: Vec<u32>,
+    /// Configured capacity per pool and agent, whole units (for
+    /// percentage costs).
+    capacity: [Vec<u32>; 2],
     agents: Vec<AgentRouting>,
     active: Vec<u32>,
     /// Logged in (in any status): only a login restarts the tie-break.
@@ -105,19 +109,31 @@ pub(super) struct RouterView {
 }
 
 impl RouterView {
-    pub fn new(scenario: Arc<Scenario>, capacity: Vec<u32>) -> RouterView {
+    pub fn new(scenario: Arc<Scenario>) -> RouterView {
         let backlog = Backlog::for_scenario(&scenario);
-        let agents = capacity
+        let capacity = [
+            scenario.agent_capacities(),
+            scenario.agent_interruptible_capacities(),
+        ];
+        let agents = capacity[0]
             .iter()
+            .zip(&capacity[1])
             .enumerate()
-            .map(|(i, c)| {
+            .map(|(i, (c, ic))| {
                 let id = AgentId(i as u32);
-                AgentRouting::offline(id, CapacityUnits::whole(*c), backlog.classes().class_of(id))
+                let mut a = AgentRouting::offline(
+                    id,
+                    CapacityUnits::whole(*c),
+                    backlog.classes().class_of(id),
+                );
+                a.interruptible_capacity = CapacityUnits::whole(*ic);
+                a
             })
             .collect();
+        let n = capacity[0].len();
         RouterView {
-            active: vec![0; capacity.len()],
-            logged_in: vec![false; capacity.len()],
+            active: vec![0; n],
+            logged_in: vec![false; n],
             scenario,
             capacity,
             agents,
@@ -132,10 +148,15 @@ impl RouterView {
 
     /// What one item of `queue` costs `agent`.
     pub fn cost(&self, queue: QueueId, agent: AgentId) -> CapacityUnits {
-        self.scenario.queues[queue.index()]
-            .routing
+        let routing = &self.scenario.queues[queue.index()].routing;
+        routing
             .cost
-            .units_for(self.capacity[agent.index()])
+            .units_for(self.capacity[routing.pool.index()][agent.index()])
+    }
+
+    /// The capacity pool items of `queue` count against.
+    pub fn pool(&self, queue: QueueId) -> CapacityPool {
+        self.scenario.queues[queue.index()].routing.pool
     }
 
     /// How many notices have been sent so far; a mark to apply up to later.
@@ -176,9 +197,19 @@ impl RouterView {
         time: SimTime,
         agent: AgentId,
         item: WorkItemId,
+        queue: QueueId,
         cost: CapacityUnits,
     ) {
-        self.send(time, Notice::Released { agent, item, cost });
+        let pool = self.pool(queue);
+        self.send(
+            time,
+            Notice::Released {
+                agent,
+                item,
+                cost,
+                pool,
+            },
+        );
     }
 
     /// Applies every notice sent before `now`: the router handled them
@@ -247,21 +278,33 @@ impl RouterView {
                     self.backlog.clear_exclusions(agent);
                 }
             }
-            Notice::Released { agent, cost, .. } => self.release(agent, cost),
+            Notice::Released {
+                agent, cost, pool, ..
+            } => self.release(agent, cost, pool),
         }
     }
 
-    fn release(&mut self, agent: AgentId, cost: CapacityUnits) {
+    fn release(&mut self, agent: AgentId, cost: CapacityUnits, pool: CapacityPool) {
         let a = &mut self.agents[agent.index()];
-        a.load = a.load - cost;
+        match pool {
+            CapacityPool::Primary => a.load = a.load - cost,
+            CapacityPool::Interruptible => a.interruptible_load = a.interruptible_load - cost,
+        }
         let n = &mut self.active[agent.index()];
         *n = n.saturating_sub(1);
     }
 
     /// A push the agent refused: the router frees what it reserved and
     /// gives back the tie-break time the push took (see the router).
-    pub fn refused(&mut self, agent: AgentId, item: WorkItemId, cost: CapacityUnits, now: SimTime) {
-        self.release(agent, cost);
+    pub fn refused(
+        &mut self,
+        agent: AgentId,
+        item: WorkItemId,
+        queue: QueueId,
+        cost: CapacityUnits,
+        now: SimTime,
+    ) {
+        self.release(agent, cost, self.pool(queue));
         if self.recent_at != now {
             return;
         }
@@ -289,7 +332,7 @@ impl RouterView {
                 let mut eligible = self
                     .agents
                     .iter()
-                    .filter(|a| b.classes.contains(&a.class) && fits(a, q.channel, q.cost))
+                    .filter(|a| b.classes.contains(&a.class) && fits(a, q.channel, q.cost, q.pool))
                     .map(|a| a.tie.agent);
                 let Some(first) = eligible.next() else {
                     continue;
@@ -368,14 +411,25 @@ impl RouterView {
     }
 
     /// The router reserved capacity for a push of `item`.
-    pub fn reserve(&mut self, agent: AgentId, item: WorkItemId, cost: CapacityUnits, now: SimTime) {
+    pub fn reserve(
+        &mut self,
+        agent: AgentId,
+        item: WorkItemId,
+        queue: QueueId,
+        cost: CapacityUnits,
+        now: SimTime,
+    ) {
+        let pool = self.pool(queue);
         if self.recent_at != now {
             self.recent.clear();
             self.recent_at = now;
         }
         let a = &mut self.agents[agent.index()];
         self.recent.push((agent, item, a.tie));
-        a.load = a.load + cost;
+        match pool {
+            CapacityPool::Primary => a.load = a.load + cost,
+            CapacityPool::Interruptible => a.interruptible_load = a.interruptible_load + cost,
+        }
         a.tie.pushed_since_login = true;
         a.tie.since = now;
         self.active[agent.index()] += 1;
@@ -405,34 +459,43 @@ impl RouterView {
             .filter(|a| {
                 Some(a.tie.agent) != excluded
                     && classes.contains(&a.class)
-                    && fits(a, q.channel, q.routing.cost)
+                    && fits(a, q.channel, q.routing.cost, q.routing.pool)
             })
             .collect();
         let total = eligible.len();
         // Only the first `limit` are listed: select them, then sort those
         // (keys are unique, so the order is total).
-        fn top<K: Ord>(v: &mut Vec<&AgentRouting>, limit: usize, key: fn(&AgentRouting) -> K) {
+        fn top<K: Ord>(
+            v: &mut Vec<&AgentRouting>,
+            limit: usize,
+            pool: CapacityPool,
+            key: fn(&AgentRouting, CapacityPool) -> K,
+        ) {
             if limit == 0 {
                 v.clear();
                 return;
             }
             if v.len() > limit {
-                v.select_nth_unstable_by_key(limit - 1, |a| key(a));
+                v.select_nth_unstable_by_key(limit - 1, |a| key(a, pool));
                 v.truncate(limit);
             }
-            v.sort_unstable_by_key(|a| key(a));
+            v.sort_unstable_by_key(|a| key(a, pool));
         }
+        let pool = q.routing.pool;
         match q.routing.model {
             crate::omni::RoutingModel::MostAvailable => {
-                top(&mut eligible, limit, most_available::key)
+                top(&mut eligible, limit, pool, most_available::key)
             }
-            crate::omni::RoutingModel::LeastActive => top(&mut eligible, limit, least_active::key),
+            crate::omni::RoutingModel::LeastActive => {
+                top(&mut eligible, limit, pool, least_active::key)
+            }
         }
         let list = eligible
             .into_iter()
             .map(|a| Candidate {
                 routing: a.clone(),
                 active: self.active[a.tie.agent.index()],
+                pool,
             })
             .collect();
         (list, total)
@@ -445,13 +508,16 @@ impl RouterView {
         let eligible = self.agents.iter().filter(|a| {
             Some(a.tie.agent) != excluded
                 && classes.contains(&a.class)
-                && fits(a, q.channel, q.routing.cost)
+                && fits(a, q.channel, q.routing.cost, q.routing.pool)
         });
+        let pool = q.routing.pool;
         match q.routing.model {
             crate::omni::RoutingModel::MostAvailable => {
-                eligible.min_by_key(|a| most_available::key(a))
+                eligible.min_by_key(|a| most_available::key(a, pool))
             }
-            crate::omni::RoutingModel::LeastActive => eligible.min_by_key(|a| least_active::key(a)),
+            crate::omni::RoutingModel::LeastActive => {
+                eligible.min_by_key(|a| least_active::key(a, pool))
+            }
         }
         .map(|a| a.tie.agent)
     }
@@ -463,6 +529,7 @@ fn fits(
     a: &AgentRouting,
     channel: crate::omni::ChannelId,
     cost: crate::omni::CapacityCost,
+    pool: CapacityPool,
 ) -> bool {
-    a.free() > CapacityUnits::ZERO && a.is_eligible(channel, cost)
+    a.free_in(pool) > CapacityUnits::ZERO && a.is_eligible(channel, cost, pool)
 }

@@ -26,8 +26,8 @@ mod words;
 
 use crate::events::{EventKind, EventSink, SimEvent, StatusChangeReason};
 use crate::omni::{
-    AgentId, AgentWorkId, CapacityUnits, QueueId, RoutingModel, RoutingType, SkillRequirement,
-    WorkItemId,
+    AgentId, AgentWorkId, CapacityPool, CapacityUnits, QueueId, RoutingModel, RoutingType,
+    SkillRequirement, WorkItemId,
 };
 use crate::routing::ItemKey;
 use crate::routing::TieBreak;
@@ -143,8 +143,9 @@ impl DecisionCheck {
 struct AgentInfo {
     group: usize,
     status: Option<crate::omni::StatusId>,
-    load: CapacityUnits,
-    capacity: CapacityUnits,
+    /// Load and configured capacity per pool.
+    load: [CapacityUnits; 2],
+    capacity: [CapacityUnits; 2],
     auto_accept: bool,
     /// Logged in by the previous event: its status change is the login's.
     fresh_login: bool,
@@ -215,15 +216,18 @@ impl Narrator {
                 agents.push(AgentInfo {
                     group: g,
                     status: None,
-                    load: CapacityUnits::ZERO,
-                    capacity: CapacityUnits::whole(config.capacity),
+                    load: [CapacityUnits::ZERO; 2],
+                    capacity: [
+                        CapacityUnits::whole(config.capacity),
+                        CapacityUnits::whole(config.interruptible_capacity),
+                    ],
                     auto_accept: config.auto_accept,
                     fresh_login: false,
                 });
             }
         }
         Narrator {
-            view: RouterView::new(scenario.clone(), capacity),
+            view: RouterView::new(scenario.clone()),
             scenario,
             filter: TraceFilter::default(),
             agents,
@@ -408,7 +412,7 @@ impl Narrator {
                     self.check.record(first == Some(*agent), t, *item);
                 }
                 let cost = self.view.cost(*queue, *agent);
-                self.view.reserve(*agent, *item, cost, t);
+                self.view.reserve(*agent, *item, *queue, cost, t);
                 let mark = self.view.mark();
                 if let Some(i) = self.items.get_mut(item) {
                     i.pushes += 1;
@@ -426,6 +430,7 @@ impl Narrator {
                 queue,
                 agent,
                 cost,
+                pool,
                 ..
             } => {
                 if let Some(ItemInfo {
@@ -461,13 +466,17 @@ impl Narrator {
                             None => s.push_str("no push timeout"),
                         }
                     }
+                    let p = pool.index();
                     let _ = write!(
                         s,
                         "; agent {} now holds {} of {}",
                         agent.0,
-                        units(a.load + *cost),
-                        units(a.capacity)
+                        units(a.load[p] + *cost),
+                        units(a.capacity[p])
                     );
+                    if *pool == CapacityPool::Interruptible {
+                        s.push_str(" interruptible");
+                    }
                 }
                 Tone::Push
             }
@@ -551,6 +560,7 @@ impl Narrator {
                 self.items.remove(item);
                 self.view.forget(*item);
                 if show {
+                    let p = self.view.pool(*queue).index();
                     let a = &self.agents[agent.index()];
                     let _ = write!(
                         s,
@@ -558,8 +568,8 @@ impl Narrator {
                          holds {} of {}",
                         agent.0,
                         span(t - *accepted_at),
-                        units(a.load - cost),
-                        units(a.capacity)
+                        units(a.load[p] - cost),
+                        units(a.capacity[p])
                     );
                 }
                 Tone::Done
@@ -735,10 +745,11 @@ impl Narrator {
             EventKind::WorkloadChanged {
                 agent,
                 new_workload,
+                new_interruptible_workload,
                 ..
             } => {
                 if let Some(a) = self.agents.get_mut(agent.index()) {
-                    a.load = *new_workload;
+                    a.load = [*new_workload, *new_interruptible_workload];
                 }
                 return None;
             }
@@ -854,7 +865,7 @@ impl Narrator {
         let cost = info
             .as_ref()
             .map_or_else(|| self.view.cost(queue, agent), |w| w.cost);
-        self.view.released(t, agent, item, cost);
+        self.view.released(t, agent, item, queue, cost);
         (cost, info)
     }
 
@@ -878,7 +889,7 @@ impl Narrator {
         };
         self.view.apply_before(mark);
         let cost = self.view.cost(queue, agent);
-        self.view.refused(agent, item, cost, t);
+        self.view.refused(agent, item, queue, cost, t);
         Some(agent)
     }
 
@@ -1012,15 +1023,29 @@ impl Narrator {
 
     fn candidate_words(&self, now: SimTime, model: RoutingModel, c: &Candidate) -> String {
         let r = &c.routing;
+        let p = c.pool;
         let mut s = self.agent_name(c.agent());
         let _ = match model {
             RoutingModel::MostAvailable => {
-                write!(s, " free {} of {}", units(r.free()), units(r.capacity))
+                write!(
+                    s,
+                    " free {} of {}",
+                    units(r.free_in(p)),
+                    units(r.capacity_in(p))
+                )
             }
             RoutingModel::LeastActive => {
-                write!(s, " load {} of {}", units(r.load), units(r.capacity))
+                write!(
+                    s,
+                    " load {} of {}",
+                    units(r.load_in(p)),
+                    units(r.capacity_in(p))
+                )
             }
         };
+        if p == CapacityPool::Interruptible {
+            s.push_str(" interruptible");
+        }
         let _ = write!(s, ", {} active, ", c.active);
         if r.tie.pushed_since_login {
             let _ = write!(s, "last push {} ago", span(now - r.tie.since));
@@ -1051,19 +1076,24 @@ fn reason_words(
         return "the only eligible agent".into();
     };
     let (a, b) = (&chosen.routing, &r.routing);
+    let pool = chosen.pool;
     let tie = match model {
-        RoutingModel::MostAvailable if a.free() != b.free() => {
+        RoutingModel::MostAvailable if a.free_in(pool) != b.free_in(pool) => {
             return format!(
                 "most free capacity ({} vs {})",
-                units(a.free()),
-                units(b.free())
+                units(a.free_in(pool)),
+                units(b.free_in(pool))
             );
         }
-        RoutingModel::LeastActive if a.load != b.load => {
-            return format!("least active (load {} vs {})", units(a.load), units(b.load));
+        RoutingModel::LeastActive if a.load_in(pool) != b.load_in(pool) => {
+            return format!(
+                "least active (load {} vs {})",
+                units(a.load_in(pool)),
+                units(b.load_in(pool))
+            );
         }
-        RoutingModel::MostAvailable => format!("free capacity {}", units(a.free())),
-        RoutingModel::LeastActive => format!("load {}", units(a.load)),
+        RoutingModel::MostAvailable => format!("free capacity {}", units(a.free_in(pool))),
+        RoutingModel::LeastActive => format!("load {}", units(a.load_in(pool))),
     };
     format!(
         "tie on {tie} with agent {} broken by: {}",

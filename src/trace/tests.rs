@@ -171,11 +171,12 @@ impl Lesson {
                 queue,
                 agent: a(agent),
                 cost: CapacityUnits::whole(1),
+                pool: CapacityPool::Primary,
                 requested_at: at(0.0),
                 handle_time: SimDuration::from_secs(300),
             },
         );
-        let load = self.narrator.agents[agent as usize].load;
+        let load = self.narrator.agents[agent as usize].load[0];
         self.workload(secs, agent, load, load + CapacityUnits::whole(1));
         text
     }
@@ -186,9 +187,12 @@ impl Lesson {
             secs,
             EventKind::WorkloadChanged {
                 agent: a(agent),
-                configured_capacity: cap,
+                configured_capacity: cap[0],
                 previous_workload: from,
                 new_workload: to,
+                configured_interruptible_capacity: cap[1],
+                previous_interruptible_workload: CapacityUnits::ZERO,
+                new_interruptible_workload: CapacityUnits::ZERO,
             },
         );
         assert_eq!(none, None, "workload changes are told in the work lines");
@@ -206,7 +210,7 @@ impl Lesson {
                 on_push_timeout: timeout,
             },
         );
-        let load = self.narrator.agents[agent as usize].load;
+        let load = self.narrator.agents[agent as usize].load[0];
         self.workload(secs, agent, load, load - CapacityUnits::whole(1));
         text
     }

@@ -65,6 +65,7 @@ fn build(k: &Knobs) -> Scenario {
     s.channels.push(ServiceChannel {
         name: "case".into(),
         ends_when_all_decline: false,
+        interruptible: k.seed % 3 == 0,
     });
     // Who may take what, derived from the seed's bits so that every case
     // mixes queue-based and skills-based queues, memberships and skills.
@@ -102,6 +103,12 @@ fn build(k: &Knobs) -> Scenario {
                 cost: match pct {
                     Some(p) => CapacityCost::Percentage(*p as f64),
                     None => CapacityCost::Weight(1),
+                },
+                // Cases follow their channel's flag (inherit).
+                pool: if channel == ChannelId(1) && k.seed % 3 == 0 {
+                    CapacityPool::Interruptible
+                } else {
+                    CapacityPool::Primary
                 },
                 routing_type: if bit(8 + i as u32) {
                     RoutingType::Skills
@@ -155,7 +162,7 @@ fn build(k: &Knobs) -> Scenario {
         s.presence_configs.push(PresenceConfiguration {
             name: format!("cfg{g}"),
             capacity: *cap,
-            interruptible_capacity: *cap,
+            interruptible_capacity: if k.seed % 3 == 0 { cap + 1 } else { *cap },
             allow_decline: true,
             decline_reasons: vec!["Busy".into()],
             auto_accept: false,

@@ -608,3 +608,22 @@ fn a_push_refused_at_delivery_leaves_exclusion_and_tie_break_as_they_were() {
         assert!(a0.get_agent_works().await.unwrap().is_empty());
     });
 }
+
+/// `getAgentWorkload` reports the interruptible pool for real: an item of
+/// an interruptible channel loads it and leaves the primary pool alone.
+#[test]
+fn workload_reports_the_interruptible_pool() {
+    let mut s = scenario();
+    s.channels[0].interruptible = true;
+    s.queues[0].routing.pool = CapacityPool::Interruptible;
+    s.presence_configs[0].interruptible_capacity = 5;
+    with_sim(s, |mut sim| async move {
+        let mut log = EventLog::default();
+        pushed(&mut sim, &mut log).await;
+        let w = sim.toolkit(AgentId(0)).get_agent_workload().await.unwrap();
+        assert_eq!(w.configured_capacity, 2.0);
+        assert_eq!(w.current_workload, 0.0);
+        assert_eq!(w.configured_interruptible_capacity, 5.0);
+        assert_eq!(w.current_interruptible_workload, 1.0);
+    });
+}

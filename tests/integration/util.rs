@@ -40,6 +40,7 @@ pub fn base(hours: u64) -> Scenario {
         channels: vec![ServiceChannel {
             name: "chat".into(),
             ends_when_all_decline: false,
+            interruptible: false,
         }],
         skills: vec![],
         statuses: vec![
@@ -72,6 +73,7 @@ pub fn base(hours: u64) -> Scenario {
                 priority: 1,
                 push_timeout: None,
                 cost: CapacityCost::Weight(1),
+                pool: CapacityPool::Primary,
                 routing_type: RoutingType::Queue,
                 skills: vec![],
                 drop_additional_skills_timeout: None,
@@ -256,11 +258,18 @@ impl EventSink for InvariantChecker {
                 agent,
                 configured_capacity,
                 new_workload,
+                configured_interruptible_capacity,
+                new_interruptible_workload,
                 ..
             } => {
                 if new_workload > configured_capacity {
                     self.violations.push(format!(
                         "{agent:?} over capacity: {new_workload} > {configured_capacity}"
+                    ));
+                }
+                if new_interruptible_workload > configured_interruptible_capacity {
+                    self.violations.push(format!(
+                        "{agent:?} over interruptible capacity: {new_interruptible_workload} > {configured_interruptible_capacity}"
                     ));
                 }
                 self.load

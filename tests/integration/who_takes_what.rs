@@ -250,3 +250,63 @@ response_time = "5s"
         .any(|e| matches!(e.kind, EventKind::WorkEndedNoAgent { .. })));
     assert_eq!(overall.ended_no_agent, 0);
 }
+
+/// Blended work (omni-reference §12.4): chats are primary, email is
+/// interruptible; agents whose interruptible pool is full of email still
+/// receive chats, and neither pool ever exceeds its capacity.
+#[test]
+fn chats_reach_agents_whose_interruptible_pool_is_full() {
+    use omnisim::omni::{CapacityPool, CapacityUnits};
+    let s = load("scenarios/teaching/interruptible_capacity.toml");
+    let chat = s.queues[0].channel;
+    let evs = events(s);
+    // Agent → (primary load, capacity, interruptible load, capacity).
+    let mut loads: BTreeMap<AgentId, [CapacityUnits; 4]> = BTreeMap::new();
+    let mut chats_to_full = 0;
+    for e in &evs {
+        match &e.kind {
+            EventKind::WorkloadChanged {
+                agent,
+                configured_capacity,
+                new_workload,
+                configured_interruptible_capacity,
+                new_interruptible_workload,
+                ..
+            } => {
+                assert!(new_workload <= configured_capacity);
+                assert!(new_interruptible_workload <= configured_interruptible_capacity);
+                loads.insert(
+                    *agent,
+                    [
+                        *new_workload,
+                        *configured_capacity,
+                        *new_interruptible_workload,
+                        *configured_interruptible_capacity,
+                    ],
+                );
+            }
+            EventKind::WorkAssigned {
+                agent, queue, pool, ..
+            } => {
+                let expected = if queue.index() == chat.index() {
+                    CapacityPool::Primary
+                } else {
+                    CapacityPool::Interruptible
+                };
+                assert_eq!(*pool, expected);
+                if *pool == CapacityPool::Primary {
+                    if let Some(l) = loads.get(agent) {
+                        if l[2] == l[3] {
+                            chats_to_full += 1;
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    assert!(
+        chats_to_full > 50,
+        "chats pushed to agents with a full interruptible pool: {chats_to_full}"
+    );
+}
