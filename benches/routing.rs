@@ -5,8 +5,8 @@
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use omnisim::omni::{
-    AgentId, CapacityCost, CapacityUnits, ChannelId, QueueId, RoutingModel, RoutingType, SkillId,
-    SkillRequirement, WorkItemId,
+    AgentId, CapacityCost, CapacityPool, CapacityUnits, ChannelId, QueueId, RoutingModel,
+    RoutingType, SkillId, SkillRequirement, WorkItemId,
 };
 use omnisim::routing::{
     next_push, AgentClasses, AgentIndex, Backlog, ClassId, ClassSpec, ItemKey, QueuedItem,
@@ -24,6 +24,7 @@ fn index_with(n: u32, classes: &AgentClasses) -> AgentIndex {
             idx.reserve(
                 AgentId(a),
                 CapacityUnits::whole(1),
+                CapacityPool::Primary,
                 SimTime(1_000 + a as u64),
             );
         }
@@ -50,6 +51,7 @@ fn choose(c: &mut Criterion) {
                         &ONE_CLASS,
                         model,
                         CapacityCost::Weight(1),
+                        CapacityPool::Primary,
                         black_box(None),
                     )
                 })
@@ -71,6 +73,7 @@ fn push_cycle(c: &mut Criterion) {
                 ChannelId(0),
                 model,
                 CapacityCost::Weight(1),
+                CapacityPool::Primary,
                 RoutingType::Queue,
             );
             for i in 0..50u64 {
@@ -89,8 +92,13 @@ fn push_cycle(c: &mut Criterion) {
                 b.iter(|| {
                     let d = next_push(&backlog, &idx).expect("an agent is free");
                     t += 1;
-                    idx.reserve(d.agent, CapacityUnits::whole(1), SimTime(t));
-                    idx.release(d.agent, CapacityUnits::whole(1));
+                    idx.reserve(
+                        d.agent,
+                        CapacityUnits::whole(1),
+                        CapacityPool::Primary,
+                        SimTime(t),
+                    );
+                    idx.release(d.agent, CapacityUnits::whole(1), CapacityPool::Primary);
                     black_box(d)
                 })
             });
@@ -191,12 +199,18 @@ fn skills(c: &mut Criterion) {
                             &eligible,
                             model,
                             CapacityCost::Weight(1),
+                            CapacityPool::Primary,
                             black_box(None),
                         )
                         .expect("an eligible agent is free");
                     t += 1;
-                    idx.reserve(agent, CapacityUnits::whole(1), SimTime(t));
-                    idx.release(agent, CapacityUnits::whole(1));
+                    idx.reserve(
+                        agent,
+                        CapacityUnits::whole(1),
+                        CapacityPool::Primary,
+                        SimTime(t),
+                    );
+                    idx.release(agent, CapacityUnits::whole(1), CapacityPool::Primary);
                     black_box(agent)
                 })
             });
