@@ -73,6 +73,22 @@ const EXPECTATIONS: &[Expect] = &[
     ),
     e("wrong_type", Kind::WrongType, Some((19, 12)), Some("presence_configs[0].capacity"), "found string \"2\", expected an integer", None),
     e(
+        "external_without_policy",
+        Kind::Inconsistent,
+        Some((25, 17)),
+        Some("queues[0].routing_model"),
+        "routing model \"external\" leaves the choice of agent to the org's own routing, which a scenario file alone cannot supply",
+        Some("run it from a program that implements omnisim::routing::RoutingPolicy (see examples/external_router.rs), or use \"most_available\" / \"least_active\""),
+    ),
+    e(
+        "unknown_capacity_type",
+        Kind::InvalidValue,
+        Some((27, 17)),
+        Some("queues[0].capacity_type"),
+        "unknown capacity type \"interuptible\"; expected \"primary\", \"interruptible\" or \"inherit\" (from the channel)",
+        Some("did you mean \"interruptible\"?"),
+    ),
+    e(
         "unknown_channel",
         Kind::UnknownReference,
         Some((24, 11)),

@@ -58,6 +58,7 @@ use crate::events::{EventSink, SimEvent};
 use crate::load::LoadProbes;
 use crate::omni::{AgentId, QueueId, StatusId, WorkItem, WorkItemId};
 use crate::router::RouterActor;
+use crate::routing::RoutingPolicy;
 use crate::scenario::{AgentGroup, Scenario};
 use crate::time::{SimDuration, SimTime};
 use crate::toolkit::OmniToolkit;
@@ -106,6 +107,9 @@ pub struct RunOptions<'a> {
     /// Wall-clock latency probes (a load run); recording starts at the
     /// probes' `record_from` time.
     pub probes: Option<Rc<LoadProbes>>,
+    /// Chooses the agent for items of external queues
+    /// (`routing_model = "external"`); without one they wait.
+    pub routing_policy: Option<Box<dyn RoutingPolicy>>,
 }
 
 impl std::fmt::Debug for RunOptions<'_> {
@@ -246,7 +250,20 @@ impl<B: AgentBehaviour> Simulation<B> {
     where
         F: FnMut(AgentSeat<'_>) -> B,
     {
-        Self::with_probes(scenario, replication, make_behaviour, None)
+        Self::with_probes(scenario, replication, make_behaviour, None, None)
+    }
+
+    /// [`Simulation::new`], with `policy` choosing for external queues.
+    pub fn with_routing_policy<F>(
+        scenario: Arc<Scenario>,
+        replication: u32,
+        make_behaviour: F,
+        policy: Box<dyn RoutingPolicy>,
+    ) -> Self
+    where
+        F: FnMut(AgentSeat<'_>) -> B,
+    {
+        Self::with_probes(scenario, replication, make_behaviour, None, Some(policy))
     }
 
     /// [`Simulation::new`], with every toolkit call and routing decision
@@ -256,13 +273,14 @@ impl<B: AgentBehaviour> Simulation<B> {
         replication: u32,
         mut make_behaviour: F,
         probes: Option<Rc<LoadProbes>>,
+        policy: Option<Box<dyn RoutingPolicy>>,
     ) -> Self
     where
         F: FnMut(AgentSeat<'_>) -> B,
     {
         let handle = Rc::new(EngineHandle::with_probes(probes.clone()));
         let seed = scenario.simulation.seed;
-        let router = RouterActor::new(scenario.clone(), handle.clone()).start();
+        let router = RouterActor::new(scenario.clone(), handle.clone(), policy).start();
         let mut generator = Generator::new(scenario.clone(), replication, handle.clone());
         generator.prime();
 
@@ -448,6 +466,7 @@ where
         options.replication,
         make_behaviour,
         probes.clone(),
+        options.routing_policy.take(),
     );
     let pacer = clock::Pacer::start(options.clock.unwrap_or(Clock::Virtual));
     let stop = options.stop.clone();

@@ -12,6 +12,9 @@ pub enum RoutingModel {
     MostAvailable,
     /// Smallest current load first.
     LeastActive,
+    /// Omni-Channel does not choose: a [`crate::routing::RoutingPolicy`]
+    /// supplied by the library user does (omni-reference §6.5).
+    External,
 }
 
 impl RoutingModel {
@@ -20,6 +23,7 @@ impl RoutingModel {
         match self {
             RoutingModel::MostAvailable => "most_available",
             RoutingModel::LeastActive => "least_active",
+            RoutingModel::External => "external",
         }
     }
 }

@@ -17,7 +17,9 @@ use crate::engine::messages::{AgentMsg, AgentNotice, Assignment, Entry, Release,
 use crate::events::EventKind;
 use crate::load::LoadProbes;
 use crate::omni::{AgentId, CapacityPool, CapacityUnits, QueueId, WorkItem, WorkItemId};
-use crate::routing::{next_push, AgentIndex, Backlog, ItemKey, QueuedItem, TieBreak};
+use crate::routing::{
+    next_push, AgentIndex, Backlog, ItemKey, QueuedItem, RoutingPolicy, TieBreak,
+};
 use crate::scenario::Scenario;
 use crate::time::SimTime;
 use actix::{Actor, Context, Handler};
@@ -66,6 +68,19 @@ struct RecentPush {
     tie_before: TieBreak,
 }
 
+/// The library user's policy for external queues, if any.
+struct Policy(Option<Box<dyn RoutingPolicy>>);
+
+impl std::fmt::Debug for Policy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Policy(set)"
+        } else {
+            "Policy(none)"
+        })
+    }
+}
+
 /// The router as an actix actor.
 #[derive(Debug)]
 pub struct RouterActor {
@@ -87,10 +102,17 @@ pub struct RouterActor {
     /// Pushes made at `recent_at`, in order.
     recent: Vec<RecentPush>,
     recent_at: SimTime,
+    /// Chooses for external queues (omni-reference §6.5).
+    policy: Policy,
+    has_external: bool,
 }
 
 impl RouterActor {
-    pub(crate) fn new(scenario: Arc<Scenario>, handle: Rc<EngineHandle>) -> RouterActor {
+    pub(crate) fn new(
+        scenario: Arc<Scenario>,
+        handle: Rc<EngineHandle>,
+        policy: Option<Box<dyn RoutingPolicy>>,
+    ) -> RouterActor {
         let backlog = Backlog::for_scenario(&scenario);
         let capacities = scenario.agent_capacities();
         let units: Vec<_> = capacities
@@ -106,6 +128,10 @@ impl RouterActor {
                 .collect();
             index = index.with_interruptible(&units);
         }
+        let has_external = scenario
+            .queues
+            .iter()
+            .any(|q| q.routing.model == crate::omni::RoutingModel::External);
         RouterActor {
             logged_in: vec![false; capacities.len()],
             scenario,
@@ -116,6 +142,8 @@ impl RouterActor {
             capacities: [capacities, interruptible],
             recent: Vec::new(),
             recent_at: SimTime::NEVER,
+            policy: Policy(policy),
+            has_external,
         }
     }
 
@@ -157,9 +185,67 @@ impl RouterActor {
         d
     }
 
-    /// Pushes until no waiting item has an eligible agent (§6.8).
+    /// Pushes until no waiting item has an eligible agent (§6.8); items of
+    /// external queues go where the policy says, once the built-in models
+    /// have nothing left to push.
     fn route(&mut self) {
-        while let Some(d) = self.decide() {
+        loop {
+            while let Some(d) = self.decide() {
+                self.push(d);
+            }
+            match self.external_decision() {
+                Some(d) => self.push(d),
+                None => break,
+            }
+        }
+    }
+
+    /// The first item of an external queue, in backlog order, for which
+    /// the policy names one of its eligible agents.
+    fn external_decision(&mut self) -> Option<crate::routing::Decision> {
+        if !self.has_external {
+            return None;
+        }
+        let policy = self.policy.0.as_mut()?;
+        for (queue, q) in self.backlog.queues() {
+            if q.model != crate::omni::RoutingModel::External {
+                continue;
+            }
+            for bucket in q.buckets() {
+                for (_, entry) in bucket.items() {
+                    let eligible: Vec<&crate::routing::AgentRouting> = self
+                        .index
+                        .agents()
+                        .iter()
+                        .filter(|a| {
+                            bucket.classes.contains(&a.class)
+                                && Some(a.tie.agent) != entry.excluded
+                                && a.free_in(q.pool) > CapacityUnits::ZERO
+                                && a.is_eligible(q.channel, q.cost, q.pool)
+                        })
+                        .collect();
+                    if eligible.is_empty() {
+                        continue;
+                    }
+                    let item = &self.items[&entry.item].item;
+                    if let Some(agent) = policy.choose(item, &eligible) {
+                        if eligible.iter().any(|a| a.tie.agent == agent) {
+                            return Some(crate::routing::Decision {
+                                queue,
+                                item: entry.item,
+                                agent,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    /// Applies one decision: reserve, record, push.
+    fn push(&mut self, d: crate::routing::Decision) {
+        {
             let now = self.handle.now();
             let r = self
                 .items

@@ -284,6 +284,8 @@ impl AgentIndex {
         };
         let order = |c: &ClassId| &self.orders[self.slot(*c, channel, pool)];
         match model {
+            // The library user's policy chooses (see `routing::external`).
+            RoutingModel::External => None,
             RoutingModel::MostAvailable => classes
                 .iter()
                 .filter_map(|c| {

@@ -14,12 +14,14 @@
 
 mod backlog;
 pub mod classes;
+pub mod external;
 mod index;
 pub mod least_active;
 pub mod most_available;
 
 pub use backlog::{canonical, Backlog, Bucket, ItemKey, QueueBacklog, QueuedItem};
 pub use classes::{AgentClasses, ClassId, ClassSpec};
+pub use external::{MostAvailablePolicy, RoutingPolicy};
 pub use index::{AgentIndex, AgentRouting};
 
 use crate::omni::{AgentId, CapacityCost, CapacityPool, QueueId, RoutingModel, WorkItemId};
@@ -57,6 +59,10 @@ pub struct Decision {
 pub fn next_push(backlog: &Backlog, index: &AgentIndex) -> Option<Decision> {
     let mut best: Option<(ItemKey, Decision)> = None;
     for (queue, q) in backlog.queues() {
+        if q.model == RoutingModel::External {
+            // The library user's policy chooses (see `external`).
+            continue;
+        }
         for bucket in q.buckets() {
             let Some(first) = bucket.front_key() else {
                 continue;
@@ -117,8 +123,11 @@ pub fn choose_by_scan(
                 && a.is_eligible(channel, cost, pool)
                 && Some(a.tie.agent) != exclude
         })
+        .filter(|_| model != RoutingModel::External)
         .min_by_key(|a| match model {
-            RoutingModel::MostAvailable => (std::cmp::Reverse(a.free_in(pool).0), 0, a.tie),
+            RoutingModel::MostAvailable | RoutingModel::External => {
+                (std::cmp::Reverse(a.free_in(pool).0), 0, a.tie)
+            }
             RoutingModel::LeastActive => (std::cmp::Reverse(0), a.load_in(pool).0, a.tie),
         })
         .map(|a| a.tie.agent)

@@ -32,7 +32,23 @@ impl Scenario {
     /// Reads and checks a scenario file. CSV files it names
     /// (`rate_profile_csv`, empirical `csv`) are resolved relative to the
     /// scenario file's folder, so a scenario and its data move together.
+    ///
+    /// A queue with `routing_model = "external"` is refused here: a file
+    /// alone cannot say who chooses. A program that supplies a
+    /// [`crate::routing::RoutingPolicy`] loads it with
+    /// [`Scenario::from_path_with_external_routing`].
     pub fn from_path(path: &Path) -> Result<Scenario, ScenarioError> {
+        Self::read(path, false)
+    }
+
+    /// [`Scenario::from_path`], accepting external queues: the caller runs
+    /// the scenario with a [`crate::routing::RoutingPolicy`]
+    /// (`RunOptions::routing_policy`).
+    pub fn from_path_with_external_routing(path: &Path) -> Result<Scenario, ScenarioError> {
+        Self::read(path, true)
+    }
+
+    fn read(path: &Path, external_routing: bool) -> Result<Scenario, ScenarioError> {
         let label = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| {
             let reason = e.to_string();
@@ -52,17 +68,30 @@ impl Scenario {
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => Path::new("."),
         };
-        load(&text, &label, base)
+        load(&text, &label, base, external_routing)
     }
 
     /// Checks a scenario given as text; `file_label` names it in errors.
     /// CSV files it names are resolved relative to the current folder.
     pub fn from_toml_str(text: &str, file_label: &str) -> Result<Scenario, ScenarioError> {
-        load(text, file_label, Path::new(""))
+        load(text, file_label, Path::new(""), false)
+    }
+
+    /// [`Scenario::from_toml_str`], accepting external queues.
+    pub fn from_toml_str_with_external_routing(
+        text: &str,
+        file_label: &str,
+    ) -> Result<Scenario, ScenarioError> {
+        load(text, file_label, Path::new(""), true)
     }
 }
 
-fn load(text: &str, file: &str, base_dir: &Path) -> Result<Scenario, ScenarioError> {
+fn load(
+    text: &str,
+    file: &str,
+    base_dir: &Path,
+    external_routing: bool,
+) -> Result<Scenario, ScenarioError> {
     let raw = raw::parse(text, file)?;
     validate::validate(
         &raw,
@@ -70,6 +99,7 @@ fn load(text: &str, file: &str, base_dir: &Path) -> Result<Scenario, ScenarioErr
             text,
             file,
             base_dir,
+            external_routing,
         },
     )
 }

@@ -45,6 +45,8 @@ pub(crate) struct Ctx<'a> {
     pub text: &'a str,
     pub file: &'a str,
     pub base_dir: &'a Path,
+    /// Whether the caller supplies a routing policy for external queues.
+    pub external_routing: bool,
 }
 
 /// The item being checked, for key paths and messages.
@@ -941,7 +943,7 @@ fn queues(
             "the service channel of its items",
         )?;
         let channel = ChannelId(cx.resolve(&it, "channel", ch, channels, "channel", "channels")?);
-        let models = ["most_available", "least_active"];
+        let models = ["most_available", "least_active", "external"];
         let m = cx.required(
             &it,
             &rq.routing_model,
@@ -951,6 +953,18 @@ fn queues(
         let model = match m.get_ref().as_str() {
             "most_available" => RoutingModel::MostAvailable,
             "least_active" => RoutingModel::LeastActive,
+            "external" if cx.external_routing => RoutingModel::External,
+            "external" => {
+                return Err(cx
+                    .at(
+                        Kind::Inconsistent,
+                        &it,
+                        "routing_model",
+                        m,
+                        "routing model \"external\" leaves the choice of agent to the org's own routing, which a scenario file alone cannot supply".into(),
+                    )
+                    .with_hint("run it from a program that implements omnisim::routing::RoutingPolicy (see examples/external_router.rs), or use \"most_available\" / \"least_active\""))
+            }
             other => {
                 return Err(cx
                     .at(Kind::InvalidValue, &it, "routing_model", m, format!("unknown routing model \"{other}\"; expected \"most_available\" or \"least_active\""))
@@ -981,6 +995,18 @@ fn queues(
             .as_ref()
             .map(|t| t.get_ref().value)
             .filter(|t| !t.is_zero());
+        if let (RoutingModel::External, Some(_), Some(t)) = (model, push_timeout, &rq.push_timeout)
+        {
+            return Err(cx
+                .at(
+                    Kind::Inconsistent,
+                    &it,
+                    "push_timeout",
+                    t,
+                    "a push timeout is offered only for Most Available and Least Active routing, not for external routing".into(),
+                )
+                .with_hint("remove push_timeout; the external routing decides what happens to unanswered work"));
+        }
         let cost = match (&rq.capacity_weight, &rq.capacity_percentage) {
             (Some(_), Some(p)) => {
                 return Err(cx

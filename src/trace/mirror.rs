@@ -483,7 +483,8 @@ impl RouterView {
         }
         let pool = q.routing.pool;
         match q.routing.model {
-            crate::omni::RoutingModel::MostAvailable => {
+            // External choices are listed in Most Available order.
+            crate::omni::RoutingModel::MostAvailable | crate::omni::RoutingModel::External => {
                 top(&mut eligible, limit, pool, most_available::key)
             }
             crate::omni::RoutingModel::LeastActive => {
@@ -501,6 +502,19 @@ impl RouterView {
         (list, total)
     }
 
+    /// Whether `agent` may take `item` as the router sees it (what an
+    /// external routing policy is offered).
+    pub fn may_take(&self, item: WorkItemId, excluded: Option<AgentId>, agent: AgentId) -> bool {
+        let Some((queue, classes)) = self.classes_for(item) else {
+            return false;
+        };
+        let q = &self.scenario.queues[queue.index()];
+        let a = &self.agents[agent.index()];
+        Some(agent) != excluded
+            && classes.contains(&a.class)
+            && fits(a, q.channel, q.routing.cost, q.routing.pool)
+    }
+
     /// The agent the router would choose for `item`.
     pub fn best(&self, item: WorkItemId, excluded: Option<AgentId>) -> Option<AgentId> {
         let (queue, classes) = self.classes_for(item)?;
@@ -512,6 +526,7 @@ impl RouterView {
         });
         let pool = q.routing.pool;
         match q.routing.model {
+            crate::omni::RoutingModel::External => return None,
             crate::omni::RoutingModel::MostAvailable => {
                 eligible.min_by_key(|a| most_available::key(a, pool))
             }

@@ -399,15 +399,24 @@ impl Narrator {
                 let excluded = known
                     .and_then(|_| self.view.dequeue(*item))
                     .and_then(|q| q.excluded);
+                // An external policy may pick any eligible agent: its
+                // decision agrees when the agent was eligible.
+                let external = *model == RoutingModel::External;
+                if external {
+                    let ok = self.view.may_take(*item, excluded, *agent);
+                    self.check.record(ok, t, *item);
+                }
                 if show {
                     let (ranked, total) = self.view.ranked(*item, excluded, LISTED_CANDIDATES);
                     let first = ranked.first().map(Candidate::agent);
-                    self.check.record(first == Some(*agent), t, *item);
+                    if !external {
+                        self.check.record(first == Some(*agent), t, *item);
+                    }
                     let pushes = known.map_or(0, |k| k.1);
                     s = self.decision_words(
                         t, *item, *queue, *agent, *model, pushes, excluded, &ranked, total,
                     );
-                } else {
+                } else if !external {
                     let first = self.view.best(*item, excluded);
                     self.check.record(first == Some(*agent), t, *item);
                 }
@@ -957,6 +966,13 @@ impl Narrator {
             let _ = write!(s, "; and {} more", total - ranked.len());
         }
         match ranked.first() {
+            _ if model == RoutingModel::External => {
+                let _ = write!(
+                    s,
+                    "; chose agent {}: the external routing policy's choice",
+                    chosen.0
+                );
+            }
             Some(c) if c.agent() == chosen => {
                 let _ = write!(
                     s,
@@ -1026,7 +1042,7 @@ impl Narrator {
         let p = c.pool;
         let mut s = self.agent_name(c.agent());
         let _ = match model {
-            RoutingModel::MostAvailable => {
+            RoutingModel::MostAvailable | RoutingModel::External => {
                 write!(
                     s,
                     " free {} of {}",
@@ -1092,7 +1108,9 @@ fn reason_words(
                 units(b.load_in(pool))
             );
         }
-        RoutingModel::MostAvailable => format!("free capacity {}", units(a.free_in(pool))),
+        RoutingModel::MostAvailable | RoutingModel::External => {
+            format!("free capacity {}", units(a.free_in(pool)))
+        }
         RoutingModel::LeastActive => format!("load {}", units(a.load_in(pool))),
     };
     format!(

@@ -310,3 +310,47 @@ fn chats_reach_agents_whose_interruptible_pool_is_full() {
         "chats pushed to agents with a full interruptible pool: {chats_to_full}"
     );
 }
+
+/// An external queue whose policy is Most Available written against the
+/// trait routes exactly as the built-in model: the policy is offered the
+/// same eligible agents in the same state (membership, skills, pools and
+/// exclusions included).
+#[test]
+fn an_external_policy_sees_the_eligibility_the_built_in_models_see() {
+    use omnisim::routing::MostAvailablePolicy;
+    use omnisim::stats::MetricsCollector;
+    let text = std::fs::read_to_string("scenarios/bank.toml").unwrap();
+    let external = text.replacen(
+        "routing_model = \"most_available\"\npriority = 1",
+        "routing_model = \"external\"\npriority = 1",
+        1,
+    );
+    assert_ne!(text, external, "the Cards queue is switched to external");
+    let run = |s: Scenario, policy: bool| {
+        let s = Arc::new(s);
+        let mut m = MetricsCollector::new(&s);
+        let routing_policy: Option<Box<dyn omnisim::routing::RoutingPolicy>> = if policy {
+            Some(Box::new(MostAvailablePolicy))
+        } else {
+            None
+        };
+        run_replication(
+            s,
+            &mut [&mut m],
+            RunOptions {
+                routing_policy,
+                ..Default::default()
+            },
+        );
+        m.into_result()
+    };
+    let built_in = run(load("scenarios/bank.toml"), false);
+    let scenario = Scenario::from_toml_str_with_external_routing(&external, "bank.toml").unwrap();
+    assert!(Scenario::from_toml_str(&external, "bank.toml").is_err());
+    let with_policy = run(scenario.clone(), true);
+    assert_eq!(built_in, with_policy);
+    // Without a policy the external queue's items just wait.
+    let without = run(scenario, false);
+    assert_eq!(without.queues[0].answered, 0);
+    assert!(without.queues[0].offered > 0);
+}
