@@ -1860,6 +1860,58 @@ status = "Available"
     }
 
     #[test]
+    fn a_finishing_shift_gets_a_busy_status_to_finish_in() {
+        // No busy status at all: the implicit one is added and granted.
+        let s = load("shift = { end = \"40m\" }").unwrap();
+        assert_eq!(s.statuses.len(), 2);
+        assert_eq!(s.statuses[1].api_name, END_OF_SHIFT_STATUS);
+        assert_eq!(s.statuses[1].label, "Busy - End of shift");
+        assert!(!s.statuses[1].is_online());
+        let g = &s.agents[0];
+        assert_eq!(g.shift.end_mode, ShiftEndMode::Finish);
+        assert_eq!(g.shift.end_status, Some(StatusId(1)));
+        assert!(g.allowed_statuses.contains(&StatusId(1)));
+        // The first busy status granted, when there is one.
+        let busy = "\n[[statuses]]\nname = \"Lunch\"\n[[statuses]]\nname = \"Wrap_Up\"\n";
+        let s = load(&format!("shift = {{ end = \"40m\" }}\n{busy}")).unwrap();
+        assert_eq!(s.statuses.len(), 3, "nothing added");
+        assert_eq!(s.agents[0].shift.end_status, Some(StatusId(1)));
+        // The one named, granted even when not listed.
+        let s = load(&format!(
+            "allowed_statuses = [\"Available\"]\nshift = {{ end = \"40m\" }}\nshift_end_status = \"Wrap_Up\"\n{busy}"
+        ))
+        .unwrap();
+        assert_eq!(s.agents[0].shift.end_status, Some(StatusId(2)));
+        assert_eq!(s.agents[0].allowed_statuses, vec![StatusId(0), StatusId(2)]);
+        // Abrupt, or no shift end: nothing to finish in.
+        let s = load("shift = { end = \"40m\" }\nshift_end = \"abrupt\"").unwrap();
+        assert_eq!(s.agents[0].shift.end_mode, ShiftEndMode::Abrupt);
+        assert_eq!((s.statuses.len(), s.agents[0].shift.end_status), (1, None));
+        let s = load("").unwrap();
+        assert_eq!((s.statuses.len(), s.agents[0].shift.end_status), (1, None));
+    }
+
+    #[test]
+    fn arrival_wrap_up_is_a_distribution_of_zero_or_more() {
+        let arr = |w: &str| {
+            format!("[[arrivals]]\nqueue = \"q\"\nrate_per_hour = 5\nhandle_time = 60\nwrap_up = {w}\n")
+        };
+        let s = load(&arr("\"0s\"")).unwrap();
+        assert_eq!(
+            s.arrivals[0].wrap_up,
+            Some(Distribution::Constant { value: 0.0 })
+        );
+        let s = load(&arr("{ dist = \"exponential\", mean = \"1m\" }")).unwrap();
+        assert_eq!(
+            s.arrivals[0].wrap_up,
+            Some(Distribution::Exponential { mean: 60.0 })
+        );
+        let e = load(&arr("-5")).unwrap_err();
+        assert_eq!(e.key_path(), Some("arrivals[0].wrap_up"));
+        assert!(load("").unwrap().arrivals.iter().all(|a| a.wrap_up.is_none()));
+    }
+
+    #[test]
     fn no_mangling_of_a_valid_file_panics() {
         // Deleting any one character, or cutting the file short anywhere,
         // must give a scenario or an error, never a panic.
