@@ -1894,7 +1894,9 @@ status = "Available"
     #[test]
     fn arrival_wrap_up_is_a_distribution_of_zero_or_more() {
         let arr = |w: &str| {
-            format!("[[arrivals]]\nqueue = \"q\"\nrate_per_hour = 5\nhandle_time = 60\nwrap_up = {w}\n")
+            format!(
+                "[[arrivals]]\nqueue = \"q\"\nrate_per_hour = 5\nhandle_time = 60\nwrap_up = {w}\n"
+            )
         };
         let s = load(&arr("\"0s\"")).unwrap();
         assert_eq!(
@@ -1908,7 +1910,11 @@ status = "Available"
         );
         let e = load(&arr("-5")).unwrap_err();
         assert_eq!(e.key_path(), Some("arrivals[0].wrap_up"));
-        assert!(load("").unwrap().arrivals.iter().all(|a| a.wrap_up.is_none()));
+        assert!(load("")
+            .unwrap()
+            .arrivals
+            .iter()
+            .all(|a| a.wrap_up.is_none()));
     }
 
     #[test]
