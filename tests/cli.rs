@@ -376,3 +376,27 @@ fn a_zero_arrival_wrap_up_changes_no_result_file() {
         );
     }
 }
+
+/// The support centre's early chat team finishes the chats and cases it
+/// holds when its shift ends: the run reports that overtime per group
+/// and per agent; groups without a shift end report none.
+#[test]
+fn support_centre_reports_the_early_teams_overtime() {
+    let tmp = tempfile::tempdir().unwrap();
+    omnisim()
+        .args(["run", "scenarios/support_centre.toml", "--quiet", "--out"])
+        .arg(tmp.path())
+        .assert()
+        .success();
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(tmp.path().join("summary.json")).unwrap())
+            .unwrap();
+    let overtime = |g: &str| summary["groups"][g]["overtime_s"]["mean"].as_f64().unwrap();
+    assert!(overtime("Chat early") > 0.0, "{}", summary["groups"]);
+    assert_eq!(overtime("Chat late"), 0.0);
+    assert_eq!(summary["groups"]["Chat early"]["agents"], 6);
+    let agents = std::fs::read_to_string(tmp.path().join("agents.csv")).unwrap();
+    assert!(agents.lines().next().unwrap().ends_with(",overtime_s"));
+    let wrap = summary["overall"]["wrap_up_s"]["mean"].as_f64().unwrap();
+    assert!(wrap > 0.0 && wrap < summary["overall"]["aht_s"]["mean"].as_f64().unwrap());
+}
