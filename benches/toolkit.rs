@@ -21,6 +21,7 @@ fn centre() -> Arc<omnisim::scenario::Scenario> {
         patience_s: None,
         threshold_s: 20.0,
         skills_routed: false,
+        wrap_up_s: None,
     }
     .scenario("bench", 1.0, 0.0, 1, 1);
     s.presence_configs[0].auto_accept = false;

@@ -29,6 +29,7 @@ struct QueueStream {
     /// One stream per skill-mix dimension.
     mix: Vec<ChaCha8Rng>,
     secondary: ChaCha8Rng,
+    wrap_up: ChaCha8Rng,
     /// Every item's routing priority.
     priority: i32,
     /// Skills every item needs: the routing configuration's and the
@@ -105,6 +106,7 @@ impl Generator {
                     .map(|d| stream(seed, replication, StreamKind::SkillMix, (q << 16) | d))
                     .collect(),
                 secondary: stream(seed, replication, StreamKind::SecondaryPriority, q),
+                wrap_up: stream(seed, replication, StreamKind::WrapUp, q),
                 priority: a.priority.unwrap_or(routing.priority),
                 fixed_skills,
             });
@@ -185,6 +187,7 @@ impl Generator {
         let patience = s.spec.patience.as_ref().map(|d| d.sample(&mut s.demand));
         let skills = s.skills();
         let secondary_priority = s.secondary_priority();
+        let wrap_up = s.spec.wrap_up.as_ref().map(|d| d.sample(&mut s.wrap_up));
         let item = WorkItem {
             id: WorkItemId(self.next_item),
             queue,
@@ -192,6 +195,7 @@ impl Generator {
             requested_at: now,
             patience,
             handle_time,
+            wrap_up,
             priority: s.priority,
             secondary_priority,
             skills,

@@ -96,6 +96,7 @@ pub fn erlang_day(agents: u32, rate: f64, patience_s: Option<f64>, seed: u64) ->
         patience_s,
         threshold_s: 20.0,
         skills_routed: false,
+        wrap_up_s: None,
     }
     .scenario("bench", DAY_HOURS, 0.0, seed, 1)
 }

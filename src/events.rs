@@ -127,6 +127,11 @@ pub enum EventKind {
         requested_at: SimTime,
         /// Handle time the item demands (the synthetic work's payload).
         handle_time: SimDuration,
+        /// The item's own after-conversation work (its arrival stream's
+        /// `wrap_up`); `None` = the agent's group decides. Carried here so
+        /// a behaviour can close on time without reading the item.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        wrap_up: Option<SimDuration>,
     },
     /// `omniChannelWorkDeclined`, for explicit declines and (with
     /// `on_push_timeout`) push timeouts.

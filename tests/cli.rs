@@ -339,3 +339,64 @@ fn output_into_a_closed_pipe_ends_quietly() {
         done.status
     );
 }
+
+/// `wrap_up = "0s"` on an arrival stream adds no wrap-up and moves no
+/// other random draw (it has a stream of its own): the result files are
+/// those of the same scenario without the key, byte for byte.
+#[test]
+fn a_zero_arrival_wrap_up_changes_no_result_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    // A scenario with declines and push timeouts, whose groups set no
+    // wrap-up (the stream's would win over theirs).
+    let text = std::fs::read_to_string("scenarios/push_timeout_cascade.toml").unwrap();
+    assert!(
+        !text.contains("wrap_up"),
+        "the twin must differ only by the key"
+    );
+    let with_key = text.replacen("\n[[arrivals]]\n", "\n[[arrivals]]\nwrap_up = \"0s\"\n", 1);
+    assert_ne!(with_key, text);
+    let mut outs = Vec::new();
+    for (name, body) in [("plain", &text), ("zero", &with_key)] {
+        let scenario = tmp.path().join(format!("{name}.toml"));
+        std::fs::write(&scenario, body).unwrap();
+        let out = tmp.path().join(name);
+        omnisim()
+            .args(["run", "--quiet", "--seed", "9", "--out"])
+            .arg(&out)
+            .arg(&scenario)
+            .assert()
+            .success();
+        outs.push(out);
+    }
+    for f in RESULT_FILES {
+        assert_eq!(
+            std::fs::read(outs[0].join(f)).unwrap(),
+            std::fs::read(outs[1].join(f)).unwrap(),
+            "{f} differs"
+        );
+    }
+}
+
+/// The support centre's early chat team finishes the chats and cases it
+/// holds when its shift ends: the run reports that overtime per group
+/// and per agent; groups without a shift end report none.
+#[test]
+fn support_centre_reports_the_early_teams_overtime() {
+    let tmp = tempfile::tempdir().unwrap();
+    omnisim()
+        .args(["run", "scenarios/support_centre.toml", "--quiet", "--out"])
+        .arg(tmp.path())
+        .assert()
+        .success();
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(tmp.path().join("summary.json")).unwrap())
+            .unwrap();
+    let overtime = |g: &str| summary["groups"][g]["overtime_s"]["mean"].as_f64().unwrap();
+    assert!(overtime("Chat early") > 0.0, "{}", summary["groups"]);
+    assert_eq!(overtime("Chat late"), 0.0);
+    assert_eq!(summary["groups"]["Chat early"]["agents"], 6);
+    let agents = std::fs::read_to_string(tmp.path().join("agents.csv")).unwrap();
+    assert!(agents.lines().next().unwrap().ends_with(",overtime_s"));
+    let wrap = summary["overall"]["wrap_up_s"]["mean"].as_f64().unwrap();
+    assert!(wrap > 0.0 && wrap < summary["overall"]["aht_s"]["mean"].as_f64().unwrap());
+}

@@ -208,6 +208,7 @@ fn events(replication: u64) -> Vec<SimEvent> {
                 agent,
                 requested_at: arrival,
                 handle_time: SimDuration::from_secs(60),
+                wrap_up: None,
             },
         );
         push(
@@ -330,7 +331,7 @@ fn all_files_exist_with_their_headers_and_no_temporaries() {
     assert_eq!(
         first_line(&p("agents.csv")),
         "agent,group,time_online_s,items_handled,occupancy,declines,push_timeouts,\
-         interruptible_occupancy"
+         interruptible_occupancy,overtime_s"
     );
     assert_eq!(
         first_line(&p("work.csv")),
@@ -374,6 +375,7 @@ fn all_files_exist_with_their_headers_and_no_temporaries() {
             "asa_s",
             "p_wait",
             "occupancy",
+            "wrap_up_s",
         ] {
             let e = &m[key];
             assert!(e["mean"].is_number(), "{q}.{key}: {e}");

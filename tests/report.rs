@@ -98,7 +98,8 @@ fn run_with_report_writes_a_self_contained_page_with_every_chart() {
     let table = &html[html.find("<section id=\"summary\">").unwrap()..];
     let table = &table[..table.find("</table>").unwrap()];
     assert!(table.contains("<th>Chat</th><th>Cases</th><th>ALL</th>"));
-    assert_eq!(table.matches("<tr><td>").count(), 14, "14 metrics");
+    assert_eq!(table.matches("<tr><td>").count(), 15, "15 metrics");
+    assert!(table.contains("<tr><td>Wrap-up (part of handle time)</td><td class=\"unit\">s</td>"));
     assert!(table.contains("<tr><td>Ended, no agent</td><td class=\"unit\">items</td>"));
     assert!(table.contains("<span class=\"pm\"> ± "));
     assert!(table.contains("<span class=\"ci\">"));

@@ -65,6 +65,7 @@ fn percentage_fifty_on_capacity_one_equals_weight_one_on_capacity_two() {
             patience_s: Some(300.0),
             threshold_s: 20.0,
             skills_routed: false,
+            wrap_up_s: None,
         };
         let s = Arc::new(centre.scenario("k", 100.0, 1.0, 3, 1));
         let mut m = MetricsCollector::new(&s);

@@ -326,6 +326,7 @@ impl AgentState {
             agent: self.id,
             requested_at: work.requested_at,
             handle_time: work.handle_time,
+            wrap_up: work.wrap_up,
         });
     }
 
@@ -467,6 +468,7 @@ impl AgentState {
             closed_at: None,
             decline_reason: None,
             handle_time: item.handle_time,
+            wrap_up: item.wrap_up,
         };
         self.handle.emit(EventKind::WorkAssigned {
             work: id,

@@ -3,7 +3,7 @@
 //! design.md §4: one queue, capacity-1 agents each taking one item, no
 //! answer delay (auto-accept or zero response time with accept probability
 //! 1), Most Available, no push timeout, constant Poisson arrivals,
-//! exponential handle time and optional exponential patience, everyone
+//! exponential handle time and optional exponential patience, no wrap-up, everyone
 //! logged in for the whole run, every group able to take every item (a
 //! member of the queue, or holding every skill it asks for), and items
 //! served in arrival order (no drawn secondary priority). Such a scenario is exactly M/M/c (Erlang
@@ -34,6 +34,7 @@ pub fn erlang_equivalent(s: &Scenario) -> Option<ErlangInput> {
         return None;
     };
     if !a.skill_mix.is_empty()
+        || a.wrap_up.is_some()
         || matches!(
             a.secondary_priority,
             Some(SecondaryPriority::Discrete { .. })

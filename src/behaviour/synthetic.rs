@@ -3,13 +3,22 @@
 //! On a push it waits a response time, then accepts with the group's
 //! accept probability or declines with one of the configured reasons; with
 //! the no-answer probability it never answers and the push times out.
-//! Accepted work is closed after its handle time plus optional wrap-up.
-//! After a status-on-decline / on-timeout it may return to its login status.
+//! Accepted work is closed after its handle time plus wrap-up: the item's
+//! own (its arrival stream's) if it has one, else one drawn from the
+//! group's. After a status-on-decline / on-timeout it may return to its
+//! login status.
+//!
+//! At the end of its shift (omni-reference §12.8) it either logs out at
+//! once ([`ShiftEndMode::Abrupt`]) or, by default, moves to a busy status,
+//! keeps answering what was already pushed, finishes everything it holds
+//! and logs out when it holds nothing: it watches its console's work
+//! events and asks `get_agent_works()` after each. Nothing brings it back
+//! online after its shift ended.
 
 use super::{AgentBehaviour, AgentContext, BehaviourEvent};
 use crate::events::{EventKind, StatusChangeReason};
 use crate::omni::{AgentWorkId, StatusId};
-use crate::scenario::BehaviourSpec;
+use crate::scenario::{BehaviourSpec, ShiftEndMode};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
@@ -25,10 +34,17 @@ pub struct SyntheticBehaviour {
     auto_accept: bool,
     decline_reasons: Vec<String>,
     rng: ChaCha8Rng,
+    /// Busy status to finish the shift's work in; `None` = log out at once.
+    finish_in: Option<StatusId>,
+    /// Set at the shift end: no return to the login status any more, and
+    /// the work events are watched for the moment nothing is held.
+    shift_over: bool,
 }
 
 impl SyntheticBehaviour {
-    /// A behaviour for one agent of a group.
+    /// A behaviour for one agent of a group, logging out at once at the
+    /// end of its shift until [`SyntheticBehaviour::with_shift_end`] says
+    /// otherwise.
     pub fn new(
         spec: BehaviourSpec,
         login_status: StatusId,
@@ -42,6 +58,35 @@ impl SyntheticBehaviour {
             auto_accept,
             decline_reasons,
             rng,
+            finish_in: None,
+            shift_over: false,
+        }
+    }
+
+    /// How the shift ends: with [`ShiftEndMode::Finish`] the agent moves
+    /// to `status` (a busy one), finishes its work and then logs out;
+    /// without a status it can only log out at once, so the end is abrupt.
+    pub fn with_shift_end(mut self, mode: ShiftEndMode, status: Option<StatusId>) -> Self {
+        self.finish_in = match mode {
+            ShiftEndMode::Finish => status,
+            ShiftEndMode::Abrupt => None,
+        };
+        self
+    }
+
+    /// At the shift end, or after a work event once the shift is over:
+    /// log out if nothing is held any more. Returns whether it did (or the
+    /// agent was not logged in).
+    async fn logout_if_free(&self, ctx: &AgentContext) -> bool {
+        let tk = ctx.toolkit();
+        match tk.get_agent_works().await {
+            // Not logged in: nothing to finish, nothing to log out of.
+            Err(_) => true,
+            Ok(works) if works.is_empty() => {
+                let _ = tk.logout().await;
+                true
+            }
+            Ok(_) => false,
         }
     }
 
@@ -74,8 +119,15 @@ impl AgentBehaviour for SyntheticBehaviour {
             // Under auto-accept there is nothing to answer.
             EventKind::WorkAssigned { .. } => !self.auto_accept,
             EventKind::WorkAccepted { .. } => true,
+            // Only while finishing the shift: before, nothing depends on
+            // them, and leaving them out spares a calendar entry each.
+            EventKind::WorkClosed { .. }
+            | EventKind::WorkDeclined { .. }
+            | EventKind::WorkUnavailable { .. }
+            | EventKind::WorkCanceled { .. } => self.shift_over,
             EventKind::StatusChanged { reason, .. } => {
-                self.spec.return_to_status_after.is_some()
+                !self.shift_over
+                    && self.spec.return_to_status_after.is_some()
                     && matches!(
                         reason,
                         StatusChangeReason::OmniDeclineWork | StatusChangeReason::OmniPushTimeout
@@ -92,7 +144,19 @@ impl AgentBehaviour for SyntheticBehaviour {
                 let _ = tk.login(&self.login_status.to_string()).await;
             }
             BehaviourEvent::ShiftEnd => {
-                let _ = tk.logout().await;
+                self.shift_over = true;
+                match self.finish_in {
+                    None => {
+                        let _ = tk.logout().await;
+                    }
+                    Some(busy) => {
+                        if !self.logout_if_free(ctx).await {
+                            // No new pushes from now on; pushes already
+                            // made are still answered below.
+                            let _ = tk.set_service_presence_status(&busy.to_string()).await;
+                        }
+                    }
+                }
             }
             BehaviourEvent::Console(EventKind::WorkAssigned { work, .. }) => {
                 if self.auto_accept || self.rng.gen::<f64>() < self.spec.no_answer_probability {
@@ -102,15 +166,33 @@ impl AgentBehaviour for SyntheticBehaviour {
                 ctx.wake_after(delay, Self::tag(work, ANSWER));
             }
             BehaviourEvent::Console(EventKind::WorkAccepted {
-                work, handle_time, ..
+                work,
+                handle_time,
+                wrap_up,
+                ..
             }) => {
-                let wrap = self
-                    .spec
-                    .wrap_up
-                    .as_ref()
-                    .map(|d| d.sample(&mut self.rng))
-                    .unwrap_or_default();
+                // The item's own wrap-up wins; the group's is drawn only
+                // when the item has none.
+                let wrap = match wrap_up {
+                    Some(w) => w,
+                    None => self
+                        .spec
+                        .wrap_up
+                        .as_ref()
+                        .map(|d| d.sample(&mut self.rng))
+                        .unwrap_or_default(),
+                };
                 ctx.wake_after(handle_time + wrap, Self::tag(work, CLOSE));
+            }
+            BehaviourEvent::Console(
+                EventKind::WorkClosed { .. }
+                | EventKind::WorkDeclined { .. }
+                | EventKind::WorkUnavailable { .. }
+                | EventKind::WorkCanceled { .. },
+            ) => {
+                if self.shift_over && self.finish_in.is_some() {
+                    self.logout_if_free(ctx).await;
+                }
             }
             BehaviourEvent::Console(EventKind::StatusChanged { .. }) => {
                 if let Some(after) = self.spec.return_to_status_after {
@@ -127,7 +209,11 @@ impl AgentBehaviour for SyntheticBehaviour {
                 }
                 _ => {
                     // Only from a busy status set by a decline or timeout;
-                    // a logged-out agent stays out.
+                    // a logged-out agent stays out, and after the shift
+                    // end nobody comes back online.
+                    if self.shift_over {
+                        return;
+                    }
                     if let Ok(s) = tk.get_service_presence_status_id().await {
                         if s.status_id != self.login_status.to_string() {
                             let _ = tk

@@ -135,6 +135,15 @@ pub struct AgentSeat<'a> {
 /// The synthetic behaviour the scenario describes, for one agent.
 pub fn synthetic_behaviour(scenario: &Scenario, seat: AgentSeat<'_>) -> SyntheticBehaviour {
     let config = &scenario.presence_configs[seat.group.presence_config.index()];
+    // A hand-built scenario may leave the end status out: the first busy
+    // status the group is granted, if any, serves.
+    let shift = &seat.group.shift;
+    let end_status = shift.end_status.or_else(|| {
+        allowed_statuses(scenario, seat.group)
+            .into_iter()
+            .filter(|s| !scenario.statuses[s.index()].is_online())
+            .min()
+    });
     SyntheticBehaviour::new(
         seat.group.behaviour.clone(),
         seat.group.status,
@@ -142,6 +151,7 @@ pub fn synthetic_behaviour(scenario: &Scenario, seat: AgentSeat<'_>) -> Syntheti
         config.decline_reasons.clone(),
         seat.rng,
     )
+    .with_shift_end(shift.end_mode, end_status)
 }
 
 /// Runs one replication of `scenario` with its synthetic agents.
@@ -188,8 +198,8 @@ where
 }
 
 /// Granted statuses of a group: as listed (empty = all), plus the login
-/// status and the configuration's automatic statuses, which an agent must
-/// be able to enter.
+/// status, the configuration's automatic statuses and the end-of-shift
+/// status, which an agent must be able to enter.
 fn allowed_statuses(scenario: &Scenario, group: &AgentGroup) -> Vec<StatusId> {
     let mut allowed: Vec<StatusId> = if group.allowed_statuses.is_empty() {
         (0..scenario.statuses.len() as u32).map(StatusId).collect()
@@ -201,6 +211,7 @@ fn allowed_statuses(scenario: &Scenario, group: &AgentGroup) -> Vec<StatusId> {
         Some(group.status),
         config.status_on_decline,
         config.status_on_push_timeout,
+        group.shift.end_status,
     ]
     .into_iter()
     .flatten()
@@ -380,6 +391,7 @@ impl<B: AgentBehaviour> Simulation<B> {
             requested_at: self.handle.now(),
             patience,
             handle_time,
+            wrap_up: None,
             priority: self.scenario.queues[queue.index()].routing.priority,
             secondary_priority: None,
             skills: Vec::new(),

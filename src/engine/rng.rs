@@ -22,6 +22,10 @@ pub enum StreamKind {
     SkillMix = 4,
     /// Secondary routing priority of one queue's items.
     SecondaryPriority = 5,
+    /// After-conversation work of one queue's items (its arrival
+    /// stream's `wrap_up`): a stream of its own so that adding the key
+    /// moves no other draw.
+    WrapUp = 6,
 }
 
 /// SplitMix64: spreads nearby seeds far apart before ChaCha keys on them.

@@ -25,6 +25,10 @@ pub struct WorkItem {
     /// Work the agent will spend on it once accepted, sampled at arrival so
     /// every routing model faces the same demand (common random numbers).
     pub handle_time: SimDuration,
+    /// After-conversation work once the handle time is over, sampled at
+    /// arrival from its stream's `wrap_up`; `None` = the agent group's
+    /// wrap-up applies.
+    pub wrap_up: Option<SimDuration>,
     /// Routing priority (lower first): the queue's for queue-based work,
     /// the item's own (PSR `RoutingPriority`) for skills-based work.
     pub priority: i32,
@@ -115,4 +119,6 @@ pub struct AgentWork {
     pub decline_reason: Option<String>,
     /// Handle time the item demands (synthetic payload).
     pub handle_time: SimDuration,
+    /// The item's own wrap-up, if its arrival stream sets one.
+    pub wrap_up: Option<SimDuration>,
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 /// Columns of `intervals.csv`, in order. Columns added later go at the
 /// end, so a reader that counts positions keeps working.
-pub(crate) const INTERVALS_HEADER: [&str; 24] = [
+pub(crate) const INTERVALS_HEADER: [&str; 25] = [
     "interval",
     "start_s",
     "end_s",
@@ -32,10 +32,11 @@ pub(crate) const INTERVALS_HEADER: [&str; 24] = [
     "waiting_at_end",
     "in_progress_at_end",
     "ended_no_agent",
+    "wrap_up_s",
 ];
 
 /// Columns of `agents.csv`, in order.
-pub(crate) const AGENTS_HEADER: [&str; 8] = [
+pub(crate) const AGENTS_HEADER: [&str; 9] = [
     "agent",
     "group",
     "time_online_s",
@@ -44,6 +45,7 @@ pub(crate) const AGENTS_HEADER: [&str; 8] = [
     "declines",
     "push_timeouts",
     "interruptible_occupancy",
+    "overtime_s",
 ];
 
 /// Six fixed decimals, empty for undefined. A fixed format (rather than
@@ -123,6 +125,7 @@ fn metric_cells(m: &MetricEstimates) -> Vec<String> {
         f6(mean(m.waiting_at_end)),
         f6(mean(m.in_progress_at_end)),
         f6(mean(m.ended_no_agent)),
+        f6(mean(m.wrap_up_s)),
     ]);
     cells
 }
@@ -178,6 +181,7 @@ pub(crate) fn write_agents(rs: &ResultSet, dir: &Path) -> Result<PathBuf, Output
             col(|m| m.declines as f64),
             col(|m| m.push_timeouts as f64),
             f6(mean(estimate_defined(&interruptible))),
+            col(|m| m.overtime_s),
         ]
     });
     write_csv(dir, "agents.csv", &AGENTS_HEADER, rows)

@@ -137,8 +137,11 @@ pub struct MetricEstimates {
     pub p_wait: Option<Estimate>,
     /// Abandoned / offered.
     pub p_abandon: Option<Estimate>,
-    /// Mean accept → close time \[s\].
+    /// Mean accept → close time \[s\], wrap-up included.
     pub aht_s: Option<Estimate>,
+    /// Mean wrap-up (close − accept − handle time) \[s\]: the part of
+    /// `aht_s` spent after the conversation.
+    pub wrap_up_s: Option<Estimate>,
     /// Load held / capacity online, time-averaged.
     pub occupancy: Option<Estimate>,
     /// Explicit declines.
@@ -172,6 +175,7 @@ impl MetricEstimates {
             p_wait: ratio(|m| m.p_wait),
             p_abandon: ratio(|m| m.p_abandon),
             aht_s: ratio(|m| m.aht_s),
+            wrap_up_s: ratio(|m| m.wrap_up_s),
             occupancy: ratio(|m| m.occupancy),
             declined: count(|m| m.declined),
             push_timeouts: count(|m| m.push_timeouts),
@@ -204,6 +208,10 @@ pub struct Summary {
     pub queues: Vec<(String, QueueSummary)>,
     /// The whole centre.
     pub overall: OverallSummary,
+    /// Per agent group, in scenario order (a JSON object keyed by group
+    /// name).
+    #[serde(serialize_with = "ordered_map")]
+    pub groups: Vec<(String, GroupSummary)>,
     /// Every planning target of every queue, checked (empty when the
     /// scenario sets none).
     pub targets: Vec<TargetCheck>,
@@ -251,6 +259,17 @@ pub struct OverallSummary {
     /// Its metrics.
     #[serde(flatten)]
     pub metrics: MetricEstimates,
+}
+
+/// One agent group's entry of `summary.json`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct GroupSummary {
+    /// Agents in the group.
+    pub agents: u32,
+    /// Mean overtime per agent of the group \[s\] (logout − shift end,
+    /// see `agents.csv`), with its 95% interval across replications: what
+    /// finishing the work held at the end of a shift costs.
+    pub overtime_s: Option<Estimate>,
 }
 
 /// The `engine` block of `summary.json`: only figures that do not depend on
@@ -310,6 +329,9 @@ pub struct ResultSet {
     queue_targets: Vec<QueueTargets>,
     /// Group name of each agent, in `AgentId` order.
     agent_groups: Vec<String>,
+    /// Each group's name and its agents' first `AgentId`, and count, in
+    /// scenario order.
+    groups: Vec<(String, usize, u32)>,
     replications: Vec<ReplicationResult>,
     engine: Vec<EngineStats>,
 }
@@ -330,7 +352,18 @@ impl ResultSet {
             .iter()
             .flat_map(|g| std::iter::repeat_n(g.group.clone(), g.count as usize))
             .collect();
+        let mut first = 0;
+        let groups = scenario
+            .agents
+            .iter()
+            .map(|g| {
+                let row = (g.group.clone(), first, g.count);
+                first += g.count as usize;
+                row
+            })
+            .collect();
         ResultSet {
+            groups,
             scenario: scenario.simulation.name.clone(),
             seed,
             window: Window::of(scenario),
@@ -405,6 +438,31 @@ impl ResultSet {
         MetricEstimates::from_replications(self.replications.iter().map(|r| &r.overall))
     }
 
+    /// Estimates for each agent group over the replications: per
+    /// replication the mean over the group's agents, then the mean and
+    /// interval of those.
+    pub fn group_summaries(&self) -> Vec<(String, GroupSummary)> {
+        self.groups
+            .iter()
+            .map(|(name, first, count)| {
+                let per_rep: Vec<f64> = self
+                    .replications
+                    .iter()
+                    .filter_map(|r| {
+                        let agents = r.agents.get(*first..*first + *count as usize)?;
+                        let total: f64 = agents.iter().map(|a| a.overtime_s).sum();
+                        (*count > 0).then(|| total / *count as f64)
+                    })
+                    .collect();
+                let row = GroupSummary {
+                    agents: *count,
+                    overtime_s: estimate(&per_rep),
+                };
+                (name.clone(), row)
+            })
+            .collect()
+    }
+
     /// What `summary.json` holds.
     pub fn summary(&self) -> Summary {
         let events: Vec<f64> = self.engine.iter().map(|e| e.events as f64).collect();
@@ -434,6 +492,7 @@ impl ResultSet {
                 service_level_thresholds_differ: self.common_threshold_s().is_none(),
                 metrics: self.overall_estimates(),
             },
+            groups: self.group_summaries(),
             targets: self.targets(),
             engine: SummaryEngine {
                 events: estimate(&events),
@@ -663,16 +722,16 @@ mod tests {
         assert!(abandoned < ended && ended < sl, "after abandoned: {text}");
         let intervals = fs::read_to_string(dir.path().join("intervals.csv")).unwrap();
         let lines: Vec<&str> = intervals.lines().collect();
-        assert!(lines[0].ends_with(",in_progress_at_end,ended_no_agent"));
+        assert!(lines[0].ends_with(",in_progress_at_end,ended_no_agent,wrap_up_s"));
         // Interval 0: one per replication; interval 1: one in two.
         assert!(lines[1].starts_with("0,0.000000,100.000000,A,1.000000,0.000000,0.000000,"));
         assert!(
-            lines[1].ends_with(",0.000000,0.000000,1.000000"),
+            lines[1].ends_with(",0.000000,0.000000,1.000000,"),
             "{}",
             lines[1]
         );
         assert!(
-            lines[3].ends_with(",0.000000,0.000000,0.500000"),
+            lines[3].ends_with(",0.000000,0.000000,0.500000,"),
             "{}",
             lines[3]
         );
@@ -745,9 +804,9 @@ mod tests {
         assert_eq!(
             agents,
             "agent,group,time_online_s,items_handled,occupancy,declines,push_timeouts,\
-             interruptible_occupancy\n\
-             0,g,200.000000,1.000000,0.250000,0.000000,0.000000,0.000000\n\
-             1,g,0.000000,0.000000,,0.000000,0.000000,\n"
+             interruptible_occupancy,overtime_s\n\
+             0,g,200.000000,1.000000,0.250000,0.000000,0.000000,0.000000,0.000000\n\
+             1,g,0.000000,0.000000,,0.000000,0.000000,,0.000000\n"
         );
     }
 

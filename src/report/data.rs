@@ -25,7 +25,7 @@ pub(crate) struct Est {
     pub ci95_high: f64,
 }
 
-/// The 14 metrics of one queue (or the centre). Every field is optional:
+/// The 15 metrics of one queue (or the centre). Every field is optional:
 /// `null` in the file means "not defined in any replication", and a key
 /// missing altogether (an older or newer file) is treated the same way
 /// rather than failing the whole report.
@@ -46,6 +46,8 @@ pub(crate) struct Metrics {
     pub p_wait: Option<Est>,
     pub p_abandon: Option<Est>,
     pub aht_s: Option<Est>,
+    /// Absent from files written before wrap-up was reported.
+    pub wrap_up_s: Option<Est>,
     pub occupancy: Option<Est>,
     pub declined: Option<Est>,
     pub push_timeouts: Option<Est>,

@@ -149,6 +149,7 @@ fn rows(threshold: &str) -> Vec<Row> {
         r("P(wait)", "fraction", 3, |m| m.p_wait),
         r("P(abandon)", "fraction", 3, |m| m.p_abandon),
         r("Average handle time", "s", 1, |m| m.aht_s),
+        r("Wrap-up (part of handle time)", "s", 1, |m| m.wrap_up_s),
         r("Occupancy", "fraction", 3, |m| m.occupancy),
         r("Declines", "count", 1, |m| m.declined),
         r("Push timeouts", "count", 1, |m| m.push_timeouts),

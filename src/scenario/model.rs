@@ -114,6 +114,11 @@ pub struct ArrivalStream {
     pub handle_time: Distribution,
     /// Customer patience; `None` = nobody abandons.
     pub patience: Option<Distribution>,
+    /// After-conversation work of each item (end of handle time → close),
+    /// drawn per item at arrival. It wins over the agent group's
+    /// `wrap_up`, because how long the notes take depends on the kind of
+    /// work more than on who does it; `None` = the group's.
+    pub wrap_up: Option<Distribution>,
     /// Skills every item of the stream requires, besides its routing
     /// configuration's (skills-based queues only).
     pub skills: Vec<SkillRequirement>,
@@ -220,9 +225,38 @@ impl Default for BehaviourSpec {
 pub struct Shift {
     /// Login time.
     pub start: SimDuration,
-    /// Logout time; `None` = until the end of the run.
+    /// End of the shift; `None` = until the end of the run.
     pub end: Option<SimDuration>,
+    /// What the agents do when the shift ends.
+    pub end_mode: ShiftEndMode,
+    /// Busy status (no channels) the agents move to at the end of the
+    /// shift to finish their work ([`ShiftEndMode::Finish`] only). The
+    /// scenario file fills it in for every finishing group with an end;
+    /// `None` in a hand-built scenario means "the first busy status the
+    /// group is granted", or an abrupt logout if it has none.
+    pub end_status: Option<StatusId>,
 }
+
+/// How a shift ends (omni-reference §12.8).
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ShiftEndMode {
+    /// Move to a busy status, answer what was already pushed, finish
+    /// everything held, then log out: what a person does, so the default.
+    /// The time past the shift end is overtime.
+    #[default]
+    Finish,
+    /// Log out at once: open work is closed, pushed work re-routed (the
+    /// tab-based logout of omni-reference §7), for lessons about it.
+    Abrupt,
+}
+
+/// Name of the busy status added to a scenario whose finishing groups
+/// are granted no busy status: they need one to finish their work in.
+pub const END_OF_SHIFT_STATUS: &str = "End_Of_Shift";
+
+/// Label of [`END_OF_SHIFT_STATUS`].
+pub const END_OF_SHIFT_LABEL: &str = "Busy - End of shift";
 
 impl AgentGroup {
     /// The group's level of `skill`, `None` if it lacks it.

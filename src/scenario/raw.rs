@@ -191,6 +191,7 @@ pub(crate) struct RawArrivals {
     pub rate_profile_csv: Option<Spanned<String>>,
     pub handle_time: Option<Spanned<RawDist>>,
     pub patience: Option<Spanned<RawDist>>,
+    pub wrap_up: Option<Spanned<RawDist>>,
     pub skills: Option<Spanned<Vec<Spanned<RawSkillReq>>>>,
     pub skill_mix: Option<Spanned<Vec<Spanned<RawSkillChoice>>>>,
     pub priority: Option<Spanned<i64>>,
@@ -214,6 +215,8 @@ pub(crate) struct RawAgents {
     pub wrap_up: Option<Spanned<RawDist>>,
     pub return_to_status_after: Option<Spanned<RawDuration>>,
     pub shift: Option<Spanned<RawShift>>,
+    pub shift_end: Option<Spanned<String>>,
+    pub shift_end_status: Option<Spanned<String>>,
 }
 
 /// `shift = { start = …, end = … }`.
@@ -304,6 +307,7 @@ pub(crate) const SECTION_KEYS: &[(&str, &[&str])] = &[
             "rate_profile_csv",
             "handle_time",
             "patience",
+            "wrap_up",
             "skills",
             "skill_mix",
             "priority",
@@ -326,6 +330,8 @@ pub(crate) const SECTION_KEYS: &[(&str, &[&str])] = &[
             "wrap_up",
             "return_to_status_after",
             "shift",
+            "shift_end",
+            "shift_end_status",
         ],
     ),
     ("shift", &["start", "end"]),

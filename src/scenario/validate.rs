@@ -12,7 +12,7 @@ use super::raw::{
 };
 use super::{
     AgentGroup, ArrivalRate, ArrivalStream, BehaviourSpec, Queue, QueueTargets, Scenario, Shift,
-    SimulationSettings,
+    ShiftEndMode, SimulationSettings, END_OF_SHIFT_LABEL, END_OF_SHIFT_STATUS,
 };
 use crate::distribution::Distribution;
 use crate::omni::{
@@ -629,6 +629,15 @@ pub(crate) fn validate(raw: &RawScenario, cx: &Ctx<'_>) -> Result<Scenario> {
         &queue_names,
         &skill_names,
     )?;
+    let mut statuses = statuses;
+    let implicit = StatusId(statuses.len() as u32);
+    if agents.iter().any(|g| g.shift.end_status == Some(implicit)) {
+        statuses.push(PresenceStatus {
+            api_name: END_OF_SHIFT_STATUS.into(),
+            label: END_OF_SHIFT_LABEL.into(),
+            channels: Vec::new(),
+        });
+    }
     let scenario = Scenario {
         simulation,
         channels,
@@ -1238,6 +1247,12 @@ fn arrivals(
             }
             None => None,
         };
+        // Zero is allowed ("0s": no wrap-up for this kind of work, whatever
+        // the group's); the distribution checks already refuse negatives.
+        let wrap_up = match &ra.wrap_up {
+            Some(w) => Some(cx.distribution(&it, "wrap_up", w)?),
+            None => None,
+        };
         let routing =
             super::skills::arrival_routing(cx, &it, ra, &queue_list[queue.index()], skills)?;
         out.push(ArrivalStream {
@@ -1245,6 +1260,7 @@ fn arrivals(
             rate,
             handle_time,
             patience,
+            wrap_up,
             skills: routing.skills,
             skill_mix: routing.skill_mix,
             priority: routing.priority,
@@ -1444,7 +1460,7 @@ fn agents(
             }
             None => None,
         };
-        let shift = shift(cx, &it, &ra.shift, run_length)?;
+        let mut shift = shift(cx, &it, &ra.shift, run_length)?;
         let queues = super::skills::membership(
             cx,
             &it,
@@ -1455,6 +1471,19 @@ fn agents(
             &allowed_statuses,
         )?;
         let skills = super::skills::agent_skills(cx, &it, &ra.skills, skill_names)?;
+        // After membership: the implicit end-of-shift status may be granted
+        // here, and it is not in `status_list` yet (it has no channels, so
+        // membership would not change).
+        let mut allowed_statuses = allowed_statuses;
+        shift_end(
+            cx,
+            &it,
+            ra,
+            statuses,
+            status_list,
+            &mut shift,
+            &mut allowed_statuses,
+        )?;
         out.push(AgentGroup {
             group,
             count,
@@ -1519,7 +1548,94 @@ fn shift(
         }
         None => None,
     };
-    Ok(Shift { start, end })
+    Ok(Shift {
+        start,
+        end,
+        ..Shift::default()
+    })
+}
+
+/// `shift_end` and `shift_end_status` of a group: how its shift ends and
+/// the busy status it finishes its work in, granted to the group. A
+/// finishing group with a shift end that names no status gets the first
+/// busy status it is granted, or [`END_OF_SHIFT_STATUS`] when it has none:
+/// its id is then `status_list.len()`, the status [`validate`] appends.
+fn shift_end(
+    cx: &Ctx<'_>,
+    it: &Item,
+    ra: &RawAgents,
+    statuses: &Names,
+    status_list: &[PresenceStatus],
+    shift: &mut Shift,
+    allowed: &mut Vec<StatusId>,
+) -> Result<()> {
+    const MODES: [&str; 2] = ["finish", "abrupt"];
+    shift.end_mode = match &ra.shift_end {
+        None => ShiftEndMode::Finish,
+        Some(m) => match m.get_ref().as_str() {
+            "finish" => ShiftEndMode::Finish,
+            "abrupt" => ShiftEndMode::Abrupt,
+            other => {
+                return Err(cx
+                    .at(
+                        Kind::InvalidValue,
+                        it,
+                        "shift_end",
+                        m,
+                        format!("unknown shift_end \"{other}\"; expected \"finish\" (finish the work held, then log out) or \"abrupt\" (log out at once)"),
+                    )
+                    .with_maybe_hint(suggest(other, MODES).map(|s| format!("did you mean \"{s}\"?"))))
+            }
+        },
+    };
+    if let Some(st) = &ra.shift_end_status {
+        if shift.end_mode == ShiftEndMode::Abrupt {
+            return Err(cx
+                .at(
+                    Kind::Inconsistent,
+                    it,
+                    "shift_end_status",
+                    st,
+                    "`shift_end_status` is set, but `shift_end` is \"abrupt\": the agents log out at once and never use it".into(),
+                )
+                .with_hint("remove `shift_end_status`, or set shift_end = \"finish\""));
+        }
+        let id =
+            StatusId(cx.resolve(it, "shift_end_status", st, statuses, "status", "statuses")?);
+        let status = &status_list[id.index()];
+        if status.is_online() {
+            return Err(cx
+                .at(
+                    Kind::Inconsistent,
+                    it,
+                    "shift_end_status",
+                    st,
+                    format!("status \"{}\" has channels, so agents finishing their shift in it would keep receiving work; expected a busy status (one without channels)", st.get_ref()),
+                )
+                .with_hint("add a [[statuses]] item without `channels`, e.g. name = \"Wrap_Up\""));
+        }
+        shift.end_status = Some(id);
+    } else if shift.end.is_some() && shift.end_mode == ShiftEndMode::Finish {
+        let busy = allowed
+            .iter()
+            .copied()
+            .find(|s| !status_list[s.index()].is_online());
+        shift.end_status = Some(busy.unwrap_or_else(|| {
+            // The implicit status; a busy status of that name in the file
+            // is the same thing, so it is granted instead.
+            match statuses.position(END_OF_SHIFT_STATUS) {
+                Some(i) if !status_list[i].is_online() => StatusId(i as u32),
+                _ => StatusId(status_list.len() as u32),
+            }
+        }));
+    }
+    if let Some(id) = shift.end_status {
+        if !allowed.contains(&id) {
+            allowed.push(id);
+            allowed.sort();
+        }
+    }
+    Ok(())
 }
 
 /// Cross-check: every queue can reach some agent who can carry its items.
@@ -1652,7 +1768,9 @@ status = "Available"
             g.shift,
             Shift {
                 start: SimDuration::ZERO,
-                end: None
+                end: None,
+                end_mode: crate::scenario::ShiftEndMode::Finish,
+                end_status: None,
             }
         );
     }
@@ -1798,6 +1916,64 @@ status = "Available"
             ) + "\n[[statuses]]\nname = \"Break\"\n[[statuses]]\nname = \"Lunch\"\n";
         let s = Scenario::from_toml_str(&text, "t.toml").unwrap();
         assert_eq!(s.agents[0].allowed_statuses, vec![StatusId(0), StatusId(1)]);
+    }
+
+    #[test]
+    fn a_finishing_shift_gets_a_busy_status_to_finish_in() {
+        // No busy status at all: the implicit one is added and granted.
+        let s = load("shift = { end = \"40m\" }").unwrap();
+        assert_eq!(s.statuses.len(), 2);
+        assert_eq!(s.statuses[1].api_name, END_OF_SHIFT_STATUS);
+        assert_eq!(s.statuses[1].label, "Busy - End of shift");
+        assert!(!s.statuses[1].is_online());
+        let g = &s.agents[0];
+        assert_eq!(g.shift.end_mode, ShiftEndMode::Finish);
+        assert_eq!(g.shift.end_status, Some(StatusId(1)));
+        assert!(g.allowed_statuses.contains(&StatusId(1)));
+        // The first busy status granted, when there is one.
+        let busy = "\n[[statuses]]\nname = \"Lunch\"\n[[statuses]]\nname = \"Wrap_Up\"\n";
+        let s = load(&format!("shift = {{ end = \"40m\" }}\n{busy}")).unwrap();
+        assert_eq!(s.statuses.len(), 3, "nothing added");
+        assert_eq!(s.agents[0].shift.end_status, Some(StatusId(1)));
+        // The one named, granted even when not listed.
+        let s = load(&format!(
+            "allowed_statuses = [\"Available\"]\nshift = {{ end = \"40m\" }}\nshift_end_status = \"Wrap_Up\"\n{busy}"
+        ))
+        .unwrap();
+        assert_eq!(s.agents[0].shift.end_status, Some(StatusId(2)));
+        assert_eq!(s.agents[0].allowed_statuses, vec![StatusId(0), StatusId(2)]);
+        // Abrupt, or no shift end: nothing to finish in.
+        let s = load("shift = { end = \"40m\" }\nshift_end = \"abrupt\"").unwrap();
+        assert_eq!(s.agents[0].shift.end_mode, ShiftEndMode::Abrupt);
+        assert_eq!((s.statuses.len(), s.agents[0].shift.end_status), (1, None));
+        let s = load("").unwrap();
+        assert_eq!((s.statuses.len(), s.agents[0].shift.end_status), (1, None));
+    }
+
+    #[test]
+    fn arrival_wrap_up_is_a_distribution_of_zero_or_more() {
+        let arr = |w: &str| {
+            format!(
+                "[[arrivals]]\nqueue = \"q\"\nrate_per_hour = 5\nhandle_time = 60\nwrap_up = {w}\n"
+            )
+        };
+        let s = load(&arr("\"0s\"")).unwrap();
+        assert_eq!(
+            s.arrivals[0].wrap_up,
+            Some(Distribution::Constant { value: 0.0 })
+        );
+        let s = load(&arr("{ dist = \"exponential\", mean = \"1m\" }")).unwrap();
+        assert_eq!(
+            s.arrivals[0].wrap_up,
+            Some(Distribution::Exponential { mean: 60.0 })
+        );
+        let e = load(&arr("-5")).unwrap_err();
+        assert_eq!(e.key_path(), Some("arrivals[0].wrap_up"));
+        assert!(load("")
+            .unwrap()
+            .arrivals
+            .iter()
+            .all(|a| a.wrap_up.is_none()));
     }
 
     #[test]

@@ -55,6 +55,8 @@ struct ItemState {
     arrival: SimTime,
     pushed: bool,
     accepted: Option<SimTime>,
+    /// Handle time of the accepted push \[µs\], from `WorkAccepted`.
+    handle_us: Option<u64>,
 }
 
 #[derive(Copy, Clone, Debug)]
@@ -76,6 +78,9 @@ struct Tally {
     ended_no_agent: u64,
     closed: u64,
     handle_sum_us: u128,
+    /// Closed items whose handle time is known, and their wrap-up.
+    wrapped: u64,
+    wrap_sum_us: u128,
     declined: u64,
     push_timeouts: u64,
     waiting_at_end: u64,
@@ -93,6 +98,8 @@ impl Tally {
         self.ended_no_agent += o.ended_no_agent;
         self.closed += o.closed;
         self.handle_sum_us += o.handle_sum_us;
+        self.wrapped += o.wrapped;
+        self.wrap_sum_us += o.wrap_sum_us;
         self.declined += o.declined;
         self.push_timeouts += o.push_timeouts;
         self.waiting_at_end += o.waiting_at_end;
@@ -114,6 +121,7 @@ impl Tally {
             p_wait: ratio(self.offered - self.pushed_on_arrival, self.offered),
             p_abandon: ratio(self.abandoned, self.offered),
             aht_s: mean_s(self.handle_sum_us, self.closed),
+            wrap_up_s: mean_s(self.wrap_sum_us, self.wrapped),
             occupancy: (capacity > 0).then(|| load as f64 / capacity as f64),
             declined: self.declined,
             push_timeouts: self.push_timeouts,
@@ -141,6 +149,11 @@ struct AgentState {
     items_handled: u64,
     declines: u64,
     push_timeouts: u64,
+    /// End of the agent's shift, when it falls in the measured window
+    /// (overtime is counted for such shifts only).
+    shift_end: Option<SimTime>,
+    /// Overtime of that shift \[µs\], once known.
+    overtime_us: Option<u64>,
 }
 
 impl AgentState {
@@ -205,6 +218,11 @@ impl MetricsCollector {
         let queues = scenario.queues.len();
         let mut agents = Vec::with_capacity(scenario.agent_count());
         for (g, group) in scenario.agents.iter().enumerate() {
+            let shift_end = group
+                .shift
+                .end
+                .map(|e| SimTime::ZERO + e)
+                .filter(|e| window.contains(*e));
             // The configured capacity is known before any WorkloadChanged:
             // an agent that never receives work still offers capacity.
             let capacity = scenario
@@ -230,6 +248,8 @@ impl MetricsCollector {
                     items_handled: 0,
                     declines: 0,
                     push_timeouts: 0,
+                    shift_end,
+                    overtime_us: None,
                 });
             }
         }
@@ -324,7 +344,7 @@ impl MetricsCollector {
 
     /// Records the first acceptance of a measured item, judged against its
     /// own queue's service-level threshold.
-    fn accept(&mut self, item: WorkItemId, at: SimTime) {
+    fn accept(&mut self, item: WorkItemId, at: SimTime, handle_us: Option<u64>) {
         let Some(s) = self.items.get_mut(&item) else {
             return;
         };
@@ -332,6 +352,7 @@ impl MetricsCollector {
             return;
         }
         s.accepted = Some(at);
+        s.handle_us = handle_us;
         let wait = at.since(s.arrival).0;
         let (q, i) = (s.queue, s.interval);
         let threshold = self.thresholds[q];
@@ -450,6 +471,7 @@ impl MetricsCollector {
                     .then(|| a.load[1].total() as f64 / a.online_capacity[1].total() as f64),
                 declines: a.declines,
                 push_timeouts: a.push_timeouts,
+                overtime_s: a.overtime_us.unwrap_or(0) as f64 / MICROS_PER_SEC as f64,
             })
             .collect();
         ReplicationResult {
@@ -485,6 +507,7 @@ impl EventSink for MetricsCollector {
                             arrival: t,
                             pushed: false,
                             accepted: None,
+                            handle_us: None,
                         },
                     );
                     for tally in self.tallies(q, i) {
@@ -518,7 +541,9 @@ impl EventSink for MetricsCollector {
                 };
                 self.hold_work(t, *work, hold);
             }
-            EventKind::WorkAccepted { item, .. } => self.accept(*item, t),
+            EventKind::WorkAccepted {
+                item, handle_time, ..
+            } => self.accept(*item, t, Some(handle_time.0)),
             EventKind::WorkDeclined {
                 work,
                 queue,
@@ -543,12 +568,17 @@ impl EventSink for MetricsCollector {
                 }
                 // A close implies an acceptance; if that event was missed,
                 // the close still makes the item answered.
-                self.accept(*item, *accepted_at);
+                self.accept(*item, *accepted_at, None);
                 if let Some(s) = self.items.remove(item) {
-                    let handle = t.since(*accepted_at).0 as u128;
+                    let held = t.since(*accepted_at).0;
+                    let wrap = s.handle_us.map(|h| held.saturating_sub(h) as u128);
                     for tally in self.tallies(s.queue, s.interval) {
                         tally.closed += 1;
-                        tally.handle_sum_us += handle;
+                        tally.handle_sum_us += held as u128;
+                        if let Some(w) = wrap {
+                            tally.wrapped += 1;
+                            tally.wrap_sum_us += w;
+                        }
                     }
                 }
                 self.release_work(t, *work);
@@ -605,7 +635,12 @@ impl EventSink for MetricsCollector {
                     a.status_online = online;
                 })
             }
-            EventKind::Logout { agent } => self.update_agent(t, *agent, |a| a.logged_in = false),
+            EventKind::Logout { agent } => self.update_agent(t, *agent, |a| {
+                a.logged_in = false;
+                if let Some(end) = a.shift_end.filter(|e| t >= *e) {
+                    a.overtime_us.get_or_insert(t.since(end).0);
+                }
+            }),
             EventKind::RoutingDecision { .. }
             | EventKind::WorkRequeued { .. }
             | EventKind::SkillsDropped { .. }
@@ -627,6 +662,12 @@ impl EventSink for MetricsCollector {
             s.accrue(w, end);
         }
         for a in &mut self.agents {
+            // Still at work when the run ends: overtime so far.
+            if let (Some(e), true) = (a.shift_end, a.logged_in) {
+                if a.overtime_us.is_none() && end > e {
+                    a.overtime_us = Some(end.since(e).0);
+                }
+            }
             a.online_time.accrue(w, end);
             for p in 0..2 {
                 a.load[p].accrue(w, end);
@@ -653,6 +694,7 @@ impl EventSink for MetricsCollector {
 mod tests {
     use super::*;
     use crate::events::StatusChangeReason;
+    use crate::scenario::AgentGroup;
     use crate::stats::test_support::{scenario, Script, AVAILABLE, BREAK};
     use crate::time::SimDuration;
 
@@ -900,6 +942,56 @@ mod tests {
         assert_eq!((r.queues[0].declined, r.queues[0].push_timeouts), (1, 1));
         assert_eq!((r.agents[0].declines, r.agents[0].push_timeouts), (1, 1));
         assert_eq!(r.queues[0].p_wait, Some(1.0));
+    }
+
+    #[test]
+    fn wrap_up_is_what_follows_the_handle_time() {
+        let scn = scenario(0, 1000, 500, 20, &["A"], &[("g", 1, 2)]);
+        let mut s = Script::default();
+        s.login(0.0, 0, AVAILABLE)
+            // Handle 150 s, closed 180 s after the accept: 30 s of wrap-up.
+            .arrive(100.0, 1, 0)
+            .assign(100.0, 1, 1, 0, 0, 1000)
+            .accept_handling(100.0, 1, 1, 0, 150.0)
+            .close(280.0, 1, 1, 0, 0, 100.0)
+            // Closed before its handle time was over (a logout): none.
+            .arrive(200.0, 2, 0)
+            .assign(200.0, 2, 2, 0, 0, 1000)
+            .accept_handling(200.0, 2, 2, 0, 300.0)
+            .close(300.0, 2, 2, 0, 0, 200.0);
+        let r = run(&scn, &s, 1000.0);
+        assert!(close_to(r.queues[0].aht_s, 140.0), "{:?}", r.queues[0]);
+        assert!(close_to(r.queues[0].wrap_up_s, 15.0), "{:?}", r.queues[0]);
+        assert!(close_to(r.intervals[0].overall.wrap_up_s, 15.0));
+    }
+
+    #[test]
+    fn overtime_runs_from_the_shift_end_to_the_logout() {
+        // Window [100, 1100); agent 0's shift ends at 500, agent 1's at
+        // 600, agent 2's at 50 (warm-up: not counted), agent 3 not logged
+        // in at its end.
+        let mut scn = scenario(100, 1000, 500, 20, &["A"], &[("g", 4, 1)]);
+        let mut g = scn.agents[0].clone();
+        g.count = 1;
+        scn.agents = (0..4)
+            .map(|i| AgentGroup {
+                group: format!("g{i}"),
+                ..g.clone()
+            })
+            .collect();
+        for (i, end) in [500, 600, 50, 700].into_iter().enumerate() {
+            scn.agents[i].shift.end = Some(SimDuration::from_secs(end));
+        }
+        let mut s = Script::default();
+        s.login(0.0, 0, AVAILABLE)
+            .login(0.0, 1, AVAILABLE)
+            .login(0.0, 2, AVAILABLE)
+            .logout(540.0, 0)
+            .logout(80.0, 2);
+        let r = run(&scn, &s, 1000.0);
+        let overtime: Vec<f64> = r.agents.iter().map(|a| a.overtime_s).collect();
+        // Agent 1 is still at work when the run ends at 1000.
+        assert_eq!(overtime, [40.0, 400.0, 0.0, 0.0]);
     }
 
     #[test]

@@ -37,8 +37,13 @@ pub struct QueueMetrics {
     pub p_wait: Option<f64>,
     /// Abandoned / offered.
     pub p_abandon: Option<f64>,
-    /// Mean accept → close time over closed items \[s\].
+    /// Mean accept → close time over closed items \[s\] (wrap-up
+    /// included).
     pub aht_s: Option<f64>,
+    /// Mean wrap-up over closed items \[s\]: the part of `aht_s` after the
+    /// handle time, close − accept − handle time (0 for an item closed
+    /// before its handle time was over, e.g. by a logout).
+    pub wrap_up_s: Option<f64>,
     /// Time-averaged load held (by this queue's work) / capacity online.
     pub occupancy: Option<f64>,
     /// Explicit declines.
@@ -114,6 +119,12 @@ pub struct AgentMetrics {
     pub declines: u64,
     /// Pushes that timed out.
     pub push_timeouts: u64,
+    /// Time logged in past the end of the shift, finishing work
+    /// (logout − shift end) \[s\]: counted whole for a shift ending in the
+    /// measured window, up to the end of the run if the agent is still
+    /// logged in then; 0 for an abrupt end, an agent not logged in at its
+    /// shift end, or a shift ending outside the window.
+    pub overtime_s: f64,
 }
 
 /// Everything measured in one replication.

@@ -254,6 +254,30 @@ impl Script {
                 agent: AgentId(agent),
                 requested_at: SimTime::ZERO,
                 handle_time: crate::time::SimDuration::ZERO,
+                wrap_up: None,
+            },
+        )
+    }
+
+    /// An acceptance of work with handle time `handle` \[s\].
+    pub(crate) fn accept_handling(
+        &mut self,
+        t: f64,
+        work: u64,
+        item: u64,
+        agent: u32,
+        handle: f64,
+    ) -> &mut Self {
+        self.push(
+            t,
+            EventKind::WorkAccepted {
+                work: AgentWorkId(work),
+                item: WorkItemId(item),
+                queue: QueueId(0),
+                agent: AgentId(agent),
+                requested_at: SimTime::ZERO,
+                handle_time: crate::time::SimDuration::from_secs_f64(handle),
+                wrap_up: None,
             },
         )
     }

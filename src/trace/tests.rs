@@ -461,6 +461,7 @@ fn push_accept_and_close_tell_timeout_delays_and_handle_time() {
             agent: a(0),
             requested_at: at(0.0),
             handle_time: SimDuration::from_secs(300),
+            wrap_up: None,
         },
     );
     assert_eq!(

@@ -138,6 +138,7 @@ fn build(k: &Knobs) -> Scenario {
                 sd: 120.0,
             },
             patience: patience.map(|m| Distribution::Exponential { mean: m }),
+            wrap_up: None,
             skills: if bit(8 + i as u32) {
                 vec![SkillRequirement {
                     skill: SkillId(1),
@@ -199,6 +200,7 @@ fn build(k: &Knobs) -> Scenario {
             shift: Shift {
                 start: SimDuration::from_secs(60 * g as u64),
                 end: k.shift_end_h.map(|h| SimDuration::from_secs(h * 3600)),
+                ..Shift::default()
             },
         });
     }

@@ -86,6 +86,7 @@ pub fn base(hours: u64) -> Scenario {
             rate: ArrivalRate::Constant(60.0),
             handle_time: Distribution::Exponential { mean: 300.0 },
             patience: None,
+            wrap_up: None,
             skills: vec![],
             skill_mix: vec![],
             priority: None,
