@@ -185,6 +185,22 @@ pub enum EventKind {
         /// The agent.
         agent: AgentId,
     },
+    /// An opened item of a status-based channel was paused or resumed
+    /// (omni-reference §12.5): it now holds `cost`.
+    WorkPaused {
+        /// The AgentWork.
+        work: AgentWorkId,
+        /// The item.
+        item: WorkItemId,
+        /// Its queue.
+        queue: QueueId,
+        /// The agent.
+        agent: AgentId,
+        /// Paused (true) or resumed (false).
+        paused: bool,
+        /// Capacity it holds now.
+        cost: CapacityUnits,
+    },
     /// The item's patience ran out before acceptance; it left for good.
     WorkAbandoned {
         /// The item.
@@ -274,6 +290,7 @@ impl EventKind {
             | WorkClosed { agent, .. }
             | WorkUnavailable { agent, .. }
             | WorkCanceled { agent, .. }
+            | WorkPaused { agent, .. }
             | WorkloadChanged { agent, .. }
             | StatusChanged { agent, .. }
             | LoginSuccess { agent, .. }
@@ -299,6 +316,7 @@ impl EventKind {
             | WorkClosed { item, .. }
             | WorkUnavailable { item, .. }
             | WorkCanceled { item, .. }
+            | WorkPaused { item, .. }
             | WorkAbandoned { item, .. }
             | WorkRequeued { item, .. }
             | SkillsDropped { item, .. }
@@ -319,6 +337,7 @@ impl EventKind {
             | WorkClosed { queue, .. }
             | WorkUnavailable { queue, .. }
             | WorkCanceled { queue, .. }
+            | WorkPaused { queue, .. }
             | WorkAbandoned { queue, .. }
             | WorkRequeued { queue, .. }
             | SkillsDropped { queue, .. }

@@ -18,9 +18,9 @@ use crate::analytic::{erlang_equivalent, evaluate, ErlangFigures, ErlangInput};
 use crate::distribution::Distribution;
 use crate::engine::{run_replication, RunOptions};
 use crate::omni::{
-    CapacityCost, CapacityPool, ChannelId, ConfigId, PresenceConfiguration, PresenceStatus,
-    QueueId, RoutingConfiguration, RoutingModel, RoutingType, ServiceChannel, Skill, SkillId,
-    SkillRequirement, StatusId,
+    CapacityCost, CapacityModel, CapacityPool, ChannelId, ConfigId, PresenceConfiguration,
+    PresenceStatus, QueueId, RoutingConfiguration, RoutingModel, RoutingType, ServiceChannel,
+    Skill, SkillId, SkillRequirement, StatusId,
 };
 use crate::scenario::{
     AgentGroup, ArrivalRate, ArrivalStream, BehaviourSpec, Queue, QueueTargets, Scenario, Shift,
@@ -111,6 +111,8 @@ impl ErlangCentre {
                 name: "chat".into(),
                 ends_when_all_decline: false,
                 interruptible: false,
+                capacity_model: CapacityModel::Tab,
+                reassign_after: None,
             }],
             skills: vec![],
             statuses: vec![PresenceStatus {
@@ -137,6 +139,7 @@ impl ErlangCentre {
                     push_timeout: None,
                     cost: self.cost,
                     pool: CapacityPool::Primary,
+                    paused_cost: None,
                     routing_type: RoutingType::Queue,
                     skills: vec![],
                     drop_additional_skills_timeout: None,

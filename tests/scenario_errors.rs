@@ -89,6 +89,30 @@ const EXPECTATIONS: &[Expect] = &[
         Some("did you mean \"interruptible\"?"),
     ),
     e(
+        "zero_reassign_after",
+        Kind::InvalidValue,
+        Some((10, 18)),
+        Some("channels[0].reassign_after"),
+        "`reassign_after` is \"0s\"; expected a duration greater than 0",
+        None,
+    ),
+    e(
+        "paused_cost_on_tab_channel",
+        Kind::Inconsistent,
+        Some((27, 26)),
+        Some("queues[0].paused_capacity_weight"),
+        "`paused_capacity_weight` is set, but channel \"chat\" is tab-based; only work of a status-based channel can be paused",
+        Some("add capacity_model = \"status\" to channel \"chat\""),
+    ),
+    e(
+        "unknown_capacity_model",
+        Kind::InvalidValue,
+        Some((9, 18)),
+        Some("channels[0].capacity_model"),
+        "unknown capacity model \"statuses\"; expected \"tab\" (open tabs hold capacity) or \"status\" (work in progress holds it, even across a logout)",
+        Some("did you mean \"status\"?"),
+    ),
+    e(
         "unknown_channel",
         Kind::UnknownReference,
         Some((24, 11)),
@@ -476,7 +500,7 @@ fn display_is_file_line_column_key_message_then_hint() {
         "tests/fixtures/bad/unknown_key.toml:25:1: queues[0].routng_model: queue \"Chat support\": \
          unknown key `routng_model` in [[queues]]; expected one of `name`, `channel`, `routing_model`, \
          `priority`, `push_timeout`, `capacity_weight`, `capacity_percentage`, `routing`, `skills`, \
-         `drop_additional_skills_timeout`, `service_level_threshold`, `target_service_level`, … (3 more)\n  \
+         `drop_additional_skills_timeout`, `service_level_threshold`, `target_service_level`, … (5 more)\n  \
          hint: did you mean `routing_model`?"
     );
 }

@@ -46,6 +46,8 @@ impl Handler<AgentMsg> for AgentActor {
             AgentMsg::Assign(a) => self.state.assign(a),
             AgentMsg::PushTimeout(id) => self.state.push_timeout(id),
             AgentMsg::Cancel(item) => self.state.cancel(item),
+            AgentMsg::Reassign(id) => self.state.reassign(id),
+            AgentMsg::Pause(id, paused) => self.state.pause(id, paused),
         }
         // The driver waits for this (see `EngineHandle::deliver`).
         self.state.handled();

@@ -8,13 +8,14 @@
 
 use super::work_list::WorkList;
 use crate::engine::handle::EngineHandle;
-use crate::engine::messages::{AgentNotice, Assignment, Entry, Release, RouterMsg};
+use crate::engine::messages::{AgentMsg, AgentNotice, Assignment, Entry, Release, RouterMsg};
 use crate::events::{EventKind, StatusChangeReason};
 use crate::omni::{
-    AgentId, AgentWork, AgentWorkId, CapacityPool, CapacityUnits, PresenceConfiguration, StatusId,
-    WorkItemId, WorkStatus,
+    AgentId, AgentWork, AgentWorkId, CapacityModel, CapacityPool, CapacityUnits,
+    PresenceConfiguration, StatusId, WorkItemId, WorkStatus,
 };
 use crate::scenario::Scenario;
+use crate::time::SimDuration;
 use crate::toolkit::{
     AgentWorkInfo, AgentWorkload, PresenceStatusInfo, SetStatusResult, StatusChannel, ToolkitError,
     ToolkitRequest, ToolkitValue,
@@ -213,6 +214,19 @@ impl AgentState {
         let previous = self.load;
         let now = self.handle.now();
         for mut work in self.works.take_all() {
+            let channel = &self.scenario.channels[work.channel.index()];
+            if work.status == WorkStatus::Opened && channel.capacity_model == CapacityModel::Status
+            {
+                // Status-based capacity (§12.5): the work stays assigned
+                // and counted until it is completed or reassigned.
+                if let Some(after) = channel.reassign_after {
+                    self.handle
+                        .schedule_in(after, Entry::Agent(self.id, AgentMsg::Reassign(work.id)));
+                }
+                work.logged_out_at = Some(now);
+                self.works.insert(work.id, work);
+                continue;
+            }
             let (status, why) = match work.status {
                 WorkStatus::Assigned => (WorkStatus::Unavailable, Release::Unavailable),
                 _ => (WorkStatus::Closed, Release::Closed),
@@ -246,7 +260,6 @@ impl AgentState {
                 why,
             });
         }
-        self.load = [CapacityUnits::ZERO; 2];
         self.emit_workload(previous);
         self.status = None;
         self.handle.emit(EventKind::Logout { agent: self.id });
@@ -469,6 +482,8 @@ impl AgentState {
             decline_reason: None,
             handle_time: item.handle_time,
             wrap_up: item.wrap_up,
+            logged_out_at: None,
+            paused_from: None,
         };
         self.handle.emit(EventKind::WorkAssigned {
             work: id,
@@ -492,6 +507,89 @@ impl AgentState {
                 Entry::Agent(self.id, crate::engine::messages::AgentMsg::PushTimeout(id)),
             );
         }
+    }
+
+    /// The reassignment timer of status-based work held across a logout
+    /// fired: if the agent has not come back, the work goes back to its
+    /// queue (keeping its age) with the handle time still to do (§12.5).
+    pub(crate) fn reassign(&mut self, id: AgentWorkId) {
+        if self.status.is_some() {
+            return;
+        }
+        let Some(logged_out_at) = self
+            .works
+            .get(&id)
+            .filter(|w| w.status == WorkStatus::Opened)
+            .and_then(|w| w.logged_out_at)
+        else {
+            return;
+        };
+        let work = self.finish(id, WorkStatus::Unavailable);
+        let worked = logged_out_at.since(work.accepted_at.unwrap_or(logged_out_at));
+        let remaining = SimDuration(work.handle_time.0.saturating_sub(worked.0));
+        self.handle.emit(EventKind::WorkUnavailable {
+            work: id,
+            item: work.work_item,
+            queue: work.queue,
+            agent: self.id,
+        });
+        self.after_release(&work, Release::Reassigned(remaining));
+    }
+
+    /// Pauses (`paused`) or resumes an opened item of a status-based
+    /// channel: its capacity cost moves to the routing configuration's
+    /// paused cost and back (§12.5). A behaviour-level action, as in
+    /// Salesforce, where pausing is a field on the record and not a
+    /// toolkit call; anything else is ignored, and so is a resume that
+    /// would take the agent over its capacity (it took other work
+    /// meanwhile): the item stays paused.
+    pub(crate) fn pause(&mut self, id: AgentWorkId, paused: bool) {
+        let Some(work) = self.works.get(&id) else {
+            return;
+        };
+        let queue = &self.scenario.queues[work.queue.index()];
+        let Some(paused_cost) = queue.routing.paused_cost else {
+            return;
+        };
+        if work.status != WorkStatus::Opened || work.paused_from.is_some() == paused {
+            return;
+        }
+        let pool = work.pool;
+        let capacity = match pool {
+            CapacityPool::Primary => self.config.capacity,
+            CapacityPool::Interruptible => self.config.interruptible_capacity,
+        };
+        let (from, to) = match work.paused_from {
+            None => (work.capacity_cost, paused_cost.units_for(capacity)),
+            Some(full) => (work.capacity_cost, full),
+        };
+        let previous = self.load;
+        let after = self.load[pool.index()] - from + to;
+        if after > CapacityUnits::whole(capacity) {
+            // The agent took other work while this was paused: it stays
+            // paused rather than exceed the capacity.
+            return;
+        }
+        self.load[pool.index()] = after;
+        let work = self.works.get_mut(&id).expect("checked above");
+        work.paused_from = if paused { Some(from) } else { None };
+        work.capacity_cost = to;
+        let (item, queue) = (work.work_item, work.queue);
+        self.handle.emit(EventKind::WorkPaused {
+            work: id,
+            item,
+            queue,
+            agent: self.id,
+            paused,
+            cost: to,
+        });
+        self.emit_workload(previous);
+        self.notify_router(AgentNotice::Repriced {
+            agent: self.id,
+            pool,
+            from,
+            to,
+        });
     }
 
     /// The push timer fired: if still unanswered the push is declined on

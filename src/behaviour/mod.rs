@@ -67,6 +67,18 @@ impl AgentContext {
         self.handle.now()
     }
 
+    /// Pauses (`paused`) or resumes one of the agent's opened items of a
+    /// status-based channel, at this instant: it then holds its routing
+    /// configuration's paused cost (omni-reference §12.5). Like Salesforce,
+    /// where pausing sets a field on the work record, this is not a
+    /// toolkit method; a request the work cannot take is ignored.
+    pub fn pause(&self, work: crate::omni::AgentWorkId, paused: bool) {
+        self.handle.schedule_now(Entry::Agent(
+            self.agent,
+            crate::engine::messages::AgentMsg::Pause(work, paused),
+        ));
+    }
+
     /// Asks to be woken with [`BehaviourEvent::Wake`]`(tag)` after `delay`
     /// of simulated time. Same-instant wakes run in the order requested.
     pub fn wake_after(&self, delay: SimDuration, tag: u64) {

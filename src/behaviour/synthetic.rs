@@ -19,12 +19,18 @@ use super::{AgentBehaviour, AgentContext, BehaviourEvent};
 use crate::events::{EventKind, StatusChangeReason};
 use crate::omni::{AgentWorkId, StatusId};
 use crate::scenario::{BehaviourSpec, ShiftEndMode};
+use crate::time::{SimDuration, SimTime};
+use crate::toolkit::ToolkitError;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 const ANSWER: u64 = 0;
 const CLOSE: u64 = 1;
 const RETURN: u64 = 2;
+const PAUSE: u64 = 3;
+const RESUME: u64 = 4;
+/// Bits of a wake tag that hold the action; the rest is the AgentWork.
+const ACTION_BITS: u32 = 3;
 
 /// A scenario group's behaviour for one agent, with its own random stream.
 #[derive(Debug)]
@@ -39,6 +45,11 @@ pub struct SyntheticBehaviour {
     /// Set at the shift end: no return to the login status any more, and
     /// the work events are watched for the moment nothing is held.
     shift_over: bool,
+    /// When the agent logged out abruptly, holding status-based work.
+    logged_out_at: Option<SimTime>,
+    /// Status-based work whose close fell due while logged out, with the
+    /// handle time it still needed at the logout: resumed at the next login.
+    suspended: Vec<(AgentWorkId, SimDuration)>,
 }
 
 impl SyntheticBehaviour {
@@ -60,6 +71,8 @@ impl SyntheticBehaviour {
             rng,
             finish_in: None,
             shift_over: false,
+            logged_out_at: None,
+            suspended: Vec::new(),
         }
     }
 
@@ -91,7 +104,7 @@ impl SyntheticBehaviour {
     }
 
     fn tag(work: AgentWorkId, action: u64) -> u64 {
-        (work.0 << 2) | action
+        (work.0 << ACTION_BITS) | action
     }
 
     async fn answer(&mut self, work: AgentWorkId, ctx: &AgentContext) {
@@ -142,12 +155,17 @@ impl AgentBehaviour for SyntheticBehaviour {
         match event {
             BehaviourEvent::ShiftStart => {
                 let _ = tk.login(&self.login_status.to_string()).await;
+                self.logged_out_at = None;
+                for (work, remaining) in std::mem::take(&mut self.suspended) {
+                    ctx.wake_after(remaining, Self::tag(work, CLOSE));
+                }
             }
             BehaviourEvent::ShiftEnd => {
                 self.shift_over = true;
                 match self.finish_in {
                     None => {
                         let _ = tk.logout().await;
+                        self.logged_out_at = Some(ctx.now());
                     }
                     Some(busy) => {
                         if !self.logout_if_free(ctx).await {
@@ -182,7 +200,21 @@ impl AgentBehaviour for SyntheticBehaviour {
                         .map(|d| d.sample(&mut self.rng))
                         .unwrap_or_default(),
                 };
-                ctx.wake_after(handle_time + wrap, Self::tag(work, CLOSE));
+                // A pause (status-based work with a paused cost) stops the
+                // handle-time clock halfway; drawn only when configured, so
+                // other scenarios keep their random streams.
+                let mut paused_for = SimDuration::ZERO;
+                if self.spec.pause_probability > 0.0
+                    && self.rng.gen::<f64>() < self.spec.pause_probability
+                {
+                    if let Some(d) = &self.spec.pause_duration {
+                        paused_for = d.sample(&mut self.rng);
+                        let half = SimDuration(handle_time.0 / 2);
+                        ctx.wake_after(half, Self::tag(work, PAUSE));
+                        ctx.wake_after(half + paused_for, Self::tag(work, RESUME));
+                    }
+                }
+                ctx.wake_after(handle_time + paused_for + wrap, Self::tag(work, CLOSE));
             }
             BehaviourEvent::Console(
                 EventKind::WorkClosed { .. }
@@ -200,13 +232,20 @@ impl AgentBehaviour for SyntheticBehaviour {
                 }
             }
             BehaviourEvent::Console(_) => {}
-            BehaviourEvent::Wake(tag) => match tag & 3 {
-                ANSWER => self.answer(AgentWorkId(tag >> 2), ctx).await,
+            BehaviourEvent::Wake(tag) => match tag & ((1 << ACTION_BITS) - 1) {
+                ANSWER => self.answer(AgentWorkId(tag >> ACTION_BITS), ctx).await,
                 CLOSE => {
-                    let _ = tk
-                        .close_agent_work(&AgentWorkId(tag >> 2).to_string())
-                        .await;
+                    let work = AgentWorkId(tag >> ACTION_BITS);
+                    let closed = tk.close_agent_work(&work.to_string()).await;
+                    if let (Err(ToolkitError::NotLoggedIn), Some(at)) = (closed, self.logged_out_at)
+                    {
+                        // Kept across the logout (status-based capacity):
+                        // what was left at the logout resumes at the login.
+                        self.suspended.push((work, ctx.now().since(at)));
+                    }
                 }
+                PAUSE => ctx.pause(AgentWorkId(tag >> ACTION_BITS), true),
+                RESUME => ctx.pause(AgentWorkId(tag >> ACTION_BITS), false),
                 _ => {
                     // Only from a busy status set by a decline or timeout;
                     // a logged-out agent stays out, and after the shift

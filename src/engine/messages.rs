@@ -58,6 +58,10 @@ pub(crate) enum AgentMsg {
     PushTimeout(AgentWorkId),
     /// The item's customer left; cancel it if still only `Assigned`.
     Cancel(WorkItemId),
+    /// Status-based work held across a logout is due for reassignment.
+    Reassign(AgentWorkId),
+    /// The behaviour pauses (`true`) or resumes an opened item.
+    Pause(AgentWorkId, bool),
 }
 
 impl actix::Message for AgentMsg {
@@ -90,6 +94,9 @@ pub(crate) enum Release {
     Unavailable,
     /// The customer left while it was `Assigned`.
     Canceled,
+    /// Status-based work whose agent stayed logged out past
+    /// `reassign_after`; the handle time still to do.
+    Reassigned(SimDuration),
 }
 
 /// What agents tell the router.
@@ -111,6 +118,13 @@ pub(crate) enum AgentNotice {
         cost: CapacityUnits,
         pool: CapacityPool,
         why: Release,
+    },
+    /// An opened item was paused or resumed: its cost changed.
+    Repriced {
+        agent: AgentId,
+        pool: CapacityPool,
+        from: CapacityUnits,
+        to: CapacityUnits,
     },
     /// The agent could not take a push (it went offline or changed status
     /// in the same instant, before the push reached it).

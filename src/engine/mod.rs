@@ -353,6 +353,12 @@ impl<B: AgentBehaviour> Simulation<B> {
         self.handle.now()
     }
 
+    /// Pauses (`paused`) or resumes an opened item of `agent`, as its
+    /// behaviour would through [`AgentContext::pause`].
+    pub fn pause(&self, agent: AgentId, work: crate::omni::AgentWorkId, paused: bool) {
+        self.contexts[agent.index()].pause(work, paused);
+    }
+
     /// The toolkit of one agent, to act as that agent directly.
     pub fn toolkit(&self, agent: AgentId) -> OmniToolkit {
         self.contexts[agent.index()].toolkit().clone()

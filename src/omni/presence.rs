@@ -1,6 +1,7 @@
 //! Channels, presence statuses and presence configurations.
 
 use super::{ChannelId, StatusId};
+use crate::time::SimDuration;
 use serde::Serialize;
 
 /// A kind of work (ServiceChannel): chat, case, voice, …
@@ -15,6 +16,25 @@ pub struct ServiceChannel {
     /// Its items count against the interruptible capacity unless their
     /// routing configuration says otherwise (omni-reference §12.4).
     pub interruptible: bool,
+    /// Whether open tabs or work status hold capacity (§12.5).
+    pub capacity_model: CapacityModel,
+    /// Status-based only: how long an agent may stay logged out holding
+    /// opened work before the work goes back to the queue; `None` = it
+    /// waits for the agent.
+    pub reassign_after: Option<SimDuration>,
+}
+
+/// How a channel's work holds capacity (omni-reference §7, §12.5).
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CapacityModel {
+    /// Open work holds capacity while its tab is open: logging out closes
+    /// it.
+    #[default]
+    Tab,
+    /// Work holds capacity while its status says it is in progress:
+    /// logging out keeps opened work assigned and counted.
+    Status,
 }
 
 /// A presence status (ServicePresenceStatus). With channels it is *online*:

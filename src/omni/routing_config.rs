@@ -64,6 +64,9 @@ pub struct RoutingConfiguration {
     /// Which capacity it counts against: `capacity_type` of the file, with
     /// "inherit" resolved from the channel.
     pub pool: CapacityPool,
+    /// What a paused item costs instead (status-based channels, §12.5);
+    /// `None` = pausing frees nothing.
+    pub paused_cost: Option<CapacityCost>,
     /// Queue-based or skills-based.
     pub routing_type: RoutingType,
     /// Skills every item routed with this configuration needs (skills-based

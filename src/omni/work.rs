@@ -119,6 +119,10 @@ pub struct AgentWork {
     pub decline_reason: Option<String>,
     /// Handle time the item demands (synthetic payload).
     pub handle_time: SimDuration,
+    /// Status-based work kept across a logout: when the agent logged out.
+    pub logged_out_at: Option<SimTime>,
+    /// While paused: the cost it held before (and holds again on resume).
+    pub paused_from: Option<CapacityUnits>,
     /// The item's own wrap-up, if its arrival stream sets one.
     pub wrap_up: Option<SimDuration>,
 }

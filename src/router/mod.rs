@@ -41,6 +41,9 @@ struct RoutedItem {
     excluded: Option<AgentId>,
     /// Patience ran out while pushed: abandon instead of re-queueing.
     patience_expired: bool,
+    /// Accepted once already (status-based work reassigned after its
+    /// agent's logout): its customer is being served and never abandons.
+    answered: bool,
     /// Skills still required and the drop schedule (skills-based work).
     requirements: Requirements,
     /// Agents that declined it or let it time out, on a channel that ends
@@ -484,6 +487,16 @@ impl RouterActor {
                         }
                     }
                     (Release::Unavailable, Some(q)) => self.requeue(item, q, None, true),
+                    (Release::Reassigned(remaining), Some(q)) => {
+                        // Status-based work whose agent did not come back:
+                        // what is left of it goes back, keeping its age.
+                        if let Some(r) = self.items.get_mut(&item) {
+                            r.item.handle_time = remaining;
+                            r.answered = true;
+                            r.patience_expired = false;
+                        }
+                        self.requeue(item, q, None, true)
+                    }
                     (Release::Canceled, Some(_)) => self.abandon(item),
                     // Answered and finished (closed, or cut short by a
                     // logout): the router is done with it.
@@ -493,6 +506,12 @@ impl RouterActor {
                     (_, None) => {}
                 }
             }
+            AgentNotice::Repriced {
+                agent,
+                pool,
+                from,
+                to,
+            } => self.index.reprice(agent, pool, from, to),
             AgentNotice::Refused {
                 agent,
                 item,
@@ -532,6 +551,7 @@ impl RouterActor {
                         state: ItemState::Waiting,
                         excluded: None,
                         patience_expired: false,
+                        answered: false,
                         requirements,
                         refused_by: Vec::new(),
                     },
@@ -539,7 +559,12 @@ impl RouterActor {
                 self.enqueue(id);
                 self.arm_drop(id);
             }
-            RouterMsg::PatienceExpired(id) => match self.items.get_mut(&id).map(|r| &r.state) {
+            RouterMsg::PatienceExpired(id) => match self
+                .items
+                .get_mut(&id)
+                .filter(|r| !r.answered)
+                .map(|r| &r.state)
+            {
                 Some(ItemState::Waiting) => {
                     let r = &self.items[&id];
                     self.backlog.remove(r.item.queue, r.key());

@@ -258,6 +258,21 @@ impl AgentIndex {
         });
     }
 
+    /// A paused or resumed item now costs `to` instead of `from` in `pool`;
+    /// the item count and the tie-break are unchanged.
+    pub fn reprice(
+        &mut self,
+        id: AgentId,
+        pool: CapacityPool,
+        from: CapacityUnits,
+        to: CapacityUnits,
+    ) {
+        self.update(id, |a| {
+            let load = a.load_mut(pool);
+            *load = *load - from + to;
+        });
+    }
+
     /// Puts back the tie-break a push replaced (the push never reached the
     /// agent, omni-reference §5.3).
     pub fn restore_tie(&mut self, id: AgentId, tie: TieBreak) {

@@ -203,6 +203,12 @@ pub struct BehaviourSpec {
     /// Time in a status-on-decline / status-on-push-timeout busy status
     /// before the agent returns to its login status; `None` = stays there.
     pub return_to_status_after: Option<SimDuration>,
+    /// Probability that an accepted item of a queue with a paused cost is
+    /// paused once, halfway through its handle time (status-based
+    /// channels, omni-reference §12.5).
+    pub pause_probability: f64,
+    /// How long such a pause lasts; the handle time resumes after it.
+    pub pause_duration: Option<Distribution>,
 }
 
 /// The scenario file's defaults (docs/scenario-format.md): answer at
@@ -215,6 +221,8 @@ impl Default for BehaviourSpec {
             no_answer_probability: 0.0,
             wrap_up: None,
             return_to_status_after: None,
+            pause_probability: 0.0,
+            pause_duration: None,
         }
     }
 }

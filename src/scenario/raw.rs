@@ -48,6 +48,8 @@ pub(crate) struct RawChannel {
     pub name: Option<Spanned<String>>,
     pub ends_when_all_decline: Option<Spanned<bool>>,
     pub interruptible: Option<Spanned<bool>>,
+    pub capacity_model: Option<Spanned<String>>,
+    pub reassign_after: Option<Spanned<RawDuration>>,
 }
 
 /// `[[skills]]`.
@@ -179,6 +181,8 @@ pub(crate) struct RawQueue {
     pub max_abandon_rate: Option<Spanned<f64>>,
     pub max_asa: Option<Spanned<RawDuration>>,
     pub capacity_type: Option<Spanned<String>>,
+    pub paused_capacity_weight: Option<Spanned<i64>>,
+    pub paused_capacity_percentage: Option<Spanned<f64>>,
 }
 
 /// `[[arrivals]]`.
@@ -217,6 +221,8 @@ pub(crate) struct RawAgents {
     pub shift: Option<Spanned<RawShift>>,
     pub shift_end: Option<Spanned<String>>,
     pub shift_end_status: Option<Spanned<String>>,
+    pub pause_probability: Option<Spanned<f64>>,
+    pub pause_duration: Option<Spanned<RawDist>>,
 }
 
 /// `shift = { start = …, end = … }`.
@@ -261,7 +267,13 @@ pub(crate) const SECTION_KEYS: &[(&str, &[&str])] = &[
     ),
     (
         "channels",
-        &["name", "ends_when_all_decline", "interruptible"],
+        &[
+            "name",
+            "ends_when_all_decline",
+            "interruptible",
+            "capacity_model",
+            "reassign_after",
+        ],
     ),
     ("skills", &["name"]),
     ("statuses", &["name", "label", "channels"]),
@@ -296,6 +308,8 @@ pub(crate) const SECTION_KEYS: &[(&str, &[&str])] = &[
             "max_abandon_rate",
             "max_asa",
             "capacity_type",
+            "paused_capacity_weight",
+            "paused_capacity_percentage",
         ],
     ),
     (
@@ -332,6 +346,8 @@ pub(crate) const SECTION_KEYS: &[(&str, &[&str])] = &[
             "shift",
             "shift_end",
             "shift_end_status",
+            "pause_probability",
+            "pause_duration",
         ],
     ),
     ("shift", &["start", "end"]),

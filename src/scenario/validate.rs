@@ -16,8 +16,9 @@ use super::{
 };
 use crate::distribution::Distribution;
 use crate::omni::{
-    CapacityCost, CapacityPool, ChannelId, ConfigId, PresenceConfiguration, PresenceStatus,
-    QueueId, RoutingConfiguration, RoutingModel, ServiceChannel, StatusId, PERCENTAGE_DECIMALS,
+    CapacityCost, CapacityModel, CapacityPool, ChannelId, ConfigId, PresenceConfiguration,
+    PresenceStatus, QueueId, RoutingConfiguration, RoutingModel, ServiceChannel, StatusId,
+    PERCENTAGE_DECIMALS,
 };
 use crate::time::SimDuration;
 use std::ops::Range;
@@ -752,13 +753,46 @@ fn channels(raw: &RawScenario, cx: &Ctx<'_>) -> Result<(Vec<ServiceChannel>, Nam
     for (i, c) in items.iter().enumerate() {
         let mut it = item("channels", i, c);
         let ch: &RawChannel = c.get_ref();
+        let name = cx.name(&mut it, &ch.name, "name", &mut names)?;
+        let capacity_model = match ch.capacity_model.as_ref().map(|m| (m, m.get_ref().as_str())) {
+            None | Some((_, "tab")) => CapacityModel::Tab,
+            Some((_, "status")) => CapacityModel::Status,
+            Some((m, other)) => {
+                return Err(cx
+                    .at(
+                        Kind::InvalidValue,
+                        &it,
+                        "capacity_model",
+                        m,
+                        format!("unknown capacity model \"{other}\"; expected \"tab\" (open tabs hold capacity) or \"status\" (work in progress holds it, even across a logout)"),
+                    )
+                    .with_maybe_hint(suggest(other, ["tab", "status"]).map(|s| format!("did you mean \"{s}\"?"))))
+            }
+        };
+        let reassign_after = match &ch.reassign_after {
+            Some(r) if capacity_model == CapacityModel::Tab => {
+                return Err(cx
+                    .at(
+                        Kind::Inconsistent,
+                        &it,
+                        "reassign_after",
+                        r,
+                        "`reassign_after` is set, but the channel is tab-based: logging out closes its work, so nothing is left to reassign".into(),
+                    )
+                    .with_hint("add capacity_model = \"status\", or remove reassign_after"))
+            }
+            Some(r) => Some(cx.positive(&it, "reassign_after", r)?),
+            None => None,
+        };
         out.push(ServiceChannel {
-            name: cx.name(&mut it, &ch.name, "name", &mut names)?,
+            name,
             ends_when_all_decline: ch
                 .ends_when_all_decline
                 .as_ref()
                 .is_some_and(|f| *f.get_ref()),
             interruptible: ch.interruptible.as_ref().is_some_and(|f| *f.get_ref()),
+            capacity_model,
+            reassign_after,
         });
     }
     Ok((out, names))
@@ -1054,6 +1088,7 @@ fn queues(
             }
         };
         let routing = super::skills::queue_routing(cx, &it, rq, skills)?;
+        let paused_cost = paused_cost(cx, &it, rq, &channel_list[channel.index()])?;
         let pool = match rq.capacity_type.as_ref().map(|t| (t, t.get_ref().as_str())) {
             None | Some((_, "inherit")) => {
                 if channel_list[channel.index()].interruptible {
@@ -1111,6 +1146,7 @@ fn queues(
                 push_timeout,
                 cost,
                 pool,
+                paused_cost,
                 routing_type: routing.routing_type,
                 skills: routing.skills,
                 drop_additional_skills_timeout: routing.drop_timeout,
@@ -1120,6 +1156,77 @@ fn queues(
         });
     }
     Ok((out, names))
+}
+
+/// `paused_capacity_weight` / `paused_capacity_percentage` of a queue: what
+/// a paused item costs, on status-based channels only (omni-reference
+/// §12.5).
+fn paused_cost(
+    cx: &Ctx<'_>,
+    it: &Item,
+    rq: &RawQueue,
+    channel: &ServiceChannel,
+) -> Result<Option<CapacityCost>> {
+    let (w, p) = (&rq.paused_capacity_weight, &rq.paused_capacity_percentage);
+    let span = match (w, p) {
+        (None, None) => return Ok(None),
+        (Some(_), Some(p)) => {
+            return Err(cx.at(
+                Kind::Inconsistent,
+                it,
+                "paused_capacity_percentage",
+                p,
+                "both `paused_capacity_weight` and `paused_capacity_percentage` are set; expected at most one".into(),
+            ))
+        }
+        (Some(w), None) => w.span(),
+        (None, Some(p)) => p.span(),
+    };
+    if channel.capacity_model != CapacityModel::Status {
+        let key = if w.is_some() {
+            "paused_capacity_weight"
+        } else {
+            "paused_capacity_percentage"
+        };
+        return Err(cx
+            .err(
+                Kind::Inconsistent,
+                Some(span),
+                it.path(key),
+                format!(
+                    "{}: `{key}` is set, but channel \"{}\" is tab-based; only work of a status-based channel can be paused",
+                    it.label, channel.name
+                ),
+            )
+            .with_hint(format!("add capacity_model = \"status\" to channel \"{}\"", channel.name)));
+    }
+    if let Some(w) = w {
+        return Ok(Some(CapacityCost::Weight(cx.count_u32(
+            it,
+            "paused_capacity_weight",
+            w,
+            0,
+            "a whole number of units, 0 or more",
+        )?)));
+    }
+    let p = p.as_ref().expect("one of the two is set");
+    let v = *p.get_ref();
+    if !(v.is_finite() && (0.0..=100.0).contains(&v))
+        || (v > 0.0 && CapacityCost::exact_percentage(v).is_none())
+    {
+        return Err(cx.at(
+            Kind::InvalidValue,
+            it,
+            "paused_capacity_percentage",
+            p,
+            format!("`paused_capacity_percentage` is {v}; expected a share of capacity from 0 to 100 with at most {PERCENTAGE_DECIMALS} decimals"),
+        ));
+    }
+    Ok(Some(if v == 0.0 {
+        CapacityCost::Weight(0)
+    } else {
+        CapacityCost::Percentage(v)
+    }))
 }
 
 /// Reporting intervals in the measured period (the last may be partial).
@@ -1443,6 +1550,25 @@ fn agents(
             Some(w) => Some(cx.distribution(&it, "wrap_up", w)?),
             None => None,
         };
+        let pause_probability =
+            cx.probability(&it, "pause_probability", &ra.pause_probability, 0.0)?;
+        let pause_duration = match &ra.pause_duration {
+            Some(d) => Some(cx.distribution(&it, "pause_duration", d)?),
+            None => None,
+        };
+        if let (Some(p), None) = (&ra.pause_probability, &pause_duration) {
+            if pause_probability > 0.0 {
+                return Err(cx
+                    .at(
+                        Kind::Inconsistent,
+                        &it,
+                        "pause_probability",
+                        p,
+                        "`pause_probability` is set without `pause_duration`: how long would a pause last?".into(),
+                    )
+                    .with_hint("add e.g. pause_duration = { dist = \"exponential\", mean = \"10m\" }"));
+            }
+        }
         let return_to_status_after = match &ra.return_to_status_after {
             Some(r) => {
                 let d = cx.positive(&it, "return_to_status_after", r)?;
@@ -1498,6 +1624,8 @@ fn agents(
                 no_answer_probability,
                 wrap_up,
                 return_to_status_after,
+                pause_probability,
+                pause_duration,
             },
             shift,
         });

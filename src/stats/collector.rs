@@ -583,6 +583,19 @@ impl EventSink for MetricsCollector {
                 }
                 self.release_work(t, *work);
             }
+            EventKind::WorkPaused {
+                work, agent, cost, ..
+            } => {
+                if let Some(hold) = self.works.get(work).copied() {
+                    self.update_agent(t, *agent, |a| {
+                        a.change_queue_load(hold.queue, hold.cost, false);
+                        a.change_queue_load(hold.queue, cost.0, true);
+                    });
+                    if let Some(h) = self.works.get_mut(work) {
+                        h.cost = cost.0;
+                    }
+                }
+            }
             EventKind::WorkUnavailable { work, .. } | EventKind::WorkCanceled { work, .. } => {
                 self.release_work(t, *work)
             }

@@ -5,8 +5,8 @@
 use crate::distribution::Distribution;
 use crate::events::{EventKind, EventSink, SimEvent, StatusChangeReason};
 use crate::omni::{
-    AgentId, AgentWorkId, CapacityCost, CapacityPool, CapacityUnits, ChannelId, ConfigId,
-    PresenceConfiguration, PresenceStatus, QueueId, RoutingConfiguration, RoutingModel,
+    AgentId, AgentWorkId, CapacityCost, CapacityModel, CapacityPool, CapacityUnits, ChannelId,
+    ConfigId, PresenceConfiguration, PresenceStatus, QueueId, RoutingConfiguration, RoutingModel,
     RoutingType, ServiceChannel, SkillId, SkillRequirement, StatusId, WorkItemId,
 };
 use crate::scenario::{
@@ -47,6 +47,8 @@ pub(crate) fn scenario(
             name: "chat".into(),
             ends_when_all_decline: false,
             interruptible: false,
+            capacity_model: CapacityModel::Tab,
+            reassign_after: None,
         }],
         skills: vec![],
         statuses: vec![
@@ -85,6 +87,7 @@ pub(crate) fn scenario(
                     push_timeout: None,
                     cost: CapacityCost::Weight(1),
                     pool: CapacityPool::Primary,
+                    paused_cost: None,
                     routing_type: RoutingType::Queue,
                     skills: vec![],
                     drop_additional_skills_timeout: None,

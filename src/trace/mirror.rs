@@ -61,6 +61,13 @@ enum Notice {
         cost: CapacityUnits,
         pool: CapacityPool,
     },
+    /// An opened item was paused or resumed: its cost changed.
+    Repriced {
+        agent: AgentId,
+        pool: CapacityPool,
+        from: CapacityUnits,
+        to: CapacityUnits,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -212,6 +219,27 @@ impl RouterView {
         );
     }
 
+    /// An opened item of `queue` held by `agent` now costs `to`.
+    pub fn repriced(
+        &mut self,
+        time: SimTime,
+        agent: AgentId,
+        queue: QueueId,
+        from: CapacityUnits,
+        to: CapacityUnits,
+    ) {
+        let pool = self.pool(queue);
+        self.send(
+            time,
+            Notice::Repriced {
+                agent,
+                pool,
+                from,
+                to,
+            },
+        );
+    }
+
     /// Applies every notice sent before `now`: the router handled them
     /// before time moved on.
     pub fn advance_to(&mut self, now: SimTime) {
@@ -281,6 +309,20 @@ impl RouterView {
             Notice::Released {
                 agent, cost, pool, ..
             } => self.release(agent, cost, pool),
+            Notice::Repriced {
+                agent,
+                pool,
+                from,
+                to,
+            } => {
+                let a = &mut self.agents[agent.index()];
+                match pool {
+                    CapacityPool::Primary => a.load = a.load - from + to,
+                    CapacityPool::Interruptible => {
+                        a.interruptible_load = a.interruptible_load - from + to
+                    }
+                }
+            }
         }
     }
 

@@ -706,6 +706,31 @@ impl Narrator {
                     Tone::Queue
                 }
             }
+            EventKind::WorkPaused {
+                work,
+                item,
+                queue,
+                agent,
+                paused,
+                cost,
+            } => {
+                let from = self.works.get(work).map_or(*cost, |w| w.cost);
+                self.view.repriced(t, *agent, *queue, from, *cost);
+                if let Some(w) = self.works.get_mut(work) {
+                    w.cost = *cost;
+                }
+                if show {
+                    let verb = if *paused { "paused" } else { "resumed" };
+                    let _ = write!(
+                        s,
+                        "agent {} {verb} item {item} (AgentWork {work}): it holds {} of capacity \
+                         now",
+                        agent.0,
+                        units(*cost)
+                    );
+                }
+                Tone::Done
+            }
             EventKind::SkillsDropped {
                 item,
                 queue,

@@ -66,6 +66,14 @@ fn build(k: &Knobs) -> Scenario {
         name: "case".into(),
         ends_when_all_decline: false,
         interruptible: k.seed % 3 == 0,
+        // Status-based cases (kept across a logout, reassigned after a
+        // minute, paused) in some cases.
+        capacity_model: if (k.seed >> 25) & 1 == 1 {
+            CapacityModel::Status
+        } else {
+            CapacityModel::Tab
+        },
+        reassign_after: ((k.seed >> 25) & 1 == 1).then(|| SimDuration::from_secs(60)),
     });
     // Who may take what, derived from the seed's bits so that every case
     // mixes queue-based and skills-based queues, memberships and skills.
@@ -104,6 +112,8 @@ fn build(k: &Knobs) -> Scenario {
                     Some(p) => CapacityCost::Percentage(*p as f64),
                     None => CapacityCost::Weight(1),
                 },
+                paused_cost: (channel == ChannelId(1) && bit(25))
+                    .then_some(CapacityCost::Weight(0)),
                 // Cases follow their channel's flag (inherit).
                 pool: if channel == ChannelId(1) && k.seed % 3 == 0 {
                     CapacityPool::Interruptible
@@ -196,10 +206,19 @@ fn build(k: &Knobs) -> Scenario {
                 no_answer_probability: *no_answer,
                 wrap_up: Some(Distribution::Constant { value: 15.0 }),
                 return_to_status_after: Some(SimDuration::from_secs(60)),
+                pause_probability: if bit(25) { 0.3 } else { 0.0 },
+                pause_duration: Some(Distribution::Constant { value: 60.0 }),
             },
             shift: Shift {
                 start: SimDuration::from_secs(60 * g as u64),
                 end: k.shift_end_h.map(|h| SimDuration::from_secs(h * 3600)),
+                // Abrupt logouts leave status-based work held, then
+                // reassigned.
+                end_mode: if bit(26) {
+                    ShiftEndMode::Abrupt
+                } else {
+                    ShiftEndMode::default()
+                },
                 ..Shift::default()
             },
         });

@@ -83,6 +83,7 @@ fn kinds(log: &EventLog) -> Vec<&'static str> {
             EventKind::WorkAbandoned { .. } => "abandoned",
             EventKind::WorkRequeued { .. } => "requeued",
             EventKind::SkillsDropped { .. } => "skills_dropped",
+            EventKind::WorkPaused { .. } => "paused",
             EventKind::WorkEndedNoAgent { .. } => "ended_no_agent",
             EventKind::WorkloadChanged { .. } => "workload",
             EventKind::StatusChanged { .. } => "status",
@@ -625,5 +626,115 @@ fn workload_reports_the_interruptible_pool() {
         assert_eq!(w.current_workload, 0.0);
         assert_eq!(w.configured_interruptible_capacity, 5.0);
         assert_eq!(w.current_interruptible_workload, 1.0);
+    });
+}
+
+/// Status-based capacity (omni-reference §12.5): an agent who logs out for
+/// lunch keeps the email it opened, still counted against its capacity,
+/// and closes it after lunch; on a tab-based channel the same logout
+/// closes it.
+#[test]
+fn status_based_work_survives_a_logout_and_tab_based_work_does_not() {
+    for status_based in [true, false] {
+        let mut s = scenario();
+        if status_based {
+            s.channels[0].capacity_model = CapacityModel::Status;
+        }
+        with_sim(s, |mut sim| async move {
+            let mut log = EventLog::default();
+            let id = pushed(&mut sim, &mut log).await;
+            let tk = sim.toolkit(AgentId(0));
+            tk.accept_agent_work(&id).await.unwrap();
+            tk.logout().await.unwrap();
+            settle(&mut sim, &mut log).await;
+            // Lunch: an hour later the agent is back.
+            let back = sim.now() + SimDuration::from_secs(3600);
+            sim.run_until(back, &mut [&mut log]).await;
+            tk.login(AVAILABLE).await.unwrap();
+            let works = tk.get_agent_works().await.unwrap();
+            let load = tk.get_agent_workload().await.unwrap().current_workload;
+            if status_based {
+                assert_eq!(works.len(), 1, "the email is still the agent's");
+                assert_eq!(works[0].status, WorkStatus::Opened);
+                assert_eq!(load, 1.0, "and still holds capacity");
+                tk.close_agent_work(&id).await.unwrap();
+                assert!(tk.get_agent_works().await.unwrap().is_empty());
+            } else {
+                assert!(works.is_empty(), "the logout closed it");
+                assert_eq!(load, 0.0);
+                assert!(matches!(
+                    tk.close_agent_work(&id).await,
+                    Err(ToolkitError::InvalidWorkState { .. })
+                ));
+            }
+        });
+    }
+}
+
+/// Status-based work whose agent does not come back within
+/// `reassign_after` goes back to the queue, keeping its age, and reaches
+/// another agent.
+#[test]
+fn status_based_work_is_reassigned_when_the_agent_stays_away() {
+    let mut s = scenario();
+    s.channels[0].capacity_model = CapacityModel::Status;
+    s.channels[0].reassign_after = Some(SimDuration::from_secs(600));
+    with_sim(s, |mut sim| async move {
+        let mut log = EventLog::default();
+        let id = pushed(&mut sim, &mut log).await;
+        let (a0, a1) = (sim.toolkit(AgentId(0)), sim.toolkit(AgentId(1)));
+        a0.accept_agent_work(&id).await.unwrap();
+        a1.login(AVAILABLE).await.unwrap();
+        a0.logout().await.unwrap();
+        settle(&mut sim, &mut log).await;
+        assert!(a1.get_agent_works().await.unwrap().is_empty());
+        let later = sim.now() + SimDuration::from_secs(601);
+        sim.run_until(later, &mut [&mut log]).await;
+        let works = a1.get_agent_works().await.unwrap();
+        assert_eq!(works.len(), 1, "reassigned to the agent still online");
+        let requeued = log.events.iter().any(|e| {
+            matches!(
+                e.kind,
+                EventKind::WorkRequeued {
+                    excluded_agent: None,
+                    ..
+                }
+            )
+        });
+        assert!(requeued);
+    });
+}
+
+/// Pausing moves an opened item of a status-based channel to its paused
+/// cost and resuming moves it back; the router sees the freed capacity.
+#[test]
+fn pausing_frees_capacity_and_resuming_takes_it_back() {
+    let mut s = scenario();
+    s.channels[0].capacity_model = CapacityModel::Status;
+    s.queues[0].routing.paused_cost = Some(CapacityCost::Weight(0));
+    s.presence_configs[0].capacity = 1;
+    with_sim(s, |mut sim| async move {
+        let mut log = EventLog::default();
+        let id = pushed(&mut sim, &mut log).await;
+        let tk = sim.toolkit(AgentId(0));
+        tk.accept_agent_work(&id).await.unwrap();
+        let work = AgentWorkId::parse(&id).unwrap();
+        sim.pause(AgentId(0), work, true);
+        settle(&mut sim, &mut log).await;
+        assert_eq!(tk.get_agent_workload().await.unwrap().current_workload, 0.0);
+        // The freed capacity takes a new item at once.
+        sim.inject_work(QueueId(0), SimDuration::from_secs(60), None);
+        settle(&mut sim, &mut log).await;
+        assert_eq!(tk.get_agent_works().await.unwrap().len(), 2);
+        // Resuming would exceed capacity 1 now: the item stays paused.
+        sim.pause(AgentId(0), work, false);
+        settle(&mut sim, &mut log).await;
+        assert_eq!(tk.get_agent_workload().await.unwrap().current_workload, 1.0);
+        let pauses = log
+            .events
+            .iter()
+            .filter(|e| matches!(e.kind, EventKind::WorkPaused { .. }))
+            .count();
+        assert_eq!(pauses, 1);
     });
 }

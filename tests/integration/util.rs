@@ -41,6 +41,8 @@ pub fn base(hours: u64) -> Scenario {
             name: "chat".into(),
             ends_when_all_decline: false,
             interruptible: false,
+            capacity_model: CapacityModel::Tab,
+            reassign_after: None,
         }],
         skills: vec![],
         statuses: vec![
@@ -74,6 +76,7 @@ pub fn base(hours: u64) -> Scenario {
                 push_timeout: None,
                 cost: CapacityCost::Weight(1),
                 pool: CapacityPool::Primary,
+                paused_cost: None,
                 routing_type: RoutingType::Queue,
                 skills: vec![],
                 drop_additional_skills_timeout: None,
@@ -124,6 +127,9 @@ pub struct InvariantChecker {
     pub terminal: BTreeMap<WorkItemId, Vec<&'static str>>,
     pub arrived: BTreeMap<WorkItemId, QueueId>,
     pub accepted: BTreeMap<WorkItemId, u32>,
+    /// Opened work taken back from an agent who stayed logged out
+    /// (status-based reassignment): each allows one more acceptance.
+    pub reassigned: BTreeMap<WorkItemId, u32>,
     pub violations: Vec<String>,
     /// Agent → (member queues, skills).
     pub agent_rights: Vec<AgentRights>,
@@ -165,7 +171,11 @@ impl InvariantChecker {
             );
         }
         for (item, n) in &self.accepted {
-            assert_eq!(*n, 1, "item {item:?} accepted {n} times");
+            let again = self.reassigned.get(item).copied().unwrap_or(0);
+            assert!(
+                *n >= 1 && *n <= 1 + again,
+                "item {item:?} accepted {n} times, reassigned {again} times"
+            );
             assert!(
                 !self
                     .terminal
@@ -287,6 +297,9 @@ impl EventSink for InvariantChecker {
             }
             EventKind::WorkAccepted { item, .. } => {
                 *self.accepted.entry(*item).or_default() += 1;
+            }
+            EventKind::WorkUnavailable { item, .. } if self.accepted.contains_key(item) => {
+                *self.reassigned.entry(*item).or_default() += 1;
             }
             EventKind::WorkAbandoned { item, .. } => {
                 self.terminal.entry(*item).or_default().push("abandoned");
