@@ -113,6 +113,14 @@ const EXPECTATIONS: &[Expect] = &[
         Some("did you mean \"status\"?"),
     ),
     e(
+        "interruptible_capacity_above_cap",
+        Kind::InvalidValue,
+        Some((21, 26)),
+        Some("presence_configs[0].interruptible_capacity"),
+        "`interruptible_capacity` is 150, room for 150 items of interruptible queue \"Chat support\"; Omni-Channel caps an agent at 100 open items",
+        Some("at most 100 units with this cost"),
+    ),
+    e(
         "unknown_channel",
         Kind::UnknownReference,
         Some((24, 11)),

@@ -16,9 +16,9 @@ use super::{
 };
 use crate::distribution::Distribution;
 use crate::omni::{
-    CapacityCost, CapacityModel, CapacityPool, ChannelId, ConfigId, PresenceConfiguration,
-    PresenceStatus, QueueId, RoutingConfiguration, RoutingModel, ServiceChannel, StatusId,
-    PERCENTAGE_DECIMALS,
+    CapacityCost, CapacityModel, CapacityPool, CapacityUnits, ChannelId, ConfigId,
+    PresenceConfiguration, PresenceStatus, QueueId, RoutingConfiguration, RoutingModel,
+    ServiceChannel, StatusId, MAX_OPEN_ITEMS, PERCENTAGE_DECIMALS,
 };
 use crate::time::SimDuration;
 use std::ops::Range;
@@ -1766,8 +1766,48 @@ fn shift_end(
     Ok(())
 }
 
+/// An interruptible capacity that would let an agent hold more than
+/// Omni-Channel's 100 open items of some interruptible queue is refused:
+/// the pool exists to be filled with such work, so a number that can never
+/// be reached is a mistake in the file (the primary pool only gets a note
+/// in `check`, since a large capacity there is common for percentage
+/// costs).
+fn interruptible_item_cap(raw: &RawScenario, cx: &Ctx<'_>, s: &Scenario) -> Result<()> {
+    let raw_configs = raw.presence_configs.as_deref().unwrap_or_default();
+    for (i, (pc, rp)) in s.presence_configs.iter().zip(raw_configs).enumerate() {
+        let Some(at) = &rp.get_ref().interruptible_capacity else {
+            continue;
+        };
+        for q in &s.queues {
+            if q.routing.pool != CapacityPool::Interruptible {
+                continue;
+            }
+            let cost = q.routing.cost.units_for(pc.interruptible_capacity).0.max(1);
+            let items = CapacityUnits::whole(pc.interruptible_capacity).0 / cost;
+            if items > MAX_OPEN_ITEMS as u64 {
+                let mut it = item("presence_configs", i, rp);
+                it.label = describe_item("presence_configs", Some(&pc.name));
+                return Err(cx
+                    .at(
+                        Kind::InvalidValue,
+                        &it,
+                        "interruptible_capacity",
+                        at,
+                        format!(
+                            "`interruptible_capacity` is {}, room for {items} items of interruptible queue \"{}\"; Omni-Channel caps an agent at {MAX_OPEN_ITEMS} open items",
+                            pc.interruptible_capacity, q.name
+                        ),
+                    )
+                    .with_hint(format!("at most {} units with this cost", MAX_OPEN_ITEMS as u64 * cost / CapacityUnits::SCALE)));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Cross-check: every queue can reach some agent who can carry its items.
 fn routable(raw: &RawScenario, cx: &Ctx<'_>, s: &Scenario) -> Result<()> {
+    interruptible_item_cap(raw, cx, s)?;
     let raw_queues = raw.queues.as_deref().unwrap_or_default();
     for (i, (q, rq)) in s.queues.iter().zip(raw_queues).enumerate() {
         let mut it = item("queues", i, rq);
