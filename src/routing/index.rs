@@ -100,6 +100,26 @@ struct Order {
     least_active: BTreeSet<least_active::Key>,
 }
 
+/// Position of the order of (`class`, `channel`, `pool`).
+fn slot(
+    channels: usize,
+    pools: usize,
+    class: ClassId,
+    channel: ChannelId,
+    pool: CapacityPool,
+) -> usize {
+    (class.index() * channels + channel.index()) * pools + pool.index()
+}
+
+/// The pools an index with `pools` orders keeps.
+fn pools(pools: usize) -> &'static [CapacityPool] {
+    if pools == 2 {
+        &[CapacityPool::Primary, CapacityPool::Interruptible]
+    } else {
+        &[CapacityPool::Primary]
+    }
+}
+
 /// Agents ordered per (class, channel) by each routing model. An agent is
 /// listed under a channel only while its status has that channel and it
 /// has any free capacity, so the first fitting entry of each eligible class
@@ -166,40 +186,34 @@ impl AgentIndex {
     }
 
     fn slot(&self, class: ClassId, channel: ChannelId, pool: CapacityPool) -> usize {
-        (class.index() * self.channels + channel.index()) * self.pools + pool.index()
-    }
-
-    fn indexed_pools(&self) -> &'static [CapacityPool] {
-        if self.pools == 2 {
-            &[CapacityPool::Primary, CapacityPool::Interruptible]
-        } else {
-            &[CapacityPool::Primary]
-        }
+        slot(self.channels, self.pools, class, channel, pool)
     }
 
     fn unlist(&mut self, id: AgentId) {
-        let a = self.agents[id.index()].clone();
-        for &pool in self.indexed_pools() {
+        // Split borrows: the agent is read while the orders change, so no
+        // copy of it (and of its channel list) is made per update.
+        let (agents, orders) = (&self.agents, &mut self.orders);
+        let a = &agents[id.index()];
+        for &pool in pools(self.pools) {
             for c in &a.channels {
-                let slot = self.slot(a.class, *c, pool);
-                let o = &mut self.orders[slot];
-                o.most_available.remove(&most_available::key(&a, pool));
-                o.least_active.remove(&least_active::key(&a, pool));
+                let o = &mut orders[slot(self.channels, self.pools, a.class, *c, pool)];
+                o.most_available.remove(&most_available::key(a, pool));
+                o.least_active.remove(&least_active::key(a, pool));
             }
         }
     }
 
     fn list(&mut self, id: AgentId) {
-        let a = self.agents[id.index()].clone();
-        for &pool in self.indexed_pools() {
+        let (agents, orders) = (&self.agents, &mut self.orders);
+        let a = &agents[id.index()];
+        for &pool in pools(self.pools) {
             if a.free_in(pool) == CapacityUnits::ZERO {
                 continue;
             }
             for c in &a.channels {
-                let slot = self.slot(a.class, *c, pool);
-                let o = &mut self.orders[slot];
-                o.most_available.insert(most_available::key(&a, pool));
-                o.least_active.insert(least_active::key(&a, pool));
+                let o = &mut orders[slot(self.channels, self.pools, a.class, *c, pool)];
+                o.most_available.insert(most_available::key(a, pool));
+                o.least_active.insert(least_active::key(a, pool));
             }
         }
     }
