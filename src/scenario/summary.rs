@@ -92,9 +92,18 @@ pub fn render_summary(s: &Scenario) -> String {
             CapacityCost::Percentage(p) => format!("{p}% of capacity"),
         };
         let _ = writeln!(out, "  {}", q.name);
+        let ch = &s.channels[q.channel.index()];
+        let pool = match r.pool {
+            crate::omni::CapacityPool::Primary => "",
+            crate::omni::CapacityPool::Interruptible => " (interruptible)",
+        };
+        let model = match ch.capacity_model {
+            crate::omni::CapacityModel::Tab => "",
+            crate::omni::CapacityModel::Status => ", status-based capacity",
+        };
         let _ = writeln!(
             out,
-            "    channel {channel}, {}, priority {}, push timeout {push}, cost {cost}",
+            "    channel {channel}, {}, priority {}, push timeout {push}, cost {cost}{pool}{model}",
             r.model.as_str(),
             r.priority
         );
