@@ -46,6 +46,7 @@ impl Handler<AgentMsg> for AgentActor {
             AgentMsg::Assign(a) => self.state.assign(a),
             AgentMsg::PushTimeout(id) => self.state.push_timeout(id),
             AgentMsg::Cancel(item) => self.state.cancel(item),
+            AgentMsg::Transfer { work, to_queue } => self.state.transfer(work, to_queue),
         }
         // The driver waits for this (see `EngineHandle::deliver`).
         self.state.handled();

@@ -5,7 +5,9 @@
 //! the no-answer probability it never answers and the push times out.
 //! Accepted work is closed after its handle time plus wrap-up: the item's
 //! own (its arrival stream's) if it has one, else one drawn from the
-//! group's. After a status-on-decline / on-timeout it may return to its
+//! group's. An item planned for transfer (omni-reference §12.7) is instead
+//! handed on after the smaller of its `after` and its handle time, with
+//! no wrap-up: the next agent handles the rest. After a status-on-decline / on-timeout it may return to its
 //! login status.
 //!
 //! At the end of its shift (omni-reference §12.8) it either logs out at
@@ -17,7 +19,7 @@
 
 use super::{AgentBehaviour, AgentContext, BehaviourEvent};
 use crate::events::{EventKind, StatusChangeReason};
-use crate::omni::{AgentWorkId, StatusId};
+use crate::omni::{AgentWorkId, QueueId, StatusId};
 use crate::scenario::{BehaviourSpec, ShiftEndMode};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
@@ -25,6 +27,7 @@ use rand_chacha::ChaCha8Rng;
 const ANSWER: u64 = 0;
 const CLOSE: u64 = 1;
 const RETURN: u64 = 2;
+const TRANSFER: u64 = 3;
 
 /// A scenario group's behaviour for one agent, with its own random stream.
 #[derive(Debug)]
@@ -39,6 +42,8 @@ pub struct SyntheticBehaviour {
     /// Set at the shift end: no return to the login status any more, and
     /// the work events are watched for the moment nothing is held.
     shift_over: bool,
+    /// Opened works to hand on when their transfer wake comes, and where.
+    transfers: Vec<(AgentWorkId, QueueId)>,
 }
 
 impl SyntheticBehaviour {
@@ -60,6 +65,7 @@ impl SyntheticBehaviour {
             rng,
             finish_in: None,
             shift_over: false,
+            transfers: Vec::new(),
         }
     }
 
@@ -122,6 +128,7 @@ impl AgentBehaviour for SyntheticBehaviour {
             // Only while finishing the shift: before, nothing depends on
             // them, and leaving them out spares a calendar entry each.
             EventKind::WorkClosed { .. }
+            | EventKind::WorkTransferred { .. }
             | EventKind::WorkDeclined { .. }
             | EventKind::WorkUnavailable { .. }
             | EventKind::WorkCanceled { .. } => self.shift_over,
@@ -168,6 +175,18 @@ impl AgentBehaviour for SyntheticBehaviour {
             BehaviourEvent::Console(EventKind::WorkAccepted {
                 work,
                 handle_time,
+                transfer: Some(t),
+                ..
+            }) => {
+                // Handed on part-way: after the planned handling, or at
+                // the end of the handle time if that comes first; no
+                // wrap-up, the next agent does it.
+                self.transfers.push((work, t.to_queue));
+                ctx.wake_after(t.after.min(handle_time), Self::tag(work, TRANSFER));
+            }
+            BehaviourEvent::Console(EventKind::WorkAccepted {
+                work,
+                handle_time,
                 wrap_up,
                 ..
             }) => {
@@ -186,6 +205,7 @@ impl AgentBehaviour for SyntheticBehaviour {
             }
             BehaviourEvent::Console(
                 EventKind::WorkClosed { .. }
+                | EventKind::WorkTransferred { .. }
                 | EventKind::WorkDeclined { .. }
                 | EventKind::WorkUnavailable { .. }
                 | EventKind::WorkCanceled { .. },
@@ -206,6 +226,13 @@ impl AgentBehaviour for SyntheticBehaviour {
                     let _ = tk
                         .close_agent_work(&AgentWorkId(tag >> 2).to_string())
                         .await;
+                }
+                TRANSFER => {
+                    let work = AgentWorkId(tag >> 2);
+                    if let Some(i) = self.transfers.iter().position(|(w, _)| *w == work) {
+                        let (_, queue) = self.transfers.swap_remove(i);
+                        ctx.transfer(work, queue);
+                    }
                 }
                 _ => {
                     // Only from a busy status set by a decline or timeout;

@@ -58,6 +58,14 @@ pub(crate) enum AgentMsg {
     PushTimeout(AgentWorkId),
     /// The item's customer left; cancel it if still only `Assigned`.
     Cancel(WorkItemId),
+    /// The agent's behaviour hands an opened work on to another queue
+    /// (omni-reference §12.7; not a toolkit method).
+    Transfer {
+        /// The AgentWork.
+        work: AgentWorkId,
+        /// The queue the item goes to.
+        to_queue: QueueId,
+    },
 }
 
 impl actix::Message for AgentMsg {
@@ -90,6 +98,14 @@ pub(crate) enum Release {
     Unavailable,
     /// The customer left while it was `Assigned`.
     Canceled,
+    /// Handed on to another queue while `Opened`, after `handled` of
+    /// handling.
+    Transferred {
+        /// The queue the item goes to.
+        to_queue: QueueId,
+        /// Accept → transfer.
+        handled: SimDuration,
+    },
 }
 
 /// What agents tell the router.

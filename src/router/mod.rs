@@ -41,6 +41,9 @@ struct RoutedItem {
     excluded: Option<AgentId>,
     /// Patience ran out while pushed: abandon instead of re-queueing.
     patience_expired: bool,
+    /// Accepted once and transferred: its customer is being served, so
+    /// patience no longer applies.
+    answered: bool,
     /// Skills still required and the drop schedule (skills-based work).
     requirements: Requirements,
     /// Agents that declined it or let it time out, on a channel that ends
@@ -321,6 +324,64 @@ impl RouterActor {
         }
     }
 
+    /// A transferred item enters `to_queue` (omni-reference §12.7): same
+    /// item and request time (its age), the new queue's channel, priority
+    /// and skills as a fresh entry (no exclusion, no refusals, skills as
+    /// requested), and the handle time the last agent left for the next.
+    fn transfer_in(
+        &mut self,
+        item: WorkItemId,
+        to_queue: QueueId,
+        handled: crate::time::SimDuration,
+    ) {
+        let now = self.handle.now();
+        let queue = &self.scenario.queues[to_queue.index()];
+        let stream = self.scenario.arrivals.iter().find(|a| a.queue == to_queue);
+        let priority = stream
+            .and_then(|a| a.priority)
+            .unwrap_or(queue.routing.priority);
+        let skills: Vec<_> = queue
+            .routing
+            .skills
+            .iter()
+            .chain(stream.map_or(&[][..], |a| &a.skills[..]))
+            .copied()
+            .collect();
+        let channel = queue.channel;
+        let Some(r) = self.items.get_mut(&item) else {
+            return;
+        };
+        let from_queue = r.item.queue;
+        if r.item.transfers.first().map(|t| t.to_queue) == Some(to_queue) {
+            r.item.transfers.remove(0);
+        }
+        r.item.queue = to_queue;
+        r.item.channel = channel;
+        r.item.priority = priority;
+        r.item.patience = None;
+        r.item.handle_time =
+            crate::time::SimDuration(r.item.handle_time.0.saturating_sub(handled.0));
+        r.item.transferred += 1;
+        r.requirements = r.requirements.entering(&skills, now);
+        r.item.skills = skills;
+        r.excluded = None;
+        r.refused_by.clear();
+        r.patience_expired = false;
+        r.answered = true;
+        self.handle.emit(EventKind::WorkTransferredIn {
+            item,
+            from_queue,
+            queue: to_queue,
+            requested_at: r.item.requested_at,
+            priority,
+            secondary_priority: r.item.secondary_priority,
+            skills: r.item.skills.clone(),
+            handle_time: r.item.handle_time,
+        });
+        self.enqueue(item);
+        self.arm_drop(item);
+    }
+
     /// Schedules the next drop of `item`'s additional skills, if any.
     fn arm_drop(&mut self, item: WorkItemId) {
         let Some(r) = self.items.get(&item) else {
@@ -485,6 +546,9 @@ impl RouterActor {
                     }
                     (Release::Unavailable, Some(q)) => self.requeue(item, q, None, true),
                     (Release::Canceled, Some(_)) => self.abandon(item),
+                    (Release::Transferred { to_queue, handled }, Some(_)) => {
+                        self.transfer_in(item, to_queue, handled)
+                    }
                     // Answered and finished (closed, or cut short by a
                     // logout): the router is done with it.
                     (Release::Closed, _) => {
@@ -532,6 +596,7 @@ impl RouterActor {
                         state: ItemState::Waiting,
                         excluded: None,
                         patience_expired: false,
+                        answered: false,
                         requirements,
                         refused_by: Vec::new(),
                     },
@@ -539,7 +604,12 @@ impl RouterActor {
                 self.enqueue(id);
                 self.arm_drop(id);
             }
-            RouterMsg::PatienceExpired(id) => match self.items.get_mut(&id).map(|r| &r.state) {
+            RouterMsg::PatienceExpired(id) => match self
+                .items
+                .get_mut(&id)
+                .filter(|r| !r.answered)
+                .map(|r| &r.state)
+            {
                 Some(ItemState::Waiting) => {
                     let r = &self.items[&id];
                     self.backlog.remove(r.item.queue, r.key());

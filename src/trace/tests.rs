@@ -462,6 +462,7 @@ fn push_accept_and_close_tell_timeout_delays_and_handle_time() {
             requested_at: at(0.0),
             handle_time: SimDuration::from_secs(300),
             wrap_up: None,
+            transfer: None,
         },
     );
     assert_eq!(

@@ -91,6 +91,7 @@ pub fn base(hours: u64) -> Scenario {
             skill_mix: vec![],
             priority: None,
             secondary_priority: None,
+            transfer: None,
         }],
         agents: vec![AgentGroup {
             group: "G".into(),
