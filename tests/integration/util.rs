@@ -131,6 +131,12 @@ pub struct InvariantChecker {
     pub queue_routing: Vec<RoutingType>,
     /// Item → (requested, still required) skills.
     pub requirements: BTreeMap<WorkItemId, (Vec<SkillRequirement>, Vec<SkillRequirement>)>,
+    /// Item → times transferred. `Transferred` is not a terminal state of
+    /// the item: each transfer allows one more acceptance.
+    pub transferred: BTreeMap<WorkItemId, u32>,
+    /// Opened AgentWork (accepted, not yet ended), to check that only
+    /// opened work is transferred.
+    pub opened: std::collections::BTreeSet<omnisim::omni::AgentWorkId>,
 }
 
 impl InvariantChecker {
@@ -166,7 +172,17 @@ impl InvariantChecker {
             );
         }
         for (item, n) in &self.accepted {
-            assert_eq!(*n, 1, "item {item:?} accepted {n} times");
+            let transfers = self.transferred.get(item).copied().unwrap_or(0);
+            // One acceptance per leg; the last leg may still be waiting in
+            // its new queue when the run ends.
+            let closed = self
+                .terminal
+                .get(item)
+                .is_some_and(|o| o.contains(&"closed"));
+            assert!(
+                *n == 1 + transfers || (*n == transfers && !closed),
+                "item {item:?} accepted {n} times, transferred {transfers}"
+            );
             assert!(
                 !self
                     .terminal
@@ -286,13 +302,40 @@ impl EventSink for InvariantChecker {
             EventKind::Logout { agent } => {
                 self.status.insert(*agent, None);
             }
-            EventKind::WorkAccepted { item, .. } => {
+            EventKind::WorkAccepted { item, work, .. } => {
                 *self.accepted.entry(*item).or_default() += 1;
+                self.opened.insert(*work);
+            }
+            EventKind::WorkTransferred {
+                item,
+                work,
+                from_queue,
+                to_queue,
+                ..
+            } => {
+                if !self.opened.remove(work) {
+                    self.violations
+                        .push(format!("{work:?} of {item:?} transferred while not opened"));
+                }
+                if from_queue == to_queue {
+                    self.violations
+                        .push(format!("{item:?} transferred to its own queue"));
+                }
+                if self.terminal.contains_key(item) {
+                    self.violations
+                        .push(format!("{item:?} transferred after it ended"));
+                }
+                *self.transferred.entry(*item).or_default() += 1;
+            }
+            EventKind::WorkTransferredIn { item, skills, .. } => {
+                self.requirements
+                    .insert(*item, (skills.clone(), skills.clone()));
             }
             EventKind::WorkAbandoned { item, .. } => {
                 self.terminal.entry(*item).or_default().push("abandoned");
             }
-            EventKind::WorkClosed { item, .. } => {
+            EventKind::WorkClosed { item, work, .. } => {
+                self.opened.remove(work);
                 self.terminal.entry(*item).or_default().push("closed");
             }
             _ => {}
