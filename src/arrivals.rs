@@ -13,8 +13,8 @@
 use crate::engine::handle::EngineHandle;
 use crate::engine::messages::{Entry, RouterMsg};
 use crate::engine::rng::{stream, StreamKind};
-use crate::omni::{QueueId, SkillRequirement, WorkItem, WorkItemId};
-use crate::scenario::{ArrivalRate, ArrivalStream, Scenario, SecondaryPriority};
+use crate::omni::{QueueId, SkillRequirement, TransferStep, WorkItem, WorkItemId};
+use crate::scenario::{ArrivalRate, ArrivalStream, Scenario, SecondaryPriority, Transfer};
 use crate::time::{SimDuration, SimTime};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
@@ -30,6 +30,9 @@ struct QueueStream {
     mix: Vec<ChaCha8Rng>,
     secondary: ChaCha8Rng,
     wrap_up: ChaCha8Rng,
+    /// Transfer draws; `None` when the stream has no `transfer` key, so a
+    /// stream without one draws nothing.
+    transfer: Option<ChaCha8Rng>,
     /// Every item's routing priority.
     priority: i32,
     /// Skills every item needs: the routing configuration's and the
@@ -79,6 +82,34 @@ fn pick<T: Copy>(alternatives: &[(T, f64)], u: f64) -> T {
     alternatives[alternatives.len() - 1].0
 }
 
+/// Most transfers planned for one item: a safeguard beyond the
+/// validation, which already refuses chains that can never end.
+pub const MAX_TRANSFERS: usize = 32;
+
+/// The transfers of one item entering `queue`: at each queue on its way,
+/// one uniform draw decides whether it is handed on and, if so, one draw
+/// of `after` says when. Every draw comes from the arrival queue's stream,
+/// so the plan never depends on routing.
+fn plan_transfers(
+    by_queue: &[Option<Transfer>],
+    queue: QueueId,
+    rng: &mut ChaCha8Rng,
+) -> Vec<TransferStep> {
+    let mut plan = Vec::new();
+    let mut at = queue;
+    while let Some(t) = by_queue[at.index()].as_ref() {
+        if plan.len() >= MAX_TRANSFERS || rng.gen::<f64>() >= t.probability {
+            break;
+        }
+        plan.push(TransferStep {
+            to_queue: t.to_queue,
+            after: t.after.sample(rng),
+        });
+        at = t.to_queue;
+    }
+    plan
+}
+
 /// Creates work items and hands them to the router.
 #[derive(Debug)]
 pub struct Generator {
@@ -86,6 +117,8 @@ pub struct Generator {
     handle: Rc<EngineHandle>,
     /// Indexed by queue; `None` for a queue without arrivals.
     streams: Vec<Option<QueueStream>>,
+    /// Each queue's `transfer`, indexed by queue.
+    transfers: Vec<Option<Transfer>>,
     next_item: u64,
 }
 
@@ -107,14 +140,23 @@ impl Generator {
                     .collect(),
                 secondary: stream(seed, replication, StreamKind::SecondaryPriority, q),
                 wrap_up: stream(seed, replication, StreamKind::WrapUp, q),
+                transfer: a
+                    .transfer
+                    .as_ref()
+                    .map(|_| stream(seed, replication, StreamKind::Transfer, q)),
                 priority: a.priority.unwrap_or(routing.priority),
                 fixed_skills,
             });
+        }
+        let mut transfers: Vec<Option<Transfer>> = vec![None; scenario.queues.len()];
+        for a in &scenario.arrivals {
+            transfers[a.queue.index()].clone_from(&a.transfer);
         }
         Generator {
             scenario,
             handle,
             streams,
+            transfers,
             next_item: 1,
         }
     }
@@ -188,6 +230,10 @@ impl Generator {
         let skills = s.skills();
         let secondary_priority = s.secondary_priority();
         let wrap_up = s.spec.wrap_up.as_ref().map(|d| d.sample(&mut s.wrap_up));
+        let transfers = match s.transfer.as_mut() {
+            Some(rng) => plan_transfers(&self.transfers, queue, rng),
+            None => Vec::new(),
+        };
         let item = WorkItem {
             id: WorkItemId(self.next_item),
             queue,
@@ -199,6 +245,8 @@ impl Generator {
             priority: s.priority,
             secondary_priority,
             skills,
+            transfers,
+            transferred: 0,
         };
         self.next_item += 1;
         self.handle

@@ -9,7 +9,7 @@
 
 use crate::omni::{
     AgentId, AgentWorkId, CapacityPool, CapacityUnits, QueueId, RoutingModel, SkillId,
-    SkillRequirement, StatusId, WorkItemId,
+    SkillRequirement, StatusId, TransferStep, WorkItemId,
 };
 use crate::time::{SimDuration, SimTime};
 use serde::Serialize;
@@ -132,6 +132,11 @@ pub enum EventKind {
         /// a behaviour can close on time without reading the item.
         #[serde(skip_serializing_if = "Option::is_none")]
         wrap_up: Option<SimDuration>,
+        /// The item's next planned transfer (omni-reference §12.7), so a
+        /// behaviour can hand it on without reading the item; `None` = it
+        /// is to be closed.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        transfer: Option<TransferStep>,
     },
     /// `omniChannelWorkDeclined`, for explicit declines and (with
     /// `on_push_timeout`) push timeouts.
@@ -161,6 +166,45 @@ pub enum EventKind {
         agent: AgentId,
         /// When it was accepted, for handle time.
         accepted_at: SimTime,
+    },
+    /// An `Opened` AgentWork became `Transferred`: its agent handed the
+    /// item on to another queue (omni-reference §12.7). Emitted by the
+    /// agent; the router's [`EventKind::WorkTransferredIn`] follows once
+    /// it has the item.
+    WorkTransferred {
+        /// The AgentWork.
+        work: AgentWorkId,
+        /// The item.
+        item: WorkItemId,
+        /// The queue it leaves.
+        from_queue: QueueId,
+        /// The queue it is transferred to.
+        to_queue: QueueId,
+        /// The agent who handed it on.
+        agent: AgentId,
+        /// When the agent accepted it, for the handling done.
+        accepted_at: SimTime,
+    },
+    /// The router put a transferred item in its new queue, with its
+    /// original request time (its age) and the new queue's priority and
+    /// skills, as a fresh entry: no exclusion, no dropped skills.
+    WorkTransferredIn {
+        /// The item.
+        item: WorkItemId,
+        /// The queue it came from.
+        from_queue: QueueId,
+        /// The queue it now waits in.
+        queue: QueueId,
+        /// Its request time, kept from its first queue.
+        requested_at: SimTime,
+        /// Its routing priority in the new queue.
+        priority: i32,
+        /// Its secondary routing priority (kept).
+        secondary_priority: Option<u32>,
+        /// The skills it requires in the new queue (skills-based queues).
+        skills: Vec<SkillRequirement>,
+        /// Handle time left for the next agent.
+        handle_time: SimDuration,
     },
     /// An `Assigned` AgentWork became `Unavailable` because its agent logged
     /// out; the item goes back to its queue.
@@ -288,6 +332,7 @@ impl EventKind {
             | WorkAccepted { agent, .. }
             | WorkDeclined { agent, .. }
             | WorkClosed { agent, .. }
+            | WorkTransferred { agent, .. }
             | WorkUnavailable { agent, .. }
             | WorkCanceled { agent, .. }
             | WorkPaused { agent, .. }
@@ -299,6 +344,7 @@ impl EventKind {
             WorkArrived { .. }
             | WorkAbandoned { .. }
             | WorkRequeued { .. }
+            | WorkTransferredIn { .. }
             | SkillsDropped { .. }
             | WorkEndedNoAgent { .. } => None,
         }
@@ -314,6 +360,8 @@ impl EventKind {
             | WorkAccepted { item, .. }
             | WorkDeclined { item, .. }
             | WorkClosed { item, .. }
+            | WorkTransferred { item, .. }
+            | WorkTransferredIn { item, .. }
             | WorkUnavailable { item, .. }
             | WorkCanceled { item, .. }
             | WorkPaused { item, .. }
@@ -335,6 +383,10 @@ impl EventKind {
             | WorkAccepted { queue, .. }
             | WorkDeclined { queue, .. }
             | WorkClosed { queue, .. }
+            | WorkTransferred {
+                from_queue: queue, ..
+            }
+            | WorkTransferredIn { queue, .. }
             | WorkUnavailable { queue, .. }
             | WorkCanceled { queue, .. }
             | WorkPaused { queue, .. }
@@ -383,6 +435,7 @@ impl EventKind {
                 | EventKind::RoutingDecision { .. }
                 | EventKind::WorkAbandoned { .. }
                 | EventKind::WorkRequeued { .. }
+                | EventKind::WorkTransferredIn { .. }
                 | EventKind::SkillsDropped { .. }
                 | EventKind::WorkEndedNoAgent { .. }
         )

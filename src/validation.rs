@@ -161,6 +161,7 @@ impl ErlangCentre {
                 skill_mix: vec![],
                 priority: None,
                 secondary_priority: None,
+                transfer: None,
             }],
             agents: vec![AgentGroup {
                 group: "Agents".into(),

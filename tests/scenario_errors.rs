@@ -445,6 +445,46 @@ const EXPECTATIONS: &[Expect] = &[
         "arrivals for queue \"Chat support\": unknown distribution \"normal\"; expected one of \"constant\", \"exponential\"",
         Some("did you mean \"lognormal\"?"),
     ),
+    e(
+        "transfer_probability_out_of_range",
+        Kind::InvalidValue,
+        Some((34, 28)),
+        Some("arrivals[0].transfer.probability"),
+        "arrivals for queue \"Cards\": `transfer.probability` is 1.5; expected a probability from 0 to 1",
+        Some("0.95"),
+    ),
+    e(
+        "transfer_to_unknown_queue",
+        Kind::UnknownReference,
+        Some((34, 44)),
+        Some("arrivals[0].transfer.to_queue"),
+        "queue \"Loan\" is not defined in [[queues]]; defined: \"Cards\", \"Loans\"",
+        Some("did you mean \"Loans\"?"),
+    ),
+    e(
+        "transfer_to_own_queue",
+        Kind::Inconsistent,
+        Some((34, 44)),
+        Some("arrivals[0].transfer.to_queue"),
+        "`transfer.to_queue` is \"Cards\", the stream's own queue; expected another queue",
+        Some("different queue"),
+    ),
+    e(
+        "transfer_cycle",
+        Kind::Inconsistent,
+        Some((34, 12)),
+        Some("arrivals[0].transfer"),
+        "every item is transferred round the cycle \"Cards\" → \"Loans\" → \"Cards\" with probability 1, so it can never end",
+        Some("below 1"),
+    ),
+    e(
+        "negative_transfer_after",
+        Kind::InvalidValue,
+        Some((34, 92)),
+        Some("arrivals[0].transfer.after.mean"),
+        "arrivals for queue \"Cards\": -60 seconds is negative",
+        None,
+    ),
 ];
 
 fn root() -> PathBuf {

@@ -48,6 +48,7 @@ impl Handler<AgentMsg> for AgentActor {
             AgentMsg::Cancel(item) => self.state.cancel(item),
             AgentMsg::Reassign(id) => self.state.reassign(id),
             AgentMsg::Pause(id, paused) => self.state.pause(id, paused),
+            AgentMsg::Transfer { work, to_queue } => self.state.transfer(work, to_queue),
         }
         // The driver waits for this (see `EngineHandle::deliver`).
         self.state.handled();

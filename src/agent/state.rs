@@ -12,7 +12,7 @@ use crate::engine::messages::{AgentMsg, AgentNotice, Assignment, Entry, Release,
 use crate::events::{EventKind, StatusChangeReason};
 use crate::omni::{
     AgentId, AgentWork, AgentWorkId, CapacityModel, CapacityPool, CapacityUnits,
-    PresenceConfiguration, StatusId, WorkItemId, WorkStatus,
+    PresenceConfiguration, QueueId, StatusId, WorkItemId, WorkStatus,
 };
 use crate::scenario::Scenario;
 use crate::time::SimDuration;
@@ -340,6 +340,7 @@ impl AgentState {
             requested_at: work.requested_at,
             handle_time: work.handle_time,
             wrap_up: work.wrap_up,
+            transfer: work.transfer,
         });
     }
 
@@ -484,6 +485,7 @@ impl AgentState {
             wrap_up: item.wrap_up,
             logged_out_at: None,
             paused_from: None,
+            transfer: item.transfers.first().copied(),
         };
         self.handle.emit(EventKind::WorkAssigned {
             work: id,
@@ -629,6 +631,29 @@ impl AgentState {
             agent: self.id,
         });
         self.after_release(&work, Release::Canceled);
+    }
+
+    /// The behaviour hands an opened work on to `to_queue` (omni-reference
+    /// §12.7): it ends `Transferred`, its capacity is freed and the router
+    /// re-queues the item. Ignored unless the work is still `Opened` with
+    /// this agent (it may have been closed by a logout meanwhile).
+    pub(crate) fn transfer(&mut self, id: AgentWorkId, to_queue: QueueId) {
+        if self.works.get(&id).map(|w| w.status) != Some(WorkStatus::Opened) {
+            return;
+        }
+        let work = self.finish(id, WorkStatus::Transferred);
+        let now = self.handle.now();
+        let accepted_at = work.accepted_at.unwrap_or(work.assigned_at);
+        self.handle.emit(EventKind::WorkTransferred {
+            work: id,
+            item: work.work_item,
+            from_queue: work.queue,
+            to_queue,
+            agent: self.id,
+            accepted_at,
+        });
+        let handled = now.since(accepted_at);
+        self.after_release(&work, Release::Transferred { to_queue, handled });
     }
 
     // ----- queries ---------------------------------------------------------

@@ -14,9 +14,9 @@ mod synthetic;
 pub use synthetic::SyntheticBehaviour;
 
 use crate::engine::handle::EngineHandle;
-use crate::engine::messages::Entry;
+use crate::engine::messages::{AgentMsg, Entry};
 use crate::events::EventKind;
-use crate::omni::AgentId;
+use crate::omni::{AgentId, AgentWorkId, QueueId};
 use crate::time::{SimDuration, SimTime};
 use crate::toolkit::OmniToolkit;
 use std::rc::Rc;
@@ -76,6 +76,24 @@ impl AgentContext {
         self.handle.schedule_now(Entry::Agent(
             self.agent,
             crate::engine::messages::AgentMsg::Pause(work, paused),
+        ));
+    }
+
+    /// Hands the opened AgentWork `work` on to `queue` (omni-reference
+    /// §12.7). Salesforce has no transfer method in
+    /// `lightning:omniToolkitAPI` (an agent transfers from the record's
+    /// page), so this is a behaviour-level action rather than a toolkit
+    /// call: it is applied by the agent at this instant, after the current
+    /// handler. The work ends `Transferred`, its capacity is freed and the
+    /// router puts the item in `queue` with its original request time.
+    /// Ignored if the work is no longer opened with this agent by then.
+    pub fn transfer(&self, work: AgentWorkId, queue: QueueId) {
+        self.handle.schedule_now(Entry::Agent(
+            self.agent,
+            AgentMsg::Transfer {
+                work,
+                to_queue: queue,
+            },
         ));
     }
 

@@ -5,7 +5,9 @@
 //! the no-answer probability it never answers and the push times out.
 //! Accepted work is closed after its handle time plus wrap-up: the item's
 //! own (its arrival stream's) if it has one, else one drawn from the
-//! group's. After a status-on-decline / on-timeout it may return to its
+//! group's. An item planned for transfer (omni-reference §12.7) is instead
+//! handed on after the smaller of its `after` and its handle time, with
+//! no wrap-up: the next agent handles the rest. After a status-on-decline / on-timeout it may return to its
 //! login status.
 //!
 //! At the end of its shift (omni-reference §12.8) it either logs out at
@@ -17,7 +19,7 @@
 
 use super::{AgentBehaviour, AgentContext, BehaviourEvent};
 use crate::events::{EventKind, StatusChangeReason};
-use crate::omni::{AgentWorkId, StatusId};
+use crate::omni::{AgentWorkId, QueueId, StatusId};
 use crate::scenario::{BehaviourSpec, ShiftEndMode};
 use crate::time::{SimDuration, SimTime};
 use crate::toolkit::ToolkitError;
@@ -29,6 +31,7 @@ const CLOSE: u64 = 1;
 const RETURN: u64 = 2;
 const PAUSE: u64 = 3;
 const RESUME: u64 = 4;
+const TRANSFER: u64 = 5;
 /// Bits of a wake tag that hold the action; the rest is the AgentWork.
 const ACTION_BITS: u32 = 3;
 
@@ -50,6 +53,8 @@ pub struct SyntheticBehaviour {
     /// Status-based work whose close fell due while logged out, with the
     /// handle time it still needed at the logout: resumed at the next login.
     suspended: Vec<(AgentWorkId, SimDuration)>,
+    /// Opened works to hand on when their transfer wake comes, and where.
+    transfers: Vec<(AgentWorkId, QueueId)>,
 }
 
 impl SyntheticBehaviour {
@@ -73,6 +78,7 @@ impl SyntheticBehaviour {
             shift_over: false,
             logged_out_at: None,
             suspended: Vec::new(),
+            transfers: Vec::new(),
         }
     }
 
@@ -135,6 +141,7 @@ impl AgentBehaviour for SyntheticBehaviour {
             // Only while finishing the shift: before, nothing depends on
             // them, and leaving them out spares a calendar entry each.
             EventKind::WorkClosed { .. }
+            | EventKind::WorkTransferred { .. }
             | EventKind::WorkDeclined { .. }
             | EventKind::WorkUnavailable { .. }
             | EventKind::WorkCanceled { .. } => self.shift_over,
@@ -186,6 +193,18 @@ impl AgentBehaviour for SyntheticBehaviour {
             BehaviourEvent::Console(EventKind::WorkAccepted {
                 work,
                 handle_time,
+                transfer: Some(t),
+                ..
+            }) => {
+                // Handed on part-way: after the planned handling, or at
+                // the end of the handle time if that comes first; no
+                // wrap-up, the next agent does it.
+                self.transfers.push((work, t.to_queue));
+                ctx.wake_after(t.after.min(handle_time), Self::tag(work, TRANSFER));
+            }
+            BehaviourEvent::Console(EventKind::WorkAccepted {
+                work,
+                handle_time,
                 wrap_up,
                 ..
             }) => {
@@ -218,6 +237,7 @@ impl AgentBehaviour for SyntheticBehaviour {
             }
             BehaviourEvent::Console(
                 EventKind::WorkClosed { .. }
+                | EventKind::WorkTransferred { .. }
                 | EventKind::WorkDeclined { .. }
                 | EventKind::WorkUnavailable { .. }
                 | EventKind::WorkCanceled { .. },
@@ -246,6 +266,13 @@ impl AgentBehaviour for SyntheticBehaviour {
                 }
                 PAUSE => ctx.pause(AgentWorkId(tag >> ACTION_BITS), true),
                 RESUME => ctx.pause(AgentWorkId(tag >> ACTION_BITS), false),
+                TRANSFER => {
+                    let work = AgentWorkId(tag >> ACTION_BITS);
+                    if let Some(i) = self.transfers.iter().position(|(w, _)| *w == work) {
+                        let (_, queue) = self.transfers.swap_remove(i);
+                        ctx.transfer(work, queue);
+                    }
+                }
                 _ => {
                     // Only from a busy status set by a decline or timeout;
                     // a logged-out agent stays out, and after the shift

@@ -62,6 +62,14 @@ pub(crate) enum AgentMsg {
     Reassign(AgentWorkId),
     /// The behaviour pauses (`true`) or resumes an opened item.
     Pause(AgentWorkId, bool),
+    /// The agent's behaviour hands an opened work on to another queue
+    /// (omni-reference §12.7; not a toolkit method).
+    Transfer {
+        /// The AgentWork.
+        work: AgentWorkId,
+        /// The queue the item goes to.
+        to_queue: QueueId,
+    },
 }
 
 impl actix::Message for AgentMsg {
@@ -97,6 +105,14 @@ pub(crate) enum Release {
     /// Status-based work whose agent stayed logged out past
     /// `reassign_after`; the handle time still to do.
     Reassigned(SimDuration),
+    /// Handed on to another queue while `Opened`, after `handled` of
+    /// handling.
+    Transferred {
+        /// The queue the item goes to.
+        to_queue: QueueId,
+        /// Accept → transfer.
+        handled: SimDuration,
+    },
 }
 
 /// What agents tell the router.

@@ -401,6 +401,8 @@ impl<B: AgentBehaviour> Simulation<B> {
             priority: self.scenario.queues[queue.index()].routing.priority,
             secondary_priority: None,
             skills: Vec::new(),
+            transfers: Vec::new(),
+            transferred: 0,
         };
         self.handle
             .schedule_now(Entry::Router(messages::RouterMsg::Arrival(item)));

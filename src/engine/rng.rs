@@ -26,6 +26,11 @@ pub enum StreamKind {
     /// stream's `wrap_up`): a stream of its own so that adding the key
     /// moves no other draw.
     WrapUp = 6,
+    /// Whether, where and after how long one queue's items are
+    /// transferred (its arrival stream's `transfer`, and the transfers
+    /// that chain from it): its own stream so that adding the key moves
+    /// no other draw.
+    Transfer = 7,
 }
 
 /// SplitMix64: spreads nearby seeds far apart before ChaCha keys on them.

@@ -37,6 +37,29 @@ pub struct WorkItem {
     pub secondary_priority: Option<u32>,
     /// Skills the item requires, as requested (skills-based work only).
     pub skills: Vec<SkillRequirement>,
+    /// Transfers still ahead of it, next first (omni-reference §12.7):
+    /// drawn at arrival from its stream's `transfer` so that whether and
+    /// when it is handed on never depends on routing.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub transfers: Vec<TransferStep>,
+    /// How many times it has been transferred so far.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub transferred: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+/// One planned transfer of an item: after how much handling the agent who
+/// holds it hands it on, and to which queue. Carried on the item (and its
+/// AgentWork) because the behaviour that acts on it only sees the work.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TransferStep {
+    /// The queue the item goes to.
+    pub to_queue: QueueId,
+    /// Handling before the transfer (capped by the handle time left).
+    pub after: SimDuration,
 }
 
 /// AgentWork status (omni-reference §4.1).
@@ -56,6 +79,9 @@ pub enum WorkStatus {
     Unavailable,
     /// Routing no longer needed: the customer left while it was `Assigned`.
     Canceled,
+    /// Handed on to another queue while `Opened`; the item goes on in a
+    /// new AgentWork (omni-reference §4.1, §12.7).
+    Transferred,
 }
 
 impl WorkStatus {
@@ -74,6 +100,7 @@ impl WorkStatus {
             WorkStatus::DeclinedOnPushTimeout => "DeclinedOnPushTimeout",
             WorkStatus::Unavailable => "Unavailable",
             WorkStatus::Canceled => "Canceled",
+            WorkStatus::Transferred => "Transferred",
         }
     }
 }
@@ -125,4 +152,7 @@ pub struct AgentWork {
     pub paused_from: Option<CapacityUnits>,
     /// The item's own wrap-up, if its arrival stream sets one.
     pub wrap_up: Option<SimDuration>,
+    /// The item's next planned transfer, if any (synthetic payload, like
+    /// the handle time).
+    pub transfer: Option<TransferStep>,
 }

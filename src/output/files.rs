@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 /// Columns of `intervals.csv`, in order. Columns added later go at the
 /// end, so a reader that counts positions keeps working.
-pub(crate) const INTERVALS_HEADER: [&str; 25] = [
+pub(crate) const INTERVALS_HEADER: [&str; 27] = [
     "interval",
     "start_s",
     "end_s",
@@ -33,6 +33,8 @@ pub(crate) const INTERVALS_HEADER: [&str; 25] = [
     "in_progress_at_end",
     "ended_no_agent",
     "wrap_up_s",
+    "transferred_out",
+    "transferred_in",
 ];
 
 /// Columns of `agents.csv`, in order.
@@ -126,6 +128,8 @@ fn metric_cells(m: &MetricEstimates) -> Vec<String> {
         f6(mean(m.in_progress_at_end)),
         f6(mean(m.ended_no_agent)),
         f6(mean(m.wrap_up_s)),
+        f6(mean(m.transferred_out)),
+        f6(mean(m.transferred_in)),
     ]);
     cells
 }

@@ -152,6 +152,10 @@ pub struct MetricEstimates {
     pub waiting_at_end: Option<Estimate>,
     /// Items accepted but not closed at the end.
     pub in_progress_at_end: Option<Estimate>,
+    /// Items transferred away from the queue (omni-reference §12.7).
+    pub transferred_out: Option<Estimate>,
+    /// Items that entered the queue by transfer; not in `offered`.
+    pub transferred_in: Option<Estimate>,
 }
 
 impl MetricEstimates {
@@ -181,6 +185,8 @@ impl MetricEstimates {
             push_timeouts: count(|m| m.push_timeouts),
             waiting_at_end: count(|m| m.waiting_at_end),
             in_progress_at_end: count(|m| m.in_progress_at_end),
+            transferred_out: count(|m| m.transferred_out),
+            transferred_in: count(|m| m.transferred_in),
         }
     }
 }
@@ -722,16 +728,18 @@ mod tests {
         assert!(abandoned < ended && ended < sl, "after abandoned: {text}");
         let intervals = fs::read_to_string(dir.path().join("intervals.csv")).unwrap();
         let lines: Vec<&str> = intervals.lines().collect();
-        assert!(lines[0].ends_with(",in_progress_at_end,ended_no_agent,wrap_up_s"));
+        assert!(lines[0].ends_with(
+            ",in_progress_at_end,ended_no_agent,wrap_up_s,transferred_out,transferred_in"
+        ));
         // Interval 0: one per replication; interval 1: one in two.
         assert!(lines[1].starts_with("0,0.000000,100.000000,A,1.000000,0.000000,0.000000,"));
         assert!(
-            lines[1].ends_with(",0.000000,0.000000,1.000000,"),
+            lines[1].ends_with(",0.000000,0.000000,1.000000,,0.000000,0.000000"),
             "{}",
             lines[1]
         );
         assert!(
-            lines[3].ends_with(",0.000000,0.000000,0.500000,"),
+            lines[3].ends_with(",0.000000,0.000000,0.500000,,0.000000,0.000000"),
             "{}",
             lines[3]
         );
@@ -827,9 +835,9 @@ mod tests {
         let text = fs::read_to_string(path).unwrap();
         assert_eq!(
             text,
-            "replication,item,queue,arrival_s,first_push_s,accept_s,close_s,abandon_s,agent,final_status,declines,push_timeouts,measured,skills_requested,skills_dropped\n\
-             0,1,zeta,1.000000,,,,,,waiting,0,0,true,,\n\
-             1,1,zeta,2.000000,,,,,,waiting,0,0,true,,\n"
+            "replication,item,queue,arrival_s,first_push_s,accept_s,close_s,abandon_s,agent,final_status,declines,push_timeouts,measured,skills_requested,skills_dropped,transfers\n\
+             0,1,zeta,1.000000,,,,,,waiting,0,0,true,,,0\n\
+             1,1,zeta,2.000000,,,,,,waiting,0,0,true,,,0\n"
         );
         assert_eq!(listing(dir.path()), ["work.csv"], "parts deleted");
     }

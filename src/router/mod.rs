@@ -42,7 +42,8 @@ struct RoutedItem {
     /// Patience ran out while pushed: abandon instead of re-queueing.
     patience_expired: bool,
     /// Accepted once already (status-based work reassigned after its
-    /// agent's logout): its customer is being served and never abandons.
+    /// agent's logout, or transferred): its customer is being served and
+    /// never abandons.
     answered: bool,
     /// Skills still required and the drop schedule (skills-based work).
     requirements: Requirements,
@@ -324,6 +325,64 @@ impl RouterActor {
         }
     }
 
+    /// A transferred item enters `to_queue` (omni-reference §12.7): same
+    /// item and request time (its age), the new queue's channel, priority
+    /// and skills as a fresh entry (no exclusion, no refusals, skills as
+    /// requested), and the handle time the last agent left for the next.
+    fn transfer_in(
+        &mut self,
+        item: WorkItemId,
+        to_queue: QueueId,
+        handled: crate::time::SimDuration,
+    ) {
+        let now = self.handle.now();
+        let queue = &self.scenario.queues[to_queue.index()];
+        let stream = self.scenario.arrivals.iter().find(|a| a.queue == to_queue);
+        let priority = stream
+            .and_then(|a| a.priority)
+            .unwrap_or(queue.routing.priority);
+        let skills: Vec<_> = queue
+            .routing
+            .skills
+            .iter()
+            .chain(stream.map_or(&[][..], |a| &a.skills[..]))
+            .copied()
+            .collect();
+        let channel = queue.channel;
+        let Some(r) = self.items.get_mut(&item) else {
+            return;
+        };
+        let from_queue = r.item.queue;
+        if r.item.transfers.first().map(|t| t.to_queue) == Some(to_queue) {
+            r.item.transfers.remove(0);
+        }
+        r.item.queue = to_queue;
+        r.item.channel = channel;
+        r.item.priority = priority;
+        r.item.patience = None;
+        r.item.handle_time =
+            crate::time::SimDuration(r.item.handle_time.0.saturating_sub(handled.0));
+        r.item.transferred += 1;
+        r.requirements = r.requirements.entering(&skills, now);
+        r.item.skills = skills;
+        r.excluded = None;
+        r.refused_by.clear();
+        r.patience_expired = false;
+        r.answered = true;
+        self.handle.emit(EventKind::WorkTransferredIn {
+            item,
+            from_queue,
+            queue: to_queue,
+            requested_at: r.item.requested_at,
+            priority,
+            secondary_priority: r.item.secondary_priority,
+            skills: r.item.skills.clone(),
+            handle_time: r.item.handle_time,
+        });
+        self.enqueue(item);
+        self.arm_drop(item);
+    }
+
     /// Schedules the next drop of `item`'s additional skills, if any.
     fn arm_drop(&mut self, item: WorkItemId) {
         let Some(r) = self.items.get(&item) else {
@@ -498,6 +557,9 @@ impl RouterActor {
                         self.requeue(item, q, None, true)
                     }
                     (Release::Canceled, Some(_)) => self.abandon(item),
+                    (Release::Transferred { to_queue, handled }, Some(_)) => {
+                        self.transfer_in(item, to_queue, handled)
+                    }
                     // Answered and finished (closed, or cut short by a
                     // logout): the router is done with it.
                     (Release::Closed, _) => {

@@ -49,6 +49,15 @@ impl Requirements {
         }
     }
 
+    /// Fresh requirements for the item's entry into another queue at
+    /// `at` (a transfer): a new schedule whose round follows this one's,
+    /// so a drop timer armed in the old queue is stale.
+    pub fn entering(&self, requested: &[SkillRequirement], at: SimTime) -> Requirements {
+        let mut r = Requirements::new(requested, at);
+        r.round = self.round + 1;
+        r
+    }
+
     /// What the item needs now.
     pub fn current(&self) -> &[SkillRequirement] {
         &self.current

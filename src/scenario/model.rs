@@ -129,6 +129,22 @@ pub struct ArrivalStream {
     pub priority: Option<i32>,
     /// Secondary routing priority of its items; `None` = unset.
     pub secondary_priority: Option<SecondaryPriority>,
+    /// Share of its items handed on to another queue part-way through
+    /// handling (omni-reference §12.7); `None` = never transferred. Also
+    /// applies to items transferred into this queue, so transfers chain.
+    pub transfer: Option<Transfer>,
+}
+
+/// `arrivals[].transfer`: which items an agent hands on, where, and when.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Transfer {
+    /// Probability that an item entering the queue is transferred on.
+    pub probability: f64,
+    /// The queue it is transferred to (never its own).
+    pub to_queue: QueueId,
+    /// Handling before the transfer; the agent hands it on after the
+    /// smaller of this and the handle time left.
+    pub after: Distribution,
 }
 
 /// One skill dimension of a skill mix: which skill an item needs is drawn

@@ -200,6 +200,19 @@ pub(crate) struct RawArrivals {
     pub skill_mix: Option<Spanned<Vec<Spanned<RawSkillChoice>>>>,
     pub priority: Option<Spanned<i64>>,
     pub secondary_priority: Option<Spanned<RawSecondary>>,
+    pub transfer: Option<Spanned<RawTransfer>>,
+}
+
+/// `transfer = { probability = 0.1, to_queue = "Loans", after = "2m" }`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a transfer table such as { probability = 0.1, to_queue = \"Loans\", after = \"2m\" }"
+)]
+pub(crate) struct RawTransfer {
+    pub probability: Option<Spanned<f64>>,
+    pub to_queue: Option<Spanned<String>>,
+    pub after: Option<Spanned<RawDist>>,
 }
 
 /// `[[agents]]`.
@@ -326,8 +339,10 @@ pub(crate) const SECTION_KEYS: &[(&str, &[&str])] = &[
             "skill_mix",
             "priority",
             "secondary_priority",
+            "transfer",
         ],
     ),
+    ("transfer", &["probability", "to_queue", "after"]),
     (
         "agents",
         &[
@@ -673,6 +688,7 @@ pub(crate) fn describe_table(section: &str) -> String {
         "skill requirement" => "a skill requirement".into(),
         "skill choice" => "a skill choice".into(),
         "secondary priority" => "a secondary priority table".into(),
+        "transfer" => "a transfer table".into(),
         other => format!("[[{other}]]"),
     }
 }
@@ -762,12 +778,22 @@ pub(crate) fn locate(text: &str, offset: usize, unknown_key: Option<&str>) -> Pl
             .map(|last| last.split('[').next().unwrap_or(last))
         {
             Some("shift") => "shift".into(),
-            Some(k) if ["handle_time", "patience", "response_time", "wrap_up"].contains(&k) => {
+            Some(k)
+                if [
+                    "handle_time",
+                    "patience",
+                    "response_time",
+                    "wrap_up",
+                    "after",
+                ]
+                .contains(&k) =>
+            {
                 "distribution".into()
             }
             Some("skills") if path.ends_with(']') => "skill requirement".into(),
             Some("skill_mix") if path.ends_with(']') => "skill choice".into(),
             Some("secondary_priority") => "secondary priority".into(),
+            Some("transfer") => "transfer".into(),
             _ => section.clone(),
         }
     };
@@ -1229,6 +1255,7 @@ mod tests {
             expect("skill requirement")
         );
         assert_eq!(keys_of::<RawSkillChoice>("KEY = 1"), expect("skill choice"));
+        assert_eq!(keys_of::<RawTransfer>("KEY = 1"), expect("transfer"));
         assert_eq!(keys_of::<RawDistTable>("KEY = 1"), expect("distribution"));
     }
 }

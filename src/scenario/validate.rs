@@ -8,11 +8,11 @@
 use super::error::{list_keys, list_names, suggest, ScenarioError, ScenarioErrorKind as Kind};
 use super::raw::{
     describe_item, RawAgents, RawArrivals, RawChannel, RawDist, RawDistTable, RawDuration,
-    RawPresenceConfig, RawQueue, RawScenario, RawShift, RawSimulation, RawStatus,
+    RawPresenceConfig, RawQueue, RawScenario, RawShift, RawSimulation, RawStatus, RawTransfer,
 };
 use super::{
     AgentGroup, ArrivalRate, ArrivalStream, BehaviourSpec, Queue, QueueTargets, Scenario, Shift,
-    ShiftEndMode, SimulationSettings, END_OF_SHIFT_LABEL, END_OF_SHIFT_STATUS,
+    ShiftEndMode, SimulationSettings, Transfer, END_OF_SHIFT_LABEL, END_OF_SHIFT_STATUS,
 };
 use crate::distribution::Distribution;
 use crate::omni::{
@@ -51,6 +51,7 @@ pub(crate) struct Ctx<'a> {
 }
 
 /// The item being checked, for key paths and messages.
+#[derive(Clone)]
 pub(super) struct Item {
     pub(super) section: &'static str,
     pub(super) index: Option<usize>,
@@ -1245,6 +1246,9 @@ fn arrivals(
 ) -> Result<Vec<ArrivalStream>> {
     let mut out: Vec<ArrivalStream> = Vec::new();
     let mut seen: Vec<(QueueId, usize)> = Vec::new();
+    // Each stream's item (for locating a cycle error) and its transfer's
+    // span.
+    let mut transfer_at: Vec<(Item, Range<usize>)> = Vec::new();
     for (i, a) in raw.arrivals.iter().flatten().enumerate() {
         let mut it = item("arrivals", i, a);
         let ra: &RawArrivals = a.get_ref();
@@ -1362,6 +1366,13 @@ fn arrivals(
         };
         let routing =
             super::skills::arrival_routing(cx, &it, ra, &queue_list[queue.index()], skills)?;
+        let transfer = match &ra.transfer {
+            Some(t) => {
+                transfer_at.push((it.clone(), t.span()));
+                Some(transfer(cx, &it, queue, t, queues)?)
+            }
+            None => None,
+        };
         out.push(ArrivalStream {
             queue,
             rate,
@@ -1372,9 +1383,122 @@ fn arrivals(
             skill_mix: routing.skill_mix,
             priority: routing.priority,
             secondary_priority: routing.secondary_priority,
+            transfer,
         });
     }
+    transfer_cycle(cx, &out, &transfer_at, queues)?;
     Ok(out)
+}
+
+/// `arrivals[].transfer` of the stream of `own` queue.
+fn transfer(
+    cx: &Ctx<'_>,
+    it: &Item,
+    own: QueueId,
+    raw: &Spanned<RawTransfer>,
+    queues: &Names,
+) -> Result<Transfer> {
+    let t = raw.get_ref();
+    let example = "e.g. transfer = { probability = 0.1, to_queue = \"Loans\", after = \"2m\" }";
+    let missing = |key: &str, what: &str| {
+        cx.err(
+            Kind::MissingKey,
+            Some(raw.span()),
+            it.path(&format!("transfer.{key}")),
+            format!("{}: `transfer` has no `{key}` ({what})", it.label),
+        )
+        .with_hint(example)
+    };
+    if t.probability.is_none() {
+        return Err(missing("probability", "the share of items transferred"));
+    }
+    let probability = cx.probability(it, "transfer.probability", &t.probability, 0.0)?;
+    let Some(to) = &t.to_queue else {
+        return Err(missing("to_queue", "the queue items are transferred to"));
+    };
+    let to_queue = QueueId(cx.resolve(it, "transfer.to_queue", to, queues, "queue", "queues")?);
+    if to_queue == own {
+        return Err(cx
+            .at(
+                Kind::Inconsistent,
+                it,
+                "transfer.to_queue",
+                to,
+                format!(
+                    "`transfer.to_queue` is \"{}\", the stream's own queue; expected another queue",
+                    to.get_ref()
+                ),
+            )
+            .with_hint("a transfer hands the item on to a different queue"));
+    }
+    let Some(after) = &t.after else {
+        return Err(missing(
+            "after",
+            "how much handling comes before the transfer",
+        ));
+    };
+    let after = cx.distribution(it, "transfer.after", after)?;
+    Ok(Transfer {
+        probability,
+        to_queue,
+        after,
+    })
+}
+
+/// Refuses transfers that can never end: a cycle of queues each of which
+/// transfers every item (probability 1) to the next.
+fn transfer_cycle(
+    cx: &Ctx<'_>,
+    streams: &[ArrivalStream],
+    at: &[(Item, Range<usize>)],
+    queues: &Names,
+) -> Result<()> {
+    let certain = |q: QueueId| {
+        streams
+            .iter()
+            .position(|s| s.queue == q)
+            .and_then(|i| streams[i].transfer.as_ref())
+            .filter(|t| t.probability >= 1.0)
+            .map(|t| t.to_queue)
+    };
+    let mut with_transfer = 0;
+    for s in streams {
+        if s.transfer.is_none() {
+            continue;
+        }
+        let (it, span) = &at[with_transfer];
+        with_transfer += 1;
+        let mut path = vec![s.queue];
+        let mut q = s.queue;
+        while let Some(next) = certain(q) {
+            if next == s.queue {
+                let names: Vec<String> = path
+                    .iter()
+                    .chain(std::iter::once(&s.queue))
+                    .map(|q| format!("\"{}\"", queues.names[q.index()]))
+                    .collect();
+                return Err(cx
+                    .err(
+                        Kind::Inconsistent,
+                        Some(span.clone()),
+                        it.path("transfer"),
+                        format!(
+                            "{}: every item is transferred round the cycle {} with probability 1, \
+                             so it can never end; expected a probability below 1 somewhere on it",
+                            it.label,
+                            names.join(" → ")
+                        ),
+                    )
+                    .with_hint("lower one `transfer.probability` of the cycle below 1"));
+            }
+            if path.contains(&next) {
+                break;
+            }
+            path.push(next);
+            q = next;
+        }
+    }
+    Ok(())
 }
 
 fn profile<T>(

@@ -85,6 +85,8 @@ struct Tally {
     push_timeouts: u64,
     waiting_at_end: u64,
     in_progress_at_end: u64,
+    transferred_out: u64,
+    transferred_in: u64,
 }
 
 impl Tally {
@@ -104,6 +106,8 @@ impl Tally {
         self.push_timeouts += o.push_timeouts;
         self.waiting_at_end += o.waiting_at_end;
         self.in_progress_at_end += o.in_progress_at_end;
+        self.transferred_out += o.transferred_out;
+        self.transferred_in += o.transferred_in;
     }
 
     fn metrics(&self, name: &str, load: u128, capacity: u128) -> QueueMetrics {
@@ -127,6 +131,8 @@ impl Tally {
             push_timeouts: self.push_timeouts,
             waiting_at_end: self.waiting_at_end,
             in_progress_at_end: self.in_progress_at_end,
+            transferred_out: self.transferred_out,
+            transferred_in: self.transferred_in,
         }
     }
 }
@@ -343,12 +349,17 @@ impl MetricsCollector {
     }
 
     /// Records the first acceptance of a measured item, judged against its
-    /// own queue's service-level threshold.
+    /// own queue's service-level threshold. A later acceptance (after a
+    /// transfer) is not a new answer; it only brings the handle time the
+    /// new AgentWork demands.
     fn accept(&mut self, item: WorkItemId, at: SimTime, handle_us: Option<u64>) {
         let Some(s) = self.items.get_mut(&item) else {
             return;
         };
         if s.accepted.is_some() {
+            if handle_us.is_some() {
+                s.handle_us = handle_us;
+            }
             return;
         }
         s.accepted = Some(at);
@@ -557,9 +568,9 @@ impl EventSink for MetricsCollector {
             EventKind::WorkClosed {
                 work,
                 item,
+                queue,
                 agent,
                 accepted_at,
-                ..
             } => {
                 if self.window.contains(t) {
                     if let Some(a) = self.agents.get_mut(agent.index()) {
@@ -572,7 +583,14 @@ impl EventSink for MetricsCollector {
                 if let Some(s) = self.items.remove(item) {
                     let held = t.since(*accepted_at).0;
                     let wrap = s.handle_us.map(|h| held.saturating_sub(h) as u128);
-                    for tally in self.tallies(s.queue, s.interval) {
+                    // The AgentWork's queue: after a transfer, the queue
+                    // whose agent closed it, not the one it arrived in.
+                    let q = if queue.index() < self.queue_names.len() {
+                        queue.index()
+                    } else {
+                        s.queue
+                    };
+                    for tally in self.tallies(q, s.interval) {
                         tally.closed += 1;
                         tally.handle_sum_us += held as u128;
                         if let Some(w) = wrap {
@@ -598,6 +616,28 @@ impl EventSink for MetricsCollector {
             }
             EventKind::WorkUnavailable { work, .. } | EventKind::WorkCanceled { work, .. } => {
                 self.release_work(t, *work)
+            }
+            EventKind::WorkTransferred {
+                work,
+                from_queue,
+                to_queue,
+                ..
+            } => {
+                // Counted by event time, like declines: the item itself
+                // stays offered and answered in its first queue.
+                if let Some(i) = self.window.interval_of(t) {
+                    let n = self.queue_names.len();
+                    let (from, to) = (from_queue.index(), to_queue.index());
+                    if from < n && to < n {
+                        for tally in self.tallies(from, i) {
+                            tally.transferred_out += 1;
+                        }
+                        for tally in self.tallies(to, i) {
+                            tally.transferred_in += 1;
+                        }
+                    }
+                }
+                self.release_work(t, *work);
             }
             EventKind::WorkAbandoned { item, .. } => {
                 // Once accepted a customer no longer abandons; an abandon
@@ -656,6 +696,7 @@ impl EventSink for MetricsCollector {
             }),
             EventKind::RoutingDecision { .. }
             | EventKind::WorkRequeued { .. }
+            | EventKind::WorkTransferredIn { .. }
             | EventKind::SkillsDropped { .. }
             | EventKind::WorkFlagUpdated { .. } => {}
         }

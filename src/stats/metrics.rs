@@ -52,8 +52,16 @@ pub struct QueueMetrics {
     pub push_timeouts: u64,
     /// Items never accepted and not abandoned when the run ended.
     pub waiting_at_end: u64,
-    /// Items accepted but not closed when the run ended.
+    /// Items accepted but not closed when the run ended (an item
+    /// transferred and still waiting in its new queue included).
     pub in_progress_at_end: u64,
+    /// Items transferred away from this queue by its agents (by event
+    /// time, omni-reference §12.7). The item stays offered and answered
+    /// in the queue it arrived in.
+    pub transferred_out: u64,
+    /// Items that entered this queue by transfer (by event time). Not
+    /// counted in `offered`: they were offered once, in their first queue.
+    pub transferred_in: u64,
 }
 
 impl QueueMetrics {
@@ -142,8 +150,9 @@ pub struct ReplicationResult {
 
 impl ReplicationResult {
     /// Runs [`QueueMetrics::check_conservation`] on every queue, the
-    /// overall figures and every interval, and checks that the overall
-    /// counts are the sums of the queues'.
+    /// overall figures and every interval, checks that the overall counts
+    /// are the sums of the queues', and that the centre transferred out
+    /// exactly as many items as it transferred in.
     pub fn check_conservation(&self) -> Result<(), String> {
         let intervals = self
             .intervals
@@ -162,8 +171,20 @@ impl ReplicationResult {
             || sum(|q| q.answered) != self.overall.answered
             || sum(|q| q.abandoned) != self.overall.abandoned
             || sum(|q| q.ended_no_agent) != self.overall.ended_no_agent
+            || sum(|q| q.transferred_out) != self.overall.transferred_out
+            || sum(|q| q.transferred_in) != self.overall.transferred_in
         {
             return Err("overall counts are not the sum of the queues' counts".into());
+        }
+        // Every transfer leaves one queue and enters another, in the same
+        // instant, so the centre's outs and ins match in every period.
+        for m in std::iter::once(&self.overall).chain(self.intervals.iter().map(|i| &i.overall)) {
+            if m.transferred_out != m.transferred_in {
+                return Err(format!(
+                    "transferred out {} != transferred in {}",
+                    m.transferred_out, m.transferred_in
+                ));
+            }
         }
         Ok(())
     }

@@ -258,6 +258,7 @@ impl Script {
                 requested_at: SimTime::ZERO,
                 handle_time: crate::time::SimDuration::ZERO,
                 wrap_up: None,
+                transfer: None,
             },
         )
     }
@@ -281,6 +282,7 @@ impl Script {
                 requested_at: SimTime::ZERO,
                 handle_time: crate::time::SimDuration::from_secs_f64(handle),
                 wrap_up: None,
+                transfer: None,
             },
         )
     }

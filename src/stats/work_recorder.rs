@@ -12,7 +12,7 @@ use std::io;
 /// Columns of `work.csv`, in order (see `docs/results-format.md`).
 /// Columns added later go at the end, so a reader that counts positions
 /// keeps working.
-pub const WORK_CSV_HEADER: [&str; 15] = [
+pub const WORK_CSV_HEADER: [&str; 16] = [
     "replication",
     "item",
     "queue",
@@ -28,6 +28,7 @@ pub const WORK_CSV_HEADER: [&str; 15] = [
     "measured",
     "skills_requested",
     "skills_dropped",
+    "transfers",
 ];
 
 /// Separator of the skill names in `skills_requested` and
@@ -57,7 +58,7 @@ pub struct WorkRecorder<W: io::Write> {
     items: BTreeMap<WorkItemId, WorkRow>,
     error: Option<io::Error>,
     /// Reused for every row so formatting does not allocate per field.
-    fields: [String; 15],
+    fields: [String; 16],
 }
 
 /// What is known of an item until its row is written.
@@ -74,6 +75,8 @@ struct WorkRow {
     skills: Vec<SkillId>,
     /// Skills dropped and not restored since, in the order dropped.
     dropped: Vec<SkillId>,
+    /// Times transferred to another queue.
+    transfers: u32,
 }
 
 /// How an item ended (the `final_status` column).
@@ -172,7 +175,7 @@ impl<W: io::Write> WorkRecorder<W> {
         for f in &mut self.fields {
             f.clear();
         }
-        let [rep, id, queue, arrival, push, accept, closed, abandoned, agent, fin, declines, timeouts, measured, requested, dropped] =
+        let [rep, id, queue, arrival, push, accept, closed, abandoned, agent, fin, declines, timeouts, measured, requested, dropped, transfers] =
             &mut self.fields;
         // The end time goes to the column of the way the item ended; an
         // item ended with no agent was closed by the centre, not left.
@@ -207,6 +210,7 @@ impl<W: io::Write> WorkRecorder<W> {
         });
         push_skills(requested, &row.skills, &self.skill_names);
         push_skills(dropped, &row.dropped, &self.skill_names);
+        let _ = write!(transfers, "{}", row.transfers);
         if let Err(e) = self.out.write_record(&self.fields) {
             self.error = Some(e.into());
         }
@@ -235,6 +239,7 @@ impl<W: io::Write> EventSink for WorkRecorder<W> {
                         push_timeouts: 0,
                         skills: skills.iter().map(|r| r.skill).collect(),
                         dropped: Vec::new(),
+                        transfers: 0,
                     },
                 );
             }
@@ -262,11 +267,17 @@ impl<W: io::Write> EventSink for WorkRecorder<W> {
                 }
             }
             EventKind::WorkAccepted { item, agent, .. } => {
+                // `accept_s` is the first acceptance (the answer); `agent`
+                // the latest, who holds it now (after a transfer, the
+                // next agent).
                 if let Some(r) = self.items.get_mut(item) {
-                    if r.accept.is_none() {
-                        r.accept = Some(t);
-                        r.agent = Some(agent.0);
-                    }
+                    r.accept.get_or_insert(t);
+                    r.agent = Some(agent.0);
+                }
+            }
+            EventKind::WorkTransferred { item, .. } => {
+                if let Some(r) = self.items.get_mut(item) {
+                    r.transfers += 1;
                 }
             }
             EventKind::WorkDeclined {
@@ -290,7 +301,7 @@ impl<W: io::Write> EventSink for WorkRecorder<W> {
             } => {
                 if let Some(mut r) = self.items.remove(item) {
                     r.accept.get_or_insert(*accepted_at);
-                    r.agent.get_or_insert(agent.0);
+                    r.agent = Some(agent.0);
                     self.write_row(*item, &r, FinalStatus::Closed, Some(t));
                 }
             }
@@ -363,11 +374,11 @@ mod tests {
         assert_eq!(rec.items_in_flight(), 0);
         let text = String::from_utf8(rec.into_inner().unwrap()).unwrap();
         let expected = "\
-replication,item,queue,arrival_s,first_push_s,accept_s,close_s,abandon_s,agent,final_status,declines,push_timeouts,measured,skills_requested,skills_dropped
-3,2,\"Chat, EN\",20.000000,,,,30.000000,,abandoned,0,0,true,,
-3,1,\"Chat, EN\",5.000000,5.000000,42.000000,100.500000,,0,closed,1,1,false,,
-3,3,\"Chat, EN\",21.000000,22.000000,23.500000,,,1,in_progress,0,0,true,,
-3,4,\"Chat, EN\",24.000000,,,,,,waiting,0,0,true,,
+replication,item,queue,arrival_s,first_push_s,accept_s,close_s,abandon_s,agent,final_status,declines,push_timeouts,measured,skills_requested,skills_dropped,transfers
+3,2,\"Chat, EN\",20.000000,,,,30.000000,,abandoned,0,0,true,,,0
+3,1,\"Chat, EN\",5.000000,5.000000,42.000000,100.500000,,0,closed,1,1,false,,,0
+3,3,\"Chat, EN\",21.000000,22.000000,23.500000,,,1,in_progress,0,0,true,,,0
+3,4,\"Chat, EN\",24.000000,,,,,,waiting,0,0,true,,,0
 ";
         assert_eq!(text, expected);
     }
@@ -408,10 +419,10 @@ replication,item,queue,arrival_s,first_push_s,accept_s,close_s,abandon_s,agent,f
         assert_eq!(
             rows,
             [
-                "0,1,A,1.000000,,,25.000000,,,ended_no_agent,0,0,true,VIP;French;Billing,VIP;Billing",
-                "0,2,A,2.000000,,40.000000,50.000000,,0,closed,0,0,true,Billing;VIP,Billing",
-                "0,3,A,3.000000,,,,,,waiting,0,0,true,French,",
-                "0,4,A,4.000000,,,,,,waiting,0,0,true,,",
+                "0,1,A,1.000000,,,25.000000,,,ended_no_agent,0,0,true,VIP;French;Billing,VIP;Billing,0",
+                "0,2,A,2.000000,,40.000000,50.000000,,0,closed,0,0,true,Billing;VIP,Billing,0",
+                "0,3,A,3.000000,,,,,,waiting,0,0,true,French,,0",
+                "0,4,A,4.000000,,,,,,waiting,0,0,true,,,0",
             ]
         );
     }

@@ -408,6 +408,26 @@ impl RouterView {
         self.enqueue(item, None);
     }
 
+    /// A transferred item entered `queue` as a fresh entry: new key and
+    /// skills, nothing dropped, no exclusion (it is not in the backlog
+    /// then: it was with an agent).
+    pub fn transfer_in(
+        &mut self,
+        item: WorkItemId,
+        queue: QueueId,
+        key: ItemKey,
+        skills: &[SkillRequirement],
+    ) {
+        if let Some(v) = self.items.get_mut(&item) {
+            let requested = canonical(skills);
+            v.queue = queue;
+            v.key = key;
+            v.current.clone_from(&requested);
+            v.requested = requested;
+        }
+        self.enqueue(item, None);
+    }
+
     /// The item went (back) to its queue, excluding `excluded`.
     pub fn enqueue(&mut self, item: WorkItemId, excluded: Option<AgentId>) {
         if let Some(v) = self.items.get(&item) {

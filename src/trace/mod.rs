@@ -583,6 +583,64 @@ impl Narrator {
                 }
                 Tone::Done
             }
+            EventKind::WorkTransferred {
+                work,
+                item,
+                from_queue,
+                to_queue,
+                agent,
+                accepted_at,
+            } => {
+                let (cost, _) = self.release_work(t, *work, *item, *from_queue, *agent);
+                if show {
+                    let p = self.view.pool(*from_queue).index();
+                    let a = &self.agents[agent.index()];
+                    let _ = write!(
+                        s,
+                        "agent {} transferred item {item} (AgentWork {work} → Transferred) \
+                         to queue \"{}\" after {} of handling; holds {} of {}",
+                        agent.0,
+                        self.queue_name(*to_queue),
+                        span(t - *accepted_at),
+                        units(a.load[p] - cost),
+                        units(a.capacity[p])
+                    );
+                }
+                Tone::Done
+            }
+            EventKind::WorkTransferredIn {
+                item,
+                from_queue,
+                queue,
+                requested_at,
+                priority,
+                secondary_priority,
+                skills,
+                handle_time,
+            } => {
+                // The router had the agent's release notice: that proves
+                // it and every notice sent before it.
+                self.view.apply_release_of(*item);
+                let key = ItemKey::new(*priority, *secondary_priority, *requested_at, item.0);
+                self.view.transfer_in(*item, *queue, key, skills);
+                if let Some(i) = self.items.get_mut(item) {
+                    i.at = Where::Waiting;
+                    i.excluded = None;
+                }
+                if show {
+                    let _ = write!(
+                        s,
+                        "item {item} transferred from queue \"{}\" into queue \"{}\", \
+                         keeping its age (requested at {requested_at}, {} ago); \
+                         handle time left {}; every agent of the queue is eligible",
+                        self.queue_name(*from_queue),
+                        self.queue_name(*queue),
+                        span(t - *requested_at),
+                        span(*handle_time)
+                    );
+                }
+                Tone::Queue
+            }
             EventKind::WorkUnavailable {
                 work,
                 item,

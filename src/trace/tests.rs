@@ -462,6 +462,7 @@ fn push_accept_and_close_tell_timeout_delays_and_handle_time() {
             requested_at: at(0.0),
             handle_time: SimDuration::from_secs(300),
             wrap_up: None,
+            transfer: None,
         },
     );
     assert_eq!(
@@ -935,6 +936,45 @@ fn narrator_ranking_agrees_with_every_router_decision() {
         scenario.simulation.duration = scenario.simulation.duration.min(four_hours);
         assert_agrees(file, Arc::new(scenario), 3);
     }
+}
+
+/// The same check with many transfers, chained across three queues and
+/// channels, into a skills-routed queue: the narrator must follow each
+/// item into its new queue.
+#[test]
+fn narrator_ranking_agrees_with_every_router_decision_with_transfers() {
+    let mut scenario = Scenario::from_path("scenarios/bank.toml".as_ref()).unwrap();
+    scenario.simulation.duration = SimDuration::from_secs(3 * 3600);
+    let queue = |name: &str| {
+        crate::omni::QueueId(scenario.queues.iter().position(|q| q.name == name).unwrap() as u32)
+    };
+    let (loans, email) = (queue("Loans"), queue("Email"));
+    let after = crate::distribution::Distribution::Exponential { mean: 90.0 };
+    for a in &mut scenario.arrivals {
+        a.transfer = match scenario.queues[a.queue.index()].name.as_str() {
+            "Cards" => Some(crate::scenario::Transfer {
+                probability: 0.4,
+                to_queue: loans,
+                after: after.clone(),
+            }),
+            "Loans" => Some(crate::scenario::Transfer {
+                probability: 0.3,
+                to_queue: email,
+                after: after.clone(),
+            }),
+            _ => None,
+        };
+    }
+    let mut log = crate::events::EventLog::default();
+    let scenario = Arc::new(scenario);
+    run_replication(scenario.clone(), &mut [&mut log], RunOptions::default());
+    let transfers = log
+        .events
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::WorkTransferredIn { .. }))
+        .count();
+    assert!(transfers > 100, "{transfers} transfers");
+    assert_agrees("bank with transfers", scenario, 3);
 }
 
 #[test]

@@ -165,6 +165,7 @@ fn build(k: &Knobs) -> Scenario {
                 values: vec![0, 1],
                 p: vec![0.3, 0.7],
             }),
+            transfer: None,
         });
     }
     s.presence_configs.clear();

@@ -8,4 +8,5 @@ mod invariants;
 mod shift_end;
 mod stall;
 mod toolkit_api;
+mod transfers;
 mod who_takes_what;

@@ -78,6 +78,8 @@ fn kinds(log: &EventLog) -> Vec<&'static str> {
                 ..
             } => "push_timeout",
             EventKind::WorkClosed { .. } => "closed",
+            EventKind::WorkTransferred { .. } => "transferred",
+            EventKind::WorkTransferredIn { .. } => "transferred_in",
             EventKind::WorkUnavailable { .. } => "unavailable",
             EventKind::WorkCanceled { .. } => "canceled",
             EventKind::WorkAbandoned { .. } => "abandoned",

@@ -94,6 +94,7 @@ pub fn base(hours: u64) -> Scenario {
             skill_mix: vec![],
             priority: None,
             secondary_priority: None,
+            transfer: None,
         }],
         agents: vec![AgentGroup {
             group: "G".into(),
@@ -136,6 +137,12 @@ pub struct InvariantChecker {
     pub queue_routing: Vec<RoutingType>,
     /// Item → (requested, still required) skills.
     pub requirements: BTreeMap<WorkItemId, (Vec<SkillRequirement>, Vec<SkillRequirement>)>,
+    /// Item → times transferred. `Transferred` is not a terminal state of
+    /// the item: each transfer allows one more acceptance.
+    pub transferred: BTreeMap<WorkItemId, u32>,
+    /// Opened AgentWork (accepted, not yet ended), to check that only
+    /// opened work is transferred.
+    pub opened: std::collections::BTreeSet<omnisim::omni::AgentWorkId>,
 }
 
 impl InvariantChecker {
@@ -172,9 +179,18 @@ impl InvariantChecker {
         }
         for (item, n) in &self.accepted {
             let again = self.reassigned.get(item).copied().unwrap_or(0);
+            let transfers = self.transferred.get(item).copied().unwrap_or(0);
+            // One acceptance per leg (each transfer and each reassignment
+            // starts one); the last leg may still be waiting when the run
+            // ends, but a closed item accepted its last leg.
+            let legs = 1 + transfers + again;
+            let closed = self
+                .terminal
+                .get(item)
+                .is_some_and(|o| o.contains(&"closed"));
             assert!(
-                *n >= 1 && *n <= 1 + again,
-                "item {item:?} accepted {n} times, reassigned {again} times"
+                *n <= legs && *n + 1 >= legs && (*n == legs || !closed),
+                "item {item:?} accepted {n} times, transferred {transfers}, reassigned {again}"
             );
             assert!(
                 !self
@@ -295,8 +311,34 @@ impl EventSink for InvariantChecker {
             EventKind::Logout { agent } => {
                 self.status.insert(*agent, None);
             }
-            EventKind::WorkAccepted { item, .. } => {
+            EventKind::WorkAccepted { item, work, .. } => {
                 *self.accepted.entry(*item).or_default() += 1;
+                self.opened.insert(*work);
+            }
+            EventKind::WorkTransferred {
+                item,
+                work,
+                from_queue,
+                to_queue,
+                ..
+            } => {
+                if !self.opened.remove(work) {
+                    self.violations
+                        .push(format!("{work:?} of {item:?} transferred while not opened"));
+                }
+                if from_queue == to_queue {
+                    self.violations
+                        .push(format!("{item:?} transferred to its own queue"));
+                }
+                if self.terminal.contains_key(item) {
+                    self.violations
+                        .push(format!("{item:?} transferred after it ended"));
+                }
+                *self.transferred.entry(*item).or_default() += 1;
+            }
+            EventKind::WorkTransferredIn { item, skills, .. } => {
+                self.requirements
+                    .insert(*item, (skills.clone(), skills.clone()));
             }
             EventKind::WorkUnavailable { item, .. } if self.accepted.contains_key(item) => {
                 *self.reassigned.entry(*item).or_default() += 1;
@@ -304,7 +346,8 @@ impl EventSink for InvariantChecker {
             EventKind::WorkAbandoned { item, .. } => {
                 self.terminal.entry(*item).or_default().push("abandoned");
             }
-            EventKind::WorkClosed { item, .. } => {
+            EventKind::WorkClosed { item, work, .. } => {
+                self.opened.remove(work);
                 self.terminal.entry(*item).or_default().push("closed");
             }
             _ => {}
