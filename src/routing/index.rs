@@ -315,30 +315,26 @@ impl AgentIndex {
         match model {
             // The library user's policy chooses (see `routing::external`).
             RoutingModel::External => None,
-            RoutingModel::MostAvailable => classes
-                .iter()
-                .filter_map(|c| {
-                    order(c)
-                        .most_available
-                        .iter()
-                        .find(|k| fits(&k.1.agent))
-                        .copied()
-                })
-                .min()
-                .map(|k| k.1.agent),
-            RoutingModel::LeastActive => classes
-                .iter()
-                .filter_map(|c| {
-                    order(c)
-                        .least_active
-                        .iter()
-                        .find(|k| fits(&k.1.agent))
-                        .copied()
-                })
-                .min()
-                .map(|k| k.1.agent),
+            RoutingModel::MostAvailable => {
+                best_of(classes.iter().map(|c| &order(c).most_available), fits)
+            }
+            RoutingModel::LeastActive => {
+                best_of(classes.iter().map(|c| &order(c).least_active), fits)
+            }
         }
     }
+}
+
+/// The best of the first fitting agent of each order: one ordered lookup
+/// per eligible class.
+fn best_of<'a, K: Ord + Copy + 'a>(
+    orders: impl Iterator<Item = &'a BTreeSet<(K, TieBreak)>>,
+    fits: impl Fn(&AgentId) -> bool,
+) -> Option<AgentId> {
+    orders
+        .filter_map(|o| o.iter().find(|k| fits(&k.1.agent)).copied())
+        .min()
+        .map(|k| k.1.agent)
 }
 
 #[cfg(test)]
