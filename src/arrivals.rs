@@ -250,7 +250,7 @@ impl Generator {
         };
         self.next_item += 1;
         self.handle
-            .schedule_now(Entry::Router(RouterMsg::Arrival(item)));
+            .schedule_now(Entry::Router(RouterMsg::Arrival(Box::new(item))));
         if let Some(at) = self.next_time(queue, now) {
             self.handle.schedule_at(at, Entry::Arrival(queue));
         }

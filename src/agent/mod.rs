@@ -43,7 +43,7 @@ impl Handler<AgentMsg> for AgentActor {
 
     fn handle(&mut self, msg: AgentMsg, _: &mut Self::Context) {
         match msg {
-            AgentMsg::Assign(a) => self.state.assign(a),
+            AgentMsg::Assign(a) => self.state.assign(*a),
             AgentMsg::PushTimeout(id) => self.state.push_timeout(id),
             AgentMsg::Cancel(item) => self.state.cancel(item),
             AgentMsg::Reassign(id) => self.state.reassign(id),

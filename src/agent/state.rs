@@ -456,7 +456,7 @@ impl AgentState {
         if !fits || !on_channel {
             self.notify_router(AgentNotice::Refused {
                 agent: self.id,
-                item: a.item,
+                item: Box::new(a.item),
                 cost: a.cost,
                 pool: a.pool,
             });

@@ -5,6 +5,10 @@
 //! FIFO rule and a run is reproducible. Toolkit calls are the exception:
 //! they are request/reply ([`crate::toolkit::ToolkitRequest`]) because the
 //! behaviour awaits the promise's outcome.
+//!
+//! Work items travel boxed: an [`Entry`] is moved on every calendar
+//! operation, so it is kept as small as the other messages rather than as
+//! large as an item with its skills and transfer plan.
 
 use crate::behaviour::BehaviourEvent;
 use crate::omni::{
@@ -29,7 +33,7 @@ pub(crate) enum Entry {
 #[derive(Debug)]
 pub(crate) enum RouterMsg {
     /// A new item entered its queue.
-    Arrival(WorkItem),
+    Arrival(Box<WorkItem>),
     /// The item's customer ran out of patience.
     PatienceExpired(WorkItemId),
     /// The item's drop-additional-skills timeout ran out; `round` names the
@@ -53,7 +57,7 @@ impl actix::Message for RouterMsg {
 #[derive(Debug)]
 pub(crate) enum AgentMsg {
     /// The router pushes an item.
-    Assign(Assignment),
+    Assign(Box<Assignment>),
     /// The push timer of this AgentWork fired.
     PushTimeout(AgentWorkId),
     /// The item's customer left; cancel it if still only `Assigned`.
@@ -146,7 +150,7 @@ pub(crate) enum AgentNotice {
     /// in the same instant, before the push reached it).
     Refused {
         agent: AgentId,
-        item: WorkItem,
+        item: Box<WorkItem>,
         cost: CapacityUnits,
         pool: CapacityPool,
     },

@@ -405,7 +405,7 @@ impl<B: AgentBehaviour> Simulation<B> {
             transferred: 0,
         };
         self.handle
-            .schedule_now(Entry::Router(messages::RouterMsg::Arrival(item)));
+            .schedule_now(Entry::Router(messages::RouterMsg::Arrival(Box::new(item))));
         id
     }
 

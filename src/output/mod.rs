@@ -813,7 +813,7 @@ mod tests {
             agents,
             "agent,group,time_online_s,items_handled,occupancy,declines,push_timeouts,\
              interruptible_occupancy,overtime_s\n\
-             0,g,200.000000,1.000000,0.250000,0.000000,0.000000,0.000000,0.000000\n\
+             0,g,200.000000,1.000000,0.250000,0.000000,0.000000,,0.000000\n\
              1,g,0.000000,0.000000,,0.000000,0.000000,,0.000000\n"
         );
     }

@@ -281,12 +281,12 @@ impl RouterActor {
             });
             self.handle.schedule_now(Entry::Agent(
                 d.agent,
-                AgentMsg::Assign(Assignment {
+                AgentMsg::Assign(Box::new(Assignment {
                     item: r.item.clone(),
                     cost,
                     pool,
                     push_timeout: queue.routing.push_timeout,
-                }),
+                })),
             ));
         }
     }
@@ -579,7 +579,7 @@ impl RouterActor {
                 item,
                 cost,
                 pool,
-            } => self.refused(agent, item, cost, pool),
+            } => self.refused(agent, *item, cost, pool),
         }
     }
 }
@@ -609,7 +609,7 @@ impl RouterActor {
                 self.items.insert(
                     id,
                     RoutedItem {
-                        item,
+                        item: *item,
                         state: ItemState::Waiting,
                         excluded: None,
                         patience_expired: false,

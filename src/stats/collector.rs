@@ -189,6 +189,9 @@ impl AgentState {
 /// pool.
 #[derive(Clone, Debug)]
 struct CentreLoad {
+    /// 1, or 2 when some queue's work is interruptible: the second pool's
+    /// integrals are kept only when something can load it.
+    pools: usize,
     capacity: [StepIntegral; 2],
     load: [StepIntegral; 2],
     queue_load: Vec<StepIntegral>,
@@ -207,7 +210,7 @@ impl CentreLoad {
                 s.sub(w, t, v)
             }
         };
-        for p in 0..2 {
+        for p in 0..self.pools {
             change(&mut self.capacity[p], a.capacity[p]);
             change(&mut self.load[p], a.workload[p]);
         }
@@ -279,6 +282,11 @@ impl MetricsCollector {
             interval_tally: vec![vec![Tally::default(); queues]; window.intervals()],
             agents,
             centre: CentreLoad {
+                pools: if scenario.has_interruptible_work() {
+                    2
+                } else {
+                    1
+                },
                 capacity: [
                     StepIntegral::with_intervals(&window),
                     StepIntegral::with_intervals(&window),
@@ -324,7 +332,7 @@ impl MetricsCollector {
         self.centre.apply(w, t, a, true);
         let online = a.online();
         a.online_time.set(w, t, online as u64);
-        for p in 0..2 {
+        for p in 0..self.centre.pools {
             a.load[p].set(w, t, if online { a.workload[p] } else { 0 });
             a.online_capacity[p].set(w, t, if online { a.capacity[p] } else { 0 });
         }
@@ -478,7 +486,8 @@ impl MetricsCollector {
                 items_handled: a.items_handled,
                 occupancy: (a.online_capacity[0].total() > 0)
                     .then(|| a.load[0].total() as f64 / a.online_capacity[0].total() as f64),
-                interruptible_occupancy: (a.online_capacity[1].total() > 0)
+                interruptible_occupancy: (self.centre.pools == 2
+                    && a.online_capacity[1].total() > 0)
                     .then(|| a.load[1].total() as f64 / a.online_capacity[1].total() as f64),
                 declines: a.declines,
                 push_timeouts: a.push_timeouts,
@@ -708,7 +717,7 @@ impl EventSink for MetricsCollector {
         }
         self.finished = true;
         let w = &self.window;
-        for p in 0..2 {
+        for p in 0..self.centre.pools {
             self.centre.capacity[p].accrue(w, end);
             self.centre.load[p].accrue(w, end);
         }
@@ -723,7 +732,7 @@ impl EventSink for MetricsCollector {
                 }
             }
             a.online_time.accrue(w, end);
-            for p in 0..2 {
+            for p in 0..self.centre.pools {
                 a.load[p].accrue(w, end);
                 a.online_capacity[p].accrue(w, end);
             }
