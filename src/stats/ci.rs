@@ -24,9 +24,11 @@ pub struct Estimate {
 }
 
 impl Estimate {
-    /// Half the width of the interval (the `±` figure of the table).
+    /// Half the width of the Student-t interval (the `±` figure of the
+    /// table), measured above the mean: the lower end may have been cut at
+    /// 0 (see [`estimate`]).
     pub fn half_width(&self) -> f64 {
-        (self.ci95_high - self.ci95_low) / 2.0
+        self.ci95_high - self.mean
     }
 }
 
@@ -93,10 +95,19 @@ pub fn confidence(samples: &[f64], level: f64) -> Option<ConfidenceInterval> {
 }
 
 /// Mean and 95% Student-t interval of `samples`; `None` when empty.
+///
+/// When no sample is negative the quantity cannot be (a count, a time, a
+/// share) and the lower end is cut at 0: a symmetric interval around a
+/// small mean would otherwise report an impossible negative bound.
 pub fn estimate(samples: &[f64]) -> Option<Estimate> {
+    let non_negative = samples.iter().all(|x| !x.is_finite() || *x >= 0.0);
     confidence(samples, 0.95).map(|ci| Estimate {
         mean: ci.mean,
-        ci95_low: ci.low,
+        ci95_low: if non_negative {
+            ci.low.max(0.0)
+        } else {
+            ci.low
+        },
         ci95_high: ci.high,
     })
 }
@@ -167,5 +178,17 @@ mod tests {
             serde_json::to_string(&e).unwrap(),
             r#"{"mean":1.0,"ci95_low":0.5,"ci95_high":1.5}"#
         );
+    }
+
+    #[test]
+    fn non_negative_quantities_never_get_a_negative_lower_bound() {
+        // Mean 0.2 with a wide spread: the t interval reaches below 0.
+        let e = estimate(&[0.0, 0.0, 0.0, 0.0, 1.0]).unwrap();
+        assert_eq!(e.ci95_low, 0.0);
+        assert!(e.ci95_high > 0.5);
+        assert!((e.half_width() - (e.ci95_high - 0.2)).abs() < 1e-12);
+        // A quantity that can be negative keeps its symmetric interval.
+        let e = estimate(&[-1.0, 0.0, 1.0, 2.0]).unwrap();
+        assert!(e.ci95_low < -1.0);
     }
 }

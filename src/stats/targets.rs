@@ -507,11 +507,11 @@ mod tests {
         assert_eq!(
             lines[1..],
             [
-                "  Chat: service level ≥ 0.8: met, mean 0.800 (95% CI -0.471–2.071); \
+                "  Chat: service level ≥ 0.8: met, mean 0.800 (95% CI 0.000–2.071); \
                  worst interval 1800–3600 s: 0.700",
                 "  Chat: abandon rate ≤ 0.1: met, mean 0.100 (95% CI 0.100–0.100); \
                  worst interval 0–1800 s: 0.100",
-                "  Chat: ASA ≤ 15 s: NOT met, mean 20.0 s (95% CI -107.1–147.1 s); \
+                "  Chat: ASA ≤ 15 s: NOT met, mean 20.0 s (95% CI 0.0–147.1 s); \
                  worst interval 1800–3600 s: 30.0 s",
             ]
         );
