@@ -206,7 +206,20 @@ impl Ctx<'_> {
         expected: &str,
     ) -> Result<u32> {
         let n = *v.get_ref();
-        if n < min || n > u32::MAX as i64 {
+        if n > u32::MAX as i64 {
+            // Say the real reason: the number is too large, not too small.
+            return Err(self.at(
+                Kind::InvalidValue,
+                item,
+                key,
+                v,
+                format!(
+                    "`{key}` is {n}, too large; expected {expected}, at most {}",
+                    u32::MAX
+                ),
+            ));
+        }
+        if n < min {
             return Err(self.at(
                 Kind::InvalidValue,
                 item,
@@ -2318,5 +2331,13 @@ status = "Available"
         )
         .unwrap();
         assert_eq!(s.queues[0].routing.push_timeout, None);
+    }
+
+    #[test]
+    fn an_integer_too_large_says_so() {
+        let text = BASE.replace("capacity = 2", "capacity = 4294967296");
+        let e = Scenario::from_toml_str(&text, "t.toml").unwrap_err();
+        assert!(e.message().contains("4294967296, too large"), "{e}");
+        assert!(e.message().contains("at most 4294967295"), "{e}");
     }
 }
