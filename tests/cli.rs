@@ -400,3 +400,21 @@ fn support_centre_reports_the_early_teams_overtime() {
     let wrap = summary["overall"]["wrap_up_s"]["mean"].as_f64().unwrap();
     assert!(wrap > 0.0 && wrap < summary["overall"]["aht_s"]["mean"].as_f64().unwrap());
 }
+
+/// `--out` naming a file is an input mistake, said in words (exit 1), not
+/// an operating-system error.
+#[test]
+fn out_naming_a_file_says_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("not_a_folder");
+    std::fs::write(&file, "x").unwrap();
+    let out = omnisim()
+        .args(["run", "--quiet", "scenarios/quickstart.toml", "--out"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("is a file, not a folder"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "x");
+}

@@ -139,6 +139,12 @@ pub(super) fn run(args: RunArgs) -> Result<(), CliError> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("results").join(slug(&scenario.simulation.name)));
+    if dir.exists() && !dir.is_dir() {
+        return Err(CliError::invalid(format!(
+            "--out `{}` is a file, not a folder; expected a folder for the result files",
+            dir.display()
+        )));
+    }
     std::fs::create_dir_all(&dir)
         .map_err(|e| CliError::failure(format!("cannot create `{}`: {e}", dir.display())))?;
     let _ = cleanup_temp_files(&dir);
