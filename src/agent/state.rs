@@ -557,17 +557,17 @@ impl AgentState {
             return;
         }
         let pool = work.pool;
-        let capacity = match pool {
-            CapacityPool::Primary => self.config.capacity,
-            CapacityPool::Interruptible => self.config.interruptible_capacity,
-        };
+        let capacity = self.capacity(pool);
         let (from, to) = match work.paused_from {
-            None => (work.capacity_cost, paused_cost.units_for(capacity)),
+            None => (
+                work.capacity_cost,
+                paused_cost.units_for(capacity.whole_units()),
+            ),
             Some(full) => (work.capacity_cost, full),
         };
         let previous = self.load;
         let after = self.load[pool.index()] - from + to;
-        if after > CapacityUnits::whole(capacity) {
+        if after > capacity {
             // The agent took other work while this was paused: it stays
             // paused rather than exceed the capacity.
             return;

@@ -18,10 +18,9 @@ use crate::events::EventKind;
 use crate::load::LoadProbes;
 use crate::omni::{AgentId, CapacityPool, CapacityUnits, QueueId, WorkItem, WorkItemId};
 use crate::routing::{
-    next_push, AgentIndex, Backlog, ItemKey, QueuedItem, RoutingPolicy, TieBreak,
+    next_push, AgentIndex, Backlog, ItemKey, QueuedItem, RecentPushes, RoutingPolicy,
 };
 use crate::scenario::Scenario;
-use crate::time::SimTime;
 use actix::{Actor, Context, Handler};
 use rustc_hash::FxHashMap;
 use skills::Requirements;
@@ -63,15 +62,6 @@ impl RoutedItem {
     }
 }
 
-/// A push of the current instant, kept so that a push the agent never
-/// receives can give back the tie-break time it took (§5.3).
-#[derive(Debug)]
-struct RecentPush {
-    agent: AgentId,
-    item: WorkItemId,
-    tie_before: TieBreak,
-}
-
 /// The library user's policy for external queues, if any.
 struct Policy(Option<Box<dyn RoutingPolicy>>);
 
@@ -97,15 +87,12 @@ pub struct RouterActor {
     /// patience timer just asks the agent to cancel, which it ignores for
     /// opened work.
     items: FxHashMap<WorkItemId, RoutedItem>,
-    /// Configured capacity per agent and pool, for percentage costs.
-    capacities: [Vec<u32>; 2],
     /// Logged in (in any status). Only a login restarts the tie-break
     /// clock; coming back from a busy status does not (omni-reference §6.5:
     /// "not pushed to since login").
     logged_in: Vec<bool>,
-    /// Pushes made at `recent_at`, in order.
-    recent: Vec<RecentPush>,
-    recent_at: SimTime,
+    /// Pushes of the current instant, to undo refused ones.
+    recent: RecentPushes,
     /// Chooses for external queues (omni-reference §6.5).
     policy: Policy,
     has_external: bool,
@@ -143,9 +130,7 @@ impl RouterActor {
             backlog,
             index,
             items: FxHashMap::default(),
-            capacities: [capacities, interruptible],
-            recent: Vec::new(),
-            recent_at: SimTime::NEVER,
+            recent: RecentPushes::default(),
             policy: Policy(policy),
             has_external,
         }
@@ -224,8 +209,7 @@ impl RouterActor {
                         .filter(|a| {
                             bucket.classes.contains(&a.class)
                                 && Some(a.tie.agent) != entry.excluded
-                                && a.free_in(q.pool) > CapacityUnits::ZERO
-                                && a.is_eligible(q.channel, q.cost, q.pool)
+                                && a.can_take(q.channel, q.cost, q.pool)
                         })
                         .collect();
                     if eligible.is_empty() {
@@ -261,17 +245,9 @@ impl RouterActor {
             let cost = queue
                 .routing
                 .cost
-                .units_for(self.capacities[pool.index()][d.agent.index()]);
+                .units_for(self.index.agent(d.agent).capacity_in(pool).whole_units());
             let tie_before = self.index.reserve(d.agent, cost, pool, now);
-            if self.recent_at != now {
-                self.recent.clear();
-                self.recent_at = now;
-            }
-            self.recent.push(RecentPush {
-                agent: d.agent,
-                item: d.item,
-                tie_before,
-            });
+            self.recent.record(now, d.agent, d.item, tie_before);
             r.state = ItemState::Pushed(d.agent);
             self.handle.emit(EventKind::RoutingDecision {
                 item: d.item,
@@ -488,18 +464,8 @@ impl RouterActor {
     /// that push inherits what to give back).
     fn refused(&mut self, agent: AgentId, item: WorkItem, cost: CapacityUnits, pool: CapacityPool) {
         self.index.release(agent, cost, pool);
-        if self.recent_at == self.handle.now() {
-            if let Some(i) = self
-                .recent
-                .iter()
-                .position(|p| p.agent == agent && p.item == item.id)
-            {
-                let undone = self.recent.remove(i);
-                match self.recent[i..].iter_mut().find(|p| p.agent == agent) {
-                    Some(later) => later.tie_before = undone.tie_before,
-                    None => self.index.restore_tie(agent, undone.tie_before),
-                }
-            }
+        if let Some(tie) = self.recent.undo(self.handle.now(), agent, item.id) {
+            self.index.restore_tie(agent, tie);
         }
         let excluded = self.items.get(&item.id).and_then(|r| r.excluded);
         self.requeue(item.id, item.queue, excluded, false);

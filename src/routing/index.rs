@@ -76,11 +76,20 @@ impl AgentRouting {
         self.capacity_in(pool) - self.load_in(pool)
     }
 
-    fn load_mut(&mut self, pool: CapacityPool) -> &mut CapacityUnits {
+    /// The load of `pool`, to change it (the router's view and its mirror
+    /// in the trace keep their loads the same way).
+    pub(crate) fn load_mut(&mut self, pool: CapacityPool) -> &mut CapacityUnits {
         match pool {
             CapacityPool::Primary => &mut self.load,
             CapacityPool::Interruptible => &mut self.interruptible_load,
         }
+    }
+
+    /// Eligibility exactly as the index applies it: listed (some free
+    /// capacity in `pool`), then [`AgentRouting::is_eligible`]. What the
+    /// scan reference, external policies and the trace all use.
+    pub fn can_take(&self, channel: ChannelId, cost: CapacityCost, pool: CapacityPool) -> bool {
+        self.free_in(pool) > CapacityUnits::ZERO && self.is_eligible(channel, cost, pool)
     }
 
     /// Whether this agent may receive an item of `channel` costing `cost`

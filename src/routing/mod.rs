@@ -18,11 +18,13 @@ pub mod external;
 mod index;
 pub mod least_active;
 pub mod most_available;
+mod recent;
 
 pub use backlog::{canonical, Backlog, Bucket, ItemKey, QueueBacklog, QueuedItem};
 pub use classes::{AgentClasses, ClassId, ClassSpec};
 pub use external::{MostAvailablePolicy, RoutingPolicy};
 pub use index::{AgentIndex, AgentRouting};
+pub use recent::RecentPushes;
 
 use crate::omni::{AgentId, CapacityCost, CapacityPool, QueueId, RoutingModel, WorkItemId};
 use crate::time::SimTime;
@@ -119,8 +121,7 @@ pub fn choose_by_scan(
         .iter()
         .filter(|a| {
             classes.contains(&a.class)
-                && a.free_in(pool) > crate::omni::CapacityUnits::ZERO
-                && a.is_eligible(channel, cost, pool)
+                && a.can_take(channel, cost, pool)
                 && Some(a.tie.agent) != exclude
         })
         .filter(|_| model != RoutingModel::External)

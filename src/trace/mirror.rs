@@ -28,7 +28,7 @@ use crate::omni::{
 };
 use crate::routing::{
     canonical, least_active, most_available, AgentRouting, Backlog, ClassId, ItemKey, QueuedItem,
-    TieBreak,
+    RecentPushes,
 };
 use crate::scenario::Scenario;
 use crate::time::SimTime;
@@ -98,9 +98,6 @@ impl Candidate {
 #[derive(Debug)]
 pub(super) struct RouterView {
     scenario: Arc<Scenario>,
-    /// Configured capacity per pool and agent, whole units (for
-    /// percentage costs).
-    capacity: [Vec<u32>; 2],
     agents: Vec<AgentRouting>,
     active: Vec<u32>,
     /// Logged in (in any status): only a login restarts the tie-break.
@@ -109,10 +106,9 @@ pub(super) struct RouterView {
     items: FxHashMap<WorkItemId, ItemView>,
     pending: VecDeque<Pending>,
     sent: u64,
-    /// Pushes of `recent_at` with the tie-break each replaced (a push the
-    /// agent refuses gives it back, as the router does).
-    recent: Vec<(AgentId, WorkItemId, TieBreak)>,
-    recent_at: SimTime,
+    /// Pushes of the current instant (a push the agent refuses gives its
+    /// tie-break back, as the router does).
+    recent: RecentPushes,
 }
 
 impl RouterView {
@@ -122,7 +118,7 @@ impl RouterView {
             scenario.agent_capacities(),
             scenario.agent_interruptible_capacities(),
         ];
-        let agents = capacity[0]
+        let agents: Vec<AgentRouting> = capacity[0]
             .iter()
             .zip(&capacity[1])
             .enumerate()
@@ -137,28 +133,28 @@ impl RouterView {
                 a
             })
             .collect();
-        let n = capacity[0].len();
+        let n = agents.len();
         RouterView {
             active: vec![0; n],
             logged_in: vec![false; n],
             scenario,
-            capacity,
             agents,
             backlog,
             items: FxHashMap::default(),
             pending: VecDeque::new(),
             sent: 0,
-            recent: Vec::new(),
-            recent_at: SimTime::NEVER,
+            recent: RecentPushes::default(),
         }
     }
 
     /// What one item of `queue` costs `agent`.
     pub fn cost(&self, queue: QueueId, agent: AgentId) -> CapacityUnits {
         let routing = &self.scenario.queues[queue.index()].routing;
-        routing
-            .cost
-            .units_for(self.capacity[routing.pool.index()][agent.index()])
+        routing.cost.units_for(
+            self.agents[agent.index()]
+                .capacity_in(routing.pool)
+                .whole_units(),
+        )
     }
 
     /// The capacity pool items of `queue` count against.
@@ -315,23 +311,15 @@ impl RouterView {
                 from,
                 to,
             } => {
-                let a = &mut self.agents[agent.index()];
-                match pool {
-                    CapacityPool::Primary => a.load = a.load - from + to,
-                    CapacityPool::Interruptible => {
-                        a.interruptible_load = a.interruptible_load - from + to
-                    }
-                }
+                let load = self.agents[agent.index()].load_mut(pool);
+                *load = *load - from + to;
             }
         }
     }
 
     fn release(&mut self, agent: AgentId, cost: CapacityUnits, pool: CapacityPool) {
-        let a = &mut self.agents[agent.index()];
-        match pool {
-            CapacityPool::Primary => a.load = a.load - cost,
-            CapacityPool::Interruptible => a.interruptible_load = a.interruptible_load - cost,
-        }
+        let load = self.agents[agent.index()].load_mut(pool);
+        *load = *load - cost;
         let n = &mut self.active[agent.index()];
         *n = n.saturating_sub(1);
     }
@@ -347,20 +335,8 @@ impl RouterView {
         now: SimTime,
     ) {
         self.release(agent, cost, self.pool(queue));
-        if self.recent_at != now {
-            return;
-        }
-        let Some(i) = self
-            .recent
-            .iter()
-            .position(|(a, w, _)| *a == agent && *w == item)
-        else {
-            return;
-        };
-        let (_, _, before) = self.recent.remove(i);
-        match self.recent[i..].iter_mut().find(|(a, _, _)| *a == agent) {
-            Some(later) => later.2 = before,
-            None => self.agents[agent.index()].tie = before,
+        if let Some(tie) = self.recent.undo(now, agent, item) {
+            self.agents[agent.index()].tie = tie;
         }
     }
 
@@ -374,7 +350,9 @@ impl RouterView {
                 let mut eligible = self
                     .agents
                     .iter()
-                    .filter(|a| b.classes.contains(&a.class) && fits(a, q.channel, q.cost, q.pool))
+                    .filter(|a| {
+                        b.classes.contains(&a.class) && a.can_take(q.channel, q.cost, q.pool)
+                    })
                     .map(|a| a.tie.agent);
                 let Some(first) = eligible.next() else {
                     continue;
@@ -482,16 +460,10 @@ impl RouterView {
         now: SimTime,
     ) {
         let pool = self.pool(queue);
-        if self.recent_at != now {
-            self.recent.clear();
-            self.recent_at = now;
-        }
         let a = &mut self.agents[agent.index()];
-        self.recent.push((agent, item, a.tie));
-        match pool {
-            CapacityPool::Primary => a.load = a.load + cost,
-            CapacityPool::Interruptible => a.interruptible_load = a.interruptible_load + cost,
-        }
+        self.recent.record(now, agent, item, a.tie);
+        let load = a.load_mut(pool);
+        *load = *load + cost;
         a.tie.pushed_since_login = true;
         a.tie.since = now;
         self.active[agent.index()] += 1;
@@ -521,7 +493,7 @@ impl RouterView {
             .filter(|a| {
                 Some(a.tie.agent) != excluded
                     && classes.contains(&a.class)
-                    && fits(a, q.channel, q.routing.cost, q.routing.pool)
+                    && a.can_take(q.channel, q.routing.cost, q.routing.pool)
             })
             .collect();
         let total = eligible.len();
@@ -574,7 +546,7 @@ impl RouterView {
         let a = &self.agents[agent.index()];
         Some(agent) != excluded
             && classes.contains(&a.class)
-            && fits(a, q.channel, q.routing.cost, q.routing.pool)
+            && a.can_take(q.channel, q.routing.cost, q.routing.pool)
     }
 
     /// The agent the router would choose for `item`.
@@ -584,7 +556,7 @@ impl RouterView {
         let eligible = self.agents.iter().filter(|a| {
             Some(a.tie.agent) != excluded
                 && classes.contains(&a.class)
-                && fits(a, q.channel, q.routing.cost, q.routing.pool)
+                && a.can_take(q.channel, q.routing.cost, q.routing.pool)
         });
         let pool = q.routing.pool;
         match q.routing.model {
@@ -598,15 +570,4 @@ impl RouterView {
         }
         .map(|a| a.tie.agent)
     }
-}
-
-/// Eligibility as the router's index applies it: listed only with some
-/// free capacity, then the channel and capacity rule (omni-reference §6.3).
-fn fits(
-    a: &AgentRouting,
-    channel: crate::omni::ChannelId,
-    cost: crate::omni::CapacityCost,
-    pool: CapacityPool,
-) -> bool {
-    a.free_in(pool) > CapacityUnits::ZERO && a.is_eligible(channel, cost, pool)
 }
