@@ -25,65 +25,16 @@ fn rows(path: &Path) -> Vec<BTreeMap<String, String>> {
         .collect()
 }
 
-const TEAMS: &str = r#"
-[simulation]
-name = "teams"
-duration = "4h"
-seed = 3
-replications = 2
-[[channels]]
-name = "chat"
-[[statuses]]
-name = "Available"
-channels = ["chat"]
-[[presence_configs]]
-name = "cfg"
-capacity = 2
-auto_accept = true
-[[queues]]
-name = "Cards"
-channel = "chat"
-routing_model = "most_available"
-capacity_weight = 1
-[[queues]]
-name = "Loans"
-channel = "chat"
-routing_model = "least_active"
-capacity_weight = 1
-[[arrivals]]
-queue = "Cards"
-rate_per_hour = 40
-handle_time = { dist = "exponential", mean = "5m" }
-[[arrivals]]
-queue = "Loans"
-rate_per_hour = 10
-handle_time = { dist = "exponential", mean = "5m" }
-[[agents]]
-group = "Cards team"
-count = 2
-presence_config = "cfg"
-status = "Available"
-queues = ["Cards"]
-[[agents]]
-group = "Loans team"
-count = 3
-presence_config = "cfg"
-status = "Available"
-queues = ["Loans"]
-"#;
-
 /// Two queues on one channel, disjoint member groups: in `work.csv` every
 /// answered item's agent belongs (by `agents.csv`) to the item's team.
 #[test]
 fn work_csv_never_shows_an_item_answered_by_a_non_member() {
     let tmp = tempfile::tempdir().unwrap();
-    let file = tmp.path().join("teams.toml");
-    std::fs::write(&file, TEAMS).unwrap();
     let out = tmp.path().join("out");
     omnisim()
         .args(["run", "--quiet", "--out"])
         .arg(&out)
-        .arg(&file)
+        .arg("tests/fixtures/teams.toml")
         .assert()
         .success();
     let group: BTreeMap<String, String> = rows(&out.join("agents.csv"))

@@ -58,53 +58,7 @@ fn skills_routing_with_every_skill_everywhere_equals_queue_routing() {
 /// Cards and Loans share one channel; each team belongs to one queue.
 #[test]
 fn disjoint_teams_never_answer_the_other_queue() {
-    let text = r#"
-[simulation]
-name = "teams"
-duration = "4h"
-seed = 3
-[[channels]]
-name = "chat"
-[[statuses]]
-name = "Available"
-channels = ["chat"]
-[[presence_configs]]
-name = "cfg"
-capacity = 2
-auto_accept = true
-[[queues]]
-name = "Cards"
-channel = "chat"
-routing_model = "most_available"
-capacity_weight = 1
-[[queues]]
-name = "Loans"
-channel = "chat"
-routing_model = "least_active"
-capacity_weight = 1
-[[arrivals]]
-queue = "Cards"
-rate_per_hour = 40
-handle_time = { dist = "exponential", mean = "5m" }
-[[arrivals]]
-queue = "Loans"
-rate_per_hour = 10
-handle_time = { dist = "exponential", mean = "5m" }
-patience = "10m"
-[[agents]]
-group = "Cards team"
-count = 2
-presence_config = "cfg"
-status = "Available"
-queues = ["Cards"]
-[[agents]]
-group = "Loans team"
-count = 3
-presence_config = "cfg"
-status = "Available"
-queues = ["Loans"]
-"#;
-    let s = Scenario::from_toml_str(text, "teams.toml").unwrap();
+    let s = load("tests/fixtures/teams.toml");
     let mut answered = [0u32; 2];
     for e in events(s) {
         if let EventKind::WorkAssigned { queue, agent, .. } = e.kind {
