@@ -41,7 +41,8 @@
 //! - [`stats`], [`output`] — metrics, confidence intervals, result files.
 //! - [`analytic`] — Erlang C / Erlang A and staffing; [`validation`] — the
 //!   simulator checked against them.
-//! - [`distribution`], [`time`] — durations and simulated time.
+//! - [`distribution`], [`time`] — durations and simulated time;
+//!   [`clock`] — the clock times of the simulated day and the warm-up rule.
 //! - [`bench`](mod@bench) — the scaling benchmark (`omnisim bench`); [`load`] — the
 //!   same actors on the wall clock with latency histograms (`omnisim
 //!   load`).
@@ -69,6 +70,7 @@ pub mod arrivals;
 pub mod behaviour;
 pub mod bench;
 pub mod cli;
+pub mod clock;
 pub mod distribution;
 pub mod engine;
 pub mod events;

@@ -106,6 +106,8 @@ impl ErlangCentre {
                 replications,
                 interval: secs(hours),
                 service_level_threshold: SimDuration::from_secs_f64(self.threshold_s),
+                start_date: None,
+                start_of_day: SimDuration::ZERO,
             },
             channels: vec![ServiceChannel {
                 name: "chat".into(),

@@ -234,7 +234,7 @@ const EXPECTATIONS: &[Expect] = &[
         Kind::InvalidValue,
         Some((39, 31)),
         Some("agents[0].shift.end"),
-        "shift ends at \"2h\", not after it starts (4h)",
+        "shift ends at \"2h\" (02:00), not after it starts (04:00)",
         None,
     ),
     e(

@@ -5,6 +5,7 @@
 //! range is checked, so the engine never re-validates and never meets a
 //! dangling name. All cross-references are typed indices into these lists.
 
+use crate::clock::DayClock;
 use crate::distribution::Distribution;
 use crate::omni::{
     ChannelId, ConfigId, PresenceConfiguration, PresenceStatus, QueueId, RoutingConfiguration,
@@ -51,6 +52,22 @@ pub struct SimulationSettings {
     pub interval: SimDuration,
     /// Threshold for `service_level` (answered within it / offered).
     pub service_level_threshold: SimDuration,
+    /// Calendar date of `start`, when the file gives one.
+    pub start_date: Option<chrono::NaiveDate>,
+    /// Clock time at which the measured period begins (the warm-up runs
+    /// before it; see [`crate::clock`]).
+    pub start_of_day: SimDuration,
+}
+
+impl SimulationSettings {
+    /// The day's clock, for converting clock times and labelling instants.
+    pub fn clock(&self) -> DayClock {
+        DayClock {
+            date: self.start_date,
+            start_of_day: self.start_of_day,
+            warmup: self.warmup,
+        }
+    }
 }
 
 /// `[[queues]]`: a queue with its routing configuration.
@@ -243,8 +260,10 @@ impl Default for BehaviourSpec {
     }
 }
 
-/// When a group is logged in, measured from the start of the run
-/// (warm-up included). The default is the whole run.
+/// When a group is logged in, as instants of the run (warm-up included):
+/// the scenario file writes clock times and [`crate::clock`] converts
+/// them, so a shift beginning at `start` is logged in from the beginning
+/// of the warm-up. The default is the whole run.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Shift {
     /// Login time.

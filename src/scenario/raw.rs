@@ -39,6 +39,7 @@ pub(crate) struct RawSimulation {
     pub replications: Option<Spanned<i64>>,
     pub interval: Option<Spanned<RawDuration>>,
     pub service_level_threshold: Option<Spanned<RawDuration>>,
+    pub start: Option<Spanned<String>>,
 }
 
 /// `[[channels]]`.
@@ -242,11 +243,87 @@ pub(crate) struct RawAgents {
 #[derive(Debug, serde::Deserialize)]
 #[serde(
     deny_unknown_fields,
-    expecting = "a shift table such as { start = \"0h\", end = \"8h\" }"
+    expecting = "a shift table such as { start = \"08:00\", end = \"16:30\" }"
 )]
 pub(crate) struct RawShift {
-    pub start: Option<Spanned<RawDuration>>,
-    pub end: Option<Spanned<RawDuration>>,
+    pub start: Option<Spanned<RawTime>>,
+    pub end: Option<Spanned<RawTime>>,
+}
+
+/// A moment of the simulated day as written: a clock time (`"12:00"`) or
+/// a duration from `[simulation] start` (`"4h"`, `3600`); see
+/// [`crate::clock`].
+#[derive(Clone, Debug)]
+pub(crate) struct RawTime {
+    pub at: TimeOfDay,
+    /// As written, for messages.
+    pub written: String,
+}
+
+/// The two forms of [`RawTime`].
+#[derive(Copy, Clone, Debug)]
+pub(crate) enum TimeOfDay {
+    /// Time since midnight.
+    Clock(SimDuration),
+    /// Time since `start`.
+    FromStart(SimDuration),
+}
+
+impl RawTime {
+    /// The offset from `start` this time stands for on `clock`.
+    pub(crate) fn offset(&self, clock: &crate::clock::DayClock) -> SimDuration {
+        match self.at {
+            TimeOfDay::Clock(t) => clock.offset_of(t),
+            TimeOfDay::FromStart(d) => d,
+        }
+    }
+
+    /// Parses the text form.
+    pub(crate) fn from_text(text: &str) -> Result<RawTime, String> {
+        let at = if crate::clock::looks_like_clock_time(text) {
+            TimeOfDay::Clock(crate::clock::parse_time_of_day(text)?)
+        } else {
+            TimeOfDay::FromStart(RawDuration::from_text(text)?.value)
+        };
+        Ok(RawTime {
+            at,
+            written: format!("\"{}\"", text.trim()),
+        })
+    }
+
+    fn from_secs(secs: f64, written: String) -> Result<RawTime, String> {
+        Ok(RawTime {
+            at: TimeOfDay::FromStart(RawDuration::from_secs(secs, written.clone())?.value),
+            written,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for RawTime {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<RawTime, D::Error> {
+        struct Visitor;
+        impl<'de> de::Visitor<'de> for Visitor {
+            type Value = RawTime;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(
+                    "a time: a clock time such as \"12:00\", or a duration from the start such as \"4h\"",
+                )
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawTime, E> {
+                RawTime::from_text(v).map_err(E::custom)
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawTime, E> {
+                RawTime::from_secs(v as f64, v.to_string()).map_err(E::custom)
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawTime, E> {
+                RawTime::from_secs(v as f64, v.to_string()).map_err(E::custom)
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawTime, E> {
+                RawTime::from_secs(v, v.to_string()).map_err(E::custom)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 /// The keys of each table, in the order the docs list them. Used to tell a
@@ -276,6 +353,7 @@ pub(crate) const SECTION_KEYS: &[(&str, &[&str])] = &[
             "replications",
             "interval",
             "service_level_threshold",
+            "start",
         ],
     ),
     (

@@ -739,6 +739,13 @@ fn simulation(raw: &RawScenario, cx: &Ctx<'_>) -> Result<SimulationSettings> {
         Some(v) => cx.positive(&it, "service_level_threshold", v)?,
         None => DEFAULT_SL_THRESHOLD,
     };
+    let (start_date, start_of_day) = match &s.start {
+        Some(v) => crate::clock::parse_start(v.get_ref()).map_err(|reason| {
+            cx.at(Kind::InvalidValue, &it, "start", v, format!("`start` is {reason}"))
+                .with_hint("write the clock time the measured day begins at, e.g. start = \"08:00\" or \"2026-11-30 08:00\"; the warm-up runs before it")
+        })?,
+        None => (None, SimDuration::ZERO),
+    };
     Ok(SimulationSettings {
         name,
         duration,
@@ -747,6 +754,8 @@ fn simulation(raw: &RawScenario, cx: &Ctx<'_>) -> Result<SimulationSettings> {
         replications,
         interval,
         service_level_threshold,
+        start_date,
+        start_of_day,
     })
 }
 
@@ -1585,7 +1594,6 @@ fn agents(
         "a centre needs at least one agent group",
         "[[agents]]\ngroup = \"Tier 1\"\ncount = 10\npresence_config = \"Agents\"\nstatus = \"Available\"",
     )?;
-    let run_length = sim.warmup + sim.duration;
     let mut names = Names::default();
     let mut out = Vec::new();
     for (i, g) in items.iter().enumerate() {
@@ -1723,7 +1731,7 @@ fn agents(
             }
             None => None,
         };
-        let mut shift = shift(cx, &it, &ra.shift, run_length)?;
+        let mut shift = shift(cx, &it, &ra.shift, sim)?;
         let queues = super::skills::membership(
             cx,
             &it,
@@ -1774,44 +1782,62 @@ fn shift(
     cx: &Ctx<'_>,
     it: &Item,
     raw: &Option<Spanned<RawShift>>,
-    run_length: SimDuration,
+    sim: &SimulationSettings,
 ) -> Result<Shift> {
     let Some(raw) = raw else {
         return Ok(Shift::default());
     };
     let s = raw.get_ref();
-    let start = s
+    let clock = sim.clock();
+    let day_end = clock.label(clock.instant(sim.duration));
+    let start_offset = s
         .start
         .as_ref()
-        .map_or(SimDuration::ZERO, |v| v.get_ref().value);
+        .map_or(SimDuration::ZERO, |v| v.get_ref().offset(&clock));
     if let Some(v) = &s.start {
-        if start >= run_length {
+        if start_offset >= sim.duration {
             return Err(cx
                 .at(
                     Kind::InvalidValue,
                     it,
                     "shift.start",
                     v,
-                    format!("shift starts at {}, when the run has already ended (warm-up + duration = {}); expected a start before the end", v.get_ref().written, humanize(run_length)),
+                    format!(
+                        "shift starts at {} ({}), when the measured day has already ended at {day_end}; expected a start before the end",
+                        v.get_ref().written,
+                        clock.label(clock.instant(start_offset)),
+                    ),
                 )
-                .with_hint("shift times count from the start of the run, warm-up included"));
+                .with_hint("a clock time earlier than [simulation] start belongs to the next day; a shift that begins before start is written as start and is logged in from the beginning of the warm-up"));
         }
     }
     let end = match &s.end {
         Some(v) => {
-            let end = v.get_ref().value;
-            if end <= start {
+            let end = v.get_ref().offset(&clock);
+            if end <= start_offset {
                 return Err(cx.at(
                     Kind::InvalidValue,
                     it,
                     "shift.end",
                     v,
-                    format!("shift ends at {}, not after it starts ({}); expected an end later than the start", v.get_ref().written, humanize(start)),
+                    format!(
+                        "shift ends at {} ({}), not after it starts ({}); expected an end later than the start",
+                        v.get_ref().written,
+                        clock.label(clock.instant(end)),
+                        clock.label(clock.instant(start_offset)),
+                    ),
                 ));
             }
-            Some(end)
+            Some(sim.warmup + end)
         }
         None => None,
+    };
+    // A shift that begins at `start` opens the day: it is logged in from
+    // the beginning of the warm-up (crate::clock).
+    let start = if start_offset.is_zero() {
+        SimDuration::ZERO
+    } else {
+        sim.warmup + start_offset
     };
     Ok(Shift {
         start,

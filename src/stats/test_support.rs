@@ -42,6 +42,8 @@ pub(crate) fn scenario(
             replications: 1,
             interval: SimDuration::from_secs(interval),
             service_level_threshold: SimDuration::from_secs(threshold),
+            start_date: None,
+            start_of_day: SimDuration::ZERO,
         },
         channels: vec![ServiceChannel {
             name: "chat".into(),

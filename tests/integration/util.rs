@@ -36,6 +36,8 @@ pub fn base(hours: u64) -> Scenario {
             replications: 1,
             interval: SimDuration::from_secs(1800),
             service_level_threshold: SimDuration::from_secs(20),
+            start_date: None,
+            start_of_day: SimDuration::ZERO,
         },
         channels: vec![ServiceChannel {
             name: "chat".into(),
