@@ -6,18 +6,35 @@
 //! creates reach the router as messages, like everything else.
 //!
 //! Arrivals are Poisson with a rate that is constant or piecewise constant
-//! per reporting interval. Within a segment the gap is exponential; a gap
-//! that crosses a segment boundary is redrawn from the boundary at the new
-//! rate, which is exact because the exponential is memoryless.
+//! (a rate profile per reporting interval, or a forecast with its own
+//! interval). Within a segment the gap is exponential; a gap that crosses
+//! a segment boundary is redrawn from the boundary at the new rate, which
+//! is exact because the exponential is memoryless. A forecast may also
+//! scale the handle times of the items arriving in each segment.
+//!
+//! Two things make a day differ from its forecast beyond Poisson noise:
+//!
+//! - **busyness** (`[simulation] busyness`): one factor per replication,
+//!   drawn from a stream of its own ([`busyness_factor`]), multiplies
+//!   every rate of every queue;
+//! - **retrials** (`arrivals[].retrial`): a customer who abandons may come
+//!   back. Whether and after how long is drawn when the attempt is
+//!   created (like transfers), the router hands the abandoned item back
+//!   through the calendar (`Generator::retry` at the retrial instant),
+//!   and the new attempt is a new item with the same need.
 
 use crate::engine::handle::EngineHandle;
 use crate::engine::messages::{Entry, RouterMsg};
 use crate::engine::rng::{stream, StreamKind};
-use crate::omni::{QueueId, SkillRequirement, TransferStep, WorkItem, WorkItemId};
-use crate::scenario::{ArrivalRate, ArrivalStream, Scenario, SecondaryPriority, Transfer};
+use crate::omni::{QueueId, RetrialOf, SkillRequirement, TransferStep, WorkItem, WorkItemId};
+use crate::scenario::{
+    ArrivalRate, ArrivalStream, Busyness, BusynessDist, RateSegment, Retrial, Scenario,
+    SecondaryPriority, Transfer,
+};
 use crate::time::{SimDuration, SimTime};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
+use rand_distr::Distribution as _;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -33,6 +50,9 @@ struct QueueStream {
     /// Transfer draws; `None` when the stream has no `transfer` key, so a
     /// stream without one draws nothing.
     transfer: Option<ChaCha8Rng>,
+    /// Retrial plans of first attempts, and the draws of the retrials
+    /// themselves (patience, plan); `None` without a `retrial` key.
+    retrial: Option<(ChaCha8Rng, ChaCha8Rng)>,
     /// Every item's routing priority.
     priority: i32,
     /// Skills every item needs: the routing configuration's and the
@@ -110,6 +130,61 @@ fn plan_transfers(
     plan
 }
 
+/// Whether an attempt whose customer abandons comes back, and after how
+/// long: one uniform draw, then the delay only if it does.
+fn plan_retrial(retrial: Option<&Retrial>, rng: &mut ChaCha8Rng) -> Option<SimDuration> {
+    let r = retrial?;
+    (rng.gen::<f64>() < r.probability).then(|| r.delay.sample(rng))
+}
+
+/// The day's busyness factor of replication `replication` of a run with
+/// base seed `seed`: a draw of mean 1 and coefficient of variation
+/// `busyness.cv` from the replication's own busyness stream, so adding the
+/// key moves no other draw. A cv of 0 gives exactly 1.
+///
+/// Public so that result files can report each replication's factor
+/// without the engine passing it along: it depends on nothing else.
+pub fn busyness_factor(busyness: &Busyness, seed: u64, replication: u32) -> f64 {
+    let cv = busyness.cv;
+    if !(cv.is_finite() && cv > 0.0) {
+        return 1.0;
+    }
+    let mut rng = stream(seed, replication, StreamKind::Busyness, 0);
+    let variance = cv * cv;
+    match busyness.dist {
+        BusynessDist::Gamma => match rand_distr::Gamma::new(1.0 / variance, variance) {
+            Ok(d) => d.sample(&mut rng),
+            Err(_) => 1.0,
+        },
+        BusynessDist::LogNormal => {
+            let sigma2 = (1.0 + variance).ln();
+            match rand_distr::LogNormal::new(-sigma2 / 2.0, sigma2.sqrt()) {
+                Ok(d) => d.sample(&mut rng),
+                Err(_) => 1.0,
+            }
+        }
+    }
+}
+
+/// The segment of `rate` in force at `t` and the instant it ends. The
+/// warm-up (before `warmup`) runs at the first segment's rate and ends at
+/// the end of the warm-up, where the measured segments begin.
+fn segment_at(rate: &ArrivalRate, warmup: SimDuration, t: SimTime) -> (RateSegment, SimTime) {
+    let warm_end = SimTime::ZERO + warmup;
+    if t < warm_end {
+        let s = rate.segment_at(SimDuration::ZERO);
+        let end = if s.end.is_some() {
+            warm_end
+        } else {
+            SimTime::NEVER
+        };
+        (s, end)
+    } else {
+        let s = rate.segment_at(t.since(warm_end));
+        (s, s.end.map_or(SimTime::NEVER, |e| warm_end + e))
+    }
+}
+
 /// Creates work items and hands them to the router.
 #[derive(Debug)]
 pub struct Generator {
@@ -119,6 +194,9 @@ pub struct Generator {
     streams: Vec<Option<QueueStream>>,
     /// Each queue's `transfer`, indexed by queue.
     transfers: Vec<Option<Transfer>>,
+    /// The day's busyness factor on every rate; `None` without the key,
+    /// so the rates are used exactly as written.
+    busyness: Option<f64>,
     next_item: u64,
 }
 
@@ -144,6 +222,12 @@ impl Generator {
                     .transfer
                     .as_ref()
                     .map(|_| stream(seed, replication, StreamKind::Transfer, q)),
+                retrial: a.retrial.as_ref().map(|_| {
+                    (
+                        stream(seed, replication, StreamKind::Retrial, q),
+                        stream(seed, replication, StreamKind::Retrial, (1 << 32) | q),
+                    )
+                }),
                 priority: a.priority.unwrap_or(routing.priority),
                 fixed_skills,
             });
@@ -152,44 +236,33 @@ impl Generator {
         for a in &scenario.arrivals {
             transfers[a.queue.index()].clone_from(&a.transfer);
         }
+        let busyness = scenario
+            .simulation
+            .busyness
+            .as_ref()
+            .map(|b| busyness_factor(b, seed, replication));
         Generator {
             scenario,
             handle,
             streams,
             transfers,
+            busyness,
             next_item: 1,
-        }
-    }
-
-    /// Rate \[items/s\] at `t` and the end of the constant-rate segment.
-    fn rate_at(&self, rate: &ArrivalRate, t: SimTime) -> (f64, SimTime) {
-        match rate {
-            ArrivalRate::Constant(per_hour) => (per_hour / 3600.0, SimTime::NEVER),
-            ArrivalRate::Profile(rates) => {
-                let sim = &self.scenario.simulation;
-                let warm_end = SimTime::ZERO + sim.warmup;
-                let (i, end) = if t < warm_end {
-                    (0, warm_end)
-                } else {
-                    let i = ((t.0 - warm_end.0) / sim.interval.0.max(1)) as usize;
-                    (i, warm_end + SimDuration(sim.interval.0 * (i as u64 + 1)))
-                };
-                if i + 1 >= rates.len() {
-                    (rates[rates.len() - 1] / 3600.0, SimTime::NEVER)
-                } else {
-                    (rates[i] / 3600.0, end)
-                }
-            }
         }
     }
 
     /// The first arrival strictly after `from`, or `None` if none will come.
     fn next_time(&mut self, queue: QueueId, from: SimTime) -> Option<SimTime> {
+        let warmup = self.scenario.simulation.warmup;
+        let s = self.streams[queue.index()].as_mut()?;
         let mut t = from;
         loop {
-            let rate = self.streams[queue.index()].as_ref()?.spec.rate.clone();
-            let (per_sec, seg_end) = self.rate_at(&rate, t);
-            let s = self.streams[queue.index()].as_mut()?;
+            let (segment, seg_end) = segment_at(&s.spec.rate, warmup, t);
+            let per_hour = match self.busyness {
+                Some(factor) => segment.per_hour * factor,
+                None => segment.per_hour,
+            };
+            let per_sec = per_hour / 3600.0;
             if per_sec <= 0.0 {
                 if seg_end == SimTime::NEVER {
                     return None;
@@ -221,11 +294,17 @@ impl Generator {
     /// schedules the queue's next arrival.
     pub(crate) fn next_arrival(&mut self, queue: QueueId) {
         let now = self.handle.now();
+        let warmup = self.scenario.simulation.warmup;
         let Some(s) = self.streams[queue.index()].as_mut() else {
             return;
         };
         // Handle time first, then patience: a fixed draw order per item.
-        let handle_time = s.spec.handle_time.sample(&mut s.demand);
+        // A forecast's handle-time scale multiplies the draw (1 without
+        // one, which leaves it exactly as drawn).
+        let (segment, _) = segment_at(&s.spec.rate, warmup, now);
+        let handle_time = SimDuration::from_secs_f64(
+            s.spec.handle_time.sample_secs(&mut s.demand) * segment.aht_scale,
+        );
         let patience = s.spec.patience.as_ref().map(|d| d.sample(&mut s.demand));
         let skills = s.skills();
         let secondary_priority = s.secondary_priority();
@@ -233,6 +312,10 @@ impl Generator {
         let transfers = match s.transfer.as_mut() {
             Some(rng) => plan_transfers(&self.transfers, queue, rng),
             None => Vec::new(),
+        };
+        let retry_after = match s.retrial.as_mut() {
+            Some((plans, _)) => plan_retrial(s.spec.retrial.as_ref(), plans),
+            None => None,
         };
         let item = WorkItem {
             id: WorkItemId(self.next_item),
@@ -247,6 +330,8 @@ impl Generator {
             skills,
             transfers,
             transferred: 0,
+            retrial: None,
+            retry_after,
         };
         self.next_item += 1;
         self.handle
@@ -254,5 +339,88 @@ impl Generator {
         if let Some(at) = self.next_time(queue, now) {
             self.handle.schedule_at(at, Entry::Arrival(queue));
         }
+    }
+
+    /// The customer of `abandoned` tries again now: a new item of the same
+    /// queue with the same need (handle time, wrap-up, skills as
+    /// requested, priorities, transfers still planned), a new id, a fresh
+    /// patience and wait, and its own plan should it abandon again. The
+    /// router calls this through the calendar, at the retrial instant.
+    pub(crate) fn retry(&mut self, abandoned: WorkItem) {
+        let now = self.handle.now();
+        let Some(s) = self.streams[abandoned.queue.index()].as_mut() else {
+            return;
+        };
+        let Some((_, draws)) = s.retrial.as_mut() else {
+            return;
+        };
+        let patience = s.spec.patience.as_ref().map(|d| d.sample(draws));
+        let retry_after = plan_retrial(s.spec.retrial.as_ref(), draws);
+        let retrial = match abandoned.retrial {
+            Some(r) => RetrialOf {
+                customer: r.customer,
+                attempt: r.attempt + 1,
+            },
+            None => RetrialOf {
+                customer: abandoned.id,
+                attempt: 2,
+            },
+        };
+        let item = WorkItem {
+            id: WorkItemId(self.next_item),
+            requested_at: now,
+            patience,
+            retrial: Some(retrial),
+            retry_after,
+            ..abandoned
+        };
+        self.next_item += 1;
+        self.handle
+            .schedule_now(Entry::Router(RouterMsg::Arrival(Box::new(item))));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn busyness_factors_have_mean_one_and_the_asked_cv() {
+        for dist in [BusynessDist::Gamma, BusynessDist::LogNormal] {
+            let b = Busyness { dist, cv: 0.2 };
+            let xs: Vec<f64> = (0..20_000).map(|r| busyness_factor(&b, 3, r)).collect();
+            let n = xs.len() as f64;
+            let mean = xs.iter().sum::<f64>() / n;
+            let sd = (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+            assert!((mean - 1.0).abs() < 0.01, "{dist:?}: mean {mean}");
+            assert!((sd - 0.2).abs() < 0.01, "{dist:?}: sd {sd}");
+            assert!(xs.iter().all(|x| *x > 0.0));
+            // One factor per (seed, replication), whoever asks.
+            assert_eq!(busyness_factor(&b, 3, 17), xs[17]);
+        }
+        let flat = Busyness {
+            dist: BusynessDist::Gamma,
+            cv: 0.0,
+        };
+        assert_eq!(busyness_factor(&flat, 3, 5), 1.0);
+    }
+
+    #[test]
+    fn a_retrial_plan_draws_the_delay_only_for_a_customer_who_returns() {
+        let never = Retrial {
+            probability: 0.0,
+            delay: crate::distribution::Distribution::Constant { value: 60.0 },
+        };
+        let always = Retrial {
+            probability: 1.0,
+            ..never.clone()
+        };
+        let mut rng = stream(1, 0, StreamKind::Retrial, 0);
+        assert_eq!(plan_retrial(None, &mut rng), None);
+        assert_eq!(plan_retrial(Some(&never), &mut rng), None);
+        assert_eq!(
+            plan_retrial(Some(&always), &mut rng),
+            Some(SimDuration::from_secs(60))
+        );
     }
 }

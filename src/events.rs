@@ -8,7 +8,7 @@
 //! Salesforce has one, and omni-reference §3 where it has none.
 
 use crate::omni::{
-    AgentId, AgentWorkId, CapacityPool, CapacityUnits, QueueId, RoutingModel, SkillId,
+    AgentId, AgentWorkId, CapacityPool, CapacityUnits, QueueId, RetrialOf, RoutingModel, SkillId,
     SkillRequirement, StatusId, TransferStep, WorkItemId,
 };
 use crate::time::{SimDuration, SimTime};
@@ -55,6 +55,10 @@ pub enum EventKind {
         secondary_priority: Option<u32>,
         /// The skills it requires (skills-based work; empty otherwise).
         skills: Vec<SkillRequirement>,
+        /// Set when the item is a customer's new attempt after abandoning
+        /// (`arrivals[].retrial`): which customer, which attempt.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        retrial: Option<RetrialOf>,
     },
     /// Nobody with all of a waiting item's skills took it within the drop
     /// timeout: the router dropped its next group of additional skills

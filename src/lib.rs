@@ -31,7 +31,8 @@
 //! - [`router`] — the router actor; [`routing`] — the pure decisions it
 //!   delegates to (ordered agent index, backlog order, Most Available,
 //!   Least Active), testable without actors.
-//! - [`arrivals`] — the generator actor (Poisson arrivals, rate profiles).
+//! - [`arrivals`] — the generator actor (Poisson arrivals, rate profiles
+//!   and forecasts, day-level busyness, retrials).
 //! - [`behaviour`] — agent behaviour written against the toolkit; the
 //!   synthetic agents of scenario files.
 //! - [`engine`] — the calendar, the driver, clocks and seeded random

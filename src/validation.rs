@@ -108,6 +108,7 @@ impl ErlangCentre {
                 service_level_threshold: SimDuration::from_secs_f64(self.threshold_s),
                 start_date: None,
                 start_of_day: SimDuration::ZERO,
+                busyness: None,
             },
             channels: vec![ServiceChannel {
                 name: "chat".into(),
@@ -164,6 +165,7 @@ impl ErlangCentre {
                 priority: None,
                 secondary_priority: None,
                 transfer: None,
+                retrial: None,
             }],
             agents: vec![AgentGroup {
                 group: "Agents".into(),
@@ -176,6 +178,7 @@ impl ErlangCentre {
                 behaviour: BehaviourSpec::default(),
                 shift: Shift::default(),
             }],
+            warnings: vec![],
         }
     }
 }

@@ -118,6 +118,7 @@ fn events(replication: u64) -> Vec<SimEvent> {
                 priority: 1,
                 secondary_priority: None,
                 skills: vec![],
+                retrial: None,
             },
         );
         if i % 7 == 3 {
@@ -336,7 +337,7 @@ fn all_files_exist_with_their_headers_and_no_temporaries() {
     );
     assert_eq!(
         first_line(&p("work.csv")),
-        "replication,item,queue,arrival_s,first_push_s,accept_s,close_s,abandon_s,agent,final_status,declines,push_timeouts,measured,skills_requested,skills_dropped,transfers"
+        "replication,item,queue,arrival_s,first_push_s,accept_s,close_s,abandon_s,agent,final_status,declines,push_timeouts,measured,skills_requested,skills_dropped,transfers,attempt,customer"
     );
 
     // 4 intervals × (2 queues + ALL), 3 agents, 3 × 110 items.
@@ -403,7 +404,7 @@ fn all_files_exist_with_their_headers_and_no_temporaries() {
     assert_eq!(ended.len(), 3 * 7, "items 6 … 97 but 45, every replication");
     assert!(
         ended.contains(
-            &"0,19,Billing,765.000000,788.000000,,793.000000,,,ended_no_agent,1,0,true,,,0"
+            &"0,19,Billing,765.000000,788.000000,,793.000000,,,ended_no_agent,1,0,true,,,0,1,19"
         ),
         "{ended:?}"
     );

@@ -225,7 +225,7 @@ fn a_damaged_result_file_is_named_with_its_line() {
     let lines = work.lines().count();
     fs::write(
         dir.join("work.csv"),
-        format!("{work}0,99999,Nowhere,1.0,,,,,,waiting,0,0,true,,,0\n"),
+        format!("{work}0,99999,Nowhere,1.0,,,,,,waiting,0,0,true,,,0,1,99999\n"),
     )
     .unwrap();
     omnisim()

@@ -15,6 +15,7 @@ pub(super) struct CheckArgs {
 
 pub(super) fn check(args: CheckArgs) -> Result<(), CliError> {
     let scenario = Scenario::from_path(&args.file).map_err(CliError::invalid)?;
+    super::print_warnings(&scenario);
     print!("{}", render_summary(&scenario));
     println!("{}: ok", args.file.display());
     Ok(())

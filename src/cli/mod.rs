@@ -120,3 +120,12 @@ fn parse_secs(text: &str) -> Result<f64, String> {
     }
     crate::time::parse_duration(text).map(|d| d.as_secs_f64())
 }
+
+/// Prints the scenario's warnings (legal but probably not meant: a rate
+/// profile shorter than the day, forecast rows nobody reads) to stderr,
+/// one `warning:` line each, so they never mix with results on stdout.
+fn print_warnings(scenario: &crate::scenario::Scenario) {
+    for w in &scenario.warnings {
+        eprintln!("warning: {w}");
+    }
+}

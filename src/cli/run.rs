@@ -127,6 +127,9 @@ fn run_one(
 pub(super) fn run(args: RunArgs) -> Result<(), CliError> {
     let started = Instant::now();
     let mut scenario = Scenario::from_path(&args.file).map_err(CliError::invalid)?;
+    if !args.quiet {
+        super::print_warnings(&scenario);
+    }
     if let Some(seed) = args.seed {
         scenario.simulation.seed = seed;
     }

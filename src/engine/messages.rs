@@ -27,6 +27,9 @@ pub(crate) enum Entry {
     Behaviour(AgentId, BehaviourEvent),
     /// The next arrival of a queue is due.
     Arrival(QueueId),
+    /// A customer who abandoned this item tries again now, as a new item
+    /// of the same queue (its stream's `retrial`).
+    Retrial(Box<WorkItem>),
 }
 
 /// Messages the router handles.

@@ -403,6 +403,8 @@ impl<B: AgentBehaviour> Simulation<B> {
             skills: Vec::new(),
             transfers: Vec::new(),
             transferred: 0,
+            retrial: None,
+            retry_after: None,
         };
         self.handle
             .schedule_now(Entry::Router(messages::RouterMsg::Arrival(Box::new(item))));
@@ -424,6 +426,7 @@ impl<B: AgentBehaviour> Simulation<B> {
             Entry::Router(msg) => self.handle.deliver(&self.router, msg).await,
             Entry::Agent(a, msg) => self.handle.deliver(&self.agents[a.index()], msg).await,
             Entry::Arrival(q) => self.generator.next_arrival(q),
+            Entry::Retrial(item) => self.generator.retry(*item),
             Entry::Behaviour(a, ev) => {
                 self.behaviours[a.index()]
                     .handle(ev, &self.contexts[a.index()])

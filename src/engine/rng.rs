@@ -31,6 +31,15 @@ pub enum StreamKind {
     /// that chain from it): its own stream so that adding the key moves
     /// no other draw.
     Transfer = 7,
+    /// The day's busyness factor (`[simulation] busyness`, index 0): one
+    /// draw per replication, for every queue at once.
+    Busyness = 8,
+    /// Whether one queue's abandoning customers try again, after how
+    /// long, and the patience of their new attempts (its arrival stream's
+    /// `retrial`). Index `queue` for the plans of first attempts, drawn in
+    /// arrival order so they never depend on routing; index
+    /// `1 << 32 | queue` for the draws of the retrials themselves.
+    Retrial = 9,
 }
 
 /// SplitMix64: spreads nearby seeds far apart before ChaCha keys on them.

@@ -92,7 +92,9 @@ pub fn offered_rate_per_s(scenario: &Scenario) -> f64 {
         .iter()
         .map(|a| match &a.rate {
             ArrivalRate::Constant(per_hour) => per_hour / 3600.0,
-            ArrivalRate::Profile(r) => r.iter().sum::<f64>() / r.len().max(1) as f64 / 3600.0,
+            ArrivalRate::Profile { per_hour: r, .. } => {
+                r.iter().sum::<f64>() / r.len().max(1) as f64 / 3600.0
+            }
         })
         .sum()
 }

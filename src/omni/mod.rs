@@ -20,4 +20,4 @@ pub use ids::{AgentId, AgentWorkId, ChannelId, ConfigId, QueueId, SkillId, Statu
 pub use presence::{CapacityModel, PresenceConfiguration, PresenceStatus, ServiceChannel};
 pub use routing_config::{RoutingConfiguration, RoutingModel, RoutingType};
 pub use skill::{Skill, SkillRequirement};
-pub use work::{AgentWork, TransferStep, WorkItem, WorkStatus};
+pub use work::{AgentWork, RetrialOf, TransferStep, WorkItem, WorkStatus};

@@ -45,6 +45,28 @@ pub struct WorkItem {
     /// How many times it has been transferred so far.
     #[serde(skip_serializing_if = "is_zero")]
     pub transferred: u32,
+    /// Set when the item is a customer's new attempt after abandoning
+    /// (its stream's `retrial`); `None` for a first attempt.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retrial: Option<RetrialOf>,
+    /// If this attempt is abandoned, the customer tries again this long
+    /// after: drawn when the attempt is created, like its transfers, so
+    /// that whether a customer comes back never depends on routing.
+    /// `None` = an abandonment is final.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<SimDuration>,
+}
+
+/// Which attempt of which customer a retrial is. Each attempt is an item
+/// of its own (counted as offered, answered or abandoned like any item);
+/// this ties the attempts of one customer together.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RetrialOf {
+    /// The item of the customer's first attempt, which stands for the
+    /// customer.
+    pub customer: WorkItemId,
+    /// 2 for the first retrial, 3 for the next, and so on.
+    pub attempt: u32,
 }
 
 fn is_zero(n: &u32) -> bool {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 /// Columns of `intervals.csv`, in order. Columns added later go at the
 /// end, so a reader that counts positions keeps working.
-pub(crate) const INTERVALS_HEADER: [&str; 27] = [
+pub(crate) const INTERVALS_HEADER: [&str; 29] = [
     "interval",
     "start_s",
     "end_s",
@@ -35,6 +35,8 @@ pub(crate) const INTERVALS_HEADER: [&str; 27] = [
     "wrap_up_s",
     "transferred_out",
     "transferred_in",
+    "retrials",
+    "offered_customers",
 ];
 
 /// Columns of `agents.csv`, in order.
@@ -130,6 +132,8 @@ fn metric_cells(m: &MetricEstimates) -> Vec<String> {
         f6(mean(m.wrap_up_s)),
         f6(mean(m.transferred_out)),
         f6(mean(m.transferred_in)),
+        f6(mean(m.retrials)),
+        f6(mean(m.offered_customers)),
     ]);
     cells
 }

@@ -67,7 +67,7 @@ pub use atomic::{cleanup_temp_files, split_file_path, write_atomically, AtomicFi
 pub use table::render_table;
 pub use work::{concat_work_parts, work_part_path};
 
-use crate::scenario::{QueueTargets, Scenario};
+use crate::scenario::{Busyness, BusynessDist, QueueTargets, Scenario};
 use crate::stats::integral::Window;
 use crate::stats::{
     check_targets, estimate, estimate_defined, EngineStats, Estimate, QueueMetrics,
@@ -156,6 +156,10 @@ pub struct MetricEstimates {
     pub transferred_out: Option<Estimate>,
     /// Items that entered the queue by transfer; not in `offered`.
     pub transferred_in: Option<Estimate>,
+    /// Offered items that were a customer trying again after abandoning.
+    pub retrials: Option<Estimate>,
+    /// Offered items that were a customer's first attempt.
+    pub offered_customers: Option<Estimate>,
 }
 
 impl MetricEstimates {
@@ -187,6 +191,8 @@ impl MetricEstimates {
             in_progress_at_end: count(|m| m.in_progress_at_end),
             transferred_out: count(|m| m.transferred_out),
             transferred_in: count(|m| m.transferred_in),
+            retrials: count(|m| m.retrials),
+            offered_customers: count(|m| m.offered_customers),
         }
     }
 }
@@ -209,6 +215,10 @@ pub struct Summary {
     /// `[simulation]`'s service-level threshold \[s\]: the threshold of
     /// every queue that does not set its own (each queue's is in its row).
     pub service_level_threshold_s: f64,
+    /// The day's busyness and the factor each replication drew; absent
+    /// when the scenario has no `busyness` key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub busyness: Option<BusynessSummary>,
     /// Per queue, in scenario order (a JSON object keyed by queue name).
     #[serde(serialize_with = "ordered_map")]
     pub queues: Vec<(String, QueueSummary)>,
@@ -233,6 +243,19 @@ impl Summary {
             .find(|(n, _)| n == name)
             .map(|(_, q)| &q.metrics)
     }
+}
+
+/// The `busyness` entry of `summary.json`: `[simulation] busyness` and
+/// the factor each replication's arrival rates were multiplied by, so a
+/// replication's results can be read against how busy its day was.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct BusynessSummary {
+    /// The factor's distribution.
+    pub dist: BusynessDist,
+    /// Its coefficient of variation.
+    pub cv: f64,
+    /// Each replication's factor, in replication order.
+    pub per_replication: Vec<f64>,
 }
 
 /// One queue's entry of `summary.json`: the threshold its service level is
@@ -340,6 +363,9 @@ pub struct ResultSet {
     groups: Vec<(String, usize, u32)>,
     replications: Vec<ReplicationResult>,
     engine: Vec<EngineStats>,
+    /// The scenario's busyness, if any, and the base seed its factors are
+    /// drawn from.
+    busyness: Option<(Busyness, u64)>,
 }
 
 impl ResultSet {
@@ -385,7 +411,20 @@ impl ResultSet {
             agent_groups,
             replications,
             engine,
+            busyness: scenario.simulation.busyness.map(|b| (b, seed)),
         }
+    }
+
+    /// The busyness factor of each replication, in replication order;
+    /// `None` when the scenario has no `busyness` key. Each depends only on
+    /// the base seed and the replication ([`crate::arrivals::busyness_factor`]).
+    pub fn busyness_factors(&self) -> Option<Vec<f64>> {
+        let (b, seed) = self.busyness.as_ref()?;
+        Some(
+            (0..self.replications.len() as u32)
+                .map(|r| crate::arrivals::busyness_factor(b, *seed, r))
+                .collect(),
+        )
     }
 
     /// The per-replication results, in replication order.
@@ -480,6 +519,11 @@ impl ResultSet {
             warmup_s: self.window.start.as_secs_f64(),
             interval_s: self.interval_s,
             service_level_threshold_s: self.threshold_s,
+            busyness: self.busyness.as_ref().map(|(b, _)| BusynessSummary {
+                dist: b.dist,
+                cv: b.cv,
+                per_replication: self.busyness_factors().unwrap_or_default(),
+            }),
             queues: self
                 .queue_names
                 .iter()
@@ -670,6 +714,30 @@ mod tests {
     }
 
     #[test]
+    fn each_replications_busyness_factor_is_in_the_summary() {
+        let (mut scn, rs) = result_set();
+        let text = serde_json::to_string(&rs.summary()).unwrap();
+        assert!(!text.contains("busyness"), "no key, no entry: {text}");
+        assert_eq!(rs.busyness_factors(), None);
+        let b = crate::scenario::Busyness {
+            dist: BusynessDist::LogNormal,
+            cv: 0.2,
+        };
+        scn.simulation.busyness = Some(b);
+        let rs = ResultSet::new(&scn, 99, rs.replications().to_vec(), vec![]);
+        let factors: Vec<f64> = (0..2)
+            .map(|r| crate::arrivals::busyness_factor(&b, 99, r))
+            .collect();
+        assert_ne!(factors[0], factors[1]);
+        assert_eq!(rs.busyness_factors(), Some(factors.clone()));
+        let v = serde_json::to_value(rs.summary()).unwrap();
+        assert_eq!(
+            v["busyness"],
+            serde_json::json!({ "dist": "lognormal", "cv": 0.2, "per_replication": factors })
+        );
+    }
+
+    #[test]
     fn queues_with_their_own_thresholds_are_reported_as_such() {
         let (mut scn, _) = result_set();
         scn.queues[0].service_level_threshold = SimDuration::from_secs(60);
@@ -729,17 +797,17 @@ mod tests {
         let intervals = fs::read_to_string(dir.path().join("intervals.csv")).unwrap();
         let lines: Vec<&str> = intervals.lines().collect();
         assert!(lines[0].ends_with(
-            ",in_progress_at_end,ended_no_agent,wrap_up_s,transferred_out,transferred_in"
+            ",in_progress_at_end,ended_no_agent,wrap_up_s,transferred_out,transferred_in,retrials,offered_customers"
         ));
         // Interval 0: one per replication; interval 1: one in two.
         assert!(lines[1].starts_with("0,0.000000,100.000000,A,1.000000,0.000000,0.000000,"));
         assert!(
-            lines[1].ends_with(",0.000000,0.000000,1.000000,,0.000000,0.000000"),
+            lines[1].ends_with(",0.000000,0.000000,1.000000,,0.000000,0.000000,0.000000,1.000000"),
             "{}",
             lines[1]
         );
         assert!(
-            lines[3].ends_with(",0.000000,0.000000,0.500000,,0.000000,0.000000"),
+            lines[3].ends_with(",0.000000,0.000000,0.500000,,0.000000,0.000000,0.000000,0.500000"),
             "{}",
             lines[3]
         );
@@ -835,9 +903,9 @@ mod tests {
         let text = fs::read_to_string(path).unwrap();
         assert_eq!(
             text,
-            "replication,item,queue,arrival_s,first_push_s,accept_s,close_s,abandon_s,agent,final_status,declines,push_timeouts,measured,skills_requested,skills_dropped,transfers\n\
-             0,1,zeta,1.000000,,,,,,waiting,0,0,true,,,0\n\
-             1,1,zeta,2.000000,,,,,,waiting,0,0,true,,,0\n"
+            "replication,item,queue,arrival_s,first_push_s,accept_s,close_s,abandon_s,agent,final_status,declines,push_timeouts,measured,skills_requested,skills_dropped,transfers,attempt,customer\n\
+             0,1,zeta,1.000000,,,,,,waiting,0,0,true,,,0,1,1\n\
+             1,1,zeta,2.000000,,,,,,waiting,0,0,true,,,0,1,1\n"
         );
         assert_eq!(listing(dir.path()), ["work.csv"], "parts deleted");
     }

@@ -25,7 +25,7 @@ pub(crate) struct Est {
     pub ci95_high: f64,
 }
 
-/// The 17 metrics of one queue (or the centre). Every field is optional:
+/// The 19 metrics of one queue (or the centre). Every field is optional:
 /// `null` in the file means "not defined in any replication", and a key
 /// missing altogether (an older or newer file) is treated the same way
 /// rather than failing the whole report.
@@ -57,6 +57,10 @@ pub(crate) struct Metrics {
     pub transferred_out: Option<Est>,
     /// Absent from files written before transfers.
     pub transferred_in: Option<Est>,
+    /// Absent from files written before retrials.
+    pub retrials: Option<Est>,
+    /// Absent from files written before retrials.
+    pub offered_customers: Option<Est>,
 }
 
 /// The `queues` object, in file order. serde_json's `Value` map would sort

@@ -160,6 +160,16 @@ impl RouterActor {
                 queue: r.item.queue,
                 requested_at: r.item.requested_at,
             });
+            // A customer planned to try again (its stream's `retrial`)
+            // comes back as a new item made by the generator, unless that
+            // would be after the end of the run.
+            if let Some(delay) = r.item.retry_after {
+                let at = self.handle.now() + delay;
+                if at < crate::time::SimTime::ZERO + self.scenario.run_length() {
+                    self.handle
+                        .schedule_at(at, Entry::Retrial(Box::new(r.item)));
+                }
+            }
         }
     }
 
@@ -566,6 +576,7 @@ impl RouterActor {
                     priority: item.priority,
                     secondary_priority: item.secondary_priority,
                     skills: item.skills.clone(),
+                    retrial: item.retrial,
                 });
                 if let Some(p) = item.patience {
                     self.handle

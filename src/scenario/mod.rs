@@ -15,8 +15,11 @@
 //! # Ok::<(), omnisim::scenario::ScenarioError>(())
 //! ```
 
+mod demand;
 mod error;
+mod forecast;
 mod model;
+mod offered;
 mod raw;
 mod skills;
 mod summary;
@@ -24,14 +27,16 @@ mod validate;
 
 pub use error::{ScenarioError, ScenarioErrorKind};
 pub use model::*;
+pub use offered::{IntervalLoad, RateSegment};
 pub use summary::render_summary;
 
 use std::path::Path;
 
 impl Scenario {
     /// Reads and checks a scenario file. CSV files it names
-    /// (`rate_profile_csv`, empirical `csv`) are resolved relative to the
-    /// scenario file's folder, so a scenario and its data move together.
+    /// (`rate_profile_csv`, `forecast_csv`, empirical `csv`) are resolved
+    /// relative to the scenario file's folder, so a scenario and its data
+    /// move together.
     ///
     /// A queue with `routing_model = "external"` is refused here: a file
     /// alone cannot say who chooses. A program that supplies a

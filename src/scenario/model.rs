@@ -33,6 +33,12 @@ pub struct Scenario {
     pub arrivals: Vec<ArrivalStream>,
     /// Agent groups.
     pub agents: Vec<AgentGroup>,
+    /// What the file asks for that is legal but probably not meant, found
+    /// while reading it (a rate profile shorter than the day, forecast rows
+    /// no arrivals entry reads). `check` and `run` print them to stderr;
+    /// they never change the run.
+    #[serde(skip)]
+    pub warnings: Vec<String>,
 }
 
 /// `[simulation]`.
@@ -57,6 +63,45 @@ pub struct SimulationSettings {
     /// Clock time at which the measured period begins (the warm-up runs
     /// before it; see [`crate::clock`]).
     pub start_of_day: SimDuration,
+    /// Day-level busyness: one factor per replication on every arrival
+    /// rate; `None` = every day is the forecast day.
+    pub busyness: Option<Busyness>,
+}
+
+/// `[simulation] busyness`: how much a whole day's demand runs above or
+/// below the forecast. Forecast errors are correlated over the day (a busy
+/// Monday is busy all day, everywhere), which Poisson arrivals alone never
+/// produce, so each replication draws one factor of mean 1 that multiplies
+/// every arrival rate of every queue.
+#[derive(Copy, Clone, Debug, PartialEq, Serialize)]
+pub struct Busyness {
+    /// The shape of the factor's distribution.
+    pub dist: BusynessDist,
+    /// Its coefficient of variation (standard deviation, since the mean
+    /// is 1); 0 = no variation.
+    pub cv: f64,
+}
+
+/// The distribution of the day's busyness factor; both are positive and
+/// right-skewed, as day totals around a forecast are.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BusynessDist {
+    /// Gamma with shape 1/cv² and scale cv².
+    Gamma,
+    /// Log-normal with σ² = ln(1 + cv²) and μ = −σ²/2.
+    #[serde(rename = "lognormal")]
+    LogNormal,
+}
+
+impl BusynessDist {
+    /// The name a scenario file uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BusynessDist::Gamma => "gamma",
+            BusynessDist::LogNormal => "lognormal",
+        }
+    }
 }
 
 impl SimulationSettings {
@@ -113,11 +158,25 @@ pub enum ArrivalRate {
     /// Poisson arrivals at a constant rate \[items/hour\] from time zero
     /// (warm-up included) to the end of the run.
     Constant(f64),
-    /// Poisson arrivals whose rate \[items/hour\] changes every reporting
-    /// interval of the measured period: entry `i` covers
-    /// `[warmup + i·interval, warmup + (i+1)·interval)`. The warm-up uses
-    /// the first entry; past the last entry the last one holds.
-    Profile(Vec<f64>),
+    /// Poisson arrivals whose rate \[items/hour\] is constant within each
+    /// segment of `interval` of the measured period: segment `i` covers
+    /// `[start + i·interval, start + (i+1)·interval)`. The warm-up uses the
+    /// first segment; past the last segment the last one holds.
+    ///
+    /// `rate_profile` and `rate_profile_csv` give one segment per reporting
+    /// interval; `forecast_csv` gives the forecast's own interval (a whole
+    /// number of reporting intervals) and may scale handle times.
+    Profile {
+        /// Length of every segment.
+        interval: SimDuration,
+        /// Rate of each segment \[items/hour\].
+        per_hour: Vec<f64>,
+        /// Per segment, the factor applied to the handle time of every item
+        /// arriving in it (the forecast's mean handle time over the stream's
+        /// `handle_time` mean): a scaled draw keeps the distribution's shape
+        /// and moves its mean. `None` = unscaled.
+        aht_scale: Option<Vec<f64>>,
+    },
 }
 
 /// `[[arrivals]]`: synthetic work for one queue.
@@ -150,6 +209,22 @@ pub struct ArrivalStream {
     /// handling (omni-reference §12.7); `None` = never transferred. Also
     /// applies to items transferred into this queue, so transfers chain.
     pub transfer: Option<Transfer>,
+    /// Customers who abandon and try again later (call-centre practice:
+    /// many abandoned callers redial);
+    /// `None` = an abandoned customer is gone for good.
+    pub retrial: Option<Retrial>,
+}
+
+/// `arrivals[].retrial`: whether and when a customer who abandoned tries
+/// again. The new attempt is a new item of the same queue with the same
+/// need (handle time, skills, priorities, transfers), a fresh patience and
+/// a fresh wait; it may abandon and retry again.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Retrial {
+    /// Probability that an abandoning customer comes back.
+    pub probability: f64,
+    /// Time from the abandonment to the new attempt.
+    pub delay: Distribution,
 }
 
 /// `arrivals[].transfer`: which items an agent hands on, where, and when.

@@ -40,6 +40,18 @@ pub(crate) struct RawSimulation {
     pub interval: Option<Spanned<RawDuration>>,
     pub service_level_threshold: Option<Spanned<RawDuration>>,
     pub start: Option<Spanned<String>>,
+    pub busyness: Option<Spanned<RawBusyness>>,
+}
+
+/// `busyness = { dist = "gamma", cv = 0.1 }`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a busyness table such as { dist = \"gamma\", cv = 0.1 }"
+)]
+pub(crate) struct RawBusyness {
+    pub dist: Option<Spanned<String>>,
+    pub cv: Option<Spanned<f64>>,
 }
 
 /// `[[channels]]`.
@@ -202,6 +214,19 @@ pub(crate) struct RawArrivals {
     pub priority: Option<Spanned<i64>>,
     pub secondary_priority: Option<Spanned<RawSecondary>>,
     pub transfer: Option<Spanned<RawTransfer>>,
+    pub forecast_csv: Option<Spanned<String>>,
+    pub retrial: Option<Spanned<RawRetrial>>,
+}
+
+/// `retrial = { probability = 0.4, delay = { dist = "exponential", mean = "10m" } }`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a retrial table such as { probability = 0.4, delay = \"10m\" }"
+)]
+pub(crate) struct RawRetrial {
+    pub probability: Option<Spanned<f64>>,
+    pub delay: Option<Spanned<RawDist>>,
 }
 
 /// `transfer = { probability = 0.1, to_queue = "Loans", after = "2m" }`.
@@ -354,8 +379,10 @@ pub(crate) const SECTION_KEYS: &[(&str, &[&str])] = &[
             "interval",
             "service_level_threshold",
             "start",
+            "busyness",
         ],
     ),
+    ("busyness", &["dist", "cv"]),
     (
         "channels",
         &[
@@ -418,9 +445,12 @@ pub(crate) const SECTION_KEYS: &[(&str, &[&str])] = &[
             "priority",
             "secondary_priority",
             "transfer",
+            "forecast_csv",
+            "retrial",
         ],
     ),
     ("transfer", &["probability", "to_queue", "after"]),
+    ("retrial", &["probability", "delay"]),
     (
         "agents",
         &[
@@ -767,6 +797,8 @@ pub(crate) fn describe_table(section: &str) -> String {
         "skill choice" => "a skill choice".into(),
         "secondary priority" => "a secondary priority table".into(),
         "transfer" => "a transfer table".into(),
+        "retrial" => "a retrial table".into(),
+        "busyness" => "a busyness table".into(),
         other => format!("[[{other}]]"),
     }
 }
@@ -863,6 +895,7 @@ pub(crate) fn locate(text: &str, offset: usize, unknown_key: Option<&str>) -> Pl
                     "response_time",
                     "wrap_up",
                     "after",
+                    "delay",
                 ]
                 .contains(&k) =>
             {
@@ -872,6 +905,8 @@ pub(crate) fn locate(text: &str, offset: usize, unknown_key: Option<&str>) -> Pl
             Some("skill_mix") if path.ends_with(']') => "skill choice".into(),
             Some("secondary_priority") => "secondary priority".into(),
             Some("transfer") => "transfer".into(),
+            Some("retrial") => "retrial".into(),
+            Some("busyness") => "busyness".into(),
             _ => section.clone(),
         }
     };
@@ -1334,6 +1369,8 @@ mod tests {
         );
         assert_eq!(keys_of::<RawSkillChoice>("KEY = 1"), expect("skill choice"));
         assert_eq!(keys_of::<RawTransfer>("KEY = 1"), expect("transfer"));
+        assert_eq!(keys_of::<RawRetrial>("KEY = 1"), expect("retrial"));
+        assert_eq!(keys_of::<RawBusyness>("KEY = 1"), expect("busyness"));
         assert_eq!(keys_of::<RawDistTable>("KEY = 1"), expect("distribution"));
     }
 }

@@ -38,6 +38,14 @@ pub fn render_summary(s: &Scenario) -> String {
         "  service level  answered within {}",
         humanize(sim.service_level_threshold)
     );
+    if let Some(b) = &sim.busyness {
+        let _ = writeln!(
+            out,
+            "  busyness       {}, cv {} (one factor per replication on every rate)",
+            b.dist.as_str(),
+            b.cv
+        );
+    }
 
     let mut notes: Vec<String> = Vec::new();
 
@@ -176,10 +184,14 @@ pub fn render_summary(s: &Scenario) -> String {
         let handle = a.handle_time.mean_secs();
         let (mean_rate, rate_text) = match &a.rate {
             ArrivalRate::Constant(r) => (*r, format!("{} per hour", fmt_num(*r))),
-            ArrivalRate::Profile(p) => {
+            ArrivalRate::Profile {
+                interval,
+                per_hour: p,
+                ..
+            } => {
                 // Past the last entry the last rate holds, so weigh it over
-                // the intervals it covers.
-                let n = interval_count(sim).max(p.len());
+                // the segments of the day it covers.
+                let n = (sim.duration.0.div_ceil(interval.0.max(1)) as usize).max(p.len());
                 let last = *p.last().unwrap_or(&0.0);
                 let mean = (p.iter().sum::<f64>() + last * (n - p.len()) as f64) / n as f64;
                 let peak = p.iter().copied().fold(0.0, f64::max);
@@ -193,13 +205,38 @@ pub fn render_summary(s: &Scenario) -> String {
                 )
             }
         };
-        let load = mean_rate / 3600.0 * handle;
-        let patience = a.patience.as_ref().map_or(String::new(), |p| {
+        let load = match &a.rate {
+            // A forecast's handle times move with its volumes: the load is
+            // the mean of the intervals' loads.
+            ArrivalRate::Profile {
+                aht_scale: Some(_), ..
+            } => {
+                let per_interval = s.offered_per_interval(QueueId(i as u32));
+                per_interval.iter().map(|l| l.erlangs()).sum::<f64>()
+                    / per_interval.len().max(1) as f64
+            }
+            _ => mean_rate / 3600.0 * handle,
+        };
+        let scaled = match &a.rate {
+            ArrivalRate::Profile {
+                aht_scale: Some(_), ..
+            } => " (scaled per interval by the forecast's aht_s)",
+            _ => "",
+        };
+        let mut patience = a.patience.as_ref().map_or(String::new(), |p| {
             format!(", mean patience {}", secs(p.mean_secs()))
         });
+        if let Some(r) = &a.retrial {
+            let _ = write!(
+                patience,
+                "; {}% of those who abandon try again after a mean {}",
+                fmt_num(r.probability * 100.0),
+                secs(r.delay.mean_secs())
+            );
+        }
         let _ = writeln!(
             out,
-            "    arrivals {rate_text}, mean handle time {}{patience}",
+            "    arrivals {rate_text}, mean handle time {}{scaled}{patience}",
             secs(handle)
         );
         let occupancy = if items_online > 0 {

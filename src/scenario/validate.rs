@@ -306,7 +306,7 @@ impl Ctx<'_> {
             ))
     }
 
-    fn resolve_path(&self, relative: &str) -> PathBuf {
+    pub(super) fn resolve_path(&self, relative: &str) -> PathBuf {
         let p = Path::new(relative);
         if p.is_absolute() || self.base_dir.as_os_str().is_empty() {
             p.to_path_buf()
@@ -388,7 +388,12 @@ impl Ctx<'_> {
     }
 
     /// A distribution, in either form, checked.
-    fn distribution(&self, item: &Item, key: &str, raw: &Spanned<RawDist>) -> Result<Distribution> {
+    pub(super) fn distribution(
+        &self,
+        item: &Item,
+        key: &str,
+        raw: &Spanned<RawDist>,
+    ) -> Result<Distribution> {
         let table = match raw.get_ref() {
             RawDist::Bare(d) => return Ok(Distribution::Constant { value: d.secs }),
             RawDist::Table(t) => t,
@@ -631,7 +636,7 @@ pub(crate) fn validate(raw: &RawScenario, cx: &Ctx<'_>) -> Result<Scenario> {
         &simulation,
         &skill_names,
     )?;
-    let arrivals = arrivals(raw, cx, &queue_names, &simulation, &queues, &skill_names)?;
+    let (arrivals, warnings) = arrivals(raw, cx, &queue_names, &simulation, &queues, &skill_names)?;
     let agents = agents(
         raw,
         cx,
@@ -662,6 +667,7 @@ pub(crate) fn validate(raw: &RawScenario, cx: &Ctx<'_>) -> Result<Scenario> {
         queues,
         arrivals,
         agents,
+        warnings,
     };
     routable(raw, cx, &scenario)?;
     Ok(scenario)
@@ -746,6 +752,10 @@ fn simulation(raw: &RawScenario, cx: &Ctx<'_>) -> Result<SimulationSettings> {
         })?,
         None => (None, SimDuration::ZERO),
     };
+    let busyness = match &s.busyness {
+        Some(b) => Some(super::demand::busyness(cx, &it, b)?),
+        None => None,
+    };
     Ok(SimulationSettings {
         name,
         duration,
@@ -756,6 +766,7 @@ fn simulation(raw: &RawScenario, cx: &Ctx<'_>) -> Result<SimulationSettings> {
         service_level_threshold,
         start_date,
         start_of_day,
+        busyness,
     })
 }
 
@@ -1265,8 +1276,10 @@ fn arrivals(
     sim: &SimulationSettings,
     queue_list: &[Queue],
     skills: &Names,
-) -> Result<Vec<ArrivalStream>> {
+) -> Result<(Vec<ArrivalStream>, Vec<String>)> {
     let mut out: Vec<ArrivalStream> = Vec::new();
+    let mut warnings: Vec<String> = Vec::new();
+    let mut forecasts = super::forecast::Forecasts::default();
     let mut seen: Vec<(QueueId, usize)> = Vec::new();
     // Each stream's item (for locating a cycle error) and its transfer's
     // span.
@@ -1291,6 +1304,7 @@ fn arrivals(
             ra.rate_profile_csv
                 .as_ref()
                 .map(|v| ("rate_profile_csv", v.span())),
+            ra.forecast_csv.as_ref().map(|v| ("forecast_csv", v.span())),
         ]
         .into_iter()
         .flatten()
@@ -1302,11 +1316,12 @@ fn arrivals(
                 it.path(second),
                 format!(
                     "{}: `{first}` and `{second}` are both set; expected exactly one of \
-                     `rate_per_hour`, `rate_profile` or `rate_profile_csv`",
+                     `rate_per_hour`, `rate_profile`, `rate_profile_csv` or `forecast_csv`",
                     it.label
                 ),
             ));
         }
+        let mut forecast = None;
         let rate = if let Some(r) = &ra.rate_per_hour {
             let v = *r.get_ref();
             if !(v.is_finite() && v > 0.0) {
@@ -1333,7 +1348,7 @@ fn arrivals(
                     ));
                 }
             }
-            profile(cx, &it, "rate_profile", p, values, sim)?
+            profile(cx, &it, "rate_profile", p, values, sim, &mut warnings)?
         } else if let Some(f) = &ra.rate_profile_csv {
             let values =
                 cx.read_values_csv(&it, "rate_profile_csv", f, |t| match t.parse::<f64>() {
@@ -1342,13 +1357,19 @@ fn arrivals(
                         "\"{t}\" is not a rate; expected items per hour of 0 or more"
                     )),
                 })?;
-            profile(cx, &it, "rate_profile_csv", f, values, sim)?
+            profile(cx, &it, "rate_profile_csv", f, values, sim, &mut warnings)?
+        } else if let Some(f) = &ra.forecast_csv {
+            // Made a rate once the handle time is known (below): `aht_s`
+            // scales it.
+            let read = forecasts.read(cx, &it, f, q.get_ref(), sim)?;
+            forecast = Some(read);
+            ArrivalRate::Constant(0.0)
         } else {
             return Err(cx
                 .missing(
                     &it,
                     "rate_per_hour",
-                    "or `rate_profile` / `rate_profile_csv`: how fast items arrive",
+                    "or `rate_profile` / `rate_profile_csv` / `forecast_csv`: how fast items arrive",
                 )
                 .with_hint("e.g. rate_per_hour = 120"));
         };
@@ -1368,6 +1389,10 @@ fn arrivals(
                 "`handle_time` averages 0 seconds; expected a mean above 0".into(),
             ));
         }
+        let rate = match forecast {
+            Some(f) => f.into_rate(handle_time.mean_secs()),
+            None => rate,
+        };
         let patience = match &ra.patience {
             Some(p) => {
                 let d = cx.distribution(&it, "patience", p)?;
@@ -1395,6 +1420,10 @@ fn arrivals(
             }
             None => None,
         };
+        let retrial = match &ra.retrial {
+            Some(r) => Some(super::demand::retrial(cx, &it, r, patience.as_ref())?),
+            None => None,
+        };
         out.push(ArrivalStream {
             queue,
             rate,
@@ -1406,10 +1435,12 @@ fn arrivals(
             priority: routing.priority,
             secondary_priority: routing.secondary_priority,
             transfer,
+            retrial,
         });
     }
     transfer_cycle(cx, &out, &transfer_at, queues)?;
-    Ok(out)
+    warnings.extend(forecasts.warnings(&queues.names));
+    Ok((out, warnings))
 }
 
 /// `arrivals[].transfer` of the stream of `own` queue.
@@ -1530,6 +1561,7 @@ fn profile<T>(
     at: &Spanned<T>,
     values: Vec<f64>,
     sim: &SimulationSettings,
+    warnings: &mut Vec<String>,
 ) -> Result<ArrivalRate> {
     let intervals = interval_count(sim);
     if values.is_empty() || values.iter().all(|v| *v == 0.0) {
@@ -1550,7 +1582,26 @@ fn profile<T>(
             )
             .with_hint("one rate per reporting interval; the last rate holds to the end of the run"));
     }
-    Ok(ArrivalRate::Profile(values))
+    if values.len() < intervals {
+        // Legal (the last rate holds), but often a profile cut short.
+        let clock = sim.clock();
+        let from = SimDuration(sim.interval.0 * values.len() as u64);
+        let queue = it
+            .label
+            .strip_prefix("arrivals for queue ")
+            .unwrap_or(&it.label);
+        warnings.push(format!(
+            "{key} of queue {queue} has {} value{} for {intervals} intervals of the day; the last value is held from {}",
+            values.len(),
+            if values.len() == 1 { "" } else { "s" },
+            clock.label(clock.instant(from))
+        ));
+    }
+    Ok(ArrivalRate::Profile {
+        interval: sim.interval,
+        per_hour: values,
+        aht_scale: None,
+    })
 }
 
 /// A duration the way scenario files write it (`8h30m`, `1m30s`, `2.5s`),
@@ -2200,7 +2251,14 @@ status = "Available"
                 values: vec![30.0, 45.5, 120.0]
             }
         );
-        assert_eq!(s.arrivals[0].rate, ArrivalRate::Profile(vec![10.0, 20.0]));
+        assert_eq!(
+            s.arrivals[0].rate,
+            ArrivalRate::Profile {
+                interval: SimDuration::from_secs(1800),
+                per_hour: vec![10.0, 20.0],
+                aht_scale: None
+            }
+        );
 
         std::fs::write(&path, text.replace("rates.csv", "bad.csv")).unwrap();
         let e = Scenario::from_path(&path).unwrap_err();
@@ -2220,7 +2278,16 @@ status = "Available"
         let arr = |p: &str| {
             format!("[[arrivals]]\nqueue = \"q\"\nrate_profile = {p}\nhandle_time = 60\n")
         };
-        assert!(load(&arr("[5, 10]")).is_ok());
+        assert!(load(&arr("[5, 10]")).unwrap().warnings.is_empty());
+        // Shorter: legal, the last rate holds, and a warning says so.
+        let s = load(&arr("[5]")).unwrap();
+        assert_eq!(
+            s.warnings,
+            [
+                "rate_profile of queue \"q\" has 1 value for 2 intervals of the day; \
+              the last value is held from 00:30"
+            ]
+        );
         let e = load(&arr("[1, 2, 3]")).unwrap_err();
         assert_eq!(e.kind(), Kind::Inconsistent);
         assert!(

@@ -87,6 +87,8 @@ struct Tally {
     in_progress_at_end: u64,
     transferred_out: u64,
     transferred_in: u64,
+    retrials: u64,
+    offered_customers: u64,
 }
 
 impl Tally {
@@ -108,6 +110,8 @@ impl Tally {
         self.in_progress_at_end += o.in_progress_at_end;
         self.transferred_out += o.transferred_out;
         self.transferred_in += o.transferred_in;
+        self.retrials += o.retrials;
+        self.offered_customers += o.offered_customers;
     }
 
     fn metrics(&self, name: &str, load: u128, capacity: u128) -> QueueMetrics {
@@ -133,6 +137,8 @@ impl Tally {
             in_progress_at_end: self.in_progress_at_end,
             transferred_out: self.transferred_out,
             transferred_in: self.transferred_in,
+            retrials: self.retrials,
+            offered_customers: self.offered_customers,
         }
     }
 }
@@ -516,7 +522,12 @@ impl EventSink for MetricsCollector {
         let t = event.time;
         self.last_time = self.last_time.max(t);
         match &event.kind {
-            EventKind::WorkArrived { item, queue, .. } => {
+            EventKind::WorkArrived {
+                item,
+                queue,
+                retrial,
+                ..
+            } => {
                 let q = queue.index();
                 if let (Some(i), true) = (self.window.interval_of(t), q < self.queue_names.len()) {
                     self.items.insert(
@@ -532,6 +543,11 @@ impl EventSink for MetricsCollector {
                     );
                     for tally in self.tallies(q, i) {
                         tally.offered += 1;
+                        if retrial.is_some() {
+                            tally.retrials += 1;
+                        } else {
+                            tally.offered_customers += 1;
+                        }
                     }
                 }
             }
@@ -1114,10 +1130,49 @@ mod tests {
     }
 
     #[test]
+    fn retrials_are_offered_attempts_and_first_attempts_are_customers() {
+        // Window [0, 1000) in two intervals of 500 s.
+        let scn = scenario(0, 1000, 500, 20, &["A", "B"], &[("g", 1, 1)]);
+        let mut s = Script::default();
+        s.login(0.0, 0, AVAILABLE)
+            // Customer 1 abandons twice, then is answered on its third try.
+            .arrive(10.0, 1, 0)
+            .abandon(40.0, 1, 0)
+            .retry(400.0, 3, 0, 1, 2)
+            .abandon(450.0, 3, 0)
+            .retry(600.0, 4, 0, 1, 3)
+            .assign(600.0, 1, 4, 0, 0, 1000)
+            .accept(605.0, 1, 4, 0, 0)
+            .close(700.0, 1, 4, 0, 0, 605.0)
+            // Another customer, in B, answered at once.
+            .arrive(20.0, 2, 1)
+            .assign(20.0, 2, 2, 1, 0, 1000)
+            .accept(21.0, 2, 2, 1, 0)
+            .close(30.0, 2, 2, 1, 0, 21.0);
+        let r = run(&scn, &s, 1000.0);
+        r.check_conservation().unwrap();
+        let a = &r.queues[0];
+        // Every attempt is offered; abandonment is per attempt.
+        assert_eq!((a.offered, a.retrials, a.offered_customers), (3, 2, 1));
+        assert_eq!((a.abandoned, a.answered), (2, 1));
+        assert!(close_to(a.p_abandon, 2.0 / 3.0), "{a:?}");
+        let b = &r.queues[1];
+        assert_eq!((b.offered, b.retrials, b.offered_customers), (1, 0, 1));
+        assert_eq!((r.overall.retrials, r.overall.offered_customers), (2, 2));
+        // By arrival time: the first attempts in interval 0, one retrial
+        // in each interval.
+        let i0 = &r.intervals[0].queues[0];
+        let i1 = &r.intervals[1].queues[0];
+        assert_eq!((i0.offered, i0.retrials, i0.offered_customers), (2, 1, 1));
+        assert_eq!((i1.offered, i1.retrials, i1.offered_customers), (1, 1, 0));
+    }
+
+    #[test]
     fn conservation_check_reports_a_broken_identity() {
         let m = QueueMetrics {
             queue: "A".into(),
             offered: 3,
+            offered_customers: 3,
             answered: 1,
             ..QueueMetrics::default()
         };
@@ -1135,5 +1190,19 @@ mod tests {
         };
         let err = m.check_conservation().unwrap_err();
         assert!(err.contains("ended with no agent 3"), "{err}");
+        // Every offered item is a first attempt or a retrial.
+        let m = QueueMetrics {
+            ended_no_agent: 2,
+            offered_customers: 2,
+            ..m
+        };
+        let err = m.check_conservation().unwrap_err();
+        assert!(
+            err.contains("offered 3 != first attempts 2 + retrials 0"),
+            "{err}"
+        );
+        QueueMetrics { retrials: 1, ..m }
+            .check_conservation()
+            .unwrap();
     }
 }

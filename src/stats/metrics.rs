@@ -10,7 +10,9 @@ pub const ALL_QUEUES: &str = "ALL";
 ///
 /// Item counts are by arrival time (an item arriving in the window counts
 /// even if answered after it); `declined` and `push_timeouts` by event
-/// time. Ratios whose denominator is zero are `None` — "no item was
+/// time. With retrials every attempt is an item: `offered`, `answered`,
+/// `abandoned` and the ratios count attempts, as call centres do, and
+/// `offered_customers` counts the customers behind them. Ratios whose denominator is zero are `None` — "no item was
 /// offered" is not a service level of 0 or 1.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct QueueMetrics {
@@ -62,12 +64,20 @@ pub struct QueueMetrics {
     /// Items that entered this queue by transfer (by event time). Not
     /// counted in `offered`: they were offered once, in their first queue.
     pub transferred_in: u64,
+    /// Offered items that were a customer's new attempt after abandoning
+    /// (`arrivals[].retrial`); counted in `offered`.
+    pub retrials: u64,
+    /// Offered items that were a customer's first attempt: the customers
+    /// who arrived. `offered = offered_customers + retrials`.
+    pub offered_customers: u64,
 }
 
 impl QueueMetrics {
     /// Checks that every offered item is in exactly one final state:
     /// `offered = answered + abandoned + ended_no_agent + waiting_at_end`,
-    /// with `in_progress_at_end ≤ answered`.
+    /// with `in_progress_at_end ≤ answered`, and that every offered item
+    /// is a first attempt or a retrial: `offered = offered_customers +
+    /// retrials`.
     ///
     /// `answered` counts every accepted item (design §5), so the items in
     /// progress at the end are already inside it: `answered = closed +
@@ -75,6 +85,12 @@ impl QueueMetrics {
     /// count them twice. The message names the queue and the figures.
     pub fn check_conservation(&self) -> Result<(), String> {
         let accounted = self.answered + self.abandoned + self.ended_no_agent + self.waiting_at_end;
+        if self.offered != self.offered_customers + self.retrials {
+            return Err(format!(
+                "queue `{}`: offered {} != first attempts {} + retrials {}",
+                self.queue, self.offered, self.offered_customers, self.retrials
+            ));
+        }
         if self.offered == accounted && self.in_progress_at_end <= self.answered {
             Ok(())
         } else {
@@ -173,6 +189,8 @@ impl ReplicationResult {
             || sum(|q| q.ended_no_agent) != self.overall.ended_no_agent
             || sum(|q| q.transferred_out) != self.overall.transferred_out
             || sum(|q| q.transferred_in) != self.overall.transferred_in
+            || sum(|q| q.retrials) != self.overall.retrials
+            || sum(|q| q.offered_customers) != self.overall.offered_customers
         {
             return Err("overall counts are not the sum of the queues' counts".into());
         }

@@ -44,6 +44,7 @@ pub(crate) fn scenario(
             service_level_threshold: SimDuration::from_secs(threshold),
             start_date: None,
             start_of_day: SimDuration::ZERO,
+            busyness: None,
         },
         channels: vec![ServiceChannel {
             name: "chat".into(),
@@ -117,6 +118,7 @@ pub(crate) fn scenario(
                 shift: Shift::default(),
             })
             .collect(),
+        warnings: vec![],
     }
 }
 
@@ -143,6 +145,34 @@ impl Script {
                 priority: 1,
                 secondary_priority: None,
                 skills: vec![],
+                retrial: None,
+            },
+        )
+    }
+
+    /// A customer's new attempt (`attempt` ≥ 2) after abandoning, as item
+    /// `item`; `customer` is the item of the first attempt.
+    pub(crate) fn retry(
+        &mut self,
+        t: f64,
+        item: u64,
+        queue: u32,
+        customer: u64,
+        attempt: u32,
+    ) -> &mut Self {
+        self.push(
+            t,
+            EventKind::WorkArrived {
+                item: WorkItemId(item),
+                queue: QueueId(queue),
+                patience: None,
+                priority: 1,
+                secondary_priority: None,
+                skills: vec![],
+                retrial: Some(crate::omni::RetrialOf {
+                    customer: WorkItemId(customer),
+                    attempt,
+                }),
             },
         )
     }
@@ -174,6 +204,7 @@ impl Script {
                 priority: 1,
                 secondary_priority: None,
                 skills,
+                retrial: None,
             },
         )
     }

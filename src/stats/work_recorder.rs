@@ -12,7 +12,7 @@ use std::io;
 /// Columns of `work.csv`, in order (see `docs/results-format.md`).
 /// Columns added later go at the end, so a reader that counts positions
 /// keeps working.
-pub const WORK_CSV_HEADER: [&str; 16] = [
+pub const WORK_CSV_HEADER: [&str; 18] = [
     "replication",
     "item",
     "queue",
@@ -29,6 +29,8 @@ pub const WORK_CSV_HEADER: [&str; 16] = [
     "skills_requested",
     "skills_dropped",
     "transfers",
+    "attempt",
+    "customer",
 ];
 
 /// Separator of the skill names in `skills_requested` and
@@ -58,7 +60,7 @@ pub struct WorkRecorder<W: io::Write> {
     items: BTreeMap<WorkItemId, WorkRow>,
     error: Option<io::Error>,
     /// Reused for every row so formatting does not allocate per field.
-    fields: [String; 16],
+    fields: [String; 18],
 }
 
 /// What is known of an item until its row is written.
@@ -77,6 +79,11 @@ struct WorkRow {
     dropped: Vec<SkillId>,
     /// Times transferred to another queue.
     transfers: u32,
+    /// 1 for a customer's first attempt, 2 for its first retrial, …
+    attempt: u32,
+    /// The item of the customer's first attempt (itself for a first
+    /// attempt), so a customer's attempts can be followed.
+    customer: WorkItemId,
 }
 
 /// How an item ended (the `final_status` column).
@@ -175,7 +182,7 @@ impl<W: io::Write> WorkRecorder<W> {
         for f in &mut self.fields {
             f.clear();
         }
-        let [rep, id, queue, arrival, push, accept, closed, abandoned, agent, fin, declines, timeouts, measured, requested, dropped, transfers] =
+        let [rep, id, queue, arrival, push, accept, closed, abandoned, agent, fin, declines, timeouts, measured, requested, dropped, transfers, attempt, customer] =
             &mut self.fields;
         // The end time goes to the column of the way the item ended; an
         // item ended with no agent was closed by the centre, not left.
@@ -211,6 +218,8 @@ impl<W: io::Write> WorkRecorder<W> {
         push_skills(requested, &row.skills, &self.skill_names);
         push_skills(dropped, &row.dropped, &self.skill_names);
         let _ = write!(transfers, "{}", row.transfers);
+        let _ = write!(attempt, "{}", row.attempt);
+        let _ = write!(customer, "{}", row.customer.0);
         if let Err(e) = self.out.write_record(&self.fields) {
             self.error = Some(e.into());
         }
@@ -225,8 +234,10 @@ impl<W: io::Write> EventSink for WorkRecorder<W> {
                 item,
                 queue,
                 skills,
+                retrial,
                 ..
             } => {
+                let (attempt, customer) = retrial.map_or((1, *item), |r| (r.attempt, r.customer));
                 self.items.insert(
                     *item,
                     WorkRow {
@@ -240,6 +251,8 @@ impl<W: io::Write> EventSink for WorkRecorder<W> {
                         skills: skills.iter().map(|r| r.skill).collect(),
                         dropped: Vec::new(),
                         transfers: 0,
+                        attempt,
+                        customer,
                     },
                 );
             }
@@ -374,13 +387,38 @@ mod tests {
         assert_eq!(rec.items_in_flight(), 0);
         let text = String::from_utf8(rec.into_inner().unwrap()).unwrap();
         let expected = "\
-replication,item,queue,arrival_s,first_push_s,accept_s,close_s,abandon_s,agent,final_status,declines,push_timeouts,measured,skills_requested,skills_dropped,transfers
-3,2,\"Chat, EN\",20.000000,,,,30.000000,,abandoned,0,0,true,,,0
-3,1,\"Chat, EN\",5.000000,5.000000,42.000000,100.500000,,0,closed,1,1,false,,,0
-3,3,\"Chat, EN\",21.000000,22.000000,23.500000,,,1,in_progress,0,0,true,,,0
-3,4,\"Chat, EN\",24.000000,,,,,,waiting,0,0,true,,,0
+replication,item,queue,arrival_s,first_push_s,accept_s,close_s,abandon_s,agent,final_status,declines,push_timeouts,measured,skills_requested,skills_dropped,transfers,attempt,customer
+3,2,\"Chat, EN\",20.000000,,,,30.000000,,abandoned,0,0,true,,,0,1,2
+3,1,\"Chat, EN\",5.000000,5.000000,42.000000,100.500000,,0,closed,1,1,false,,,0,1,1
+3,3,\"Chat, EN\",21.000000,22.000000,23.500000,,,1,in_progress,0,0,true,,,0,1,3
+3,4,\"Chat, EN\",24.000000,,,,,,waiting,0,0,true,,,0,1,4
 ";
         assert_eq!(text, expected);
+    }
+
+    #[test]
+    fn each_attempt_names_its_customer_and_its_number() {
+        let scn = scenario(0, 100, 100, 20, &["A"], &[("g", 1, 1)]);
+        let mut rec = WorkRecorder::new(Vec::new(), &scn, 0).unwrap();
+        let mut s = Script::default();
+        s.arrive(1.0, 1, 0)
+            .abandon(10.0, 1, 0)
+            .arrive(2.0, 2, 0)
+            .retry(40.0, 3, 0, 1, 2)
+            .abandon(50.0, 3, 0)
+            .retry(90.0, 4, 0, 1, 3);
+        s.feed(&mut rec, 100.0);
+        let text = String::from_utf8(rec.into_inner().unwrap()).unwrap();
+        let rows: Vec<&str> = text.lines().skip(1).collect();
+        assert_eq!(
+            rows,
+            [
+                "0,1,A,1.000000,,,,10.000000,,abandoned,0,0,true,,,0,1,1",
+                "0,3,A,40.000000,,,,50.000000,,abandoned,0,0,true,,,0,2,1",
+                "0,2,A,2.000000,,,,,,waiting,0,0,true,,,0,1,2",
+                "0,4,A,90.000000,,,,,,waiting,0,0,true,,,0,3,1",
+            ]
+        );
     }
 
     #[test]
@@ -419,10 +457,10 @@ replication,item,queue,arrival_s,first_push_s,accept_s,close_s,abandon_s,agent,f
         assert_eq!(
             rows,
             [
-                "0,1,A,1.000000,,,25.000000,,,ended_no_agent,0,0,true,VIP;French;Billing,VIP;Billing,0",
-                "0,2,A,2.000000,,40.000000,50.000000,,0,closed,0,0,true,Billing;VIP,Billing,0",
-                "0,3,A,3.000000,,,,,,waiting,0,0,true,French,,0",
-                "0,4,A,4.000000,,,,,,waiting,0,0,true,,,0",
+                "0,1,A,1.000000,,,25.000000,,,ended_no_agent,0,0,true,VIP;French;Billing,VIP;Billing,0,1,1",
+                "0,2,A,2.000000,,40.000000,50.000000,,0,closed,0,0,true,Billing;VIP,Billing,0,1,2",
+                "0,3,A,3.000000,,,,,,waiting,0,0,true,French,,0,1,3",
+                "0,4,A,4.000000,,,,,,waiting,0,0,true,,,0,1,4",
             ]
         );
     }

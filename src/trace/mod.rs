@@ -364,6 +364,7 @@ impl Narrator {
                 priority,
                 secondary_priority,
                 skills,
+                retrial,
             } => {
                 self.items.insert(
                     *item,
@@ -382,6 +383,13 @@ impl Narrator {
                         "item {item} arrived in queue \"{}\"",
                         self.queue_name(*queue)
                     );
+                    if let Some(r) = retrial {
+                        let _ = write!(
+                            s,
+                            ", the customer of item {} trying again (attempt {})",
+                            r.customer, r.attempt
+                        );
+                    }
                     if let Some(p) = patience {
                         let _ = write!(s, " (patience {})", span(*p));
                     }

@@ -140,6 +140,7 @@ impl Lesson {
                 priority: 1,
                 secondary_priority: None,
                 skills: vec![],
+                retrial: None,
             },
         )
     }
@@ -259,6 +260,7 @@ fn arrival_names_queue_and_patience() {
             priority: 1,
             secondary_priority: None,
             skills: vec![],
+            retrial: None,
         },
     );
     assert_eq!(
@@ -767,6 +769,7 @@ fn filters_keep_an_items_story_and_time_windows() {
                 priority: 1,
                 secondary_priority: None,
                 skills: vec![],
+                retrial: None,
             },
         ),
         (
@@ -778,6 +781,7 @@ fn filters_keep_an_items_story_and_time_windows() {
                 priority: 1,
                 secondary_priority: None,
                 skills: vec![],
+                retrial: None,
             },
         ),
         (

@@ -5,6 +5,7 @@ use omnisim::distribution::Distribution;
 use omnisim::engine::{run_replication, RunOptions};
 use omnisim::omni::*;
 use omnisim::scenario::*;
+use omnisim::stats::MetricsCollector;
 use omnisim::time::SimDuration;
 use proptest::prelude::*;
 use std::sync::Arc;
@@ -166,6 +167,12 @@ fn build(k: &Knobs) -> Scenario {
                 p: vec![0.3, 0.7],
             }),
             transfer: None,
+            // Some impatient customers try again, so every attempt (not
+            // every customer) must end once.
+            retrial: (patience.is_some() && bit(30 + i as u32)).then_some(Retrial {
+                probability: 0.6,
+                delay: Distribution::Exponential { mean: 120.0 },
+            }),
         });
     }
     s.presence_configs.clear();
@@ -231,14 +238,20 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 48, .. ProptestConfig::default() })]
 
     /// Capacity never exceeded; no push to an offline agent or a status
-    /// without the channel; time never goes backwards; every item ends in
-    /// at most one terminal state and is never both answered and abandoned.
+    /// without the channel; time never goes backwards; every item (every
+    /// attempt of a customer who tries again) ends in at most one terminal
+    /// state and is never both answered and abandoned; a retrial follows
+    /// its customer's abandonment; the metrics conserve every attempt.
     #[test]
     fn routing_invariants_hold(k in knobs()) {
         let s = build(&k);
         let mut check = InvariantChecker::new(&s);
-        run_replication(Arc::new(s), &mut [&mut check], RunOptions::default());
+        let mut metrics = MetricsCollector::new(&s);
+        run_replication(Arc::new(s), &mut [&mut check, &mut metrics], RunOptions::default());
         check.assert_conserved();
+        let result = metrics.into_result();
+        prop_assert_eq!(result.check_conservation(), Ok(()));
+        prop_assert_eq!(result.overall.retrials, check.retrials);
         prop_assert!(!check.arrived.is_empty() || k.queues.iter().all(|q| q.4 < 1.0));
     }
 }

@@ -2,9 +2,12 @@
 
 mod util;
 
+mod busyness;
 mod determinism;
 mod erlang_smoke;
+mod forecast;
 mod invariants;
+mod retrials;
 mod shift_end;
 mod stall;
 mod toolkit_api;

@@ -38,6 +38,7 @@ pub fn base(hours: u64) -> Scenario {
             service_level_threshold: SimDuration::from_secs(20),
             start_date: None,
             start_of_day: SimDuration::ZERO,
+            busyness: None,
         },
         channels: vec![ServiceChannel {
             name: "chat".into(),
@@ -97,6 +98,7 @@ pub fn base(hours: u64) -> Scenario {
             priority: None,
             secondary_priority: None,
             transfer: None,
+            retrial: None,
         }],
         agents: vec![AgentGroup {
             group: "G".into(),
@@ -109,6 +111,7 @@ pub fn base(hours: u64) -> Scenario {
             behaviour: BehaviourSpec::default(),
             shift: Shift::default(),
         }],
+        warnings: vec![],
     }
 }
 
@@ -145,6 +148,15 @@ pub struct InvariantChecker {
     /// Opened AgentWork (accepted, not yet ended), to check that only
     /// opened work is transferred.
     pub opened: std::collections::BTreeSet<omnisim::omni::AgentWorkId>,
+    /// Item → (its customer, its attempt): retrials are new items of the
+    /// same customer.
+    pub attempt: BTreeMap<WorkItemId, (WorkItemId, u32)>,
+    /// (customer, attempt) → when that attempt was abandoned; removed
+    /// when the customer's next attempt arrives, so each abandonment
+    /// brings back at most one.
+    pub abandoned_attempts: BTreeMap<(WorkItemId, u32), SimTime>,
+    /// Retrials seen.
+    pub retrials: u64,
 }
 
 impl InvariantChecker {
@@ -217,10 +229,29 @@ impl EventSink for InvariantChecker {
                 item,
                 queue,
                 skills,
+                retrial,
                 ..
             } => {
                 if self.arrived.insert(*item, *queue).is_some() {
                     self.violations.push(format!("{item:?} arrived twice"));
+                }
+                // A retrial follows the abandonment of its customer's
+                // previous attempt, in the same queue, once.
+                let (customer, attempt) = retrial.map_or((*item, 1), |r| (r.customer, r.attempt));
+                self.attempt.insert(*item, (customer, attempt));
+                if attempt > 1 {
+                    self.retrials += 1;
+                    match self.abandoned_attempts.remove(&(customer, attempt - 1)) {
+                        Some(t) if t <= ev.time => {}
+                        _ => self.violations.push(format!(
+                            "{item:?} is attempt {attempt} of {customer:?}, whose attempt {} was not abandoned before",
+                            attempt - 1
+                        )),
+                    }
+                    if self.arrived.get(&customer) != Some(queue) {
+                        self.violations
+                            .push(format!("{item:?} retries {customer:?} in another queue"));
+                    }
                 }
                 self.requirements
                     .insert(*item, (skills.clone(), skills.clone()));
@@ -347,6 +378,9 @@ impl EventSink for InvariantChecker {
             }
             EventKind::WorkAbandoned { item, .. } => {
                 self.terminal.entry(*item).or_default().push("abandoned");
+                if let Some(key) = self.attempt.get(item) {
+                    self.abandoned_attempts.insert(*key, ev.time);
+                }
             }
             EventKind::WorkClosed { item, work, .. } => {
                 self.opened.remove(work);
