@@ -182,3 +182,58 @@ fn the_offered_load_a_planner_reads_is_the_forecast() {
     assert_eq!(rates, [40.0, 0.0, 80.0, 20.0]);
     assert_eq!(handles, [60.0, 60.0, 120.0, 60.0]);
 }
+
+/// scenarios/data/bank_forecast.csv fits the queues of scenarios/bank.toml
+/// over a day 08:00–20:00 in half-hours: every queue covered, nothing left
+/// over, a morning and a lunchtime peak, handle times close to the bank's.
+#[test]
+fn the_bank_forecast_covers_a_bank_day_with_two_peaks() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let bank = std::fs::read_to_string(root.join("scenarios/bank.toml")).unwrap();
+    let csv = root.join("scenarios/data/bank_forecast.csv");
+    let mut text = bank
+        .replace("duration = \"8h\"", "start = \"08:00\"\nduration = \"12h\"")
+        .replace("interval = \"1h\"", "interval = \"30m\"");
+    for rate in [
+        "rate_per_hour = 140",
+        "rate_per_hour = 90",
+        "rate_per_hour = 60",
+    ] {
+        assert!(text.contains(rate), "bank.toml changed: {rate}");
+        text = text.replace(
+            rate,
+            &format!("forecast_csv = {:?}", csv.display().to_string()),
+        );
+    }
+    let s = Scenario::from_toml_str(&text, "bank_day.toml").unwrap();
+    assert!(s.warnings.is_empty(), "{:?}", s.warnings);
+    for (q, queue) in s.queues.iter().enumerate() {
+        let load = s.offered_per_interval(omnisim::omni::QueueId(q as u32));
+        assert_eq!(load.len(), 24);
+        let rate = |clock: &str| {
+            let (h, m) = clock.split_once(':').unwrap();
+            let i = (h.parse::<usize>().unwrap() - 8) * 2 + usize::from(m == "30");
+            load[i].rate_per_hour
+        };
+        // Morning peak above the opening and the early afternoon lull;
+        // lunchtime above late morning (Email, answered by the back
+        // office, is busiest first thing).
+        if queue.name != "Email" {
+            assert!(
+                rate("10:00") > rate("08:00") && rate("10:00") > rate("11:30"),
+                "{}",
+                queue.name
+            );
+            assert!(
+                rate("13:00") > rate("11:30") && rate("13:00") > rate("15:00"),
+                "{}",
+                queue.name
+            );
+        }
+        let handle = s.arrivals[q].handle_time.mean_secs();
+        for l in &load {
+            let off = l.mean_handle_s / handle;
+            assert!((0.9..=1.1).contains(&off), "{}: {l:?}", queue.name);
+        }
+    }
+}
