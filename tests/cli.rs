@@ -418,3 +418,42 @@ fn out_naming_a_file_says_so() {
     assert!(stderr.contains("is a file, not a folder"), "{stderr}");
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "x");
 }
+
+/// What the file asks that is legal but probably not meant is a warning on
+/// stderr from `check` and `run` (not from `run --quiet`), never on stdout.
+#[test]
+fn check_and_run_print_scenario_warnings_on_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string("scenarios/erlang_c.toml")
+        .unwrap()
+        .replace("rate_per_hour = 200", "rate_profile = [200, 180]")
+        .replace("duration = \"200h\"", "duration = \"40h\"");
+    assert!(text.contains("rate_profile"), "erlang_c.toml changed");
+    let path = dir.path().join("short_profile.toml");
+    std::fs::write(&path, text).unwrap();
+    let warning = "warning: rate_profile of queue \"";
+    let out = omnisim().arg("check").arg(&path).output().unwrap();
+    assert!(out.status.success());
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(stderr.starts_with(warning), "{stderr}");
+    assert!(stderr.contains("has 2 values for 4 intervals"), "{stderr}");
+    assert!(!stdout.contains("warning"), "{stdout}");
+    let run = |quiet: bool| {
+        let mut cmd = omnisim();
+        cmd.arg("run")
+            .arg(&path)
+            .args(["--replications", "1", "--out"])
+            .arg(dir.path().join("out"));
+        if quiet {
+            cmd.arg("--quiet");
+        }
+        let out = cmd.output().unwrap();
+        assert!(out.status.success());
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    assert!(run(false).starts_with(warning));
+    assert_eq!(run(true), "");
+}

@@ -8,7 +8,9 @@
 //! member of the queue, or holding every skill it asks for), and items
 //! served in arrival order (no drawn secondary priority). Such a scenario is exactly M/M/c (Erlang
 //! C) or M/M/c+M (Erlang A), so `omnisim run` can print the analytic
-//! figures next to the simulated ones.
+//! figures next to the simulated ones. Day-level busyness (a random rate
+//! per replication) and retrials (abandoned customers coming back) leave
+//! the model, so a scenario with either is not equivalent.
 
 use super::ErlangInput;
 use crate::distribution::Distribution;
@@ -35,6 +37,8 @@ pub fn erlang_equivalent(s: &Scenario) -> Option<ErlangInput> {
     };
     if !a.skill_mix.is_empty()
         || a.wrap_up.is_some()
+        || a.retrial.as_ref().is_some_and(|r| r.probability > 0.0)
+        || s.simulation.busyness.is_some_and(|b| b.cv > 0.0)
         || matches!(
             a.secondary_priority,
             Some(SecondaryPriority::Discrete { .. })
@@ -81,4 +85,35 @@ pub fn erlang_equivalent(s: &Scenario) -> Option<ErlangInput> {
         service_level_threshold_s: s.simulation.service_level_threshold.as_secs_f64(),
         mean_patience_s: patience,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{Busyness, BusynessDist, Retrial};
+
+    #[test]
+    fn busy_days_and_retrials_are_not_erlang() {
+        let s = Scenario::from_path("scenarios/erlang_a.toml".as_ref()).unwrap();
+        assert!(erlang_equivalent(&s).is_some());
+        let mut busy = s.clone();
+        busy.simulation.busyness = Some(Busyness {
+            dist: BusynessDist::Gamma,
+            cv: 0.1,
+        });
+        assert_eq!(erlang_equivalent(&busy), None);
+        busy.simulation.busyness.as_mut().unwrap().cv = 0.0;
+        assert!(
+            erlang_equivalent(&busy).is_some(),
+            "cv 0: every day the same"
+        );
+        let mut retrying = s.clone();
+        retrying.arrivals[0].retrial = Some(Retrial {
+            probability: 0.3,
+            delay: Distribution::Exponential { mean: 600.0 },
+        });
+        assert_eq!(erlang_equivalent(&retrying), None);
+        retrying.arrivals[0].retrial.as_mut().unwrap().probability = 0.0;
+        assert!(erlang_equivalent(&retrying).is_some(), "nobody comes back");
+    }
 }

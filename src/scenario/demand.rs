@@ -183,6 +183,31 @@ mod tests {
     }
 
     #[test]
+    fn check_shows_busyness_and_retrials() {
+        let s = load(
+            "busyness = { dist = \"gamma\", cv = 0.15 }",
+            "patience = \"2m\"\nretrial = { probability = 0.4, delay = \"10m\" }",
+        )
+        .unwrap();
+        let text = crate::scenario::render_summary(&s);
+        assert!(
+            text.contains(
+                "  busyness       gamma, cv 0.15 (one factor per replication on every rate)\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("mean patience 2m (120 s); 40% of those who abandon try again after a mean 10m (600 s)"),
+            "{text}"
+        );
+        let plain = crate::scenario::render_summary(&load("", "").unwrap());
+        assert!(
+            !plain.contains("busyness") && !plain.contains("try again"),
+            "{plain}"
+        );
+    }
+
+    #[test]
     fn a_retrial_needs_a_probability_a_delay_above_zero_and_patience() {
         let patience = "patience = \"2m\"\n";
         let s = load(
