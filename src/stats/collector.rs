@@ -126,7 +126,10 @@ impl Tally {
             p_abandon: ratio(self.abandoned, self.offered),
             aht_s: mean_s(self.handle_sum_us, self.closed),
             wrap_up_s: mean_s(self.wrap_sum_us, self.wrapped),
-            occupancy: (capacity > 0).then(|| load as f64 / capacity as f64),
+            occupancy: fraction(load, capacity),
+            // The centre's agents are all the agents: the same figure.
+            // Queues overwrite it with their own agents'.
+            agents_occupancy: fraction(load, capacity),
             declined: self.declined,
             push_timeouts: self.push_timeouts,
             waiting_at_end: self.waiting_at_end,
@@ -149,6 +152,9 @@ struct AgentState {
     /// Load by queue, from the AgentWork the agent holds; a handful of
     /// entries at most, so a vector beats a map.
     queue_loads: Vec<(usize, u64)>,
+    /// The queues whose work the agent may take
+    /// ([`crate::scenario::AgentGroup::may_take`]), for `agents_occupancy`.
+    may_take: Vec<usize>,
     online_time: StepIntegral,
     load: [StepIntegral; 2],
     online_capacity: [StepIntegral; 2],
@@ -195,6 +201,12 @@ struct CentreLoad {
     capacity: [StepIntegral; 2],
     load: [StepIntegral; 2],
     queue_load: Vec<StepIntegral>,
+    /// Each queue's capacity pool.
+    queue_pool: Vec<usize>,
+    /// Per queue, the capacity online and the whole load (any queue's
+    /// work) in the queue's pool of the agents who may take its work.
+    agents_capacity: Vec<StepIntegral>,
+    agents_load: Vec<StepIntegral>,
 }
 
 impl CentreLoad {
@@ -217,7 +229,23 @@ impl CentreLoad {
         for &(q, l) in &a.queue_loads {
             change(&mut self.queue_load[q], l);
         }
+        for &q in &a.may_take {
+            let p = self.queue_pool[q];
+            // A zero step changes no integral; skipping it keeps the
+            // common idle agent cheap.
+            if a.capacity[p] != 0 {
+                change(&mut self.agents_capacity[q], a.capacity[p]);
+            }
+            if a.workload[p] != 0 {
+                change(&mut self.agents_load[q], a.workload[p]);
+            }
+        }
     }
+}
+
+/// `load / capacity`, `None` without capacity.
+fn fraction(load: u128, capacity: u128) -> Option<f64> {
+    (capacity > 0).then(|| load as f64 / capacity as f64)
 }
 
 impl MetricsCollector {
@@ -243,6 +271,16 @@ impl MetricsCollector {
                         CapacityUnits::whole(c.interruptible_capacity).0,
                     ]
                 });
+            let may_take: Vec<usize> = scenario
+                .queues
+                .iter()
+                .enumerate()
+                .filter(|(q, queue)| {
+                    let id = crate::omni::QueueId(*q as u32);
+                    group.may_take(id, queue.routing.routing_type, &queue.routing.skills)
+                })
+                .map(|(q, _)| q)
+                .collect();
             for _ in 0..group.count {
                 agents.push(AgentState {
                     group: g,
@@ -251,6 +289,7 @@ impl MetricsCollector {
                     capacity,
                     workload: [0; 2],
                     queue_loads: Vec::new(),
+                    may_take: may_take.clone(),
                     online_time: StepIntegral::new(),
                     load: [StepIntegral::new(), StepIntegral::new()],
                     online_capacity: [StepIntegral::new(), StepIntegral::new()],
@@ -296,6 +335,17 @@ impl MetricsCollector {
                     StepIntegral::with_intervals(&window),
                 ],
                 queue_load: (0..queues)
+                    .map(|_| StepIntegral::with_intervals(&window))
+                    .collect(),
+                queue_pool: scenario
+                    .queues
+                    .iter()
+                    .map(|q| q.routing.pool.index())
+                    .collect(),
+                agents_capacity: (0..queues)
+                    .map(|_| StepIntegral::with_intervals(&window))
+                    .collect(),
+                agents_load: (0..queues)
                     .map(|_| StepIntegral::with_intervals(&window))
                     .collect(),
             },
@@ -429,12 +479,15 @@ impl MetricsCollector {
         // A queue's occupancy is over the capacity of its own pool; the
         // centre's is the primary pool's.
         let capacity = &self.centre.capacity;
+        let (agents_load, agents_capacity) =
+            (&self.centre.agents_load, &self.centre.agents_capacity);
         let queues: Vec<QueueMetrics> = self
             .queue_tally
             .iter()
             .enumerate()
-            .map(|(q, t)| {
-                t.metrics(
+            .map(|(q, t)| QueueMetrics {
+                agents_occupancy: fraction(agents_load[q].total(), agents_capacity[q].total()),
+                ..t.metrics(
                     &self.queue_names[q],
                     self.centre.queue_load[q].total(),
                     capacity[self.queue_pool[q]].total(),
@@ -459,8 +512,12 @@ impl MetricsCollector {
                     queues: tallies
                         .iter()
                         .enumerate()
-                        .map(|(q, t)| {
-                            t.metrics(
+                        .map(|(q, t)| QueueMetrics {
+                            agents_occupancy: fraction(
+                                agents_load[q].in_interval(i),
+                                agents_capacity[q].in_interval(i),
+                            ),
+                            ..t.metrics(
                                 &self.queue_names[q],
                                 self.centre.queue_load[q].in_interval(i),
                                 capacity[self.queue_pool[q]].in_interval(i),
@@ -721,7 +778,13 @@ impl EventSink for MetricsCollector {
             self.centre.capacity[p].accrue(w, end);
             self.centre.load[p].accrue(w, end);
         }
-        for s in &mut self.centre.queue_load {
+        for s in self
+            .centre
+            .queue_load
+            .iter_mut()
+            .chain(&mut self.centre.agents_capacity)
+            .chain(&mut self.centre.agents_load)
+        {
             s.accrue(w, end);
         }
         for a in &mut self.agents {
@@ -976,6 +1039,64 @@ mod tests {
         let i1 = &r.intervals[1];
         assert!(close_to(i1.queues[0].occupancy, 0.0));
         assert!(close_to(i1.overall.occupancy, 0.5));
+    }
+
+    #[test]
+    fn agents_occupancy_is_how_busy_a_queues_own_agents_are() {
+        // Group "a" (agent 0) takes A only, group "b" (agent 1) B only.
+        let mut scn = scenario(0, 100, 50, 20, &["A", "B"], &[("a", 1, 1), ("b", 1, 1)]);
+        scn.agents[0].queues = vec![QueueId(0)];
+        scn.agents[1].queues = vec![QueueId(1)];
+        let mut s = Script::default();
+        s.login(0.0, 0, AVAILABLE)
+            .login(0.0, 1, AVAILABLE)
+            .arrive(0.0, 1, 0)
+            .assign(0.0, 1, 1, 0, 0, 1000)
+            .workload(0.0, 0, 1, 1000)
+            .accept(0.0, 1, 1, 0, 0);
+        let r = run(&scn, &s, 100.0);
+        let (a, b) = (&r.queues[0], &r.queues[1]);
+        // Each queue's share of the centre: A holds half of it.
+        assert!(close_to(a.occupancy, 0.5), "{a:?}");
+        assert!(close_to(b.occupancy, 0.0), "{b:?}");
+        // Its own agents: A's are fully busy, B's idle.
+        assert!(close_to(a.agents_occupancy, 1.0), "{a:?}");
+        assert!(close_to(b.agents_occupancy, 0.0), "{b:?}");
+        assert_eq!(r.overall.agents_occupancy, r.overall.occupancy);
+        assert!(close_to(r.intervals[1].queues[0].agents_occupancy, 1.0));
+        assert!(close_to(r.intervals[1].queues[1].agents_occupancy, 0.0));
+    }
+
+    #[test]
+    fn agents_occupancy_counts_work_from_every_queue_the_agents_hold() {
+        // Agent 0 takes A and B, agent 1 only B; agent 0 is busy with B's
+        // work all along, and from 50 s on agent 1 too.
+        let mut scn = scenario(0, 100, 50, 20, &["A", "B"], &[("ab", 1, 1), ("b", 1, 1)]);
+        scn.agents[1].queues = vec![QueueId(1)];
+        let mut s = Script::default();
+        s.login(0.0, 0, AVAILABLE)
+            .login(0.0, 1, AVAILABLE)
+            .assign(0.0, 1, 1, 1, 0, 1000)
+            .workload(0.0, 0, 1, 1000)
+            .assign(50.0, 2, 2, 1, 1, 1000)
+            .workload(50.0, 1, 1, 1000);
+        let r = run(&scn, &s, 100.0);
+        let (a, b) = (&r.queues[0], &r.queues[1]);
+        // A holds nothing, yet the only agent it can reach is fully busy.
+        assert!(close_to(a.occupancy, 0.0), "{a:?}");
+        assert!(close_to(a.agents_occupancy, 1.0), "{a:?}");
+        // B's agents are both agents: 150 of 200 capacity-seconds.
+        assert!(close_to(b.agents_occupancy, 0.75), "{b:?}");
+        assert!(close_to(b.occupancy, 0.75), "{b:?}");
+        assert!(close_to(r.intervals[0].queues[1].agents_occupancy, 0.5));
+        // Nobody online for a queue: no figure rather than 0.
+        let scn2 = {
+            let mut s2 = scn.clone();
+            s2.agents[0].queues = vec![QueueId(1)];
+            s2
+        };
+        let r = run(&scn2, &s, 100.0);
+        assert_eq!(r.queues[0].agents_occupancy, None);
     }
 
     #[test]
