@@ -20,7 +20,11 @@
 //!   it would have had.
 //!
 //! Inside the engine time stays a count of microseconds since the start of
-//! the run ([`SimTime`]); [`DayClock`] converts at the edges.
+//! the run ([`SimTime`]); [`DayClock`] converts at the edges: every output
+//! labels instants with [`DayClock::label`] (the trace with
+//! [`DayClock::label_ms`]), and [`DayClock::parse_instant`] reads any such
+//! label, a clock time or a duration from `start` back. The user's guide
+//! to the rule is the "Clock time" section of `docs/scenario-format.md`.
 
 use crate::time::{SimDuration, SimTime, MICROS_PER_SEC};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Timelike};

@@ -33,6 +33,9 @@ pub struct MetricsCollector {
     /// Whether each presence status (by `StatusId`) has channels; a
     /// `LoginSuccess` names the status but not whether it is online.
     status_online: Vec<bool>,
+    /// The queues whose channel each presence status (by `StatusId`)
+    /// carries: an agent serves a queue only in such a status.
+    status_queues: Vec<Vec<usize>>,
     group_names: Vec<String>,
     /// Items that arrived in the window and are not yet final.
     items: FxHashMap<WorkItemId, ItemState>,
@@ -153,8 +156,11 @@ struct AgentState {
     /// entries at most, so a vector beats a map.
     queue_loads: Vec<(usize, u64)>,
     /// The queues whose work the agent may take
-    /// ([`crate::scenario::AgentGroup::may_take`]), for `agents_occupancy`.
+    /// ([`crate::scenario::AgentGroup::may_take`]).
     may_take: Vec<usize>,
+    /// Of those, the queues whose channel its current status carries:
+    /// the queues whose `agents_occupancy` it counts in while online.
+    serving: Vec<usize>,
     online_time: StepIntegral,
     load: [StepIntegral; 2],
     online_capacity: [StepIntegral; 2],
@@ -174,6 +180,15 @@ impl AgentState {
     /// capacity as idle would understate how loaded the centre is.
     fn online(&self) -> bool {
         self.logged_in && self.status_online
+    }
+
+    /// Sets the queues the agent serves in a status carrying the
+    /// channels of `carried` queues.
+    fn serve(&mut self, carried: &[usize]) {
+        self.serving.clear();
+        let may_take = &self.may_take;
+        self.serving
+            .extend(carried.iter().copied().filter(|q| may_take.contains(q)));
     }
 
     fn change_queue_load(&mut self, queue: usize, cost: u64, add: bool) {
@@ -229,7 +244,7 @@ impl CentreLoad {
         for &(q, l) in &a.queue_loads {
             change(&mut self.queue_load[q], l);
         }
-        for &q in &a.may_take {
+        for &q in &a.serving {
             let p = self.queue_pool[q];
             // A zero step changes no integral; skipping it keeps the
             // common idle agent cheap.
@@ -290,6 +305,7 @@ impl MetricsCollector {
                     workload: [0; 2],
                     queue_loads: Vec::new(),
                     may_take: may_take.clone(),
+                    serving: Vec::new(),
                     online_time: StepIntegral::new(),
                     load: [StepIntegral::new(), StepIntegral::new()],
                     online_capacity: [StepIntegral::new(), StepIntegral::new()],
@@ -314,6 +330,15 @@ impl MetricsCollector {
                 .map(|q| q.routing.pool.index())
                 .collect(),
             status_online: scenario.statuses.iter().map(|s| s.is_online()).collect(),
+            status_queues: scenario
+                .statuses
+                .iter()
+                .map(|st| {
+                    (0..queues)
+                        .filter(|&q| st.channels.contains(&scenario.queues[q].channel))
+                        .collect()
+                })
+                .collect(),
             group_names: scenario.agents.iter().map(|g| g.group.clone()).collect(),
             items: FxHashMap::default(),
             works: FxHashMap::default(),
@@ -735,12 +760,19 @@ impl EventSink for MetricsCollector {
                 a.capacity = [configured_capacity.0, configured_interruptible_capacity.0];
                 a.workload = [new_workload.0, new_interruptible_workload.0];
             }),
-            EventKind::StatusChanged { agent, online, .. } => {
+            EventKind::StatusChanged {
+                agent,
+                status,
+                online,
+                ..
+            } => {
                 // Setting a status logs an agent in if needed (toolkit
                 // §2.9), so any status change means "logged in".
+                let carried = self.status_queues.get(status.index()).cloned();
                 self.update_agent(t, *agent, |a| {
                     a.logged_in = true;
                     a.status_online = *online;
+                    a.serve(carried.as_deref().unwrap_or_default());
                 })
             }
             EventKind::LoginSuccess { agent, status } => {
@@ -749,9 +781,11 @@ impl EventSink for MetricsCollector {
                     .get(status.index())
                     .copied()
                     .unwrap_or(false);
+                let carried = self.status_queues.get(status.index()).cloned();
                 self.update_agent(t, *agent, |a| {
                     a.logged_in = true;
                     a.status_online = online;
+                    a.serve(carried.as_deref().unwrap_or_default());
                 })
             }
             EventKind::Logout { agent } => self.update_agent(t, *agent, |a| {
@@ -1097,6 +1131,50 @@ mod tests {
         };
         let r = run(&scn2, &s, 100.0);
         assert_eq!(r.queues[0].agents_occupancy, None);
+    }
+
+    #[test]
+    fn agents_count_for_a_queue_only_in_a_status_carrying_its_channel() {
+        // A on chat, B on a second channel; both groups are members of
+        // both queues, but group "b" logs in to a status carrying B's
+        // channel only, so it cannot take A's work.
+        let mut scn = scenario(0, 100, 100, 20, &["A", "B"], &[("a", 1, 1), ("b", 1, 1)]);
+        scn.channels.push(scn.channels[0].clone());
+        scn.channels[1].name = "case".into();
+        scn.queues[1].channel = crate::omni::ChannelId(1);
+        scn.statuses[0].channels.push(crate::omni::ChannelId(1));
+        scn.statuses.push(crate::omni::PresenceStatus {
+            api_name: "Cases".into(),
+            label: "Cases".into(),
+            channels: vec![crate::omni::ChannelId(1)],
+        });
+        let cases = crate::omni::StatusId(2);
+        let mut s = Script::default();
+        s.login(0.0, 0, AVAILABLE)
+            .login(0.0, 1, cases)
+            // Agent 0 busy all along (A's work), agent 1 idle.
+            .assign(0.0, 1, 1, 0, 0, 1000)
+            .workload(0.0, 0, 1, 1000)
+            // From 50 s agent 1 is in Available too: it serves A.
+            .status(
+                50.0,
+                1,
+                AVAILABLE,
+                StatusChangeReason::OmniToolkitStatusChange,
+            );
+        let r = run(&scn, &s, 100.0);
+        // A: agent 0 for 100 s, agent 1 for 50 s; load 100 of 150.
+        assert!(
+            close_to(r.queues[0].agents_occupancy, 100.0 / 150.0),
+            "{:?}",
+            r.queues[0]
+        );
+        // B: both agents all along; load 100 of 200.
+        assert!(
+            close_to(r.queues[1].agents_occupancy, 0.5),
+            "{:?}",
+            r.queues[1]
+        );
     }
 
     #[test]

@@ -50,10 +50,10 @@ pub struct QueueMetrics {
     pub occupancy: Option<f64>,
     /// Time-averaged load held / capacity online of the agents who may
     /// take this queue's work (members for queue-based routing, holders of
-    /// the routing configuration's skills for skills-based routing), all
-    /// the work they hold counted, whichever queue it came from: how busy
-    /// the people this queue depends on are. For the centre it equals
-    /// `occupancy`.
+    /// the routing configuration's skills for skills-based routing), while
+    /// in a status carrying the queue's channel, all the work they hold
+    /// counted, whichever queue it came from: how busy the people this
+    /// queue depends on are. For the centre it equals `occupancy`.
     pub agents_occupancy: Option<f64>,
     /// Explicit declines.
     pub declined: u64,
