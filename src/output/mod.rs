@@ -5,8 +5,8 @@
 //!
 //! | file | content | reproducible |
 //! |---|---|---|
-//! | `summary.json` | every metric per queue and overall, mean and 95% CI; the targets, checked | byte for byte |
-//! | `intervals.csv` | the metrics per reporting interval and queue | byte for byte |
+//! | `summary.json` | the day's clock times; every metric per queue and overall, mean and 95% CI; the targets, checked; the precision of a sequential run | byte for byte |
+//! | `intervals.csv` | the metrics per reporting interval (in seconds and clock time) and queue | byte for byte |
 //! | `agents.csv` | per agent: time online, items handled, occupancy, … | byte for byte |
 //! | `work.csv` | one row per work item ([`concat_work_parts`]) | byte for byte |
 //! | `engine.json` | wall time, events, events per second | no (wall clock) |
