@@ -20,7 +20,11 @@
 //!   it would have had.
 //!
 //! Inside the engine time stays a count of microseconds since the start of
-//! the run ([`SimTime`]); [`DayClock`] converts at the edges.
+//! the run ([`SimTime`]); [`DayClock`] converts at the edges: every output
+//! labels instants with [`DayClock::label`] (the trace with
+//! [`DayClock::label_ms`]), and [`DayClock::parse_instant`] reads any such
+//! label, a clock time or a duration from `start` back. The user's guide
+//! to the rule is the "Clock time" section of `docs/scenario-format.md`.
 
 use crate::time::{SimDuration, SimTime, MICROS_PER_SEC};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Timelike};
@@ -98,6 +102,151 @@ impl DayClock {
             None => hh_mm(secs),
         }
     }
+
+    /// The clock label of `t` to the millisecond, for lines read event by
+    /// event (the trace): `"08:30:05.250"`, with the date in front when
+    /// the file gave one, `"-00:29:59.500"` in the warm-up of a day that
+    /// starts at midnight. Always with seconds and milliseconds so lines
+    /// align.
+    pub fn label_ms(&self, t: SimTime) -> String {
+        let since_start = t.0 as i128 - self.warmup.0 as i128;
+        let us = self.start_of_day.0 as i128 + since_start;
+        let ms = us.div_euclid(1000) as i64;
+        match self.date {
+            Some(date) => {
+                let base = NaiveDateTime::new(date, NaiveTime::MIN);
+                let at = base + chrono::TimeDelta::milliseconds(ms);
+                at.format("%Y-%m-%d %H:%M:%S%.3f").to_string()
+            }
+            None => {
+                let sign = if ms < 0 { "-" } else { "" };
+                let a = ms.unsigned_abs();
+                let (h, m, s, frac) = (a / 3_600_000, a / 60_000 % 60, a / 1000 % 60, a % 1000);
+                format!("{sign}{h:02}:{m:02}:{s:02}.{frac:03}")
+            }
+        }
+    }
+
+    /// The instant a time typed on the command line stands for (`omnisim
+    /// trace --from/--until`). Accepted, so that any time a result shows
+    /// can be typed back:
+    ///
+    /// - a clock time `"12:00"`, `"12:00:30"`, `"12:00:30.250"`: that time
+    ///   of the simulated day, by the module's rule (earlier than `start`
+    ///   is the next day), except that a time inside the warm-up means the
+    ///   warm-up — the run covers it, the next day's would be outside;
+    /// - a label as printed: hours past 24 (`"25:30"`, after midnight),
+    ///   a negative time (`"-00:15"`, the warm-up of a day starting at
+    ///   00:00) or a date in front (`"2026-12-01 00:30"`, when `start` has
+    ///   a date);
+    /// - a duration from `start` (`"1h30m"`, `5400`), negative for the
+    ///   warm-up (`"-10m"`).
+    ///
+    /// An instant before the run (the beginning of the warm-up) is an
+    /// error; one after its end is not (nothing happens there).
+    pub fn parse_instant(&self, text: &str) -> Result<SimTime, String> {
+        let t = text.trim();
+        let us_of_day: i128 = if looks_like_clock_time(t) {
+            self.clock_time_of_day(t)?
+        } else {
+            let (negative, rest) = match t.strip_prefix('-') {
+                Some(rest) => (true, rest.trim_start()),
+                None => (false, t),
+            };
+            let d = match rest.parse::<f64>() {
+                Ok(v) if v.is_finite() && v >= 0.0 => SimDuration::from_secs_f64(v),
+                Ok(_) => return Err(format!("\"{t}\" is not a time")),
+                Err(_) => crate::time::parse_duration(rest)?,
+            };
+            let d = d.0 as i128;
+            self.start_of_day.0 as i128 + if negative { -d } else { d }
+        };
+        let run_us = us_of_day - self.start_of_day.0 as i128 + self.warmup.0 as i128;
+        if run_us < 0 {
+            return Err(format!(
+                "\"{t}\" is before the run, which begins at {} (the start of the warm-up)",
+                self.label(SimTime::ZERO)
+            ));
+        }
+        Ok(SimTime(run_us.min(u64::MAX as i128) as u64))
+    }
+
+    /// Microseconds since midnight of the start day of a written clock
+    /// time or printed label (see [`DayClock::parse_instant`]).
+    fn clock_time_of_day(&self, t: &str) -> Result<i128, String> {
+        const DAY_US: i128 = (DAY_SECS * MICROS_PER_SEC) as i128;
+        let bad = || {
+            format!(
+                "\"{t}\" is not a clock time; expected \"HH:MM\", \"HH:MM:SS\" or \"HH:MM:SS.mmm\" such as \"12:00\""
+            )
+        };
+        let (days, time, dated) = match t.split_once([' ', 'T']) {
+            Some((d, rest)) => {
+                let date = NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| bad())?;
+                let Some(start) = self.date else {
+                    return Err(format!(
+                        "\"{t}\" has a date, but [simulation] start has none; write the time alone"
+                    ));
+                };
+                ((date - start).num_days() as i128, rest.trim(), true)
+            }
+            None => (0, t, false),
+        };
+        let (negative, time) = match time.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, time),
+        };
+        let parts: Vec<&str> = time.split(':').collect();
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        let (h, m, sec) = match parts.as_slice() {
+            [h, m] => (*h, *m, "0"),
+            [h, m, s] => (*h, *m, *s),
+            _ => return Err(bad()),
+        };
+        let (whole, frac) = sec.split_once('.').unwrap_or((sec, ""));
+        if !digits(h) || !digits(m) || m.len() != 2 || !digits(whole) || whole.len() > 2 {
+            return Err(bad());
+        }
+        if !frac.is_empty() && (!digits(frac) || frac.len() > 6) {
+            return Err(bad());
+        }
+        let h: i128 = h.parse().map_err(|_| bad())?;
+        let (m, s): (i128, i128) = (
+            m.parse().map_err(|_| bad())?,
+            whole.parse().map_err(|_| bad())?,
+        );
+        if m > 59 || s > 59 {
+            return Err(bad());
+        }
+        let frac_us: i128 = if frac.is_empty() {
+            0
+        } else {
+            format!("{frac:0<6}").parse().map_err(|_| bad())?
+        };
+        let us = ((h * 60 + m) * 60 + s) * MICROS_PER_SEC as i128 + frac_us;
+        if negative {
+            return Ok(days * DAY_US - us);
+        }
+        if dated || us >= DAY_US {
+            // A date or a printed label: already the day it names.
+            return Ok(days * DAY_US + us);
+        }
+        let start = self.start_of_day.0 as i128;
+        let in_warm_up = us < start && us >= start - self.warmup.0 as i128;
+        if us >= start || in_warm_up {
+            Ok(us)
+        } else {
+            Ok(us + DAY_US)
+        }
+    }
+}
+
+/// The label of a time of day given as seconds since midnight of the
+/// start day (`"08:30"`; hours past 24 the next day, negative before
+/// midnight): what [`DayClock::label`] shows without a date, for figures
+/// that place times on an axis.
+pub fn day_seconds_label(secs: i64) -> String {
+    hh_mm(secs)
 }
 
 /// `"08:30"` / `"08:30:15"` / `"-00:30"` from seconds since midnight.
@@ -249,6 +398,69 @@ mod tests {
         );
         let t = clock("2026-11-30T08:00", 0);
         assert_eq!(t.label(t.measured_start()), "2026-11-30 08:00");
+    }
+
+    #[test]
+    fn millisecond_labels_align_and_carry_the_date() {
+        let c = clock("08:00", 1800);
+        assert_eq!(c.label_ms(SimTime::ZERO), "07:30:00.000");
+        assert_eq!(
+            c.label_ms(c.instant(SimDuration(3_723_004_000))),
+            "09:02:03.004"
+        );
+        let m = DayClock::midnight(SimDuration::from_secs(1800));
+        assert_eq!(m.label_ms(SimTime(500_000)), "-00:29:59.500");
+        assert_eq!(m.label_ms(m.measured_start()), "00:00:00.000");
+        let d = clock("2026-11-30 23:30", 3600);
+        assert_eq!(
+            d.label_ms(d.instant(SimDuration::from_secs(3600))),
+            "2026-12-01 00:30:00.000"
+        );
+    }
+
+    #[test]
+    fn typed_instants_follow_the_rule_and_read_back_every_label() {
+        let c = clock("08:00", 1800);
+        let at = |text: &str| c.parse_instant(text).map(|t| c.label_ms(t));
+        assert_eq!(at("12:00").unwrap(), "12:00:00.000");
+        assert_eq!(at("12:00:30.25").unwrap(), "12:00:30.250");
+        // Inside the warm-up: the warm-up, not the next day.
+        assert_eq!(at("07:45").unwrap(), "07:45:00.000");
+        // Earlier than the warm-up: the next day, as in the scenario file.
+        assert_eq!(at("06:00").unwrap(), "30:00:00.000");
+        assert_eq!(at("30:00").unwrap(), "30:00:00.000");
+        // Durations count from start; negative ones reach into the warm-up.
+        assert_eq!(at("1h").unwrap(), "09:00:00.000");
+        assert_eq!(at("90").unwrap(), "08:01:30.000");
+        assert_eq!(at("-10m").unwrap(), "07:50:00.000");
+        assert!(at("-1h").unwrap_err().contains("before the run"));
+        assert!(at("12:60").unwrap_err().contains("not a clock time"));
+        assert!(at("2026-11-30 08:00").unwrap_err().contains("has none"));
+        assert!(at("soon").is_err());
+        // Every printed label reads back as the instant it names.
+        for t in [0, 1_500_000, 1_800_000_000, 90_061_250_000] {
+            assert_eq!(c.parse_instant(&c.label_ms(SimTime(t))), Ok(SimTime(t)));
+        }
+        let m = DayClock::midnight(SimDuration::from_secs(1800));
+        assert_eq!(m.parse_instant("-00:15"), Ok(SimTime(900_000_000)));
+        assert_eq!(m.parse_instant("00:15"), Ok(SimTime(2_700_000_000)));
+        let d = clock("2026-11-30 23:30", 3600);
+        assert_eq!(
+            d.parse_instant("2026-12-01 00:30").map(|t| d.label(t)),
+            Ok("2026-12-01 00:30".to_string())
+        );
+        assert_eq!(
+            d.parse_instant("2026-11-30 22:45").map(|t| d.label(t)),
+            Ok("2026-11-30 22:45".to_string())
+        );
+        assert!(d.parse_instant("2026-11-30 20:00").is_err());
+    }
+
+    #[test]
+    fn day_seconds_label_as_the_axis_shows_it() {
+        assert_eq!(day_seconds_label(8 * 3600 + 1800), "08:30");
+        assert_eq!(day_seconds_label(-1800), "-00:30");
+        assert_eq!(day_seconds_label(25 * 3600), "25:00");
     }
 
     #[test]

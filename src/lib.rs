@@ -39,7 +39,8 @@
 //!   streams; the module doc states the same-instant ordering rules.
 //! - [`events`] — the event stream every result is built from.
 //! - [`scenario`] — the TOML format: parse, default, validate.
-//! - [`stats`], [`output`] — metrics, confidence intervals, result files.
+//! - [`stats`], [`output`] — metrics, confidence intervals, planning
+//!   targets, the precision rule of sequential runs, result files.
 //! - [`analytic`] — Erlang C / Erlang A and staffing; [`validation`] — the
 //!   simulator checked against them.
 //! - [`distribution`], [`time`] — durations and simulated time;

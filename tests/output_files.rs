@@ -328,8 +328,9 @@ fn all_files_exist_with_their_headers_and_no_temporaries() {
     assert_eq!(cleanup_temp_files(dir.path()).unwrap(), 0);
 
     let p = |n: &str| dir.path().join(n);
-    assert!(first_line(&p("intervals.csv"))
-        .starts_with("interval,start_s,end_s,queue,offered,answered,abandoned,service_level,"));
+    assert!(first_line(&p("intervals.csv")).starts_with(
+        "interval,start_s,end_s,start,end,queue,offered,answered,abandoned,service_level,"
+    ));
     assert_eq!(
         first_line(&p("agents.csv")),
         "agent,group,time_online_s,items_handled,occupancy,declines,push_timeouts,\
@@ -377,6 +378,7 @@ fn all_files_exist_with_their_headers_and_no_temporaries() {
             "asa_s",
             "p_wait",
             "occupancy",
+            "agents_occupancy",
             "wrap_up_s",
         ] {
             let e = &m[key];

@@ -89,7 +89,8 @@ fn run_with_report_writes_a_self_contained_page_with_every_chart() {
         "<h1>quickstart",
         "<dt>Seed</dt><dd>42</dd>",
         "<dt>Replications</dt><dd>5</dd>",
-        "<dt>Measured period</dt><dd>8 h (0:30 → 8:30)</dd>",
+        "<dt>Measured period</dt><dd>8 h (08:00 → 16:00)</dd>",
+        "<dt>Warm-up (not measured)</dt><dd>30 min (from 07:30)</dd>",
         "<dt>Service-level threshold</dt><dd>1 min</dd>",
     ] {
         assert!(html.contains(text), "missing {text:?}");
@@ -98,7 +99,8 @@ fn run_with_report_writes_a_self_contained_page_with_every_chart() {
     let table = &html[html.find("<section id=\"summary\">").unwrap()..];
     let table = &table[..table.find("</table>").unwrap()];
     assert!(table.contains("<th>Chat</th><th>Cases</th><th>ALL</th>"));
-    assert_eq!(table.matches("<tr><td>").count(), 15, "15 metrics");
+    assert_eq!(table.matches("<tr><td>").count(), 16, "16 metrics");
+    assert!(table.contains("<tr><td>Agents&#39; occupancy (who may take it)</td>"));
     assert!(table.contains("<tr><td>Wrap-up (part of handle time)</td><td class=\"unit\">s</td>"));
     assert!(table.contains("<tr><td>Ended, no agent</td><td class=\"unit\">items</td>"));
     assert!(table.contains("<span class=\"pm\"> ± "));
@@ -130,9 +132,13 @@ fn run_with_report_writes_a_self_contained_page_with_every_chart() {
         let x_axis = if id == "waits" {
             "wait [s]"
         } else {
-            "simulated time since run start [h]"
+            "clock time"
         };
         assert!(body.contains(x_axis), "{id}: x axis with unit");
+        if id != "waits" {
+            // The quickstart's day runs 08:00–16:00: ticks in clock time.
+            assert!(body.contains("12:00\n</text>"), "{id}: clock-time ticks");
+        }
         assert!(body.contains("<figcaption>"), "{id}: caption");
     }
     // Captions say where the data came from, and the approximations.

@@ -390,6 +390,14 @@ const EXPECTATIONS: &[Expect] = &[
         None,
     ),
     e(
+        "max_occupancy_as_percentage",
+        Kind::InvalidValue,
+        Some((38, 17)),
+        Some("queues[1].max_occupancy"),
+        "queue \"Sales\": `max_occupancy` is 90; expected a fraction of capacity from 0 to 1",
+        Some("90% is max_occupancy = 0.9"),
+    ),
+    e(
         "unknown_key_in_skill_requirement",
         Kind::UnknownKey,
         Some((31, 32)),
@@ -604,7 +612,7 @@ fn display_is_file_line_column_key_message_then_hint() {
         "tests/fixtures/bad/unknown_key.toml:25:1: queues[0].routng_model: queue \"Chat support\": \
          unknown key `routng_model` in [[queues]]; expected one of `name`, `channel`, `routing_model`, \
          `priority`, `push_timeout`, `capacity_weight`, `capacity_percentage`, `routing`, `skills`, \
-         `drop_additional_skills_timeout`, `service_level_threshold`, `target_service_level`, … (5 more)\n  \
+         `drop_additional_skills_timeout`, `service_level_threshold`, `target_service_level`, … (6 more)\n  \
          hint: did you mean `routing_model`?"
     );
 }

@@ -27,15 +27,23 @@ fn jsonl(stdout: &str) -> Vec<Value> {
         .collect()
 }
 
-/// Seconds of a `h:mm:ss.mmm` line prefix; `None` if the line has none.
+/// Seconds since midnight of the start day of a `HH:MM:SS.mmm` line
+/// prefix (a clock time, negative with a leading `-` in the warm-up of a
+/// day starting at 00:00); `None` if the line has none.
 fn clock(line: &str) -> Option<f64> {
     let stamp = line.split("  ").next()?;
+    let (sign, stamp) = match stamp.strip_prefix('-') {
+        Some(rest) => (-1.0, rest),
+        None => (1.0, stamp),
+    };
     let mut parts = stamp.split(':');
     let (h, m, s) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() || s.len() != 6 || m.len() != 2 {
+    if parts.next().is_some() || h.len() != 2 || m.len() != 2 || s.len() != 6 {
         return None;
     }
-    Some(h.parse::<f64>().ok()? * 3600.0 + m.parse::<f64>().ok()? * 60.0 + s.parse::<f64>().ok()?)
+    let secs =
+        h.parse::<f64>().ok()? * 3600.0 + m.parse::<f64>().ok()? * 60.0 + s.parse::<f64>().ok()?;
+    Some(sign * secs)
 }
 
 /// Event lines of a text trace (header and footer have no clock).
@@ -122,7 +130,7 @@ fn a_push_timeout_story_is_told_in_order_with_times() {
 #[test]
 fn an_agentwork_id_follows_the_item_it_pushed() {
     let (out, _) = trace(&[CASCADE, "--work", "0Bz000000000005"]);
-    let note = out.lines().nth(1).unwrap();
+    let note = out.lines().nth(2).unwrap();
     assert!(
         note.starts_with("AgentWork 0Bz000000000005 is the push of item 500"),
         "{out}"
@@ -174,7 +182,7 @@ fn the_run_stops_early_at_the_limit_and_at_until() {
         out.lines()
             .last()
             .unwrap()
-            .ends_with("shown, up to --until 0:10:00.000"),
+            .ends_with("shown, up to --until 00:10:00.000"),
         "{out}"
     );
     assert!(
@@ -234,6 +242,8 @@ fn filters_select_agent_queue_and_time_window() {
         "{out}"
     );
 
+    // Durations count from the start of the measured day, which the
+    // cascade's 30-minute warm-up puts 1800 s into the run.
     let (out, _) = trace(&[
         CASCADE, "--from", "1h", "--until", "3900", "--format", "jsonl", "--limit", "0",
     ]);
@@ -241,7 +251,84 @@ fn filters_select_agent_queue_and_time_window() {
     assert!(!events.is_empty());
     assert!(events
         .iter()
-        .all(|e| (3_600_000_000..=3_900_000_000).contains(&e["time"].as_u64().unwrap())));
+        .all(|e| (5_400_000_000..=5_700_000_000).contains(&e["time"].as_u64().unwrap())));
+    // The same window as clock times (the cascade's day starts at 00:00).
+    let (same, _) = trace(&[
+        CASCADE, "--from", "01:00", "--until", "01:05", "--format", "jsonl", "--limit", "0",
+    ]);
+    assert_eq!(same, out);
+}
+
+#[test]
+fn clock_time_filters_select_the_lines_of_that_time_of_day() {
+    // The bank's day starts at 08:00 after a 30-minute warm-up: 12:00 is
+    // 4 h 30 min into the run.
+    let bank = "scenarios/bank.toml";
+    let (out, _) = trace(&[bank, "--from", "12:00", "--until", "12:05", "--limit", "0"]);
+    let lines = event_lines(&out);
+    assert!(lines.len() > 10, "{out}");
+    let (noon, five_past) = (12.0 * 3600.0, 12.0 * 3600.0 + 300.0);
+    assert!(
+        lines
+            .iter()
+            .all(|l| (noon..=five_past).contains(&clock(l).unwrap())),
+        "{out}"
+    );
+    assert!(clock(lines[0]).unwrap() < noon + 60.0, "{out}");
+    assert!(
+        out.contains("clock times: the measured day runs 08:00–16:00, after a warm-up from 07:30")
+    );
+    let (json, _) = trace(&[
+        bank, "--from", "12:00", "--until", "12:05", "--format", "jsonl", "--limit", "0",
+    ]);
+    let events = jsonl(&json);
+    assert_eq!(events.len(), lines.len());
+    for (e, l) in events.iter().zip(&lines) {
+        let t = e["time"].as_u64().unwrap();
+        assert!((16_200_000_000..=16_500_000_000).contains(&t), "{e}");
+        // Each object carries the label its text line shows.
+        assert_eq!(e["clock"].as_str().unwrap(), l.split("  ").next().unwrap());
+    }
+    // The same window as a duration from start, and as printed labels.
+    let (by_duration, _) = trace(&[bank, "--from", "4h", "--until", "4h5m", "--limit", "0"]);
+    assert_eq!(by_duration, out);
+    let (by_label, _) = trace(&[
+        bank,
+        "--from",
+        "12:00:00.000",
+        "--until",
+        "12:05:00.000",
+        "--limit",
+        "0",
+    ]);
+    assert_eq!(by_label, out);
+    // A time inside the warm-up means the warm-up.
+    let (warm, _) = trace(&[bank, "--from", "07:40", "--until", "07:45", "--limit", "0"]);
+    let lines = event_lines(&warm);
+    assert!(!lines.is_empty(), "{warm}");
+    let (a, b) = (7.0 * 3600.0 + 40.0 * 60.0, 7.0 * 3600.0 + 45.0 * 60.0);
+    assert!(
+        lines.iter().all(|l| (a..=b).contains(&clock(l).unwrap())),
+        "{warm}"
+    );
+}
+
+#[test]
+fn a_day_without_start_shows_its_warm_up_before_midnight() {
+    let (out, _) = trace(&[CASCADE, "--until", "-00:25", "--limit", "0"]);
+    let lines = event_lines(&out);
+    assert!(!lines.is_empty(), "{out}");
+    assert!(lines.iter().all(|l| l.starts_with("-00:")), "{out}");
+    assert!(
+        lines.iter().all(|l| clock(l).unwrap() <= -25.0 * 60.0),
+        "{out}"
+    );
+    assert!(
+        out.contains("clock times: the measured day runs 00:00–04:00, after a warm-up from -00:30")
+    );
+    // A negative duration from start reaches the same instant.
+    let (same, _) = trace(&[CASCADE, "--until", "-25m", "--limit", "0"]);
+    assert_eq!(same, out);
 }
 
 #[test]
@@ -252,6 +339,11 @@ fn bad_filters_are_invalid_input_reported_once() {
         (vec!["--work", "case-7"], "neither a work item id"),
         (vec!["--from", "2h", "--until", "1h"], "is before --from"),
         (vec!["--from", "soon"], "--from"),
+        (vec!["--from", "12:75"], "not a clock time"),
+        (
+            vec!["--from", "-1h"],
+            "before the run, which begins at -00:30",
+        ),
     ] {
         let out = omnisim()
             .arg("trace")

@@ -9,7 +9,8 @@ use crate::output::{
 };
 use crate::scenario::Scenario;
 use crate::stats::{
-    render_targets, EngineStats, MetricsCollector, ReplicationResult, WorkRecorder,
+    parse_precision, precision_met, render_precision, render_targets, EngineStats,
+    MetricsCollector, PrecisionTarget, ReplicationResult, WorkRecorder,
 };
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -25,7 +26,12 @@ use std::time::Instant;
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  \
     omnisim run scenarios/quickstart.toml\n  \
-    omnisim run scenarios/erlang_c.toml --replications 10 --jobs 2 --out /tmp/erlang")]
+    omnisim run scenarios/erlang_c.toml --replications 10 --jobs 2 --out /tmp/erlang\n  \
+    omnisim run scenarios/bank.toml --precision service_level=0.02,asa_s=5 --max-replications 50\n\n\
+    Metrics --precision may name: offered, answered, abandoned, ended_no_agent, service_level,\n\
+    asa_s, p_wait, p_abandon, aht_s, wrap_up_s, occupancy, agents_occupancy, declined,\n\
+    push_timeouts, waiting_at_end, in_progress_at_end, transferred_out, transferred_in,\n\
+    retrials, offered_customers.")]
 pub(super) struct RunArgs {
     /// The scenario file (TOML).
     file: PathBuf,
@@ -48,6 +54,16 @@ pub(super) struct RunArgs {
     /// Also write report.html (tables and charts) into the output folder.
     #[arg(long)]
     report: bool,
+    /// Add replications until the 95% CI half-width of each named metric
+    /// is at most the given value in every queue and overall, e.g.
+    /// `service_level=0.01,asa_s=2` (repeatable). Starts with the
+    /// scenario's replications (at least 2).
+    #[arg(long, value_name = "METRIC=HALF_WIDTH")]
+    precision: Vec<String>,
+    /// With --precision: the most replications to run.
+    #[arg(long, value_name = "N", default_value_t = 200, requires = "precision",
+          value_parser = clap::value_parser!(u32).range(2..))]
+    max_replications: u32,
 }
 
 /// A folder name from a scenario name: lowercase letters, digits and `_`.
@@ -105,9 +121,10 @@ fn run_one(
     if let Some(t) = outcome.stalled_at {
         let _ = std::fs::remove_file(&part);
         return Err(CliError::failure(format!(
-            "replication {replication} stopped at {t}: simulated time no longer advances \
+            "replication {replication} stopped at {}: simulated time no longer advances \
              (over a million events at one instant); agents are probably answering pushes \
-             with zero response time in a decline loop; give them a response_time"
+             with zero response time in a decline loop; give them a response_time",
+            scenario.simulation.clock().label_ms(t)
         )));
     }
     if outcome.interrupted {
@@ -136,8 +153,21 @@ pub(super) fn run(args: RunArgs) -> Result<(), CliError> {
     if let Some(r) = args.replications {
         scenario.simulation.replications = r;
     }
+    let precision = precision_targets(&args.precision)?;
+    let max = args.max_replications;
+    let first = if precision.is_empty() {
+        scenario.simulation.replications
+    } else {
+        let first = scenario.simulation.replications.max(2);
+        if first > max {
+            return Err(CliError::invalid(format!(
+                "--max-replications {max} is below the {first} replications the run starts \
+                 with; raise it or lower --replications"
+            )));
+        }
+        first
+    };
     let scenario = Arc::new(scenario);
-    let reps = scenario.simulation.replications;
     let dir = args
         .out
         .clone()
@@ -162,69 +192,65 @@ pub(super) fn run(args: RunArgs) -> Result<(), CliError> {
 
     let show = !args.quiet && std::io::stderr().is_terminal();
     let bar = if show {
-        let b = ProgressBar::new(reps as u64 * 1000);
+        let b = ProgressBar::new(first as u64 * 1000);
         b.set_style(
             ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:40} {percent}% {msg}")
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
-        b.set_message(format!("{} × {}", reps, scenario.simulation.name));
         b
     } else {
         ProgressBar::hidden()
     };
-    let done: Vec<AtomicU64> = (0..reps).map(|_| AtomicU64::new(0)).collect();
-
     let jobs = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get() as u32))
-        .min(reps)
         .max(1);
-    let next = AtomicU32::new(0);
-    let slots: Mutex<Vec<Option<Outcome>>> = Mutex::new((0..reps).map(|_| None).collect());
-    let failure: Mutex<Option<CliError>> = Mutex::new(None);
-    std::thread::scope(|scope| {
-        for _ in 0..jobs {
-            scope.spawn(|| loop {
-                let r = next.fetch_add(1, Ordering::SeqCst);
-                if r >= reps || stop.load(Ordering::SeqCst) {
-                    break;
+
+    // Replications run in batches: one batch for a plain run; with
+    // --precision, more until the targets are met or the maximum reached.
+    // Each replication depends only on the seed and its index, so batches
+    // change nothing in the results.
+    let mut outcomes: Vec<Outcome> = Vec::new();
+    let mut total = first;
+    loop {
+        let from = outcomes.len() as u32;
+        bar.set_length(total as u64 * 1000);
+        bar.set_message(format!("{} × {}", total, scenario.simulation.name));
+        let batch = Batch {
+            scenario: &scenario,
+            dir: &dir,
+            stop: &stop,
+            bar: &bar,
+            jobs,
+        };
+        match batch.run(from..total) {
+            Ok(mut done) => outcomes.append(&mut done),
+            Err(e) => {
+                remove_parts(&outcomes);
+                if e.code == super::EXIT_INTERRUPTED {
+                    let _ = cleanup_temp_files(&dir);
                 }
-                let progress = |f: f64| {
-                    done[r as usize].store((f * 1000.0) as u64, Ordering::Relaxed);
-                    bar.set_position(done.iter().map(|d| d.load(Ordering::Relaxed)).sum());
-                };
-                match run_one(&scenario, r, &dir, &stop, &progress) {
-                    Ok(Some(o)) => {
-                        slots.lock().expect("no panics while held")[r as usize] = Some(o)
-                    }
-                    Ok(None) => break,
-                    Err(e) => {
-                        stop.store(true, Ordering::SeqCst);
-                        *failure.lock().expect("no panics while held") = Some(e);
-                        break;
-                    }
-                }
-            });
+                return Err(e);
+            }
         }
-    });
+        if precision.is_empty() || total >= max {
+            break;
+        }
+        let results: Vec<ReplicationResult> = outcomes.iter().map(|o| o.result.clone()).collect();
+        let status = precision_met(&results, &precision);
+        if status.reached {
+            break;
+        }
+        total = status.next_total(total, max);
+    }
     bar.finish_and_clear();
-    let outcomes: Vec<Option<Outcome>> = slots.into_inner().expect("threads joined");
-    if let Some(e) = failure.into_inner().expect("threads joined") {
-        remove_parts(&outcomes);
-        return Err(e);
-    }
-    if stop.load(Ordering::SeqCst) || outcomes.iter().any(Option::is_none) {
-        remove_parts(&outcomes);
-        let _ = cleanup_temp_files(&dir);
-        return Err(CliError::interrupted(
-            "interrupted; no result file was written",
-        ));
-    }
-    let outcomes: Vec<Outcome> = outcomes.into_iter().flatten().collect();
     let parts: Vec<PathBuf> = outcomes.iter().map(|o| o.part.clone()).collect();
     let engine: Vec<EngineStats> = outcomes.iter().map(|o| o.engine).collect();
     let results: Vec<ReplicationResult> = outcomes.into_iter().map(|o| o.result).collect();
-    let set = ResultSet::new(&scenario, scenario.simulation.seed, results, engine);
+    let mut set = ResultSet::new(&scenario, scenario.simulation.seed, results, engine);
+    if !precision.is_empty() {
+        set = set.with_precision(precision, max);
+    }
     let mut written = set.write_all(&dir).map_err(CliError::failure)?;
     written.push(concat_work_parts(&dir, &parts).map_err(CliError::failure)?);
     written.push(copy_scenario(&args.file, &dir)?);
@@ -247,6 +273,77 @@ pub(super) fn run(args: RunArgs) -> Result<(), CliError> {
     Ok(())
 }
 
+/// The `--precision` arguments, each a comma-separated list, as one list
+/// of targets; a metric named in two arguments is refused like one named
+/// twice in one.
+fn precision_targets(args: &[String]) -> Result<Vec<PrecisionTarget>, CliError> {
+    if args.is_empty() {
+        return Ok(Vec::new());
+    }
+    parse_precision(&args.join(",")).map_err(|e| CliError::invalid(format!("--precision: {e}")))
+}
+
+/// What a batch of replications runs with.
+struct Batch<'a> {
+    scenario: &'a Arc<Scenario>,
+    dir: &'a Path,
+    stop: &'a Arc<AtomicBool>,
+    bar: &'a ProgressBar,
+    jobs: u32,
+}
+
+impl Batch<'_> {
+    /// Runs replications `range` on up to `jobs` threads; their outcomes
+    /// in replication order. On an error or Ctrl-C the parts of this batch
+    /// are removed and the error returned.
+    fn run(&self, range: std::ops::Range<u32>) -> Result<Vec<Outcome>, CliError> {
+        let n = range.len();
+        let base = range.start as u64 * 1000;
+        let done: Vec<AtomicU64> = (0..n).map(|_| AtomicU64::new(0)).collect();
+        let next = AtomicU32::new(range.start);
+        let slots: Mutex<Vec<Option<Outcome>>> = Mutex::new((0..n).map(|_| None).collect());
+        let failure: Mutex<Option<CliError>> = Mutex::new(None);
+        let jobs = self.jobs.min(n as u32).max(1);
+        std::thread::scope(|scope| {
+            for _ in 0..jobs {
+                scope.spawn(|| loop {
+                    let r = next.fetch_add(1, Ordering::SeqCst);
+                    if r >= range.end || self.stop.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    let k = (r - range.start) as usize;
+                    let progress = |f: f64| {
+                        done[k].store((f * 1000.0) as u64, Ordering::Relaxed);
+                        let sum: u64 = done.iter().map(|d| d.load(Ordering::Relaxed)).sum();
+                        self.bar.set_position(base + sum);
+                    };
+                    match run_one(self.scenario, r, self.dir, self.stop, &progress) {
+                        Ok(Some(o)) => slots.lock().expect("no panics while held")[k] = Some(o),
+                        Ok(None) => break,
+                        Err(e) => {
+                            self.stop.store(true, Ordering::SeqCst);
+                            *failure.lock().expect("no panics while held") = Some(e);
+                            break;
+                        }
+                    }
+                });
+            }
+        });
+        let outcomes: Vec<Option<Outcome>> = slots.into_inner().expect("threads joined");
+        if let Some(e) = failure.into_inner().expect("threads joined") {
+            remove_parts(outcomes.iter().flatten());
+            return Err(e);
+        }
+        if self.stop.load(Ordering::SeqCst) || outcomes.iter().any(Option::is_none) {
+            remove_parts(outcomes.iter().flatten());
+            return Err(CliError::interrupted(
+                "interrupted; no result file was written",
+            ));
+        }
+        Ok(outcomes.into_iter().flatten().collect())
+    }
+}
+
 /// What `run` prints about the results: the table, the Erlang figures of
 /// an equivalent centre when there is one, and the verdict on each
 /// planning target. Kept apart from the printing so that it can be tested.
@@ -266,6 +363,9 @@ fn figures_text(set: &ResultSet, scenario: &Scenario) -> String {
         }
     }
     out.push_str(&render_targets(&set.targets()));
+    if let Some(p) = set.precision() {
+        out.push_str(&render_precision(&p));
+    }
     out
 }
 
@@ -280,8 +380,8 @@ fn copy_scenario(file: &Path, dir: &Path) -> Result<PathBuf, CliError> {
     crate::output::write_atomically(dir, name, &text).map_err(fail)
 }
 
-fn remove_parts(outcomes: &[Option<Outcome>]) {
-    for o in outcomes.iter().flatten() {
+fn remove_parts<'a>(outcomes: impl IntoIterator<Item = &'a Outcome>) {
+    for o in outcomes {
         let _ = std::fs::remove_file(&o.part);
     }
 }
@@ -317,8 +417,26 @@ mod tests {
             &text[without.len()..],
             "targets (met or not on the mean over the replications):\n  \
              A: service level ≥ 0.8: NOT met, mean 0.000 (95% CI 0.000–0.000); \
-             worst interval 0–100 s: 0.000\n"
+             worst interval 00:00–00:01:40: 0.000\n"
         );
+    }
+
+    #[test]
+    fn the_help_lists_every_metric_precision_may_name() {
+        use clap::CommandFactory;
+        #[derive(clap::Parser)]
+        struct Cli {
+            #[command(flatten)]
+            run: super::RunArgs,
+        }
+        let help = Cli::command().render_long_help().to_string();
+        let words: Vec<&str> = help
+            .split_whitespace()
+            .map(|w| w.trim_end_matches([',', '.']))
+            .collect();
+        for (name, _) in crate::stats::QUEUE_METRICS {
+            assert!(words.contains(name), "{name}: {help}");
+        }
     }
 
     #[test]

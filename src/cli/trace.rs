@@ -1,11 +1,12 @@
 //! `omnisim trace`: narrate one replication, event by event.
 
-use super::{parse_secs, CliError};
+use super::CliError;
+use crate::clock::DayClock;
 use crate::engine::{run_replication, RunOptions};
 use crate::events::{EventKind, EventSink, SimEvent};
 use crate::omni::{AgentId, AgentWorkId, QueueId, WorkItemId};
 use crate::scenario::Scenario;
-use crate::time::{SimDuration, SimTime};
+use crate::time::SimTime;
 use crate::trace::{Narrator, Tone, TraceFilter, TraceLine};
 use clap::{Args, ValueEnum};
 use std::io::{self, BufWriter, IsTerminal, Write};
@@ -28,19 +29,24 @@ enum Format {
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  \
     omnisim trace scenarios/push_timeout_cascade.toml\n  \
-    omnisim trace scenarios/quickstart.toml --from 1h --until 1h10m --queue Chat\n  \
+    omnisim trace scenarios/quickstart.toml --from 12:00 --until 12:10 --queue Chat\n  \
+    omnisim trace scenarios/push_timeout_cascade.toml --from 1h --until 1h10m\n  \
     omnisim trace scenarios/push_timeout_cascade.toml --work 500000000000042 --limit 0\n  \
     omnisim trace scenarios/support_centre.toml --agent 3 --format jsonl > agent3.jsonl\n\n\
     Agents are numbered from 0 across groups in scenario order, as in agents.csv.\n\
-    Times are simulated time from the start of the run, warm-up included.")]
+    Times are clock times of the simulated day ([simulation] start, 00:00 without one);\n\
+    the warm-up runs before start. --from and --until take a clock time (12:00), any time\n\
+    the trace prints, or a duration from start (1h30m; -10m is in the warm-up).")]
 pub(super) struct TraceArgs {
     /// The scenario file (TOML).
     file: PathBuf,
-    /// Narrate from this simulated time on (seconds, or e.g. `1h30m`).
-    #[arg(long, value_name = "TIME")]
+    /// Narrate from this time on: a clock time (`12:00`) or a duration
+    /// from the start of the day (`1h30m`, `5400`).
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     from: Option<String>,
-    /// Narrate up to this simulated time; the simulation stops there.
-    #[arg(long, value_name = "TIME")]
+    /// Narrate up to this time (the same forms); the simulation stops
+    /// there.
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     until: Option<String>,
     /// Only events about this agent (its number in agents.csv, from 0).
     #[arg(long, value_name = "N")]
@@ -96,14 +102,11 @@ fn parse_work(text: &str) -> Result<WorkRef, String> {
     ))
 }
 
-fn parse_time(flag: &str, text: &str) -> Result<SimTime, CliError> {
-    match parse_secs(text) {
-        Ok(s) if s >= 0.0 && s.is_finite() => Ok(SimTime::ZERO + SimDuration::from_secs_f64(s)),
-        Ok(_) => Err(CliError::invalid(format!(
-            "{flag} `{text}`: a time must not be negative"
-        ))),
-        Err(e) => Err(CliError::invalid(format!("{flag}: {e}"))),
-    }
+/// A `--from`/`--until` argument: what [`DayClock::parse_instant`] reads.
+fn parse_time(clock: &DayClock, flag: &str, text: &str) -> Result<SimTime, CliError> {
+    clock
+        .parse_instant(text)
+        .map_err(|e| CliError::invalid(format!("{flag} `{text}`: {e}")))
 }
 
 fn find_queue(scenario: &Scenario, name: &str) -> Result<QueueId, CliError> {
@@ -200,6 +203,8 @@ fn colour_of(tone: Tone) -> &'static str {
 /// is passed, so tracing the start of a huge scenario stays fast.
 struct Printer<W: Write> {
     narrator: Narrator,
+    /// Labels each line with its clock time.
+    clock: DayClock,
     out: W,
     format: Format,
     colour: bool,
@@ -225,6 +230,7 @@ impl<W: Write> Printer<W> {
             Format::Jsonl => {
                 let mut value = serde_json::to_value(event).map_err(io::Error::other)?;
                 if let Some(obj) = value.as_object_mut() {
+                    obj.insert("clock".into(), self.clock.label_ms(line.time).into());
                     obj.insert("text".into(), line.text.clone().into());
                 }
                 serde_json::to_writer(&mut self.out, &value).map_err(io::Error::other)?;
@@ -233,9 +239,13 @@ impl<W: Write> Printer<W> {
             Format::Text if self.colour => {
                 let c = colour_of(line.tone);
                 let end = if c.is_empty() { "" } else { RESET };
-                writeln!(self.out, "{DIM}{}{RESET}  {c}{}{end}", line.time, line.text)
+                let time = self.clock.label_ms(line.time);
+                writeln!(self.out, "{DIM}{time}{RESET}  {c}{}{end}", line.text)
             }
-            Format::Text => writeln!(self.out, "{}  {}", line.time, line.text),
+            Format::Text => {
+                let time = self.clock.label_ms(line.time);
+                writeln!(self.out, "{time}  {}", line.text)
+            }
         }
     }
 }
@@ -286,20 +296,23 @@ pub(super) fn trace(args: TraceArgs) -> Result<(), CliError> {
         scenario.simulation.seed = seed;
     }
     let scenario = Arc::new(scenario);
+    let clock = scenario.simulation.clock();
     let from = args
         .from
         .as_deref()
-        .map(|t| parse_time("--from", t))
+        .map(|t| parse_time(&clock, "--from", t))
         .transpose()?;
     let until = args
         .until
         .as_deref()
-        .map(|t| parse_time("--until", t))
+        .map(|t| parse_time(&clock, "--until", t))
         .transpose()?;
     if let (Some(f), Some(u)) = (from, until) {
         if u < f {
             return Err(CliError::invalid(format!(
-                "--until {u} is before --from {f}"
+                "--until {} is before --from {}",
+                clock.label_ms(u),
+                clock.label_ms(f)
             )));
         }
     }
@@ -330,7 +343,8 @@ pub(super) fn trace(args: TraceArgs) -> Result<(), CliError> {
         Some(WorkRef::Push(w)) => {
             let (item, at) = item_of_push(&scenario, args.replication, w)?;
             note = Some(format!(
-                "AgentWork {w} is the push of item {item} at {at}: following that item"
+                "AgentWork {w} is the push of item {item} at {}: following that item",
+                clock.label_ms(at)
             ));
             Some(item)
         }
@@ -351,6 +365,7 @@ pub(super) fn trace(args: TraceArgs) -> Result<(), CliError> {
     let stop = Arc::new(AtomicBool::new(false));
     let mut printer = Printer {
         narrator: Narrator::new(scenario.clone()).with_filter(filter),
+        clock,
         out: BufWriter::new(stdout.lock()),
         format: args.format,
         colour,
@@ -375,6 +390,16 @@ pub(super) fn trace(args: TraceArgs) -> Result<(), CliError> {
             args.replication,
             sim.seed,
             agents.saturating_sub(1)
+        ));
+        head.push(format!(
+            "clock times: the measured day runs {}–{}{}",
+            clock.label(clock.measured_start()),
+            clock.label(clock.instant(sim.duration)),
+            if sim.warmup.is_zero() {
+                String::new()
+            } else {
+                format!(", after a warm-up from {}", clock.label(SimTime::ZERO))
+            }
         ));
         head.extend(note);
     }
@@ -402,20 +427,23 @@ pub(super) fn trace(args: TraceArgs) -> Result<(), CliError> {
         format!(
             "— {shown} {lines} shown, up to {}; more follow: raise --limit (0 = no limit), or \
              narrow with --from/--until, --agent, --queue or --work",
-            printer.last.unwrap_or(SimTime::ZERO)
+            clock.label_ms(printer.last.unwrap_or(SimTime::ZERO))
         )
     } else if let (true, Some(i)) = (printer.story_over, item) {
         format!(
             "— {shown} {lines} shown; item {i} is done at {}",
-            printer.last.unwrap_or(outcome.end)
+            clock.label_ms(printer.last.unwrap_or(outcome.end))
         )
     } else if printer.reached_until {
         format!(
             "— {shown} {lines} shown, up to --until {}",
-            until.unwrap_or(outcome.end)
+            clock.label_ms(until.unwrap_or(outcome.end))
         )
     } else {
-        format!("— {shown} {lines} shown; the run ended at {}", outcome.end)
+        format!(
+            "— {shown} {lines} shown; the run ended at {}",
+            clock.label_ms(outcome.end)
+        )
     };
     if shown == 0 && filtered {
         foot.push_str("; no event matched the filters");
@@ -429,9 +457,10 @@ pub(super) fn trace(args: TraceArgs) -> Result<(), CliError> {
     }
     if let Some(t) = outcome.stalled_at {
         return Err(CliError::failure(format!(
-            "the run stopped at {t}: simulated time no longer advances (over a million events \
+            "the run stopped at {}: simulated time no longer advances (over a million events \
              at one instant); agents are probably answering pushes with zero response time in a \
-             decline loop; give them a response_time"
+             decline loop; give them a response_time",
+            clock.label_ms(t)
         )));
     }
     Ok(())

@@ -6,11 +6,15 @@ use crate::time::{SimTime, MICROS_PER_SEC};
 use std::path::{Path, PathBuf};
 
 /// Columns of `intervals.csv`, in order. Columns added later go at the
-/// end, so a reader that counts positions keeps working.
-pub(crate) const INTERVALS_HEADER: [&str; 29] = [
+/// end, so a reader that counts positions keeps working — except the
+/// clock times `start` and `end`, which sit beside the seconds they
+/// restate because that is where a reader looks for the time.
+pub(crate) const INTERVALS_HEADER: [&str; 34] = [
     "interval",
     "start_s",
     "end_s",
+    "start",
+    "end",
     "queue",
     "offered",
     "answered",
@@ -37,6 +41,9 @@ pub(crate) const INTERVALS_HEADER: [&str; 29] = [
     "transferred_in",
     "retrials",
     "offered_customers",
+    "agents_occupancy",
+    "agents_occupancy_ci95_low",
+    "agents_occupancy_ci95_high",
 ];
 
 /// Columns of `agents.csv`, in order.
@@ -135,6 +142,7 @@ fn metric_cells(m: &MetricEstimates) -> Vec<String> {
         f6(mean(m.retrials)),
         f6(mean(m.offered_customers)),
     ]);
+    cells.extend(with_ci(m.agents_occupancy));
     cells
 }
 
@@ -155,7 +163,14 @@ pub(crate) fn write_intervals(rs: &ResultSet, dir: &Path) -> Result<PathBuf, Out
                 }
             });
             let m = MetricEstimates::from_replications(per_rep);
-            let mut row = vec![i.to_string(), secs6(start), secs6(end), name.to_string()];
+            let mut row = vec![
+                i.to_string(),
+                secs6(start),
+                secs6(end),
+                rs.clock.label(start),
+                rs.clock.label(end),
+                name.to_string(),
+            ];
             row.extend(metric_cells(&m));
             row
         })

@@ -5,8 +5,8 @@
 //!
 //! | file | content | reproducible |
 //! |---|---|---|
-//! | `summary.json` | every metric per queue and overall, mean and 95% CI; the targets, checked | byte for byte |
-//! | `intervals.csv` | the metrics per reporting interval and queue | byte for byte |
+//! | `summary.json` | the day's clock times; every metric per queue and overall, mean and 95% CI; the targets, checked; the precision of a sequential run | byte for byte |
+//! | `intervals.csv` | the metrics per reporting interval (in seconds and clock time) and queue | byte for byte |
 //! | `agents.csv` | per agent: time online, items handled, occupancy, … | byte for byte |
 //! | `work.csv` | one row per work item ([`concat_work_parts`]) | byte for byte |
 //! | `engine.json` | wall time, events, events per second | no (wall clock) |
@@ -67,11 +67,12 @@ pub use atomic::{cleanup_temp_files, split_file_path, write_atomically, AtomicFi
 pub use table::render_table;
 pub use work::{concat_work_parts, work_part_path};
 
+use crate::clock::DayClock;
 use crate::scenario::{Busyness, BusynessDist, QueueTargets, Scenario};
 use crate::stats::integral::Window;
 use crate::stats::{
-    check_targets, estimate, estimate_defined, EngineStats, Estimate, QueueMetrics,
-    ReplicationResult, TargetCheck,
+    check_targets, estimate, estimate_defined, EngineStats, Estimate, PrecisionSummary,
+    PrecisionTarget, QueueMetrics, ReplicationResult, TargetCheck,
 };
 use crate::time::SimTime;
 use serde::ser::{SerializeMap, Serializer};
@@ -142,8 +143,12 @@ pub struct MetricEstimates {
     /// Mean wrap-up (close − accept − handle time) \[s\]: the part of
     /// `aht_s` spent after the conversation.
     pub wrap_up_s: Option<Estimate>,
-    /// Load held / capacity online, time-averaged.
+    /// Load held by the queue's work / capacity online, time-averaged:
+    /// the queue's share of the centre's load.
     pub occupancy: Option<Estimate>,
+    /// Load held / capacity online, time-averaged, of the agents who may
+    /// take the queue's work (all their work counted): how busy they are.
+    pub agents_occupancy: Option<Estimate>,
     /// Explicit declines.
     pub declined: Option<Estimate>,
     /// Push timeouts.
@@ -185,6 +190,7 @@ impl MetricEstimates {
             aht_s: ratio(|m| m.aht_s),
             wrap_up_s: ratio(|m| m.wrap_up_s),
             occupancy: ratio(|m| m.occupancy),
+            agents_occupancy: ratio(|m| m.agents_occupancy),
             declined: count(|m| m.declined),
             push_timeouts: count(|m| m.push_timeouts),
             waiting_at_end: count(|m| m.waiting_at_end),
@@ -206,6 +212,14 @@ pub struct Summary {
     pub seed: u64,
     /// Number of replications.
     pub replications: usize,
+    /// Clock time at which the measured day begins (`[simulation] start`,
+    /// `"00:00"` without one), with the date in front when the scenario
+    /// gives one, as the `start` column of `intervals.csv` writes it.
+    pub start: String,
+    /// Clock time at which the measured day ends, written the same way.
+    pub end: String,
+    /// The date of `start` (`"2026-11-30"`), `null` without one.
+    pub date: Option<String>,
     /// Length of the measured period (warm-up excluded) \[s\].
     pub simulated_time_s: f64,
     /// Warm-up, simulated but not measured \[s\].
@@ -233,6 +247,11 @@ pub struct Summary {
     pub targets: Vec<TargetCheck>,
     /// The reproducible engine figures (wall time is in `engine.json`).
     pub engine: SummaryEngine,
+    /// What `run --precision` asked and reached; absent otherwise. Last,
+    /// so that the rest of the file reads exactly as that of a plain run
+    /// of as many replications.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub precision: Option<PrecisionSummary>,
 }
 
 impl Summary {
@@ -349,6 +368,10 @@ pub struct ResultSet {
     scenario: String,
     seed: u64,
     window: Window,
+    /// The day's clock, for the clock times of the files.
+    clock: DayClock,
+    /// `run --precision`: the targets and the most replications allowed.
+    precision: Option<(Vec<PrecisionTarget>, u32)>,
     interval_s: f64,
     threshold_s: f64,
     queue_names: Vec<String>,
@@ -399,6 +422,8 @@ impl ResultSet {
             scenario: scenario.simulation.name.clone(),
             seed,
             window: Window::of(scenario),
+            clock: scenario.simulation.clock(),
+            precision: None,
             interval_s: scenario.simulation.interval.as_secs_f64(),
             threshold_s: scenario.simulation.service_level_threshold.as_secs_f64(),
             queue_names: scenario.queues.iter().map(|q| q.name.clone()).collect(),
@@ -425,6 +450,30 @@ impl ResultSet {
                 .map(|r| crate::arrivals::busyness_factor(b, *seed, r))
                 .collect(),
         )
+    }
+
+    /// Records that the run added replications until `targets` were met
+    /// or `max_replications` reached (`run --precision`), so that
+    /// `summary.json` says what was asked and reached.
+    pub fn with_precision(
+        mut self,
+        targets: Vec<PrecisionTarget>,
+        max_replications: u32,
+    ) -> ResultSet {
+        self.precision = Some((targets, max_replications));
+        self
+    }
+
+    /// The precision asked and reached, when the run was sequential.
+    pub fn precision(&self) -> Option<PrecisionSummary> {
+        self.precision
+            .as_ref()
+            .map(|(t, max)| PrecisionSummary::new(t, &self.replications, *max))
+    }
+
+    /// The day's clock: the clock time of each instant of the files.
+    pub fn clock(&self) -> &DayClock {
+        &self.clock
     }
 
     /// The per-replication results, in replication order.
@@ -470,7 +519,7 @@ impl ResultSet {
             .cloned()
             .zip(self.queue_targets.iter().cloned())
             .collect();
-        check_targets(&queues, &self.replications, self.window.start.as_secs_f64())
+        check_targets(&queues, &self.replications, &self.clock)
     }
 
     /// Estimates for queue `q` (scenario order) over the replications.
@@ -515,6 +564,9 @@ impl ResultSet {
             scenario: self.scenario.clone(),
             seed: self.seed,
             replications: self.replications.len(),
+            start: self.clock.label(self.window.start),
+            end: self.clock.label(self.window.end),
+            date: self.clock.date.map(|d| d.to_string()),
             simulated_time_s: self.window.end.since(self.window.start).as_secs_f64(),
             warmup_s: self.window.start.as_secs_f64(),
             interval_s: self.interval_s,
@@ -547,6 +599,7 @@ impl ResultSet {
             engine: SummaryEngine {
                 events: estimate(&events),
             },
+            precision: self.precision(),
         }
     }
 
@@ -797,17 +850,22 @@ mod tests {
         let intervals = fs::read_to_string(dir.path().join("intervals.csv")).unwrap();
         let lines: Vec<&str> = intervals.lines().collect();
         assert!(lines[0].ends_with(
-            ",in_progress_at_end,ended_no_agent,wrap_up_s,transferred_out,transferred_in,retrials,offered_customers"
+            ",in_progress_at_end,ended_no_agent,wrap_up_s,transferred_out,transferred_in,\
+             retrials,offered_customers,agents_occupancy,agents_occupancy_ci95_low,agents_occupancy_ci95_high"
         ));
         // Interval 0: one per replication; interval 1: one in two.
-        assert!(lines[1].starts_with("0,0.000000,100.000000,A,1.000000,0.000000,0.000000,"));
+        assert!(lines[1]
+            .starts_with("0,0.000000,100.000000,00:00,00:01:40,A,1.000000,0.000000,0.000000,"));
+        // Nobody logged in: no agents' occupancy.
         assert!(
-            lines[1].ends_with(",0.000000,0.000000,1.000000,,0.000000,0.000000,0.000000,1.000000"),
+            lines[1]
+                .ends_with(",0.000000,0.000000,1.000000,,0.000000,0.000000,0.000000,1.000000,,,"),
             "{}",
             lines[1]
         );
         assert!(
-            lines[3].ends_with(",0.000000,0.000000,0.500000,,0.000000,0.000000,0.000000,0.500000"),
+            lines[3]
+                .ends_with(",0.000000,0.000000,0.500000,,0.000000,0.000000,0.000000,0.500000,,,"),
             "{}",
             lines[3]
         );
@@ -820,6 +878,7 @@ mod tests {
             target_service_level: Some(0.8),
             max_abandon_rate: None,
             max_asa: Some(SimDuration::from_secs(15)),
+            max_occupancy: None,
         };
         let (_, rs) = result_set();
         let rs = ResultSet::new(&scn, 99, rs.replications().to_vec(), vec![]);
@@ -869,13 +928,13 @@ mod tests {
         let lines: Vec<&str> = intervals.lines().collect();
         assert_eq!(lines[0], files::INTERVALS_HEADER.join(","));
         assert_eq!(lines.len(), 1 + 2 * 3);
-        assert!(
-            lines[1].starts_with("0,0.000000,100.000000,zeta,1.000000,1.000000,0.000000,0.500000,")
-        );
-        assert!(lines[3].starts_with("0,0.000000,100.000000,ALL,"));
-        assert!(
-            lines[5].starts_with("1,100.000000,200.000000,alpha,0.000000,0.000000,0.000000,,,,")
-        );
+        assert!(lines[1].starts_with(
+            "0,0.000000,100.000000,00:00,00:01:40,zeta,1.000000,1.000000,0.000000,0.500000,"
+        ));
+        assert!(lines[3].starts_with("0,0.000000,100.000000,00:00,00:01:40,ALL,"));
+        assert!(lines[5].starts_with(
+            "1,100.000000,200.000000,00:01:40,00:03:20,alpha,0.000000,0.000000,0.000000,,,,"
+        ));
         let agents = fs::read_to_string(dir.path().join("agents.csv")).unwrap();
         assert_eq!(
             agents,
@@ -884,6 +943,77 @@ mod tests {
              0,g,200.000000,1.000000,0.250000,0.000000,0.000000,,0.000000\n\
              1,g,0.000000,0.000000,,0.000000,0.000000,,0.000000\n"
         );
+    }
+
+    /// The first `intervals.csv` row and `summary.json` of an empty run
+    /// with a 30-minute warm-up, a 30-minute interval and `start` (and
+    /// date) as given.
+    fn clock_files(start: Option<(&str, Option<&str>)>) -> (String, serde_json::Value) {
+        let mut scn = scenario(1800, 7200, 1800, 20, &["A"], &[("g", 1, 1)]);
+        if let Some((time, date)) = start {
+            scn.simulation.start_of_day = crate::clock::parse_time_of_day(time).unwrap();
+            scn.simulation.start_date = date.map(|d| d.parse().unwrap());
+        }
+        let mut c = MetricsCollector::new(&scn);
+        c.finish(SimTime::ZERO + scn.run_length());
+        let rs = ResultSet::new(&scn, 1, vec![c.into_result()], vec![]);
+        let dir = tempfile::tempdir().unwrap();
+        rs.write_all(dir.path()).unwrap();
+        let text = fs::read_to_string(dir.path().join("intervals.csv")).unwrap();
+        let summary = fs::read_to_string(dir.path().join("summary.json")).unwrap();
+        (
+            text.lines().nth(1).unwrap().to_string(),
+            serde_json::from_str(&summary).unwrap(),
+        )
+    }
+
+    #[test]
+    fn intervals_and_summary_carry_the_days_clock_time() {
+        // The measured day starts at 08:00, after 07:30–08:00 of warm-up;
+        // the seconds keep counting from the start of the run.
+        let (row, v) = clock_files(Some(("08:00", None)));
+        assert!(
+            row.starts_with("0,1800.000000,3600.000000,08:00,08:30,A,"),
+            "{row}"
+        );
+        assert_eq!((&v["start"], &v["end"]), (&"08:00".into(), &"10:00".into()));
+        assert!(v["date"].is_null());
+        // Without start: the day starts at 00:00.
+        let (row, v) = clock_files(None);
+        assert!(
+            row.starts_with("0,1800.000000,3600.000000,00:00,00:30,A,"),
+            "{row}"
+        );
+        assert_eq!(v["start"], "00:00");
+        // A dated start puts the date in every label.
+        let (row, v) = clock_files(Some(("23:00", Some("2026-11-30"))));
+        assert!(
+            row.starts_with("0,1800.000000,3600.000000,2026-11-30 23:00,2026-11-30 23:30,A,"),
+            "{row}"
+        );
+        assert_eq!(v["start"], "2026-11-30 23:00");
+        assert_eq!(v["end"], "2026-12-01 01:00");
+        assert_eq!(v["date"], "2026-11-30");
+    }
+
+    #[test]
+    fn the_precision_block_is_last_and_only_there_when_asked() {
+        let (_, rs) = result_set();
+        let plain = serde_json::to_string_pretty(&rs.summary()).unwrap();
+        assert!(!plain.contains("precision"));
+        let targets = crate::stats::parse_precision("service_level=0.01").unwrap();
+        let rs = rs.with_precision(targets, 50);
+        let with = serde_json::to_string_pretty(&rs.summary()).unwrap();
+        let at = with.find(",\n  \"precision\": {").unwrap();
+        assert_eq!(format!("{}\n}}", &with[..at]), plain);
+        let v: serde_json::Value = serde_json::from_str(&with).unwrap();
+        let p = &v["precision"];
+        assert_eq!(p["replications"], 2);
+        assert_eq!(p["max_replications"], 50);
+        // SL 1 and 0 in the two replications of zeta: far from ±0.01.
+        assert_eq!(p["reached"], false);
+        assert_eq!(p["targets"][0]["half_width"], 0.01);
+        assert_eq!(p["achieved"][0]["widest"]["queue"], "zeta");
     }
 
     #[test]

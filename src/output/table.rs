@@ -35,7 +35,9 @@ fn threshold_phrase(s: &Summary) -> String {
 
 /// A terminal table of the main figures per queue and overall: offered,
 /// answered, abandoned (means over replications), service level and ASA
-/// with their 95% half-widths, p_wait and occupancy.
+/// with their 95% half-widths, p_wait, occupancy (the queue's share of
+/// the load) and the occupancy of the queue's own agents; the first line
+/// says when the measured day runs, in clock time.
 pub fn render_table(rs: &ResultSet) -> String {
     let s = rs.summary();
     let mut rows: Vec<(&str, &MetricEstimates)> = s
@@ -54,17 +56,19 @@ pub fn render_table(rs: &ResultSet) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{}: {} replication{}, {} s measured after {} s warm-up, service level = answered within {}",
+        "{}: {} replication{}, {} s measured {}–{} after {} s warm-up, service level = answered within {}",
         s.scenario,
         s.replications,
         if s.replications == 1 { "" } else { "s" },
         s.simulated_time_s,
+        s.start,
+        s.end,
         s.warmup_s,
         threshold_phrase(&s),
     );
     let _ = writeln!(
         out,
-        "{:<width$}  {:>10}  {:>10}  {:>10}  {:>15}  {:>15}  {:>7}  {:>9}",
+        "{:<width$}  {:>10}  {:>10}  {:>10}  {:>15}  {:>15}  {:>7}  {:>9}  {:>10}",
         "queue",
         "offered",
         "answered",
@@ -73,11 +77,12 @@ pub fn render_table(rs: &ResultSet) -> String {
         "ASA [s]",
         "p_wait",
         "occupancy",
+        "agents occ",
     );
     for (name, m) in rows {
         let _ = writeln!(
             out,
-            "{:<width$}  {:>10}  {:>10}  {:>10}  {:>15}  {:>15}  {:>7}  {:>9}",
+            "{:<width$}  {:>10}  {:>10}  {:>10}  {:>15}  {:>15}  {:>7}  {:>9}  {:>10}",
             name,
             plain(m.offered, 1),
             plain(m.answered, 1),
@@ -86,6 +91,7 @@ pub fn render_table(rs: &ResultSet) -> String {
             with_ci(m.asa_s, 1),
             plain(m.p_wait, 3),
             plain(m.occupancy, 3),
+            plain(m.agents_occupancy, 3),
         );
     }
     out

@@ -99,6 +99,12 @@ fn label_svg(svg: &str, title: &str) -> String {
     }
 }
 
+/// A tick on a clock-time axis: hours of the day as `08:30` (to the
+/// minute; seconds would only show rounding), past 24 the next day.
+pub(crate) fn clock_tick(hours: f64) -> String {
+    crate::clock::day_seconds_label(((hours * 60.0).round() * 60.0) as i64)
+}
+
 /// A y-axis range from 0 to a little above `max` (the data, or 1 when
 /// everything is 0, so the axis still has ticks).
 fn y_top(max: f64) -> f64 {
@@ -123,6 +129,9 @@ pub(crate) struct Series {
 pub(crate) struct LineSpec<'a> {
     pub title: &'a str,
     pub x_desc: &'a str,
+    /// x is hours of the day's clock, ticked as clock times (`08:30`);
+    /// otherwise plain numbers.
+    pub x_clock: bool,
     pub y_desc: &'a str,
     pub size: (u32, u32),
     pub x_range: (f64, f64),
@@ -152,7 +161,13 @@ pub(crate) fn line_chart(spec: &LineSpec<'_>, series: &[Series]) -> Result<Strin
             .y_label_area_size(62)
             .build_cartesian_2d(spec.x_range.0..spec.x_range.1, y0..y1)
             .map_err(&err)?;
-        let x_fmt = |v: &f64| tick(*v, 2);
+        let x_fmt = |v: &f64| {
+            if spec.x_clock {
+                clock_tick(*v)
+            } else {
+                tick(*v, 2)
+            }
+        };
         let y_fmt = |v: &f64| tick(*v, spec.y_decimals);
         chart
             .configure_mesh()
@@ -302,7 +317,8 @@ pub(crate) fn stacked_histogram(
 
 /// A heat map: `values[r][c]` (`None`: no data, drawn grey) for row `r`
 /// (drawn top to bottom) and column `c` spanning `columns[c]` on the x
-/// axis; colours from 0 to 1, values above 1 drawn as 1.
+/// axis, in hours of the day's clock (ticked as clock times); colours from
+/// 0 to 1, values above 1 drawn as 1.
 #[derive(Clone, Debug)]
 pub(crate) struct HeatSpec<'a> {
     pub title: &'a str,
@@ -366,7 +382,7 @@ pub(crate) fn heat_map(
             .y_label_area_size(110)
             .build_cartesian_2d(x0..x1, -0.5..rows as f64 - 0.5)
             .map_err(&err)?;
-        let x_fmt = |v: &f64| tick(*v, 2);
+        let x_fmt = |v: &f64| clock_tick(*v);
         let y_fmt = |v: &f64| {
             let r = v.round();
             if (v - r).abs() > 1e-6 || r < 0.0 || r >= rows as f64 {
@@ -468,6 +484,7 @@ mod tests {
         let spec = LineSpec {
             title: "A <title>",
             x_desc: "x [h]",
+            x_clock: false,
             y_desc: "y [s]",
             size: (400, 300),
             x_range: (0.0, 2.0),

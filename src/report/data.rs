@@ -7,6 +7,8 @@
 //! position, so a column added to a file later does not break old reports.
 
 use super::ReportError;
+use crate::clock::DayClock;
+use crate::time::SimTime;
 use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use std::collections::HashMap;
@@ -25,7 +27,7 @@ pub(crate) struct Est {
     pub ci95_high: f64,
 }
 
-/// The 19 metrics of one queue (or the centre). Every field is optional:
+/// The 20 metrics of one queue (or the centre). Every field is optional:
 /// `null` in the file means "not defined in any replication", and a key
 /// missing altogether (an older or newer file) is treated the same way
 /// rather than failing the whole report.
@@ -49,6 +51,8 @@ pub(crate) struct Metrics {
     /// Absent from files written before wrap-up was reported.
     pub wrap_up_s: Option<Est>,
     pub occupancy: Option<Est>,
+    /// Absent from files written before agents' occupancy was reported.
+    pub agents_occupancy: Option<Est>,
     pub declined: Option<Est>,
     pub push_timeouts: Option<Est>,
     pub waiting_at_end: Option<Est>,
@@ -100,6 +104,10 @@ struct SummaryFile {
     scenario: String,
     seed: u64,
     replications: u64,
+    /// Clock time of the start of the measured day; absent from files
+    /// written before clock times (their day started at 00:00).
+    #[serde(default)]
+    start: Option<String>,
     simulated_time_s: f64,
     warmup_s: f64,
     interval_s: f64,
@@ -121,6 +129,9 @@ pub(crate) struct RunSummary {
     pub warmup_s: f64,
     pub interval_s: f64,
     pub threshold_s: f64,
+    /// The day's clock, from `start`: instants of the files are shown as
+    /// clock times.
+    pub clock: DayClock,
     /// Per queue, in scenario order.
     pub queues: Vec<(String, Metrics)>,
     pub overall: Metrics,
@@ -131,6 +142,29 @@ impl RunSummary {
     /// End of the measured window, which is also the end of the run \[s\].
     pub fn end_s(&self) -> f64 {
         self.warmup_s + self.duration_s
+    }
+
+    /// Hours since midnight of the start day of an instant given in
+    /// seconds since the start of the run: where time charts place it, so
+    /// that their axes read as clock times.
+    pub fn clock_h(&self, s: f64) -> f64 {
+        (self.clock.start_of_day.as_secs_f64() + s - self.warmup_s) / 3600.0
+    }
+
+    /// The clock label of an instant in seconds since the start of the
+    /// run, as `intervals.csv` writes it (`08:30`, dated when `start` is).
+    pub fn clock_label(&self, s: f64) -> String {
+        self.clock
+            .label(SimTime::ZERO + crate::time::SimDuration::from_secs_f64(s))
+    }
+
+    /// The x-axis description of time charts: clock time, with the date
+    /// when the day has one.
+    pub fn time_axis(&self) -> String {
+        match self.clock.date {
+            Some(d) => format!("clock time ({d})"),
+            None => "clock time".into(),
+        }
     }
 
     /// Queue names in scenario order.
@@ -242,6 +276,16 @@ pub(crate) fn read_summary(path: &Path) -> Result<RunSummary, ReportError> {
     if f.queues.0.is_empty() {
         return Err(bad("`queues` is empty".into()));
     }
+    let (date, start_of_day) = match &f.start {
+        Some(text) => crate::clock::parse_start(text)
+            .map_err(|e| bad(format!("`start` is not the start of a day: {e}")))?,
+        None => (None, crate::time::SimDuration::ZERO),
+    };
+    let clock = DayClock {
+        date,
+        start_of_day,
+        warmup: crate::time::SimDuration::from_secs_f64(f.warmup_s),
+    };
     for (name, m) in &f.queues.0 {
         if let Some(v) = m.service_level_threshold_s {
             if !(v.is_finite() && v >= 0.0) {
@@ -259,6 +303,7 @@ pub(crate) fn read_summary(path: &Path) -> Result<RunSummary, ReportError> {
         warmup_s: f.warmup_s,
         interval_s: f.interval_s,
         threshold_s: f.service_level_threshold_s,
+        clock,
         queues: f.queues.0,
         overall: f.overall,
         events: f.engine.events,
@@ -401,9 +446,10 @@ pub(crate) struct Interval {
 }
 
 impl Interval {
-    /// Midpoint in hours, where a per-interval value is plotted.
-    pub fn mid_h(&self) -> f64 {
-        (self.start_s + self.end_s) / 2.0 / 3600.0
+    /// Midpoint \[s since the start of the run\], where a per-interval
+    /// value is plotted.
+    pub fn mid_s(&self) -> f64 {
+        (self.start_s + self.end_s) / 2.0
     }
 }
 
@@ -597,6 +643,39 @@ mod tests {
         assert_eq!(s.queue_thresholds_s(), [20.0, 20.0]);
         assert_eq!(s.common_threshold_s(), Some(20.0));
         assert_eq!(s.threshold_label(), "20 s");
+    }
+
+    #[test]
+    fn times_are_placed_and_labelled_on_the_days_clock() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("summary.json");
+        let file = |start: &str| {
+            format!(
+                r#"{{"scenario":"s","seed":1,"replications":2,{start}"simulated_time_s":3600.0,
+                   "warmup_s":1800.0,"interval_s":1800.0,"service_level_threshold_s":20.0,
+                   "queues":{{"A":{{}}}},"overall":{{}}}}"#
+            )
+        };
+        std::fs::write(&path, file(r#""start":"08:00","#)).unwrap();
+        let s = read_summary(&path).unwrap();
+        assert_eq!(s.clock_h(1800.0), 8.0);
+        assert_eq!(s.clock_h(0.0), 7.5);
+        assert_eq!(s.clock_label(5400.0), "09:00");
+        assert_eq!(s.time_axis(), "clock time");
+        std::fs::write(&path, file(r#""start":"2026-11-30 23:00","#)).unwrap();
+        let s = read_summary(&path).unwrap();
+        assert_eq!(s.clock_label(5400.0), "2026-12-01 00:00");
+        assert_eq!(s.time_axis(), "clock time (2026-11-30)");
+        // A file from before clock times: the day started at 00:00.
+        std::fs::write(&path, file("")).unwrap();
+        let s = read_summary(&path).unwrap();
+        assert_eq!(
+            (s.clock_h(1800.0), s.clock_label(0.0).as_str()),
+            (0.0, "-00:30")
+        );
+        std::fs::write(&path, file(r#""start":"noon","#)).unwrap();
+        let e = read_summary(&path).unwrap_err().to_string();
+        assert!(e.contains("`start` is not the start of a day"), "{e}");
     }
 
     #[test]

@@ -28,8 +28,6 @@ const MAX_HEAT_COLUMNS: usize = 96;
 /// Target number of histogram bars.
 const WAIT_BINS: u64 = 40;
 
-const TIME_AXIS: &str = "simulated time since run start [h]";
-
 /// One chart, ready for the page.
 #[derive(Debug)]
 pub(crate) struct Figure {
@@ -56,9 +54,10 @@ fn queue_legend(queues: &[String], with_all: bool) -> Vec<(String, String)> {
     v
 }
 
-/// The x range of every time chart: the measured window, in hours.
+/// The x range of every time chart: the measured window, in hours of
+/// the day's clock ([`RunSummary::clock_h`]).
 fn window_h(s: &RunSummary) -> (f64, f64) {
-    (s.warmup_s / 3600.0, s.end_s() / 3600.0)
+    (s.clock_h(s.warmup_s), s.clock_h(s.end_s()))
 }
 
 /// One series per queue (and `ALL` if asked) of one `intervals.csv`
@@ -86,7 +85,7 @@ fn interval_series(
                 .intervals
                 .iter()
                 .zip(&t.cells[k])
-                .map(|(iv, c)| (iv.mid_h(), value(c)))
+                .map(|(iv, c)| (s.clock_h(iv.mid_s()), value(c)))
                 .collect(),
         })
         .collect()
@@ -125,9 +124,11 @@ struct IntervalChart<'a> {
 impl IntervalChart<'_> {
     fn draw(&self, s: &RunSummary, t: &IntervalTable) -> Result<Figure, ReportError> {
         let series = interval_series(s, t, self.value, self.with_all);
+        let x_desc = s.time_axis();
         let spec = LineSpec {
             title: self.title,
-            x_desc: TIME_AXIS,
+            x_desc: &x_desc,
+            x_clock: true,
             y_desc: self.y_desc,
             size: self.size,
             x_range: window_h(s),
@@ -303,14 +304,16 @@ pub(crate) fn queue_length(
                 .map(|(b, &v)| {
                     let lo = s.warmup_s + b as f64 * bin_s;
                     let hi = (lo + bin_s).min(s.end_s());
-                    ((lo + hi) / 2.0 / 3600.0, Some(v))
+                    (s.clock_h((lo + hi) / 2.0), Some(v))
                 })
                 .collect(),
         })
         .collect();
+    let x_desc = s.time_axis();
     let spec = LineSpec {
         title: "Queue length over time",
-        x_desc: TIME_AXIS,
+        x_desc: &x_desc,
+        x_clock: true,
         y_desc: "items waiting (time average)",
         size: (FULL, 340),
         x_range: window_h(s),
@@ -529,7 +532,7 @@ pub(crate) fn occupancy(
     let columns: Vec<(f64, f64)> = t
         .intervals
         .chunks(col_step)
-        .map(|c| (c[0].start_s / 3600.0, c[c.len() - 1].end_s / 3600.0))
+        .map(|c| (s.clock_h(c[0].start_s), s.clock_h(c[c.len() - 1].end_s)))
         .collect();
     let mut labels = Vec::new();
     let mut values = Vec::new();
@@ -557,9 +560,10 @@ pub(crate) fn occupancy(
             .collect();
         values.push(row);
     }
+    let x_desc = s.time_axis();
     let spec = HeatSpec {
         title: "Agent occupancy per interval",
-        x_desc: TIME_AXIS,
+        x_desc: &x_desc,
         y_desc: if row_step == 1 {
             "agent (group #number)"
         } else {

@@ -45,18 +45,6 @@ pub(crate) fn fmt_duration(seconds: f64) -> String {
     parts.join(" ")
 }
 
-/// A clock-like instant since the start of the run: `0:30`, `8:30`,
-/// `200:00` (hours may exceed 24), with seconds only when needed.
-fn fmt_instant(seconds: f64) -> String {
-    let total = seconds.round() as u64;
-    let (h, m, s) = (total / 3600, total % 3600 / 60, total % 60);
-    if s == 0 {
-        format!("{h}:{m:02}")
-    } else {
-        format!("{h}:{m:02}:{s:02}")
-    }
-}
-
 const CSS: &str = r#"
 *{box-sizing:border-box}
 body{margin:0;background:#f4f6f9;color:#1f2733;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
@@ -150,7 +138,12 @@ fn rows(threshold: &str) -> Vec<Row> {
         r("P(abandon)", "fraction", 3, |m| m.p_abandon),
         r("Average handle time", "s", 1, |m| m.aht_s),
         r("Wrap-up (part of handle time)", "s", 1, |m| m.wrap_up_s),
-        r("Occupancy", "fraction", 3, |m| m.occupancy),
+        r("Occupancy (the queue's share)", "fraction", 3, |m| {
+            m.occupancy
+        }),
+        r("Agents' occupancy (who may take it)", "fraction", 3, |m| {
+            m.agents_occupancy
+        }),
         r("Declines", "count", 1, |m| m.declined),
         r("Push timeouts", "count", 1, |m| m.push_timeouts),
         r("Waiting at end", "items", 1, |m| m.waiting_at_end),
@@ -293,15 +286,15 @@ pub(crate) fn page(p: &Page<'_>) -> String {
         &format!(
             "{} ({} → {})",
             fmt_duration(s.duration_s),
-            fmt_instant(s.warmup_s),
-            fmt_instant(s.end_s())
+            s.clock_label(s.warmup_s),
+            s.clock_label(s.end_s())
         ),
     );
     fact(
         &mut out,
         "Warm-up (not measured)",
         &if s.warmup_s > 0.0 {
-            fmt_duration(s.warmup_s)
+            format!("{} (from {})", fmt_duration(s.warmup_s), s.clock_label(0.0))
         } else {
             "none".into()
         },
@@ -427,9 +420,6 @@ mod tests {
         assert_eq!(fmt_duration(5_400.0), "1 h 30 min");
         assert_eq!(fmt_duration(720_000.0), "200 h");
         assert_eq!(fmt_duration(0.0), "0 s");
-        assert_eq!(fmt_instant(1800.0), "0:30");
-        assert_eq!(fmt_instant(30_600.0), "8:30");
-        assert_eq!(fmt_instant(61.0), "0:01:01");
     }
 
     #[test]

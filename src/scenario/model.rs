@@ -140,6 +140,10 @@ pub struct QueueTargets {
     pub max_abandon_rate: Option<f64>,
     /// Longest acceptable average speed of answer.
     pub max_asa: Option<SimDuration>,
+    /// Highest acceptable occupancy (0–1) of the agents who may take the
+    /// queue's work, judged on `agents_occupancy`: a ceiling on how hard
+    /// the people this queue depends on work, whatever else they serve.
+    pub max_occupancy: Option<f64>,
 }
 
 impl QueueTargets {
@@ -148,6 +152,7 @@ impl QueueTargets {
         self.target_service_level.is_none()
             && self.max_abandon_rate.is_none()
             && self.max_asa.is_none()
+            && self.max_occupancy.is_none()
     }
 }
 

@@ -1170,6 +1170,10 @@ fn queues(
                 Some(v) => Some(cx.positive(&it, "max_asa", v)?),
                 None => None,
             },
+            max_occupancy: match &rq.max_occupancy {
+                Some(v) => Some(max_occupancy(cx, &it, v)?),
+                None => None,
+            },
         };
         out.push(Queue {
             name,
@@ -1190,6 +1194,25 @@ fn queues(
         });
     }
     Ok((out, names))
+}
+
+/// `queues[].max_occupancy`: a fraction of capacity, 0 to 1.
+fn max_occupancy(cx: &Ctx<'_>, it: &Item, v: &Spanned<f64>) -> Result<f64> {
+    let x = *v.get_ref();
+    if (0.0..=1.0).contains(&x) {
+        return Ok(x);
+    }
+    Err(cx
+        .at(
+            Kind::InvalidValue,
+            it,
+            "max_occupancy",
+            v,
+            format!("`max_occupancy` is {x}; expected a fraction of capacity from 0 to 1"),
+        )
+        .with_hint(
+            "occupancy is load held / capacity online, never above 1: 90% is max_occupancy = 0.9",
+        ))
 }
 
 /// `paused_capacity_weight` / `paused_capacity_percentage` of a queue: what

@@ -33,6 +33,9 @@ pub struct MetricsCollector {
     /// Whether each presence status (by `StatusId`) has channels; a
     /// `LoginSuccess` names the status but not whether it is online.
     status_online: Vec<bool>,
+    /// The queues whose channel each presence status (by `StatusId`)
+    /// carries: an agent serves a queue only in such a status.
+    status_queues: Vec<Vec<usize>>,
     group_names: Vec<String>,
     /// Items that arrived in the window and are not yet final.
     items: FxHashMap<WorkItemId, ItemState>,
@@ -130,7 +133,10 @@ impl Tally {
             p_abandon: ratio(self.abandoned, self.offered),
             aht_s: mean_s(self.handle_sum_us, self.closed),
             wrap_up_s: mean_s(self.wrap_sum_us, self.wrapped),
-            occupancy: (capacity > 0).then(|| load as f64 / capacity as f64),
+            occupancy: fraction(load, capacity),
+            // The centre's agents are all the agents: the same figure.
+            // Queues overwrite it with their own agents'.
+            agents_occupancy: fraction(load, capacity),
             declined: self.declined,
             push_timeouts: self.push_timeouts,
             waiting_at_end: self.waiting_at_end,
@@ -155,6 +161,12 @@ struct AgentState {
     /// Load by queue, from the AgentWork the agent holds; a handful of
     /// entries at most, so a vector beats a map.
     queue_loads: Vec<(usize, u64)>,
+    /// The queues whose work the agent may take
+    /// ([`crate::scenario::AgentGroup::may_take`]).
+    may_take: Vec<usize>,
+    /// Of those, the queues whose channel its current status carries:
+    /// the queues whose `agents_occupancy` it counts in while online.
+    serving: Vec<usize>,
     online_time: StepIntegral,
     load: [StepIntegral; 2],
     online_capacity: [StepIntegral; 2],
@@ -174,6 +186,15 @@ impl AgentState {
     /// capacity as idle would understate how loaded the centre is.
     fn online(&self) -> bool {
         self.logged_in && self.status_online
+    }
+
+    /// Sets the queues the agent serves in a status carrying the
+    /// channels of `carried` queues.
+    fn serve(&mut self, carried: &[usize]) {
+        self.serving.clear();
+        let may_take = &self.may_take;
+        self.serving
+            .extend(carried.iter().copied().filter(|q| may_take.contains(q)));
     }
 
     fn change_queue_load(&mut self, queue: usize, cost: u64, add: bool) {
@@ -201,6 +222,12 @@ struct CentreLoad {
     capacity: [StepIntegral; 2],
     load: [StepIntegral; 2],
     queue_load: Vec<StepIntegral>,
+    /// Each queue's capacity pool.
+    queue_pool: Vec<usize>,
+    /// Per queue, the capacity online and the whole load (any queue's
+    /// work) in the queue's pool of the agents who may take its work.
+    agents_capacity: Vec<StepIntegral>,
+    agents_load: Vec<StepIntegral>,
 }
 
 impl CentreLoad {
@@ -223,7 +250,23 @@ impl CentreLoad {
         for &(q, l) in &a.queue_loads {
             change(&mut self.queue_load[q], l);
         }
+        for &q in &a.serving {
+            let p = self.queue_pool[q];
+            // A zero step changes no integral; skipping it keeps the
+            // common idle agent cheap.
+            if a.capacity[p] != 0 {
+                change(&mut self.agents_capacity[q], a.capacity[p]);
+            }
+            if a.workload[p] != 0 {
+                change(&mut self.agents_load[q], a.workload[p]);
+            }
+        }
     }
+}
+
+/// `load / capacity`, `None` without capacity.
+fn fraction(load: u128, capacity: u128) -> Option<f64> {
+    (capacity > 0).then(|| load as f64 / capacity as f64)
 }
 
 impl MetricsCollector {
@@ -249,6 +292,16 @@ impl MetricsCollector {
                         CapacityUnits::whole(c.interruptible_capacity).0,
                     ]
                 });
+            let may_take: Vec<usize> = scenario
+                .queues
+                .iter()
+                .enumerate()
+                .filter(|(q, queue)| {
+                    let id = crate::omni::QueueId(*q as u32);
+                    group.may_take(id, queue.routing.routing_type, &queue.routing.skills)
+                })
+                .map(|(q, _)| q)
+                .collect();
             for _ in 0..group.count {
                 agents.push(AgentState {
                     group: g,
@@ -257,6 +310,8 @@ impl MetricsCollector {
                     capacity,
                     workload: [0; 2],
                     queue_loads: Vec::new(),
+                    may_take: may_take.clone(),
+                    serving: Vec::new(),
                     online_time: StepIntegral::new(),
                     load: [StepIntegral::new(), StepIntegral::new()],
                     online_capacity: [StepIntegral::new(), StepIntegral::new()],
@@ -281,6 +336,15 @@ impl MetricsCollector {
                 .map(|q| q.routing.pool.index())
                 .collect(),
             status_online: scenario.statuses.iter().map(|s| s.is_online()).collect(),
+            status_queues: scenario
+                .statuses
+                .iter()
+                .map(|st| {
+                    (0..queues)
+                        .filter(|&q| st.channels.contains(&scenario.queues[q].channel))
+                        .collect()
+                })
+                .collect(),
             group_names: scenario.agents.iter().map(|g| g.group.clone()).collect(),
             items: FxHashMap::default(),
             works: FxHashMap::default(),
@@ -302,6 +366,17 @@ impl MetricsCollector {
                     StepIntegral::with_intervals(&window),
                 ],
                 queue_load: (0..queues)
+                    .map(|_| StepIntegral::with_intervals(&window))
+                    .collect(),
+                queue_pool: scenario
+                    .queues
+                    .iter()
+                    .map(|q| q.routing.pool.index())
+                    .collect(),
+                agents_capacity: (0..queues)
+                    .map(|_| StepIntegral::with_intervals(&window))
+                    .collect(),
+                agents_load: (0..queues)
                     .map(|_| StepIntegral::with_intervals(&window))
                     .collect(),
             },
@@ -435,12 +510,15 @@ impl MetricsCollector {
         // A queue's occupancy is over the capacity of its own pool; the
         // centre's is the primary pool's.
         let capacity = &self.centre.capacity;
+        let (agents_load, agents_capacity) =
+            (&self.centre.agents_load, &self.centre.agents_capacity);
         let queues: Vec<QueueMetrics> = self
             .queue_tally
             .iter()
             .enumerate()
-            .map(|(q, t)| {
-                t.metrics(
+            .map(|(q, t)| QueueMetrics {
+                agents_occupancy: fraction(agents_load[q].total(), agents_capacity[q].total()),
+                ..t.metrics(
                     &self.queue_names[q],
                     self.centre.queue_load[q].total(),
                     capacity[self.queue_pool[q]].total(),
@@ -465,8 +543,12 @@ impl MetricsCollector {
                     queues: tallies
                         .iter()
                         .enumerate()
-                        .map(|(q, t)| {
-                            t.metrics(
+                        .map(|(q, t)| QueueMetrics {
+                            agents_occupancy: fraction(
+                                agents_load[q].in_interval(i),
+                                agents_capacity[q].in_interval(i),
+                            ),
+                            ..t.metrics(
                                 &self.queue_names[q],
                                 self.centre.queue_load[q].in_interval(i),
                                 capacity[self.queue_pool[q]].in_interval(i),
@@ -694,12 +776,19 @@ impl EventSink for MetricsCollector {
                 a.capacity = [configured_capacity.0, configured_interruptible_capacity.0];
                 a.workload = [new_workload.0, new_interruptible_workload.0];
             }),
-            EventKind::StatusChanged { agent, online, .. } => {
+            EventKind::StatusChanged {
+                agent,
+                status,
+                online,
+                ..
+            } => {
                 // Setting a status logs an agent in if needed (toolkit
                 // §2.9), so any status change means "logged in".
+                let carried = self.status_queues.get(status.index()).cloned();
                 self.update_agent(t, *agent, |a| {
                     a.logged_in = true;
                     a.status_online = *online;
+                    a.serve(carried.as_deref().unwrap_or_default());
                 })
             }
             EventKind::LoginSuccess { agent, status } => {
@@ -708,9 +797,11 @@ impl EventSink for MetricsCollector {
                     .get(status.index())
                     .copied()
                     .unwrap_or(false);
+                let carried = self.status_queues.get(status.index()).cloned();
                 self.update_agent(t, *agent, |a| {
                     a.logged_in = true;
                     a.status_online = online;
+                    a.serve(carried.as_deref().unwrap_or_default());
                 })
             }
             EventKind::Logout { agent } => self.update_agent(t, *agent, |a| {
@@ -737,7 +828,13 @@ impl EventSink for MetricsCollector {
             self.centre.capacity[p].accrue(w, end);
             self.centre.load[p].accrue(w, end);
         }
-        for s in &mut self.centre.queue_load {
+        for s in self
+            .centre
+            .queue_load
+            .iter_mut()
+            .chain(&mut self.centre.agents_capacity)
+            .chain(&mut self.centre.agents_load)
+        {
             s.accrue(w, end);
         }
         for a in &mut self.agents {
@@ -992,6 +1089,108 @@ mod tests {
         let i1 = &r.intervals[1];
         assert!(close_to(i1.queues[0].occupancy, 0.0));
         assert!(close_to(i1.overall.occupancy, 0.5));
+    }
+
+    #[test]
+    fn agents_occupancy_is_how_busy_a_queues_own_agents_are() {
+        // Group "a" (agent 0) takes A only, group "b" (agent 1) B only.
+        let mut scn = scenario(0, 100, 50, 20, &["A", "B"], &[("a", 1, 1), ("b", 1, 1)]);
+        scn.agents[0].queues = vec![QueueId(0)];
+        scn.agents[1].queues = vec![QueueId(1)];
+        let mut s = Script::default();
+        s.login(0.0, 0, AVAILABLE)
+            .login(0.0, 1, AVAILABLE)
+            .arrive(0.0, 1, 0)
+            .assign(0.0, 1, 1, 0, 0, 1000)
+            .workload(0.0, 0, 1, 1000)
+            .accept(0.0, 1, 1, 0, 0);
+        let r = run(&scn, &s, 100.0);
+        let (a, b) = (&r.queues[0], &r.queues[1]);
+        // Each queue's share of the centre: A holds half of it.
+        assert!(close_to(a.occupancy, 0.5), "{a:?}");
+        assert!(close_to(b.occupancy, 0.0), "{b:?}");
+        // Its own agents: A's are fully busy, B's idle.
+        assert!(close_to(a.agents_occupancy, 1.0), "{a:?}");
+        assert!(close_to(b.agents_occupancy, 0.0), "{b:?}");
+        assert_eq!(r.overall.agents_occupancy, r.overall.occupancy);
+        assert!(close_to(r.intervals[1].queues[0].agents_occupancy, 1.0));
+        assert!(close_to(r.intervals[1].queues[1].agents_occupancy, 0.0));
+    }
+
+    #[test]
+    fn agents_occupancy_counts_work_from_every_queue_the_agents_hold() {
+        // Agent 0 takes A and B, agent 1 only B; agent 0 is busy with B's
+        // work all along, and from 50 s on agent 1 too.
+        let mut scn = scenario(0, 100, 50, 20, &["A", "B"], &[("ab", 1, 1), ("b", 1, 1)]);
+        scn.agents[1].queues = vec![QueueId(1)];
+        let mut s = Script::default();
+        s.login(0.0, 0, AVAILABLE)
+            .login(0.0, 1, AVAILABLE)
+            .assign(0.0, 1, 1, 1, 0, 1000)
+            .workload(0.0, 0, 1, 1000)
+            .assign(50.0, 2, 2, 1, 1, 1000)
+            .workload(50.0, 1, 1, 1000);
+        let r = run(&scn, &s, 100.0);
+        let (a, b) = (&r.queues[0], &r.queues[1]);
+        // A holds nothing, yet the only agent it can reach is fully busy.
+        assert!(close_to(a.occupancy, 0.0), "{a:?}");
+        assert!(close_to(a.agents_occupancy, 1.0), "{a:?}");
+        // B's agents are both agents: 150 of 200 capacity-seconds.
+        assert!(close_to(b.agents_occupancy, 0.75), "{b:?}");
+        assert!(close_to(b.occupancy, 0.75), "{b:?}");
+        assert!(close_to(r.intervals[0].queues[1].agents_occupancy, 0.5));
+        // Nobody online for a queue: no figure rather than 0.
+        let scn2 = {
+            let mut s2 = scn.clone();
+            s2.agents[0].queues = vec![QueueId(1)];
+            s2
+        };
+        let r = run(&scn2, &s, 100.0);
+        assert_eq!(r.queues[0].agents_occupancy, None);
+    }
+
+    #[test]
+    fn agents_count_for_a_queue_only_in_a_status_carrying_its_channel() {
+        // A on chat, B on a second channel; both groups are members of
+        // both queues, but group "b" logs in to a status carrying B's
+        // channel only, so it cannot take A's work.
+        let mut scn = scenario(0, 100, 100, 20, &["A", "B"], &[("a", 1, 1), ("b", 1, 1)]);
+        scn.channels.push(scn.channels[0].clone());
+        scn.channels[1].name = "case".into();
+        scn.queues[1].channel = crate::omni::ChannelId(1);
+        scn.statuses[0].channels.push(crate::omni::ChannelId(1));
+        scn.statuses.push(crate::omni::PresenceStatus {
+            api_name: "Cases".into(),
+            label: "Cases".into(),
+            channels: vec![crate::omni::ChannelId(1)],
+        });
+        let cases = crate::omni::StatusId(2);
+        let mut s = Script::default();
+        s.login(0.0, 0, AVAILABLE)
+            .login(0.0, 1, cases)
+            // Agent 0 busy all along (A's work), agent 1 idle.
+            .assign(0.0, 1, 1, 0, 0, 1000)
+            .workload(0.0, 0, 1, 1000)
+            // From 50 s agent 1 is in Available too: it serves A.
+            .status(
+                50.0,
+                1,
+                AVAILABLE,
+                StatusChangeReason::OmniToolkitStatusChange,
+            );
+        let r = run(&scn, &s, 100.0);
+        // A: agent 0 for 100 s, agent 1 for 50 s; load 100 of 150.
+        assert!(
+            close_to(r.queues[0].agents_occupancy, 100.0 / 150.0),
+            "{:?}",
+            r.queues[0]
+        );
+        // B: both agents all along; load 100 of 200.
+        assert!(
+            close_to(r.queues[1].agents_occupancy, 0.5),
+            "{:?}",
+            r.queues[1]
+        );
     }
 
     #[test]

@@ -47,7 +47,16 @@ pub struct QueueMetrics {
     /// before its handle time was over, e.g. by a logout).
     pub wrap_up_s: Option<f64>,
     /// Time-averaged load held (by this queue's work) / capacity online.
+    /// The queue's *share* of the centre's load: small for a queue whose
+    /// agents are busy with other queues' work; see `agents_occupancy`.
     pub occupancy: Option<f64>,
+    /// Time-averaged load held / capacity online of the agents who may
+    /// take this queue's work (members for queue-based routing, holders of
+    /// the routing configuration's skills for skills-based routing), while
+    /// in a status carrying the queue's channel, all the work they hold
+    /// counted, whichever queue it came from: how busy the people this
+    /// queue depends on are. For the centre it equals `occupancy`.
+    pub agents_occupancy: Option<f64>,
     /// Explicit declines.
     pub declined: u64,
     /// Pushes that timed out.
@@ -72,7 +81,45 @@ pub struct QueueMetrics {
     pub offered_customers: u64,
 }
 
+/// How one metric of [`QueueMetrics`] is read: counts as numbers, the
+/// rest `None` where undefined.
+pub type MetricReader = fn(&QueueMetrics) -> Option<f64>;
+
+/// Every metric of [`QueueMetrics`] by the name `summary.json` and
+/// `intervals.csv` give it, in that order: the list a user may name a
+/// metric from (e.g. `run --precision`).
+pub const QUEUE_METRICS: &[(&str, MetricReader)] = &[
+    ("offered", |m| Some(m.offered as f64)),
+    ("answered", |m| Some(m.answered as f64)),
+    ("abandoned", |m| Some(m.abandoned as f64)),
+    ("ended_no_agent", |m| Some(m.ended_no_agent as f64)),
+    ("service_level", |m| m.service_level),
+    ("asa_s", |m| m.asa_s),
+    ("p_wait", |m| m.p_wait),
+    ("p_abandon", |m| m.p_abandon),
+    ("aht_s", |m| m.aht_s),
+    ("wrap_up_s", |m| m.wrap_up_s),
+    ("occupancy", |m| m.occupancy),
+    ("agents_occupancy", |m| m.agents_occupancy),
+    ("declined", |m| Some(m.declined as f64)),
+    ("push_timeouts", |m| Some(m.push_timeouts as f64)),
+    ("waiting_at_end", |m| Some(m.waiting_at_end as f64)),
+    ("in_progress_at_end", |m| Some(m.in_progress_at_end as f64)),
+    ("transferred_out", |m| Some(m.transferred_out as f64)),
+    ("transferred_in", |m| Some(m.transferred_in as f64)),
+    ("retrials", |m| Some(m.retrials as f64)),
+    ("offered_customers", |m| Some(m.offered_customers as f64)),
+];
+
 impl QueueMetrics {
+    /// The reader of the metric called `name` in [`QUEUE_METRICS`].
+    pub fn reader(name: &str) -> Option<MetricReader> {
+        QUEUE_METRICS
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, r)| *r)
+    }
+
     /// Checks that every offered item is in exactly one final state:
     /// `offered = answered + abandoned + ended_no_agent + waiting_at_end`,
     /// with `in_progress_at_end ≤ answered`, and that every offered item
@@ -205,5 +252,55 @@ impl ReplicationResult {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_metric_list_names_every_figure_in_file_order() {
+        let m = QueueMetrics {
+            queue: "A".into(),
+            offered: 1,
+            answered: 2,
+            abandoned: 3,
+            ended_no_agent: 4,
+            service_level: Some(5.0),
+            asa_s: Some(6.0),
+            p_wait: Some(7.0),
+            p_abandon: Some(8.0),
+            aht_s: Some(9.0),
+            wrap_up_s: Some(10.0),
+            occupancy: Some(11.0),
+            agents_occupancy: Some(12.0),
+            declined: 13,
+            push_timeouts: 14,
+            waiting_at_end: 15,
+            in_progress_at_end: 16,
+            transferred_out: 17,
+            transferred_in: 18,
+            retrials: 19,
+            offered_customers: 20,
+        };
+        let v = serde_json::to_value(&m).unwrap();
+        let keys: Vec<&str> = v
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .filter(|k| *k != "queue")
+            .collect();
+        let mut names: Vec<&str> = QUEUE_METRICS.iter().map(|(n, _)| *n).collect();
+        // serde_json's map sorts keys; compare as sets, then check that
+        // each reader reads its own field.
+        names.sort_unstable();
+        assert_eq!(keys, names);
+        for (name, read) in QUEUE_METRICS {
+            assert_eq!(read(&m), v[*name].as_f64(), "{name}");
+        }
+        assert!(QueueMetrics::reader("asa_s").is_some());
+        assert!(QueueMetrics::reader("asa").is_none());
     }
 }

@@ -10,8 +10,11 @@
 //!   item (the rows of `work.csv`) while holding only in-flight items.
 //! - [`ci`] — Student-t confidence intervals across replications.
 //! - [`check_targets`] — whether each queue meets its planning targets
-//!   (service level, abandon rate, ASA) over the replications, with the
-//!   worst reporting interval of each.
+//!   (service level, abandon rate, ASA, agents' occupancy) over the
+//!   replications, with the worst reporting interval of each.
+//! - [`precision`] — whether the replications so far give intervals as
+//!   narrow as asked ([`precision_met`]), for runs that add replications
+//!   until they do.
 //! - [`EngineStats`] — what the engine reports about itself (wall time,
 //!   events); kept apart from the metrics because wall time is not
 //!   reproducible.
@@ -32,6 +35,7 @@ pub mod ci;
 mod collector;
 pub(crate) mod integral;
 mod metrics;
+pub mod precision;
 mod targets;
 #[cfg(test)]
 pub(crate) mod test_support;
@@ -39,7 +43,14 @@ mod work_recorder;
 
 pub use ci::{confidence, estimate, estimate_defined, ConfidenceInterval, Estimate};
 pub use collector::MetricsCollector;
-pub use metrics::{AgentMetrics, IntervalMetrics, QueueMetrics, ReplicationResult, ALL_QUEUES};
+pub use metrics::{
+    AgentMetrics, IntervalMetrics, MetricReader, QueueMetrics, ReplicationResult, ALL_QUEUES,
+    QUEUE_METRICS,
+};
+pub use precision::{
+    parse_precision, precision_met, render_precision, PrecisionStatus, PrecisionSummary,
+    PrecisionTarget,
+};
 pub use targets::{check_targets, render_targets, Bound, TargetCheck, TargetMetric, WorstInterval};
 pub use work_recorder::{WorkRecorder, SKILL_SEPARATOR, WORK_CSV_HEADER};
 

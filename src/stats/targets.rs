@@ -1,5 +1,5 @@
 //! Planning targets: whether each queue meets the service level, abandon
-//! rate and speed of answer its scenario aims for.
+//! rate, speed of answer and agents' occupancy its scenario aims for.
 //!
 //! A target is judged on the mean over the replications, the same figure
 //! `summary.json` reports, and shown with its 95% interval (from
@@ -10,7 +10,9 @@
 
 use super::ci::estimate_defined;
 use super::metrics::{QueueMetrics, ReplicationResult};
+use crate::clock::DayClock;
 use crate::scenario::QueueTargets;
+use crate::time::{SimDuration, SimTime};
 use serde::Serialize;
 use std::fmt::Write as _;
 
@@ -27,6 +29,10 @@ pub enum TargetMetric {
     /// `asa_s` (`max_asa`).
     #[serde(rename = "asa_s")]
     Asa,
+    /// `agents_occupancy` (`max_occupancy`): the occupancy of the agents
+    /// who may take the queue's work, not the queue's share of the load.
+    #[serde(rename = "agents_occupancy")]
+    AgentsOccupancy,
 }
 
 impl TargetMetric {
@@ -36,6 +42,7 @@ impl TargetMetric {
             TargetMetric::ServiceLevel => m.service_level,
             TargetMetric::AbandonRate => m.p_abandon,
             TargetMetric::Asa => m.asa_s,
+            TargetMetric::AgentsOccupancy => m.agents_occupancy,
         }
     }
 
@@ -43,7 +50,9 @@ impl TargetMetric {
     pub fn bound(self) -> Bound {
         match self {
             TargetMetric::ServiceLevel => Bound::Min,
-            TargetMetric::AbandonRate | TargetMetric::Asa => Bound::Max,
+            TargetMetric::AbandonRate | TargetMetric::Asa | TargetMetric::AgentsOccupancy => {
+                Bound::Max
+            }
         }
     }
 
@@ -53,6 +62,7 @@ impl TargetMetric {
             TargetMetric::ServiceLevel => "service level",
             TargetMetric::AbandonRate => "abandon rate",
             TargetMetric::Asa => "ASA",
+            TargetMetric::AgentsOccupancy => "agents' occupancy",
         }
     }
 
@@ -113,6 +123,10 @@ pub struct WorstInterval {
     pub start_s: f64,
     /// End (exclusive), in seconds from the start of measurement.
     pub end_s: f64,
+    /// Start as a clock time, as in the `start` column of `intervals.csv`.
+    pub start: String,
+    /// End as a clock time.
+    pub end: String,
     /// The metric there: its mean over the replications that define it, as
     /// in `intervals.csv`.
     pub value: f64,
@@ -149,13 +163,14 @@ pub struct TargetCheck {
 /// Checks every target of every queue against the replications.
 ///
 /// `queues` are the queue names and targets in scenario order (the order
-/// of the checks; within a queue: service level, abandon rate, ASA);
-/// `measure_start_s` is the end of the warm-up \[s since the run's start\],
-/// which the worst interval's bounds are counted from.
+/// of the checks; within a queue: service level, abandon rate, ASA,
+/// agents' occupancy); `clock` is the day's clock: the worst interval's
+/// bounds are counted in seconds from the end of the warm-up and labelled
+/// in clock time.
 pub fn check_targets(
     queues: &[(String, QueueTargets)],
     replications: &[ReplicationResult],
-    measure_start_s: f64,
+    clock: &DayClock,
 ) -> Vec<TargetCheck> {
     let mut checks = Vec::new();
     for (q, (name, targets)) in queues.iter().enumerate() {
@@ -163,17 +178,11 @@ pub fn check_targets(
             (TargetMetric::ServiceLevel, targets.target_service_level),
             (TargetMetric::AbandonRate, targets.max_abandon_rate),
             (TargetMetric::Asa, targets.max_asa.map(|d| d.as_secs_f64())),
+            (TargetMetric::AgentsOccupancy, targets.max_occupancy),
         ];
         for (metric, target) in wanted {
             if let Some(target) = target {
-                checks.push(check(
-                    name,
-                    q,
-                    metric,
-                    target,
-                    replications,
-                    measure_start_s,
-                ));
+                checks.push(check(name, q, metric, target, replications, clock));
             }
         }
     }
@@ -186,8 +195,9 @@ fn check(
     metric: TargetMetric,
     target: f64,
     replications: &[ReplicationResult],
-    measure_start_s: f64,
+    clock: &DayClock,
 ) -> TargetCheck {
+    let measure_start_s = clock.measured_start().as_secs_f64();
     let bound = metric.bound();
     let per_rep: Vec<Option<f64>> = replications
         .iter()
@@ -222,10 +232,13 @@ fn check(
             // Instants are whole microseconds; rounding there keeps a
             // difference of two such seconds from printing as 0.30000000000000004.
             let since_start = |s: f64| ((s - measure_start_s) * 1e6).round() / 1e6;
+            let label = |s: f64| clock.label(SimTime::ZERO + SimDuration::from_secs_f64(s));
             worst = Some(WorstInterval {
                 interval: i,
                 start_s: since_start(iv.start_s),
                 end_s: since_start(iv.end_s),
+                start: label(iv.start_s),
+                end: label(iv.end_s),
                 value: e.mean,
             });
         }
@@ -248,7 +261,7 @@ fn check(
 ///
 /// ```text
 /// targets (met or not on the mean over the replications):
-///   Chat: service level ≥ 0.8: NOT met, mean 0.743 (95% CI 0.721–0.765); worst interval 3600–5400 s: 0.412
+///   Chat: service level ≥ 0.8: NOT met, mean 0.743 (95% CI 0.721–0.765); worst interval 09:00–09:30: 0.412
 /// ```
 ///
 /// Empty when there are no checks, so a scenario without targets prints
@@ -286,9 +299,9 @@ pub fn render_targets(checks: &[TargetCheck]) -> String {
                 if let Some(w) = &c.worst_interval {
                     let _ = write!(
                         out,
-                        "; worst interval {}–{} s: {}",
-                        w.start_s,
-                        w.end_s,
+                        "; worst interval {}–{}: {}",
+                        w.start,
+                        w.end,
                         m.show(w.value)
                     );
                 }
@@ -338,6 +351,11 @@ mod tests {
         }
     }
 
+    /// A day starting at midnight after `warmup_s` of warm-up.
+    fn clock(warmup_s: u64) -> DayClock {
+        DayClock::midnight(SimDuration::from_secs(warmup_s))
+    }
+
     fn targets(t: QueueTargets) -> Vec<(String, QueueTargets)> {
         vec![("Chat".into(), t)]
     }
@@ -366,7 +384,7 @@ mod tests {
             target_service_level: Some(0.85),
             ..QueueTargets::default()
         };
-        let c = &check_targets(&targets(t), &reps, 600.0)[0];
+        let c = &check_targets(&targets(t), &reps, &clock(600))[0];
         assert_eq!(
             (c.metric, c.bound, c.target),
             (TargetMetric::ServiceLevel, Bound::Min, 0.85)
@@ -384,7 +402,10 @@ mod tests {
             target_service_level: Some(0.86),
             ..QueueTargets::default()
         };
-        assert_eq!(check_targets(&targets(t), &reps, 600.0)[0].met, Some(false));
+        assert_eq!(
+            check_targets(&targets(t), &reps, &clock(600))[0].met,
+            Some(false)
+        );
     }
 
     #[test]
@@ -401,8 +422,9 @@ mod tests {
             target_service_level: None,
             max_abandon_rate: Some(0.05),
             max_asa: Some(SimDuration::from_secs(40)),
+            max_occupancy: None,
         };
-        let checks = check_targets(&targets(t), &reps, 600.0);
+        let checks = check_targets(&targets(t), &reps, &clock(600));
         assert_eq!(checks.len(), 2);
         let (abandon, asa) = (&checks[0], &checks[1]);
         assert_eq!(
@@ -421,6 +443,44 @@ mod tests {
     }
 
     #[test]
+    fn max_occupancy_is_judged_on_the_agents_occupancy_not_the_queues_share() {
+        let q = |agents: f64, share: f64| QueueMetrics {
+            queue: "Chat".into(),
+            occupancy: Some(share),
+            agents_occupancy: Some(agents),
+            ..QueueMetrics::default()
+        };
+        let t = QueueTargets {
+            max_occupancy: Some(0.9),
+            ..QueueTargets::default()
+        };
+        // Its agents at 95% while the queue's own share is only 20%.
+        let busy = [rep(q(0.95, 0.2), vec![q(0.85, 0.2), q(0.97, 0.2)])];
+        let checks = check_targets(&targets(t.clone()), &busy, &clock(600));
+        let c = &checks[0];
+        assert_eq!(
+            (c.metric, c.bound, c.target, c.met),
+            (TargetMetric::AgentsOccupancy, Bound::Max, 0.9, Some(false))
+        );
+        assert_eq!(c.worst_interval.as_ref().unwrap().interval, 1);
+        assert_eq!(
+            render_targets(&checks),
+            "targets (met or not on the mean over the replications):\n  \
+             Chat: agents' occupancy ≤ 0.9: NOT met, mean 0.950 (95% CI 0.950–0.950); \
+             worst interval 00:30–01:00: 0.970\n"
+        );
+        assert_eq!(
+            serde_json::to_value(c).unwrap()["metric"],
+            "agents_occupancy"
+        );
+        let calm = [rep(q(0.9, 0.9), vec![q(0.9, 0.9)])];
+        assert_eq!(
+            check_targets(&targets(t), &calm, &clock(600))[0].met,
+            Some(true)
+        );
+    }
+
+    #[test]
     fn no_data_gives_no_verdict() {
         // Nothing answered: no ASA anywhere.
         let reps = [rep(
@@ -431,7 +491,7 @@ mod tests {
             max_asa: Some(SimDuration::from_secs(20)),
             ..QueueTargets::default()
         };
-        let checks = check_targets(&targets(t), &reps, 600.0);
+        let checks = check_targets(&targets(t), &reps, &clock(600));
         let c = &checks[0];
         assert_eq!((c.mean, c.ci95_low, c.ci95_high), (None, None, None));
         assert_eq!((c.met, &c.worst_interval), (None, &None));
@@ -450,7 +510,7 @@ mod tests {
                     ..QueueTargets::default()
                 }),
                 &[],
-                0.0
+                &clock(0)
             )[0]
             .met,
             None
@@ -466,7 +526,7 @@ mod tests {
             target_service_level: Some(0.5),
             ..QueueTargets::default()
         };
-        let c = &check_targets(&targets(t), &[r], 0.1)[0];
+        let c = &check_targets(&targets(t), &[r], &DayClock::midnight(SimDuration(100_000)))[0];
         let w = c.worst_interval.as_ref().unwrap();
         assert_eq!((w.start_s, w.end_s), (0.2, 0.6));
     }
@@ -474,7 +534,7 @@ mod tests {
     #[test]
     fn queues_without_targets_give_no_checks_and_no_lines() {
         let reps = [rep(m(Some(1.0), Some(0.0), Some(1.0)), vec![])];
-        assert!(check_targets(&targets(QueueTargets::default()), &reps, 0.0).is_empty());
+        assert!(check_targets(&targets(QueueTargets::default()), &reps, &clock(0)).is_empty());
         assert_eq!(render_targets(&[]), "");
     }
 
@@ -500,19 +560,20 @@ mod tests {
             target_service_level: Some(0.8),
             max_abandon_rate: Some(0.1),
             max_asa: Some(SimDuration::from_secs(15)),
+            max_occupancy: None,
         };
-        let checks = check_targets(&targets(t), &reps, 600.0);
+        let checks = check_targets(&targets(t), &reps, &clock(600));
         let text = render_targets(&checks);
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(
             lines[1..],
             [
                 "  Chat: service level ≥ 0.8: met, mean 0.800 (95% CI 0.000–2.071); \
-                 worst interval 1800–3600 s: 0.700",
+                 worst interval 00:30–01:00: 0.700",
                 "  Chat: abandon rate ≤ 0.1: met, mean 0.100 (95% CI 0.100–0.100); \
-                 worst interval 0–1800 s: 0.100",
+                 worst interval 00:00–00:30: 0.100",
                 "  Chat: ASA ≤ 15 s: NOT met, mean 20.0 s (95% CI 0.0–147.1 s); \
-                 worst interval 1800–3600 s: 30.0 s",
+                 worst interval 00:30–01:00: 30.0 s",
             ]
         );
         let c = &checks[2];
@@ -521,7 +582,7 @@ mod tests {
             "{{\"queue\":\"Chat\",\"metric\":\"asa_s\",\"bound\":\"max\",\"target\":15.0,\
              \"mean\":20.0,\"ci95_low\":{},\"ci95_high\":{},\"met\":false,\
              \"worst_interval\":{{\"interval\":1,\"start_s\":1800.0,\"end_s\":3600.0,\
-             \"value\":30.0}}}}",
+             \"start\":\"00:30\",\"end\":\"01:00\",\"value\":30.0}}}}",
             serde_json::to_string(&c.ci95_low).unwrap(),
             serde_json::to_string(&c.ci95_high).unwrap(),
         );

@@ -410,7 +410,9 @@ impl Script {
             EventKind::StatusChanged {
                 agent: AgentId(agent),
                 status,
-                online: status == AVAILABLE,
+                // Every status but Break has channels here (a test may
+                // add more online statuses).
+                online: status != BREAK,
                 reason,
             },
         )

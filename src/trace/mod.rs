@@ -1,14 +1,17 @@
 //! A run told event by event, for teaching: why did the router push that
 //! item there?
 //!
-//! [`Narrator`] turns the [`SimEvent`] stream into lines such as (times
-//! added by the `omnisim trace` command)
+//! [`Narrator`] turns the [`SimEvent`] stream into lines such as (clock
+//! times added by the `omnisim trace` command, [`DayClock::label_ms`])
 //!
 //! ```text
-//! 0:12:03.412  item 500000000000017 arrived in queue "Chat" (patience 2m 14s)
-//! 0:12:03.412  routing item 500000000000017 (Chat, most_available, cost 1): 3 eligible — agent 4 (Tier 1) free 2 of 3, 1 active, last push 41 s ago; …; chose agent 4: most free capacity (2 vs 1)
-//! 0:12:03.412  pushed item 500000000000017 to agent 4 (Tier 1) as AgentWork 0Bz000000000031; push timeout 30 s; agent 4 now holds 2 of 3
+//! 08:12:03.412  item 500000000000017 arrived in queue "Chat" (patience 2m 14s)
+//! 08:12:03.412  routing item 500000000000017 (Chat, most_available, cost 1): 3 eligible — agent 4 (Tier 1) free 2 of 3, 1 active, last push 41 s ago; …; chose agent 4: most free capacity (2 vs 1)
+//! 08:12:03.412  pushed item 500000000000017 to agent 4 (Tier 1) as AgentWork 0Bz000000000031; push timeout 30 s; agent 4 now holds 2 of 3
 //! ```
+//!
+//! Instants inside a line (a login time in a tie-break) are clock times
+//! too, so they can be compared with the lines' own.
 //!
 //! A `RoutingDecision` event names only the chosen agent. To list the
 //! other candidates and say which rule set the chosen one apart, the
@@ -24,6 +27,7 @@
 mod mirror;
 mod words;
 
+use crate::clock::DayClock;
 use crate::events::{EventKind, EventSink, SimEvent, StatusChangeReason};
 use crate::omni::{
     AgentId, AgentWorkId, CapacityPool, CapacityUnits, QueueId, RoutingModel, RoutingType,
@@ -639,10 +643,11 @@ impl Narrator {
                     let _ = write!(
                         s,
                         "item {item} transferred from queue \"{}\" into queue \"{}\", \
-                         keeping its age (requested at {requested_at}, {} ago); \
+                         keeping its age (requested at {}, {} ago); \
                          handle time left {}; every agent of the queue is eligible",
                         self.queue_name(*from_queue),
                         self.queue_name(*queue),
+                        self.scenario.simulation.clock().label_ms(*requested_at),
                         span(t - *requested_at),
                         span(*handle_time)
                     );
@@ -755,7 +760,8 @@ impl Narrator {
                         }
                         let _ = write!(
                             s,
-                            ", keeping its place (requested at {requested_at}, {} ago)",
+                            ", keeping its place (requested at {}, {} ago)",
+                            self.scenario.simulation.clock().label_ms(requested_at),
                             span(t - requested_at)
                         );
                         match excluded_agent {
@@ -1069,7 +1075,13 @@ impl Narrator {
                     s,
                     "; chose agent {}: {}",
                     chosen.0,
-                    reason_words(now, model, c, ranked.get(1))
+                    reason_words(
+                        &self.scenario.simulation.clock(),
+                        now,
+                        model,
+                        c,
+                        ranked.get(1)
+                    )
                 );
             }
             Some(c) => {
@@ -1157,7 +1169,8 @@ impl Narrator {
         if r.tie.pushed_since_login {
             let _ = write!(s, "last push {} ago", span(now - r.tie.since));
         } else {
-            let _ = write!(s, "not pushed since login at {}", r.tie.since);
+            let since = self.scenario.simulation.clock().label_ms(r.tie.since);
+            let _ = write!(s, "not pushed since login at {since}");
         }
         s
     }
@@ -1174,6 +1187,7 @@ fn clears_exclusions(reason: StatusChangeReason) -> bool {
 
 /// The rule that put `chosen` ahead of the runner-up.
 fn reason_words(
+    clock: &DayClock,
     now: SimTime,
     model: RoutingModel,
     chosen: &Candidate,
@@ -1207,23 +1221,29 @@ fn reason_words(
     format!(
         "tie on {tie} with agent {} broken by: {}",
         r.agent().0,
-        tie_words(now, a.tie, b.tie)
+        tie_words(clock, now, a.tie, b.tie)
     )
 }
 
-/// Why `a` comes before `b` in the tie-break (omni-reference §6.5).
-fn tie_words(now: SimTime, a: TieBreak, b: TieBreak) -> String {
+/// Why `a` comes before `b` in the tie-break (omni-reference §6.5);
+/// instants in the day's clock time.
+fn tie_words(clock: &DayClock, now: SimTime, a: TieBreak, b: TieBreak) -> String {
     match (a.pushed_since_login, b.pushed_since_login) {
         (false, true) => "never pushed since login".into(),
         _ if a.since == b.since => "lowest agent number".into(),
         (false, _) => format!(
             "neither pushed since login; logged in first ({} vs {})",
-            a.since, b.since
+            clock.label_ms(a.since),
+            clock.label_ms(b.since)
         ),
         (true, _) => {
             let (x, y) = (span(now - a.since), span(now - b.since));
             if x == y {
-                format!("longest since last push ({} vs {})", a.since, b.since)
+                format!(
+                    "longest since last push ({} vs {})",
+                    clock.label_ms(a.since),
+                    clock.label_ms(b.since)
+                )
             } else {
                 format!("longest since last push ({x} vs {y})")
             }

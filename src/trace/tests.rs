@@ -290,9 +290,9 @@ fn routing_lists_candidates_and_names_the_most_free_capacity() {
         l.route(10.0, 1, CHAT, 0),
         format!(
             "routing item {} (Chat, most_available, cost 1): 3 eligible — \
-             agent 0 (Tier 1) free 3 of 3, 0 active, not pushed since login at 0:00:00.000; \
-             agent 1 (Tier 1) free 3 of 3, 0 active, not pushed since login at 0:00:00.000; \
-             agent 2 (Tier 2) free 2 of 2, 0 active, not pushed since login at 0:00:00.000; \
+             agent 0 (Tier 1) free 3 of 3, 0 active, not pushed since login at 00:00:00.000; \
+             agent 1 (Tier 1) free 3 of 3, 0 active, not pushed since login at 00:00:00.000; \
+             agent 2 (Tier 2) free 2 of 2, 0 active, not pushed since login at 00:00:00.000; \
              chose agent 0: tie on free capacity 3 with agent 1 broken by: lowest agent number",
             i(1)
         )
@@ -378,7 +378,7 @@ fn tie_broken_by_coming_online_first() {
     assert!(
         text.ends_with(
             "; chose agent 1: tie on free capacity 3 with agent 0 broken by: neither pushed since \
-             login; logged in first (0:00:00.000 vs 0:00:05.000)"
+             login; logged in first (00:00:00.000 vs 00:00:05.000)"
         ),
         "{text}"
     );
@@ -397,7 +397,7 @@ fn least_active_names_the_smaller_load() {
         text,
         format!(
             "routing item {} (Cases, least_active, cost 1): 2 eligible — \
-             agent 3 (Tier 2) load 0 of 2, 0 active, not pushed since login at 0:00:00.000; \
+             agent 3 (Tier 2) load 0 of 2, 0 active, not pushed since login at 00:00:00.000; \
              agent 0 (Tier 1) load 1 of 3, 1 active, last push 1 s ago; \
              chose agent 3: least active (load 0 vs 1)",
             i(2)
@@ -512,7 +512,7 @@ fn decline_gives_reason_and_exclusion_and_requeue_keeps_the_place() {
     assert_eq!(
         l.requeue(8.0, 1, Some(0)),
         format!(
-            "item {} back in queue \"Chat\", keeping its place (requested at 0:00:00.000, 8 s \
+            "item {} back in queue \"Chat\", keeping its place (requested at 00:00:00.000, 8 s \
              ago); it will go to anyone but agent 0",
             i(1)
         )
@@ -699,7 +699,7 @@ fn logout_before_answering_makes_the_work_unavailable() {
         l.requeue(5.0, 1, None),
         format!(
             "item {} back in queue \"Chat\" after agent 0 logged out, keeping its place \
-             (requested at 0:00:00.000, 5 s ago); every agent is eligible again",
+             (requested at 00:00:00.000, 5 s ago); every agent is eligible again",
             i(1)
         )
     );

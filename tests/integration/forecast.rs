@@ -192,7 +192,7 @@ fn the_bank_forecast_covers_a_bank_day_with_two_peaks() {
     let bank = std::fs::read_to_string(root.join("scenarios/bank.toml")).unwrap();
     let csv = root.join("scenarios/data/bank_forecast.csv");
     let mut text = bank
-        .replace("duration = \"8h\"", "start = \"08:00\"\nduration = \"12h\"")
+        .replace("duration = \"8h\"", "duration = \"12h\"")
         .replace("interval = \"1h\"", "interval = \"30m\"");
     for rate in [
         "rate_per_hour = 140",

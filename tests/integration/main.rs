@@ -7,6 +7,7 @@ mod determinism;
 mod erlang_smoke;
 mod forecast;
 mod invariants;
+mod occupancy;
 mod retrials;
 mod shift_end;
 mod stall;
