@@ -18,12 +18,16 @@
 mod error;
 mod model;
 mod raw;
+mod roster;
+mod roster_csv;
+mod schedule;
 mod skills;
 mod summary;
 mod validate;
 
 pub use error::{ScenarioError, ScenarioErrorKind};
 pub use model::*;
+pub use schedule::{AgentSchedule, Break, RosteredShift, BREAK_LABEL, BREAK_STATUS};
 pub use summary::render_summary;
 
 use std::path::Path;

@@ -237,9 +237,13 @@ pub(crate) struct RawAgents {
     pub shift_end_status: Option<Spanned<String>>,
     pub pause_probability: Option<Spanned<f64>>,
     pub pause_duration: Option<Spanned<RawDist>>,
+    pub shifts: Option<Spanned<Vec<Spanned<RawShift>>>>,
+    pub break_lateness: Option<Spanned<RawDist>>,
+    pub roster_csv: Option<Spanned<String>>,
+    pub absence: Option<Spanned<f64>>,
 }
 
-/// `shift = { start = …, end = … }`.
+/// `shift = { start = …, end = … }`, and each item of `shifts`.
 #[derive(Debug, serde::Deserialize)]
 #[serde(
     deny_unknown_fields,
@@ -248,6 +252,21 @@ pub(crate) struct RawAgents {
 pub(crate) struct RawShift {
     pub start: Option<Spanned<RawTime>>,
     pub end: Option<Spanned<RawTime>>,
+    pub count: Option<Spanned<i64>>,
+    pub breaks: Option<Spanned<Vec<Spanned<RawBreak>>>>,
+}
+
+/// `{ start = "12:00", duration = "30m", status = "Lunch" }` in a shift's
+/// `breaks`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a break table such as { start = \"12:00\", duration = \"30m\", status = \"Lunch\" }"
+)]
+pub(crate) struct RawBreak {
+    pub start: Option<Spanned<RawTime>>,
+    pub duration: Option<Spanned<RawDuration>>,
+    pub status: Option<Spanned<String>>,
 }
 
 /// A moment of the simulated day as written: a clock time (`"12:00"`) or
@@ -441,9 +460,14 @@ pub(crate) const SECTION_KEYS: &[(&str, &[&str])] = &[
             "shift_end_status",
             "pause_probability",
             "pause_duration",
+            "shifts",
+            "break_lateness",
+            "roster_csv",
+            "absence",
         ],
     ),
-    ("shift", &["start", "end"]),
+    ("shift", &["start", "end", "count", "breaks"]),
+    ("break", &["start", "duration", "status"]),
     (
         "skill requirement",
         &["skill", "level", "additional", "priority"],
@@ -762,6 +786,7 @@ pub(crate) fn describe_table(section: &str) -> String {
         "" => "the file".into(),
         "simulation" => "[simulation]".into(),
         "shift" => "a shift table".into(),
+        "break" => "a break table".into(),
         "distribution" => "a distribution table".into(),
         "skill requirement" => "a skill requirement".into(),
         "skill choice" => "a skill choice".into(),
@@ -855,7 +880,8 @@ pub(crate) fn locate(text: &str, offset: usize, unknown_key: Option<&str>) -> Pl
             .next()
             .map(|last| last.split('[').next().unwrap_or(last))
         {
-            Some("shift") => "shift".into(),
+            Some("shift" | "shifts") => "shift".into(),
+            Some("breaks") => "break".into(),
             Some(k)
                 if [
                     "handle_time",
@@ -863,6 +889,7 @@ pub(crate) fn locate(text: &str, offset: usize, unknown_key: Option<&str>) -> Pl
                     "response_time",
                     "wrap_up",
                     "after",
+                    "break_lateness",
                 ]
                 .contains(&k) =>
             {
@@ -1327,6 +1354,7 @@ mod tests {
         assert_eq!(keys_of::<RawArrivals>("KEY = 1"), expect("arrivals"));
         assert_eq!(keys_of::<RawAgents>("KEY = 1"), expect("agents"));
         assert_eq!(keys_of::<RawShift>("KEY = 1"), expect("shift"));
+        assert_eq!(keys_of::<RawBreak>("KEY = 1"), expect("break"));
         assert_eq!(keys_of::<RawSkill>("KEY = 1"), expect("skills"));
         assert_eq!(
             keys_of::<RawSkillReq>("KEY = 1"),
