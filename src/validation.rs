@@ -177,6 +177,9 @@ impl ErlangCentre {
                 skills: vec![],
                 behaviour: BehaviourSpec::default(),
                 shift: Shift::default(),
+                roster: Vec::new(),
+                break_lateness: None,
+                absence: 0.0,
             }],
             warnings: vec![],
         }

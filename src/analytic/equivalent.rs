@@ -4,7 +4,7 @@
 //! answer delay (auto-accept or zero response time with accept probability
 //! 1), Most Available, no push timeout, constant Poisson arrivals,
 //! exponential handle time and optional exponential patience, no wrap-up, everyone
-//! logged in for the whole run, every group able to take every item (a
+//! logged in for the whole run (no breaks, nobody absent), every group able to take every item (a
 //! member of the queue, or holding every skill it asks for), and items
 //! served in arrival order (no drawn secondary priority). Such a scenario is exactly M/M/c (Erlang
 //! C) or M/M/c+M (Erlang A), so `omnisim run` can print the analytic
@@ -67,7 +67,12 @@ pub fn erlang_equivalent(s: &Scenario) -> Option<ErlangInput> {
             || (g.behaviour.response_time == Distribution::Constant { value: 0.0 }
                 && g.behaviour.accept_probability == 1.0
                 && g.behaviour.no_answer_probability == 0.0);
-        let whole_run = g.shift.start.is_zero() && g.shift.end.is_none_or(|e| e >= s.run_length());
+        let whole_run = g.absence == 0.0
+            && g.schedules().all(|a| {
+                a.breaks.is_empty()
+                    && a.shift.start.is_zero()
+                    && a.shift.end.is_none_or(|e| e >= s.run_length())
+            });
         if !status.has_channel(q.channel)
             || !instant
             || g.behaviour.wrap_up.is_some()

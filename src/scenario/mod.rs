@@ -21,6 +21,9 @@ mod forecast;
 mod model;
 mod offered;
 mod raw;
+mod roster;
+mod roster_csv;
+mod schedule;
 mod skills;
 mod summary;
 mod validate;
@@ -28,6 +31,7 @@ mod validate;
 pub use error::{ScenarioError, ScenarioErrorKind};
 pub use model::*;
 pub use offered::{IntervalLoad, RateSegment};
+pub use schedule::{AgentSchedule, Break, RosteredShift, BREAK_LABEL, BREAK_STATUS};
 pub use summary::render_summary;
 
 use std::path::Path;

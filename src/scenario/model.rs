@@ -14,6 +14,8 @@ use crate::omni::{
 use crate::time::SimDuration;
 use serde::Serialize;
 
+use super::RosteredShift;
+
 /// A complete, checked scenario.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Scenario {
@@ -296,8 +298,21 @@ pub struct AgentGroup {
     pub skills: Vec<(SkillId, u8)>,
     /// Synthetic behaviour.
     pub behaviour: BehaviourSpec,
-    /// When the agents are logged in.
+    /// When the agents are logged in, for a group without a roster: every
+    /// agent works this shift, with no breaks.
     pub shift: Shift,
+    /// Each agent's own shift and breaks (`shifts`, `roster_csv`), agents
+    /// numbered in its order; empty = every agent works `shift`. When not
+    /// empty, `count` is its total ([`AgentGroup::set_roster`]); read it
+    /// through [`AgentGroup::schedules`] either way.
+    pub roster: Vec<RosteredShift>,
+    /// How late each break starts (`break_lateness`): a fresh draw per
+    /// break; `None` = on time.
+    pub break_lateness: Option<Distribution>,
+    /// Probability that an agent is absent for the day (`absence`), drawn
+    /// per agent and replication: an absent agent never logs in. 0 =
+    /// nobody, and nothing is drawn.
+    pub absence: f64,
 }
 
 /// How synthetic agents answer pushes (ignored under auto-accept, except

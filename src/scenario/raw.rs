@@ -263,9 +263,13 @@ pub(crate) struct RawAgents {
     pub shift_end_status: Option<Spanned<String>>,
     pub pause_probability: Option<Spanned<f64>>,
     pub pause_duration: Option<Spanned<RawDist>>,
+    pub shifts: Option<Spanned<Vec<Spanned<RawShift>>>>,
+    pub break_lateness: Option<Spanned<RawDist>>,
+    pub roster_csv: Option<Spanned<String>>,
+    pub absence: Option<Spanned<f64>>,
 }
 
-/// `shift = { start = …, end = … }`.
+/// `shift = { start = …, end = … }`, and each item of `shifts`.
 #[derive(Debug, serde::Deserialize)]
 #[serde(
     deny_unknown_fields,
@@ -274,6 +278,21 @@ pub(crate) struct RawAgents {
 pub(crate) struct RawShift {
     pub start: Option<Spanned<RawTime>>,
     pub end: Option<Spanned<RawTime>>,
+    pub count: Option<Spanned<i64>>,
+    pub breaks: Option<Spanned<Vec<Spanned<RawBreak>>>>,
+}
+
+/// `{ start = "12:00", duration = "30m", status = "Lunch" }` in a shift's
+/// `breaks`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a break table such as { start = \"12:00\", duration = \"30m\", status = \"Lunch\" }"
+)]
+pub(crate) struct RawBreak {
+    pub start: Option<Spanned<RawTime>>,
+    pub duration: Option<Spanned<RawDuration>>,
+    pub status: Option<Spanned<String>>,
 }
 
 /// A moment of the simulated day as written: a clock time (`"12:00"`) or
@@ -473,9 +492,14 @@ pub(crate) const SECTION_KEYS: &[(&str, &[&str])] = &[
             "shift_end_status",
             "pause_probability",
             "pause_duration",
+            "shifts",
+            "break_lateness",
+            "roster_csv",
+            "absence",
         ],
     ),
-    ("shift", &["start", "end"]),
+    ("shift", &["start", "end", "count", "breaks"]),
+    ("break", &["start", "duration", "status"]),
     (
         "skill requirement",
         &["skill", "level", "additional", "priority"],
@@ -794,6 +818,7 @@ pub(crate) fn describe_table(section: &str) -> String {
         "" => "the file".into(),
         "simulation" => "[simulation]".into(),
         "shift" => "a shift table".into(),
+        "break" => "a break table".into(),
         "distribution" => "a distribution table".into(),
         "skill requirement" => "a skill requirement".into(),
         "skill choice" => "a skill choice".into(),
@@ -889,7 +914,8 @@ pub(crate) fn locate(text: &str, offset: usize, unknown_key: Option<&str>) -> Pl
             .next()
             .map(|last| last.split('[').next().unwrap_or(last))
         {
-            Some("shift") => "shift".into(),
+            Some("shift" | "shifts") => "shift".into(),
+            Some("breaks") => "break".into(),
             Some(k)
                 if [
                     "handle_time",
@@ -898,6 +924,7 @@ pub(crate) fn locate(text: &str, offset: usize, unknown_key: Option<&str>) -> Pl
                     "wrap_up",
                     "after",
                     "delay",
+                    "break_lateness",
                 ]
                 .contains(&k) =>
             {
@@ -1364,6 +1391,7 @@ mod tests {
         assert_eq!(keys_of::<RawArrivals>("KEY = 1"), expect("arrivals"));
         assert_eq!(keys_of::<RawAgents>("KEY = 1"), expect("agents"));
         assert_eq!(keys_of::<RawShift>("KEY = 1"), expect("shift"));
+        assert_eq!(keys_of::<RawBreak>("KEY = 1"), expect("break"));
         assert_eq!(keys_of::<RawSkill>("KEY = 1"), expect("skills"));
         assert_eq!(
             keys_of::<RawSkillReq>("KEY = 1"),

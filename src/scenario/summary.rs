@@ -283,19 +283,29 @@ pub fn render_summary(s: &Scenario) -> String {
     );
     for g in &s.agents {
         let config = &s.presence_configs[g.presence_config.index()];
-        let shift = match g.shift.end {
-            Some(end) => format!("{}–{}", humanize(g.shift.start), humanize(end)),
-            None if g.shift.start.is_zero() => "whole run".to_owned(),
-            None => format!("from {}", humanize(g.shift.start)),
+        let shifts = super::roster::describe_shifts(s, g);
+        let (shift, more) = match shifts.as_slice() {
+            [(_, one)] => (format!(", shift {one}"), &[][..]),
+            many => (String::new(), many),
         };
         let _ = writeln!(
             out,
-            "  {} × {}: capacity {}, logs in to \"{}\", shift {shift}",
+            "  {} × {}: capacity {}, logs in to \"{}\"{shift}",
             g.count,
             g.group,
             config.capacity,
             s.statuses[g.status.index()].api_name
         );
+        for (n, text) in more {
+            let _ = writeln!(out, "      {n} × {text}");
+        }
+        if g.absence > 0.0 {
+            let _ = writeln!(
+                out,
+                "      absence {}: each agent is absent for the day with that probability",
+                g.absence
+            );
+        }
     }
     if !notes.is_empty() {
         out.push_str("\nnotes\n");

@@ -8,7 +8,7 @@
 use super::error::{list_keys, list_names, suggest, ScenarioError, ScenarioErrorKind as Kind};
 use super::raw::{
     describe_item, RawAgents, RawArrivals, RawChannel, RawDist, RawDistTable, RawDuration,
-    RawPresenceConfig, RawQueue, RawScenario, RawShift, RawSimulation, RawStatus, RawTransfer,
+    RawPresenceConfig, RawQueue, RawScenario, RawSimulation, RawStatus, RawTransfer,
 };
 use super::{
     AgentGroup, ArrivalRate, ArrivalStream, BehaviourSpec, Queue, QueueTargets, Scenario, Shift,
@@ -587,7 +587,7 @@ fn table(section: &str) -> String {
     super::raw::describe_table(section)
 }
 
-fn lower_first(s: &str) -> String {
+pub(super) fn lower_first(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
         Some(f) => f.to_lowercase().chain(c).collect(),
@@ -637,7 +637,7 @@ pub(crate) fn validate(raw: &RawScenario, cx: &Ctx<'_>) -> Result<Scenario> {
         &skill_names,
     )?;
     let (arrivals, warnings) = arrivals(raw, cx, &queue_names, &simulation, &queues, &skill_names)?;
-    let agents = agents(
+    let mut agents = agents(
         raw,
         cx,
         &simulation,
@@ -651,13 +651,17 @@ pub(crate) fn validate(raw: &RawScenario, cx: &Ctx<'_>) -> Result<Scenario> {
     )?;
     let mut statuses = statuses;
     let implicit = StatusId(statuses.len() as u32);
-    if agents.iter().any(|g| g.shift.end_status == Some(implicit)) {
+    if agents
+        .iter()
+        .any(|g| g.shifts().any(|s| s.end_status == Some(implicit)))
+    {
         statuses.push(PresenceStatus {
             api_name: END_OF_SHIFT_STATUS.into(),
             label: END_OF_SHIFT_LABEL.into(),
             channels: Vec::new(),
         });
     }
+    super::roster::add_break_status(&mut statuses, &mut agents, StatusId(implicit.0 + 1));
     let scenario = Scenario {
         simulation,
         channels,
@@ -1674,8 +1678,11 @@ fn agents(
         let mut it = item("agents", i, g);
         let ra: &RawAgents = g.get_ref();
         let group = cx.name(&mut it, &ra.group, "group", &mut names)?;
-        let c = cx.required(&it, &ra.count, "count", "the number of agents, at least 1")?;
-        let count = cx.count_u32(&it, "count", c, 1, "at least 1 agent")?;
+        let book = super::roster::StatusBook {
+            names: statuses,
+            list: status_list,
+        };
+        let plan = super::roster::plan(cx, &it, ra, items, sim, &book)?;
         let pc = cx.required(
             &it,
             &ra.presence_config,
@@ -1805,7 +1812,6 @@ fn agents(
             }
             None => None,
         };
-        let mut shift = shift(cx, &it, &ra.shift, sim)?;
         let queues = super::skills::membership(
             cx,
             &it,
@@ -1820,18 +1826,32 @@ fn agents(
         // here, and it is not in `status_list` yet (it has no channels, so
         // membership would not change).
         let mut allowed_statuses = allowed_statuses;
+        let granted_busy = allowed_statuses
+            .iter()
+            .copied()
+            .find(|s| !status_list[s.index()].is_online());
+        let mut ending = Shift::default();
         shift_end(
             cx,
             &it,
             ra,
             statuses,
             status_list,
-            &mut shift,
+            plan.ends(),
+            &mut ending,
             &mut allowed_statuses,
         )?;
+        let implicit_break = StatusId(status_list.len() as u32 + 1);
+        let r = plan.finish(
+            &ending,
+            granted_busy,
+            &book,
+            implicit_break,
+            &mut allowed_statuses,
+        );
         out.push(AgentGroup {
             group,
-            count,
+            count: r.count,
             presence_config,
             status,
             queues,
@@ -1846,91 +1866,29 @@ fn agents(
                 pause_probability,
                 pause_duration,
             },
-            shift,
+            shift: r.shift,
+            roster: r.roster,
+            break_lateness: r.break_lateness,
+            absence: r.absence,
         });
     }
     Ok(out)
 }
 
-fn shift(
-    cx: &Ctx<'_>,
-    it: &Item,
-    raw: &Option<Spanned<RawShift>>,
-    sim: &SimulationSettings,
-) -> Result<Shift> {
-    let Some(raw) = raw else {
-        return Ok(Shift::default());
-    };
-    let s = raw.get_ref();
-    let clock = sim.clock();
-    let day_end = clock.label(clock.instant(sim.duration));
-    let start_offset = s
-        .start
-        .as_ref()
-        .map_or(SimDuration::ZERO, |v| v.get_ref().offset(&clock));
-    if let Some(v) = &s.start {
-        if start_offset >= sim.duration {
-            return Err(cx
-                .at(
-                    Kind::InvalidValue,
-                    it,
-                    "shift.start",
-                    v,
-                    format!(
-                        "shift starts at {} ({}), when the measured day has already ended at {day_end}; expected a start before the end",
-                        v.get_ref().written,
-                        clock.label(clock.instant(start_offset)),
-                    ),
-                )
-                .with_hint("a clock time earlier than [simulation] start belongs to the next day; a shift that begins before start is written as start and is logged in from the beginning of the warm-up"));
-        }
-    }
-    let end = match &s.end {
-        Some(v) => {
-            let end = v.get_ref().offset(&clock);
-            if end <= start_offset {
-                return Err(cx.at(
-                    Kind::InvalidValue,
-                    it,
-                    "shift.end",
-                    v,
-                    format!(
-                        "shift ends at {} ({}), not after it starts ({}); expected an end later than the start",
-                        v.get_ref().written,
-                        clock.label(clock.instant(end)),
-                        clock.label(clock.instant(start_offset)),
-                    ),
-                ));
-            }
-            Some(sim.warmup + end)
-        }
-        None => None,
-    };
-    // A shift that begins at `start` opens the day: it is logged in from
-    // the beginning of the warm-up (crate::clock).
-    let start = if start_offset.is_zero() {
-        SimDuration::ZERO
-    } else {
-        sim.warmup + start_offset
-    };
-    Ok(Shift {
-        start,
-        end,
-        ..Shift::default()
-    })
-}
-
-/// `shift_end` and `shift_end_status` of a group: how its shift ends and
-/// the busy status it finishes its work in, granted to the group. A
-/// finishing group with a shift end that names no status gets the first
-/// busy status it is granted, or [`END_OF_SHIFT_STATUS`] when it has none:
-/// its id is then `status_list.len()`, the status [`validate`] appends.
+/// `shift_end` and `shift_end_status` of a group: how its shifts end
+/// (`ends`: some shift has an end) and the busy status it finishes its
+/// work in, granted to the group, set on `shift`. A finishing group with a
+/// shift end that names no status gets the first busy status it is
+/// granted, or [`END_OF_SHIFT_STATUS`] when it has none: its id is then
+/// `status_list.len()`, the status [`validate`] appends.
+#[allow(clippy::too_many_arguments)]
 fn shift_end(
     cx: &Ctx<'_>,
     it: &Item,
     ra: &RawAgents,
     statuses: &Names,
     status_list: &[PresenceStatus],
+    ends: bool,
     shift: &mut Shift,
     allowed: &mut Vec<StatusId>,
 ) -> Result<()> {
@@ -1980,7 +1938,7 @@ fn shift_end(
                 .with_hint("add a [[statuses]] item without `channels`, e.g. name = \"Wrap_Up\""));
         }
         shift.end_status = Some(id);
-    } else if shift.end.is_some() && shift.end_mode == ShiftEndMode::Finish {
+    } else if ends && shift.end_mode == ShiftEndMode::Finish {
         let busy = allowed
             .iter()
             .copied()

@@ -116,6 +116,9 @@ pub(crate) fn scenario(
                     ..BehaviourSpec::default()
                 },
                 shift: Shift::default(),
+                roster: Vec::new(),
+                break_lateness: None,
+                absence: 0.0,
             })
             .collect(),
         warnings: vec![],

@@ -229,6 +229,9 @@ fn build(k: &Knobs) -> Scenario {
                 },
                 ..Shift::default()
             },
+            roster: Vec::new(),
+            break_lateness: None,
+            absence: 0.0,
         });
     }
     s

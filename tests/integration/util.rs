@@ -110,6 +110,9 @@ pub fn base(hours: u64) -> Scenario {
             skills: vec![],
             behaviour: BehaviourSpec::default(),
             shift: Shift::default(),
+            roster: Vec::new(),
+            break_lateness: None,
+            absence: 0.0,
         }],
         warnings: vec![],
     }
