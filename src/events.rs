@@ -308,6 +308,14 @@ pub enum EventKind {
         /// The agent.
         agent: AgentId,
     },
+    /// The agent is rostered but absent today (its group's `absence`):
+    /// it never logs in. Emitted at the start of the run; not an
+    /// Omni-Channel event, since Salesforce only sees someone who never
+    /// logs in, but results and traces need to tell absence from idleness.
+    AgentAbsent {
+        /// The agent.
+        agent: AgentId,
+    },
     /// `omniChannelWorkFlagUpdated`.
     WorkFlagUpdated {
         /// The AgentWork.
@@ -340,6 +348,7 @@ impl EventKind {
             | StatusChanged { agent, .. }
             | LoginSuccess { agent, .. }
             | Logout { agent }
+            | AgentAbsent { agent }
             | WorkFlagUpdated { agent, .. } => Some(*agent),
             WorkArrived { .. }
             | WorkAbandoned { .. }
@@ -438,6 +447,7 @@ impl EventKind {
                 | EventKind::WorkTransferredIn { .. }
                 | EventKind::SkillsDropped { .. }
                 | EventKind::WorkEndedNoAgent { .. }
+                | EventKind::AgentAbsent { .. }
         )
     }
 }

@@ -31,6 +31,12 @@ pub enum StreamKind {
     /// that chain from it): its own stream so that adding the key moves
     /// no other draw.
     Transfer = 7,
+    /// Whether one agent is absent for the day (its group's `absence`):
+    /// its own stream, drawn only when the group sets the key.
+    Absence = 8,
+    /// How late each of one agent's breaks starts (its group's
+    /// `break_lateness`): its own stream, drawn only when the key is set.
+    BreakLateness = 9,
 }
 
 /// SplitMix64: spreads nearby seeds far apart before ChaCha keys on them.

@@ -5,6 +5,7 @@ mod util;
 mod determinism;
 mod erlang_smoke;
 mod invariants;
+mod rosters;
 mod shift_end;
 mod stall;
 mod toolkit_api;
