@@ -63,6 +63,9 @@ impl AgentBehaviour for CautiousAgent {
             BehaviourEvent::ShiftEnd => {
                 tk.logout().await.expect("logout never fails");
             }
+            // It takes its own breaks (below), not a roster's; quickstart
+            // rosters none anyway.
+            BehaviourEvent::BreakStart { .. } | BehaviourEvent::BreakEnd => {}
             BehaviourEvent::Console(EventKind::WorkAssigned { work, .. }) => {
                 // A person needs a moment to look at the push.
                 ctx.wake_after(SimDuration::from_secs(3), tag(work, ANSWER));

@@ -312,6 +312,14 @@ pub enum EventKind {
         /// The agent.
         agent: AgentId,
     },
+    /// The agent is rostered but absent today (its group's `absence`):
+    /// it never logs in. Emitted at the start of the run; not an
+    /// Omni-Channel event, since Salesforce only sees someone who never
+    /// logs in, but results and traces need to tell absence from idleness.
+    AgentAbsent {
+        /// The agent.
+        agent: AgentId,
+    },
     /// `omniChannelWorkFlagUpdated`.
     WorkFlagUpdated {
         /// The AgentWork.
@@ -344,6 +352,7 @@ impl EventKind {
             | StatusChanged { agent, .. }
             | LoginSuccess { agent, .. }
             | Logout { agent }
+            | AgentAbsent { agent }
             | WorkFlagUpdated { agent, .. } => Some(*agent),
             WorkArrived { .. }
             | WorkAbandoned { .. }
@@ -442,6 +451,7 @@ impl EventKind {
                 | EventKind::WorkTransferredIn { .. }
                 | EventKind::SkillsDropped { .. }
                 | EventKind::WorkEndedNoAgent { .. }
+                | EventKind::AgentAbsent { .. }
         )
     }
 }

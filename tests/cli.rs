@@ -396,7 +396,11 @@ fn support_centre_reports_the_early_teams_overtime() {
     assert_eq!(overtime("Chat late"), 0.0);
     assert_eq!(summary["groups"]["Chat early"]["agents"], 6);
     let agents = std::fs::read_to_string(tmp.path().join("agents.csv")).unwrap();
-    assert!(agents.lines().next().unwrap().ends_with(",overtime_s"));
+    assert!(agents
+        .lines()
+        .next()
+        .unwrap()
+        .ends_with(",overtime_s,break_s,absent,name"));
     let wrap = summary["overall"]["wrap_up_s"]["mean"].as_f64().unwrap();
     assert!(wrap > 0.0 && wrap < summary["overall"]["aht_s"]["mean"].as_f64().unwrap());
 }

@@ -334,7 +334,7 @@ fn all_files_exist_with_their_headers_and_no_temporaries() {
     assert_eq!(
         first_line(&p("agents.csv")),
         "agent,group,time_online_s,items_handled,occupancy,declines,push_timeouts,\
-         interruptible_occupancy,overtime_s"
+         interruptible_occupancy,overtime_s,break_s,absent,name"
     );
     assert_eq!(
         first_line(&p("work.csv")),

@@ -3,7 +3,7 @@
 //!
 //! A behaviour receives what an Omni-Channel console component would: the
 //! agent's console events (`workAssigned`, `workAccepted`,
-//! `statusChanged`, …), its shift edges and timers it set itself. It
+//! `statusChanged`, …), its shift and break edges and timers it set itself. It
 //! answers by calling [`OmniToolkit`] methods, exactly as a Lightning
 //! component calls `lightning:omniToolkitAPI`. The synthetic agents of a
 //! scenario are one such behaviour ([`SyntheticBehaviour`]); `examples/`
@@ -28,6 +28,18 @@ pub enum BehaviourEvent {
     ShiftStart,
     /// The agent's shift ends: time to log out.
     ShiftEnd,
+    /// A break of the agent's roster starts (late, if the group's
+    /// `break_lateness` says so): time to move to `status`, a busy status,
+    /// until `until`. Only while the shift runs; a break the shift end
+    /// cuts short gets no [`BehaviourEvent::BreakEnd`].
+    BreakStart {
+        /// The busy status of the break.
+        status: crate::omni::StatusId,
+        /// When it ends.
+        until: SimTime,
+    },
+    /// The break ends: time to go back to work.
+    BreakEnd,
     /// A console event of this agent (only the kinds
     /// [`EventKind::is_console_event`] accepts).
     Console(EventKind),

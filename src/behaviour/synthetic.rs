@@ -16,6 +16,14 @@
 //! and logs out when it holds nothing: it watches its console's work
 //! events and asks `get_agent_works()` after each. Nothing brings it back
 //! online after its shift ended.
+//!
+//! A break of its roster is a status change like any other: at the break
+//! start it sets the break's busy status, so nothing new is pushed while it
+//! keeps what it holds (open work is handled and closed as usual, pushes
+//! already made are still answered; omni-reference §8.3, §12.5), and at the
+//! break end it sets its login status again, whatever busy status a decline
+//! or push timeout put it in meanwhile. A `return_to_status_after` timer
+//! does not end a break early.
 
 use super::{AgentBehaviour, AgentContext, BehaviourEvent};
 use crate::events::{EventKind, StatusChangeReason};
@@ -55,6 +63,8 @@ pub struct SyntheticBehaviour {
     suspended: Vec<(AgentWorkId, SimDuration)>,
     /// Opened works to hand on when their transfer wake comes, and where.
     transfers: Vec<(AgentWorkId, QueueId)>,
+    /// Between a break's start and its end.
+    on_break: bool,
 }
 
 impl SyntheticBehaviour {
@@ -79,6 +89,7 @@ impl SyntheticBehaviour {
             logged_out_at: None,
             suspended: Vec::new(),
             transfers: Vec::new(),
+            on_break: false,
         }
     }
 
@@ -106,6 +117,18 @@ impl SyntheticBehaviour {
                 true
             }
             Ok(_) => false,
+        }
+    }
+
+    /// Sets the login status again, if logged in and in another status.
+    async fn back_to_login_status(&self, ctx: &AgentContext) {
+        let tk = ctx.toolkit();
+        if let Ok(s) = tk.get_service_presence_status_id().await {
+            if s.status_id != self.login_status.to_string() {
+                let _ = tk
+                    .set_service_presence_status(&self.login_status.to_string())
+                    .await;
+            }
         }
     }
 
@@ -181,6 +204,21 @@ impl AgentBehaviour for SyntheticBehaviour {
                             let _ = tk.set_service_presence_status(&busy.to_string()).await;
                         }
                     }
+                }
+            }
+            BehaviourEvent::BreakStart { status, .. } => {
+                // Only someone at work takes a break: set_status would log
+                // a logged-out agent in.
+                if self.shift_over || tk.get_service_presence_status_id().await.is_err() {
+                    return;
+                }
+                self.on_break = true;
+                let _ = tk.set_service_presence_status(&status.to_string()).await;
+            }
+            BehaviourEvent::BreakEnd => {
+                self.on_break = false;
+                if !self.shift_over {
+                    self.back_to_login_status(ctx).await;
                 }
             }
             BehaviourEvent::Console(EventKind::WorkAssigned { work, .. }) => {
@@ -275,18 +313,13 @@ impl AgentBehaviour for SyntheticBehaviour {
                 }
                 _ => {
                     // Only from a busy status set by a decline or timeout;
-                    // a logged-out agent stays out, and after the shift
-                    // end nobody comes back online.
-                    if self.shift_over {
+                    // a logged-out agent stays out, after the shift end
+                    // nobody comes back online, and a break lasts until
+                    // its end.
+                    if self.shift_over || self.on_break {
                         return;
                     }
-                    if let Ok(s) = tk.get_service_presence_status_id().await {
-                        if s.status_id != self.login_status.to_string() {
-                            let _ = tk
-                                .set_service_presence_status(&self.login_status.to_string())
-                                .await;
-                        }
-                    }
+                    self.back_to_login_status(ctx).await;
                 }
             },
         }

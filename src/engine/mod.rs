@@ -59,12 +59,13 @@ use crate::load::LoadProbes;
 use crate::omni::{AgentId, QueueId, StatusId, WorkItem, WorkItemId};
 use crate::router::RouterActor;
 use crate::routing::RoutingPolicy;
-use crate::scenario::{AgentGroup, Scenario};
+use crate::scenario::{AgentGroup, AgentSchedule, Scenario};
 use crate::time::{SimDuration, SimTime};
 use crate::toolkit::OmniToolkit;
 use actix::Actor;
 use handle::EngineHandle;
 use messages::Entry;
+use rand::Rng;
 use rng::{stream, StreamKind};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -128,6 +129,8 @@ pub struct AgentSeat<'a> {
     pub agent: AgentId,
     /// Its group in the scenario.
     pub group: &'a AgentGroup,
+    /// Its own shift and breaks (its line of the group's roster).
+    pub schedule: AgentSchedule<'a>,
     /// Its own random stream for this replication.
     pub rng: rand_chacha::ChaCha8Rng,
 }
@@ -137,7 +140,7 @@ pub fn synthetic_behaviour(scenario: &Scenario, seat: AgentSeat<'_>) -> Syntheti
     let config = &scenario.presence_configs[seat.group.presence_config.index()];
     // A hand-built scenario may leave the end status out: the first busy
     // status the group is granted, if any, serves.
-    let shift = &seat.group.shift;
+    let shift = seat.schedule.shift;
     let end_status = shift.end_status.or_else(|| {
         allowed_statuses(scenario, seat.group)
             .into_iter()
@@ -198,8 +201,8 @@ where
 }
 
 /// Granted statuses of a group: as listed (empty = all), plus the login
-/// status, the configuration's automatic statuses and the end-of-shift
-/// status, which an agent must be able to enter.
+/// status, the configuration's automatic statuses, the end-of-shift
+/// statuses and the break statuses, which an agent must be able to enter.
 fn allowed_statuses(scenario: &Scenario, group: &AgentGroup) -> Vec<StatusId> {
     let mut allowed: Vec<StatusId> = if group.allowed_statuses.is_empty() {
         (0..scenario.statuses.len() as u32).map(StatusId).collect()
@@ -207,14 +210,20 @@ fn allowed_statuses(scenario: &Scenario, group: &AgentGroup) -> Vec<StatusId> {
         group.allowed_statuses.clone()
     };
     let config = &scenario.presence_configs[group.presence_config.index()];
+    let rostered = group.shifts().filter_map(|s| s.end_status).chain(
+        group
+            .roster
+            .iter()
+            .flat_map(|r| r.breaks.iter().map(|b| b.status)),
+    );
     for s in [
         Some(group.status),
         config.status_on_decline,
         config.status_on_push_timeout,
-        group.shift.end_status,
     ]
     .into_iter()
     .flatten()
+    .chain(rostered)
     {
         if !allowed.contains(&s) {
             allowed.push(s);
@@ -256,7 +265,9 @@ impl<B: AgentBehaviour> std::fmt::Debug for Simulation<B> {
 impl<B: AgentBehaviour> Simulation<B> {
     /// Starts the actors of one replication: the router and one agent
     /// actor per agent with its behaviour from `make_behaviour`; the
-    /// generator's first arrivals and the shift starts and ends scheduled.
+    /// generator's first arrivals, each agent's shift start and end and
+    /// its breaks scheduled, or, for an agent absent today, an
+    /// `AgentAbsent` event (handed to the sinks with the first step).
     pub fn new<F>(scenario: Arc<Scenario>, replication: u32, make_behaviour: F) -> Self
     where
         F: FnMut(AgentSeat<'_>) -> B,
@@ -298,10 +309,11 @@ impl<B: AgentBehaviour> Simulation<B> {
         let mut agents = Vec::with_capacity(scenario.agent_count());
         let mut behaviours = Vec::with_capacity(scenario.agent_count());
         let mut contexts = Vec::with_capacity(scenario.agent_count());
+        let run_end = SimTime::ZERO + scenario.run_length();
         for group in &scenario.agents {
             let config = scenario.presence_configs[group.presence_config.index()].clone();
             let allowed = allowed_statuses(&scenario, group);
-            for _ in 0..group.count {
+            for schedule in group.schedules() {
                 let id = AgentId(agents.len() as u32);
                 let state = AgentState::new(
                     id,
@@ -315,6 +327,7 @@ impl<B: AgentBehaviour> Simulation<B> {
                 behaviours.push(make_behaviour(AgentSeat {
                     agent: id,
                     group,
+                    schedule,
                     rng,
                 }));
                 contexts.push(AgentContext::new(
@@ -323,14 +336,23 @@ impl<B: AgentBehaviour> Simulation<B> {
                     handle.clone(),
                 ));
                 agents.push(addr);
-                let start = SimTime::ZERO + group.shift.start;
+                let draws = |kind| stream(seed, replication, kind, id.0 as u64);
+                if group.absence > 0.0 && draws(StreamKind::Absence).gen::<f64>() < group.absence {
+                    // Absent today: never logs in, so nothing is scheduled.
+                    handle.emit(crate::events::EventKind::AgentAbsent { agent: id });
+                    continue;
+                }
+                let start = SimTime::ZERO + schedule.shift.start;
                 handle.schedule_at(start, Entry::Behaviour(id, BehaviourEvent::ShiftStart));
-                if let Some(e) = group.shift.end {
+                if let Some(e) = schedule.shift.end {
                     handle.schedule_at(
                         SimTime::ZERO + e,
                         Entry::Behaviour(id, BehaviourEvent::ShiftEnd),
                     );
                 }
+                schedule_breaks(&handle, id, &schedule, group, run_end, || {
+                    draws(StreamKind::BreakLateness)
+                });
             }
         }
         Simulation {
@@ -471,6 +493,35 @@ impl<B: AgentBehaviour> Simulation<B> {
     }
 }
 
+/// Puts an agent's breaks on the calendar: a `BreakStart` when each
+/// really starts (late by the group's `break_lateness`, drawn from the
+/// agent's own stream only when the key is set) and a `BreakEnd` when it
+/// ends, unless the shift end comes first (it wins).
+fn schedule_breaks(
+    handle: &EngineHandle,
+    id: AgentId,
+    schedule: &AgentSchedule<'_>,
+    group: &AgentGroup,
+    run_end: SimTime,
+    rng: impl FnOnce() -> rand_chacha::ChaCha8Rng,
+) {
+    if schedule.breaks.is_empty() {
+        return;
+    }
+    let mut rng = group.break_lateness.as_ref().map(|d| (d, rng()));
+    let windows = schedule.break_windows(run_end, rng.as_mut().map(|(d, r)| (*d, r)));
+    let shift_end = schedule.shift.end.map_or(run_end, |e| SimTime::ZERO + e);
+    for (start, until, status) in windows {
+        handle.schedule_at(
+            start,
+            Entry::Behaviour(id, BehaviourEvent::BreakStart { status, until }),
+        );
+        if until < shift_end {
+            handle.schedule_at(until, Entry::Behaviour(id, BehaviourEvent::BreakEnd));
+        }
+    }
+}
+
 async fn drive<B, F>(
     scenario: Arc<Scenario>,
     make_behaviour: &mut F,
@@ -500,6 +551,9 @@ where
     let mut next_progress = SimTime::ZERO;
     let stall_limit = 1_000_000u64.max(200 * sim.agents.len() as u64);
     let (mut same_instant, mut last_t, mut stalled_at) = (0u64, SimTime::NEVER, None);
+    // Absences are known before anything happens, even in a run with
+    // nothing on its calendar.
+    sim.flush(sinks);
 
     while let Some(t) = sim.next_time() {
         if t >= end {

@@ -40,6 +40,12 @@ pub enum StreamKind {
     /// arrival order so they never depend on routing; index
     /// `1 << 32 | queue` for the draws of the retrials themselves.
     Retrial = 9,
+    /// Whether one agent is absent for the day (its group's `absence`):
+    /// its own stream, drawn only when the group sets the key.
+    Absence = 10,
+    /// How late each of one agent's breaks starts (its group's
+    /// `break_lateness`): its own stream, drawn only when the key is set.
+    BreakLateness = 11,
 }
 
 /// SplitMix64: spreads nearby seeds far apart before ChaCha keys on them.

@@ -46,8 +46,8 @@ pub(crate) const INTERVALS_HEADER: [&str; 34] = [
     "agents_occupancy_ci95_high",
 ];
 
-/// Columns of `agents.csv`, in order.
-pub(crate) const AGENTS_HEADER: [&str; 9] = [
+/// Columns of `agents.csv`, in order. Columns added later go at the end.
+pub(crate) const AGENTS_HEADER: [&str; 12] = [
     "agent",
     "group",
     "time_online_s",
@@ -57,6 +57,9 @@ pub(crate) const AGENTS_HEADER: [&str; 9] = [
     "push_timeouts",
     "interruptible_occupancy",
     "overtime_s",
+    "break_s",
+    "absent",
+    "name",
 ];
 
 /// Six fixed decimals, empty for undefined. A fixed format (rather than
@@ -178,6 +181,22 @@ pub(crate) fn write_intervals(rs: &ResultSet, dir: &Path) -> Result<PathBuf, Out
     write_csv(dir, "intervals.csv", &INTERVALS_HEADER, rows)
 }
 
+/// `absent`: `true` or `false` when every replication agrees (always so
+/// with one replication), else the share of replications the agent was
+/// absent in, like the other columns' means.
+fn absent_cell(per_rep: impl Iterator<Item = bool>) -> String {
+    let (mut absent, mut n) = (0u32, 0u32);
+    for a in per_rep {
+        n += 1;
+        absent += a as u32;
+    }
+    match absent {
+        0 => "false".into(),
+        a if a == n => "true".into(),
+        a => f6(Some(a as f64 / n as f64)),
+    }
+}
+
 /// `agents.csv`: one row per agent in `AgentId` order, means over
 /// replications.
 pub(crate) fn write_agents(rs: &ResultSet, dir: &Path) -> Result<PathBuf, OutputError> {
@@ -205,6 +224,9 @@ pub(crate) fn write_agents(rs: &ResultSet, dir: &Path) -> Result<PathBuf, Output
             col(|m| m.push_timeouts as f64),
             f6(mean(estimate_defined(&interruptible))),
             col(|m| m.overtime_s),
+            col(|m| m.break_s),
+            absent_cell(per_rep.iter().map(|m| m.absent)),
+            rs.agent_names.get(a).cloned().unwrap_or_default(),
         ]
     });
     write_csv(dir, "agents.csv", &AGENTS_HEADER, rows)

@@ -381,6 +381,9 @@ pub struct ResultSet {
     queue_targets: Vec<QueueTargets>,
     /// Group name of each agent, in `AgentId` order.
     agent_groups: Vec<String>,
+    /// Name of each agent from its roster (empty when it has none), in
+    /// `AgentId` order.
+    agent_names: Vec<String>,
     /// Each group's name and its agents' first `AgentId`, and count, in
     /// scenario order.
     groups: Vec<(String, usize, u32)>,
@@ -417,7 +420,12 @@ impl ResultSet {
                 row
             })
             .collect();
+        let agent_names = scenario
+            .agent_schedules()
+            .map(|(_, a)| a.name.unwrap_or_default().to_owned())
+            .collect();
         ResultSet {
+            agent_names,
             groups,
             scenario: scenario.simulation.name.clone(),
             seed,
@@ -939,9 +947,9 @@ mod tests {
         assert_eq!(
             agents,
             "agent,group,time_online_s,items_handled,occupancy,declines,push_timeouts,\
-             interruptible_occupancy,overtime_s\n\
-             0,g,200.000000,1.000000,0.250000,0.000000,0.000000,,0.000000\n\
-             1,g,0.000000,0.000000,,0.000000,0.000000,,0.000000\n"
+             interruptible_occupancy,overtime_s,break_s,absent,name\n\
+             0,g,200.000000,1.000000,0.250000,0.000000,0.000000,,0.000000,0.000000,false,\n\
+             1,g,0.000000,0.000000,,0.000000,0.000000,,0.000000,0.000000,false,\n"
         );
     }
 

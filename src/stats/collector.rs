@@ -2,8 +2,8 @@
 
 use super::integral::{StepIntegral, Window};
 use super::metrics::{AgentMetrics, IntervalMetrics, QueueMetrics, ReplicationResult, ALL_QUEUES};
-use crate::events::{EventKind, EventSink, SimEvent};
-use crate::omni::{AgentId, AgentWorkId, CapacityUnits, QueueId, WorkItemId};
+use crate::events::{EventKind, EventSink, SimEvent, StatusChangeReason};
+use crate::omni::{AgentId, AgentWorkId, CapacityUnits, QueueId, StatusId, WorkItemId};
 use crate::scenario::Scenario;
 use crate::time::{SimTime, MICROS_PER_SEC};
 use rustc_hash::FxHashMap;
@@ -178,6 +178,16 @@ struct AgentState {
     shift_end: Option<SimTime>,
     /// Overtime of that shift \[µs\], once known.
     overtime_us: Option<u64>,
+    /// The busy statuses of the agent's rostered breaks (empty without
+    /// breaks), and the end of its shift: time in one of them, entered by
+    /// the agent itself (a toolkit status change) before the shift end,
+    /// is time on a break.
+    break_statuses: Vec<StatusId>,
+    shift_end_at: Option<SimTime>,
+    on_break: bool,
+    break_time: StepIntegral,
+    /// Absent for the day (`AgentAbsent`).
+    absent: bool,
 }
 
 impl AgentState {
@@ -276,11 +286,6 @@ impl MetricsCollector {
         let queues = scenario.queues.len();
         let mut agents = Vec::with_capacity(scenario.agent_count());
         for (g, group) in scenario.agents.iter().enumerate() {
-            let shift_end = group
-                .shift
-                .end
-                .map(|e| SimTime::ZERO + e)
-                .filter(|e| window.contains(*e));
             // The configured capacity is known before any WorkloadChanged:
             // an agent that never receives work still offers capacity.
             let capacity = scenario
@@ -302,7 +307,13 @@ impl MetricsCollector {
                 })
                 .map(|(q, _)| q)
                 .collect();
-            for _ in 0..group.count {
+            for schedule in group.schedules() {
+                let shift_end_at = schedule.shift.end.map(|e| SimTime::ZERO + e);
+                let shift_end = shift_end_at.filter(|e| window.contains(*e));
+                let mut break_statuses: Vec<StatusId> =
+                    schedule.breaks.iter().map(|b| b.status).collect();
+                break_statuses.sort();
+                break_statuses.dedup();
                 agents.push(AgentState {
                     group: g,
                     logged_in: false,
@@ -320,6 +331,11 @@ impl MetricsCollector {
                     push_timeouts: 0,
                     shift_end,
                     overtime_us: None,
+                    break_statuses,
+                    shift_end_at,
+                    on_break: false,
+                    break_time: StepIntegral::new(),
+                    absent: false,
                 });
             }
         }
@@ -417,6 +433,20 @@ impl MetricsCollector {
             a.load[p].set(w, t, if online { a.workload[p] } else { 0 });
             a.online_capacity[p].set(w, t, if online { a.capacity[p] } else { 0 });
         }
+    }
+
+    /// Whether the agent is on a break from `t`, as `now_on` judges it;
+    /// only agents with rostered breaks are ever on one.
+    fn set_break(&mut self, t: SimTime, agent: AgentId, now_on: impl FnOnce(&AgentState) -> bool) {
+        let Some(a) = self.agents.get_mut(agent.index()) else {
+            return;
+        };
+        if a.break_statuses.is_empty() {
+            return;
+        }
+        settle_break(a, &self.window, t);
+        a.on_break = now_on(a);
+        a.break_time.set(&self.window, t, a.on_break as u64);
     }
 
     fn hold_work(&mut self, t: SimTime, work: AgentWorkId, hold: WorkHold) {
@@ -580,6 +610,8 @@ impl MetricsCollector {
                 declines: a.declines,
                 push_timeouts: a.push_timeouts,
                 overtime_s: a.overtime_us.unwrap_or(0) as f64 / MICROS_PER_SEC as f64,
+                break_s: a.break_time.total() as f64 / MICROS_PER_SEC as f64,
+                absent: a.absent,
             })
             .collect();
         ReplicationResult {
@@ -587,6 +619,18 @@ impl MetricsCollector {
             queues,
             intervals,
             agents,
+        }
+    }
+}
+
+/// A break never runs past the shift end, even when the status the agent
+/// finishes its shift in is the break's own (no status change to see):
+/// stops the break clock at the shift end if `t` is past it.
+fn settle_break(a: &mut AgentState, w: &Window, t: SimTime) {
+    if let (true, Some(end)) = (a.on_break, a.shift_end_at) {
+        if t > end {
+            a.break_time.set(w, end, 0);
+            a.on_break = false;
         }
     }
 }
@@ -778,9 +822,9 @@ impl EventSink for MetricsCollector {
             }),
             EventKind::StatusChanged {
                 agent,
-                status,
                 online,
-                ..
+                status,
+                reason,
             } => {
                 // Setting a status logs an agent in if needed (toolkit
                 // §2.9), so any status change means "logged in".
@@ -789,7 +833,12 @@ impl EventSink for MetricsCollector {
                     a.logged_in = true;
                     a.status_online = *online;
                     a.serve(carried.as_deref().unwrap_or_default());
-                })
+                });
+                self.set_break(t, *agent, |a| {
+                    *reason == StatusChangeReason::OmniToolkitStatusChange
+                        && a.break_statuses.contains(status)
+                        && a.shift_end_at.is_none_or(|e| t < e)
+                });
             }
             EventKind::LoginSuccess { agent, status } => {
                 let online = self
@@ -804,12 +853,20 @@ impl EventSink for MetricsCollector {
                     a.serve(carried.as_deref().unwrap_or_default());
                 })
             }
-            EventKind::Logout { agent } => self.update_agent(t, *agent, |a| {
-                a.logged_in = false;
-                if let Some(end) = a.shift_end.filter(|e| t >= *e) {
-                    a.overtime_us.get_or_insert(t.since(end).0);
+            EventKind::Logout { agent } => {
+                self.update_agent(t, *agent, |a| {
+                    a.logged_in = false;
+                    if let Some(end) = a.shift_end.filter(|e| t >= *e) {
+                        a.overtime_us.get_or_insert(t.since(end).0);
+                    }
+                });
+                self.set_break(t, *agent, |_| false);
+            }
+            EventKind::AgentAbsent { agent } => {
+                if let Some(a) = self.agents.get_mut(agent.index()) {
+                    a.absent = true;
                 }
-            }),
+            }
             EventKind::RoutingDecision { .. }
             | EventKind::WorkRequeued { .. }
             | EventKind::WorkTransferredIn { .. }
@@ -845,6 +902,8 @@ impl EventSink for MetricsCollector {
                 }
             }
             a.online_time.accrue(w, end);
+            settle_break(a, w, end);
+            a.break_time.accrue(w, end);
             for p in 0..self.centre.pools {
                 a.load[p].accrue(w, end);
                 a.online_capacity[p].accrue(w, end);

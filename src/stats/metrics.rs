@@ -196,6 +196,11 @@ pub struct AgentMetrics {
     /// logged in then; 0 for an abrupt end, an agent not logged in at its
     /// shift end, or a shift ending outside the window.
     pub overtime_s: f64,
+    /// Time on its rostered breaks in the window \[s\]: in a break's busy
+    /// status, set by the agent itself, before its shift end.
+    pub break_s: f64,
+    /// Absent for the day (its group's `absence`): never logged in.
+    pub absent: bool,
 }
 
 /// Everything measured in one replication.

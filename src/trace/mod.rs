@@ -24,6 +24,7 @@
 //! then agrees with the router's choice, which [`DecisionCheck`] counts;
 //! the tests hold it to every decision of real runs.
 
+mod breaks;
 mod mirror;
 mod words;
 
@@ -37,6 +38,7 @@ use crate::routing::ItemKey;
 use crate::routing::TieBreak;
 use crate::scenario::Scenario;
 use crate::time::SimTime;
+use breaks::BreakStep;
 use mirror::{Candidate, RouterView};
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -206,6 +208,7 @@ pub struct Narrator {
     cause: Option<Cause>,
     check: DecisionCheck,
     lines: Vec<TraceLine>,
+    breaks: breaks::BreakBook,
 }
 
 impl Narrator {
@@ -231,6 +234,7 @@ impl Narrator {
             }
         }
         Narrator {
+            breaks: breaks::BreakBook::new(&scenario),
             view: RouterView::new(scenario.clone()),
             scenario,
             filter: TraceFilter::default(),
@@ -877,12 +881,44 @@ impl Narrator {
                 if !clears {
                     self.cause = None;
                 }
+                let step = self.breaks.status_changed(t, *agent, *status, *reason);
                 if fresh {
                     return None;
                 }
                 if show {
                     let (name, meaning) = self.status_words(*status);
-                    let _ = write!(s, "agent {} → {name} ({reason:?}): {meaning}", agent.0);
+                    match step {
+                        Some(BreakStep::Starts { until, .. }) => {
+                            let clock = self.scenario.simulation.clock();
+                            let _ = write!(
+                                s,
+                                "{} goes to {name} (break until {}): {meaning}",
+                                self.agent_name(*agent),
+                                clock.label(until)
+                            );
+                        }
+                        Some(BreakStep::Ends { status: was }) => {
+                            let back = self
+                                .agents
+                                .get(agent.index())
+                                .is_some_and(|a| self.scenario.agents[a.group].status == *status);
+                            let (who, was) = (self.agent_name(*agent), self.status_words(was).0);
+                            let _ = if back {
+                                write!(
+                                    s,
+                                    "{who} is back from {was} → {name} ({reason:?}): {meaning}"
+                                )
+                            } else {
+                                write!(
+                                    s,
+                                    "{who} ends its {was} break → {name} ({reason:?}): {meaning}"
+                                )
+                            };
+                        }
+                        None => {
+                            let _ = write!(s, "agent {} → {name} ({reason:?}): {meaning}", agent.0);
+                        }
+                    }
                     if !freed.is_empty() {
                         let list: Vec<String> = freed.iter().map(|i| i.to_string()).collect();
                         let _ = write!(
@@ -909,7 +945,18 @@ impl Narrator {
                 }
                 Tone::Presence
             }
+            EventKind::AgentAbsent { agent } => {
+                if show {
+                    let _ = write!(
+                        s,
+                        "{} is absent today: rostered, but never logs in",
+                        self.agent_name(*agent)
+                    );
+                }
+                Tone::Presence
+            }
             EventKind::Logout { agent } => {
+                self.breaks.logged_out(*agent);
                 self.view.presence(t, *agent, None, true);
                 self.agents[agent.index()].status = None;
                 self.clear_exclusions(*agent);

@@ -233,6 +233,34 @@ fn build(k: &Knobs) -> Scenario {
             break_lateness: None,
             absence: 0.0,
         });
+        // Rosters in some cases: two shifts with breaks in the busy status
+        // (the decline / timeout status too), breaks late or not, some
+        // agents absent.
+        if bit(40 + g as u32) {
+            let min = |m: u64| SimDuration::from_secs(m * 60);
+            let group = s.agents.last_mut().expect("just pushed");
+            let first = Shift {
+                start: SimDuration::ZERO,
+                ..group.shift.clone()
+            };
+            let second = Shift {
+                start: min(30),
+                end: None,
+                ..group.shift.clone()
+            };
+            group.set_roster(vec![
+                RosteredShift::new(count.div_ceil(2), first)
+                    .with_break(Break::new(min(20), min(10), StatusId(1)))
+                    .with_break(Break::new(min(40), min(15), StatusId(1))),
+                RosteredShift::new(count / 2, second).with_break(Break::new(
+                    min(70),
+                    min(20),
+                    StatusId(1),
+                )),
+            ]);
+            group.break_lateness = bit(44).then_some(Distribution::Exponential { mean: 300.0 });
+            group.absence = if bit(45) { 0.3 } else { 0.0 };
+        }
     }
     s
 }
@@ -240,11 +268,13 @@ fn build(k: &Knobs) -> Scenario {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, .. ProptestConfig::default() })]
 
-    /// Capacity never exceeded; no push to an offline agent or a status
-    /// without the channel; time never goes backwards; every item (every
-    /// attempt of a customer who tries again) ends in at most one terminal
-    /// state and is never both answered and abandoned; a retrial follows
-    /// its customer's abandonment; the metrics conserve every attempt.
+    /// Capacity never exceeded (breaks, late breaks and absences
+    /// included); no push to an offline agent or a status without the
+    /// channel, so none to an agent on a break; time never goes
+    /// backwards; every item (every attempt of a customer who tries
+    /// again) ends in at most one terminal state and is never both
+    /// answered and abandoned; a retrial follows its customer's
+    /// abandonment; the metrics conserve every attempt.
     #[test]
     fn routing_invariants_hold(k in knobs()) {
         let s = build(&k);

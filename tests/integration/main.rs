@@ -9,6 +9,7 @@ mod forecast;
 mod invariants;
 mod occupancy;
 mod retrials;
+mod rosters;
 mod shift_end;
 mod stall;
 mod toolkit_api;

@@ -91,6 +91,7 @@ fn kinds(log: &EventLog) -> Vec<&'static str> {
             EventKind::StatusChanged { .. } => "status",
             EventKind::LoginSuccess { .. } => "login",
             EventKind::Logout { .. } => "logout",
+            EventKind::AgentAbsent { .. } => "absent",
             EventKind::WorkFlagUpdated { .. } => "flag",
         })
         .collect()
