@@ -106,7 +106,7 @@ fn one_file_rosters_every_group_one_agent_per_line() {
     assert_eq!(t2.roster[0].shift.start, at("09:00"));
     let summary = render_summary(&s);
     assert!(
-        summary.contains("07:30–16:30, breaks 10:00–10:15 Coffee, 12:00–12:30 Lunch"),
+        summary.contains("08:00–16:30, breaks 10:00–10:15 Coffee, 12:00–12:30 Lunch"),
         "{summary}"
     );
 }

@@ -107,8 +107,9 @@ impl RosteredShift {
     /// the last, and a break in `break_status` for each gap. The shift
     /// ends the default way ([`super::ShiftEndMode::Finish`]). A shift
     /// from interval 0 is logged in from the start of the warm-up, by the
-    /// rule of [`crate::clock`]. `None` when `intervals` is empty or
-    /// names an interval past the end of the day.
+    /// rule of [`crate::clock`]. `break_status` must be a busy status of
+    /// the scenario (the engine grants it to the agent). `None` when
+    /// `intervals` is empty or names an interval past the end of the day.
     pub fn on_floor_in(
         sim: &SimulationSettings,
         intervals: &[usize],
@@ -206,13 +207,20 @@ impl AgentSchedule<'_> {
     }
 
     /// The shift and its breaks in clock time, as `check` prints them:
-    /// `08:00–16:30, breaks 10:00–10:15 Break, 12:00–12:30 Lunch`.
+    /// `08:00–16:30, breaks 10:00–10:15 Break, 12:00–12:30 Lunch`. A
+    /// shift that opens the day shows the day's start, as the file writes
+    /// it, though it is logged in from the start of the warm-up.
     pub fn describe(&self, clock: &DayClock, run_end: SimTime, statuses: &[String]) -> String {
         let at = |d: SimDuration| clock.label(SimTime::ZERO + d);
+        let start = if self.shift.start.is_zero() {
+            clock.label(clock.measured_start())
+        } else {
+            at(self.shift.start)
+        };
         let mut text = match self.shift.end {
-            Some(e) => format!("{}–{}", at(self.shift.start), at(e)),
+            Some(e) => format!("{start}–{}", at(e)),
             None if self.shift.start.is_zero() => "whole run".to_owned(),
-            None => format!("{}–{}", at(self.shift.start), clock.label(run_end)),
+            None => format!("{start}–{}", clock.label(run_end)),
         };
         for (i, b) in self.breaks.iter().enumerate() {
             text.push_str(if i == 0 { ", breaks " } else { ", " });
@@ -300,7 +308,8 @@ impl Scenario {
             .flat_map(|(g, group)| group.schedules().map(move |s| (g, s)))
     }
 
-    /// Expected agents of group `group` (its index in `agents`) on the
+    /// Expected agents of group `group` (its index in `agents`; panics
+    /// when out of range) on the
     /// floor — logged in and not on a break — in each reporting interval
     /// of the measured day, as the plan has it: time-weighted within the
     /// interval (an agent there for half of it counts ½), times
@@ -525,8 +534,9 @@ mod tests {
 
     #[test]
     fn describe_speaks_clock_time() {
+        // Opening the day: logged in from 07:30, shown as the day's 08:00.
         let shift = Shift {
-            start: hours(0.5),
+            start: SimDuration::ZERO,
             end: Some(hours(9.0)),
             ..Shift::default()
         };

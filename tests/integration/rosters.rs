@@ -2,6 +2,7 @@
 //! through the toolkit, late breaks, absence; and the singular `shift`
 //! giving exactly what the one-shift roster gives.
 
+use crate::util::InvariantChecker;
 use omnisim::engine::{run_replication, RunOptions};
 use omnisim::events::{EventKind, EventLog, EventSink, SimEvent, StatusChangeReason};
 use omnisim::omni::{AgentId, StatusId};
@@ -478,4 +479,66 @@ fn absences_are_reported_even_when_nothing_else_happens() {
     let (log, result) = run(&s, 0);
     assert_eq!(log.events.len(), 2, "{:?}", log.events);
     assert!(result.agents.iter().all(|a| a.absent));
+}
+
+/// The bank as a planning twin runs it: a 08:00–20:00 day, every group
+/// read from the bank roster (lunches, coffee breaks), late breaks and
+/// absence in the Cards team.
+fn bank_twin() -> (tempfile::TempDir, Scenario) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let bank = std::fs::read_to_string(root.join("scenarios/bank.toml")).unwrap();
+    let mut text = String::new();
+    for line in bank.lines() {
+        if line.starts_with("duration = ") {
+            text.push_str("start = \"08:00\"\nduration = \"12h\"\n");
+        } else if line.starts_with("count = ") {
+            text.push_str("roster_csv = \"data/bank_roster.csv\"\n");
+        } else {
+            text.push_str(line);
+            text.push('\n');
+        }
+        if line == "group = \"Cards team\"" {
+            text.push_str(
+                "absence = 0.1\nbreak_lateness = { dist = \"exponential\", mean = \"2m\" }\n",
+            );
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("data")).unwrap();
+    std::fs::copy(
+        root.join("scenarios/data/bank_roster.csv"),
+        dir.path().join("data/bank_roster.csv"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("bank.toml"), &text).unwrap();
+    let s = Scenario::from_path(&dir.path().join("bank.toml")).unwrap_or_else(|e| panic!("{e}"));
+    (dir, s)
+}
+
+#[test]
+fn a_rostered_day_keeps_the_invariants_and_the_trace_agrees_with_the_router() {
+    let (_dir, s) = bank_twin();
+    assert!(s.agents[0].break_lateness.is_some() && s.agents[0].absence > 0.0);
+    let s = Arc::new(s);
+    for replication in 0..2 {
+        let mut narrator = Narrator::new(s.clone());
+        let mut invariants = InvariantChecker::new(&s);
+        run_replication(
+            s.clone(),
+            &mut [&mut narrator, &mut invariants],
+            RunOptions {
+                replication,
+                ..Default::default()
+            },
+        );
+        invariants.assert_conserved();
+        let check = narrator.check();
+        assert!(check.decisions > 1000, "{check:?}");
+        assert_eq!(
+            check.agreed, check.decisions,
+            "replication {replication}: {check:?}"
+        );
+        let lines = narrator.take_lines();
+        assert!(lines.iter().any(|l| l.text.contains("(break until ")));
+    }
 }
