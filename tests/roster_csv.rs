@@ -339,7 +339,7 @@ fn the_bank_roster_covers_the_bank_day() {
     let mut text = String::new();
     for line in bank.lines() {
         if line.starts_with("duration = ") {
-            text.push_str("start = \"08:00\"\nduration = \"12h\"\n");
+            text.push_str("duration = \"12h\"\n");
         } else if let Some(n) = line.strip_prefix("count = ") {
             assert!(n.parse::<u32>().is_ok());
             text.push_str("roster_csv = \"data/bank_roster.csv\"\n");

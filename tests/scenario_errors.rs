@@ -547,6 +547,9 @@ const EXPECTATIONS: &[Expect] = &[
         Some((27, 16)),
         Some("arrivals[0].forecast_csv"),
         "`rate_per_hour` and `forecast_csv` are both set",
+        None,
+    ),
+    e(
         "shift_and_shifts",
         Kind::Inconsistent,
         Some((40, 10)),

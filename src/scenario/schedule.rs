@@ -377,6 +377,7 @@ mod tests {
             service_level_threshold: SimDuration::from_secs(20),
             start_date: None,
             start_of_day: hours(8.0),
+            busyness: None,
         }
     }
 
@@ -390,6 +391,7 @@ mod tests {
             queues: vec![],
             arrivals: vec![],
             agents: groups,
+            warnings: Vec::new(),
         }
     }
 

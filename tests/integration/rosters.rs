@@ -490,7 +490,7 @@ fn bank_twin() -> (tempfile::TempDir, Scenario) {
     let mut text = String::new();
     for line in bank.lines() {
         if line.starts_with("duration = ") {
-            text.push_str("start = \"08:00\"\nduration = \"12h\"\n");
+            text.push_str("duration = \"12h\"\n");
         } else if line.starts_with("count = ") {
             text.push_str("roster_csv = \"data/bank_roster.csv\"\n");
         } else {
