@@ -79,6 +79,7 @@ pub mod events;
 pub mod load;
 pub mod omni;
 pub mod output;
+pub mod plan;
 pub mod report;
 pub mod router;
 pub mod routing;

@@ -16,7 +16,26 @@ pub(super) struct CheckArgs {
 pub(super) fn check(args: CheckArgs) -> Result<(), CliError> {
     let scenario = Scenario::from_path(&args.file).map_err(CliError::invalid)?;
     super::print_warnings(&scenario);
+    print_floor_warnings(&scenario);
     print!("{}", render_summary(&scenario));
     println!("{}: ok", args.file.display());
     Ok(())
+}
+
+/// Most per-interval floor warnings printed; the rest are counted.
+const MAX_FLOOR_WARNINGS: usize = 12;
+
+/// The planning warnings of [`crate::plan::floor_check`], on stderr like
+/// the scenario's own warnings.
+fn print_floor_warnings(scenario: &Scenario) {
+    let warnings = crate::plan::floor_check::floor_warnings(scenario);
+    for w in warnings.iter().take(MAX_FLOOR_WARNINGS) {
+        eprintln!("warning: {w}");
+    }
+    if warnings.len() > MAX_FLOOR_WARNINGS {
+        eprintln!(
+            "warning: … and {} more intervals like these",
+            warnings.len() - MAX_FLOOR_WARNINGS
+        );
+    }
 }

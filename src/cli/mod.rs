@@ -14,6 +14,7 @@ mod bench;
 mod check;
 mod erlang;
 mod load;
+mod plan;
 mod report;
 mod run;
 mod trace;
@@ -53,6 +54,7 @@ enum Command {
     Trace(trace::TraceArgs),
     Bench(bench::BenchArgs),
     Load(load::LoadArgs),
+    Plan(plan::PlanArgs),
 }
 
 /// An error for the user: printed once, then the process exits with `code`.
@@ -102,6 +104,7 @@ pub fn main() -> i32 {
         Command::Trace(a) => trace::trace(a),
         Command::Bench(a) => bench::bench(a),
         Command::Load(a) => load::load(a),
+        Command::Plan(a) => plan::plan_command(a),
     };
     match result {
         Ok(()) => 0,

@@ -29,10 +29,10 @@
 //! # Ok::<(), omnisim::report::ReportError>(())
 //! ```
 
-mod charts;
+pub(crate) mod charts;
 mod data;
 mod figures;
-mod html;
+pub(crate) mod html;
 mod work;
 
 use crate::output::write_atomically;

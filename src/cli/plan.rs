@@ -1,0 +1,135 @@
+//! `omnisim plan`: the head-count per interval and group that meets every
+//! queue's targets (see [`crate::plan`]).
+
+use super::run::slug;
+use super::CliError;
+use crate::plan::output::{render_table, write_plan};
+use crate::plan::{plan, PlanError, PlanOptions};
+use crate::scenario::Scenario;
+use clap::Args;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+/// Find the agents each group needs on the floor in each interval to meet
+/// every queue's targets, by simulation; write staffing.csv, plan.json
+/// and staffing.html.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    cargo run --release -- plan scenarios/bank_day.toml\n  \
+    cargo run --release -- plan scenarios/bank_day.toml --replications 20 --jobs 2 --out /tmp/bank-plan")]
+pub(super) struct PlanArgs {
+    /// The scenario file (TOML); its queues must set targets.
+    file: PathBuf,
+    /// Output folder; default results/<scenario name>_plan.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Replications per candidate head-count (at least 2); default the
+    /// scenario's, at least 10.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(2..))]
+    replications: Option<u32>,
+    /// Threads running replications; the plan does not depend on it.
+    /// Default: the number of cores.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    jobs: Option<u32>,
+    /// Most agents of any one group; default three times its roster.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    max_agents: Option<u32>,
+    /// Keep adding replications to each candidate until the judged
+    /// figures' 95% CI half-widths are at most these, e.g.
+    /// `service_level=0.02,asa_s=5` (metrics as in `run --precision`).
+    #[arg(long, value_name = "METRIC=HALF_WIDTH,...")]
+    precision: Vec<String>,
+    /// Most replications per candidate with --precision.
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(2..))]
+    max_replications: u32,
+    /// Simulated time before each judged interval, staffed as already
+    /// planned, that brings in the backlog of the day so far.
+    #[arg(long, default_value = "1h", value_name = "DURATION")]
+    lookback: String,
+    /// Base seed (overrides [simulation] seed).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Print nothing but errors.
+    #[arg(long)]
+    quiet: bool,
+}
+
+pub(super) fn plan_command(args: PlanArgs) -> Result<(), CliError> {
+    let mut scenario = Scenario::from_path(&args.file).map_err(CliError::invalid)?;
+    if let Some(seed) = args.seed {
+        scenario.simulation.seed = seed;
+    }
+    let dir = args.out.clone().unwrap_or_else(|| {
+        Path::new("results").join(format!("{}_plan", slug(&scenario.simulation.name)))
+    });
+    if dir.exists() && !dir.is_dir() {
+        return Err(CliError::invalid(format!(
+            "--out `{}` is a file, not a folder; expected a folder for the plan files",
+            dir.display()
+        )));
+    }
+    let mut precision = Vec::new();
+    for p in &args.precision {
+        precision.extend(
+            crate::stats::precision::parse_precision(p)
+                .map_err(|e| CliError::invalid(format!("--precision: {e}")))?,
+        );
+    }
+    let lookback = super::parse_secs(&args.lookback)
+        .ok()
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .ok_or_else(|| {
+            CliError::invalid(format!(
+                "--lookback {}: expected a duration such as 1h or 30m",
+                args.lookback
+            ))
+        })?;
+    let step = scenario.simulation.interval.as_secs_f64();
+    let options = PlanOptions {
+        replications: args
+            .replications
+            .unwrap_or(scenario.simulation.replications.max(10)),
+        jobs: args.jobs.map_or_else(
+            || std::thread::available_parallelism().map_or(1, |n| n.get()),
+            |j| j as usize,
+        ),
+        max_agents: args.max_agents,
+        lookback: (lookback / step).ceil() as usize,
+        precision,
+        max_replications: args.max_replications,
+    };
+    let verbose = !args.quiet && std::io::stderr().is_terminal();
+    let groups: Vec<String> = scenario.agents.iter().map(|g| g.group.clone()).collect();
+    let mut progress = |iv: &crate::plan::PlannedInterval| {
+        if verbose {
+            let heads: Vec<String> = groups
+                .iter()
+                .zip(&iv.agents_required)
+                .map(|(g, n)| format!("{g} {n}"))
+                .collect();
+            eprintln!(
+                "{}: {} ({} candidates)",
+                iv.start,
+                heads.join(", "),
+                iv.evaluations
+            );
+        }
+    };
+    let planned = plan(&scenario, &options, &mut progress).map_err(|e| match e {
+        PlanError::Unreachable { .. } | PlanError::NoTargets | PlanError::TooFewReplications(_) => {
+            CliError::invalid(format!("{}: {e}", args.file.display()))
+        }
+    })?;
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| CliError::failure(format!("cannot create `{}`: {e}", dir.display())))?;
+    let written = write_plan(&dir, &planned, &scenario)
+        .map_err(|e| CliError::failure(format!("cannot write into `{}`: {e}", dir.display())))?;
+    if !args.quiet {
+        print!("{}", render_table(&planned));
+        println!("plan in {}:", dir.display());
+        for p in &written {
+            println!("  {}", p.display());
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,179 @@
+//! Turning a head-count per interval into a scenario the engine runs, and
+//! reading the planned scenario's load and roster per interval.
+//!
+//! A candidate's agent `k` of a group is on the floor in every interval
+//! whose head-count for the group exceeds `k`: one shift from the first
+//! such interval to the last, and a break (a busy status) for each gap
+//! ([`RosteredShift::on_floor_in`]). Lower-numbered agents are therefore
+//! on the floor whenever higher-numbered ones are, so a candidate that
+//! adds one agent to an interval changes nothing else.
+
+use super::interval_count;
+use crate::omni::{PresenceStatus, StatusId};
+use crate::scenario::IntervalLoad;
+use crate::scenario::{ArrivalRate, RosteredShift, Scenario, BREAK_LABEL, BREAK_STATUS};
+use crate::time::SimDuration;
+
+/// Expected load of every queue (scenario order) in every interval of the
+/// day; a queue without arrivals offers nothing.
+pub fn interval_loads(s: &Scenario) -> Vec<Vec<IntervalLoad>> {
+    let n = interval_count(s);
+    (0..s.queues.len())
+        .map(|q| {
+            let loads = s.offered_per_interval(crate::omni::QueueId(q as u32));
+            (0..n)
+                .map(|i| {
+                    loads.get(i).map_or(
+                        IntervalLoad {
+                            rate_per_hour: 0.0,
+                            mean_handle_s: 0.0,
+                        },
+                        |l| IntervalLoad {
+                            rate_per_hour: l.rate_per_hour,
+                            mean_handle_s: l.mean_handle_s + wrap_up_s(s, q),
+                        },
+                    )
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Mean wrap-up of a queue's items: its arrivals' own, else that of the
+/// first group that may take them (capacity stays held meanwhile, so it
+/// is part of the load).
+fn wrap_up_s(s: &Scenario, queue: usize) -> f64 {
+    if let Some(w) = s
+        .arrivals
+        .iter()
+        .find(|a| a.queue.index() == queue)
+        .and_then(|a| a.wrap_up.as_ref())
+    {
+        return w.mean_secs();
+    }
+    let serves = super::serves(s);
+    s.agents
+        .iter()
+        .enumerate()
+        .find(|(g, _)| serves[*g][queue])
+        .and_then(|(_, g)| g.behaviour.wrap_up.as_ref())
+        .map_or(0.0, |w| w.mean_secs())
+}
+
+/// What the scenario's roster puts on the floor, per group then interval
+/// (after breaks and expected absence).
+pub fn rostered_floor(s: &Scenario) -> Vec<Vec<f64>> {
+    (0..s.agents.len())
+        .map(|g| s.floor_per_interval(g))
+        .collect()
+}
+
+/// The scenario candidates are built from: the same centre with every
+/// roster, break and absence removed (the plan is the floor head-count)
+/// and a busy status for the gaps between an agent's intervals, granted
+/// to every group.
+pub fn planning_base(s: &Scenario) -> Scenario {
+    let mut base = s.clone();
+    let status = break_status(&mut base);
+    for g in &mut base.agents {
+        g.roster.clear();
+        g.absence = 0.0;
+        g.break_lateness = None;
+        if !g.allowed_statuses.is_empty() && !g.allowed_statuses.contains(&status) {
+            g.allowed_statuses.push(status);
+        }
+    }
+    base
+}
+
+/// The busy status gaps are spent in: the scenario's own `Break` status
+/// when it has one without channels, else one added.
+fn break_status(s: &mut Scenario) -> StatusId {
+    if let Some(i) = s
+        .statuses
+        .iter()
+        .position(|st| st.api_name == BREAK_STATUS && st.channels.is_empty())
+    {
+        return StatusId(i as u32);
+    }
+    let name = if s.statuses.iter().any(|st| st.api_name == BREAK_STATUS) {
+        format!("{BREAK_STATUS}_Off_Floor")
+    } else {
+        BREAK_STATUS.to_string()
+    };
+    s.statuses.push(PresenceStatus {
+        api_name: name,
+        label: BREAK_LABEL.into(),
+        channels: Vec::new(),
+    });
+    StatusId((s.statuses.len() - 1) as u32)
+}
+
+/// The window of `base` (from [`planning_base`]) that starts at interval
+/// `first` of the day, with `rows[i][g]` agents of group `g` on the floor
+/// in its interval `i`. A window from the start of the day keeps the
+/// warm-up; a later one starts empty at its first interval, its arrival
+/// profiles and clock moved on to it.
+pub fn window(base: &Scenario, first: usize, rows: &[Vec<u32>]) -> Scenario {
+    let mut s = base.clone();
+    let step = base.simulation.interval;
+    let skipped = SimDuration(step.0.saturating_mul(first as u64));
+    let sim = &mut s.simulation;
+    if first > 0 {
+        sim.warmup = SimDuration::ZERO;
+        sim.start_of_day = sim.start_of_day + skipped;
+    }
+    let length = SimDuration(step.0.saturating_mul(rows.len() as u64));
+    sim.duration = length.min(SimDuration(
+        base.simulation.duration.0.saturating_sub(skipped.0),
+    ));
+    for a in &mut s.arrivals {
+        if let ArrivalRate::Profile {
+            interval,
+            per_hour,
+            aht_scale,
+        } = &mut a.rate
+        {
+            // One segment per reporting interval, then the window's part.
+            let k = (interval.0 / step.0.max(1)).max(1) as usize;
+            let slice = |v: &[f64]| -> Vec<f64> {
+                let expanded: Vec<f64> =
+                    v.iter().flat_map(|x| std::iter::repeat_n(*x, k)).collect();
+                let from = first.min(expanded.len().saturating_sub(1));
+                expanded[from..].to_vec()
+            };
+            *per_hour = slice(per_hour);
+            if let Some(scale) = aht_scale {
+                *scale = slice(scale);
+            }
+            *interval = step;
+        }
+    }
+    let status = s
+        .statuses
+        .iter()
+        .rposition(|st| st.label == BREAK_LABEL && st.channels.is_empty())
+        .map_or(StatusId(0), |i| StatusId(i as u32));
+    let sim = s.simulation.clone();
+    for (g, group) in s.agents.iter_mut().enumerate() {
+        let most = rows.iter().map(|r| r[g]).max().unwrap_or(0);
+        let roster: Vec<RosteredShift> = (0..most)
+            .filter_map(|k| {
+                let on: Vec<usize> = rows
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| r[g] > k)
+                    .map(|(i, _)| i)
+                    .collect();
+                RosteredShift::on_floor_in(&sim, &on, status)
+            })
+            .collect();
+        if roster.is_empty() {
+            group.roster.clear();
+            group.count = 0;
+        } else {
+            group.set_roster(roster);
+        }
+    }
+    s
+}
