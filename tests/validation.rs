@@ -86,3 +86,158 @@ fn percentage_fifty_on_capacity_one_equals_weight_one_on_capacity_two() {
     assert!(by_weight.0 > 10_000);
     assert_eq!(by_weight, by_percentage);
 }
+
+/// A single-queue Erlang-equivalent day: 24 half-hours of a forecast from
+/// 08:00, exponential handle time and patience, one group.
+const ERLANG_DAY: &str = r#"
+[simulation]
+name = "erlang_day"
+start = "08:00"
+duration = "12h"
+warmup = "30m"
+seed = 11
+replications = 10
+interval = "30m"
+service_level_threshold = "20s"
+
+[[channels]]
+name = "calls"
+
+[[statuses]]
+name = "Available"
+channels = ["calls"]
+
+[[presence_configs]]
+name = "One at a time"
+capacity = 1
+auto_accept = true
+
+[[queues]]
+name = "Calls"
+channel = "calls"
+routing_model = "most_available"
+capacity_weight = 1
+target_service_level = 0.8
+
+[[arrivals]]
+queue = "Calls"
+forecast_csv = "forecast.csv"
+handle_time = { dist = "exponential", mean = "300s" }
+patience = { dist = "exponential", mean = "300s" }
+
+[[agents]]
+group = "Agents"
+count = 20
+presence_config = "One at a time"
+status = "Available"
+"#;
+
+/// Calls per half-hour: a morning rise, a lunchtime dip and an afternoon
+/// peak, as a WFM forecast has them.
+const VOLUMES: [u32; 24] = [
+    40, 55, 70, 85, 95, 100, 105, 110, 100, 90, 95, 105, 110, 100, 90, 80, 70, 65, 60, 55, 50, 45,
+    40, 30,
+];
+
+fn plan_options(precision: &str) -> omnisim::plan::PlanOptions {
+    omnisim::plan::PlanOptions {
+        replications: 10,
+        jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        max_agents: None,
+        lookback: 2,
+        precision: omnisim::stats::precision::parse_precision(precision).unwrap(),
+        max_replications: 400,
+    }
+}
+
+/// `plan` on the Erlang-equivalent day agrees with Erlang A's staffing of
+/// each interval within one agent: the search, the judge and the windows
+/// add nothing a stationary queue does not have.
+#[test]
+fn plan_agrees_with_erlang_a_in_every_interval_of_a_forecast_day() {
+    use omnisim::analytic::{required_agents, ErlangInput, StaffingTarget};
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("interval_start,queue,volume\n");
+    for (i, v) in VOLUMES.iter().enumerate() {
+        csv.push_str(&format!("{:02}:{:02},Calls,{v}\n", 8 + i / 2, 30 * (i % 2)));
+    }
+    std::fs::write(dir.path().join("forecast.csv"), csv).unwrap();
+    std::fs::write(dir.path().join("day.toml"), ERLANG_DAY).unwrap();
+    let scenario = omnisim::scenario::Scenario::from_path(&dir.path().join("day.toml")).unwrap();
+    let plan =
+        omnisim::plan::plan(&scenario, &plan_options("service_level=0.015"), &mut |_| {}).unwrap();
+    assert_eq!(plan.intervals.len(), 24);
+    let mut off = Vec::new();
+    for (iv, volume) in plan.intervals.iter().zip(VOLUMES) {
+        let erlang = required_agents(
+            &ErlangInput {
+                agents: 1,
+                arrival_rate_per_hour: f64::from(volume) * 2.0,
+                mean_handle_time_s: 300.0,
+                service_level_threshold_s: 20.0,
+                mean_patience_s: Some(300.0),
+            },
+            StaffingTarget::service_level(0.8),
+        )
+        .unwrap()
+        .agents;
+        let planned = iv.agents_required[0];
+        eprintln!("{} plan {planned} Erlang A {erlang}", iv.start);
+        if planned.abs_diff(erlang) > 1 {
+            off.push(format!("{}: plan {planned}, Erlang A {erlang}", iv.start));
+        }
+    }
+    assert!(off.is_empty(), "more than one agent from Erlang A: {off:?}");
+}
+
+/// Two groups that both take both queues: staffed together they need
+/// fewer agents than each queue staffed on its own by Erlang A, and the
+/// plan says by how much.
+#[test]
+fn a_blended_centre_needs_fewer_agents_than_separate_erlang_staffings() {
+    let text = ERLANG_DAY
+        .replace("duration = \"12h\"", "duration = \"2h\"")
+        .replace("forecast_csv = \"forecast.csv\"", "rate_per_hour = 60")
+        .replace(
+            "[[agents]]",
+            r#"[[queues]]
+name = "Billing"
+channel = "calls"
+routing_model = "most_available"
+capacity_weight = 1
+target_service_level = 0.8
+
+[[arrivals]]
+queue = "Billing"
+rate_per_hour = 60
+handle_time = { dist = "exponential", mean = "300s" }
+patience = { dist = "exponential", mean = "300s" }
+
+[[agents]]
+group = "Generalists"
+count = 6
+presence_config = "One at a time"
+status = "Available"
+queues = ["Calls", "Billing"]
+
+[[agents]]"#,
+        )
+        .replace("count = 20", "count = 6\nqueues = [\"Calls\", \"Billing\"]");
+    let scenario = omnisim::scenario::Scenario::from_toml_str(&text, "blended.toml").unwrap();
+    let plan =
+        omnisim::plan::plan(&scenario, &plan_options("service_level=0.02"), &mut |_| {}).unwrap();
+    let required = plan.total_required();
+    let separate = plan.total_separate_erlang().unwrap();
+    assert!(
+        required < separate,
+        "blended plan {required} agent-intervals, separate Erlang A {separate}"
+    );
+    let sentence = omnisim::plan::output::saving_sentence(required, separate);
+    assert!(
+        sentence.contains(&format!("{} fewer", separate - required)),
+        "{sentence}"
+    );
+    let table = omnisim::plan::output::render_table(&plan);
+    assert!(table.contains(&sentence), "{table}");
+    assert!(omnisim::plan::output::staffing_html(&plan, &scenario).contains("fewer"));
+}

@@ -177,3 +177,95 @@ pub fn window(base: &Scenario, first: usize, rows: &[Vec<u32>]) -> Scenario {
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DESK: &str = r#"
+[simulation]
+name = "desk"
+start = "09:00"
+duration = "2h"
+warmup = "15m"
+interval = "30m"
+
+[[channels]]
+name = "calls"
+
+[[statuses]]
+name = "Available"
+channels = ["calls"]
+
+[[presence_configs]]
+name = "Phone"
+capacity = 1
+
+[[queues]]
+name = "Sales"
+channel = "calls"
+routing_model = "most_available"
+capacity_weight = 1
+
+[[arrivals]]
+queue = "Sales"
+rate_profile = [30, 60, 150, 60]
+handle_time = "4m"
+
+[[agents]]
+group = "Team"
+shifts = [{ start = "09:00", end = "11:00", count = 6, breaks = [{ start = "10:00", duration = "30m" }] }]
+absence = 0.5
+"#;
+
+    fn desk() -> Scenario {
+        let text = DESK.replace(
+            "absence",
+            "presence_config = \"Phone\"\nstatus = \"Available\"\nabsence",
+        );
+        Scenario::from_toml_str(&text, "desk.toml").unwrap()
+    }
+
+    #[test]
+    fn the_base_drops_the_roster_and_a_window_puts_the_rows_on_the_floor() {
+        let s = desk();
+        assert_eq!(rostered_floor(&s), vec![vec![3.0, 3.0, 0.0, 3.0]]);
+        let base = planning_base(&s);
+        assert_eq!(base.agents[0].absence, 0.0);
+        assert!(base.agents[0].roster.is_empty());
+        // From the start of the day: the warm-up stays.
+        let w = window(&base, 0, &[vec![2], vec![5]]);
+        assert_eq!(w.simulation.warmup, SimDuration::from_secs(900));
+        assert_eq!(w.simulation.duration, SimDuration::from_secs(3600));
+        assert_eq!(w.floor_per_interval(0), vec![2.0, 5.0]);
+        // Later: starts empty at its first interval, profile and clock
+        // moved on, a gap in the rows is a break.
+        let w = window(&base, 1, &[vec![4], vec![0], vec![1]]);
+        assert_eq!(w.simulation.warmup, SimDuration::ZERO);
+        let clock = w.simulation.clock();
+        assert_eq!(clock.label(clock.measured_start()), "09:30");
+        assert_eq!(w.floor_per_interval(0), vec![4.0, 0.0, 1.0]);
+        assert_eq!(w.agents[0].count, 4);
+        let ArrivalRate::Profile { per_hour, .. } = &w.arrivals[0].rate else {
+            panic!("a profile stays a profile");
+        };
+        assert_eq!(per_hour, &vec![60.0, 150.0, 60.0]);
+        // Nobody at all.
+        let w = window(&base, 3, &[vec![0]]);
+        assert_eq!((w.agents[0].count, w.agent_count()), (0, 0));
+    }
+
+    #[test]
+    fn loads_include_the_wrap_up_that_holds_capacity() {
+        let s = desk();
+        let loads = interval_loads(&s);
+        assert_eq!(loads[0][2].rate_per_hour, 150.0);
+        assert_eq!(loads[0][2].mean_handle_s, 240.0);
+        let text = DESK.replace(
+            "absence",
+            "presence_config = \"Phone\"\nstatus = \"Available\"\nwrap_up = \"1m\"\nabsence",
+        );
+        let s = Scenario::from_toml_str(&text, "desk.toml").unwrap();
+        assert_eq!(interval_loads(&s)[0][2].mean_handle_s, 300.0);
+    }
+}

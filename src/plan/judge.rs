@@ -272,3 +272,80 @@ pub fn verdict(scenario: &Scenario, per_rep: &[Vec<QueueMetrics>]) -> Verdict {
     }
     v
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scenario() -> Scenario {
+        let text = r#"
+[simulation]
+name = "t"
+duration = "1h"
+
+[[channels]]
+name = "calls"
+
+[[statuses]]
+name = "Available"
+channels = ["calls"]
+
+[[presence_configs]]
+name = "Phone"
+capacity = 1
+
+[[queues]]
+name = "A"
+channel = "calls"
+routing_model = "most_available"
+capacity_weight = 1
+target_service_level = 0.8
+max_asa = "30s"
+
+[[arrivals]]
+queue = "A"
+rate_per_hour = 10
+handle_time = "4m"
+
+[[agents]]
+group = "Team"
+count = 1
+presence_config = "Phone"
+status = "Available"
+"#;
+        Scenario::from_toml_str(text, "t.toml").unwrap()
+    }
+
+    fn reps(sl: &[f64], asa: f64) -> Vec<Vec<QueueMetrics>> {
+        sl.iter()
+            .map(|&v| {
+                vec![QueueMetrics {
+                    queue: "A".into(),
+                    offered: 10,
+                    service_level: Some(v),
+                    asa_s: Some(asa),
+                    ..QueueMetrics::default()
+                }]
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_target_is_met_only_when_its_whole_interval_is_on_the_right_side() {
+        let s = scenario();
+        // Mean 0.85 and a narrow interval: met, with a margin.
+        let v = verdict(&s, &reps(&[0.84, 0.85, 0.86, 0.85], 10.0));
+        assert!(v.met && v.margin > 0.0, "{v:?}");
+        // Mean 0.85 but the interval reaches below 0.8: not met.
+        let v = verdict(&s, &reps(&[0.70, 0.99, 0.75, 0.96], 10.0));
+        assert!(!v.met && v.failing_queues == vec![0], "{v:?}");
+        assert!(v.shortfall > 0.0);
+        // ASA above its ceiling fails too, and adds to the shortfall.
+        let v = verdict(&s, &reps(&[0.84, 0.85, 0.86, 0.85], 45.0));
+        assert!(!v.met);
+        assert!((v.shortfall - 0.5).abs() < 1e-9, "{v:?}");
+        // Nothing offered: nothing to judge.
+        let empty: Vec<Vec<QueueMetrics>> = (0..3).map(|_| vec![QueueMetrics::default()]).collect();
+        assert!(verdict(&s, &empty).met);
+    }
+}

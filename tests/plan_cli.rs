@@ -1,0 +1,188 @@
+//! `omnisim plan`: the files it writes, the same plan whatever `--jobs`,
+//! and its input errors; `check`'s per-interval floor warnings.
+
+use assert_cmd::Command;
+use predicates::prelude::PredicateBooleanExt;
+use predicates::str::contains;
+use std::path::Path;
+
+fn omnisim() -> Command {
+    Command::cargo_bin("omnisim").expect("binary built")
+}
+
+/// Two hours of one queue: quiet, then a peak the roster cannot carry.
+const DESK: &str = r#"
+[simulation]
+name = "desk"
+start = "09:00"
+duration = "2h"
+warmup = "15m"
+seed = 5
+replications = 4
+interval = "30m"
+
+[[channels]]
+name = "calls"
+
+[[statuses]]
+name = "Available"
+channels = ["calls"]
+
+[[presence_configs]]
+name = "Phone"
+capacity = 1
+auto_accept = true
+
+[[queues]]
+name = "Sales"
+channel = "calls"
+routing_model = "most_available"
+capacity_weight = 1
+target_service_level = 0.8
+max_abandon_rate = 0.1
+
+[[arrivals]]
+queue = "Sales"
+rate_profile = [30, 60, 150, 60]
+handle_time = { dist = "exponential", mean = "4m" }
+patience = { dist = "exponential", mean = "3m" }
+
+[[agents]]
+group = "Team"
+count = 6
+presence_config = "Phone"
+status = "Available"
+"#;
+
+fn write(dir: &Path, text: &str) -> std::path::PathBuf {
+    let file = dir.join("desk.toml");
+    std::fs::write(&file, text).unwrap();
+    file
+}
+
+#[test]
+fn plan_writes_a_typed_staffing_table_identical_whatever_jobs() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), DESK);
+    let mut outputs = Vec::new();
+    for jobs in ["1", "2"] {
+        let out = dir.path().join(format!("plan{jobs}"));
+        omnisim()
+            .args(["plan", file.to_str().unwrap(), "--jobs", jobs, "--out"])
+            .arg(&out)
+            .assert()
+            .success()
+            .stdout(contains("09:00"))
+            .stdout(contains("SL Sales"));
+        outputs.push(out);
+    }
+    for name in ["staffing.csv", "plan.json", "staffing.html"] {
+        let a = std::fs::read(outputs[0].join(name)).unwrap();
+        let b = std::fs::read(outputs[1].join(name)).unwrap();
+        assert_eq!(a, b, "{name} differs between --jobs 1 and 2");
+    }
+    let mut csv = csv::Reader::from_path(outputs[0].join("staffing.csv")).unwrap();
+    let header: Vec<String> = csv.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        &header[..6],
+        [
+            "interval_start",
+            "interval_start_s",
+            "group",
+            "agents_required",
+            "agents_rostered",
+            "agents_to_roster"
+        ]
+    );
+    assert!(header.contains(&"Sales:service_level_ci95_low".to_string()));
+    let rows: Vec<csv::StringRecord> = csv.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 4, "one row per interval and group");
+    let starts: Vec<&str> = rows.iter().map(|r| &r[0]).collect();
+    assert_eq!(starts, ["09:00", "09:30", "10:00", "10:30"]);
+    let required: Vec<u32> = rows.iter().map(|r| r[3].parse().unwrap()).collect();
+    // The 10:00 peak needs the most agents; every number column parses.
+    assert_eq!(required.iter().max(), Some(&required[2]), "{required:?}");
+    for r in &rows {
+        for (name, cell) in header.iter().zip(r.iter()).skip(3) {
+            if name != "group" && !cell.is_empty() {
+                cell.parse::<f64>()
+                    .unwrap_or_else(|_| panic!("{name} = {cell:?} is not a number"));
+            }
+        }
+        let sl_low: f64 = r[header
+            .iter()
+            .position(|h| h == "Sales:service_level_ci95_low")
+            .unwrap()]
+        .parse()
+        .unwrap();
+        assert!(sl_low >= 0.8, "every interval meets the target on its CI");
+    }
+    let html = std::fs::read_to_string(outputs[0].join("staffing.html")).unwrap();
+    assert!(html.contains("required (blue) vs rostered (orange)") && html.contains("<svg"));
+}
+
+#[test]
+fn plan_says_what_is_wrong_with_its_input() {
+    let dir = tempfile::tempdir().unwrap();
+    // No targets.
+    let file = write(
+        dir.path(),
+        &DESK
+            .replace("target_service_level = 0.8\n", "")
+            .replace("max_abandon_rate = 0.1\n", ""),
+    );
+    omnisim()
+        .args(["plan", file.to_str().unwrap(), "--out"])
+        .arg(dir.path().join("a"))
+        .assert()
+        .code(1)
+        .stderr(contains("no queue sets a target"));
+    // Out of reach: the interval and the queue are named.
+    let file = write(dir.path(), DESK);
+    omnisim()
+        .args(["plan", file.to_str().unwrap(), "--max-agents", "7", "--out"])
+        .arg(dir.path().join("b"))
+        .assert()
+        .code(1)
+        .stderr(contains(
+            "at 10:00 no head-count up to the maximum (Team 7)",
+        ))
+        .stderr(contains("queue Sales"));
+    assert!(!dir.path().join("b").exists(), "nothing written");
+    // A precision metric that does not exist.
+    omnisim()
+        .args([
+            "plan",
+            file.to_str().unwrap(),
+            "--precision",
+            "service_levle=0.02",
+        ])
+        .assert()
+        .code(1)
+        .stderr(contains("did you mean `service_level`"));
+}
+
+#[test]
+fn check_warns_where_the_floor_cannot_carry_an_interval() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), DESK);
+    // 150 calls/h × 4 min = 10 agents of work at 10:00 against 6.
+    omnisim()
+        .args(["check", file.to_str().unwrap()])
+        .assert()
+        .success()
+        .stderr(contains(
+            "warning: 10:00: queue Sales offers 10.0 agents of work but only 6.0 agents who may take it are on the floor",
+        ))
+        .stderr(contains("09:00:").not());
+    // Above 95% busy but not collapsing: 5.8 agents of work on 6.
+    let busy = DESK.replace("[30, 60, 150, 60]", "[30, 60, 87, 60]");
+    let file = write(dir.path(), &busy);
+    omnisim()
+        .args(["check", file.to_str().unwrap()])
+        .assert()
+        .success()
+        .stderr(contains(
+            "10:00: queues Sales would keep the agents on the floor 97% busy",
+        ));
+}
