@@ -12,8 +12,8 @@
 //! 2. **Trim.** Then, while some single group can lose agents and every
 //!    target is still met, remove them: first in steps of an eighth of the
 //!    group (at least one agent), then one by one; of the groups that can
-//!    lose an agent, the one whose removal keeps the smallest shortfall
-//!    (then the largest margin) goes first.
+//!    lose agents, the largest gives them up first (the first listed on a
+//!    tie), so groups that do the same work stay balanced.
 //!
 //! What it guarantees: the result meets every target of the interval on
 //! the judge's criterion, and removing any one agent from any one group
@@ -32,7 +32,8 @@ pub struct Verdict {
     /// its target (0 when `met`).
     pub shortfall: f64,
     /// Sum over the targets met of how far each clears them, relative to
-    /// its target: the tie-break of the trim step.
+    /// its target: how comfortably the candidate meets them, reported to
+    /// tests and diagnostics.
     pub margin: f64,
     /// The queues (scenario order) with a target not met.
     pub failing_queues: Vec<usize>,
@@ -128,7 +129,8 @@ pub fn staff_interval(
                 .collect();
             evaluations += candidates.len();
             let verdicts = judge.judge(&candidates);
-            let Some(best) = best_removal(&verdicts) else {
+            let sizes: Vec<u32> = steps.iter().map(|&(g, _)| x[g]).collect();
+            let Some(best) = best_removal(&verdicts, &sizes) else {
                 break;
             };
             x = candidates[best].clone();
@@ -157,12 +159,14 @@ fn best_growth(verdicts: &[Verdict]) -> usize {
     best
 }
 
-/// Of the removals that keep every target met, the one with the largest
-/// margin left (the first on a tie); `None` when none does.
-fn best_removal(verdicts: &[Verdict]) -> Option<usize> {
+/// Of the removals that keep every target met, the one from the largest
+/// group (the first on a tie); `None` when none does. Taking from the
+/// largest keeps interchangeable groups balanced instead of letting noise
+/// in the margins pick a different group each interval.
+fn best_removal(verdicts: &[Verdict], sizes: &[u32]) -> Option<usize> {
     let mut best: Option<usize> = None;
     for (i, v) in verdicts.iter().enumerate() {
-        if v.met && best.is_none_or(|b| v.margin > verdicts[b].margin) {
+        if v.met && best.is_none_or(|b| sizes[i] > sizes[b]) {
             best = Some(i);
         }
     }
