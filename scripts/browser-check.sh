@@ -2,7 +2,8 @@
 # Browser check of report.html: builds the quickstart report, opens it in
 # headless Chromium, and fails if the browser logs any console message or
 # if a chart is missing, has no size on the page, or draws nothing. Then
-# saves a screenshot to docs/img/quickstart-report.png.
+# saves a screenshot to docs/img/quickstart-report.png. Then the same for
+# the staffing page of `omnisim plan` (docs/img/bank-day-plan.png).
 #
 # Why a real browser: the Rust tests check the HTML text (every chart's
 # <svg>, titles, no network reference, same bytes twice); only a browser
@@ -133,8 +134,31 @@ chrome --window-size="${SHOT_SIZE:-1200,3000}" --screenshot="$root/docs/img/quic
     "file://$report" 2>"$tmp/shot.log" >/dev/null
 test -s docs/img/quickstart-report.png || { echo "browser-check: no screenshot" >&2; fail=1; }
 
+# 4. The staffing page of `omnisim plan`: it parses without a console
+# message and every chart (required vs rostered per group, service level
+# per queue) draws; a screenshot for docs/planning.md.
+cargo run --release --quiet -- plan scenarios/bank_day.toml --quiet --out "$tmp/plan"
+staffing="$tmp/plan/staffing.html"
+chrome --dump-dom "file://$staffing" >"$tmp/plan-dom.html" 2>"$tmp/plan.log"
+if grep -E ':CONSOLE[:(]|net::ERR_' "$tmp/plan.log" >&2; then
+    echo "browser-check: console messages or failed loads on staffing.html" >&2
+    fail=1
+fi
+plan_svgs=$(grep -o '<svg' "$tmp/plan-dom.html" | wc -l)
+plan_empty=$(awk 'BEGIN { RS = "</svg>"; n = 0 }
+    /<svg/ { s = substr($0, index($0, "<svg"));
+             if (s !~ /<(polyline|rect|path|circle)/) n++ }
+    END { print n }' "$tmp/plan-dom.html")
+if [ "$plan_svgs" -lt 8 ] || [ "$plan_empty" -ne 0 ]; then
+    echo "browser-check: staffing.html has $plan_svgs charts ($plan_empty empty); want 8, all drawn" >&2
+    fail=1
+fi
+chrome --window-size=900,2600 --screenshot="$root/docs/img/bank-day-plan.png" \
+    "file://$staffing" 2>"$tmp/plan-shot.log" >/dev/null
+test -s docs/img/bank-day-plan.png || { echo "browser-check: no plan screenshot" >&2; fail=1; }
+
 if [ "$fail" -ne 0 ]; then
     echo "browser-check: FAILED" >&2
     exit 1
 fi
-echo "browser-check: OK ($figures charts rendered, no console message; screenshot in docs/img/quickstart-report.png)"
+echo "browser-check: OK ($figures charts rendered, no console message; screenshot in docs/img/quickstart-report.png; staffing.html: $plan_svgs charts, docs/img/bank-day-plan.png)"
