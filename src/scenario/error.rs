@@ -35,6 +35,10 @@ pub enum ScenarioErrorKind {
     /// Values that are each valid but contradict each other (auto-accept
     /// with decline, a capacity weight no agent can carry, …).
     Inconsistent,
+    /// A valid scenario whose run would pass a resource bound (memory,
+    /// events, output size) or an arrival rate the clock cannot carry;
+    /// see [`crate::scenario::bounds`].
+    TooLarge,
 }
 
 /// Why a scenario file was rejected, and where.

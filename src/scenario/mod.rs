@@ -15,6 +15,7 @@
 //! # Ok::<(), omnisim::scenario::ScenarioError>(())
 //! ```
 
+pub mod bounds;
 mod demand;
 mod error;
 mod forecast;
