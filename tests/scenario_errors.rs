@@ -246,6 +246,14 @@ const EXPECTATIONS: &[Expect] = &[
         None,
     ),
     e(
+        "rate_profile_csv_endless",
+        Kind::InvalidValue,
+        Some((30, 20)),
+        Some("arrivals[0].rate_profile_csv"),
+        "\"/dev/zero\" is larger than 64 MiB; expected one value per line",
+        None,
+    ),
+    e(
         "unknown_skill_on_agent",
         Kind::UnknownReference,
         Some((49, 21)),

@@ -1,6 +1,7 @@
 //! `omnisim check`: validate a scenario and summarise it.
 
 use super::CliError;
+use crate::scenario::bounds::RunShape;
 use crate::scenario::{render_summary, Scenario};
 use clap::Args;
 use std::path::PathBuf;
@@ -11,10 +12,15 @@ use std::path::PathBuf;
 pub(super) struct CheckArgs {
     /// The scenario file (TOML).
     file: PathBuf,
+    #[command(flatten)]
+    limits: super::limits::LimitArgs,
 }
 
 pub(super) fn check(args: CheckArgs) -> Result<(), CliError> {
     let scenario = Scenario::from_path(&args.file).map_err(CliError::invalid)?;
+    // Before anything that walks the intervals or the agents.
+    let shape = RunShape::of(&scenario, super::limits::jobs(None));
+    args.limits.enforce(&scenario, &args.file, shape)?;
     super::print_warnings(&scenario);
     print_floor_warnings(&scenario);
     print!("{}", render_summary(&scenario));

@@ -13,6 +13,7 @@
 mod bench;
 mod check;
 mod erlang;
+mod limits;
 mod load;
 mod plan;
 mod report;

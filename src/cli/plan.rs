@@ -5,6 +5,7 @@ use super::run::slug;
 use super::CliError;
 use crate::plan::output::{render_table, write_plan};
 use crate::plan::{plan, PlanError, PlanOptions};
+use crate::scenario::bounds::RunShape;
 use crate::scenario::Scenario;
 use clap::Args;
 use std::io::IsTerminal;
@@ -52,6 +53,8 @@ pub(super) struct PlanArgs {
     /// Print nothing but errors.
     #[arg(long)]
     quiet: bool,
+    #[command(flatten)]
+    limits: super::limits::LimitArgs,
 }
 
 pub(super) fn plan_command(args: PlanArgs) -> Result<(), CliError> {
@@ -98,6 +101,16 @@ pub(super) fn plan_command(args: PlanArgs) -> Result<(), CliError> {
         precision,
         max_replications: args.max_replications,
     };
+    let shape = RunShape {
+        replications: if options.precision.is_empty() {
+            options.replications
+        } else {
+            options.replications.max(options.max_replications)
+        },
+        parallel: (options.jobs as u32).min(options.replications),
+        replications_from_flag: args.replications.is_some(),
+    };
+    args.limits.enforce(&scenario, &args.file, shape)?;
     let verbose = !args.quiet && std::io::stderr().is_terminal();
     let groups: Vec<String> = scenario.agents.iter().map(|g| g.group.clone()).collect();
     let mut progress = |iv: &crate::plan::PlannedInterval| {

@@ -7,6 +7,7 @@ use crate::events::EventSink;
 use crate::output::{
     cleanup_temp_files, concat_work_parts, render_table, work_part_path, ResultSet,
 };
+use crate::scenario::bounds::RunShape;
 use crate::scenario::Scenario;
 use crate::stats::{
     parse_precision, precision_met, render_precision, render_targets, EngineStats,
@@ -64,6 +65,8 @@ pub(super) struct RunArgs {
     #[arg(long, value_name = "N", default_value_t = 200, requires = "precision",
           value_parser = clap::value_parser!(u32).range(2..))]
     max_replications: u32,
+    #[command(flatten)]
+    limits: super::limits::LimitArgs,
 }
 
 /// A folder name from a scenario name: lowercase letters, digits and `_`.
@@ -167,6 +170,14 @@ pub(super) fn run(args: RunArgs) -> Result<(), CliError> {
         }
         first
     };
+    let jobs = super::limits::jobs(args.jobs);
+    let held = if precision.is_empty() { first } else { max };
+    let shape = RunShape {
+        replications: held,
+        parallel: jobs.min(held),
+        replications_from_flag: args.replications.is_some(),
+    };
+    args.limits.enforce(&scenario, &args.file, shape)?;
     let scenario = Arc::new(scenario);
     let dir = args
         .out
@@ -201,10 +212,6 @@ pub(super) fn run(args: RunArgs) -> Result<(), CliError> {
     } else {
         ProgressBar::hidden()
     };
-    let jobs = args
-        .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get() as u32))
-        .max(1);
 
     // Replications run in batches: one batch for a plain run; with
     // --precision, more until the targets are met or the maximum reached.

@@ -31,6 +31,11 @@ type Result<T> = std::result::Result<T, ScenarioError>;
 const DEFAULT_INTERVAL: SimDuration = SimDuration::from_secs(30 * 60);
 /// Default service-level threshold (the "20" of 80/20).
 const DEFAULT_SL_THRESHOLD: SimDuration = SimDuration::from_secs(20);
+/// Largest one-value-per-line CSV file read (`rate_profile_csv`, an
+/// empirical distribution's `csv`): like the forecast and roster files,
+/// far beyond any real one and small enough that a wrong path (a device, a
+/// log) cannot exhaust memory.
+pub(super) const MAX_VALUES_CSV_BYTES: u64 = 64 * 1024 * 1024;
 /// The `dist` names, in the order the docs list them.
 pub(crate) const DIST_NAMES: [&str; 5] = [
     "constant",
@@ -326,7 +331,7 @@ impl Ctx<'_> {
     ) -> Result<Vec<f64>> {
         let path = self.resolve_path(file.get_ref());
         let label = path.display().to_string();
-        let text = std::fs::read_to_string(&path).map_err(|e| {
+        let io = |e: std::io::Error| {
             self.at(
                 Kind::Io,
                 item,
@@ -340,6 +345,46 @@ impl Ctx<'_> {
                 "the path is relative to the scenario file's folder".to_owned()
             })
             .with_source(e)
+        };
+        // Read at most one byte past the limit: a device such as
+        // /dev/zero never ends.
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(
+                std::fs::File::open(&path).map_err(io)?,
+                MAX_VALUES_CSV_BYTES + 1,
+            ),
+            &mut bytes,
+        )
+        .map_err(io)?;
+        if bytes.len() as u64 > MAX_VALUES_CSV_BYTES {
+            return Err(self.at(
+                Kind::InvalidValue,
+                item,
+                key,
+                file,
+                format!(
+                    "\"{label}\" is larger than {} MiB; expected one value per line",
+                    MAX_VALUES_CSV_BYTES / (1024 * 1024)
+                ),
+            ));
+        }
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let line = 1 + e.as_bytes()[..e.utf8_error().valid_up_to()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            ScenarioError::new(
+                Kind::InvalidValue,
+                format!(
+                    "the file is not UTF-8 text (byte {}; for {})",
+                    e.utf8_error().valid_up_to(),
+                    item.path(key)
+                ),
+            )
+            .in_file(&label)
+            .at_line(line)
+            .key(item.path(key))
         })?;
         let mut values = Vec::new();
         let mut first = true;
