@@ -37,16 +37,18 @@ use std::time::Duration;
 pub(super) struct LoadArgs {
     /// Scenario file (TOML).
     file: PathBuf,
-    /// Simulated seconds per wall second (60 = an hour a minute).
+    /// Simulated seconds per wall second (60 = an hour a minute); at most
+    /// 1e6, and at most what keeps arrivals under 1e6 a wall second.
     #[arg(long, conflicts_with = "rate")]
     speed: Option<f64>,
-    /// Target arrivals per wall second, all queues together.
+    /// Target arrivals per wall second, all queues together; at most 1e6.
     #[arg(long)]
     rate: Option<f64>,
-    /// Wall-clock time measured (after the warm-up).
+    /// Wall-clock time measured (after the warm-up); at most 24h.
     #[arg(long, default_value = "10s", value_parser = wall_duration)]
     duration: Duration,
-    /// Wall-clock time run before measuring, so the centre fills up.
+    /// Wall-clock time run before measuring, so the centre fills up; at
+    /// most 24h.
     #[arg(long, default_value = "1s", value_parser = wall_duration)]
     warmup: Duration,
     /// Ramp the rate to find the highest one sustained.
@@ -79,6 +81,12 @@ fn wall_duration(text: &str) -> Result<Duration, String> {
         .map_err(|e| format!("{e}; expected e.g. \"10s\", \"500ms\" or \"1m\""))?;
     if d.is_zero() {
         return Err("must be longer than zero".into());
+    }
+    if d > crate::load::MAX_WALL {
+        return Err(format!(
+            "is longer than a load run may last; at most {}h",
+            crate::load::MAX_WALL.as_secs() / 3600
+        ));
     }
     Ok(d)
 }
@@ -126,6 +134,14 @@ pub(super) fn load(args: LoadArgs) -> Result<(), CliError> {
             return Err(CliError::invalid(format!(
                 "--start-rate must be a positive number, got {}",
                 ramp.start_rate
+            )));
+        }
+        let ceiling = crate::load::max_rate(&scenario);
+        if ramp.start_rate > ceiling {
+            return Err(CliError::invalid(format!(
+                "--start-rate {} is faster than load mode can pace: at most {} here",
+                crate::load::pace_text(ramp.start_rate),
+                crate::load::pace_text(ceiling)
             )));
         }
         println!(

@@ -45,6 +45,21 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// Highest pace in arrivals per wall second load mode accepts: one
+/// arrival per microsecond, the tick simulated time is counted in and the
+/// resolution of the schedule's due times; twenty times the highest rate
+/// the engine has sustained (about 50,000 items a second,
+/// docs/BENCHMARKS.md), so `--find-max` still brackets the limit. Beyond
+/// it a run cannot keep its schedule at all: it used to run past its
+/// window and report nothing.
+pub const MAX_RATE: f64 = 1e6;
+/// Highest `--speed` \[simulated seconds per wall second\]: beyond it a
+/// whole simulated second passes within one wall microsecond, finer than
+/// any wall-clock wait the driver can make, so nothing is paced.
+pub const MAX_SPEED: f64 = 1e6;
+/// Longest `--warmup` or `--duration` of a load run: a day of wall time.
+pub const MAX_WALL: Duration = Duration::from_secs(24 * 3600);
+
 /// Share of its schedule a run must keep to count as sustained.
 pub const MIN_ACHIEVED: f64 = 0.9;
 /// Histograms are recorded in nanoseconds and reported in microseconds.
@@ -82,6 +97,21 @@ pub enum LoadError {
     /// Speed or rate not a positive number.
     #[error("{0} must be a positive number, got {1}")]
     NotPositive(&'static str, f64),
+    /// A pace load mode cannot keep ([`MAX_RATE`], [`MAX_SPEED`]).
+    #[error(
+        "{flag} {} is faster than load mode can pace: at most {} here \
+         (1e6 arrivals and 1e6 simulated seconds per wall second)",
+        pace_text(*.value),
+        pace_text(*.max)
+    )]
+    TooFast {
+        /// `--rate` or `--speed`.
+        flag: &'static str,
+        /// The value given.
+        value: f64,
+        /// The highest value of that flag this scenario can be paced at.
+        max: f64,
+    },
 }
 
 /// The scenario's mean arrival rate \[items per simulated second\], all
@@ -101,19 +131,46 @@ pub fn offered_rate_per_s(scenario: &Scenario) -> f64 {
 
 /// Simulated seconds per wall second for `pace`.
 pub fn speed_of(scenario: &Scenario, pace: Pace) -> Result<f64, LoadError> {
+    let base = offered_rate_per_s(scenario);
+    // The fastest speed both ceilings allow for this scenario's rate.
+    let max_speed = if base > 0.0 {
+        MAX_SPEED.min(MAX_RATE / base)
+    } else {
+        MAX_SPEED
+    };
     match pace {
-        Pace::Speed(s) if s > 0.0 && s.is_finite() => Ok(s),
-        Pace::Speed(s) => Err(LoadError::NotPositive("--speed", s)),
+        Pace::Speed(s) if !(s > 0.0 && s.is_finite()) => Err(LoadError::NotPositive("--speed", s)),
+        Pace::Speed(s) if s > max_speed => Err(LoadError::TooFast {
+            flag: "--speed",
+            value: s,
+            max: max_speed,
+        }),
+        Pace::Speed(s) => Ok(s),
         Pace::Rate(r) if !(r > 0.0 && r.is_finite()) => Err(LoadError::NotPositive("--rate", r)),
-        Pace::Rate(r) => {
-            let base = offered_rate_per_s(scenario);
-            if base <= 0.0 {
-                Err(LoadError::NoArrivals)
-            } else {
-                Ok(r / base)
-            }
-        }
+        Pace::Rate(_) if base <= 0.0 => Err(LoadError::NoArrivals),
+        Pace::Rate(r) if r > max_speed * base => Err(LoadError::TooFast {
+            flag: "--rate",
+            value: r,
+            max: max_speed * base,
+        }),
+        Pace::Rate(r) => Ok(r / base),
     }
+}
+
+/// A pace for a message: `25000`, `1e12`, `333333.3`.
+pub fn pace_text(x: f64) -> String {
+    if x >= 1e6 {
+        format!("{x:e}")
+    } else {
+        format!("{}", (x * 10.0).floor() / 10.0)
+    }
+}
+
+/// The highest `--rate` [`speed_of`] accepts for `scenario`: [`MAX_RATE`],
+/// or less when [`MAX_SPEED`] binds first (a scenario with few arrivals).
+pub fn max_rate(scenario: &Scenario) -> f64 {
+    let base = offered_rate_per_s(scenario);
+    MAX_RATE.min(MAX_SPEED * base)
 }
 
 /// Percentiles of one histogram, in microseconds.
@@ -419,16 +476,18 @@ pub fn find_max(
     };
 
     let (mut good, mut bad) = (None::<f64>, None::<f64>);
+    // The ramp stops doubling at the highest pace load mode can keep.
+    let ceiling = max_rate(scenario);
     let mut rate = ramp.start_rate;
     for _ in 0..=ramp.max_doublings {
         match step(rate, &mut result)? {
             None => return Ok(result),
             Some(true) => {
                 good = Some(rate);
-                if bad.is_some() {
+                if bad.is_some() || rate >= ceiling {
                     break;
                 }
-                rate *= 2.0;
+                rate = (rate * 2.0).min(ceiling);
             }
             Some(false) => {
                 bad = Some(rate);
@@ -473,6 +532,27 @@ mod tests {
             Err(LoadError::NotPositive("--speed", 0.0))
         );
         assert!(speed_of(&s, Pace::Rate(f64::NAN)).is_err());
+        // Paces beyond the ceilings are refused with the highest one.
+        match speed_of(&s, Pace::Rate(1e12)) {
+            Err(LoadError::TooFast { flag, max, .. }) => {
+                assert_eq!(flag, "--rate");
+                assert_eq!(max, max_rate(&s));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(speed_of(&s, Pace::Rate(max_rate(&s))).is_ok());
+        assert!(matches!(
+            speed_of(&s, Pace::Speed(1e300)),
+            Err(LoadError::TooFast {
+                flag: "--speed",
+                ..
+            })
+        ));
+        assert!(speed_of(
+            &s,
+            Pace::Speed(MAX_SPEED.min(MAX_RATE / offered_rate_per_s(&s)))
+        )
+        .is_ok());
         let mut none = s.clone();
         none.arrivals.clear();
         assert_eq!(speed_of(&none, Pace::Rate(5.0)), Err(LoadError::NoArrivals));
