@@ -22,10 +22,12 @@
 //! - **agents**: every agent of every group, at [`AGENT_BYTES`] each, for
 //!   every replication running at once;
 //! - **items in flight**: per arrival stream its highest rate times how
-//!   long an item can stay (the mean patience plus the mean handle time
-//!   when customers abandon, else the whole run, since nobody leaves
-//!   unanswered), at [`ITEM_BYTES`] each, for every replication running
-//!   at once;
+//!   long an item can stay: the mean patience plus the mean handle time
+//!   when customers abandon; when nobody does, [`STABLE_STAY_HANDLES`]
+//!   mean handle times if the agents who may take the queue's items can
+//!   hold the offered load at that rate, else the whole run (the backlog
+//!   grows all along); at [`ITEM_BYTES`] each, for every replication
+//!   running at once;
 //! - the program itself, [`BASE_BYTES`].
 //!
 //! The per-unit constants were measured with the release build as the
@@ -61,6 +63,7 @@
 use super::error::ScenarioErrorKind as Kind;
 use super::raw::{self, RawScenario};
 use super::{ArrivalRate, Scenario, ScenarioError};
+use crate::omni::{CapacityUnits, QueueId, MAX_OPEN_ITEMS};
 use std::ops::Range;
 use std::path::Path;
 
@@ -76,6 +79,11 @@ pub const ITEM_BYTES: f64 = 600.0;
 pub const INTERVAL_ROW_BYTES: f64 = 420.0;
 /// The program's own footprint (binary, runtime, buffers).
 pub const BASE_BYTES: f64 = 16.0 * 1024.0 * 1024.0;
+/// How long, in mean handle times, an item of a queue its agents can
+/// carry is counted in flight when nobody abandons: generous for any
+/// queue below full load (an M/M/c queue at 99% load of 20 servers waits
+/// about 5 handle times on average).
+pub const STABLE_STAY_HANDLES: f64 = 100.0;
 /// Calendar entries per item (docs/BENCHMARKS.md: 6,052,672 events for
 /// 864,382 items).
 pub const EVENTS_PER_ITEM: f64 = 7.0;
@@ -264,8 +272,14 @@ pub fn estimate(scenario: &Scenario, shape: RunShape) -> Estimate {
     let (mut most_held, mut most_items) = (0.0, 0.0);
     for (i, a) in scenario.arrivals.iter().enumerate() {
         let peak_per_s = peak_rate_per_hour(&a.rate) / 3600.0;
+        let handle_s = a.handle_time.mean_secs();
         let stay_s = match &a.patience {
-            Some(p) => (p.mean_secs() + a.handle_time.mean_secs()).min(run_s),
+            Some(p) => (p.mean_secs() + handle_s).min(run_s),
+            // Nobody leaves unanswered: a queue its agents can carry
+            // keeps its backlog bounded, one they cannot grows all run.
+            None if peak_per_s * handle_s < items_at_once(scenario, a.queue) => {
+                (STABLE_STAY_HANDLES * handle_s).min(run_s)
+            }
             None => run_s,
         };
         let held = peak_per_s * stay_s;
@@ -303,6 +317,24 @@ pub fn estimate(scenario: &Scenario, shape: RunShape) -> Estimate {
         busiest_stream: busiest,
         largest_group,
     }
+}
+
+/// Items of `queue` that the groups who may take them hold at once,
+/// every agent logged in (as `check`'s summary counts them: capacity over
+/// cost, at most [`MAX_OPEN_ITEMS`] an agent).
+fn items_at_once(scenario: &Scenario, queue: QueueId) -> f64 {
+    let r = &scenario.queues[queue.index()].routing;
+    scenario
+        .agents
+        .iter()
+        .filter(|g| g.may_take(queue, r.routing_type, &r.skills))
+        .map(|g| {
+            let capacity = scenario.presence_configs[g.presence_config.index()].capacity;
+            let cost = r.cost.units_for(capacity).0.max(1);
+            let per_agent = (CapacityUnits::whole(capacity).0 / cost).min(MAX_OPEN_ITEMS as u64);
+            f64::from(g.count) * per_agent as f64
+        })
+        .sum()
 }
 
 /// The highest rate a stream reaches \[items/hour\].

@@ -69,7 +69,7 @@ fn the_minimal_scenario_is_small() {
     assert!((e.items - 10.0).abs() < 1e-9, "{}", e.items);
     assert!(
         (e.in_flight - 10.0).abs() < 1e-9,
-        "no patience: the whole hour's arrivals"
+        "no patience: 100 handle times, cut to the hour's arrivals"
     );
     assert_eq!(
         e.memory,
@@ -99,6 +99,29 @@ fn replications_multiply_intervals_and_parallel_ones_agents_and_items() {
     );
     // More jobs than replications run no more at once.
     assert_eq!(RunShape::of(&s, 64).parallel, 10);
+}
+
+#[test]
+fn without_patience_only_an_overloaded_queue_holds_the_whole_run() {
+    // A year at 10 an hour, carried by one agent: 100 handle times.
+    let carried = scenario(
+        &edited("duration = \"1h\"", "duration = \"365d\"")
+            .replace("interval = \"30m\"", "interval = \"1d\""),
+    );
+    let e = estimate(&carried, RunShape::of(&carried, 1));
+    assert!((e.in_flight - 10.0 * STABLE_STAY_HANDLES * 300.0 / 3600.0).abs() < 1e-6);
+    // At 20 an hour one agent cannot keep up: every arrival stays.
+    let overloaded = scenario(
+        &edited("duration = \"1h\"", "duration = \"365d\"")
+            .replace("interval = \"30m\"", "interval = \"1d\"")
+            .replace("rate_per_hour = 10", "rate_per_hour = 20"),
+    );
+    let e = estimate(&overloaded, RunShape::of(&overloaded, 1));
+    assert!(
+        (e.in_flight - 20.0 * 365.0 * 24.0).abs() < 1e-6,
+        "{}",
+        e.in_flight
+    );
 }
 
 #[test]
