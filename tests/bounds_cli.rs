@@ -1,6 +1,6 @@
 //! Resource bounds on the command line: every scenario that used to abort
 //! with an allocation failure (exit 134) or run forever is refused by
-//! `check`, `run` and `plan` with exit 1 and an error located at the key
+//! `check`, `run`, `plan` (and `trace`) with exit 1 and an error located at the key
 //! that drives the estimate, at once and without allocating what it
 //! describes (each runs under a 1 GiB address-space limit); load mode
 //! refuses paces it cannot keep and windows too long.
@@ -178,6 +178,28 @@ fn check_run_and_plan_refuse_every_reproducer_in_place() {
             assert!(!out.exists(), "{args:?} created {}", out.display());
         }
     }
+}
+
+#[test]
+fn trace_refuses_what_it_cannot_simulate() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = reproducer(dir.path(), "agents", "count = 1\n", "count = 1000000000\n");
+    let f = file.to_str().unwrap();
+    let stderr = refused(&["trace", f, "--until", "00:01"]);
+    assert!(
+        stderr.starts_with(&format!(
+            "error: {f}:31:9: agents[0].count: count = 1000000000"
+        )),
+        "{stderr}"
+    );
+    let file = reproducer(
+        dir.path(),
+        "rate",
+        "rate_per_hour = 10",
+        "rate_per_hour = 1e12",
+    );
+    let stderr = refused(&["trace", file.to_str().unwrap()]);
+    assert!(stderr.contains("arrivals[0].rate_per_hour"), "{stderr}");
 }
 
 #[test]

@@ -1,5 +1,5 @@
-//! `--max-memory` and `--max-events`: the resource bounds `check`, `run`
-//! and `plan` hold a scenario to before anything runs (see
+//! `--max-memory` and `--max-events`: the resource bounds `check`, `run`,
+//! `plan` and `trace` hold a scenario to before anything runs (see
 //! [`crate::scenario::bounds`]).
 
 use super::CliError;

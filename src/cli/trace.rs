@@ -70,6 +70,8 @@ pub(super) struct TraceArgs {
     /// Stop after this many lines; 0 = no limit.
     #[arg(long, default_value_t = 500, value_name = "N")]
     limit: usize,
+    #[command(flatten)]
+    limits: super::limits::LimitArgs,
 }
 
 /// A `--work` argument.
@@ -292,6 +294,13 @@ impl<W: Write> EventSink for Printer<W> {
 
 pub(super) fn trace(args: TraceArgs) -> Result<(), CliError> {
     let mut scenario = Scenario::from_path(&args.file).map_err(CliError::invalid)?;
+    // One replication, simulated whole even when --until cuts the story.
+    let one = crate::scenario::bounds::RunShape {
+        replications: 1,
+        parallel: 1,
+        replications_from_flag: false,
+    };
+    args.limits.enforce(&scenario, &args.file, one)?;
     if let Some(seed) = args.seed {
         scenario.simulation.seed = seed;
     }
