@@ -23,12 +23,13 @@
 //!
 //! # Test-only pauses
 //!
-//! The environment variable `OMNISIM_TEST_PAUSE_MS` is for tests only:
-//! set, `run` stops at each named point — the warm-up, the measured
-//! period, before each result file, before the switch — prints
-//! `test pause: <point>` to stderr and sleeps that many milliseconds (less
-//! if a signal arrives), so that a test can send a real signal at a known
-//! moment. Nothing else changes; it is not meant for any other use.
+//! The environment variable `OMNISIM_TEST_PAUSE` is for tests only. Set
+//! to `<point>,<ms>`, `run` stops at that point — `warm-up`, `measured
+//! period`, a result file's name (before it is written) or `switch` —
+//! prints `test pause: <point>` to stderr and sleeps that many
+//! milliseconds (less if a signal arrives), so that a test can send a real
+//! signal at a known moment. Nothing else changes; it is not meant for any
+//! other use.
 
 use super::CliError;
 use signal_hook::consts::{SIGINT, SIGTERM};
@@ -40,8 +41,8 @@ use std::time::{Duration, Instant};
 /// The signals a result-writing command acts on.
 const HANDLED: [i32; 2] = [SIGINT, SIGTERM];
 
-/// Environment variable of the test-only pauses (module docs).
-pub(super) const TEST_PAUSE_VAR: &str = "OMNISIM_TEST_PAUSE_MS";
+/// Environment variable of the test-only pause (module docs).
+const TEST_PAUSE_VAR: &str = "OMNISIM_TEST_PAUSE";
 
 /// SIGINT and SIGTERM as stop requests, for as long as it lives; see the
 /// module docs.
@@ -108,17 +109,17 @@ impl Signals {
         signalled(self.received().unwrap_or(SIGINT), kept)
     }
 
-    /// Test-only (module docs): with `OMNISIM_TEST_PAUSE_MS` set, says
-    /// `test pause: <point>` on stderr and waits, until a signal arrives
-    /// at the latest.
+    /// Test-only (module docs): with `OMNISIM_TEST_PAUSE` naming
+    /// `point`, says `test pause: <point>` on stderr and waits, until a
+    /// signal arrives at the latest.
     pub(super) fn test_pause(&self, point: &str) {
-        static PAUSE: OnceLock<Option<u64>> = OnceLock::new();
+        static PAUSE: OnceLock<Option<(String, u64)>> = OnceLock::new();
         let pause = PAUSE.get_or_init(|| {
-            std::env::var(TEST_PAUSE_VAR)
-                .ok()
-                .and_then(|v| v.parse().ok())
+            let v = std::env::var(TEST_PAUSE_VAR).ok()?;
+            let (at, ms) = v.rsplit_once(',')?;
+            Some((at.to_string(), ms.trim().parse().ok()?))
         });
-        let Some(ms) = *pause else {
+        let Some(ms) = pause.as_ref().filter(|(at, _)| at == point).map(|p| p.1) else {
             return;
         };
         eprintln!("test pause: {point}");

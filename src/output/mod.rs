@@ -1,7 +1,9 @@
 //! Result files of a whole run (all replications).
 //!
 //! [`ResultSet`] gathers the [`ReplicationResult`]s of a run and writes, into
-//! an output directory, each file atomically ([`atomic`]):
+//! an output directory, each file atomically ([`atomic`]); a command writes
+//! the whole set into a [`Staging`] folder and switches it in at the end, so
+//! the set too is whole or absent ([`staging`]):
 //!
 //! | file | content | reproducible |
 //! |---|---|---|
@@ -24,7 +26,7 @@
 //!
 //! ```no_run
 //! use omnisim::events::EventSink;
-//! use omnisim::output::{cleanup_temp_files, concat_work_parts, render_table, work_part_path, ResultSet};
+//! use omnisim::output::{concat_work_parts, render_table, work_part_path, ResultSet, Staging};
 //! use omnisim::scenario::Scenario;
 //! use omnisim::stats::{EngineStats, MetricsCollector, WorkRecorder};
 //! use omnisim::time::SimTime;
@@ -32,9 +34,9 @@
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let scenario = Scenario::from_path("scenarios/quickstart.toml".as_ref())?;
-//! let out = Path::new("results/quickstart");
-//! fs::create_dir_all(out)?;
-//! cleanup_temp_files(out)?; // leftovers of an interrupted run
+//! // Clears what crashed runs left; refuses a folder with a user's files.
+//! let staging = Staging::begin(Path::new("results/quickstart"))?;
+//! let out = staging.dir();
 //! let end = SimTime::ZERO + scenario.run_length();
 //! let (mut results, mut engine, mut parts) = (vec![], vec![], vec![]);
 //! for r in 0..scenario.simulation.replications {
@@ -53,6 +55,7 @@
 //! let set = ResultSet::new(&scenario, seed, results, engine);
 //! set.write_all(out)?;
 //! concat_work_parts(out, &parts)?;
+//! staging.commit()?; // the previous set, if any, is replaced as a whole
 //! print!("{}", render_table(&set));
 //! # Ok(())
 //! # }
