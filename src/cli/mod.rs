@@ -6,13 +6,14 @@
 //! | code | meaning |
 //! |---|---|
 //! | 0 | success |
-//! | 1 | invalid input (scenario file, arguments, Erlang parameters) |
+//! | 1 | invalid input (scenario file, arguments, Erlang parameters, an output folder holding files omnisim did not write) |
 //! | 2 | runtime or I/O failure (e.g. results could not be written) |
 //! | 130 | interrupted by SIGINT (Ctrl-C): the previous results are as they were, nothing of the run is left |
 //! | 143 | terminated by SIGTERM: likewise |
 //!
 //! 130 and 143 are 128 + the signal's number, as a shell reports a
-//! process a signal ended; see [`signals`] for when a signal is acted on.
+//! process a signal ended; docs/results-format.md ("How the files are
+//! written") says when a signal is acted on and what it leaves.
 
 mod bench;
 mod check;
