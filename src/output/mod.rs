@@ -129,7 +129,7 @@ pub enum OutputError {
          folder as a whole, so move {} out or choose another output folder",
         path.display(),
         if names.len() == 1 { "a file" } else { "files" },
-        names.join(", "),
+        some_names(names),
         if names.len() == 1 { "it" } else { "them" }
     )]
     ForeignFiles {
@@ -142,6 +142,17 @@ pub enum OutputError {
     /// written is discarded with the staging folder.
     #[error("writing stopped on request")]
     Interrupted,
+}
+
+/// The first few of `names`, and how many more: a folder such as `.` may
+/// hold hundreds.
+fn some_names(names: &[String]) -> String {
+    const SHOWN: usize = 5;
+    let mut text = names[..names.len().min(SHOWN)].join(", ");
+    if names.len() > SHOWN {
+        text.push_str(&format!(" and {} more", names.len() - SHOWN));
+    }
+    text
 }
 
 impl OutputError {

@@ -87,9 +87,11 @@ impl Staging {
     /// folder it points to and the link stays.
     pub fn begin(target: impl AsRef<Path>) -> Result<Staging, OutputError> {
         let target = resolve(target.as_ref())?;
+        check_target(&target)?;
         let (parent, name) = split(&target)?;
         fs::create_dir_all(&parent).map_err(OutputError::io(&parent))?;
         clear_leftovers(&parent, &name, &target)?;
+        // Leftovers cleared, the target may be a set restored from aside.
         check_target(&target)?;
         let pid = std::process::id();
         let dir = parent.join(format!(".{name}{STAGING_MARKER}{pid}"));
@@ -385,6 +387,12 @@ mod tests {
         assert!(err.is_input_error());
         assert!(err.to_string().contains("notes.txt"), "{err}");
         assert_eq!(names(root.path()), ["out"]);
+        // A folder with many files names a few.
+        for n in 0..8 {
+            fs::write(target.join(format!("n{n}")), "").unwrap();
+        }
+        let err = Staging::begin(&target).unwrap_err().to_string();
+        assert!(err.contains("(charts, n0, n1, n2, n3 and 5 more)"), "{err}");
         // A file is not a folder.
         let file = root.path().join("f");
         fs::write(&file, "x").unwrap();
