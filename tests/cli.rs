@@ -187,10 +187,12 @@ fn an_interrupted_run_leaves_no_result_file() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    // Wait until the run is writing its work.csv parts (the handler is
-    // installed before any replication starts).
+    // Wait until the run is writing its work.csv parts, into its staging
+    // folder beside `out` (the handler is installed before any
+    // replication starts).
+    let staging = tmp.path().join(format!(".out.staging-{}", child.id()));
     let started = std::time::Instant::now();
-    while !(out.exists() && std::fs::read_dir(&out).unwrap().next().is_some()) {
+    while !(staging.exists() && std::fs::read_dir(&staging).unwrap().next().is_some()) {
         assert!(started.elapsed().as_secs() < 60, "run never started");
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
@@ -202,14 +204,14 @@ fn an_interrupted_run_leaves_no_result_file() {
     assert!(killed.success());
     let done = child.wait_with_output().unwrap();
     assert_eq!(done.status.code(), Some(130));
-    assert!(
-        String::from_utf8_lossy(&done.stderr).contains("interrupted; no result file was written")
-    );
-    let left: Vec<_> = std::fs::read_dir(&out)
+    assert!(String::from_utf8_lossy(&done.stderr)
+        .contains("interrupted (SIGINT); no result file was written"));
+    assert!(!out.exists(), "a result folder was left");
+    let left: Vec<_> = std::fs::read_dir(tmp.path())
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .collect();
-    assert!(left.is_empty(), "files left behind: {left:?}");
+    assert_eq!(left, ["long.toml"], "files left behind");
 }
 
 /// `omnisim run scenarios/erlang_c.toml` agrees with Erlang C.

@@ -186,3 +186,46 @@ fn check_warns_where_the_floor_cannot_carry_an_interval() {
             "10:00: queues Sales would keep the agents on the floor 97% busy",
         ));
 }
+
+/// The plan's files are a set: a second plan replaces the first whole and
+/// leaves nothing beside it; a folder holding a user's file is refused
+/// before planning, and left as it was.
+#[test]
+fn plan_replaces_its_set_whole_and_refuses_a_folder_with_a_users_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), DESK);
+    let out = dir.path().join("plan");
+    std::fs::create_dir(&out).unwrap();
+    // A stale report of an earlier run: the new set replaces it.
+    std::fs::write(out.join("report.html"), "old").unwrap();
+    for _ in 0..2 {
+        omnisim()
+            .args(["plan", file.to_str().unwrap(), "--quiet", "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+    }
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["plan.json", "staffing.csv", "staffing.html"]);
+    let mut beside: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    beside.sort();
+    assert_eq!(beside, ["desk.toml", "plan"]);
+    std::fs::write(out.join("notes.txt"), "mine").unwrap();
+    let before = std::fs::read(out.join("plan.json")).unwrap();
+    let started = std::time::Instant::now();
+    omnisim()
+        .args(["plan", file.to_str().unwrap(), "--seed", "9", "--out"])
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stderr(contains("omnisim did not write (notes.txt)"));
+    assert!(started.elapsed().as_secs() < 5, "refused before planning");
+    assert_eq!(std::fs::read(out.join("plan.json")).unwrap(), before);
+}

@@ -6,9 +6,14 @@
 //! | code | meaning |
 //! |---|---|
 //! | 0 | success |
-//! | 1 | invalid input (scenario file, arguments, Erlang parameters) |
+//! | 1 | invalid input (scenario file, arguments, Erlang parameters, an output folder holding files omnisim did not write) |
 //! | 2 | runtime or I/O failure (e.g. results could not be written) |
-//! | 130 | interrupted by Ctrl-C; no result file was written |
+//! | 130 | interrupted by SIGINT (Ctrl-C): the previous results are as they were, nothing of the run is left |
+//! | 143 | terminated by SIGTERM: likewise |
+//!
+//! 130 and 143 are 128 + the signal's number, as a shell reports a
+//! process a signal ended; docs/results-format.md ("How the files are
+//! written") says when a signal is acted on and what it leaves.
 
 mod bench;
 mod check;
@@ -18,6 +23,7 @@ mod load;
 mod plan;
 mod report;
 mod run;
+mod signals;
 mod trace;
 mod validate;
 
@@ -28,8 +34,10 @@ use std::fmt;
 pub const EXIT_INVALID: i32 = 1;
 /// Exit code: runtime or I/O failure.
 pub const EXIT_FAILURE: i32 = 2;
-/// Exit code: stopped by Ctrl-C.
+/// Exit code: stopped by SIGINT (Ctrl-C).
 pub const EXIT_INTERRUPTED: i32 = 130;
+/// Exit code: stopped by SIGTERM.
+pub const EXIT_TERMINATED: i32 = 143;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -82,6 +90,22 @@ impl CliError {
         CliError {
             code: EXIT_INTERRUPTED,
             message: message.to_string(),
+        }
+    }
+    /// Stopped by signal `sig`: exit 128 + its number.
+    fn signalled(sig: i32, message: impl fmt::Display) -> CliError {
+        CliError {
+            code: 128 + sig,
+            message: message.to_string(),
+        }
+    }
+    /// A result set that could not be written: the output folder's
+    /// mistakes are the user's (exit 1), the rest the machine's (exit 2).
+    fn output(e: crate::output::OutputError) -> CliError {
+        if e.is_input_error() {
+            CliError::invalid(e)
+        } else {
+            CliError::failure(e)
         }
     }
 }

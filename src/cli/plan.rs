@@ -1,7 +1,13 @@
 //! `omnisim plan`: the head-count per interval and group that meets every
 //! queue's targets (see [`crate::plan`]).
+//!
+//! The plan's files are a set like a run's: written into a staging folder
+//! and switched in whole ([`crate::output::staging`]). While it plans,
+//! nothing is on disk and a signal ends it at once; while it writes, a
+//! signal leaves the previous plan as it was ([`super::signals`]).
 
 use super::run::slug;
+use super::signals::{ExitAtOnce, Signals};
 use super::CliError;
 use crate::plan::output::{render_table, write_plan};
 use crate::plan::{plan, PlanError, PlanOptions};
@@ -58,6 +64,7 @@ pub(super) struct PlanArgs {
 }
 
 pub(super) fn plan_command(args: PlanArgs) -> Result<(), CliError> {
+    let planning = ExitAtOnce::install()?;
     let mut scenario = Scenario::from_path(&args.file).map_err(CliError::invalid)?;
     if let Some(seed) = args.seed {
         scenario.simulation.seed = seed;
@@ -71,6 +78,8 @@ pub(super) fn plan_command(args: PlanArgs) -> Result<(), CliError> {
             dir.display()
         )));
     }
+    // Said before the planning, which may take minutes, rather than after.
+    crate::output::check_target(&dir).map_err(CliError::output)?;
     let mut precision = Vec::new();
     for p in &args.precision {
         precision.extend(
@@ -133,10 +142,19 @@ pub(super) fn plan_command(args: PlanArgs) -> Result<(), CliError> {
             CliError::invalid(format!("{}: {e}", args.file.display()))
         }
     })?;
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| CliError::failure(format!("cannot create `{}`: {e}", dir.display())))?;
-    let written = write_plan(&dir, &planned, &scenario)
+    let signals = Signals::install()?;
+    drop(planning);
+    let kept = if dir.exists() {
+        format!("the plan in `{}` is as it was", dir.display())
+    } else {
+        "no plan file was written".to_string()
+    };
+    let staging = crate::output::Staging::begin(&dir).map_err(CliError::output)?;
+    let written = write_plan(staging.dir(), &planned, &scenario)
         .map_err(|e| CliError::failure(format!("cannot write into `{}`: {e}", dir.display())))?;
+    signals.check(&kept)?;
+    let written: Vec<PathBuf> = written.iter().map(|p| staging.final_path(p)).collect();
+    staging.commit().map_err(CliError::output)?;
     if !args.quiet {
         print!("{}", render_table(&planned));
         println!("plan in {}:", dir.display());

@@ -1,11 +1,17 @@
 //! `omnisim run`: simulate a scenario's replications and write results.
+//!
+//! The result set is written into a staging folder and switched in whole
+//! at the end ([`crate::output::staging`]); SIGINT and SIGTERM stop the
+//! run at any moment and leave the previous set as it was
+//! ([`super::signals`]).
 
+use super::signals::Signals;
 use super::CliError;
 use crate::analytic::{erlang_equivalent, evaluate};
 use crate::engine::{run_replication, RunOptions};
 use crate::events::EventSink;
 use crate::output::{
-    cleanup_temp_files, concat_work_parts, render_table, work_part_path, ResultSet,
+    concat_work_parts_until, render_table, work_part_path, OutputError, ResultSet, Staging,
 };
 use crate::scenario::bounds::RunShape;
 use crate::scenario::Scenario;
@@ -15,6 +21,7 @@ use crate::stats::{
 };
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
+use std::cell::Cell;
 use std::fs::File;
 use std::io::{BufWriter, IsTerminal};
 use std::path::{Path, PathBuf};
@@ -146,6 +153,7 @@ fn run_one(
 
 pub(super) fn run(args: RunArgs) -> Result<(), CliError> {
     let started = Instant::now();
+    let signals = Signals::install()?;
     let mut scenario = Scenario::from_path(&args.file).map_err(CliError::invalid)?;
     if !args.quiet {
         super::print_warnings(&scenario);
@@ -189,17 +197,14 @@ pub(super) fn run(args: RunArgs) -> Result<(), CliError> {
             dir.display()
         )));
     }
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| CliError::failure(format!("cannot create `{}`: {e}", dir.display())))?;
-    let _ = cleanup_temp_files(&dir);
-
-    let stop = Arc::new(AtomicBool::new(false));
-    {
-        let stop = stop.clone();
-        // Only the first handler can be installed per process; a second
-        // run in the same process (tests) keeps the first one.
-        let _ = ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst));
-    }
+    // Dropped on any error or signal below, the staging folder goes with
+    // everything in it, part files included.
+    let staging = Staging::begin(&dir).map_err(CliError::output)?;
+    let kept = if dir.exists() {
+        format!("the results in `{}` are as they were", dir.display())
+    } else {
+        "no result file was written".to_string()
+    };
 
     let show = !args.quiet && std::io::stderr().is_terminal();
     let bar = if show {
@@ -225,20 +230,18 @@ pub(super) fn run(args: RunArgs) -> Result<(), CliError> {
         bar.set_message(format!("{} × {}", total, scenario.simulation.name));
         let batch = Batch {
             scenario: &scenario,
-            dir: &dir,
-            stop: &stop,
+            dir: staging.dir(),
+            signals: &signals,
             bar: &bar,
             jobs,
         };
         match batch.run(from..total) {
             Ok(mut done) => outcomes.append(&mut done),
-            Err(e) => {
-                remove_parts(&outcomes);
-                if e.code == super::EXIT_INTERRUPTED {
-                    let _ = cleanup_temp_files(&dir);
-                }
-                return Err(e);
+            Err(e) if e.code == super::EXIT_INTERRUPTED => {
+                bar.finish_and_clear();
+                return Err(signals.error(&kept));
             }
+            Err(e) => return Err(e),
         }
         if precision.is_empty() || total >= max {
             break;
@@ -258,16 +261,33 @@ pub(super) fn run(args: RunArgs) -> Result<(), CliError> {
     if !precision.is_empty() {
         set = set.with_precision(precision, max);
     }
-    let mut written = set.write_all(&dir).map_err(CliError::failure)?;
-    written.push(concat_work_parts(&dir, &parts).map_err(CliError::failure)?);
-    written.push(copy_scenario(&args.file, &dir)?);
-    let report = dir.join(crate::report::REPORT_FILE);
+    // The set is written into the staging folder; a signal between two
+    // files (or blocks of work.csv) drops it, the previous set untouched.
+    let writing = |point: &str| {
+        signals.test_pause(point);
+        signals.check(&kept)
+    };
+    let stage = staging.dir();
+    writing("summary.json")?;
+    let mut written = set.write_all(stage).map_err(CliError::output)?;
+    writing("work.csv")?;
+    written.push(
+        concat_work_parts_until(stage, &parts, signals.stop()).map_err(|e| match e {
+            OutputError::Interrupted => signals.error(&kept),
+            e => CliError::output(e),
+        })?,
+    );
+    writing(crate::report::SCENARIO_COPY)?;
+    written.push(copy_scenario(&args.file, stage)?);
     if args.report {
-        written.push(crate::report::write_report(&dir).map_err(CliError::failure)?);
-    } else if report.exists() {
-        // A report of an earlier run would describe other results.
-        let _ = std::fs::remove_file(&report);
+        writing(crate::report::REPORT_FILE)?;
+        written.push(crate::report::write_report(stage).map_err(CliError::failure)?);
     }
+    writing("switch")?;
+    // The commit point: from here on the new set is in place and a signal
+    // changes nothing.
+    let written: Vec<PathBuf> = written.iter().map(|p| staging.final_path(p)).collect();
+    staging.commit().map_err(CliError::output)?;
 
     if !args.quiet {
         print!("{}", figures_text(&set, &scenario));
@@ -293,8 +313,9 @@ fn precision_targets(args: &[String]) -> Result<Vec<PrecisionTarget>, CliError> 
 /// What a batch of replications runs with.
 struct Batch<'a> {
     scenario: &'a Arc<Scenario>,
+    /// Where the part files go: the staging folder.
     dir: &'a Path,
-    stop: &'a Arc<AtomicBool>,
+    signals: &'a Signals,
     bar: &'a ProgressBar,
     jobs: u32,
 }
@@ -315,20 +336,24 @@ impl Batch<'_> {
             for _ in 0..jobs {
                 scope.spawn(|| loop {
                     let r = next.fetch_add(1, Ordering::SeqCst);
-                    if r >= range.end || self.stop.load(Ordering::SeqCst) {
+                    if r >= range.end || self.stop().load(Ordering::SeqCst) {
                         break;
                     }
                     let k = (r - range.start) as usize;
+                    let phase = Cell::new(0u8);
                     let progress = |f: f64| {
                         done[k].store((f * 1000.0) as u64, Ordering::Relaxed);
                         let sum: u64 = done.iter().map(|d| d.load(Ordering::Relaxed)).sum();
                         self.bar.set_position(base + sum);
+                        if r == 0 {
+                            self.test_pause(f, &phase);
+                        }
                     };
-                    match run_one(self.scenario, r, self.dir, self.stop, &progress) {
+                    match run_one(self.scenario, r, self.dir, self.stop(), &progress) {
                         Ok(Some(o)) => slots.lock().expect("no panics while held")[k] = Some(o),
                         Ok(None) => break,
                         Err(e) => {
-                            self.stop.store(true, Ordering::SeqCst);
+                            self.stop().store(true, Ordering::SeqCst);
                             *failure.lock().expect("no panics while held") = Some(e);
                             break;
                         }
@@ -341,13 +366,37 @@ impl Batch<'_> {
             remove_parts(outcomes.iter().flatten());
             return Err(e);
         }
-        if self.stop.load(Ordering::SeqCst) || outcomes.iter().any(Option::is_none) {
+        if self.stop().load(Ordering::SeqCst) || outcomes.iter().any(Option::is_none) {
             remove_parts(outcomes.iter().flatten());
             return Err(CliError::interrupted(
                 "interrupted; no result file was written",
             ));
         }
         Ok(outcomes.into_iter().flatten().collect())
+    }
+
+    /// The flag that stops the replications: set by a signal, or by a
+    /// replication that failed.
+    fn stop(&self) -> &Arc<AtomicBool> {
+        self.signals.stop()
+    }
+
+    /// The test-only pauses of the first replication (see
+    /// [`super::signals`]): once in the warm-up, once in the measured
+    /// period, from the engine's progress `f` (a share of warm-up plus
+    /// duration).
+    fn test_pause(&self, f: f64, phase: &Cell<u8>) {
+        let sim = &self.scenario.simulation;
+        let warm = sim.warmup.as_secs_f64() / self.scenario.run_length().as_secs_f64().max(1e-9);
+        let (next, point) = if f < warm {
+            (1, "warm-up")
+        } else {
+            (2, "measured period")
+        };
+        if phase.get() < next && f < 1.0 {
+            phase.set(next);
+            self.signals.test_pause(point);
+        }
     }
 }
 

@@ -1,7 +1,9 @@
 //! Result files of a whole run (all replications).
 //!
 //! [`ResultSet`] gathers the [`ReplicationResult`]s of a run and writes, into
-//! an output directory, each file atomically ([`atomic`]):
+//! an output directory, each file atomically ([`atomic`]); a command writes
+//! the whole set into a [`Staging`] folder and switches it in at the end, so
+//! the set too is whole or absent ([`staging`]):
 //!
 //! | file | content | reproducible |
 //! |---|---|---|
@@ -24,7 +26,7 @@
 //!
 //! ```no_run
 //! use omnisim::events::EventSink;
-//! use omnisim::output::{cleanup_temp_files, concat_work_parts, render_table, work_part_path, ResultSet};
+//! use omnisim::output::{concat_work_parts, render_table, work_part_path, ResultSet, Staging};
 //! use omnisim::scenario::Scenario;
 //! use omnisim::stats::{EngineStats, MetricsCollector, WorkRecorder};
 //! use omnisim::time::SimTime;
@@ -32,9 +34,9 @@
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let scenario = Scenario::from_path("scenarios/quickstart.toml".as_ref())?;
-//! let out = Path::new("results/quickstart");
-//! fs::create_dir_all(out)?;
-//! cleanup_temp_files(out)?; // leftovers of an interrupted run
+//! // Clears what crashed runs left; refuses a folder with a user's files.
+//! let staging = Staging::begin(Path::new("results/quickstart"))?;
+//! let out = staging.dir();
 //! let end = SimTime::ZERO + scenario.run_length();
 //! let (mut results, mut engine, mut parts) = (vec![], vec![], vec![]);
 //! for r in 0..scenario.simulation.replications {
@@ -53,6 +55,7 @@
 //! let set = ResultSet::new(&scenario, seed, results, engine);
 //! set.write_all(out)?;
 //! concat_work_parts(out, &parts)?;
+//! staging.commit()?; // the previous set, if any, is replaced as a whole
 //! print!("{}", render_table(&set));
 //! # Ok(())
 //! # }
@@ -60,12 +63,14 @@
 
 pub mod atomic;
 mod files;
+pub mod staging;
 mod table;
 mod work;
 
 pub use atomic::{cleanup_temp_files, split_file_path, write_atomically, AtomicFile};
+pub use staging::{check_target, Staging, RESULT_FILES};
 pub use table::render_table;
-pub use work::{concat_work_parts, work_part_path};
+pub use work::{concat_work_parts, concat_work_parts_until, work_part_path};
 
 use crate::clock::DayClock;
 use crate::scenario::{Busyness, BusynessDist, QueueTargets, Scenario};
@@ -106,9 +111,61 @@ pub enum OutputError {
         /// The part file.
         path: PathBuf,
     },
+    /// The output folder is a file (or a name such as `/` that names no
+    /// folder a set can replace).
+    #[error(
+        "`{}` is a file, not a folder; expected a folder for the result files",
+        path.display()
+    )]
+    NotAFolder {
+        /// The path given.
+        path: PathBuf,
+    },
+    /// The output folder holds files omnisim did not write; the set
+    /// replaces the folder as a whole, so they would be lost
+    /// ([`staging`]).
+    #[error(
+        "`{}` holds {} that omnisim did not write ({}); the results replace the \
+         folder as a whole, so move {} out or choose another output folder",
+        path.display(),
+        if names.len() == 1 { "a file" } else { "files" },
+        some_names(names),
+        if names.len() == 1 { "it" } else { "them" }
+    )]
+    ForeignFiles {
+        /// The output folder.
+        path: PathBuf,
+        /// What it holds that is not a result file, sorted.
+        names: Vec<String>,
+    },
+    /// Writing stopped because a stop was requested (a signal); what was
+    /// written is discarded with the staging folder.
+    #[error("writing stopped on request")]
+    Interrupted,
+}
+
+/// The first few of `names`, and how many more: a folder such as `.` may
+/// hold hundreds.
+fn some_names(names: &[String]) -> String {
+    const SHOWN: usize = 5;
+    let mut text = names[..names.len().min(SHOWN)].join(", ");
+    if names.len() > SHOWN {
+        text.push_str(&format!(" and {} more", names.len() - SHOWN));
+    }
+    text
 }
 
 impl OutputError {
+    /// Whether the error lies in what the user asked for (the output
+    /// folder), not in the machine: the command line reports it as
+    /// invalid input.
+    pub fn is_input_error(&self) -> bool {
+        matches!(
+            self,
+            OutputError::NotAFolder { .. } | OutputError::ForeignFiles { .. }
+        )
+    }
+
     pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(io::Error) -> OutputError {
         let path = path.into();
         move |source| OutputError::Io { path, source }
@@ -1059,6 +1116,23 @@ mod tests {
         let missing = dir.path().join("nope");
         let err = concat_work_parts(dir.path(), std::slice::from_ref(&missing)).unwrap_err();
         assert!(err.to_string().contains("nope"), "{err}");
+    }
+
+    #[test]
+    fn a_stop_request_ends_the_concatenation_and_keeps_the_parts() {
+        let (scn, _) = result_set();
+        let dir = tempfile::tempdir().unwrap();
+        let part = work_part_path(dir.path(), 0);
+        let rec = WorkRecorder::new(
+            io::BufWriter::new(fs::File::create(&part).unwrap()),
+            &scn,
+            0,
+        );
+        rec.unwrap().into_inner().unwrap();
+        let stop = std::sync::atomic::AtomicBool::new(true);
+        let err = concat_work_parts_until(dir.path(), std::slice::from_ref(&part), &stop);
+        assert!(matches!(err, Err(OutputError::Interrupted)), "{err:?}");
+        assert_eq!(listing(dir.path()), [".work.csv.tmp-part-000000"]);
     }
 
     #[test]

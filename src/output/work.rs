@@ -12,6 +12,7 @@ use crate::stats::WORK_CSV_HEADER;
 use std::fs::{self, File};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Where replication `replication` should stream its part of `work.csv`.
 ///
@@ -30,6 +31,18 @@ pub fn work_part_path(dir: impl AsRef<Path>, replication: u32) -> PathBuf {
 /// parts the file holds just the header. On error nothing is deleted and
 /// `work.csv` keeps its previous content.
 pub fn concat_work_parts(dir: impl AsRef<Path>, parts: &[PathBuf]) -> Result<PathBuf, OutputError> {
+    concat_work_parts_until(dir, parts, &AtomicBool::new(false))
+}
+
+/// [`concat_work_parts`] that gives up with [`OutputError::Interrupted`]
+/// as soon as `stop` is set (checked between blocks of 64 KiB), so a
+/// signal during a long `work.csv` is acted on at once. Given up, it
+/// leaves `work.csv` as it was and the parts in place.
+pub fn concat_work_parts_until(
+    dir: impl AsRef<Path>,
+    parts: &[PathBuf],
+    stop: &AtomicBool,
+) -> Result<PathBuf, OutputError> {
     let dir = dir.as_ref();
     let dest = dir.join("work.csv");
     let out_err = OutputError::io(&dest);
@@ -60,6 +73,9 @@ pub fn concat_work_parts(dir: impl AsRef<Path>, parts: &[PathBuf]) -> Result<Pat
         // A copy loop rather than io::copy so a failure names the right
         // file: the part being read or work.csv being written.
         loop {
+            if stop.load(Ordering::Relaxed) {
+                return Err(OutputError::Interrupted);
+            }
             let buf = reader.fill_buf().map_err(part_err)?;
             if buf.is_empty() {
                 break;
