@@ -1,6 +1,6 @@
 //! `omnisim check`: validate a scenario and summarise it.
 
-use super::CliError;
+use super::{CliError, OutputArgs};
 use crate::scenario::{render_summary, Scenario};
 use clap::Args;
 use std::path::PathBuf;
@@ -11,14 +11,27 @@ use std::path::PathBuf;
 pub(super) struct CheckArgs {
     /// The scenario file (TOML).
     file: PathBuf,
+    #[command(flatten)]
+    output: OutputArgs,
 }
 
 pub(super) fn check(args: CheckArgs) -> Result<(), CliError> {
     let scenario = Scenario::from_path(&args.file).map_err(CliError::invalid)?;
     super::print_warnings(&scenario);
-    print_floor_warnings(&scenario);
-    print!("{}", render_summary(&scenario));
-    println!("{}: ok", args.file.display());
+    let floor = print_floor_warnings(&scenario);
+    if args.output.json {
+        let warnings: Vec<String> = scenario.warnings.iter().chain(&floor).cloned().collect();
+        return super::print_json(&serde_json::json!({
+            "file": args.file.display().to_string(),
+            "ok": true,
+            "name": scenario.simulation.name,
+            "warnings": warnings,
+        }));
+    }
+    if args.output.text() {
+        print!("{}", render_summary(&scenario));
+        println!("{}: ok", args.file.display());
+    }
     Ok(())
 }
 
@@ -26,8 +39,8 @@ pub(super) fn check(args: CheckArgs) -> Result<(), CliError> {
 const MAX_FLOOR_WARNINGS: usize = 12;
 
 /// The planning warnings of [`crate::plan::floor_check`], on stderr like
-/// the scenario's own warnings.
-fn print_floor_warnings(scenario: &Scenario) {
+/// the scenario's own warnings; returns them all for `--json`.
+fn print_floor_warnings(scenario: &Scenario) -> Vec<String> {
     let warnings = crate::plan::floor_check::floor_warnings(scenario);
     for w in warnings.iter().take(MAX_FLOOR_WARNINGS) {
         eprintln!("warning: {w}");
@@ -38,4 +51,5 @@ fn print_floor_warnings(scenario: &Scenario) {
             warnings.len() - MAX_FLOOR_WARNINGS
         );
     }
+    warnings
 }

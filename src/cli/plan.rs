@@ -50,8 +50,12 @@ pub(super) struct PlanArgs {
     #[arg(long)]
     seed: Option<u64>,
     /// Print nothing but errors.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "json")]
     quiet: bool,
+    /// Print the output folder and the files written as one JSON document
+    /// instead of the table.
+    #[arg(long)]
+    json: bool,
 }
 
 pub(super) fn plan_command(args: PlanArgs) -> Result<(), CliError> {
@@ -124,7 +128,13 @@ pub(super) fn plan_command(args: PlanArgs) -> Result<(), CliError> {
         .map_err(|e| CliError::failure(format!("cannot create `{}`: {e}", dir.display())))?;
     let written = write_plan(&dir, &planned, &scenario)
         .map_err(|e| CliError::failure(format!("cannot write into `{}`: {e}", dir.display())))?;
-    if !args.quiet {
+    if args.json {
+        super::print_json(&serde_json::json!({
+            "scenario": scenario.simulation.name,
+            "out": dir.display().to_string(),
+            "files": super::paths_json(&written),
+        }))?;
+    } else if !args.quiet {
         print!("{}", render_table(&planned));
         println!("plan in {}:", dir.display());
         for p in &written {
