@@ -18,6 +18,7 @@ mod plan;
 mod report;
 mod run;
 mod trace;
+mod trace_jsonl;
 mod validate;
 
 use clap::{Args, Parser, Subcommand};

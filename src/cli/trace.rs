@@ -203,6 +203,8 @@ fn colour_of(tone: Tone) -> &'static str {
 /// is passed, so tracing the start of a huge scenario stays fast.
 struct Printer<W: Write> {
     narrator: Narrator,
+    /// Names for the JSONL form.
+    names: super::trace_jsonl::Names,
     /// Labels each line with its clock time.
     clock: DayClock,
     out: W,
@@ -230,6 +232,7 @@ impl<W: Write> Printer<W> {
             Format::Jsonl => {
                 let mut value = serde_json::to_value(event).map_err(io::Error::other)?;
                 if let Some(obj) = value.as_object_mut() {
+                    self.names.rewrite(obj);
                     obj.insert("clock".into(), self.clock.label_ms(line.time).into());
                     obj.insert("text".into(), line.text.clone().into());
                 }
@@ -365,6 +368,7 @@ pub(super) fn trace(args: TraceArgs) -> Result<(), CliError> {
     let stop = Arc::new(AtomicBool::new(false));
     let mut printer = Printer {
         narrator: Narrator::new(scenario.clone()).with_filter(filter),
+        names: super::trace_jsonl::Names::new(&scenario),
         clock,
         out: BufWriter::new(stdout.lock()),
         format: args.format,
