@@ -29,6 +29,7 @@ const QUEUE_FIELDS: &[&str] = &["queue", "from_queue", "to_queue"];
 pub(super) struct Names {
     queues: Vec<String>,
     statuses: Vec<String>,
+    skills: Vec<String>,
     /// The group of each agent number, in the engine's order (groups in
     /// file order, `count` agents each).
     agent_groups: Vec<String>,
@@ -44,6 +45,7 @@ impl Names {
                 .iter()
                 .map(|s| s.api_name.clone())
                 .collect(),
+            skills: scenario.skills.iter().map(|s| s.name.clone()).collect(),
             agent_groups: scenario
                 .agents
                 .iter()
@@ -66,6 +68,21 @@ impl Names {
             rename(event, field, &self.queues);
         }
         rename(event, "status", &self.statuses);
+        // `skills` is a list of requirements ({skill, level, …}) on
+        // arrivals and a list of skill indexes where skills are dropped.
+        if let Some(Value::Array(skills)) = event.get_mut("skills") {
+            for s in skills {
+                match s {
+                    Value::Object(requirement) => rename(requirement, "skill", &self.skills),
+                    Value::Number(n) => {
+                        if let Some(name) = n.as_u64().and_then(|i| self.skills.get(i as usize)) {
+                            *s = name.clone().into();
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
         if let Some(agent) = event.get("agent").and_then(Value::as_u64) {
             if let Some(group) = self.agent_groups.get(agent as usize) {
                 event.insert("group".into(), group.clone().into());
@@ -94,6 +111,7 @@ mod tests {
         Names {
             queues: vec!["Chat".into(), "Cases".into()],
             statuses: vec!["Available".into(), "Break".into()],
+            skills: vec!["English".into(), "Billing".into()],
             agent_groups: vec!["Support".into(), "Support".into(), "Cases team".into()],
         }
     }
@@ -103,6 +121,7 @@ mod tests {
         let mut e = serde_json::json!({
             "event": "work_assigned", "time": 5_310_467u64, "queue": 1, "agent": 2,
             "handle_time": 400_684_523u64, "patience": null, "status": 1, "item": 7,
+        "skills": [{"skill": 1, "level": 3}],
         });
         names().rewrite(e.as_object_mut().unwrap());
         assert_eq!(e["time"], 5.310467);
@@ -114,6 +133,11 @@ mod tests {
         assert_eq!(e["group"], "Cases team");
         assert_eq!(e["item"], 7);
         assert!(e["patience"].is_null());
+        assert_eq!(e["skills"][0]["skill"], "Billing");
+        assert_eq!(e["skills"][0]["level"], 3);
+        let mut dropped = serde_json::json!({ "skills": [0, 1] });
+        names().rewrite(dropped.as_object_mut().unwrap());
+        assert_eq!(dropped["skills"], serde_json::json!(["English", "Billing"]));
         assert!(e.get("patience_us").is_none());
     }
 }
