@@ -398,3 +398,36 @@ fn jsonl_gives_names_and_seconds() {
         .unwrap();
     assert!(login["status"].is_string(), "{login}");
 }
+
+#[test]
+fn jsonl_decisions_list_their_candidates_best_first() {
+    let (out, _) = trace(&[
+        "scenarios/quickstart.toml",
+        "--format",
+        "jsonl",
+        "--limit",
+        "300",
+    ]);
+    let decisions: Vec<Value> = jsonl(&out)
+        .into_iter()
+        .filter(|e| e["event"] == "routing_decision")
+        .collect();
+    assert!(!decisions.is_empty());
+    for d in &decisions {
+        let candidates = d["candidates"].as_array().expect("candidates");
+        assert!(!candidates.is_empty(), "{d}");
+        assert!(
+            d["eligible"].as_u64().unwrap() >= candidates.len() as u64,
+            "{d}"
+        );
+        // The router's choice is the narrator's first candidate.
+        assert_eq!(candidates[0]["agent"], d["agent"], "{d}");
+        for c in candidates {
+            assert!(c["group"].is_string(), "{c}");
+            assert!(
+                c["free"].as_f64().unwrap() <= c["capacity"].as_f64().unwrap(),
+                "{c}"
+            );
+        }
+    }
+}

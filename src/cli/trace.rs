@@ -233,6 +233,16 @@ impl<W: Write> Printer<W> {
                 let mut value = serde_json::to_value(event).map_err(io::Error::other)?;
                 if let Some(obj) = value.as_object_mut() {
                     self.names.rewrite(obj);
+                    if let Some(decision) = &line.decision {
+                        let mut facts = serde_json::to_value(decision).map_err(io::Error::other)?;
+                        if let Some(candidates) = facts["candidates"].as_array_mut() {
+                            for c in candidates.iter_mut().filter_map(|c| c.as_object_mut()) {
+                                self.names.rewrite(c);
+                            }
+                        }
+                        obj.insert("eligible".into(), facts["eligible"].take());
+                        obj.insert("candidates".into(), facts["candidates"].take());
+                    }
                     obj.insert("clock".into(), self.clock.label_ms(line.time).into());
                     obj.insert("text".into(), line.text.clone().into());
                 }
