@@ -46,6 +46,8 @@ const fn e(
 
 const EXPECTATIONS: &[Expect] = &[
     e("syntax_error", Kind::Syntax, Some((3, 16)), None, "invalid basic string", Some("missing its closing quote")),
+    e("control_character_in_comment", Kind::Syntax, Some((1, 24)), None, "invalid toml: control character U+0000 is not allowed", None),
+    e("not_utf8", Kind::Syntax, Some((3, 12)), None, "not UTF-8 text: byte 0xE9", Some("save the scenario as UTF-8")),
     e(
         "unknown_key",
         Kind::UnknownKey,
@@ -695,6 +697,80 @@ fn display_is_file_line_column_key_message_then_hint() {
          `drop_additional_skills_timeout`, `service_level_threshold`, `target_service_level`, … (6 more)\n  \
          hint: did you mean `routing_model`?"
     );
+}
+
+/// A minimal valid scenario, for the tests that change one value of it.
+const MINIMAL: &str = r#"[simulation]
+name = "m"
+duration = "1h"
+seed = 1
+
+[[channels]]
+name = "chat"
+
+[[statuses]]
+name = "Available"
+channels = ["chat"]
+
+[[presence_configs]]
+name = "p"
+capacity = 1
+
+[[queues]]
+name = "q"
+channel = "chat"
+routing_model = "most_available"
+capacity_weight = 1
+
+[[arrivals]]
+queue = "q"
+rate_per_hour = 10
+handle_time = "5m"
+
+[[agents]]
+group = "a"
+count = 1
+presence_config = "p"
+status = "Available"
+"#;
+
+#[test]
+fn a_huge_value_is_not_echoed_whole() {
+    assert!(Scenario::from_toml_str(MINIMAL, "m.toml").is_ok());
+    let long = "x".repeat(100_000);
+    for text in [
+        MINIMAL.replace("queue = \"q\"", &format!("queue = \"{long}\"")),
+        MINIMAL.replace("seed = 1", &format!("seed = 1\n{long} = 3")),
+        MINIMAL.replace("handle_time = \"5m\"", &format!("handle_time = \"{long}\"")),
+        MINIMAL.replace("name = \"m\"", &format!("name = \"m\"\nstart = \"{long}\"")),
+    ] {
+        let err = Scenario::from_toml_str(&text, "m.toml").unwrap_err();
+        let shown = err.to_string();
+        assert!(shown.chars().count() < 1_500, "{} chars", shown.len());
+        assert!(shown.contains("xxx…"), "{}", &shown[..shown.len().min(400)]);
+        assert!(err.line().is_some(), "{shown}");
+    }
+}
+
+#[test]
+fn out_of_range_integers_say_too_large() {
+    let err = Scenario::from_toml_str(
+        &MINIMAL.replace("capacity = 1", "capacity = 4294967296"),
+        "m.toml",
+    )
+    .unwrap_err();
+    assert_eq!(err.kind(), Kind::InvalidValue);
+    assert!(err.message().contains("too large"), "{err}");
+    assert!(err.message().contains("at most 4294967295"), "{err}");
+    let err = Scenario::from_toml_str(
+        &MINIMAL.replace("count = 1", "count = 99999999999999999999"),
+        "m.toml",
+    )
+    .unwrap_err();
+    assert_eq!(err.kind(), Kind::Syntax);
+    assert_eq!(err.line(), Some(30));
+    assert!(err.message().contains("number too large"), "{err}");
+    assert!(err.hint().unwrap().contains("9223372036854775807"), "{err}");
 }
 
 #[test]

@@ -198,7 +198,7 @@ fn jsonl_is_one_event_object_per_line_with_its_text() {
     let events = jsonl(&out);
     assert_eq!(events.len(), 50);
     for e in &events {
-        assert!(e["time"].is_u64(), "{e}");
+        assert!(e["time_us"].is_u64() && e["time"].is_f64(), "{e}");
         assert!(e["event"].is_string(), "{e}");
         assert!(!e["text"].as_str().unwrap().is_empty(), "{e}");
     }
@@ -238,7 +238,7 @@ fn filters_select_agent_queue_and_time_window() {
     assert!(
         events
             .iter()
-            .all(|e| e["queue"] == 1 || e["event"] == "status_changed"),
+            .all(|e| e["queue"] == "Cases" || e["event"] == "status_changed"),
         "{out}"
     );
 
@@ -251,7 +251,7 @@ fn filters_select_agent_queue_and_time_window() {
     assert!(!events.is_empty());
     assert!(events
         .iter()
-        .all(|e| (5_400_000_000..=5_700_000_000).contains(&e["time"].as_u64().unwrap())));
+        .all(|e| (5_400_000_000..=5_700_000_000).contains(&e["time_us"].as_u64().unwrap())));
     // The same window as clock times (the cascade's day starts at 00:00).
     let (same, _) = trace(&[
         CASCADE, "--from", "01:00", "--until", "01:05", "--format", "jsonl", "--limit", "0",
@@ -284,7 +284,7 @@ fn clock_time_filters_select_the_lines_of_that_time_of_day() {
     let events = jsonl(&json);
     assert_eq!(events.len(), lines.len());
     for (e, l) in events.iter().zip(&lines) {
-        let t = e["time"].as_u64().unwrap();
+        let t = e["time_us"].as_u64().unwrap();
         assert!((16_200_000_000..=16_500_000_000).contains(&t), "{e}");
         // Each object carries the label its text line shows.
         assert_eq!(e["clock"].as_str().unwrap(), l.split("  ").next().unwrap());
@@ -368,4 +368,66 @@ fn help_shows_an_example() {
         help.contains("omnisim trace scenarios/push_timeout_cascade.toml"),
         "{help}"
     );
+}
+
+#[test]
+fn jsonl_gives_names_and_seconds() {
+    let (out, _) = trace(&[
+        "scenarios/quickstart.toml",
+        "--format",
+        "jsonl",
+        "--limit",
+        "200",
+    ]);
+    let events = jsonl(&out);
+    let assigned = events
+        .iter()
+        .find(|e| e["event"] == "work_assigned")
+        .expect("a push in the first 200 events");
+    assert!(
+        assigned["queue"] == "Chat" || assigned["queue"] == "Cases",
+        "{assigned}"
+    );
+    assert!(assigned["group"].is_string(), "{assigned}");
+    assert!(assigned["agent"].is_u64(), "{assigned}");
+    let us = assigned["handle_time_us"].as_u64().unwrap();
+    assert_eq!(assigned["handle_time"].as_f64().unwrap(), us as f64 / 1e6);
+    let login = events
+        .iter()
+        .find(|e| e["event"] == "login_success")
+        .unwrap();
+    assert!(login["status"].is_string(), "{login}");
+}
+
+#[test]
+fn jsonl_decisions_list_their_candidates_best_first() {
+    let (out, _) = trace(&[
+        "scenarios/quickstart.toml",
+        "--format",
+        "jsonl",
+        "--limit",
+        "300",
+    ]);
+    let decisions: Vec<Value> = jsonl(&out)
+        .into_iter()
+        .filter(|e| e["event"] == "routing_decision")
+        .collect();
+    assert!(!decisions.is_empty());
+    for d in &decisions {
+        let candidates = d["candidates"].as_array().expect("candidates");
+        assert!(!candidates.is_empty(), "{d}");
+        assert!(
+            d["eligible"].as_u64().unwrap() >= candidates.len() as u64,
+            "{d}"
+        );
+        // The router's choice is the narrator's first candidate.
+        assert_eq!(candidates[0]["agent"], d["agent"], "{d}");
+        for c in candidates {
+            assert!(c["group"].is_string(), "{c}");
+            assert!(
+                c["free"].as_f64().unwrap() <= c["capacity"].as_f64().unwrap(),
+                "{c}"
+            );
+        }
+    }
 }

@@ -50,6 +50,8 @@ pub(super) struct BenchArgs {
     /// child process does).
     #[arg(long, hide = true)]
     child: Option<u32>,
+    #[command(flatten)]
+    output: super::OutputArgs,
 }
 
 pub(super) fn bench(args: BenchArgs) -> Result<(), CliError> {
@@ -72,9 +74,13 @@ pub(super) fn bench(args: BenchArgs) -> Result<(), CliError> {
         .map_err(|e| CliError::failure(format!("cannot find the omnisim executable: {e}")))?;
     let mut measurements = Vec::with_capacity(sizes.len());
     for &agents in &sizes {
-        eprint!("{agents} agents … ");
+        if !args.output.quiet {
+            eprint!("{agents} agents … ");
+        }
         let m = run_child(&exe, agents, &args)?;
-        eprintln!("{:.3} s", m.wall_s);
+        if !args.output.quiet {
+            eprintln!("{:.3} s", m.wall_s);
+        }
         measurements.push(m);
     }
     let report = BenchReport::new(
@@ -83,17 +89,27 @@ pub(super) fn bench(args: BenchArgs) -> Result<(), CliError> {
         args.with_work_csv,
         "VmHWM of a fresh process that simulated only this size",
     );
-    print!("{}", report.render_text());
-    let written = report
+    if args.output.text() {
+        print!("{}", report.render_text());
+    }
+    let mut written = report
         .write_files(&args.out)
         .map_err(|e| CliError::failure(format!("cannot write to `{}`: {e}", args.out.display())))?;
-    for p in &written {
-        println!("wrote {}", p.display());
-    }
     if let Some(path) = &args.chart {
         let svg = report.render_chart().map_err(CliError::failure)?;
         write_chart(path, svg.as_bytes())?;
-        println!("wrote {}", path.display());
+        written.push(path.clone());
+    }
+    if args.output.json {
+        return super::print_json(&serde_json::json!({
+            "report": report,
+            "files": super::paths_json(&written),
+        }));
+    }
+    if args.output.text() {
+        for p in &written {
+            println!("wrote {}", p.display());
+        }
     }
     Ok(())
 }

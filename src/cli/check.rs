@@ -1,6 +1,6 @@
 //! `omnisim check`: validate a scenario and summarise it.
 
-use super::CliError;
+use super::{CliError, OutputArgs};
 use crate::scenario::bounds::RunShape;
 use crate::scenario::{render_summary, Scenario};
 use clap::Args;
@@ -14,6 +14,8 @@ pub(super) struct CheckArgs {
     file: PathBuf,
     #[command(flatten)]
     limits: super::limits::LimitArgs,
+    #[command(flatten)]
+    output: OutputArgs,
 }
 
 pub(super) fn check(args: CheckArgs) -> Result<(), CliError> {
@@ -22,9 +24,20 @@ pub(super) fn check(args: CheckArgs) -> Result<(), CliError> {
     let shape = RunShape::of(&scenario, super::limits::jobs(None));
     args.limits.enforce(&scenario, &args.file, shape)?;
     super::print_warnings(&scenario);
-    print_floor_warnings(&scenario);
-    print!("{}", render_summary(&scenario));
-    println!("{}: ok", args.file.display());
+    let floor = print_floor_warnings(&scenario);
+    if args.output.json {
+        let warnings: Vec<String> = scenario.warnings.iter().chain(&floor).cloned().collect();
+        return super::print_json(&serde_json::json!({
+            "file": args.file.display().to_string(),
+            "ok": true,
+            "name": scenario.simulation.name,
+            "warnings": warnings,
+        }));
+    }
+    if args.output.text() {
+        print!("{}", render_summary(&scenario));
+        println!("{}: ok", args.file.display());
+    }
     Ok(())
 }
 
@@ -32,8 +45,8 @@ pub(super) fn check(args: CheckArgs) -> Result<(), CliError> {
 const MAX_FLOOR_WARNINGS: usize = 12;
 
 /// The planning warnings of [`crate::plan::floor_check`], on stderr like
-/// the scenario's own warnings.
-fn print_floor_warnings(scenario: &Scenario) {
+/// the scenario's own warnings; returns them all for `--json`.
+fn print_floor_warnings(scenario: &Scenario) -> Vec<String> {
     let warnings = crate::plan::floor_check::floor_warnings(scenario);
     for w in warnings.iter().take(MAX_FLOOR_WARNINGS) {
         eprintln!("warning: {w}");
@@ -44,4 +57,5 @@ fn print_floor_warnings(scenario: &Scenario) {
             warnings.len() - MAX_FLOOR_WARNINGS
         );
     }
+    warnings
 }

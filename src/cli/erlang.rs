@@ -67,11 +67,25 @@ pub(super) fn erlang(args: ErlangArgs) -> Result<(), CliError> {
         None => (evaluate(&input).map_err(CliError::invalid)?, input.agents),
     };
     if args.json {
-        let out = serde_json::json!({ "agents": agents, "input": input, "figures": figures });
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&out).map_err(CliError::failure)?
-        );
+        // The input as evaluated: with targets, the staffing found, not the
+        // placeholder the search started from.
+        let evaluated = ErlangInput { agents, ..input };
+        let targets = args.target_sl.map(|sl| {
+            serde_json::json!({
+                "service_level": sl,
+                "max_p_abandon": args.max_abandon,
+                "max_asa_s": args.max_asa,
+            })
+        });
+        let out = serde_json::json!({
+            "model": if input.mean_patience_s.is_some() { "erlang_a" } else { "erlang_c" },
+            "mode": if targets.is_some() { "staffing" } else { "figures" },
+            "agents": agents,
+            "targets": targets,
+            "input": evaluated,
+            "figures": figures,
+        });
+        super::print_json(&out)?;
     } else {
         print!(
             "{}",

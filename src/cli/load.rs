@@ -74,6 +74,8 @@ pub(super) struct LoadArgs {
     /// Folder for load.json and the .hgrm files [default: results/<name>/load].
     #[arg(long)]
     out: Option<PathBuf>,
+    #[command(flatten)]
+    output: super::OutputArgs,
 }
 
 fn wall_duration(text: &str) -> Result<Duration, String> {
@@ -114,6 +116,7 @@ pub(super) fn load(args: LoadArgs) -> Result<(), CliError> {
         seed: args.seed,
     };
     let bound_us = args.p99_bound.as_secs_f64() * 1e6;
+    let text = args.output.text();
     let name = scenario.simulation.name.clone();
     let dir = args
         .out
@@ -144,32 +147,40 @@ pub(super) fn load(args: LoadArgs) -> Result<(), CliError> {
                 crate::load::pace_text(ceiling)
             )));
         }
-        println!(
-            "{name}: finding the highest sustained rate, {:.1} s per step",
-            (args.warmup + args.duration).as_secs_f64()
-        );
-        println!("{}", ramp_header());
+        if text {
+            println!(
+                "{name}: finding the highest sustained rate, {:.1} s per step",
+                (args.warmup + args.duration).as_secs_f64()
+            );
+            println!("{}", ramp_header());
+        }
         ramp_result = find_max(&scenario, &spec, &ramp, &stop, &mut |s| {
-            println!("{}", ramp_line(s))
+            if text {
+                println!("{}", ramp_line(s))
+            }
         })
         .map_err(CliError::invalid)?;
-        if let Some(best) = ramp_result.best_run() {
-            println!();
-            print!("{}", render_run(best, bound_us));
+        if text {
+            if let Some(best) = ramp_result.best_run() {
+                println!();
+                print!("{}", render_run(best, bound_us));
+            }
+            println!("{}", ramp_verdict(&ramp_result));
         }
-        println!("{}", ramp_verdict(&ramp_result));
         mode = "find_max";
         run = ramp_result.best_run().or(ramp_result.steps.last());
         steps = ramp_result.steps.as_slice();
         interrupted = ramp_result.interrupted;
     } else {
         let speed = speed_of(&scenario, spec.pace).map_err(CliError::invalid)?;
-        println!(
-            "{name}: on the wall clock at {speed:.1}x for {:.1} s ({:.1} s warm-up, then {:.1} s measured)",
-            (args.warmup + args.duration).as_secs_f64(),
-            args.warmup.as_secs_f64(),
-            args.duration.as_secs_f64()
-        );
+        if text {
+            println!(
+                "{name}: on the wall clock at {speed:.1}x for {:.1} s ({:.1} s warm-up, then {:.1} s measured)",
+                (args.warmup + args.duration).as_secs_f64(),
+                args.warmup.as_secs_f64(),
+                args.duration.as_secs_f64()
+            );
+        }
         // Seen before the run starts (tests wait for it to send Ctrl-C).
         let _ = std::io::stdout().flush();
         single = {
@@ -177,7 +188,9 @@ pub(super) fn load(args: LoadArgs) -> Result<(), CliError> {
             r.judge(args.p99_bound);
             r
         };
-        print!("{}", render_run(&single, bound_us));
+        if text {
+            print!("{}", render_run(&single, bound_us));
+        }
         mode = "fixed";
         run = Some(&single);
         steps = &[];
@@ -199,8 +212,16 @@ pub(super) fn load(args: LoadArgs) -> Result<(), CliError> {
     };
     let written = write_files(&dir, &file)
         .map_err(|e| CliError::failure(format!("cannot write to `{}`: {e}", dir.display())))?;
-    for p in &written {
-        println!("wrote {}", p.display());
+    if args.output.json {
+        return super::print_json(&serde_json::json!({
+            "load": file,
+            "files": super::paths_json(&written),
+        }));
+    }
+    if text {
+        for p in &written {
+            println!("wrote {}", p.display());
+        }
     }
     Ok(())
 }

@@ -25,9 +25,10 @@ mod report;
 mod run;
 mod signals;
 mod trace;
+mod trace_jsonl;
 mod validate;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use std::fmt;
 
 /// Exit code: invalid input.
@@ -138,6 +139,42 @@ pub fn main() -> i32 {
             e.code
         }
     }
+}
+
+/// What a command prints on stdout: its text for a person, nothing but
+/// errors (`--quiet`), or one JSON document for a program (`--json`).
+/// Shared so every command spells the two flags alike; warnings and
+/// progress stay on stderr in every mode.
+#[derive(Debug, Clone, Copy, Args)]
+struct OutputArgs {
+    /// Print nothing but errors (and warnings) on stderr.
+    #[arg(long, conflicts_with = "json")]
+    quiet: bool,
+    /// Print one JSON document on stdout instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+impl OutputArgs {
+    /// Whether the text for a person is printed.
+    fn text(self) -> bool {
+        !self.quiet && !self.json
+    }
+}
+
+/// Prints `value` as one pretty JSON document on stdout.
+fn print_json(value: &serde_json::Value) -> Result<(), CliError> {
+    let text = serde_json::to_string_pretty(value).map_err(CliError::failure)?;
+    println!("{text}");
+    Ok(())
+}
+
+/// The paths of written files as JSON strings.
+fn paths_json(paths: &[std::path::PathBuf]) -> serde_json::Value {
+    paths
+        .iter()
+        .map(|p| serde_json::Value::from(p.display().to_string()))
+        .collect()
 }
 
 /// Parses a duration argument: a plain number of seconds or a string with

@@ -57,10 +57,14 @@ pub(super) struct PlanArgs {
     #[arg(long)]
     seed: Option<u64>,
     /// Print nothing but errors.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "json")]
     quiet: bool,
     #[command(flatten)]
     limits: super::limits::LimitArgs,
+    /// Print the output folder and the files written as one JSON document
+    /// instead of the table.
+    #[arg(long)]
+    json: bool,
 }
 
 pub(super) fn plan_command(args: PlanArgs) -> Result<(), CliError> {
@@ -155,7 +159,13 @@ pub(super) fn plan_command(args: PlanArgs) -> Result<(), CliError> {
     signals.check(&kept)?;
     let written: Vec<PathBuf> = written.iter().map(|p| staging.final_path(p)).collect();
     staging.commit().map_err(CliError::output)?;
-    if !args.quiet {
+    if args.json {
+        super::print_json(&serde_json::json!({
+            "scenario": scenario.simulation.name,
+            "out": dir.display().to_string(),
+            "files": super::paths_json(&written),
+        }))?;
+    } else if !args.quiet {
         print!("{}", render_table(&planned));
         println!("plan in {}:", dir.display());
         for p in &written {

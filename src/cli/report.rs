@@ -29,8 +29,11 @@ pub(super) struct ReportArgs {
     /// intervals.csv, agents.csv and work.csv).
     dir: PathBuf,
     /// Print nothing but errors.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "json")]
     quiet: bool,
+    /// Print `{"report": PATH}` as JSON instead of text.
+    #[arg(long)]
+    json: bool,
 }
 
 pub(super) fn report(args: ReportArgs) -> Result<(), CliError> {
@@ -58,7 +61,9 @@ pub(super) fn report(args: ReportArgs) -> Result<(), CliError> {
     // Dropped uncommitted, the unfinished file is removed.
     signals.check("report.html is as it was")?;
     let path = file.commit().map_err(fail)?;
-    if !args.quiet {
+    if args.json {
+        super::print_json(&serde_json::json!({ "report": path.display().to_string() }))?;
+    } else if !args.quiet {
         println!("report written to {}", path.display());
     }
     Ok(())

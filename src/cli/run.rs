@@ -57,8 +57,12 @@ pub(super) struct RunArgs {
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
     jobs: Option<u32>,
     /// Print nothing but errors.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "json")]
     quiet: bool,
+    /// Print the output folder and the files written as one JSON document
+    /// instead of text.
+    #[arg(long)]
+    json: bool,
     /// Also write report.html (tables and charts) into the output folder.
     #[arg(long)]
     report: bool,
@@ -289,7 +293,14 @@ pub(super) fn run(args: RunArgs) -> Result<(), CliError> {
     let written: Vec<PathBuf> = written.iter().map(|p| staging.final_path(p)).collect();
     staging.commit().map_err(CliError::output)?;
 
-    if !args.quiet {
+    if args.json {
+        super::print_json(&serde_json::json!({
+            "scenario": scenario.simulation.name,
+            "out": dir.display().to_string(),
+            "files": super::paths_json(&written),
+            "wall_s": started.elapsed().as_secs_f64(),
+        }))?;
+    } else if !args.quiet {
         print!("{}", figures_text(&set, &scenario));
         println!("results in {}:", dir.display());
         for p in &written {

@@ -205,6 +205,8 @@ fn colour_of(tone: Tone) -> &'static str {
 /// is passed, so tracing the start of a huge scenario stays fast.
 struct Printer<W: Write> {
     narrator: Narrator,
+    /// Names for the JSONL form.
+    names: super::trace_jsonl::Names,
     /// Labels each line with its clock time.
     clock: DayClock,
     out: W,
@@ -232,6 +234,17 @@ impl<W: Write> Printer<W> {
             Format::Jsonl => {
                 let mut value = serde_json::to_value(event).map_err(io::Error::other)?;
                 if let Some(obj) = value.as_object_mut() {
+                    self.names.rewrite(obj);
+                    if let Some(decision) = &line.decision {
+                        let mut facts = serde_json::to_value(decision).map_err(io::Error::other)?;
+                        if let Some(candidates) = facts["candidates"].as_array_mut() {
+                            for c in candidates.iter_mut().filter_map(|c| c.as_object_mut()) {
+                                self.names.rewrite(c);
+                            }
+                        }
+                        obj.insert("eligible".into(), facts["eligible"].take());
+                        obj.insert("candidates".into(), facts["candidates"].take());
+                    }
                     obj.insert("clock".into(), self.clock.label_ms(line.time).into());
                     obj.insert("text".into(), line.text.clone().into());
                 }
@@ -374,6 +387,7 @@ pub(super) fn trace(args: TraceArgs) -> Result<(), CliError> {
     let stop = Arc::new(AtomicBool::new(false));
     let mut printer = Printer {
         narrator: Narrator::new(scenario.clone()).with_filter(filter),
+        names: super::trace_jsonl::Names::new(&scenario),
         clock,
         out: BufWriter::new(stdout.lock()),
         format: args.format,

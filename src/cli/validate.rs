@@ -25,6 +25,8 @@ pub(super) struct ValidateArgs {
     /// Also write the table as Markdown to this file (atomically).
     #[arg(long)]
     markdown: Option<PathBuf>,
+    #[command(flatten)]
+    output: super::OutputArgs,
 }
 
 pub(super) fn validate(args: ValidateArgs) -> Result<(), CliError> {
@@ -39,6 +41,10 @@ pub(super) fn validate(args: ValidateArgs) -> Result<(), CliError> {
             .is_none_or(|n| c.name.contains(n.as_str()))
     }) {
         let r = run_case(case, args.seed, jobs);
+        if !args.output.text() {
+            results.push(r);
+            continue;
+        }
         println!(
             "{}  [{}]",
             r.case.name,
@@ -69,7 +75,17 @@ pub(super) fn validate(args: ValidateArgs) -> Result<(), CliError> {
             .ok_or_else(|| CliError::invalid("--markdown needs a file name"))?;
         write_atomically(dir, name, text.as_bytes())
             .map_err(|e| CliError::failure(format!("cannot write `{}`: {e}", path.display())))?;
-        println!("wrote {}", path.display());
+        if args.output.text() {
+            println!("wrote {}", path.display());
+        }
+    }
+    if args.output.json {
+        super::print_json(&serde_json::json!({
+            "seed": args.seed,
+            "passed": results.iter().all(|r| r.passed()),
+            "cases": results,
+            "markdown": args.markdown.as_ref().map(|p| p.display().to_string()),
+        }))?;
     }
     let failed = results.iter().filter(|r| !r.passed()).count();
     if failed > 0 {

@@ -75,7 +75,7 @@ impl ScenarioError {
                 line: None,
                 column: None,
                 key_path: None,
-                message: message.into(),
+                message: shorten_echoes(&message.into()),
                 hint: None,
                 source: None,
             }),
@@ -113,21 +113,21 @@ impl ScenarioError {
 
     /// Sets the key path; an empty path means none.
     pub(crate) fn key(mut self, path: impl Into<String>) -> ScenarioError {
-        let path = path.into();
+        let path = shorten_key_path(&path.into());
         self.inner.key_path = (!path.is_empty()).then_some(path);
         self
     }
 
     /// Adds a hint.
     pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> ScenarioError {
-        self.inner.hint = Some(hint.into());
+        self.inner.hint = Some(shorten_echoes(&hint.into()));
         self
     }
 
     /// Adds a hint if there is one.
     pub(crate) fn with_maybe_hint(mut self, hint: Option<String>) -> ScenarioError {
-        if hint.is_some() {
-            self.inner.hint = hint;
+        if let Some(hint) = hint {
+            self.inner.hint = Some(shorten_echoes(&hint));
         }
         self
     }
@@ -206,6 +206,105 @@ impl std::error::Error for ScenarioError {
             .as_ref()
             .map(|e| e as &(dyn std::error::Error + 'static))
     }
+}
+
+/// Longest value echoed back in a message, in characters; longer ones are
+/// cut with `…`. A message quotes the value so the user can find it, and 80
+/// characters find it as well as 100,000 do.
+pub(crate) const MAX_ECHO_CHARS: usize = 80;
+
+/// Longest message or hint, in characters. Lists of keys stay well below
+/// it; only an echoed value with spaces in it (which the quoted-value rule
+/// misses when it is not quoted) can reach it.
+const MAX_MESSAGE_CHARS: usize = 1000;
+
+/// Cuts every quoted value (between `"…"` or `` `…` ``) longer than
+/// [`MAX_ECHO_CHARS`] and the whole text beyond [`MAX_MESSAGE_CHARS`], so a
+/// mistake in a huge value yields a message that fits on a screen.
+pub(crate) fn shorten_echoes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(MAX_MESSAGE_CHARS + 8));
+    let mut chars = text.chars().peekable();
+    let mut total = 0usize;
+    while let Some(c) = chars.next() {
+        if total >= MAX_MESSAGE_CHARS {
+            out.push('…');
+            return out;
+        }
+        out.push(c);
+        total += 1;
+        if c == '"' || c == '`' {
+            // Copy the quoted part up to its closing quote, keeping at most
+            // MAX_ECHO_CHARS of it.
+            let mut kept = 0usize;
+            let mut cut = false;
+            while let Some(&next) = chars.peek() {
+                if next == c {
+                    break;
+                }
+                chars.next();
+                if kept < MAX_ECHO_CHARS {
+                    out.push(next);
+                    kept += 1;
+                    total += 1;
+                } else if !cut {
+                    out.push('…');
+                    cut = true;
+                }
+            }
+            // The closing quote, so it is not read as an opening one.
+            if let Some(close) = chars.next() {
+                out.push(close);
+                total += 1;
+            }
+        }
+    }
+    out
+}
+
+/// A key path with every part longer than [`MAX_ECHO_CHARS`] cut, since an
+/// unknown key is echoed in the path as typed.
+fn shorten_key_path(path: &str) -> String {
+    path.split('.')
+        .map(|part| {
+            if part.chars().count() > MAX_ECHO_CHARS {
+                part.chars().take(MAX_ECHO_CHARS).chain(['…']).collect()
+            } else {
+                part.to_owned()
+            }
+        })
+        .collect::<Vec<String>>()
+        .join(".")
+}
+
+/// The scenario file's bytes as text, or a located error at the first byte
+/// that is not UTF-8 (line and column of that byte, counting the valid text
+/// before it).
+pub(crate) fn utf8_text(bytes: Vec<u8>, file: &str) -> Result<String, ScenarioError> {
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let valid = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
+        let end = (at + e.utf8_error().error_len().unwrap_or(bytes.len() - at)).min(bytes.len());
+        let shown: Vec<String> = bytes[at..end.min(at + 4)]
+            .iter()
+            .map(|b| format!("0x{b:02X}"))
+            .collect();
+        ScenarioError::new(
+            ScenarioErrorKind::Syntax,
+            format!(
+                "the file is not UTF-8 text: byte {} ({}) at byte offset {at} is not valid UTF-8",
+                shown.join(" "),
+                if e.utf8_error().error_len().is_some() {
+                    "an invalid sequence"
+                } else {
+                    "a sequence cut short by the end of the file"
+                }
+            ),
+        )
+        .in_file(file)
+        .at(valid, at)
+        .with_hint("save the scenario as UTF-8 text (TOML files are UTF-8)")
+    })
 }
 
 /// 1-based line and character column of a byte offset (clamped to the text).
@@ -298,5 +397,49 @@ mod tests {
         assert_eq!(suggest("Priority", keys), Some("priority"));
         assert_eq!(suggest("colour", keys), None);
         assert_eq!(suggest("chta", ["chat", "case"]), Some("chat"));
+    }
+
+    #[test]
+    fn long_echoed_values_are_cut() {
+        let long = "x".repeat(100_000);
+        let e = ScenarioError::new(
+            ScenarioErrorKind::UnknownReference,
+            format!("unknown channel \"{long}\"; defined channels are \"chat\""),
+        );
+        let expected = format!(
+            "unknown channel \"{}…\"; defined channels are \"chat\"",
+            "x".repeat(MAX_ECHO_CHARS)
+        );
+        assert_eq!(e.message(), expected);
+        let spaced = "ab ".repeat(50_000);
+        let e = ScenarioError::new(ScenarioErrorKind::InvalidValue, spaced)
+            .with_hint(format!("`{long}`"));
+        assert_eq!(e.message().chars().count(), MAX_MESSAGE_CHARS + 1);
+        assert!(e.message().ends_with('…'));
+        assert_eq!(e.hint().unwrap().chars().count(), MAX_ECHO_CHARS + 3);
+        let e = ScenarioError::new(ScenarioErrorKind::UnknownKey, "x")
+            .key(format!("simulation.{long}"));
+        assert_eq!(
+            e.key_path().unwrap(),
+            format!("simulation.{}…", "x".repeat(MAX_ECHO_CHARS))
+        );
+        // Short values are kept whole.
+        assert_eq!(
+            shorten_echoes("unknown key `routng`"),
+            "unknown key `routng`"
+        );
+    }
+
+    #[test]
+    fn invalid_utf8_is_located_at_its_first_bad_byte() {
+        let e = utf8_text(b"a = 1\nb\xc3\xa9 = \xff2\n".to_vec(), "s.toml").unwrap_err();
+        assert_eq!(e.kind(), ScenarioErrorKind::Syntax);
+        assert_eq!((e.line(), e.column()), (Some(2), Some(6)));
+        assert!(e.message().contains("0xFF"), "{}", e.message());
+        assert!(e.message().contains("byte offset 12"), "{}", e.message());
+        let cut = utf8_text(b"a = \"\xc3".to_vec(), "s.toml").unwrap_err();
+        assert_eq!((cut.line(), cut.column()), (Some(1), Some(6)));
+        assert!(cut.message().contains("cut short"), "{}", cut.message());
+        assert_eq!(utf8_text(b"a = 1".to_vec(), "s.toml").unwrap(), "a = 1");
     }
 }

@@ -60,7 +60,7 @@ impl Scenario {
 
     fn read(path: &Path, external_routing: bool) -> Result<Scenario, ScenarioError> {
         let label = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| {
+        let bytes = std::fs::read(path).map_err(|e| {
             let reason = e.to_string();
             let mut reason_chars = reason.chars();
             let reason: String = match reason_chars.next() {
@@ -74,6 +74,7 @@ impl Scenario {
             .in_file(&label)
             .with_source(e)
         })?;
+        let text = error::utf8_text(bytes, &label)?;
         let base = match path.parent() {
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => Path::new("."),

@@ -675,7 +675,12 @@ pub(crate) fn parse(text: &str, file: &str) -> Result<RawScenario, ScenarioError
 }
 
 fn syntax_error(text: &str, file: &str, e: &toml::de::Error) -> ScenarioError {
-    let message = e.message().trim().replace('\n', "; ");
+    let mut message = e.message().trim().replace('\n', "; ");
+    if message.is_empty() {
+        // The TOML parser gives no reason for some characters (a NUL or
+        // another control byte in a comment, …); say what is there.
+        message = describe_unexpected(text, e.span().map_or(0, |s| s.start));
+    }
     let mut err = ScenarioError::new(
         ScenarioErrorKind::Syntax,
         format!("invalid toml: {message}"),
@@ -686,12 +691,34 @@ fn syntax_error(text: &str, file: &str, e: &toml::de::Error) -> ScenarioError {
         err = err.with_hint("text values must be quoted, e.g. routing_model = \"most_available\"");
     } else if message.starts_with("invalid basic string") {
         err = err.with_hint("a string is missing its closing quote");
+    } else if message.starts_with("number too large") {
+        err = err.with_hint(format!(
+            "TOML integers are at most {}; no count or capacity comes near that",
+            i64::MAX
+        ));
     } else if message.starts_with("duplicate key") {
         err = err.with_hint(
             "a key may appear once per item; if this line starts a new item, add a [[header]] above it",
         );
     }
     err
+}
+
+/// The reason for a syntax error the TOML parser left without one: the
+/// character at `offset`, named so an invisible one can be found.
+fn describe_unexpected(text: &str, offset: usize) -> String {
+    let mut at = offset.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    match text[at..].chars().next() {
+        Some(c) if c.is_control() && c != '\n' && c != '\t' => format!(
+            "control character U+{:04X} is not allowed in TOML (only tab is, in comments and strings)",
+            c as u32
+        ),
+        Some(c) => format!("unexpected character {c:?}"),
+        None => "unexpected end of file".to_owned(),
+    }
 }
 
 fn data_error(text: &str, file: &str, e: &toml::de::Error) -> ScenarioError {
@@ -1360,6 +1387,23 @@ mod tests {
         assert_eq!(e.key_path(), None);
         let e = err("[[queues]]\nrouting_model = most_available\n");
         assert!(e.hint().unwrap().contains("quoted"), "{e}");
+    }
+
+    #[test]
+    fn control_characters_get_a_reason() {
+        for (text, code) in [
+            ("# a\u{0}b\n[simulation]\n", "U+0000"),
+            ("# a\u{1}b\n", "U+0001"),
+        ] {
+            let e = err(text);
+            assert_eq!(e.kind(), ScenarioErrorKind::Syntax);
+            assert!(e.line().is_some(), "{e}");
+            let reason = e.message().trim_start_matches("invalid toml:").trim();
+            assert!(!reason.is_empty(), "{e}");
+            assert!(e.message().contains(code), "{text:?}: {e}");
+        }
+        assert_eq!(describe_unexpected("ab", 1), "unexpected character 'b'");
+        assert_eq!(describe_unexpected("ab", 9), "unexpected end of file");
     }
 
     #[test]

@@ -95,6 +95,41 @@ pub struct TraceLine {
     pub tone: Tone,
     /// What it is about.
     pub subject: Subject,
+    /// On a routing decision: the agents the narrator ranked, in the
+    /// model's order, for the machine-readable trace.
+    pub decision: Option<DecisionFacts>,
+}
+
+/// The candidates of one routing decision, as the text line lists them.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct DecisionFacts {
+    /// Agents eligible for the item.
+    pub eligible: usize,
+    /// The best-ranked of them (at most the number the text lists), best
+    /// first.
+    pub candidates: Vec<CandidateFacts>,
+}
+
+/// One candidate of a routing decision.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct CandidateFacts {
+    /// The agent's number.
+    pub agent: u32,
+    /// The capacity pool the item would use.
+    pub pool: CapacityPool,
+    /// Capacity of that pool, in units.
+    pub capacity: f64,
+    /// Load held in that pool, in units (what least active compares).
+    pub load: f64,
+    /// Free capacity in that pool, in units (what most available compares).
+    pub free: f64,
+    /// Pushes held (assigned or opened).
+    pub active: u32,
+    /// Whether the agent was pushed work since it logged in.
+    pub pushed_since_login: bool,
+    /// Its last push, or its login when none, in seconds on the trace's
+    /// time scale: the tie-break (longest idle first).
+    pub since: f64,
 }
 
 /// Which events to narrate; every field left `None` keeps everything.
@@ -209,6 +244,8 @@ pub struct Narrator {
     check: DecisionCheck,
     lines: Vec<TraceLine>,
     breaks: breaks::BreakBook,
+    /// The facts of the decision being narrated, for its line.
+    decided: Option<DecisionFacts>,
 }
 
 impl Narrator {
@@ -244,6 +281,7 @@ impl Narrator {
             cause: None,
             check: DecisionCheck::default(),
             lines: Vec::new(),
+            decided: None,
         }
     }
 
@@ -278,11 +316,13 @@ impl Narrator {
         let subject = self.subject(&event.kind);
         let show = self.filter.matches(event.time, &subject);
         let (tone, text) = self.follow(event, show)?;
+        let decision = self.decided.take();
         show.then_some(TraceLine {
             time: event.time,
             text,
             tone,
             subject,
+            decision,
         })
     }
 
@@ -429,6 +469,10 @@ impl Narrator {
                         self.check.record(first == Some(*agent), t, *item);
                     }
                     let pushes = known.map_or(0, |k| k.1);
+                    self.decided = Some(DecisionFacts {
+                        eligible: total,
+                        candidates: ranked.iter().map(candidate_facts).collect(),
+                    });
                     s = self.decision_words(
                         t, *item, *queue, *agent, *model, pushes, excluded, &ranked, total,
                     );
@@ -1220,6 +1264,22 @@ impl Narrator {
             let _ = write!(s, "not pushed since login at {since}");
         }
         s
+    }
+}
+
+/// The machine-readable form of what [`Narrator::candidate_words`] says.
+fn candidate_facts(c: &Candidate) -> CandidateFacts {
+    let r = &c.routing;
+    let p = c.pool;
+    CandidateFacts {
+        agent: c.agent().0,
+        pool: p,
+        capacity: r.capacity_in(p).as_f64(),
+        load: r.load_in(p).as_f64(),
+        free: r.free_in(p).as_f64(),
+        active: c.active,
+        pushed_since_login: r.tie.pushed_since_login,
+        since: r.tie.since.as_secs_f64(),
     }
 }
 
