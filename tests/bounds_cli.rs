@@ -360,3 +360,39 @@ fn load_mode_bounds_its_warmup_and_duration() {
         );
     }
 }
+
+#[test]
+fn the_interval_rows_limit_is_a_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = reproducer(
+        dir.path(),
+        "rows",
+        "interval = \"30m\"",
+        "interval = \"1s\"",
+    );
+    let f = file.to_str().unwrap();
+    // An hour of 1-second intervals: 3,600 × 2 rows.
+    let stderr = refused(&["check", f, "--max-interval-rows", "1000"]);
+    assert!(
+        stderr.contains(
+            "7200 rows of intervals.csv; the most it may get is 1000 (--max-interval-rows)"
+        ),
+        "{stderr}"
+    );
+    let (out, _) = omnisim(&["check", f, "--max-interval-rows", "1e4"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn a_scenario_file_that_never_ends_is_refused_not_read_whole() {
+    let stderr = refused(&["check", "/dev/zero"]);
+    assert!(
+        stderr.contains("/dev/zero: the scenario file is larger than 16 MiB"),
+        "{stderr}"
+    );
+}

@@ -1,9 +1,11 @@
-//! `--max-memory` and `--max-events`: the resource bounds `check`, `run`,
+//! `--max-memory`, `--max-events` and `--max-interval-rows`: the resource bounds `check`, `run`,
 //! `plan` and `trace` hold a scenario to before anything runs (see
 //! [`crate::scenario::bounds`]).
 
 use super::CliError;
-use crate::scenario::bounds::{check_bounds, parse_bytes, Limits, RunShape, DEFAULT_MAX_EVENTS};
+use crate::scenario::bounds::{
+    check_bounds, parse_bytes, Limits, RunShape, DEFAULT_MAX_EVENTS, MAX_INTERVAL_ROWS,
+};
 use crate::scenario::Scenario;
 use clap::Args;
 use std::path::Path;
@@ -20,6 +22,10 @@ pub(super) struct LimitArgs {
     /// process; default 1e10, some hours of computing.
     #[arg(long, value_name = "N", value_parser = positive_count)]
     max_events: Option<f64>,
+    /// Most rows intervals.csv may get (intervals × (queues + 1));
+    /// default 2e6, about 300 MB of CSV.
+    #[arg(long, value_name = "N", value_parser = positive_count)]
+    max_interval_rows: Option<f64>,
 }
 
 fn positive_count(text: &str) -> Result<f64, String> {
@@ -36,6 +42,7 @@ impl LimitArgs {
         Limits {
             max_memory: self.max_memory.unwrap_or(machine.max_memory),
             max_events: self.max_events.unwrap_or(DEFAULT_MAX_EVENTS),
+            max_interval_rows: self.max_interval_rows.unwrap_or(MAX_INTERVAL_ROWS),
         }
     }
 

@@ -48,7 +48,7 @@
 //! computing at the benchmark's 0.6–2 million events a second.
 //!
 //! Output: `intervals.csv` gets one row per interval and queue plus the
-//! overall row; more than [`MAX_INTERVAL_ROWS`] is refused whatever the
+//! overall row; more than [`MAX_INTERVAL_ROWS`] (`--max-interval-rows`) is refused whatever the
 //! memory (about 150 bytes a row).
 //!
 //! Arrival rates: time is counted in whole microseconds, so a stream
@@ -117,6 +117,8 @@ pub struct Limits {
     pub max_memory: u64,
     /// Most events of the whole run (`--max-events`).
     pub max_events: f64,
+    /// Most rows `intervals.csv` may get (`--max-interval-rows`).
+    pub max_interval_rows: f64,
 }
 
 impl Limits {
@@ -126,6 +128,7 @@ impl Limits {
         Limits {
             max_memory: default_max_memory(),
             max_events: DEFAULT_MAX_EVENTS,
+            max_interval_rows: MAX_INTERVAL_ROWS,
         }
     }
 }
@@ -462,17 +465,17 @@ pub fn check_bounds(
             None
         }
     };
-    if e.interval_rows > MAX_INTERVAL_ROWS {
+    if e.interval_rows > limits.max_interval_rows {
         let (key, hint) = interval_key();
         return Err(refuse(
             key,
             format!(
                 "gives {} intervals × {} rows (each queue and the overall one): {} rows of \
-                 intervals.csv; the most it may get is {}",
+                 intervals.csv; the most it may get is {} (--max-interval-rows)",
                 count(e.intervals),
                 scenario.queues.len() + 1,
                 count(e.interval_rows),
-                count(MAX_INTERVAL_ROWS)
+                count(limits.max_interval_rows)
             ),
             hint,
         ));

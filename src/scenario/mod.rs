@@ -35,6 +35,10 @@ pub use offered::{IntervalLoad, RateSegment};
 pub use schedule::{AgentSchedule, Break, RosteredShift, BREAK_LABEL, BREAK_STATUS};
 pub use summary::render_summary;
 
+/// Largest scenario file read: far above any real scenario, far below
+/// what would strain memory.
+pub const MAX_SCENARIO_BYTES: u64 = 16 * 1024 * 1024;
+
 use std::path::Path;
 
 impl Scenario {
@@ -59,8 +63,18 @@ impl Scenario {
     }
 
     fn read(path: &Path, external_routing: bool) -> Result<Scenario, ScenarioError> {
+        /// At most one byte past the limit, so a device such as
+        /// /dev/zero cannot make the read allocate without bound.
+        fn read_limited(path: &Path) -> std::io::Result<Vec<u8>> {
+            use std::io::Read;
+            let mut bytes = Vec::new();
+            std::fs::File::open(path)?
+                .take(MAX_SCENARIO_BYTES + 1)
+                .read_to_end(&mut bytes)?;
+            Ok(bytes)
+        }
         let label = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| {
+        let bytes = read_limited(path).map_err(|e| {
             let reason = e.to_string();
             let mut reason_chars = reason.chars();
             let reason: String = match reason_chars.next() {
@@ -74,6 +88,17 @@ impl Scenario {
             .in_file(&label)
             .with_source(e)
         })?;
+        if bytes.len() as u64 > MAX_SCENARIO_BYTES {
+            return Err(ScenarioError::new(
+                ScenarioErrorKind::TooLarge,
+                format!(
+                    "the scenario file is larger than {} MiB; a scenario is a few kilobytes (forecasts and rosters go in their own CSV files)",
+                    MAX_SCENARIO_BYTES / (1024 * 1024)
+                ),
+            )
+            .in_file(&label)
+            .with_hint("check that this is the scenario file you meant"));
+        }
         let text = error::utf8_text(bytes, &label)?;
         let base = match path.parent() {
             Some(p) if !p.as_os_str().is_empty() => p,

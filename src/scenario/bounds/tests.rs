@@ -41,6 +41,7 @@ status = "Available"
 const LIMITS: Limits = Limits {
     max_memory: 12_000_000_000,
     max_events: DEFAULT_MAX_EVENTS,
+    max_interval_rows: MAX_INTERVAL_ROWS,
 };
 
 fn edited(from: &str, to: &str) -> String {
@@ -253,6 +254,7 @@ fn a_rate_beyond_the_tick_is_an_input_error_whatever_the_limits() {
     let huge = Limits {
         max_memory: u64::MAX,
         max_events: f64::INFINITY,
+        max_interval_rows: MAX_INTERVAL_ROWS,
     };
     let e = check_bounds(&s, RunShape::of(&s, 1), &huge)
         .expect_err("refused")
@@ -273,6 +275,7 @@ fn a_bigger_limit_lets_a_big_run_through() {
     let big = Limits {
         max_memory: 100_000_000_000,
         max_events: DEFAULT_MAX_EVENTS,
+        max_interval_rows: MAX_INTERVAL_ROWS,
     };
     assert!(check_bounds(&s, RunShape::of(&s, 1), &big).is_ok());
 }
@@ -339,4 +342,20 @@ fn every_bundled_scenario_passes_unchanged() {
         }
     }
     assert!(seen >= 10, "{seen} scenarios");
+}
+
+#[test]
+fn the_interval_rows_limit_is_a_flag_a_big_machine_may_raise() {
+    let text = edited("interval = \"30m\"", "interval = \"1ms\"");
+    let s = scenario(&text);
+    let e = check_bounds(&s, RunShape::of(&s, 1), &LIMITS)
+        .expect_err("refused")
+        .locate_in(&text, "min.toml");
+    assert!(e.message().contains("--max-interval-rows"), "{e}");
+    let roomy = Limits {
+        max_memory: u64::MAX,
+        max_events: f64::INFINITY,
+        max_interval_rows: 1e8,
+    };
+    assert!(check_bounds(&s, RunShape::of(&s, 1), &roomy).is_ok());
 }
