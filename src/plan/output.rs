@@ -301,9 +301,9 @@ pub fn staffing_html(plan: &StaffingPlan, scenario: &Scenario) -> String {
             points: vec![(day_start, Some(target)), (x_end, Some(target))],
         };
         let title = format!(
-            "{}: service level ({} s) per interval, target {target} in red",
+            "{}: service level (answered within {}) per interval, target {target} in red",
             queue.name,
-            queue.service_level_threshold.as_secs_f64()
+            crate::scenario::humanize(queue.service_level_threshold)
         );
         let spec = LineSpec {
             title: &title,

@@ -38,10 +38,6 @@ use toml::Spanned;
 
 type Result<T> = std::result::Result<T, ScenarioError>;
 
-/// Largest forecast file read \[bytes\]: far above a year of 15-minute
-/// intervals for a hundred queues, far below what would strain memory.
-pub(crate) const MAX_FORECAST_BYTES: u64 = 64 * 1024 * 1024;
-
 /// The columns a forecast file may have, in the order the docs list them.
 const COLUMNS: [&str; 4] = ["interval_start", "queue", "volume", "aht_s"];
 
@@ -211,7 +207,7 @@ fn load(
             "the path is relative to the scenario file's folder".to_owned()
         }
     };
-    let bytes = match read_limited(&path, MAX_FORECAST_BYTES) {
+    let bytes = match read_limited(&path, super::MAX_CSV_BYTES) {
         Ok(Some(b)) => b,
         Ok(None) => {
             return Err(cx.at(
@@ -221,7 +217,7 @@ fn load(
                 file,
                 format!(
                 "\"{label}\" is larger than {} MiB; expected a forecast file of at most that size",
-                MAX_FORECAST_BYTES / (1024 * 1024)
+                super::MAX_CSV_BYTES / (1024 * 1024)
             ),
             ))
         }

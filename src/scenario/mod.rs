@@ -34,10 +34,17 @@ pub use model::*;
 pub use offered::{IntervalLoad, RateSegment};
 pub use schedule::{AgentSchedule, Break, RosteredShift, BREAK_LABEL, BREAK_STATUS};
 pub use summary::render_summary;
+pub(crate) use validate::humanize;
 
 /// Largest scenario file read: far above any real scenario, far below
 /// what would strain memory.
 pub const MAX_SCENARIO_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Largest CSV input read (forecast, roster, rate profile, empirical
+/// values): far above a year of 15-minute intervals for a hundred queues or
+/// a roster of tens of thousands, small enough that a wrong path (a
+/// device, a log) cannot exhaust memory.
+pub const MAX_CSV_BYTES: u64 = 64 * 1024 * 1024;
 
 use std::path::Path;
 

@@ -27,10 +27,6 @@ use toml::Spanned;
 
 type Result<T> = std::result::Result<T, ScenarioError>;
 
-/// Largest roster file read: far beyond any real roster, small enough that
-/// a wrong path (a device, a log) cannot exhaust memory.
-pub(super) const MAX_BYTES: u64 = 64 * 1024 * 1024;
-
 /// The columns, in the order WFM exports write them.
 const COLUMNS: [&str; 5] = ["agent", "group", "shift_start", "shift_end", "breaks"];
 
@@ -207,7 +203,7 @@ fn group_of<'a>(it: &Item, all: &'a [Spanned<RawAgents>]) -> &'a str {
         .map_or("", |g| g.get_ref().as_str())
 }
 
-/// The file's bytes, refusing one above [`MAX_BYTES`] without reading it
+/// The file's bytes, refusing one above [`MAX_CSV_BYTES`](super::MAX_CSV_BYTES) without reading it
 /// all (a device such as `/dev/zero` never ends).
 fn read_limited(
     cx: &Ctx<'_>,
@@ -229,8 +225,10 @@ fn read_limited(
     };
     let f = std::fs::File::open(path).map_err(io)?;
     let mut bytes = Vec::new();
-    f.take(MAX_BYTES + 1).read_to_end(&mut bytes).map_err(io)?;
-    if bytes.len() as u64 > MAX_BYTES {
+    f.take(super::MAX_CSV_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > super::MAX_CSV_BYTES {
         return Err(cx.at(
             Kind::InvalidValue,
             it,
@@ -238,7 +236,7 @@ fn read_limited(
             file,
             format!(
                 "\"{label}\" is larger than {} MiB; expected a roster file (one line per agent)",
-                MAX_BYTES / (1024 * 1024)
+                super::MAX_CSV_BYTES / (1024 * 1024)
             ),
         ));
     }

@@ -31,11 +31,6 @@ type Result<T> = std::result::Result<T, ScenarioError>;
 const DEFAULT_INTERVAL: SimDuration = SimDuration::from_secs(30 * 60);
 /// Default service-level threshold (the "20" of 80/20).
 const DEFAULT_SL_THRESHOLD: SimDuration = SimDuration::from_secs(20);
-/// Largest one-value-per-line CSV file read (`rate_profile_csv`, an
-/// empirical distribution's `csv`): like the forecast and roster files,
-/// far beyond any real one and small enough that a wrong path (a device, a
-/// log) cannot exhaust memory.
-pub(super) const MAX_VALUES_CSV_BYTES: u64 = 64 * 1024 * 1024;
 /// The `dist` names, in the order the docs list them.
 pub(crate) const DIST_NAMES: [&str; 5] = [
     "constant",
@@ -352,12 +347,12 @@ impl Ctx<'_> {
         std::io::Read::read_to_end(
             &mut std::io::Read::take(
                 std::fs::File::open(&path).map_err(io)?,
-                MAX_VALUES_CSV_BYTES + 1,
+                super::MAX_CSV_BYTES + 1,
             ),
             &mut bytes,
         )
         .map_err(io)?;
-        if bytes.len() as u64 > MAX_VALUES_CSV_BYTES {
+        if bytes.len() as u64 > super::MAX_CSV_BYTES {
             return Err(self.at(
                 Kind::InvalidValue,
                 item,
@@ -365,7 +360,7 @@ impl Ctx<'_> {
                 file,
                 format!(
                     "\"{label}\" is larger than {} MiB; expected one value per line",
-                    MAX_VALUES_CSV_BYTES / (1024 * 1024)
+                    super::MAX_CSV_BYTES / (1024 * 1024)
                 ),
             ));
         }
