@@ -32,8 +32,7 @@ use super::validate::{humanize, Ctx, Item};
 use super::{ArrivalRate, SimulationSettings};
 use crate::clock::parse_time_of_day;
 use crate::time::{SimDuration, MICROS_PER_SEC};
-use std::io::{self, Read};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use toml::Spanned;
 
 type Result<T> = std::result::Result<T, ScenarioError>;
@@ -108,19 +107,6 @@ impl QueueForecast {
             aht_scale,
         }
     }
-}
-
-/// Reads at most `limit` bytes of `path`; `None` when it holds more.
-fn read_limited(path: &Path, limit: u64) -> io::Result<Option<Vec<u8>>> {
-    let file = std::fs::File::open(path)?;
-    if let Ok(meta) = file.metadata() {
-        if meta.is_file() && meta.len() > limit {
-            return Ok(None);
-        }
-    }
-    let mut bytes = Vec::new();
-    file.take(limit + 1).read_to_end(&mut bytes)?;
-    Ok((bytes.len() as u64 <= limit).then_some(bytes))
 }
 
 impl Forecasts {
@@ -207,7 +193,7 @@ fn load(
             "the path is relative to the scenario file's folder".to_owned()
         }
     };
-    let bytes = match read_limited(&path, super::MAX_CSV_BYTES) {
+    let bytes = match super::read_bounded(&path, super::MAX_CSV_BYTES) {
         Ok(Some(b)) => b,
         Ok(None) => {
             return Err(cx.at(
@@ -932,13 +918,15 @@ interval_start,queue,volume,aht_s
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("big.csv");
         std::fs::write(&path, vec![b'1'; 2048]).unwrap();
-        assert_eq!(read_limited(&path, 1024).unwrap(), None);
+        assert_eq!(crate::scenario::read_bounded(&path, 1024).unwrap(), None);
         assert_eq!(
-            read_limited(&path, 2048).unwrap().map(|b| b.len()),
+            crate::scenario::read_bounded(&path, 2048)
+                .unwrap()
+                .map(|b| b.len()),
             Some(2048)
         );
         // An endless device stops at the limit, with a located error.
-        if Path::new("/dev/zero").exists() {
+        if std::path::Path::new("/dev/zero").exists() {
             let e = load(&CARDS.replace("forecast.csv", "/dev/zero"), "").unwrap_err();
             assert_eq!(e.key_path(), Some("arrivals[0].forecast_csv"));
             assert!(e.message().contains("is larger than 64 MiB"), "{e}");

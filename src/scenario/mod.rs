@@ -46,6 +46,23 @@ pub const MAX_SCENARIO_BYTES: u64 = 16 * 1024 * 1024;
 /// device, a log) cannot exhaust memory.
 pub const MAX_CSV_BYTES: u64 = 64 * 1024 * 1024;
 
+/// The bytes of `path`, or `None` when it holds more than `limit`: reads
+/// at most one byte past the limit, so a device such as `/dev/zero` (which
+/// never ends) cannot make the read allocate without bound. Every input
+/// file of a scenario, the scenario itself included, is read through it.
+pub(crate) fn read_bounded(path: &Path, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    if let Ok(meta) = file.metadata() {
+        if meta.is_file() && meta.len() > limit {
+            return Ok(None);
+        }
+    }
+    let mut bytes = Vec::new();
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= limit).then_some(bytes))
+}
+
 use std::path::Path;
 
 impl Scenario {
@@ -70,18 +87,8 @@ impl Scenario {
     }
 
     fn read(path: &Path, external_routing: bool) -> Result<Scenario, ScenarioError> {
-        /// At most one byte past the limit, so a device such as
-        /// /dev/zero cannot make the read allocate without bound.
-        fn read_limited(path: &Path) -> std::io::Result<Vec<u8>> {
-            use std::io::Read;
-            let mut bytes = Vec::new();
-            std::fs::File::open(path)?
-                .take(MAX_SCENARIO_BYTES + 1)
-                .read_to_end(&mut bytes)?;
-            Ok(bytes)
-        }
         let label = path.display().to_string();
-        let bytes = read_limited(path).map_err(|e| {
+        let bytes = read_bounded(path, MAX_SCENARIO_BYTES).map_err(|e| {
             let reason = e.to_string();
             let mut reason_chars = reason.chars();
             let reason: String = match reason_chars.next() {
@@ -95,7 +102,7 @@ impl Scenario {
             .in_file(&label)
             .with_source(e)
         })?;
-        if bytes.len() as u64 > MAX_SCENARIO_BYTES {
+        let Some(bytes) = bytes else {
             return Err(ScenarioError::new(
                 ScenarioErrorKind::TooLarge,
                 format!(
@@ -105,7 +112,7 @@ impl Scenario {
             )
             .in_file(&label)
             .with_hint("check that this is the scenario file you meant"));
-        }
+        };
         let text = error::utf8_text(bytes, &label)?;
         let base = match path.parent() {
             Some(p) if !p.as_os_str().is_empty() => p,

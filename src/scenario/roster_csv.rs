@@ -21,8 +21,6 @@ use super::validate::{lower_first, Ctx, Item};
 use super::SimulationSettings;
 use crate::omni::StatusId;
 use crate::time::SimDuration;
-use std::io::Read;
-use std::path::PathBuf;
 use toml::Spanned;
 
 type Result<T> = std::result::Result<T, ScenarioError>;
@@ -203,13 +201,13 @@ fn group_of<'a>(it: &Item, all: &'a [Spanned<RawAgents>]) -> &'a str {
         .map_or("", |g| g.get_ref().as_str())
 }
 
-/// The file's bytes, refusing one above [`MAX_CSV_BYTES`](super::MAX_CSV_BYTES) without reading it
-/// all (a device such as `/dev/zero` never ends).
+/// The file's bytes through [`read_bounded`](super::read_bounded), refusing one above
+/// [`MAX_CSV_BYTES`](super::MAX_CSV_BYTES) with a located error.
 fn read_limited(
     cx: &Ctx<'_>,
     it: &Item,
     file: &Spanned<String>,
-    path: &PathBuf,
+    path: &std::path::Path,
     label: &str,
 ) -> Result<Vec<u8>> {
     let io = |e: std::io::Error| {
@@ -223,12 +221,7 @@ fn read_limited(
         .with_hint("the path is relative to the scenario file's folder")
         .with_source(e)
     };
-    let f = std::fs::File::open(path).map_err(io)?;
-    let mut bytes = Vec::new();
-    f.take(super::MAX_CSV_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(io)?;
-    if bytes.len() as u64 > super::MAX_CSV_BYTES {
+    let Some(bytes) = super::read_bounded(path, super::MAX_CSV_BYTES).map_err(io)? else {
         return Err(cx.at(
             Kind::InvalidValue,
             it,
@@ -239,7 +232,7 @@ fn read_limited(
                 super::MAX_CSV_BYTES / (1024 * 1024)
             ),
         ));
-    }
+    };
     Ok(bytes)
 }
 

@@ -341,18 +341,7 @@ impl Ctx<'_> {
             })
             .with_source(e)
         };
-        // Read at most one byte past the limit: a device such as
-        // /dev/zero never ends.
-        let mut bytes = Vec::new();
-        std::io::Read::read_to_end(
-            &mut std::io::Read::take(
-                std::fs::File::open(&path).map_err(io)?,
-                super::MAX_CSV_BYTES + 1,
-            ),
-            &mut bytes,
-        )
-        .map_err(io)?;
-        if bytes.len() as u64 > super::MAX_CSV_BYTES {
+        let Some(bytes) = super::read_bounded(&path, super::MAX_CSV_BYTES).map_err(io)? else {
             return Err(self.at(
                 Kind::InvalidValue,
                 item,
@@ -363,7 +352,7 @@ impl Ctx<'_> {
                     super::MAX_CSV_BYTES / (1024 * 1024)
                 ),
             ));
-        }
+        };
         let text = String::from_utf8(bytes).map_err(|e| {
             let line = 1 + e.as_bytes()[..e.utf8_error().valid_up_to()]
                 .iter()
