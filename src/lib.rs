@@ -85,6 +85,7 @@ pub mod router;
 pub mod routing;
 pub mod scenario;
 pub mod stats;
+pub mod sweep;
 pub mod time;
 pub mod toolkit;
 pub mod trace;

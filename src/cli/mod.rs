@@ -24,6 +24,7 @@ mod plan;
 mod report;
 mod run;
 mod signals;
+mod sweep;
 mod trace;
 mod trace_jsonl;
 mod validate;
@@ -65,6 +66,8 @@ enum Command {
     Bench(bench::BenchArgs),
     Load(load::LoadArgs),
     Plan(plan::PlanArgs),
+    Sweep(sweep::SweepArgs),
+    Merge(sweep::MergeArgs),
 }
 
 /// An error for the user: printed once, then the process exits with `code`.
@@ -131,6 +134,8 @@ pub fn main() -> i32 {
         Command::Bench(a) => bench::bench(a),
         Command::Load(a) => load::load(a),
         Command::Plan(a) => plan::plan_command(a),
+        Command::Sweep(a) => sweep::sweep(a),
+        Command::Merge(a) => sweep::merge_command(a),
     };
     match result {
         Ok(()) => 0,

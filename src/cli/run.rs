@@ -100,13 +100,16 @@ pub(super) fn slug(name: &str) -> String {
     }
 }
 
-struct Outcome {
-    result: ReplicationResult,
-    engine: EngineStats,
-    part: PathBuf,
+/// One replication's metrics, engine figures and work.csv part file.
+pub(super) struct Outcome {
+    pub(super) result: ReplicationResult,
+    pub(super) engine: EngineStats,
+    pub(super) part: PathBuf,
 }
 
-fn run_one(
+/// Runs replication `replication`, its work.csv rows into a part file in
+/// `dir`; `None` when stopped by the flag.
+pub(super) fn run_one(
     scenario: &Arc<Scenario>,
     replication: u32,
     dir: &Path,

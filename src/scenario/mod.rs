@@ -17,7 +17,7 @@
 
 pub mod bounds;
 mod demand;
-mod error;
+pub(crate) mod error;
 mod forecast;
 mod model;
 mod offered;
@@ -125,6 +125,18 @@ impl Scenario {
     /// CSV files it names are resolved relative to the current folder.
     pub fn from_toml_str(text: &str, file_label: &str) -> Result<Scenario, ScenarioError> {
         load(text, file_label, Path::new(""), false)
+    }
+
+    /// A scenario given as text that stands in for the file at `path`:
+    /// errors name `path`, and CSV files it names are resolved from
+    /// `path`'s folder. A sweep's points are read this way, as edited
+    /// copies of their base file.
+    pub fn from_text_at(text: &str, path: &Path) -> Result<Scenario, ScenarioError> {
+        let base = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        load(text, &path.display().to_string(), base, false)
     }
 
     /// [`Scenario::from_toml_str`], accepting external queues.

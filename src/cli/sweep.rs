@@ -1,0 +1,545 @@
+//! `omnisim sweep` and `omnisim merge`: a grid of scenarios, whole or in
+//! shards, and the merge of the shards' partials.
+//!
+//! Every file is written atomically; a shard writes only its partial (so
+//! many shards may share one `--out` folder), the whole sweep `sweep.csv`
+//! then `sweep.json`. SIGINT and SIGTERM stop a sweep at any moment and
+//! leave no file of it behind (a finished `points/<index>/` folder stays:
+//! it is complete).
+
+use super::run::{run_one, Outcome};
+use super::signals::Signals;
+use super::CliError;
+use crate::output::{concat_work_parts_until, write_atomically, OutputError, ResultSet, Staging};
+use crate::scenario::bounds::RunShape;
+use crate::scenario::Scenario;
+use crate::stats::EngineStats;
+use crate::sweep::{
+    find_partials, merge, partial, simulate_pair, tabulate, PairError, PairResult, Partial, Shard,
+    Sweep,
+};
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+/// Run a base scenario over a grid of values (a sweep file) and tabulate
+/// each point's metrics in sweep.csv and sweep.json.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    omnisim sweep scenarios/sweeps/erlang_grid.toml --list\n  \
+    omnisim sweep scenarios/sweeps/erlang_grid.toml --out /tmp/grid\n  \
+    omnisim sweep scenarios/sweeps/erlang_grid.toml --shard 0/4 --out /tmp/parts\n  \
+    omnisim merge /tmp/parts --out /tmp/grid\n\n\
+    The sweep file is described in docs/scale-out.md.")]
+pub(super) struct SweepArgs {
+    /// The sweep file (TOML).
+    file: PathBuf,
+    /// Output folder; default results/<sweep file name>.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Run only shard I of N (0-based) and write its partial,
+    /// partial-I-of-N.json, for `omnisim merge`.
+    #[arg(long, value_name = "I/N")]
+    shard: Option<Shard>,
+    /// Runs simulated in parallel; results do not depend on it.
+    /// Default: the number of cores.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    jobs: Option<u32>,
+    /// Print the points (of the shard, with --shard) and run nothing.
+    #[arg(long)]
+    list: bool,
+    /// Also write each point's usual result files under points/<index>/.
+    #[arg(long)]
+    keep_points: bool,
+    /// The most points a grid may have.
+    #[arg(long, value_name = "N", default_value_t = 100_000,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    max_points: u64,
+    #[command(flatten)]
+    output: super::OutputArgs,
+    #[command(flatten)]
+    limits: super::limits::LimitArgs,
+}
+
+/// Merge the partials of a sharded sweep into sweep.csv and sweep.json,
+/// byte-identical to the unsharded run.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    omnisim merge /tmp/parts --out /tmp/grid\n  \
+    omnisim merge node1/ node2/ node3/ --out results/grid")]
+pub(super) struct MergeArgs {
+    /// Folders holding partial-*.json files (or the files themselves).
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// Where sweep.csv and sweep.json go; default the first folder given.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    #[command(flatten)]
+    output: super::OutputArgs,
+}
+
+pub(super) fn sweep(args: SweepArgs) -> Result<(), CliError> {
+    let started = Instant::now();
+    let signals = Signals::install()?;
+    let sweep = Sweep::from_path(&args.file, args.max_points).map_err(CliError::invalid)?;
+    let shard = args.shard.unwrap_or(Shard::WHOLE);
+    let points = sweep.points() as u64;
+    let pairs = shard.pairs(points, sweep.replications);
+    if args.list {
+        return list(&sweep, shard, &pairs, args.output);
+    }
+    if args.keep_points && !shard.keeps_points_whole(points) {
+        return Err(CliError::invalid(format!(
+            "--keep-points with --shard {shard} needs at least {} points so that each point's \
+             replications run in one shard; the grid has {points}",
+            shard.count
+        )));
+    }
+    let jobs = super::limits::jobs(args.jobs);
+    // Every point is checked before anything runs, in every shard, so a
+    // bad value fails the sweep at once and the same way everywhere.
+    for p in 0..points as usize {
+        let scenario = sweep.point_scenario(p).map_err(CliError::invalid)?;
+        let shape = RunShape {
+            replications: if args.keep_points {
+                sweep.replications
+            } else {
+                1
+            },
+            parallel: jobs.min(sweep.replications),
+            replications_from_flag: false,
+        };
+        args.limits
+            .enforce(&scenario, &args.file, shape)
+            .map_err(|e| CliError::invalid(format!("point {p}: {}", e.message)))?;
+        if p == 0 && args.output.text() {
+            super::print_warnings(&scenario);
+        }
+    }
+    let dir = args.out.clone().unwrap_or_else(|| {
+        let stem = args
+            .file
+            .file_stem()
+            .map_or("sweep".into(), |s| s.to_string_lossy().into_owned());
+        Path::new("results").join(super::run::slug(&stem))
+    });
+    if dir.exists() && !dir.is_dir() {
+        return Err(CliError::invalid(format!(
+            "--out `{}` is a file, not a folder; expected a folder for the sweep's files",
+            dir.display()
+        )));
+    }
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| CliError::failure(format!("cannot create `{}`: {e}", dir.display())))?;
+
+    let runner = Runner {
+        sweep: &sweep,
+        pairs: &pairs,
+        signals: &signals,
+        dir: &dir,
+        keep_points: args.keep_points,
+        bar: progress_bar(args.output.text(), pairs.len()),
+    };
+    let (results, mut written) = runner.run(jobs)?;
+    let header = sweep.header();
+    let kept = "no sweep file was written";
+    signals.check(kept)?;
+    if shard == Shard::WHOLE {
+        let mut results = results;
+        let tables = tabulate(&header, &mut results);
+        written.push(write(&dir, "sweep.csv", &tables.csv)?);
+        written.push(write(&dir, "sweep.json", &tables.json)?);
+    } else {
+        let partial = Partial {
+            header,
+            shard,
+            results,
+        };
+        written.push(write(
+            &dir,
+            &partial::file_name(shard),
+            &partial.to_bytes(),
+        )?);
+    }
+    let wall = started.elapsed().as_secs_f64();
+    if args.output.json {
+        super::print_json(&serde_json::json!({
+            "sweep": args.file.display().to_string(),
+            "points": points,
+            "replications": sweep.replications,
+            "shard": shard.to_string(),
+            "runs": pairs.len(),
+            "out": dir.display().to_string(),
+            "files": super::paths_json(&written),
+            "wall_s": wall,
+        }))?;
+    } else if args.output.text() {
+        println!(
+            "{}: {points} points × {} replications; shard {shard} ran {} runs",
+            args.file.display(),
+            sweep.replications,
+            pairs.len()
+        );
+        println!("results in {}:", dir.display());
+        for p in written
+            .iter()
+            .filter(|p| !p.starts_with(dir.join("points")))
+        {
+            println!("  {}", p.display());
+        }
+        if args.keep_points {
+            println!("  {} (one folder per point)", dir.join("points").display());
+        }
+        println!("wall time {wall:.2} s");
+    }
+    Ok(())
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, CliError> {
+    write_atomically(dir, name, bytes)
+        .map_err(|e| CliError::failure(format!("cannot write `{}`: {e}", dir.join(name).display())))
+}
+
+fn progress_bar(show: bool, len: usize) -> ProgressBar {
+    if !show || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let b = ProgressBar::new(len as u64);
+    b.set_style(
+        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} runs")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    b
+}
+
+/// `--list`: the points (of the shard) and their values.
+fn list(
+    sweep: &Sweep,
+    shard: Shard,
+    pairs: &[(u64, u32)],
+    output: super::OutputArgs,
+) -> Result<(), CliError> {
+    let mut points: Vec<u64> = pairs.iter().map(|p| p.0).collect();
+    points.dedup();
+    let header = sweep.header();
+    if output.json {
+        let rows: Vec<serde_json::Value> = points
+            .iter()
+            .map(|&p| {
+                let values: serde_json::Map<String, serde_json::Value> = header
+                    .axes
+                    .iter()
+                    .zip(header.point_values(p))
+                    .map(|(a, v)| (a.key.clone(), v.clone()))
+                    .collect();
+                let runs = pairs.iter().filter(|q| q.0 == p).count();
+                serde_json::json!({ "point": p, "values": values, "runs": runs })
+            })
+            .collect();
+        return super::print_json(&serde_json::json!({
+            "points": header.points,
+            "replications": header.replications,
+            "shard": shard.to_string(),
+            "runs": pairs.len(),
+            "list": rows,
+        }));
+    }
+    if output.quiet {
+        return Ok(());
+    }
+    println!(
+        "{} points × {} replications = {} runs{}",
+        header.points,
+        header.replications,
+        header.pairs(),
+        if shard == Shard::WHOLE {
+            String::new()
+        } else {
+            format!("; shard {shard} runs {} of them", pairs.len())
+        }
+    );
+    let mut table: Vec<Vec<String>> = vec![std::iter::once("point".to_string())
+        .chain(header.axes.iter().map(|a| a.key.clone()))
+        .chain(std::iter::once("runs".to_string()))
+        .collect()];
+    for &p in &points {
+        let runs = pairs.iter().filter(|q| q.0 == p).count();
+        table.push(
+            std::iter::once(p.to_string())
+                .chain(header.point_values(p).into_iter().map(|v| match v {
+                    serde_json::Value::String(s) => s.clone(),
+                    v => v.to_string(),
+                }))
+                .chain(std::iter::once(runs.to_string()))
+                .collect(),
+        );
+    }
+    let widths: Vec<usize> = (0..table[0].len())
+        .map(|c| {
+            table
+                .iter()
+                .map(|r| r[c].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    for row in &table {
+        let line: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(cell, w)| format!("{cell:<w$}"))
+            .collect();
+        println!("{}", line.join("  ").trim_end());
+    }
+    Ok(())
+}
+
+/// A point whose files are kept: its staging folder and the outcomes of
+/// its replications so far.
+struct KeptPoint {
+    staging: Staging,
+    scenario: Arc<Scenario>,
+    outcomes: Vec<Option<Outcome>>,
+}
+
+struct Runner<'a> {
+    sweep: &'a Sweep,
+    pairs: &'a [(u64, u32)],
+    signals: &'a Signals,
+    dir: &'a Path,
+    keep_points: bool,
+    bar: ProgressBar,
+}
+
+/// A point's scenario, shared by the threads running its replications
+/// and dropped when the last one is done.
+struct Cached {
+    scenario: Arc<Scenario>,
+    left: u32,
+}
+
+impl Runner<'_> {
+    /// Runs the pairs on up to `jobs` threads; the results and the
+    /// `points/` files written.
+    fn run(&self, jobs: u32) -> Result<(Vec<PairResult>, Vec<PathBuf>), CliError> {
+        let next = AtomicUsize::new(0);
+        let results: Mutex<Vec<PairResult>> = Mutex::new(Vec::with_capacity(self.pairs.len()));
+        let written: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+        let failure: Mutex<Option<CliError>> = Mutex::new(None);
+        let cache: Mutex<HashMap<u64, Cached>> = Mutex::new(HashMap::new());
+        let kept: Mutex<HashMap<u64, KeptPoint>> = Mutex::new(HashMap::new());
+        let stop = self.signals.stop();
+        let jobs = (jobs as usize).min(self.pairs.len()).max(1);
+        std::thread::scope(|scope| {
+            for _ in 0..jobs {
+                scope.spawn(|| loop {
+                    let k = next.fetch_add(1, Ordering::SeqCst);
+                    if k >= self.pairs.len() || stop.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    let (point, replication) = self.pairs[k];
+                    let step = self
+                        .scenario(&cache, point)
+                        .and_then(|s| self.run_pair(&s, point, replication, &kept));
+                    match step {
+                        Ok(Some((result, files))) => {
+                            results.lock().expect("no panics while held").push(result);
+                            written.lock().expect("no panics while held").extend(files);
+                            self.bar.inc(1);
+                            self.signals.test_pause("run done");
+                        }
+                        Ok(None) => break,
+                        Err(e) => {
+                            stop.store(true, Ordering::SeqCst);
+                            *failure.lock().expect("no panics while held") = Some(e);
+                            break;
+                        }
+                    }
+                });
+            }
+        });
+        self.bar.finish_and_clear();
+        if let Some(e) = failure.into_inner().expect("threads joined") {
+            return Err(e);
+        }
+        let results = results.into_inner().expect("threads joined");
+        if results.len() != self.pairs.len() {
+            return Err(self.signals.error("no sweep file was written"));
+        }
+        Ok((results, written.into_inner().expect("threads joined")))
+    }
+
+    /// Point `p`'s scenario, built once for all its replications here.
+    fn scenario(
+        &self,
+        cache: &Mutex<HashMap<u64, Cached>>,
+        point: u64,
+    ) -> Result<Arc<Scenario>, CliError> {
+        let mut map = cache.lock().expect("no panics while held");
+        let left = self.pairs.iter().filter(|q| q.0 == point).count() as u32;
+        let entry = match map.entry(point) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                let scenario = self
+                    .sweep
+                    .point_scenario(point as usize)
+                    .map_err(CliError::invalid)?;
+                e.insert(Cached {
+                    scenario: Arc::new(scenario),
+                    left,
+                })
+            }
+        };
+        let scenario = entry.scenario.clone();
+        entry.left -= 1;
+        if entry.left == 0 {
+            map.remove(&point);
+        }
+        Ok(scenario)
+    }
+
+    /// Simulates one pair; with --keep-points, writes its point's folder
+    /// once the point's last replication is in.
+    fn run_pair(
+        &self,
+        scenario: &Arc<Scenario>,
+        point: u64,
+        replication: u32,
+        kept: &Mutex<HashMap<u64, KeptPoint>>,
+    ) -> Result<Option<(PairResult, Vec<PathBuf>)>, CliError> {
+        let metrics = &self.sweep.metrics;
+        if !self.keep_points {
+            return match simulate_pair(scenario, replication, Some(self.signals.stop().clone())) {
+                Ok(r) => Ok(Some((
+                    PairResult::from_result(point, replication, &r, metrics),
+                    Vec::new(),
+                ))),
+                Err(PairError::Interrupted) => Ok(None),
+                Err(PairError::Stalled(at)) => Err(stalled(point, replication, &at)),
+            };
+        }
+        let stage_dir = {
+            let mut map = kept.lock().expect("no panics while held");
+            if let std::collections::hash_map::Entry::Vacant(e) = map.entry(point) {
+                let target = self.dir.join("points").join(point.to_string());
+                let staging = Staging::begin(&target).map_err(CliError::output)?;
+                e.insert(KeptPoint {
+                    staging,
+                    scenario: scenario.clone(),
+                    outcomes: (0..self.sweep.replications).map(|_| None).collect(),
+                });
+            }
+            map[&point].staging.dir().to_path_buf()
+        };
+        let Some(outcome) = run_one(
+            scenario,
+            replication,
+            &stage_dir,
+            self.signals.stop(),
+            &|_| {},
+        )?
+        else {
+            return Ok(None);
+        };
+        let pair = PairResult::from_result(point, replication, &outcome.result, metrics);
+        let done = {
+            let mut map = kept.lock().expect("no panics while held");
+            let entry = map.get_mut(&point).expect("inserted above");
+            entry.outcomes[replication as usize] = Some(outcome);
+            if entry.outcomes.iter().all(Option::is_some) {
+                map.remove(&point)
+            } else {
+                None
+            }
+        };
+        let files = match done {
+            Some(k) => self.write_point(point, k)?,
+            None => Vec::new(),
+        };
+        Ok(Some((pair, files)))
+    }
+
+    /// `points/<index>/`: the usual result set of a run of the point's
+    /// scenario, with the point's scenario text as `scenario.toml`.
+    fn write_point(&self, point: u64, k: KeptPoint) -> Result<Vec<PathBuf>, CliError> {
+        let outcomes: Vec<Outcome> = k.outcomes.into_iter().flatten().collect();
+        let parts: Vec<PathBuf> = outcomes.iter().map(|o| o.part.clone()).collect();
+        let engine: Vec<EngineStats> = outcomes.iter().map(|o| o.engine).collect();
+        let results = outcomes.into_iter().map(|o| o.result).collect();
+        let set = ResultSet::new(&k.scenario, self.sweep.seed, results, engine);
+        let stage = k.staging.dir();
+        let mut written = set.write_all(stage).map_err(CliError::output)?;
+        written.push(
+            concat_work_parts_until(stage, &parts, self.signals.stop()).map_err(|e| match e {
+                OutputError::Interrupted => self.signals.error("no sweep file was written"),
+                e => CliError::output(e),
+            })?,
+        );
+        let text = self.sweep.point_text(point as usize);
+        written.push(
+            write_atomically(stage, crate::report::SCENARIO_COPY, text.as_bytes()).map_err(
+                |e| CliError::failure(format!("cannot write point {point}'s scenario: {e}")),
+            )?,
+        );
+        let written: Vec<PathBuf> = written.iter().map(|p| k.staging.final_path(p)).collect();
+        k.staging.commit().map_err(CliError::output)?;
+        Ok(written)
+    }
+}
+
+fn stalled(point: u64, replication: u32, at: &str) -> CliError {
+    CliError::failure(format!(
+        "point {point} replication {replication} stopped at {at}: simulated time no longer \
+         advances (over a million events at one instant); agents are probably answering pushes \
+         with zero response time in a decline loop; give them a response_time"
+    ))
+}
+
+pub(super) fn merge_command(args: MergeArgs) -> Result<(), CliError> {
+    let started = Instant::now();
+    let files = find_partials(&args.inputs).map_err(CliError::invalid)?;
+    let merged = merge(&files).map_err(CliError::invalid)?;
+    let dir = match &args.out {
+        Some(d) => d.clone(),
+        None if args.inputs[0].is_dir() => args.inputs[0].clone(),
+        None => args.inputs[0]
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+    };
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| CliError::failure(format!("cannot create `{}`: {e}", dir.display())))?;
+    let mut results = merged.results;
+    let tables = tabulate(&merged.header, &mut results);
+    let written = vec![
+        write(&dir, "sweep.csv", &tables.csv)?,
+        write(&dir, "sweep.json", &tables.json)?,
+    ];
+    if args.output.json {
+        super::print_json(&serde_json::json!({
+            "partials": super::paths_json(&merged.files),
+            "points": merged.header.points,
+            "replications": merged.header.replications,
+            "out": dir.display().to_string(),
+            "files": super::paths_json(&written),
+            "wall_s": started.elapsed().as_secs_f64(),
+        }))?;
+    } else if args.output.text() {
+        println!(
+            "merged {} partials: {} points × {} replications",
+            merged.files.len(),
+            merged.header.points,
+            merged.header.replications
+        );
+        println!("results in {}:", dir.display());
+        for p in &written {
+            println!("  {}", p.display());
+        }
+    }
+    Ok(())
+}
