@@ -316,11 +316,11 @@ count = 20
         );
         assert!(text.contains("mean = \"240s\""), "{text}");
         assert!(text.contains("priority = 2"), "{text}");
-        // Lines before the changed values stay where they were.
-        assert_eq!(
-            text.lines().position(|l| l.starts_with("count")),
-            BASE.lines().position(|l| l.starts_with("count"))
-        );
+        // Values replaced in place keep their lines; only a key the base
+        // leaves out (`priority`) adds one.
+        let line = |t: &str, key: &str| t.lines().position(|l| l.starts_with(key));
+        assert_eq!(line(&text, "push_timeout"), line(BASE, "push_timeout"));
+        assert_eq!(line(&text, "count"), line(BASE, "count").map(|l| l + 1));
     }
 
     #[test]
