@@ -107,6 +107,25 @@ fn check_command(
         }
     };
     match words.as_slice() {
+        // GNU parallel's `seq 0 N | parallel CMD {}…`: every shard of CMD,
+        // one after another (scripts/parallel-check.sh runs it with
+        // parallel itself).
+        ["seq", "0", last, "|", "parallel", "./target/release/omnisim", args @ ..] => {
+            let last: u32 = last
+                .parse()
+                .map_err(|_| format!("`{last}` is not a number"))?;
+            (0..=last).try_for_each(|i| {
+                let shard = args.join(" ").replace("{}", &i.to_string());
+                check_command(&format!("cargo run --release -- {shard}"), tmp, paths)
+            })
+        }
+        // The binary `cargo build --release` leaves, as `cargo run` would.
+        ["./target/release/omnisim", args @ ..] => check_command(
+            &format!("cargo run --release -- {}", args.join(" ")),
+            tmp,
+            paths,
+        ),
+        ["cargo", "build", "--release"] => Ok(()),
         ["cargo", "run", "--release", "--", args @ ..] => {
             if let Some((_, why)) = SLOW.iter().find(|(f, _)| command.contains(f)) {
                 eprintln!("not run ({why}): {command}");
@@ -135,10 +154,14 @@ fn check_command(
                     i += 1;
                 } else if args[0] == "report" && i == 1 {
                     args[1] = mapped(&args[1].clone(), paths);
+                } else if args[0] == "merge" && i >= 1 && !args[i].starts_with("--") {
+                    args[i] = mapped(&args[i].clone(), paths);
                 }
                 i += 1;
             }
-            if matches!(args[0].as_str(), "run" | "plan" | "bench")
+            let lists = args.iter().any(|a| a == "--list");
+            if matches!(args[0].as_str(), "run" | "plan" | "bench" | "sweep")
+                && !lists
                 && !args.iter().any(|a| a == "--out")
             {
                 args.push("--out".into());

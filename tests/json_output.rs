@@ -130,3 +130,30 @@ fn validate_json_has_every_case() {
     assert!(cases[0]["checks"].as_array().is_some_and(|c| !c.is_empty()));
     assert_eq!(v["passed"], true);
 }
+
+#[test]
+fn sweep_and_merge_json_name_the_files_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let parts = tmp.path().join("parts");
+    let parts_s = parts.to_str().unwrap();
+    let sweep = "scenarios/sweeps/quick_grid.toml";
+    let v = json(&["sweep", sweep, "--shard", "0/2", "--out", parts_s, "--json"]);
+    assert_eq!(v["points"], 9);
+    assert_eq!(v["replications"], 3);
+    assert_eq!(v["shard"], "0/2");
+    assert_eq!(v["runs"], 15);
+    assert!(v["files"][0]
+        .as_str()
+        .unwrap()
+        .ends_with("partial-0000-of-0002.json"));
+    quiet(&[
+        "sweep", sweep, "--shard", "1/2", "--out", parts_s, "--quiet",
+    ]);
+    let v = json(&["merge", parts_s, "--json"]);
+    assert_eq!(v["partials"].as_array().unwrap().len(), 2);
+    assert_eq!(v["out"], parts_s);
+    for f in v["files"].as_array().unwrap() {
+        assert!(std::path::Path::new(f.as_str().unwrap()).exists(), "{f}");
+    }
+    quiet(&["merge", parts_s, "--quiet"]);
+}

@@ -90,9 +90,6 @@ pub(super) fn sweep(args: SweepArgs) -> Result<(), CliError> {
     let shard = args.shard.unwrap_or(Shard::WHOLE);
     let points = sweep.points() as u64;
     let pairs = shard.pairs(points, sweep.replications);
-    if args.list {
-        return list(&sweep, shard, &pairs, args.output);
-    }
     if args.keep_points && !shard.keeps_points_whole(points) {
         return Err(CliError::invalid(format!(
             "--keep-points with --shard {shard} needs at least {} points so that each point's \
@@ -101,8 +98,9 @@ pub(super) fn sweep(args: SweepArgs) -> Result<(), CliError> {
         )));
     }
     let jobs = super::limits::jobs(args.jobs);
-    // Every point is checked before anything runs, in every shard, so a
-    // bad value fails the sweep at once and the same way everywhere.
+    // Every point is checked before anything runs (or is listed), in
+    // every shard, so a bad value fails the sweep at once and the same way
+    // everywhere.
     for p in 0..points as usize {
         let scenario = sweep.point_scenario(p).map_err(CliError::invalid)?;
         let shape = RunShape {
@@ -120,6 +118,9 @@ pub(super) fn sweep(args: SweepArgs) -> Result<(), CliError> {
         if p == 0 && args.output.text() {
             super::print_warnings(&scenario);
         }
+    }
+    if args.list {
+        return list(&sweep, shard, &pairs, args.output);
     }
     let dir = args.out.clone().unwrap_or_else(|| {
         let stem = args

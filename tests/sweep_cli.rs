@@ -1,0 +1,459 @@
+//! `omnisim sweep` and `omnisim merge` from the command line: the grid,
+//! shards merged byte for byte into the unsharded result, a shard killed
+//! midway and rerun, damaged or mismatched partials, and located errors
+//! for every mistake a sweep file can hold.
+#![cfg(unix)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn omnisim() -> Command {
+    Command::new(assert_cmd::cargo::cargo_bin("omnisim"))
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A sweep file in `dir` over the quickstart centre, shortened to 2 hours
+/// so the tests stay quick: 3 × 2 points, 2 replications each.
+fn sweep_file(dir: &Path, extra_axes: &str) -> PathBuf {
+    let base = root().join("scenarios/quickstart.toml");
+    let text = format!(
+        "base = \"{}\"\nreplications = 2\nmetrics = [\"service_level\", \"asa_s\", \"agents_occupancy\"]\n\n\
+         [axes]\n\"agents.Support.count\" = [5, 6, 7]\n\"arrivals.Chat.rate_per_hour\" = {{ from = 50, to = 60, step = 10 }}\n\
+         \"simulation.duration\" = [\"2h\"]\n{extra_axes}",
+        base.display()
+    );
+    let path = dir.join("grid.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn run(args: &[&str]) -> Output {
+    omnisim().args(args).output().unwrap()
+}
+
+fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "exit {:?}\nstdout: {}\nstderr: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn fails(out: &Output, code: i32) -> String {
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(code), "stderr: {err}");
+    err
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// Runs the whole sweep into `dir/whole`; its sweep.csv and sweep.json.
+fn whole(dir: &Path, file: &Path) -> (Vec<u8>, Vec<u8>) {
+    let out = dir.join("whole");
+    ok(&run(&["sweep", s(file), "--out", s(&out), "--quiet"]));
+    (
+        std::fs::read(out.join("sweep.csv")).unwrap(),
+        std::fs::read(out.join("sweep.json")).unwrap(),
+    )
+}
+
+fn shard(file: &Path, i: u32, n: u32, out: &Path, jobs: &str) -> Output {
+    run(&[
+        "sweep",
+        s(file),
+        "--shard",
+        &format!("{i}/{n}"),
+        "--out",
+        s(out),
+        "--jobs",
+        jobs,
+        "--quiet",
+    ])
+}
+
+#[test]
+fn list_names_every_point_and_the_shard_runs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = sweep_file(tmp.path(), "");
+    let text = ok(&run(&["sweep", s(&file), "--list"]));
+    assert!(
+        text.starts_with("6 points × 2 replications = 12 runs\n"),
+        "{text}"
+    );
+    assert!(text.contains("agents.Support.count"), "{text}");
+    assert!(text.contains("\n5      7                     60"), "{text}");
+    let json = ok(&run(&[
+        "sweep",
+        s(&file),
+        "--list",
+        "--shard",
+        "1/4",
+        "--json",
+    ]));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["runs"], 4);
+    let points: Vec<u64> = v["list"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["point"].as_u64().unwrap())
+        .collect();
+    assert_eq!(points, vec![1, 5]);
+    assert_eq!(v["list"][1]["values"]["agents.Support.count"], 7);
+    // --list runs nothing and writes nothing.
+    assert!(!tmp.path().join("results").exists());
+}
+
+#[test]
+fn four_shards_merge_into_the_unsharded_files_byte_for_byte() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = sweep_file(tmp.path(), "");
+    let (csv, json) = whole(tmp.path(), &file);
+    let parts = tmp.path().join("parts");
+    for i in 0..4 {
+        // Each shard on its own thread count: nothing depends on it.
+        ok(&shard(&file, i, 4, &parts, &(1 + i % 2).to_string()));
+    }
+    let merged = tmp.path().join("merged");
+    let text = ok(&run(&["merge", s(&parts), "--out", s(&merged)]));
+    assert!(
+        text.contains("merged 4 partials: 6 points × 2 replications"),
+        "{text}"
+    );
+    assert_eq!(std::fs::read(merged.join("sweep.csv")).unwrap(), csv);
+    assert_eq!(std::fs::read(merged.join("sweep.json")).unwrap(), json);
+
+    // The table: a header naming axes then metrics, a row per point and
+    // queue (Chat, Cases, ALL).
+    let csv = String::from_utf8(csv).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "point,agents.Support.count,arrivals.Chat.rate_per_hour,simulation.duration,queue,\
+         service_level,service_level_ci95_low,service_level_ci95_high,asa_s,asa_s_ci95_low,\
+         asa_s_ci95_high,agents_occupancy,agents_occupancy_ci95_low,agents_occupancy_ci95_high"
+    );
+    assert_eq!(lines.clone().count(), 6 * 3);
+    assert!(lines.next().unwrap().starts_with("0,5,50,2h,Chat,"));
+    // More agents, fewer waits: the sweep measures what it varies.
+    let asa = |row: usize| -> f64 {
+        csv.lines()
+            .nth(row)
+            .unwrap()
+            .split(',')
+            .nth(8)
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    assert!(asa(1) > asa(1 + 4 * 3), "{csv}");
+
+    let json: serde_json::Value = serde_json::from_str(&String::from_utf8(json).unwrap()).unwrap();
+    assert_eq!(json["format"], "omnisim-sweep");
+    assert_eq!(json["base_sha256"].as_str().unwrap().len(), 64);
+    assert_eq!(json["points"], 6);
+    assert_eq!(json["results"][5]["values"]["agents.Support.count"], 7);
+    assert!(json["results"][0]["queues"][0]["metrics"]["service_level"]["mean"].is_f64());
+}
+
+#[test]
+fn a_shard_killed_midway_leaves_nothing_and_its_rerun_completes_the_merge() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = sweep_file(tmp.path(), "");
+    let (csv, json) = whole(tmp.path(), &file);
+    let parts = tmp.path().join("parts");
+    for i in [0, 2] {
+        ok(&shard(&file, i, 3, &parts, "1"));
+    }
+    // Shard 1 stops after its first run, and is killed there.
+    let mut child = omnisim()
+        .args([
+            "sweep",
+            s(&file),
+            "--shard",
+            "1/3",
+            "--out",
+            s(&parts),
+            "--jobs",
+            "1",
+        ])
+        .env("OMNISIM_TEST_PAUSE", "run done,20000")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("test pause: run done") {
+        line.clear();
+        assert!(
+            stderr.read_line(&mut line).unwrap() > 0,
+            "no pause announced"
+        );
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let mut left: Vec<String> = std::fs::read_dir(&parts)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    left.sort();
+    assert_eq!(
+        left,
+        ["partial-0000-of-0003.json", "partial-0002-of-0003.json"]
+    );
+    let err = fails(&run(&["merge", s(&parts)]), 1);
+    assert!(
+        err.contains("incomplete: 8 of 12 runs; missing shard 1/3"),
+        "{err}"
+    );
+
+    ok(&shard(&file, 1, 3, &parts, "2"));
+    ok(&run(&["merge", s(&parts), "--quiet"]));
+    assert_eq!(std::fs::read(parts.join("sweep.csv")).unwrap(), csv);
+    assert_eq!(std::fs::read(parts.join("sweep.json")).unwrap(), json);
+}
+
+#[test]
+fn sigterm_stops_a_shard_without_a_partial() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = sweep_file(tmp.path(), "");
+    let parts = tmp.path().join("parts");
+    let mut child = omnisim()
+        .args([
+            "sweep",
+            s(&file),
+            "--shard",
+            "0/2",
+            "--out",
+            s(&parts),
+            "--jobs",
+            "1",
+        ])
+        .env("OMNISIM_TEST_PAUSE", "run done,20000")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("test pause: run done") {
+        line.clear();
+        assert!(
+            stderr.read_line(&mut line).unwrap() > 0,
+            "no pause announced"
+        );
+    }
+    // SAFETY: kill(2) on our own child's pid.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGTERM) }, 0);
+    assert_eq!(child.wait().unwrap().code(), Some(143));
+    assert_eq!(std::fs::read_dir(&parts).unwrap().count(), 0);
+}
+
+#[test]
+fn damaged_duplicated_or_foreign_partials_are_refused_by_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = sweep_file(tmp.path(), "");
+    let parts = tmp.path().join("parts");
+    for i in 0..2 {
+        ok(&shard(&file, i, 2, &parts, "1"));
+    }
+    let p0 = parts.join("partial-0000-of-0002.json");
+    let good = std::fs::read(&p0).unwrap();
+
+    // A digit changed in the body.
+    let mut bad = good.clone();
+    let at = bad.len() - 20;
+    let pos = at + bad[at..].iter().position(u8::is_ascii_digit).unwrap();
+    bad[pos] = if bad[pos] == b'1' { b'2' } else { b'1' };
+    std::fs::write(&p0, &bad).unwrap();
+    let err = fails(&run(&["merge", s(&parts)]), 1);
+    assert!(
+        err.contains("partial-0000-of-0002.json`: corrupted"),
+        "{err}"
+    );
+
+    // Cut short, as by a full disk.
+    std::fs::write(&p0, &good[..good.len() / 2]).unwrap();
+    let err = fails(&run(&["merge", s(&parts)]), 1);
+    assert!(err.contains("truncated"), "{err}");
+    std::fs::write(&p0, &good).unwrap();
+
+    // The same shard twice.
+    std::fs::write(parts.join("partial-copy.json"), &good).unwrap();
+    let err = fails(&run(&["merge", s(&parts)]), 1);
+    assert!(err.contains("point 0 replication 0 is in both"), "{err}");
+    std::fs::remove_file(parts.join("partial-copy.json")).unwrap();
+
+    // A shard of another sweep (one more axis value).
+    let other_dir = tmp.path().join("other");
+    std::fs::create_dir(&other_dir).unwrap();
+    let other = sweep_file(&other_dir, "\"queues.Chat.push_timeout\" = [\"30s\"]\n");
+    ok(&shard(&other, 1, 2, &other_dir, "1"));
+    let err = fails(
+        &run(&[
+            "merge",
+            s(&p0),
+            s(&other_dir.join("partial-0001-of-0002.json")),
+        ]),
+        1,
+    );
+    assert!(err.contains("belong to different sweeps"), "{err}");
+
+    // Not a partial at all.
+    let err = fails(&run(&["merge", s(&file)]), 1);
+    assert!(err.contains("not a sweep partial"), "{err}");
+    let err = fails(&run(&["merge", s(tmp.path())]), 1);
+    assert!(err.contains("holds no partial-*.json"), "{err}");
+}
+
+#[test]
+fn keep_points_writes_each_points_result_set_and_scenario() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = sweep_file(tmp.path(), "");
+    let out = tmp.path().join("kept");
+    let text = ok(&run(&[
+        "sweep",
+        s(&file),
+        "--out",
+        s(&out),
+        "--keep-points",
+    ]));
+    assert!(text.contains("(one folder per point)"), "{text}");
+    for p in 0..6 {
+        let dir = out.join("points").join(p.to_string());
+        for f in [
+            "summary.json",
+            "intervals.csv",
+            "agents.csv",
+            "work.csv",
+            "scenario.toml",
+        ] {
+            assert!(dir.join(f).is_file(), "{}", dir.join(f).display());
+        }
+    }
+    let scenario = std::fs::read_to_string(out.join("points/5/scenario.toml")).unwrap();
+    assert!(scenario.contains("count = 7"), "{scenario}");
+    assert!(scenario.contains("rate_per_hour = 60"), "{scenario}");
+    // The point's files are those of `run` on its scenario.
+    let again = tmp.path().join("again");
+    let copy = tmp.path().join("point5.toml");
+    std::fs::write(
+        &copy,
+        scenario.replace("replications = 5", "replications = 2"),
+    )
+    .unwrap();
+    ok(&run(&["run", s(&copy), "--out", s(&again), "--quiet"]));
+    assert_eq!(
+        std::fs::read(again.join("intervals.csv")).unwrap(),
+        std::fs::read(out.join("points/5/intervals.csv")).unwrap()
+    );
+    // The sweep's own files are as without --keep-points.
+    let (csv, _) = whole(tmp.path(), &file);
+    assert_eq!(std::fs::read(out.join("sweep.csv")).unwrap(), csv);
+}
+
+#[test]
+fn sweep_file_mistakes_are_located_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = root().join("scenarios/erlang_c.toml");
+    let check = |body: &str, expected: &[&str]| {
+        let path = tmp.path().join("bad.toml");
+        std::fs::write(&path, format!("base = \"{}\"\n{body}", base.display())).unwrap();
+        let err = fails(&run(&["sweep", s(&path), "--list"]), 1);
+        for e in expected {
+            assert!(err.contains(e), "expected `{e}` in: {err}");
+        }
+        assert!(err.contains("bad.toml:"), "{err}");
+    };
+    check(
+        "[axes]\n\"agents.Agent.count\" = [1]\n",
+        &[
+            "bad.toml:3:1: axes.\"agents.Agent.count\"",
+            "did you mean \"Agents\"?",
+        ],
+    );
+    check(
+        "[axes]\n\"agent.Agents.count\" = [1]\n",
+        &["no section of a scenario", "did you mean `agents`?"],
+    );
+    check(
+        "[axes]\n\"agents.Agents.cuont\" = [18]\n",
+        &[
+            "bad.toml:3:25: axes.\"agents.Agents.cuont\"",
+            "point 0",
+            "did you mean `count`?",
+        ],
+    );
+    check(
+        "[axes]\n\"agents.Agents.count\" = [18, \"many\", 22]\n",
+        &[
+            "bad.toml:3:25: axes.\"agents.Agents.count\"",
+            "point 1 (agents.Agents.count = \"many\")",
+            "erlang_c.toml",
+        ],
+    );
+    check(
+        "[axes]\n\"agents.Agents.count\" = []\n",
+        &["3:25", "the axis is empty"],
+    );
+    check(
+        "[axes]\n\"arrivals.Calls.rate_per_hour\" = { from = 10, to = 5, step = 1 }\n",
+        &["the range from 10 to 5 by 1 is empty"],
+    );
+    check(
+        "[axes]\n\"arrivals.Calls.rate_per_hour\" = { from = 1, to = 5, stpe = 1 }\n",
+        &["unknown key `stpe` in a range", "did you mean `step`?"],
+    );
+    check(
+        "metrics = [\"service_levle\"]\n[axes]\n\"agents.Agents.count\" = [18]\n",
+        &["bad.toml:2:12: metrics[0]", "did you mean `service_level`?"],
+    );
+    check(
+        "replicatons = 2\n[axes]\n\"agents.Agents.count\" = [18]\n",
+        &["bad.toml:2:1: replicatons", "did you mean `replications`?"],
+    );
+    check(
+        "replications = 0\n[axes]\n\"agents.Agents.count\" = [18]\n",
+        &["replications = 0"],
+    );
+    check("", &["no [axes]"]);
+    check(
+        "[axes]\n\"agents.Agents.count\" = { from = 1, to = 400, step = 1 }\n\
+         \"arrivals.Calls.rate_per_hour\" = { from = 1, to = 400, step = 1 }\n",
+        &[
+            "the grid has 160000 points (400 × 400), over the limit of 100000",
+            "--max-points",
+        ],
+    );
+    check(
+        "[axes]\n\"agents.Agents.group\" = [\"B\"]\n",
+        &["would rename the entry"],
+    );
+
+    // The limit is a flag, and the shard must be in range.
+    let path = tmp.path().join("bad.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "base = \"{}\"\n[axes]\n\"agents.Agents.count\" = [18, 20]\n",
+            base.display()
+        ),
+    )
+    .unwrap();
+    let err = fails(&run(&["sweep", s(&path), "--list", "--max-points", "1"]), 1);
+    assert!(err.contains("over the limit of 1"), "{err}");
+    let err = fails(&run(&["sweep", s(&path), "--shard", "2/2"]), 1);
+    assert!(err.contains("outside 0..2"), "{err}");
+    let err = fails(&run(&["sweep", s(&tmp.path().join("none.toml"))]), 1);
+    assert!(err.contains("none.toml"), "{err}");
+}
