@@ -41,6 +41,9 @@
 //! - [`scenario`] — the TOML format: parse, default, validate.
 //! - [`stats`], [`output`] — metrics, confidence intervals, planning
 //!   targets, the precision rule of sequential runs, result files.
+//! - [`sweep`] — a base scenario over a grid of values (`omnisim sweep`):
+//!   key paths by name, deterministic shards, checksummed partials and
+//!   their exact merge.
 //! - [`analytic`] — Erlang C / Erlang A and staffing; [`validation`] — the
 //!   simulator checked against them.
 //! - [`distribution`], [`time`] — durations and simulated time;
