@@ -169,6 +169,77 @@ pub struct Measurement {
     pub work_csv_bytes: Option<u64>,
 }
 
+/// One size of the series as a peer simulator ran it (the DES baseline).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PeerRun {
+    /// Agents.
+    pub agents: u32,
+    /// Items that arrived in its day.
+    pub items: u64,
+    /// Its own wall time for the day \[s\], median of its runs.
+    pub wall_s: f64,
+}
+
+/// Runs the DES baseline binary (`../shared/peers/des_baseline`, built by
+/// its own `cargo build --release`) on the benchmark day of `agents`
+/// agents `repeat` times; its items and median wall time, as it reports
+/// them on its one JSON line.
+pub fn run_des_baseline(
+    binary: &Path,
+    agents: u32,
+    seed: u64,
+    repeat: u32,
+) -> Result<PeerRun, String> {
+    let mut walls = Vec::new();
+    let mut items = 0;
+    for _ in 0..repeat.max(1) {
+        let out = std::process::Command::new(binary)
+            .args([
+                "--agents",
+                &agents.to_string(),
+                "--capacity",
+                "1",
+                "--rate-per-hour",
+                &rate_per_hour(agents).to_string(),
+                "--aht",
+                &AHT_S.to_string(),
+                "--duration-h",
+                &DAY_HOURS.to_string(),
+                "--warmup-h",
+                "0",
+                "--seed",
+                &seed.to_string(),
+            ])
+            .stdin(std::process::Stdio::null())
+            .output()
+            .map_err(|e| format!("cannot start the DES baseline `{}`: {e}", binary.display()))?;
+        if !out.status.success() {
+            return Err(format!(
+                "the DES baseline `{}` failed ({}): {}",
+                binary.display(),
+                out.status,
+                String::from_utf8_lossy(&out.stderr).trim()
+            ));
+        }
+        let text = String::from_utf8_lossy(&out.stdout);
+        let line = text.lines().last().unwrap_or_default();
+        let v: serde_json::Value = serde_json::from_str(line)
+            .map_err(|e| format!("unexpected output of the DES baseline ({e}): {line}"))?;
+        let (Some(wall), Some(offered)) = (v["wall_s"].as_f64(), v["offered"].as_u64()) else {
+            return Err(format!(
+                "the DES baseline's output lacks wall_s or offered: {line}"
+            ));
+        };
+        walls.push(wall);
+        items = offered;
+    }
+    Ok(PeerRun {
+        agents,
+        items,
+        wall_s: median(&walls),
+    })
+}
+
 /// Deletes the temporary `work.csv` however the measurement ends.
 struct TempFile(PathBuf);
 
@@ -292,6 +363,13 @@ pub struct Row {
     pub peak_rss_mib: Option<f64>,
     /// Whether `work.csv` was streamed during the run.
     pub work_csv: bool,
+    /// The DES baseline's wall time for the same day (median of its runs),
+    /// when it was run side by side (`--des-baseline`).
+    pub des_wall_s: Option<f64>,
+    /// How many times longer omnisim takes per item than the DES baseline:
+    /// the baseline's items/s over omnisim's (the two draw different
+    /// random numbers, so their days differ by a few items).
+    pub times_des: Option<f64>,
 }
 
 /// Whether a target is reached.
@@ -494,6 +572,8 @@ impl BenchReport {
                 relative_cost: if base > 0.0 { per_item(m) / base } else { 1.0 },
                 peak_rss_mib: m.peak_rss_bytes.map(|b| b as f64 / MIB),
                 work_csv: m.work_csv_bytes.is_some(),
+                des_wall_s: None,
+                times_des: None,
             })
             .collect();
         let targets = targets(&sizes, with_work_csv);
@@ -514,6 +594,20 @@ impl BenchReport {
             sizes,
             targets,
         }
+    }
+
+    /// Adds the DES baseline's runs of the same days (matched by agents)
+    /// and checks the targets stated as ratios to it.
+    pub fn with_des(mut self, runs: &[PeerRun]) -> BenchReport {
+        for row in &mut self.sizes {
+            if let Some(p) = runs.iter().find(|p| p.agents == row.agents) {
+                row.des_wall_s = Some(p.wall_s);
+                let des_rate = p.items as f64 / p.wall_s.max(1e-12);
+                row.times_des = (row.items_per_s > 0.0).then(|| des_rate / row.items_per_s);
+            }
+        }
+        self.targets = targets(&self.sizes, self.with_work_csv);
+        self
     }
 
     /// The text table and the targets, as `omnisim bench` prints them.
@@ -564,6 +658,11 @@ impl BenchReport {
             s.truncate(s.trim_end().len());
             let _ = writeln!(s, " {:>15}", "runs: min-max");
         }
+        let with_des = self.sizes.iter().any(|r| r.times_des.is_some());
+        if with_des {
+            s.truncate(s.trim_end().len());
+            let _ = writeln!(s, " {:>9} {:>7}", "DES [s]", "× DES");
+        }
         for r in &self.sizes {
             let _ = write!(
                 s,
@@ -578,6 +677,14 @@ impl BenchReport {
                 r.relative_cost,
                 r.peak_rss_mib.map_or("-".into(), |m| format!("{m:.1}"))
             );
+            if with_des {
+                let _ = write!(
+                    s,
+                    " {:>9} {:>7}",
+                    r.des_wall_s.map_or("-".into(), |w| format!("{w:.3}")),
+                    r.times_des.map_or("-".into(), |x| format!("{x:.1}"))
+                );
+            }
             if many {
                 let lo = r.wall_runs_s.iter().copied().fold(f64::INFINITY, f64::min);
                 let hi = r.wall_runs_s.iter().copied().fold(0.0, f64::max);
@@ -597,6 +704,13 @@ impl BenchReport {
                 s,
                 "(× cost: cost per item relative to the {}-agent day)",
                 first.agents
+            );
+        }
+        if with_des {
+            let _ = writeln!(
+                s,
+                "(× DES: omnisim's time per item over that of the DES baseline, a plain event \
+                 loop of the same day, run side by side)"
             );
         }
         let _ = writeln!(s, "targets:");
@@ -671,9 +785,21 @@ impl BenchReport {
 /// The four targets of the benchmarking issue, checked against `rows`.
 fn targets(rows: &[Row], with_work_csv: bool) -> Vec<Target> {
     let at = |n: u32| rows.iter().find(|r| r.agents == n);
+    let ratio = |n: u32, limit: f64| {
+        let mut t = Target::check(
+            &format!("{}-agent day ÷ DES baseline", thousands(u64::from(n))),
+            limit,
+            "×",
+            at(n).and_then(|r| r.times_des),
+        );
+        if at(n).is_some() && t.measured.is_none() {
+            t.note = Some("no DES baseline run; give --des-baseline".into());
+        }
+        t
+    };
     let mut v = vec![
-        Target::check("1,000-agent day", 0.5, "s", at(1_000).map(|r| r.wall_s)),
-        Target::check("10,000-agent day", 5.0, "s", at(10_000).map(|r| r.wall_s)),
+        ratio(1_000, 8.0),
+        ratio(10_000, 10.0),
         Target::check(
             "cost per item at 10,000 agents / at 100",
             1.5,
@@ -686,7 +812,7 @@ fn targets(rows: &[Row], with_work_csv: bool) -> Vec<Target> {
     let peak = at(10_000).and_then(|r| r.peak_rss_mib);
     let mut memory = Target::check(
         "peak memory at 10,000 agents with work.csv",
-        512.0,
+        64.0,
         "MiB",
         peak,
     );
@@ -833,13 +959,38 @@ mod tests {
         assert_eq!(
             status,
             [
-                TargetStatus::Met,
-                TargetStatus::NotMet,
+                TargetStatus::NotMeasured,
+                TargetStatus::NotMeasured,
                 TargetStatus::NotMet,
                 TargetStatus::NotMeasured
             ]
         );
+        assert_eq!(
+            r.targets[0].note.as_deref(),
+            Some("no DES baseline run; give --des-baseline")
+        );
         assert_eq!(r.targets[3].measured, Some(64.0));
+        assert!(!r.render_text().contains("× DES"));
+
+        // The DES baseline side by side: omnisim's time per item over its.
+        let r = r.with_des(&[
+            PeerRun {
+                agents: 1_000,
+                items: 86_400,
+                wall_s: 0.04,
+            },
+            PeerRun {
+                agents: 10_000,
+                items: 864_000,
+                wall_s: 1.0,
+            },
+        ]);
+        assert!((r.sizes[1].times_des.unwrap() - 10.0).abs() < 1e-9);
+        assert!((r.sizes[2].times_des.unwrap() - 8.64).abs() < 1e-9);
+        assert_eq!(r.sizes[0].times_des, None);
+        let status: Vec<TargetStatus> = r.targets.iter().map(|t| t.status).collect();
+        assert_eq!(status[..2], [TargetStatus::NotMet, TargetStatus::Met]);
+        assert!(r.render_text().contains("× DES"), "{}", r.render_text());
         let text = r.render_text();
         assert!(text.contains("NOT met"), "{text}");
         let csv = r.to_csv();

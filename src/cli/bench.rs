@@ -1,7 +1,7 @@
 //! `omnisim bench`: the scaling series, each size in a fresh process.
 
 use super::CliError;
-use crate::bench::{measure, BenchReport, Measurement, SEED};
+use crate::bench::{measure, run_des_baseline, BenchReport, Measurement, SEED};
 use crate::output::{split_file_path, write_atomically};
 use clap::Args;
 use std::path::{Path, PathBuf};
@@ -46,6 +46,11 @@ pub(super) struct BenchArgs {
     /// Seed of the simulated day.
     #[arg(long, default_value_t = SEED)]
     seed: u64,
+    /// The DES baseline's binary (a plain event loop of the same day):
+    /// run it on each size side by side and print omnisim's time per item
+    /// as a multiple of its. Default: $OMNISIM_DES_BASELINE, if set.
+    #[arg(long, value_name = "BINARY", env = "OMNISIM_DES_BASELINE")]
+    des_baseline: Option<PathBuf>,
     /// Internal: measure this one size and print it as JSON (what each
     /// child process does).
     #[arg(long, hide = true)]
@@ -73,22 +78,35 @@ pub(super) fn bench(args: BenchArgs) -> Result<(), CliError> {
     let exe = std::env::current_exe()
         .map_err(|e| CliError::failure(format!("cannot find the omnisim executable: {e}")))?;
     let mut measurements = Vec::with_capacity(sizes.len());
+    let mut des = Vec::new();
     for &agents in &sizes {
         if !args.output.quiet {
             eprint!("{agents} agents … ");
         }
         let m = run_child(&exe, agents, &args)?;
         if !args.output.quiet {
-            eprintln!("{:.3} s", m.wall_s);
+            eprint!("{:.3} s", m.wall_s);
         }
         measurements.push(m);
+        if let Some(binary) = &args.des_baseline {
+            let p = run_des_baseline(binary, agents, args.seed, args.repeat)
+                .map_err(CliError::failure)?;
+            if !args.output.quiet {
+                eprint!("; DES baseline {:.3} s", p.wall_s);
+            }
+            des.push(p);
+        }
+        if !args.output.quiet {
+            eprintln!();
+        }
     }
     let report = BenchReport::new(
         measurements,
         args.seed,
         args.with_work_csv,
         "VmHWM of a fresh process that simulated only this size",
-    );
+    )
+    .with_des(&des);
     if args.output.text() {
         print!("{}", report.render_text());
     }
