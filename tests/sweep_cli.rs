@@ -439,6 +439,17 @@ fn sweep_file_mistakes_are_located_errors() {
         "[axes]\n\"agents.Agents.group\" = [\"B\"]\n",
         &["would rename the entry"],
     );
+    check(
+        "[axes]\n\"simulation.replications\" = [2, 3]\n",
+        &[
+            "bad.toml:3:29: axes.\"simulation.replications\"",
+            "set that instead",
+        ],
+    );
+    check(
+        "seed = 4\n[axes]\n\"simulation.seed\" = [2, 3]\n",
+        &["already sets every point's seed"],
+    );
 
     // The limit is a flag, and the shard must be in range.
     let path = tmp.path().join("bad.toml");
@@ -456,4 +467,32 @@ fn sweep_file_mistakes_are_located_errors() {
     assert!(err.contains("outside 0..2"), "{err}");
     let err = fails(&run(&["sweep", s(&tmp.path().join("none.toml"))]), 1);
     assert!(err.contains("none.toml"), "{err}");
+}
+
+#[test]
+fn a_seed_axis_gives_each_point_its_own_seed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = root().join("scenarios/quickstart.toml");
+    let file = tmp.path().join("seeds.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "base = \"{}\"\nreplications = 1\n[axes]\n\"simulation.seed\" = [1, 2, 1]\n\
+             \"simulation.duration\" = [\"2h\"]\n",
+            base.display()
+        ),
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    ok(&run(&["sweep", s(&file), "--out", s(&out), "--quiet"]));
+    let csv = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
+    // The figures of a row, without its point number and seed.
+    let figures = |point: &str| -> Vec<String> {
+        csv.lines()
+            .filter(|l| l.starts_with(&format!("{point},")))
+            .map(|l| l.splitn(3, ',').nth(2).unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(figures("0"), figures("2"), "{csv}");
+    assert_ne!(figures("0"), figures("1"), "{csv}");
 }

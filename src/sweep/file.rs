@@ -66,6 +66,9 @@ pub struct Sweep {
     /// one): points share their random numbers, so differences between
     /// points are the axes' doing, not noise.
     pub seed: u64,
+    /// Whether an axis sets `simulation.seed` (then each point keeps its
+    /// own, and `seed` is only the base's).
+    seed_axis: bool,
     /// Metric names, each one of [`QUEUE_METRICS`].
     pub metrics: Vec<String>,
     /// The axes in file order; the last varies fastest.
@@ -164,6 +167,29 @@ impl Sweep {
         };
         let metrics = read_metrics(&cx, top.get("metrics"))?;
         let axes = read_axes(&cx, top, &base_doc, max_points)?;
+        for axis in &axes {
+            let path = axis.target.scenario_path();
+            let clash = match path.as_str() {
+                "simulation.replications" => Some(
+                    "replications per point are the sweep file's `replications`; set that instead",
+                ),
+                "simulation.seed" if top.contains_key("seed") => Some(
+                    "the sweep file's `seed` already sets every point's seed; remove one of the two",
+                ),
+                _ => None,
+            };
+            if let Some(why) = clash {
+                return Err(cx.error(
+                    ScenarioErrorKind::Inconsistent,
+                    format!("an axis over `{path}`: {why}"),
+                    format!("axes.\"{}\"", axis.key),
+                    axis.span.clone(),
+                ));
+            }
+        }
+        let seed_axis = axes
+            .iter()
+            .any(|a| a.target.scenario_path() == "simulation.seed");
 
         let base_sha256 = super::hex(&Sha256::digest(base_text.as_bytes()));
         let mut h = Sha256::new();
@@ -184,6 +210,7 @@ impl Sweep {
             text,
             replications,
             seed,
+            seed_axis,
             metrics,
             axes,
             base_sha256,
@@ -240,7 +267,9 @@ impl Sweep {
         let text = self.point_text(p);
         let mut scenario =
             Scenario::from_text_at(&text, &self.base_path).map_err(|e| self.point_error(p, e))?;
-        scenario.simulation.seed = self.seed;
+        if !self.seed_axis {
+            scenario.simulation.seed = self.seed;
+        }
         scenario.simulation.replications = self.replications;
         Ok(scenario)
     }

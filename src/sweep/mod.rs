@@ -3,7 +3,7 @@
 //!
 //! # Layout
 //!
-//! - [`file`] — the sweep file: `base`, `replications`, `metrics` and
+//! - [`file`](mod@file) — the sweep file: `base`, `replications`, `metrics` and
 //!   `[axes]`; each point's scenario is the base text with the point's
 //!   values written in, validated like any scenario file.
 //! - [`key_path`] — how an axis names a value: entries by name
