@@ -33,6 +33,14 @@ const SLOW: &[(&str, &str)] = &[
         "plans a 12-hour day by simulation: about a minute in a test build",
     ),
     (
+        "sweep scenarios/sweeps/planner_grid.toml --shard",
+        "3,000 runs of an 8-hour day: minutes in a test build",
+    ),
+    (
+        "merge results/planner_parts",
+        "merges the planner grid's shards, which are not run here",
+    ),
+    (
         "load scenarios/load.toml",
         "runs 1,000 actors on the wall clock for 10 s or a whole ramp",
     ),
