@@ -23,9 +23,9 @@
 //!   through the calendar (`Generator::retry` at the retrial instant),
 //!   and the new attempt is a new item with the same need.
 
-use crate::engine::handle::EngineHandle;
-use crate::engine::messages::{Entry, RouterMsg};
-use crate::engine::rng::{stream, StreamKind};
+use crate::kernel::handle::EngineHandle;
+use crate::kernel::messages::{Entry, RouterMsg};
+use crate::kernel::rng::{stream, StreamKind};
 use crate::omni::{QueueId, RetrialOf, SkillRequirement, TransferStep, WorkItem, WorkItemId};
 use crate::scenario::{
     ArrivalRate, ArrivalStream, Busyness, BusynessDist, RateSegment, Retrial, Scenario,

@@ -9,7 +9,7 @@ mod work_list;
 
 pub use state::AgentState;
 
-use crate::engine::messages::AgentMsg;
+use crate::kernel::messages::AgentMsg;
 use crate::toolkit::ToolkitRequest;
 use actix::{Actor, Context, Handler};
 

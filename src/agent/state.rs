@@ -7,9 +7,9 @@
 //! `statusChanged`) and notices to the router.
 
 use super::work_list::WorkList;
-use crate::engine::handle::EngineHandle;
-use crate::engine::messages::{AgentMsg, AgentNotice, Assignment, Entry, Release, RouterMsg};
 use crate::events::{EventKind, StatusChangeReason};
+use crate::kernel::handle::EngineHandle;
+use crate::kernel::messages::{AgentMsg, AgentNotice, Assignment, Entry, Release, RouterMsg};
 use crate::omni::{
     AgentId, AgentWork, AgentWorkId, CapacityModel, CapacityPool, CapacityUnits,
     PresenceConfiguration, QueueId, StatusId, WorkItemId, WorkStatus,
@@ -506,7 +506,7 @@ impl AgentState {
         } else if let Some(timeout) = a.push_timeout {
             self.handle.schedule_in(
                 timeout,
-                Entry::Agent(self.id, crate::engine::messages::AgentMsg::PushTimeout(id)),
+                Entry::Agent(self.id, crate::kernel::messages::AgentMsg::PushTimeout(id)),
             );
         }
     }

@@ -13,39 +13,14 @@ mod synthetic;
 
 pub use synthetic::SyntheticBehaviour;
 
-use crate::engine::handle::EngineHandle;
-use crate::engine::messages::{AgentMsg, Entry};
 use crate::events::EventKind;
+use crate::kernel::handle::EngineHandle;
+pub use crate::kernel::messages::BehaviourEvent;
+use crate::kernel::messages::{AgentMsg, Entry};
 use crate::omni::{AgentId, AgentWorkId, QueueId};
 use crate::time::{SimDuration, SimTime};
 use crate::toolkit::OmniToolkit;
 use std::rc::Rc;
-
-/// What a behaviour is told.
-#[derive(Clone, Debug, PartialEq)]
-pub enum BehaviourEvent {
-    /// The agent's shift starts: time to log in.
-    ShiftStart,
-    /// The agent's shift ends: time to log out.
-    ShiftEnd,
-    /// A break of the agent's roster starts (late, if the group's
-    /// `break_lateness` says so): time to move to `status`, a busy status,
-    /// until `until`. Only while the shift runs; a break the shift end
-    /// cuts short gets no [`BehaviourEvent::BreakEnd`].
-    BreakStart {
-        /// The busy status of the break.
-        status: crate::omni::StatusId,
-        /// When it ends.
-        until: SimTime,
-    },
-    /// The break ends: time to go back to work.
-    BreakEnd,
-    /// A console event of this agent (only the kinds
-    /// [`EventKind::is_console_event`] accepts).
-    Console(EventKind),
-    /// A timer the behaviour set with [`AgentContext::wake_after`].
-    Wake(u64),
-}
 
 /// What a behaviour can use while handling an event.
 #[derive(Debug)]
@@ -87,7 +62,7 @@ impl AgentContext {
     pub fn pause(&self, work: crate::omni::AgentWorkId, paused: bool) {
         self.handle.schedule_now(Entry::Agent(
             self.agent,
-            crate::engine::messages::AgentMsg::Pause(work, paused),
+            crate::kernel::messages::AgentMsg::Pause(work, paused),
         ));
     }
 

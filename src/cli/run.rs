@@ -504,8 +504,8 @@ mod tests {
             .split_whitespace()
             .map(|w| w.trim_end_matches([',', '.']))
             .collect();
-        for (name, _) in crate::stats::QUEUE_METRICS {
-            assert!(words.contains(name), "{name}: {help}");
+        for d in crate::stats::QUEUE_METRICS {
+            assert!(words.contains(&d.name), "{}: {help}", d.name);
         }
     }
 

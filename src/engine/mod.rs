@@ -42,20 +42,44 @@
 //! Parallelism comes only from running replications on separate threads,
 //! each with its own actor system; a replication's result never depends on
 //! which thread ran it.
+//!
+//! # What depends on what
+//!
+//! From the bottom up; a module uses only those on the lines above it,
+//! never one beside or below (no cycle among the actors and the engine):
+//!
+//! 1. vocabulary: [`crate::time`], [`crate::omni`], [`crate::events`],
+//!    [`crate::scenario`];
+//! 2. `kernel`: the calendar, the messages on it ([`BehaviourEvent`]
+//!    among them), the shared handle, the random streams ([`rng`]) and
+//!    the [`Instruments`] seam;
+//! 3. [`crate::toolkit`] (the contract between a behaviour and its
+//!    agent: requests, replies, and a handle that holds only a
+//!    `Recipient` of them) and [`crate::routing`] (pure decisions);
+//! 4. the actors and the generator, each on its own: `agent` (answers
+//!    toolkit requests), `router` (uses `routing`), [`crate::behaviour`]
+//!    (calls the toolkit), [`crate::arrivals`];
+//! 5. this module, the driver: it starts the actors, pops the calendar and
+//!    hands events to sinks;
+//! 6. the tools around it (`load`, [`crate::bench`], [`crate::trace`],
+//!    [`crate::stats`], [`crate::output`], [`crate::cli`]), which may use
+//!    anything above; none of them is named by layers 1–5. A tool that
+//!    times the actors on the wall clock (the load run) does it through
+//!    [`Instruments`], which the engine defines and the tool implements.
 
-pub(crate) mod calendar;
 mod clock;
-pub(crate) mod handle;
-pub(crate) mod messages;
-pub mod rng;
 
+pub use crate::kernel::rng;
+
+pub use crate::kernel::instruments::{Instruments, Probe};
 pub use clock::Clock;
 
 use crate::agent::{AgentActor, AgentState};
 use crate::arrivals::Generator;
 use crate::behaviour::{AgentBehaviour, AgentContext, BehaviourEvent, SyntheticBehaviour};
 use crate::events::{EventSink, SimEvent};
-use crate::load::LoadProbes;
+use crate::kernel::handle::EngineHandle;
+use crate::kernel::messages::{self, Entry};
 use crate::omni::{AgentId, QueueId, StatusId, WorkItem, WorkItemId};
 use crate::router::RouterActor;
 use crate::routing::RoutingPolicy;
@@ -63,8 +87,6 @@ use crate::scenario::{AgentGroup, AgentSchedule, Scenario};
 use crate::time::{SimDuration, SimTime};
 use crate::toolkit::OmniToolkit;
 use actix::Actor;
-use handle::EngineHandle;
-use messages::Entry;
 use rand::Rng;
 use rng::{stream, StreamKind};
 use std::rc::Rc;
@@ -105,9 +127,9 @@ pub struct RunOptions<'a> {
     pub stop: Option<Arc<AtomicBool>>,
     /// Called now and then with the fraction of simulated time done.
     pub progress: Option<&'a mut dyn FnMut(f64)>,
-    /// Wall-clock latency probes (a load run); recording starts at the
-    /// probes' `record_from` time.
-    pub probes: Option<Rc<LoadProbes>>,
+    /// Wall-clock instruments (a load run's latency histograms); the
+    /// engine times its probe points into them while they are recording.
+    pub instruments: Option<Rc<dyn Instruments>>,
     /// Chooses the agent for items of external queues
     /// (`routing_model = "external"`); without one they wait.
     pub routing_policy: Option<Box<dyn RoutingPolicy>>,
@@ -272,7 +294,7 @@ impl<B: AgentBehaviour> Simulation<B> {
     where
         F: FnMut(AgentSeat<'_>) -> B,
     {
-        Self::with_probes(scenario, replication, make_behaviour, None, None)
+        Self::with_instruments(scenario, replication, make_behaviour, None, None)
     }
 
     /// [`Simulation::new`], with `policy` choosing for external queues.
@@ -285,22 +307,22 @@ impl<B: AgentBehaviour> Simulation<B> {
     where
         F: FnMut(AgentSeat<'_>) -> B,
     {
-        Self::with_probes(scenario, replication, make_behaviour, None, Some(policy))
+        Self::with_instruments(scenario, replication, make_behaviour, None, Some(policy))
     }
 
     /// [`Simulation::new`], with every toolkit call and routing decision
-    /// timed into `probes`.
-    pub(crate) fn with_probes<F>(
+    /// timed into `instruments`.
+    pub(crate) fn with_instruments<F>(
         scenario: Arc<Scenario>,
         replication: u32,
         mut make_behaviour: F,
-        probes: Option<Rc<LoadProbes>>,
+        instruments: Option<Rc<dyn Instruments>>,
         policy: Option<Box<dyn RoutingPolicy>>,
     ) -> Self
     where
         F: FnMut(AgentSeat<'_>) -> B,
     {
-        let handle = Rc::new(EngineHandle::with_probes(probes.clone()));
+        let handle = Rc::new(EngineHandle::with_instruments(instruments.clone()));
         let seed = scenario.simulation.seed;
         let router = RouterActor::new(scenario.clone(), handle.clone(), policy).start();
         let mut generator = Generator::new(scenario.clone(), replication, handle.clone());
@@ -332,7 +354,8 @@ impl<B: AgentBehaviour> Simulation<B> {
                 }));
                 contexts.push(AgentContext::new(
                     id,
-                    OmniToolkit::new(addr.clone()).with_probes(probes.clone()),
+                    OmniToolkit::new(addr.clone().recipient())
+                        .with_instruments(instruments.clone()),
                     handle.clone(),
                 ));
                 agents.push(addr);
@@ -534,12 +557,12 @@ where
 {
     let wall_start = Instant::now();
     let end = SimTime::ZERO + scenario.run_length();
-    let probes = options.probes.clone();
-    let mut sim = Simulation::with_probes(
+    let instruments = options.instruments.clone();
+    let mut sim = Simulation::with_instruments(
         scenario,
         options.replication,
         make_behaviour,
-        probes.clone(),
+        instruments.clone(),
         options.routing_policy.take(),
     );
     let pacer = clock::Pacer::start(options.clock.unwrap_or(Clock::Virtual));
@@ -575,11 +598,11 @@ where
         }
         let lag = pacer.lag(t);
         max_lag = max_lag.max(lag);
-        if let Some(p) = &probes {
-            if !p.recording() && t >= p.record_from() {
-                p.start_recording();
+        if let Some(i) = &instruments {
+            i.entry_due(t);
+            if i.recording() {
+                i.record(Probe::ScheduleLag, lag);
             }
-            p.record_lag(lag);
         }
         sim.step(sinks).await;
         if t >= next_progress {

@@ -33,7 +33,7 @@ mod probe;
 pub mod report;
 
 pub use hgrm::percentile_distribution;
-pub use probe::{new_histogram, LatencySink, LoadProbes};
+pub use probe::{LatencySink, LoadProbes};
 
 use crate::engine::{run_replication, Clock, RunOptions};
 use crate::scenario::{ArrivalRate, Scenario};
@@ -344,7 +344,7 @@ pub fn run_load(
         RunOptions {
             clock: Some(Clock::Wall { speed }),
             stop: Some(halt),
-            probes: Some(probes.clone()),
+            instruments: Some(probes.clone() as Rc<dyn crate::engine::Instruments>),
             ..RunOptions::default()
         },
     );

@@ -1,11 +1,13 @@
 //! The latency probes of a load run: wall-clock histograms that the router,
 //! the toolkit and the driver record into while the run is paced by the
-//! wall clock.
+//! wall clock. [`LoadProbes`] is the engine's [`Instruments`]: the engine
+//! names the probe points, this module keeps their histograms.
 //!
-//! A virtual-time run has no probes (the engine checks an `Option` and
-//! reads no clock), so `omnisim run` pays nothing for them. All actors of a
-//! run live on one thread, so plain `RefCell`s suffice.
+//! A virtual-time run has no instruments (the engine checks an `Option`
+//! and reads no clock), so `omnisim run` pays nothing for them. All actors
+//! of a run live on one thread, so plain `RefCell`s suffice.
 
+use crate::engine::{Instruments, Probe};
 use crate::events::{EventKind, EventSink, SimEvent};
 use crate::omni::AgentWorkId;
 use crate::time::SimTime;
@@ -79,23 +81,34 @@ impl LoadProbes {
         self.started.get()
     }
 
-    /// A wall-clock start for [`LoadProbes::record_since`], or `None` when
-    /// not recording (so the warm-up reads no clock).
-    pub fn start(&self) -> Option<Instant> {
-        self.recording().then(Instant::now)
+    /// The histogram of one probe point.
+    pub fn histogram(&self, probe: Probe) -> &RefCell<Histogram<u64>> {
+        match probe {
+            Probe::ToolkitCall => &self.toolkit_rtt,
+            Probe::RoutingDecision => &self.routing_decision,
+            Probe::ScheduleLag => &self.schedule_lag,
+        }
+    }
+}
+
+impl Instruments for LoadProbes {
+    fn recording(&self) -> bool {
+        LoadProbes::recording(self)
     }
 
-    /// Records the time since `start` into `histogram`.
-    pub fn record_since(histogram: &RefCell<Histogram<u64>>, start: Option<Instant>) {
-        if let Some(s) = start {
-            record(&mut histogram.borrow_mut(), s.elapsed());
+    /// Recording starts with the first entry at or after
+    /// [`LoadProbes::record_from`].
+    fn entry_due(&self, due: SimTime) {
+        if !LoadProbes::recording(self) && due >= self.record_from {
+            self.start_recording();
         }
     }
 
-    /// Records how late an entry ran.
-    pub fn record_lag(&self, lag: Duration) {
-        if self.recording() {
-            record(&mut self.schedule_lag.borrow_mut(), lag);
+    /// Kept only while recording, so a measurement begun in the warm-up
+    /// never lands in a histogram.
+    fn record(&self, probe: Probe, elapsed: Duration) {
+        if LoadProbes::recording(self) {
+            record(&mut self.histogram(probe).borrow_mut(), elapsed);
         }
     }
 }
@@ -187,16 +200,20 @@ mod tests {
 
     #[test]
     fn nothing_is_kept_before_recording_starts() {
-        let p = LoadProbes::recording_from(SimTime::ZERO);
-        assert!(p.start().is_none());
-        LoadProbes::record_since(&p.toolkit_rtt, p.start());
-        p.record_lag(Duration::from_millis(3));
+        let p = LoadProbes::recording_from(SimTime(10));
+        p.entry_due(SimTime(9));
+        assert!(!Instruments::recording(&p));
+        p.record(Probe::ToolkitCall, Duration::from_micros(5));
+        p.record(Probe::ScheduleLag, Duration::from_millis(3));
         assert_eq!(p.toolkit_rtt.borrow().len(), 0);
         assert_eq!(p.schedule_lag.borrow().len(), 0);
-        p.start_recording();
-        LoadProbes::record_since(&p.toolkit_rtt, p.start());
-        p.record_lag(Duration::from_millis(3));
+        p.entry_due(SimTime(10));
+        assert!(Instruments::recording(&p));
+        p.record(Probe::ToolkitCall, Duration::from_micros(5));
+        p.record(Probe::ScheduleLag, Duration::from_millis(3));
+        p.record(Probe::RoutingDecision, Duration::from_nanos(700));
         assert_eq!(p.toolkit_rtt.borrow().len(), 1);
+        assert_eq!(p.routing_decision.borrow().len(), 1);
         assert!(p.schedule_lag.borrow().max() >= 2_990_000);
     }
 

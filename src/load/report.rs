@@ -84,17 +84,6 @@ pub fn render_run(run: &LoadRun, bound_us: f64) -> String {
     out
 }
 
-/// The terminal report of a ramp: one line per step, then the verdict.
-pub fn render_ramp(r: &RampResult) -> String {
-    let mut out = ramp_header();
-    out.push('\n');
-    for s in &r.steps {
-        let _ = writeln!(out, "{}", ramp_line(s));
-    }
-    let _ = writeln!(out, "{}", ramp_verdict(r));
-    out
-}
-
 /// The ramp's last line: its highest sustained rate, or that none was.
 pub fn ramp_verdict(r: &RampResult) -> String {
     match r.best_run() {

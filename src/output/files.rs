@@ -1,50 +1,32 @@
 //! `intervals.csv` and `agents.csv`.
 
 use super::{AtomicFile, MetricEstimates, OutputError, ResultSet};
-use crate::stats::{estimate, estimate_defined, AgentMetrics, Estimate, ALL_QUEUES};
+use crate::stats::{
+    estimate, estimate_defined, interval_metrics, AgentMetrics, Estimate, ALL_QUEUES, QUEUE_METRICS,
+};
 use crate::time::{SimTime, MICROS_PER_SEC};
 use std::path::{Path, PathBuf};
 
-/// Columns of `intervals.csv`, in order. Columns added later go at the
-/// end, so a reader that counts positions keeps working — except the
-/// clock times `start` and `end`, which sit beside the seconds they
-/// restate because that is where a reader looks for the time.
-pub(crate) const INTERVALS_HEADER: [&str; 34] = [
-    "interval",
-    "start_s",
-    "end_s",
-    "start",
-    "end",
-    "queue",
-    "offered",
-    "answered",
-    "abandoned",
-    "service_level",
-    "service_level_ci95_low",
-    "service_level_ci95_high",
-    "asa_s",
-    "asa_s_ci95_low",
-    "asa_s_ci95_high",
-    "p_wait",
-    "p_abandon",
-    "aht_s",
-    "occupancy",
-    "occupancy_ci95_low",
-    "occupancy_ci95_high",
-    "declined",
-    "push_timeouts",
-    "waiting_at_end",
-    "in_progress_at_end",
-    "ended_no_agent",
-    "wrap_up_s",
-    "transferred_out",
-    "transferred_in",
-    "retrials",
-    "offered_customers",
-    "agents_occupancy",
-    "agents_occupancy_ci95_low",
-    "agents_occupancy_ci95_high",
-];
+/// Columns of `intervals.csv` before the metrics, in order: the clock
+/// times `start` and `end` sit beside the seconds they restate because
+/// that is where a reader looks for the time.
+const INTERVAL_KEYS: [&str; 6] = ["interval", "start_s", "end_s", "start", "end", "queue"];
+
+/// Columns of `intervals.csv`, in order: the keys, then every metric in
+/// [`interval_metrics`] order (columns added later go at the end, so a
+/// reader that counts positions keeps working), each followed by its 95%
+/// interval where [`MetricDef::interval_ci`](crate::stats::MetricDef::interval_ci) says so.
+pub(crate) fn intervals_header() -> Vec<String> {
+    let mut header: Vec<String> = INTERVAL_KEYS.iter().map(|k| k.to_string()).collect();
+    for d in interval_metrics() {
+        header.push(d.name.to_string());
+        if d.interval_ci {
+            header.push(format!("{}_ci95_low", d.name));
+            header.push(format!("{}_ci95_high", d.name));
+        }
+    }
+    header
+}
 
 /// Columns of `agents.csv`, in order. Columns added later go at the end.
 pub(crate) const AGENTS_HEADER: [&str; 12] = [
@@ -94,7 +76,7 @@ fn csv_writer(file: AtomicFile) -> csv::Writer<AtomicFile> {
 fn write_csv(
     dir: &Path,
     name: &str,
-    header: &[&str],
+    header: &[impl AsRef<[u8]>],
     rows: impl Iterator<Item = Vec<String>>,
 ) -> Result<PathBuf, OutputError> {
     let path = dir.join(name);
@@ -115,37 +97,18 @@ fn mean(e: Option<Estimate>) -> Option<f64> {
     e.map(|e| e.mean)
 }
 
-/// The metric columns of one `intervals.csv` row.
+/// The metric columns of one `intervals.csv` row, in [`intervals_header`]
+/// order.
 fn metric_cells(m: &MetricEstimates) -> Vec<String> {
-    let with_ci = |e: Option<Estimate>| {
-        [
-            f6(e.map(|e| e.mean)),
-            f6(e.map(|e| e.ci95_low)),
-            f6(e.map(|e| e.ci95_high)),
-        ]
-    };
-    let mut cells = vec![
-        f6(mean(m.offered)),
-        f6(mean(m.answered)),
-        f6(mean(m.abandoned)),
-    ];
-    cells.extend(with_ci(m.service_level));
-    cells.extend(with_ci(m.asa_s));
-    cells.extend([f6(mean(m.p_wait)), f6(mean(m.p_abandon)), f6(mean(m.aht_s))]);
-    cells.extend(with_ci(m.occupancy));
-    cells.extend([
-        f6(mean(m.declined)),
-        f6(mean(m.push_timeouts)),
-        f6(mean(m.waiting_at_end)),
-        f6(mean(m.in_progress_at_end)),
-        f6(mean(m.ended_no_agent)),
-        f6(mean(m.wrap_up_s)),
-        f6(mean(m.transferred_out)),
-        f6(mean(m.transferred_in)),
-        f6(mean(m.retrials)),
-        f6(mean(m.offered_customers)),
-    ]);
-    cells.extend(with_ci(m.agents_occupancy));
+    let mut cells = Vec::with_capacity(3 * QUEUE_METRICS.len());
+    for d in interval_metrics() {
+        let e = m[d.metric];
+        cells.push(f6(mean(e)));
+        if d.interval_ci {
+            cells.push(f6(e.map(|e| e.ci95_low)));
+            cells.push(f6(e.map(|e| e.ci95_high)));
+        }
+    }
     cells
 }
 
@@ -178,7 +141,7 @@ pub(crate) fn write_intervals(rs: &ResultSet, dir: &Path) -> Result<PathBuf, Out
             row
         })
     });
-    write_csv(dir, "intervals.csv", &INTERVALS_HEADER, rows)
+    write_csv(dir, "intervals.csv", &intervals_header(), rows)
 }
 
 /// `absent`: `true` or `false` when every replication agrees (always so

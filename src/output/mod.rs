@@ -77,7 +77,7 @@ use crate::clock::DayClock;
 use crate::scenario::{Busyness, BusynessDist, QueueTargets, Scenario};
 use crate::stats::integral::Window;
 use crate::stats::{
-    check_targets, estimate, estimate_defined, EngineStats, Estimate, PrecisionSummary,
+    check_targets, estimate, estimate_defined, EngineStats, Estimate, PerMetric, PrecisionSummary,
     PrecisionTarget, QueueMetrics, ReplicationResult, TargetCheck,
 };
 use crate::time::SimTime;
@@ -176,88 +176,21 @@ impl OutputError {
 /// Every metric of one queue (or the centre) over the replications: mean
 /// and 95% interval; `None` (JSON `null`) where no replication defines it.
 ///
-/// Field order is the key order of `summary.json`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct MetricEstimates {
-    /// Items that arrived.
-    pub offered: Option<Estimate>,
-    /// Items accepted by an agent.
-    pub answered: Option<Estimate>,
-    /// Items whose patience ran out before acceptance.
-    pub abandoned: Option<Estimate>,
-    /// Items ended because every available agent declined them (not
-    /// abandoned).
-    pub ended_no_agent: Option<Estimate>,
-    /// Answered within the threshold / offered.
-    pub service_level: Option<Estimate>,
-    /// Mean arrival → accept time \[s\].
-    pub asa_s: Option<Estimate>,
-    /// Fraction of offered items not pushed on arrival.
-    pub p_wait: Option<Estimate>,
-    /// Abandoned / offered.
-    pub p_abandon: Option<Estimate>,
-    /// Mean accept → close time \[s\], wrap-up included.
-    pub aht_s: Option<Estimate>,
-    /// Mean wrap-up (close − accept − handle time) \[s\]: the part of
-    /// `aht_s` spent after the conversation.
-    pub wrap_up_s: Option<Estimate>,
-    /// Load held by the queue's work / capacity online, time-averaged:
-    /// the queue's share of the centre's load.
-    pub occupancy: Option<Estimate>,
-    /// Load held / capacity online, time-averaged, of the agents who may
-    /// take the queue's work (all their work counted): how busy they are.
-    pub agents_occupancy: Option<Estimate>,
-    /// Explicit declines.
-    pub declined: Option<Estimate>,
-    /// Push timeouts.
-    pub push_timeouts: Option<Estimate>,
-    /// Items never accepted and not abandoned at the end.
-    pub waiting_at_end: Option<Estimate>,
-    /// Items accepted but not closed at the end.
-    pub in_progress_at_end: Option<Estimate>,
-    /// Items transferred away from the queue (omni-reference §12.7).
-    pub transferred_out: Option<Estimate>,
-    /// Items that entered the queue by transfer; not in `offered`.
-    pub transferred_in: Option<Estimate>,
-    /// Offered items that were a customer trying again after abandoning.
-    pub retrials: Option<Estimate>,
-    /// Offered items that were a customer's first attempt.
-    pub offered_customers: Option<Estimate>,
-}
+/// Serialized as an object keyed by metric name in
+/// [`QUEUE_METRICS`](crate::stats::QUEUE_METRICS) order: the key order of
+/// `summary.json`.
+pub type MetricEstimates = PerMetric<Option<Estimate>>;
 
-impl MetricEstimates {
+impl PerMetric<Option<Estimate>> {
     /// Estimates from one [`QueueMetrics`] per replication, in replication
-    /// order (the order of summation, hence of the last bits).
+    /// order (the order of summation, hence of the last bits); each metric
+    /// over the replications that define it.
     pub fn from_replications<'a>(metrics: impl IntoIterator<Item = &'a QueueMetrics>) -> Self {
         let ms: Vec<&QueueMetrics> = metrics.into_iter().collect();
-        let count = |f: fn(&QueueMetrics) -> u64| {
-            estimate(&ms.iter().map(|m| f(m) as f64).collect::<Vec<_>>())
-        };
-        let ratio = |f: fn(&QueueMetrics) -> Option<f64>| {
-            estimate_defined(&ms.iter().map(|m| f(m)).collect::<Vec<_>>())
-        };
-        MetricEstimates {
-            offered: count(|m| m.offered),
-            answered: count(|m| m.answered),
-            abandoned: count(|m| m.abandoned),
-            ended_no_agent: count(|m| m.ended_no_agent),
-            service_level: ratio(|m| m.service_level),
-            asa_s: ratio(|m| m.asa_s),
-            p_wait: ratio(|m| m.p_wait),
-            p_abandon: ratio(|m| m.p_abandon),
-            aht_s: ratio(|m| m.aht_s),
-            wrap_up_s: ratio(|m| m.wrap_up_s),
-            occupancy: ratio(|m| m.occupancy),
-            agents_occupancy: ratio(|m| m.agents_occupancy),
-            declined: count(|m| m.declined),
-            push_timeouts: count(|m| m.push_timeouts),
-            waiting_at_end: count(|m| m.waiting_at_end),
-            in_progress_at_end: count(|m| m.in_progress_at_end),
-            transferred_out: count(|m| m.transferred_out),
-            transferred_in: count(|m| m.transferred_in),
-            retrials: count(|m| m.retrials),
-            offered_customers: count(|m| m.offered_customers),
-        }
+        PerMetric::from_fn(|metric| {
+            let read = metric.def().read;
+            estimate_defined(&ms.iter().map(|m| read(m)).collect::<Vec<_>>())
+        })
     }
 }
 
@@ -992,7 +925,7 @@ mod tests {
         rs.write_all(dir.path()).unwrap();
         let intervals = fs::read_to_string(dir.path().join("intervals.csv")).unwrap();
         let lines: Vec<&str> = intervals.lines().collect();
-        assert_eq!(lines[0], files::INTERVALS_HEADER.join(","));
+        assert_eq!(lines[0], files::intervals_header().join(","));
         assert_eq!(lines.len(), 1 + 2 * 3);
         assert!(lines[1].starts_with(
             "0,0.000000,100.000000,00:00,00:01:40,zeta,1.000000,1.000000,0.000000,0.500000,"

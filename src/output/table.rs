@@ -1,7 +1,7 @@
 //! The short table printed after a run.
 
 use super::{MetricEstimates, ResultSet, Summary};
-use crate::stats::{Estimate, ALL_QUEUES};
+use crate::stats::{Estimate, Metric, ALL_QUEUES};
 use std::fmt::Write as _;
 
 /// A mean with its 95% half-width (`0.731 ±0.012`), or `-` if undefined.
@@ -84,14 +84,14 @@ pub fn render_table(rs: &ResultSet) -> String {
             out,
             "{:<width$}  {:>10}  {:>10}  {:>10}  {:>15}  {:>15}  {:>7}  {:>9}  {:>10}",
             name,
-            plain(m.offered, 1),
-            plain(m.answered, 1),
-            plain(m.abandoned, 1),
-            with_ci(m.service_level, 3),
-            with_ci(m.asa_s, 1),
-            plain(m.p_wait, 3),
-            plain(m.occupancy, 3),
-            plain(m.agents_occupancy, 3),
+            plain(m[Metric::Offered], 1),
+            plain(m[Metric::Answered], 1),
+            plain(m[Metric::Abandoned], 1),
+            with_ci(m[Metric::ServiceLevel], 3),
+            with_ci(m[Metric::AsaS], 1),
+            plain(m[Metric::PWait], 3),
+            plain(m[Metric::Occupancy], 3),
+            plain(m[Metric::AgentsOccupancy], 3),
         );
     }
     out

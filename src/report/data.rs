@@ -8,6 +8,7 @@
 
 use super::ReportError;
 use crate::clock::DayClock;
+use crate::stats::{Metric, PerMetric};
 use crate::time::SimTime;
 use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
@@ -27,44 +28,46 @@ pub(crate) struct Est {
     pub ci95_high: f64,
 }
 
-/// The 20 metrics of one queue (or the centre). Every field is optional:
-/// `null` in the file means "not defined in any replication", and a key
-/// missing altogether (an older or newer file) is treated the same way
-/// rather than failing the whole report.
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(default)]
+/// The metrics of one queue (or the centre), as
+/// [`QUEUE_METRICS`](crate::stats::QUEUE_METRICS) names them. Every value
+/// is optional: `null` in the file means "not defined in any
+/// replication", and a key missing altogether (an older file, from before
+/// the metric was reported, or a newer one) is treated the same way rather
+/// than failing the whole report; keys that name no metric are ignored.
+#[derive(Clone, Debug, Default)]
 pub(crate) struct Metrics {
     /// The queue's own service-level threshold \[s\] (files from before
     /// per-queue thresholds have none: the run's applies). For `overall`,
     /// the threshold all queues share, `None` when they differ.
     pub service_level_threshold_s: Option<f64>,
-    pub offered: Option<Est>,
-    pub answered: Option<Est>,
-    pub abandoned: Option<Est>,
-    /// Absent from files written before items could end with no agent.
-    pub ended_no_agent: Option<Est>,
-    pub service_level: Option<Est>,
-    pub asa_s: Option<Est>,
-    pub p_wait: Option<Est>,
-    pub p_abandon: Option<Est>,
-    pub aht_s: Option<Est>,
-    /// Absent from files written before wrap-up was reported.
-    pub wrap_up_s: Option<Est>,
-    pub occupancy: Option<Est>,
-    /// Absent from files written before agents' occupancy was reported.
-    pub agents_occupancy: Option<Est>,
-    pub declined: Option<Est>,
-    pub push_timeouts: Option<Est>,
-    pub waiting_at_end: Option<Est>,
-    pub in_progress_at_end: Option<Est>,
-    /// Absent from files written before transfers.
-    pub transferred_out: Option<Est>,
-    /// Absent from files written before transfers.
-    pub transferred_in: Option<Est>,
-    /// Absent from files written before retrials.
-    pub retrials: Option<Est>,
-    /// Absent from files written before retrials.
-    pub offered_customers: Option<Est>,
+    /// Every metric's estimate.
+    pub values: PerMetric<Option<Est>>,
+}
+
+impl<'de> Deserialize<'de> for Metrics {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Metrics;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object of metrics")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Metrics, A::Error> {
+                let mut m = Metrics::default();
+                while let Some(key) = map.next_key::<String>()? {
+                    if key == "service_level_threshold_s" {
+                        m.service_level_threshold_s = map.next_value()?;
+                    } else if let Some(metric) = Metric::from_name(&key) {
+                        m.values[metric] = map.next_value()?;
+                    } else {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                    }
+                }
+                Ok(m)
+            }
+        }
+        d.deserialize_map(V)
+    }
 }
 
 /// The `queues` object, in file order. serde_json's `Value` map would sort
@@ -453,18 +456,22 @@ impl Interval {
     }
 }
 
-/// The columns of `intervals.csv` the charts show, for one queue and one
-/// interval; `None` where the cell is empty (undefined).
-#[derive(Copy, Clone, Debug, Default)]
-pub(crate) struct IntervalCells {
-    pub offered: Option<f64>,
-    pub answered: Option<f64>,
-    pub abandoned: Option<f64>,
-    pub service_level: Option<f64>,
-    pub asa_s: Option<f64>,
-    pub declined: Option<f64>,
-    pub push_timeouts: Option<f64>,
-}
+/// The metrics of `intervals.csv` the charts show: their columns must be
+/// in the file.
+const CHARTED: [Metric; 7] = [
+    Metric::Offered,
+    Metric::Answered,
+    Metric::Abandoned,
+    Metric::ServiceLevel,
+    Metric::AsaS,
+    Metric::Declined,
+    Metric::PushTimeouts,
+];
+
+/// The [`CHARTED`] cells of `intervals.csv` for one queue and one interval;
+/// `None` where the cell is empty (undefined), and for every metric not
+/// charted.
+pub(crate) type IntervalCells = PerMetric<Option<f64>>;
 
 /// `intervals.csv`, arranged for plotting.
 #[derive(Debug)]
@@ -484,18 +491,9 @@ pub(crate) fn read_intervals(path: &Path, queues: &[String]) -> Result<IntervalT
     let c_start = t.column("start_s")?;
     let c_end = t.column("end_s")?;
     let c_queue = t.column("queue")?;
-    let names = [
-        "offered",
-        "answered",
-        "abandoned",
-        "service_level",
-        "asa_s",
-        "declined",
-        "push_timeouts",
-    ];
-    let cols: Vec<usize> = names
+    let cols: Vec<(Metric, usize)> = CHARTED
         .iter()
-        .map(|n| t.column(n))
+        .map(|&m| Ok((m, t.column(m.name())?)))
         .collect::<Result<_, _>>()?;
     let series_of = |q: &str| {
         if q == ALL {
@@ -537,23 +535,15 @@ pub(crate) fn read_intervals(path: &Path, queues: &[String]) -> Result<IntervalT
             }
             _ => intervals[i] = Some(bounds),
         }
-        let mut v = [None; 7];
-        for (k, (&c, name)) in cols.iter().zip(names).enumerate() {
-            v[k] = opt_num(&t, line, name, get(c))?;
+        let mut v = IntervalCells::default();
+        for &(m, c) in &cols {
+            v[m] = opt_num(&t, line, m.name(), get(c))?;
         }
         let row = &mut cells[s];
         if row.len() <= i {
             row.resize(i + 1, IntervalCells::default());
         }
-        row[i] = IntervalCells {
-            offered: v[0],
-            answered: v[1],
-            abandoned: v[2],
-            service_level: v[3],
-            asa_s: v[4],
-            declined: v[5],
-            push_timeouts: v[6],
-        };
+        row[i] = v;
         Ok(())
     })?;
     let intervals: Vec<Interval> = intervals
@@ -629,15 +619,15 @@ mod tests {
             r#"{"scenario":"s","seed":1,"replications":2,"simulated_time_s":3600.0,
                "warmup_s":0.0,"interval_s":1800.0,"service_level_threshold_s":20.0,
                "queues":{"zeta":{"offered":{"mean":1.0,"ci95_low":0.5,"ci95_high":1.5},
-                                  "service_level":null},
+                                  "service_level":null,"a_later_metric":{"x":[1,2]}},
                          "alpha":{}},
-               "overall":{},"engine":{"events":null}}"#,
+               "overall":{"service_level_thresholds_differ":false},"engine":{"events":null}}"#,
         )
         .unwrap();
         let s = read_summary(&path).unwrap();
         assert_eq!(s.queue_names(), ["zeta", "alpha"]);
-        assert_eq!(s.queues[0].1.offered.unwrap().mean, 1.0);
-        assert!(s.queues[0].1.service_level.is_none());
+        assert_eq!(s.queues[0].1.values[Metric::Offered].unwrap().mean, 1.0);
+        assert!(s.queues[0].1.values[Metric::ServiceLevel].is_none());
         assert_eq!(s.end_s(), 3600.0);
         // No per-queue thresholds (an older file): the run's applies.
         assert_eq!(s.queue_thresholds_s(), [20.0, 20.0]);
@@ -740,9 +730,9 @@ mod tests {
         assert!(e.contains("line 3") && e.contains("`B`"), "{e}");
         let t = read_intervals(&path, &["A".into(), "B".into()]).unwrap();
         assert_eq!(t.intervals.len(), 1);
-        assert_eq!(t.cells[1][0].service_level, None);
-        assert_eq!(t.cells[0][0].asa_s, Some(2.0));
+        assert_eq!(t.cells[1][0][Metric::ServiceLevel], None);
+        assert_eq!(t.cells[0][0][Metric::AsaS], Some(2.0));
         // ALL has no row: its cells stay undefined rather than failing.
-        assert_eq!(t.cells[2][0].offered, None);
+        assert_eq!(t.cells[2][0][Metric::Offered], None);
     }
 }

@@ -9,6 +9,7 @@ use super::data::{AgentRow, IntervalCells, IntervalTable, RunSummary, ALL};
 use super::html::{escape, fmt_duration};
 use super::work::{WorkStats, WAIT_TICKS_PER_S};
 use super::ReportError;
+use crate::stats::Metric;
 use std::collections::BTreeMap;
 
 /// Design width of a full-width chart \[px\].
@@ -196,7 +197,7 @@ pub(crate) fn service(s: &RunSummary, t: &IntervalTable) -> Result<Vec<Figure>, 
             title: "Service level per interval",
             y_desc: &y_desc,
             size: HALF,
-            value: |c| c.service_level,
+            value: |c| c[Metric::ServiceLevel],
             with_all: true,
             y_range: Some((0.0, 1.05)),
             y_decimals: 1,
@@ -207,7 +208,7 @@ pub(crate) fn service(s: &RunSummary, t: &IntervalTable) -> Result<Vec<Figure>, 
             title: "Average speed of answer per interval",
             y_desc: "ASA [s]",
             size: HALF,
-            value: |c| c.asa_s,
+            value: |c| c[Metric::AsaS],
             with_all: true,
             y_range: None,
             y_decimals: 0,
@@ -227,7 +228,7 @@ pub(crate) fn volume(s: &RunSummary, t: &IntervalTable) -> Result<Vec<Figure>, R
             "Offered per interval",
             y,
             THIRD,
-            |c| c.offered,
+            |c| c[Metric::Offered],
             "Items that arrived in the interval.",
         ),
         count_chart(
@@ -235,7 +236,7 @@ pub(crate) fn volume(s: &RunSummary, t: &IntervalTable) -> Result<Vec<Figure>, R
             "Answered per interval",
             y,
             THIRD,
-            |c| c.answered,
+            |c| c[Metric::Answered],
             "Of those, items accepted by an agent (whenever).",
         ),
         count_chart(
@@ -243,7 +244,7 @@ pub(crate) fn volume(s: &RunSummary, t: &IntervalTable) -> Result<Vec<Figure>, R
             "Abandoned per interval",
             y,
             THIRD,
-            |c| c.abandoned,
+            |c| c[Metric::Abandoned],
             "Of those, items whose patience ran out.",
         ),
     ];
@@ -258,7 +259,7 @@ pub(crate) fn declines(s: &RunSummary, t: &IntervalTable) -> Result<Vec<Figure>,
             "Declines per interval",
             "declined pushes per interval",
             HALF,
-            |c| c.declined,
+            |c| c[Metric::Declined],
             "Pushes explicitly declined by an agent during the interval; each sends the \
              item back to its queue.",
         ),
@@ -267,7 +268,7 @@ pub(crate) fn declines(s: &RunSummary, t: &IntervalTable) -> Result<Vec<Figure>,
             "Push timeouts per interval",
             "timed-out pushes per interval",
             HALF,
-            |c| c.push_timeouts,
+            |c| c[Metric::PushTimeouts],
             "Pushes left unanswered until the queue's push timeout during the interval.",
         ),
     ];

@@ -4,8 +4,9 @@
 //! No script, no external resource: the file can be mailed, archived or
 //! opened offline, and looks the same wherever it is opened.
 
-use super::data::{Est, Metrics, RunSummary, ALL};
+use super::data::{Est, RunSummary, ALL};
 use super::figures::Figure;
+use crate::stats::QUEUE_METRICS;
 use std::fmt::Write as _;
 
 /// Escapes text for HTML content and attribute values.
@@ -107,50 +108,6 @@ pub(crate) struct Section {
     pub figures: Vec<Figure>,
 }
 
-/// How a metric is shown in the summary table.
-struct Row {
-    label: String,
-    unit: &'static str,
-    decimals: usize,
-    get: fn(&Metrics) -> Option<Est>,
-}
-
-fn rows(threshold: &str) -> Vec<Row> {
-    let r = |label: &str, unit, decimals, get| Row {
-        label: label.to_string(),
-        unit,
-        decimals,
-        get,
-    };
-    vec![
-        r("Offered", "items", 1, |m| m.offered),
-        r("Answered", "items", 1, |m| m.answered),
-        r("Abandoned", "items", 1, |m| m.abandoned),
-        r("Ended, no agent", "items", 1, |m| m.ended_no_agent),
-        r(
-            &format!("Service level (within {threshold})"),
-            "fraction",
-            3,
-            |m| m.service_level,
-        ),
-        r("Average speed of answer", "s", 1, |m| m.asa_s),
-        r("P(wait)", "fraction", 3, |m| m.p_wait),
-        r("P(abandon)", "fraction", 3, |m| m.p_abandon),
-        r("Average handle time", "s", 1, |m| m.aht_s),
-        r("Wrap-up (part of handle time)", "s", 1, |m| m.wrap_up_s),
-        r("Occupancy (the queue's share)", "fraction", 3, |m| {
-            m.occupancy
-        }),
-        r("Agents' occupancy (who may take it)", "fraction", 3, |m| {
-            m.agents_occupancy
-        }),
-        r("Declines", "count", 1, |m| m.declined),
-        r("Push timeouts", "count", 1, |m| m.push_timeouts),
-        r("Waiting at end", "items", 1, |m| m.waiting_at_end),
-        r("In progress at end", "items", 1, |m| m.in_progress_at_end),
-    ]
-}
-
 /// One table cell: mean ± half-width, and the interval below.
 fn cell(e: Option<Est>, decimals: usize) -> String {
     match e {
@@ -176,17 +133,22 @@ fn summary_table(out: &mut String, s: &RunSummary) {
         let _ = write!(out, "<th>{}</th>", escape(name));
     }
     let _ = writeln!(out, "<th>{ALL}</th></tr></thead>\n<tbody>");
-    for row in rows(&threshold) {
+    // One row per metric the table shows, in the summary's order.
+    for d in QUEUE_METRICS {
+        let Some(label) = d.report_label else {
+            continue;
+        };
         let _ = write!(
             out,
             "<tr><td>{}</td><td class=\"unit\">{}</td>",
-            escape(&row.label),
-            row.unit
+            escape(&label.replace("{threshold}", &threshold)),
+            d.unit
         );
+        let decimals = d.kind.decimals();
         for (_, m) in &s.queues {
-            out.push_str(&cell((row.get)(m), row.decimals));
+            out.push_str(&cell(m.values[d.metric], decimals));
         }
-        out.push_str(&cell((row.get)(&s.overall), row.decimals));
+        out.push_str(&cell(s.overall.values[d.metric], decimals));
         out.push_str("</tr>\n");
     }
     out.push_str("</tbody></table></div>\n");

@@ -12,10 +12,10 @@
 
 mod skills;
 
-use crate::engine::handle::EngineHandle;
-use crate::engine::messages::{AgentMsg, AgentNotice, Assignment, Entry, Release, RouterMsg};
 use crate::events::EventKind;
-use crate::load::LoadProbes;
+use crate::kernel::handle::EngineHandle;
+use crate::kernel::instruments::{self, Probe};
+use crate::kernel::messages::{AgentMsg, AgentNotice, Assignment, Entry, Release, RouterMsg};
 use crate::omni::{AgentId, CapacityPool, CapacityUnits, QueueId, WorkItem, WorkItemId};
 use crate::routing::{
     next_push, AgentIndex, Backlog, ItemKey, QueuedItem, RecentPushes, RoutingPolicy,
@@ -175,12 +175,13 @@ impl RouterActor {
 
     /// The next push, timed when a load run measures routing latency.
     fn decide(&self) -> Option<crate::routing::Decision> {
-        let Some(p) = &self.handle.probes else {
+        let probes = &self.handle.instruments;
+        if probes.is_none() {
             return next_push(&self.backlog, &self.index);
-        };
-        let start = p.start();
+        }
+        let start = instruments::start(probes);
         let d = next_push(&self.backlog, &self.index);
-        LoadProbes::record_since(&p.routing_decision, start);
+        instruments::finish(probes, Probe::RoutingDecision, start);
         d
     }
 

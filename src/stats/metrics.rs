@@ -85,39 +85,194 @@ pub struct QueueMetrics {
 /// rest `None` where undefined.
 pub type MetricReader = fn(&QueueMetrics) -> Option<f64>;
 
-/// Every metric of [`QueueMetrics`] by the name `summary.json` and
-/// `intervals.csv` give it, in that order: the list a user may name a
-/// metric from (e.g. `run --precision`).
-pub const QUEUE_METRICS: &[(&str, MetricReader)] = &[
-    ("offered", |m| Some(m.offered as f64)),
-    ("answered", |m| Some(m.answered as f64)),
-    ("abandoned", |m| Some(m.abandoned as f64)),
-    ("ended_no_agent", |m| Some(m.ended_no_agent as f64)),
-    ("service_level", |m| m.service_level),
-    ("asa_s", |m| m.asa_s),
-    ("p_wait", |m| m.p_wait),
-    ("p_abandon", |m| m.p_abandon),
-    ("aht_s", |m| m.aht_s),
-    ("wrap_up_s", |m| m.wrap_up_s),
-    ("occupancy", |m| m.occupancy),
-    ("agents_occupancy", |m| m.agents_occupancy),
-    ("declined", |m| Some(m.declined as f64)),
-    ("push_timeouts", |m| Some(m.push_timeouts as f64)),
-    ("waiting_at_end", |m| Some(m.waiting_at_end as f64)),
-    ("in_progress_at_end", |m| Some(m.in_progress_at_end as f64)),
-    ("transferred_out", |m| Some(m.transferred_out as f64)),
-    ("transferred_in", |m| Some(m.transferred_in as f64)),
-    ("retrials", |m| Some(m.retrials as f64)),
-    ("offered_customers", |m| Some(m.offered_customers as f64)),
-];
+/// What sort of figure a metric is. Every metric is estimated the same
+/// way across replications (the mean of the replications that define
+/// it); the kind says how it reads.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum MetricKind {
+    /// A number of items or events (always defined).
+    Count,
+    /// A fraction between 0 and 1 (undefined when its denominator is 0).
+    Ratio,
+    /// A mean duration in seconds (undefined when nothing was measured).
+    Seconds,
+}
+
+impl MetricKind {
+    /// Decimals a table shows of a mean of this kind.
+    pub fn decimals(self) -> usize {
+        match self {
+            MetricKind::Ratio => 3,
+            MetricKind::Count | MetricKind::Seconds => 1,
+        }
+    }
+}
+
+/// One metric of [`QueueMetrics`], described once for every file and
+/// page that shows it: `summary.json` (keys in [`QUEUE_METRICS`] order),
+/// `intervals.csv` (columns in [`MetricDef::interval_column`] order), the
+/// terminal table, the HTML report and `run --precision`.
+#[derive(Debug)]
+pub struct MetricDef {
+    /// Which metric.
+    pub metric: Metric,
+    /// Its key in `summary.json` and column in `intervals.csv`.
+    pub name: &'static str,
+    /// Reads it from one replication's figures.
+    pub read: MetricReader,
+    /// Count, ratio or seconds.
+    pub kind: MetricKind,
+    /// Unit as the report's table words it (`items`, `count`,
+    /// `fraction`, `s`).
+    pub unit: &'static str,
+    /// Row label of the report's summary table; `None` for a metric the
+    /// table leaves out. `{threshold}` stands for the service-level
+    /// threshold.
+    pub report_label: Option<&'static str>,
+    /// Position among the metric columns of `intervals.csv` (after
+    /// `queue`): columns added later go at the end, so this order is the
+    /// order metrics were added to the file, not the summary's.
+    pub interval_column: usize,
+    /// Whether `intervals.csv` gives its 95% interval too
+    /// (`<name>_ci95_low`, `<name>_ci95_high` right after it).
+    pub interval_ci: bool,
+}
+
+macro_rules! metrics {
+    ($( $variant:ident $name:literal $kind:ident $unit:literal $label:expr, col $col:literal $ci:literal, |$m:ident| $read:expr; )*) => {
+        /// A metric of [`QueueMetrics`], in `summary.json` order; its
+        /// description is [`Metric::def`].
+        #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[allow(missing_docs)]
+        pub enum Metric { $( $variant, )* }
+
+        /// Every metric, described, in `summary.json` order (the order of
+        /// [`QueueMetrics`]' fields): the list a user may name a metric
+        /// from (e.g. `run --precision`) and the one every result file
+        /// and page iterates.
+        pub const QUEUE_METRICS: &[MetricDef] = &[
+            $( MetricDef {
+                metric: Metric::$variant,
+                name: $name,
+                read: |$m| $read,
+                kind: MetricKind::$kind,
+                unit: $unit,
+                report_label: $label,
+                interval_column: $col,
+                interval_ci: $ci,
+            }, )*
+        ];
+    };
+}
+
+metrics! {
+    Offered "offered" Count "items" Some("Offered"), col 0 false, |m| Some(m.offered as f64);
+    Answered "answered" Count "items" Some("Answered"), col 1 false, |m| Some(m.answered as f64);
+    Abandoned "abandoned" Count "items" Some("Abandoned"), col 2 false, |m| Some(m.abandoned as f64);
+    EndedNoAgent "ended_no_agent" Count "items" Some("Ended, no agent"), col 13 false, |m| Some(m.ended_no_agent as f64);
+    ServiceLevel "service_level" Ratio "fraction" Some("Service level (within {threshold})"), col 3 true, |m| m.service_level;
+    AsaS "asa_s" Seconds "s" Some("Average speed of answer"), col 4 true, |m| m.asa_s;
+    PWait "p_wait" Ratio "fraction" Some("P(wait)"), col 5 false, |m| m.p_wait;
+    PAbandon "p_abandon" Ratio "fraction" Some("P(abandon)"), col 6 false, |m| m.p_abandon;
+    AhtS "aht_s" Seconds "s" Some("Average handle time"), col 7 false, |m| m.aht_s;
+    WrapUpS "wrap_up_s" Seconds "s" Some("Wrap-up (part of handle time)"), col 14 false, |m| m.wrap_up_s;
+    Occupancy "occupancy" Ratio "fraction" Some("Occupancy (the queue's share)"), col 8 true, |m| m.occupancy;
+    AgentsOccupancy "agents_occupancy" Ratio "fraction" Some("Agents' occupancy (who may take it)"), col 19 true, |m| m.agents_occupancy;
+    Declined "declined" Count "count" Some("Declines"), col 9 false, |m| Some(m.declined as f64);
+    PushTimeouts "push_timeouts" Count "count" Some("Push timeouts"), col 10 false, |m| Some(m.push_timeouts as f64);
+    WaitingAtEnd "waiting_at_end" Count "items" Some("Waiting at end"), col 11 false, |m| Some(m.waiting_at_end as f64);
+    InProgressAtEnd "in_progress_at_end" Count "items" Some("In progress at end"), col 12 false, |m| Some(m.in_progress_at_end as f64);
+    TransferredOut "transferred_out" Count "items" None, col 15 false, |m| Some(m.transferred_out as f64);
+    TransferredIn "transferred_in" Count "items" None, col 16 false, |m| Some(m.transferred_in as f64);
+    Retrials "retrials" Count "items" None, col 17 false, |m| Some(m.retrials as f64);
+    OfferedCustomers "offered_customers" Count "items" None, col 18 false, |m| Some(m.offered_customers as f64);
+}
+
+impl Metric {
+    /// Every metric, in `summary.json` order.
+    pub fn all() -> impl Iterator<Item = Metric> {
+        QUEUE_METRICS.iter().map(|d| d.metric)
+    }
+
+    /// Its description.
+    pub fn def(self) -> &'static MetricDef {
+        &QUEUE_METRICS[self as usize]
+    }
+
+    /// Its key in `summary.json` and column in `intervals.csv`.
+    pub fn name(self) -> &'static str {
+        self.def().name
+    }
+
+    /// The metric called `name` in the files.
+    pub fn from_name(name: &str) -> Option<Metric> {
+        QUEUE_METRICS
+            .iter()
+            .find(|d| d.name == name)
+            .map(|d| d.metric)
+    }
+}
+
+/// The metric definitions in `intervals.csv` column order.
+pub fn interval_metrics() -> Vec<&'static MetricDef> {
+    let mut defs: Vec<&MetricDef> = QUEUE_METRICS.iter().collect();
+    defs.sort_by_key(|d| d.interval_column);
+    defs
+}
+
+/// One value per metric, indexed by [`Metric`]: the figures of one queue
+/// in a form that follows [`QUEUE_METRICS`] wherever it goes (estimates
+/// across replications, a report's cells).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PerMetric<T>(Vec<T>);
+
+impl<T> PerMetric<T> {
+    /// The values `f(metric)` of every metric.
+    pub fn from_fn(f: impl FnMut(Metric) -> T) -> Self {
+        PerMetric(Metric::all().map(f).collect())
+    }
+
+    /// `(metric, value)` in `summary.json` order.
+    pub fn iter(&self) -> impl Iterator<Item = (Metric, &T)> {
+        Metric::all().zip(self.0.iter())
+    }
+}
+
+impl<T: Default> Default for PerMetric<T> {
+    fn default() -> Self {
+        PerMetric::from_fn(|_| T::default())
+    }
+}
+
+impl<T> std::ops::Index<Metric> for PerMetric<T> {
+    type Output = T;
+    fn index(&self, m: Metric) -> &T {
+        &self.0[m as usize]
+    }
+}
+
+impl<T> std::ops::IndexMut<Metric> for PerMetric<T> {
+    fn index_mut(&mut self, m: Metric) -> &mut T {
+        &mut self.0[m as usize]
+    }
+}
+
+/// A JSON object keyed by metric name, in `summary.json` order.
+impl<T: Serialize> Serialize for PerMetric<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (m, v) in self.iter() {
+            map.serialize_entry(m.name(), v)?;
+        }
+        map.end()
+    }
+}
 
 impl QueueMetrics {
     /// The reader of the metric called `name` in [`QUEUE_METRICS`].
     pub fn reader(name: &str) -> Option<MetricReader> {
-        QUEUE_METRICS
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, r)| *r)
+        Metric::from_name(name).map(|m| m.def().read)
     }
 
     /// Checks that every offered item is in exactly one final state:
@@ -297,15 +452,33 @@ mod tests {
             .map(String::as_str)
             .filter(|k| *k != "queue")
             .collect();
-        let mut names: Vec<&str> = QUEUE_METRICS.iter().map(|(n, _)| *n).collect();
+        let mut names: Vec<&str> = QUEUE_METRICS.iter().map(|d| d.name).collect();
         // serde_json's map sorts keys; compare as sets, then check that
         // each reader reads its own field.
         names.sort_unstable();
         assert_eq!(keys, names);
-        for (name, read) in QUEUE_METRICS {
-            assert_eq!(read(&m), v[*name].as_f64(), "{name}");
+        for d in QUEUE_METRICS {
+            assert_eq!((d.read)(&m), v[d.name].as_f64(), "{}", d.name);
         }
         assert!(QueueMetrics::reader("asa_s").is_some());
         assert!(QueueMetrics::reader("asa").is_none());
+    }
+
+    #[test]
+    fn the_table_is_indexed_by_its_metrics_and_every_interval_column_is_used_once() {
+        for (i, d) in QUEUE_METRICS.iter().enumerate() {
+            assert_eq!(d.metric as usize, i, "{}", d.name);
+            assert_eq!(Metric::from_name(d.name), Some(d.metric));
+            let read_as = (d.read)(&QueueMetrics::default());
+            match d.kind {
+                MetricKind::Count => assert_eq!(read_as, Some(0.0), "{}", d.name),
+                MetricKind::Ratio | MetricKind::Seconds => assert_eq!(read_as, None, "{}", d.name),
+            }
+        }
+        let columns: Vec<usize> = interval_metrics()
+            .iter()
+            .map(|d| d.interval_column)
+            .collect();
+        assert_eq!(columns, (0..QUEUE_METRICS.len()).collect::<Vec<_>>());
     }
 }

@@ -44,8 +44,8 @@ mod work_recorder;
 pub use ci::{confidence, estimate, estimate_defined, ConfidenceInterval, Estimate};
 pub use collector::MetricsCollector;
 pub use metrics::{
-    AgentMetrics, IntervalMetrics, MetricReader, QueueMetrics, ReplicationResult, ALL_QUEUES,
-    QUEUE_METRICS,
+    interval_metrics, AgentMetrics, IntervalMetrics, Metric, MetricDef, MetricKind, MetricReader,
+    PerMetric, QueueMetrics, ReplicationResult, ALL_QUEUES, QUEUE_METRICS,
 };
 pub use precision::{
     parse_precision, precision_met, render_precision, PrecisionStatus, PrecisionSummary,

@@ -65,7 +65,7 @@ pub fn parse_precision(text: &str) -> Result<Vec<PrecisionTarget>, String> {
             let hint = suggest(name)
                 .map(|s| format!("did you mean `{s}`? "))
                 .unwrap_or_default();
-            let names: Vec<&str> = QUEUE_METRICS.iter().map(|(n, _)| *n).collect();
+            let names: Vec<&str> = QUEUE_METRICS.iter().map(|d| d.name).collect();
             return Err(format!(
                 "no metric `{name}`; {hint}metrics: {}",
                 names.join(", ")
@@ -99,7 +99,7 @@ pub fn parse_precision(text: &str) -> Result<Vec<PrecisionTarget>, String> {
 fn suggest(name: &str) -> Option<&'static str> {
     QUEUE_METRICS
         .iter()
-        .map(|(n, _)| (strsim::levenshtein(&name.to_lowercase(), n), *n))
+        .map(|d| (strsim::levenshtein(&name.to_lowercase(), d.name), d.name))
         .min()
         .filter(|(d, n)| *d <= 3.max(n.len() / 3))
         .map(|(_, n)| n)

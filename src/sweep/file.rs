@@ -385,7 +385,7 @@ fn read_metrics(cx: &Cx<'_>, item: Option<&Item>) -> Result<Vec<String>, Scenari
             item.span(),
         ));
     }
-    let names = || QUEUE_METRICS.iter().map(|(n, _)| *n);
+    let names = || QUEUE_METRICS.iter().map(|d| d.name);
     let mut out: Vec<String> = Vec::new();
     for (i, v) in array.iter().enumerate() {
         let key = format!("metrics[{i}]");

@@ -71,4 +71,14 @@ pub enum ToolkitError {
     /// fault-injection scenario cut the connection).
     #[error("the omni-channel connection is gone")]
     Disconnected,
+    /// The agent answered with a reply of another kind than the method
+    /// returns: a fault of whatever answers toolkit requests, not of the
+    /// caller.
+    #[error("the agent answered {received} to a call that returns {expected}")]
+    UnexpectedReply {
+        /// The reply kind the method returns (a [`crate::toolkit::ToolkitValue`] variant).
+        expected: &'static str,
+        /// The reply kind received.
+        received: &'static str,
+    },
 }

@@ -7,18 +7,20 @@
 //! statuses), exactly as a console component handles them.
 //!
 //! A call is a message to the agent's actor, which owns the agent's state;
-//! the reply comes back when the actor has applied it.
+//! the reply comes back when the actor has applied it. The toolkit is the
+//! contract between a behaviour and its agent: it names the messages
+//! ([`ToolkitRequest`], [`ToolkitValue`]) and holds only a
+//! [`Recipient`] of them, so it depends on no actor type and the agent
+//! actor depends on it, not the other way round.
 
 mod error;
 
 pub use error::ToolkitError;
 
-use crate::agent::AgentActor;
-use crate::load::LoadProbes;
+use crate::kernel::instruments::{self, Instrumentation, Probe};
 use crate::omni::WorkStatus;
-use actix::Addr;
+use actix::Recipient;
 use serde::Serialize;
-use std::rc::Rc;
 
 /// One entry of `getAgentWorks`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -146,40 +148,59 @@ impl actix::Message for ToolkitRequest {
 /// One agent's toolkit handle. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct OmniToolkit {
-    agent: Addr<AgentActor>,
-    probes: Option<Rc<LoadProbes>>,
+    agent: Recipient<ToolkitRequest>,
+    instruments: Instrumentation,
 }
 
+impl ToolkitValue {
+    /// The variant's name, for [`ToolkitError::UnexpectedReply`].
+    pub fn variant(&self) -> &'static str {
+        match self {
+            ToolkitValue::Done(_) => "Done",
+            ToolkitValue::Works(_) => "Works",
+            ToolkitValue::Workload(_) => "Workload",
+            ToolkitValue::Channels(_) => "Channels",
+            ToolkitValue::Status(_) => "Status",
+            ToolkitValue::StatusSet(_) => "StatusSet",
+        }
+    }
+}
+
+/// Unwraps the reply of a call to the method's own type: a reply of
+/// another kind is an agent answering the wrong question, reported as
+/// such rather than as a lost connection.
 macro_rules! expect_value {
     ($result:expr, $variant:ident) => {
         match $result? {
             ToolkitValue::$variant(v) => Ok(v),
-            _ => Err(ToolkitError::Disconnected),
+            other => Err(ToolkitError::UnexpectedReply {
+                expected: stringify!($variant),
+                received: other.variant(),
+            }),
         }
     };
 }
 
 impl OmniToolkit {
-    /// A handle on the given agent actor.
-    pub fn new(agent: Addr<AgentActor>) -> OmniToolkit {
+    /// A handle on the agent behind `agent` (in a run, the agent actor's
+    /// address: `addr.recipient()`).
+    pub fn new(agent: Recipient<ToolkitRequest>) -> OmniToolkit {
         OmniToolkit {
             agent,
-            probes: None,
+            instruments: None,
         }
     }
 
-    /// The same handle, timing every call's round trip into `probes`.
-    pub(crate) fn with_probes(mut self, probes: Option<Rc<LoadProbes>>) -> OmniToolkit {
-        self.probes = probes;
+    /// The same handle, timing every call's round trip into `instruments`.
+    pub(crate) fn with_instruments(mut self, instruments: Instrumentation) -> OmniToolkit {
+        self.instruments = instruments;
         self
     }
 
     async fn call(&self, req: ToolkitRequest) -> Result<ToolkitValue, ToolkitError> {
-        let start = self.probes.as_ref().and_then(|p| p.start());
+        let start = instruments::start(&self.instruments);
         let reply = self.agent.send(req).await;
-        if let Some(p) = &self.probes {
-            LoadProbes::record_since(&p.toolkit_rtt, start);
-        }
+        instruments::finish(&self.instruments, Probe::ToolkitCall, start);
         reply.map_err(|_| ToolkitError::Disconnected)?
     }
 
@@ -300,5 +321,54 @@ impl OmniToolkit {
             })
             .await;
         expect_value!(r, Done)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix::{Actor, Context, Handler};
+
+    /// Answers every request with `Done(true)`, whatever was asked.
+    struct AlwaysDone;
+
+    impl Actor for AlwaysDone {
+        type Context = Context<Self>;
+    }
+
+    impl Handler<ToolkitRequest> for AlwaysDone {
+        type Result = Result<ToolkitValue, ToolkitError>;
+
+        fn handle(&mut self, _: ToolkitRequest, _: &mut Context<Self>) -> Self::Result {
+            Ok(ToolkitValue::Done(true))
+        }
+    }
+
+    #[test]
+    fn a_reply_of_the_wrong_kind_is_named_not_called_a_disconnection() {
+        actix::System::new().block_on(async {
+            let toolkit = OmniToolkit::new(AlwaysDone.start().recipient());
+            assert_eq!(toolkit.logout().await, Ok(true));
+            let err = toolkit.get_agent_works().await.unwrap_err();
+            assert_eq!(
+                err,
+                ToolkitError::UnexpectedReply {
+                    expected: "Works",
+                    received: "Done",
+                }
+            );
+            assert_eq!(
+                err.to_string(),
+                "the agent answered Done to a call that returns Works"
+            );
+            let err = toolkit.get_agent_workload().await.unwrap_err();
+            assert!(matches!(
+                err,
+                ToolkitError::UnexpectedReply {
+                    expected: "Workload",
+                    ..
+                }
+            ));
+        });
     }
 }

@@ -332,12 +332,29 @@ fn every_bundled_scenario_passes_unchanged() {
             if p.is_dir() {
                 stack.push(p);
             } else if p.extension().is_some_and(|e| e == "toml") {
-                let s = Scenario::from_path(&p).expect("bundled scenarios are valid");
-                let shape = RunShape::of(&s, 2);
-                let e = check_bounds(&s, shape, &LIMITS)
-                    .unwrap_or_else(|e| panic!("{}: {}", p.display(), e.locate(&p)));
-                assert!(e.memory < 2e9, "{}: {}", p.display(), bytes(e.memory));
-                seen += 1;
+                // Sweep files hold a grid of scenarios: every point is
+                // checked like a scenario file.
+                let scenarios: Vec<Scenario> = if p.parent().is_some_and(|d| d.ends_with("sweeps"))
+                {
+                    let sweep = crate::sweep::Sweep::from_path(&p, 100_000)
+                        .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+                    (0..sweep.points())
+                        .map(|i| {
+                            sweep
+                                .point_scenario(i)
+                                .expect("bundled sweep points are valid")
+                        })
+                        .collect()
+                } else {
+                    vec![Scenario::from_path(&p).expect("bundled scenarios are valid")]
+                };
+                for s in scenarios {
+                    let shape = RunShape::of(&s, 2);
+                    let e = check_bounds(&s, shape, &LIMITS)
+                        .unwrap_or_else(|e| panic!("{}: {}", p.display(), e.locate(&p)));
+                    assert!(e.memory < 2e9, "{}: {}", p.display(), bytes(e.memory));
+                    seen += 1;
+                }
             }
         }
     }

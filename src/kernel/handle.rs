@@ -5,13 +5,12 @@
 //! `RefCell` is enough and no lock is taken on the hot path.
 
 use super::calendar::Calendar;
+use super::instruments::Instrumentation;
 use super::messages::Entry;
 use crate::events::{EventKind, SimEvent};
-use crate::load::LoadProbes;
 use crate::omni::{AgentId, AgentWorkId, WorkStatus};
 use crate::time::{SimDuration, SimTime};
 use std::cell::{Cell, RefCell};
-use std::rc::Rc;
 use std::task::{Poll, Waker};
 
 /// Owner and status of every AgentWork ever created: the org's AgentWork
@@ -49,8 +48,8 @@ pub(crate) struct EngineHandle {
     calendar: RefCell<Calendar<Entry>>,
     events: RefCell<Vec<SimEvent>>,
     pub(crate) ledger: RefCell<WorkLedger>,
-    /// Wall-clock latency probes; only a load run has them.
-    pub(crate) probes: Option<Rc<LoadProbes>>,
+    /// Wall-clock instruments; only a load run has them.
+    pub(crate) instruments: Instrumentation,
     /// Entries delivered to actors and handled. One is delivered at a
     /// time, so the one in flight is number `handled + 1`.
     handled: Cell<u64>,
@@ -59,10 +58,10 @@ pub(crate) struct EngineHandle {
 }
 
 impl EngineHandle {
-    /// A fresh handle whose actors record into `probes` (a load run).
-    pub(crate) fn with_probes(probes: Option<Rc<LoadProbes>>) -> EngineHandle {
+    /// A fresh handle whose actors record into `instruments` (a load run).
+    pub(crate) fn with_instruments(instruments: Instrumentation) -> EngineHandle {
         EngineHandle {
-            probes,
+            instruments,
             ..EngineHandle::default()
         }
     }

@@ -10,11 +10,11 @@
 //! operation, so it is kept as small as the other messages rather than as
 //! large as an item with its skills and transfer plan.
 
-use crate::behaviour::BehaviourEvent;
+use crate::events::EventKind;
 use crate::omni::{
     AgentId, AgentWorkId, CapacityPool, CapacityUnits, QueueId, StatusId, WorkItem, WorkItemId,
 };
-use crate::time::SimDuration;
+use crate::time::{SimDuration, SimTime};
 
 /// Something scheduled on the calendar.
 #[derive(Debug)]
@@ -157,4 +157,31 @@ pub(crate) enum AgentNotice {
         cost: CapacityUnits,
         pool: CapacityPool,
     },
+}
+
+/// What a behaviour is told: a calendar entry for one agent's behaviour
+/// (re-exported as `behaviour::BehaviourEvent`, where behaviours meet it).
+#[derive(Clone, Debug, PartialEq)]
+pub enum BehaviourEvent {
+    /// The agent's shift starts: time to log in.
+    ShiftStart,
+    /// The agent's shift ends: time to log out.
+    ShiftEnd,
+    /// A break of the agent's roster starts (late, if the group's
+    /// `break_lateness` says so): time to move to `status`, a busy status,
+    /// until `until`. Only while the shift runs; a break the shift end
+    /// cuts short gets no [`BehaviourEvent::BreakEnd`].
+    BreakStart {
+        /// The busy status of the break.
+        status: crate::omni::StatusId,
+        /// When it ends.
+        until: SimTime,
+    },
+    /// The break ends: time to go back to work.
+    BreakEnd,
+    /// A console event of this agent (only the kinds
+    /// [`EventKind::is_console_event`] accepts).
+    Console(EventKind),
+    /// A timer the behaviour set with [`AgentContext::wake_after`](crate::behaviour::AgentContext::wake_after).
+    Wake(u64),
 }
