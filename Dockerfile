@@ -16,7 +16,8 @@ COPY . .
 RUN cargo build --release --locked --bin omnisim
 
 FROM debian:bookworm-slim AS runtime
-RUN useradd --system --uid 10001 --user-group --no-create-home --shell /usr/sbin/nologin omnisim
+RUN groupadd --system --gid 10001 omnisim \
+    && useradd --system --uid 10001 --gid omnisim --no-create-home --shell /usr/sbin/nologin omnisim
 COPY --from=builder /src/target/release/omnisim /usr/local/bin/omnisim
 USER 10001:10001
 WORKDIR /tmp

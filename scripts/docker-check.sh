@@ -38,6 +38,7 @@ trap cleanup EXIT
 
 # 1. Which engine.
 engine=${ENGINE:-}
+why="ENGINE=lint"
 if [ -z "$engine" ]; then
     if command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then
         engine=docker
@@ -57,11 +58,13 @@ if [ -z "$engine" ]; then
             say "dockerd did not come up (last lines of its log below); linting instead"
             tail -n 5 "$tmp/dockerd.log" >&2
             engine=lint
+            why="dockerd did not come up"
         fi
     elif command -v podman >/dev/null 2>&1 && podman info >/dev/null 2>&1; then
         engine=podman
     else
         engine=lint
+        why="no container engine answers"
     fi
 fi
 
@@ -73,6 +76,7 @@ if [ "$engine" != lint ]; then
         if ! "$engine" pull -q "$base" >"$tmp/pull.log" 2>&1; then
             say "$engine runs but cannot get the base image $base ($(tail -n 1 "$tmp/pull.log"));" \
                 "linting instead"
+            why="$engine cannot get the base image $base"
             engine=lint
             break
         fi
@@ -124,7 +128,7 @@ if [ "$engine" = lint ]; then
         say "FAILED"
         exit 1
     fi
-    say "LINT ONLY: the image was not built or run (no container engine with its base images);" \
+    say "LINT ONLY: the image was not built or run ($why);" \
         "Dockerfile structure OK (multi-stage, builder with cargo build --release --locked," \
         "runtime copies only the binary, USER $user, ENTRYPOINT omnisim)"
     exit 0
