@@ -3,9 +3,9 @@
 //!
 //! # Layout
 //!
-//! - [`file`](mod@file) — the sweep file: `base`, `replications`,
-//!   `metrics` and `[axes]`; each point's scenario is the base text with
-//!   the point's values written in, validated like any scenario file.
+//! - [`file`](mod@file) — the sweep file: `base`, `replications`, `metrics` and
+//!   `[axes]`; each point's scenario is the base text with the point's
+//!   values written in, validated like any scenario file.
 //! - [`key_path`] — how an axis names a value: entries by name
 //!   (`agents.Seniors.count`), never by index.
 //! - [`grid`] — which (point, replication) pairs shard `i/n` runs.
