@@ -71,16 +71,17 @@ fi
 # 2. An engine needs the base images, local or pulled (a registry may be
 # out of reach even where the daemon runs): without them, lint.
 if [ "$engine" != lint ]; then
-    for base in $(awk 'toupper($1) == "FROM" { print $2 }' Dockerfile | sort -u); do
-        "$engine" image inspect "$base" >/dev/null 2>&1 && continue
-        if ! "$engine" pull -q "$base" >"$tmp/pull.log" 2>&1; then
+    awk 'toupper($1) == "FROM" { print $2 }' Dockerfile | sort -u >"$tmp/bases"
+    while read -r base; do
+        "$engine" image inspect "$base" </dev/null >/dev/null 2>&1 && continue
+        if ! "$engine" pull -q "$base" </dev/null >"$tmp/pull.log" 2>&1; then
             say "$engine runs but cannot get the base image $base ($(tail -n 1 "$tmp/pull.log"));" \
                 "linting instead"
             why="$engine cannot get the base image $base"
             engine=lint
             break
         fi
-    done
+    done <"$tmp/bases"
 fi
 
 # 3a. No engine: lint.
@@ -104,9 +105,10 @@ if [ "$engine" = lint ]; then
     [ "$froms" -ge 2 ] || bad "not multi-stage ($froms FROM)"
     head -n 1 "$tmp/instructions" | grep -qiE '^FROM[[:space:]]+[^[:space:]]+[[:space:]]+AS[[:space:]]+builder$' ||
         bad "the first instruction is not 'FROM <image> AS builder'"
-    grep -qE '^RUN .*cargo build .*--release' "$tmp/instructions" &&
-        grep -qE '^RUN .*cargo build .*--locked' "$tmp/instructions" ||
+    if ! grep -qE '^RUN .*cargo build .*--release' "$tmp/instructions" ||
+        ! grep -qE '^RUN .*cargo build .*--locked' "$tmp/instructions"; then
         bad "the builder does not run 'cargo build --release --locked'"
+    fi
     # The runtime stage: from the last FROM to the end.
     awk 'toupper($1) == "FROM" { stage = "" } { stage = stage $0 "\n" } END { printf "%s", stage }' \
         "$tmp/instructions" >"$tmp/runtime"
