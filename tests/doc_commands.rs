@@ -9,8 +9,14 @@
 //! `report results/quickstart` after `run … --out results/quickstart`
 //! reads what the run wrote. Each command has a time limit.
 //!
+//! `./target/release/omnisim ARGS` is run the same way, and GNU
+//! parallel's `seq 0 N | parallel ./target/release/omnisim … {}/…` runs
+//! every shard in turn (scripts/parallel-check.sh runs it under parallel).
+//!
 //! Other commands are checked for what they name: `--example NAME` an
-//! example, `--bench NAME` a bench, `bash FILE` a script. The few omnisim
+//! example, `--bench NAME` a bench, `bash FILE` a script, a Slurm
+//! submission (`OMNISIM=… deploy/slurm/submit.sh SWEEP …`) its files and
+//! that scripts/slurm-check.sh runs it against a real Slurm. The few omnisim
 //! commands that take minutes are listed in [`SLOW`] with the reason;
 //! their scenario file must still exist.
 
@@ -134,6 +140,20 @@ fn check_command(
             paths,
         ),
         ["cargo", "build", "--release"] => Ok(()),
+        // Submission to a Slurm cluster: needs one, so it is run by
+        // scripts/slurm-check.sh against a local Slurm; here the files it
+        // names must exist and that script must use the submitter.
+        [env, "deploy/slurm/submit.sh", sweep, ..] if env.starts_with("OMNISIM=") => {
+            exists("deploy/slurm/submit.sh".into())?;
+            exists((*sweep).to_owned())?;
+            let check = std::fs::read_to_string(root().join("scripts/slurm-check.sh"))
+                .map_err(|e| format!("scripts/slurm-check.sh: {e}"))?;
+            if check.contains("deploy/slurm/submit.sh") || check.contains("submit.sh") {
+                Ok(())
+            } else {
+                Err("scripts/slurm-check.sh does not run deploy/slurm/submit.sh".into())
+            }
+        }
         ["cargo", "run", "--release", "--", args @ ..] => {
             if let Some((_, why)) = SLOW.iter().find(|(f, _)| command.contains(f)) {
                 eprintln!("not run ({why}): {command}");
