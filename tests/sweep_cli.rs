@@ -80,6 +80,43 @@ fn shard(file: &Path, i: u32, n: u32, out: &Path, jobs: &str) -> Output {
     ])
 }
 
+/// Starts shard `shard` on one thread and returns once it has finished
+/// its first run and stopped there (the test-only pause), to be killed
+/// or signalled midway. Its stderr comes along: dropped, the shard's
+/// last words would meet a closed pipe (SIGPIPE) instead of its exit code.
+fn paused_after_first_run(
+    file: &Path,
+    shard: &str,
+    out: &Path,
+) -> (std::process::Child, impl BufRead) {
+    let mut child = omnisim()
+        .args([
+            "sweep",
+            s(file),
+            "--shard",
+            shard,
+            "--out",
+            s(out),
+            "--jobs",
+            "1",
+        ])
+        .env("OMNISIM_TEST_PAUSE", "run done,20000")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("test pause: run done") {
+        line.clear();
+        assert!(
+            stderr.read_line(&mut line).unwrap() > 0,
+            "no pause announced"
+        );
+    }
+    (child, stderr)
+}
+
 #[test]
 fn list_names_every_point_and_the_shard_runs() {
     let tmp = tempfile::tempdir().unwrap();
@@ -175,31 +212,7 @@ fn a_shard_killed_midway_leaves_nothing_and_its_rerun_completes_the_merge() {
         ok(&shard(&file, i, 3, &parts, "1"));
     }
     // Shard 1 stops after its first run, and is killed there.
-    let mut child = omnisim()
-        .args([
-            "sweep",
-            s(&file),
-            "--shard",
-            "1/3",
-            "--out",
-            s(&parts),
-            "--jobs",
-            "1",
-        ])
-        .env("OMNISIM_TEST_PAUSE", "run done,20000")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    while !line.contains("test pause: run done") {
-        line.clear();
-        assert!(
-            stderr.read_line(&mut line).unwrap() > 0,
-            "no pause announced"
-        );
-    }
+    let (mut child, _stderr) = paused_after_first_run(&file, "1/3", &parts);
     child.kill().unwrap();
     child.wait().unwrap();
     let mut left: Vec<String> = std::fs::read_dir(&parts)
@@ -228,31 +241,7 @@ fn sigterm_stops_a_shard_without_a_partial() {
     let tmp = tempfile::tempdir().unwrap();
     let file = sweep_file(tmp.path(), "");
     let parts = tmp.path().join("parts");
-    let mut child = omnisim()
-        .args([
-            "sweep",
-            s(&file),
-            "--shard",
-            "0/2",
-            "--out",
-            s(&parts),
-            "--jobs",
-            "1",
-        ])
-        .env("OMNISIM_TEST_PAUSE", "run done,20000")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    while !line.contains("test pause: run done") {
-        line.clear();
-        assert!(
-            stderr.read_line(&mut line).unwrap() > 0,
-            "no pause announced"
-        );
-    }
+    let (mut child, _stderr) = paused_after_first_run(&file, "0/2", &parts);
     // SAFETY: kill(2) on our own child's pid.
     assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGTERM) }, 0);
     assert_eq!(child.wait().unwrap().code(), Some(143));
