@@ -133,6 +133,10 @@ pub struct RunOptions<'a> {
     /// Chooses the agent for items of external queues
     /// (`routing_model = "external"`); without one they wait.
     pub routing_policy: Option<Box<dyn RoutingPolicy>>,
+    /// Record every routing decision's candidates and rule in its
+    /// `RoutingDecision` event (what `omnisim trace` narrates); off, the
+    /// router builds nothing.
+    pub record_decisions: bool,
 }
 
 impl std::fmt::Debug for RunOptions<'_> {
@@ -140,6 +144,7 @@ impl std::fmt::Debug for RunOptions<'_> {
         f.debug_struct("RunOptions")
             .field("replication", &self.replication)
             .field("clock", &self.clock)
+            .field("record_decisions", &self.record_decisions)
             .finish()
     }
 }
@@ -404,6 +409,13 @@ impl<B: AgentBehaviour> Simulation<B> {
         self.contexts[agent.index()].pause(work, paused);
     }
 
+    /// Records (`true`) or stops recording every routing decision's
+    /// candidates and rule in its `RoutingDecision` event
+    /// ([`crate::events::DecisionRecord`]).
+    pub fn record_decisions(&self, on: bool) {
+        self.handle.record_decisions.set(on);
+    }
+
     /// The toolkit of one agent, to act as that agent directly.
     pub fn toolkit(&self, agent: AgentId) -> OmniToolkit {
         self.contexts[agent.index()].toolkit().clone()
@@ -565,6 +577,7 @@ where
         instruments.clone(),
         options.routing_policy.take(),
     );
+    sim.record_decisions(options.record_decisions);
     let pacer = clock::Pacer::start(options.clock.unwrap_or(Clock::Virtual));
     let stop = options.stop.clone();
     let stopped = || stop.as_ref().is_some_and(|s| s.load(Ordering::Relaxed));
