@@ -45,10 +45,13 @@
 //!
 //! # What depends on what
 //!
-//! From the bottom up; a module uses only those on the lines above it,
-//! never one beside or below (no cycle among the actors and the engine):
+//! From the bottom up; a module uses only modules of the lines above it
+//! (and, on line 1, of its own line), never one below, and the actors of
+//! line 4 do not use each other: no cycle among the engine, the actors,
+//! the toolkit and the behaviours.
 //!
-//! 1. vocabulary: [`crate::time`], [`crate::omni`], [`crate::events`],
+//! 1. vocabulary: [`crate::time`], [`crate::distribution`],
+//!    [`crate::clock`], [`crate::omni`], [`crate::events`],
 //!    [`crate::scenario`];
 //! 2. `kernel`: the calendar, the messages on it ([`BehaviourEvent`]
 //!    among them), the shared handle, the random streams ([`rng`]) and
