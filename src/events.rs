@@ -37,6 +37,79 @@ pub enum StatusChangeReason {
     OmniPushTimeout,
 }
 
+/// One routing decision as data: every agent the router could have
+/// pushed the item to, best first, and why the first one won. Recorded
+/// only when the run asks for it (`omnisim trace`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DecisionRecord {
+    /// The capacity pool the item counts against: what the candidates'
+    /// capacity and load refer to.
+    pub pool: CapacityPool,
+    /// Every eligible agent, in the routing model's order (Most Available
+    /// order for an external queue, whose policy may pick any of them):
+    /// for the built-in models the first is the chosen agent.
+    pub ranked: Vec<RankedAgent>,
+    /// What set the first agent ahead of the second.
+    pub rule: DecisionRule,
+    /// The skills the item still required (after any drops); empty for
+    /// queue-based routing.
+    pub requirements: Vec<SkillRequirement>,
+    /// The agent left out because it let this item go (§5.3).
+    pub excluded: Option<AgentId>,
+}
+
+/// One eligible agent of a routing decision, as the router saw it just
+/// before the push.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RankedAgent {
+    /// The agent.
+    pub agent: AgentId,
+    /// Its capacity in the decision's pool.
+    pub capacity: CapacityUnits,
+    /// Its load in that pool (what Least Active compares; capacity − load
+    /// is what Most Available compares).
+    pub load: CapacityUnits,
+    /// Work items it holds (assigned or opened).
+    pub open_items: u32,
+    /// Whether it was pushed work since it logged in.
+    pub pushed_since_login: bool,
+    /// Its last push, or its login when none: the tie-break (omni-reference
+    /// §6.5).
+    pub since: SimTime,
+}
+
+impl RankedAgent {
+    /// Free capacity in the decision's pool.
+    pub fn free(&self) -> CapacityUnits {
+        self.capacity - self.load
+    }
+}
+
+/// Why the chosen agent of a routing decision came first (omni-reference
+/// §6.4–6.5).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DecisionRule {
+    /// Nobody else was eligible.
+    OnlyEligible,
+    /// Most Available: more free capacity than the runner-up.
+    MostFreeCapacity,
+    /// Least Active: less load than the runner-up.
+    LeastLoad,
+    /// A tie on the model's figure; the runner-up had been pushed work
+    /// since its login, the chosen agent had not.
+    NeverPushedSinceLogin,
+    /// A tie, neither pushed since login: the chosen agent logged in first.
+    LoggedInFirst,
+    /// A tie, both pushed since login: the chosen agent's last push is the
+    /// older.
+    LongestSinceLastPush,
+    /// A tie on everything else: the lower agent number.
+    LowestAgentNumber,
+    /// The external routing policy chose.
+    ExternalPolicy,
+}
+
 /// The kinds of state change.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
@@ -97,6 +170,12 @@ pub enum EventKind {
         agent: AgentId,
         /// The model that chose.
         model: RoutingModel,
+        /// The candidates and the rule that set the chosen one apart, when
+        /// the run records decisions (`omnisim trace`); `None` otherwise,
+        /// so a plain run builds nothing. Not serialized: the trace writes
+        /// its own form of it.
+        #[serde(skip)]
+        record: Option<Box<DecisionRecord>>,
     },
     /// `omniChannelWorkAssigned`: an AgentWork was created (the push).
     WorkAssigned {

@@ -420,8 +420,26 @@ fn jsonl_decisions_list_their_candidates_best_first() {
             d["eligible"].as_u64().unwrap() >= candidates.len() as u64,
             "{d}"
         );
-        // The router's choice is the narrator's first candidate.
+        // The router's choice is its first recorded candidate, and the
+        // rule that set it apart is named.
         assert_eq!(candidates[0]["agent"], d["agent"], "{d}");
+        let rule = d["rule"].as_str().expect("rule");
+        assert!(
+            [
+                "only_eligible",
+                "most_free_capacity",
+                "least_load",
+                "never_pushed_since_login",
+                "logged_in_first",
+                "longest_since_last_push",
+                "lowest_agent_number",
+            ]
+            .contains(&rule),
+            "{d}"
+        );
+        if d["eligible"] == 1 {
+            assert_eq!(rule, "only_eligible", "{d}");
+        }
         for c in candidates {
             assert!(c["group"].is_string(), "{c}");
             assert!(

@@ -244,6 +244,7 @@ impl<W: Write> Printer<W> {
                         }
                         obj.insert("eligible".into(), facts["eligible"].take());
                         obj.insert("candidates".into(), facts["candidates"].take());
+                        obj.insert("rule".into(), facts["rule"].take());
                     }
                     obj.insert("clock".into(), self.clock.label_ms(line.time).into());
                     obj.insert("text".into(), line.text.clone().into());
@@ -437,6 +438,8 @@ pub(super) fn trace(args: TraceArgs) -> Result<(), CliError> {
         RunOptions {
             replication: args.replication,
             stop: Some(stop),
+            // The narrator words the router's own candidates.
+            record_decisions: true,
             ..Default::default()
         },
     );

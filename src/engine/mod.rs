@@ -45,10 +45,13 @@
 //!
 //! # What depends on what
 //!
-//! From the bottom up; a module uses only those on the lines above it,
-//! never one beside or below (no cycle among the actors and the engine):
+//! From the bottom up; a module uses only modules of the lines above it
+//! (and, on line 1, of its own line), never one below, and the actors of
+//! line 4 do not use each other: no cycle among the engine, the actors,
+//! the toolkit and the behaviours.
 //!
-//! 1. vocabulary: [`crate::time`], [`crate::omni`], [`crate::events`],
+//! 1. vocabulary: [`crate::time`], [`crate::distribution`],
+//!    [`crate::clock`], [`crate::omni`], [`crate::events`],
 //!    [`crate::scenario`];
 //! 2. `kernel`: the calendar, the messages on it ([`BehaviourEvent`]
 //!    among them), the shared handle, the random streams ([`rng`]) and
@@ -133,6 +136,10 @@ pub struct RunOptions<'a> {
     /// Chooses the agent for items of external queues
     /// (`routing_model = "external"`); without one they wait.
     pub routing_policy: Option<Box<dyn RoutingPolicy>>,
+    /// Record every routing decision's candidates and rule in its
+    /// `RoutingDecision` event (what `omnisim trace` narrates); off, the
+    /// router builds nothing.
+    pub record_decisions: bool,
 }
 
 impl std::fmt::Debug for RunOptions<'_> {
@@ -140,6 +147,7 @@ impl std::fmt::Debug for RunOptions<'_> {
         f.debug_struct("RunOptions")
             .field("replication", &self.replication)
             .field("clock", &self.clock)
+            .field("record_decisions", &self.record_decisions)
             .finish()
     }
 }
@@ -404,6 +412,13 @@ impl<B: AgentBehaviour> Simulation<B> {
         self.contexts[agent.index()].pause(work, paused);
     }
 
+    /// Records (`true`) or stops recording every routing decision's
+    /// candidates and rule in its `RoutingDecision` event
+    /// ([`crate::events::DecisionRecord`]).
+    pub fn record_decisions(&self, on: bool) {
+        self.handle.record_decisions.set(on);
+    }
+
     /// The toolkit of one agent, to act as that agent directly.
     pub fn toolkit(&self, agent: AgentId) -> OmniToolkit {
         self.contexts[agent.index()].toolkit().clone()
@@ -565,6 +580,7 @@ where
         instruments.clone(),
         options.routing_policy.take(),
     );
+    sim.record_decisions(options.record_decisions);
     let pacer = clock::Pacer::start(options.clock.unwrap_or(Clock::Virtual));
     let stop = options.stop.clone();
     let stopped = || stop.as_ref().is_some_and(|s| s.load(Ordering::Relaxed));

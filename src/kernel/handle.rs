@@ -50,6 +50,9 @@ pub(crate) struct EngineHandle {
     pub(crate) ledger: RefCell<WorkLedger>,
     /// Wall-clock instruments; only a load run has them.
     pub(crate) instruments: Instrumentation,
+    /// Whether the router records each decision's candidates and rule
+    /// (`omnisim trace`); off, a decision costs one check of this flag.
+    pub(crate) record_decisions: Cell<bool>,
     /// Entries delivered to actors and handled. One is delivered at a
     /// time, so the one in flight is number `handled + 1`.
     handled: Cell<u64>,
@@ -77,6 +80,7 @@ impl EngineHandle {
     }
 
     /// Records a state change at the current instant.
+    #[inline]
     pub(crate) fn emit(&self, kind: EventKind) {
         self.events.borrow_mut().push(SimEvent {
             time: self.now(),

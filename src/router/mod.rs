@@ -12,13 +12,14 @@
 
 mod skills;
 
-use crate::events::EventKind;
+use crate::events::{DecisionRecord, DecisionRule, EventKind};
 use crate::kernel::handle::EngineHandle;
 use crate::kernel::instruments::{self, Probe};
 use crate::kernel::messages::{AgentMsg, AgentNotice, Assignment, Entry, Release, RouterMsg};
 use crate::omni::{AgentId, CapacityPool, CapacityUnits, QueueId, WorkItem, WorkItemId};
 use crate::routing::{
-    next_push, AgentIndex, Backlog, ItemKey, QueuedItem, RecentPushes, RoutingPolicy,
+    decision_rule, next_push, ranked_agent, AgentIndex, Backlog, ItemKey, QueuedItem, RecentPushes,
+    RoutingPolicy,
 };
 use crate::scenario::Scenario;
 use actix::{Actor, Context, Handler};
@@ -242,8 +243,64 @@ impl RouterActor {
         None
     }
 
+    /// The candidates of a decision for `r` of `queue`: every eligible
+    /// agent in the model's order, and the rule that set the first apart.
+    fn record(&self, queue: QueueId, r: &RoutedItem) -> DecisionRecord {
+        let q = &self.scenario.queues[queue.index()];
+        let (model, pool) = (q.routing.model, q.routing.pool);
+        let classes = self
+            .backlog
+            .eligible_classes(queue, r.requirements.current());
+        let ranked =
+            self.index
+                .ranked(q.channel, &classes, model, q.routing.cost, pool, r.excluded);
+        // Test builds hold every recorded decision of every run (the
+        // trace's tests run the bundled scenarios) to the scan reference:
+        // the candidates are exactly the eligible agents.
+        #[cfg(test)]
+        {
+            let mut listed: Vec<AgentId> = ranked.iter().map(|a| a.tie.agent).collect();
+            listed.sort_unstable();
+            let scanned = crate::routing::eligible_by_scan(
+                self.index.agents(),
+                q.channel,
+                &classes,
+                q.routing.cost,
+                pool,
+                r.excluded,
+            );
+            if listed != scanned {
+                // A panic inside an actor's handler would leave the driver
+                // waiting for it forever; end the test process instead.
+                eprintln!(
+                    "recorded candidates of item {} are {listed:?}, the eligible agents \
+                     {scanned:?}",
+                    r.item.id
+                );
+                std::process::abort();
+            }
+        }
+        DecisionRecord {
+            pool,
+            rule: match ranked.first() {
+                Some(first) => decision_rule(model, pool, first, ranked.get(1).copied()),
+                None => DecisionRule::OnlyEligible,
+            },
+            ranked: ranked.iter().map(|a| ranked_agent(a, pool)).collect(),
+            requirements: r.requirements.current().to_vec(),
+            excluded: r.excluded,
+        }
+    }
+
     /// Applies one decision: reserve, record, push.
     fn push(&mut self, d: crate::routing::Decision) {
+        // Recorded before the reservation: the view the decision was made
+        // on.
+        let record = self
+            .handle
+            .record_decisions
+            .get()
+            .then(|| Box::new(self.record(d.queue, &self.items[&d.item])));
         {
             let now = self.handle.now();
             let r = self
@@ -265,6 +322,7 @@ impl RouterActor {
                 queue: d.queue,
                 agent: d.agent,
                 model: queue.routing.model,
+                record,
             });
             self.handle.schedule_now(Entry::Agent(
                 d.agent,

@@ -76,8 +76,7 @@ impl AgentRouting {
         self.capacity_in(pool) - self.load_in(pool)
     }
 
-    /// The load of `pool`, to change it (the router's view and its mirror
-    /// in the trace keep their loads the same way).
+    /// The load of `pool`, to change it.
     pub(crate) fn load_mut(&mut self, pool: CapacityPool) -> &mut CapacityUnits {
         match pool {
             CapacityPool::Primary => &mut self.load,
@@ -334,6 +333,61 @@ impl AgentIndex {
     }
 }
 
+impl AgentIndex {
+    /// Every eligible agent of `classes` for an item of `channel` costing
+    /// `cost` in `pool`, skipping `exclude`, in `model`'s order (Most
+    /// Available order for [`RoutingModel::External`]): the candidates of
+    /// a recorded decision, read from the same orders [`AgentIndex::choose`]
+    /// takes the first of.
+    pub fn ranked(
+        &self,
+        channel: ChannelId,
+        classes: &[ClassId],
+        model: RoutingModel,
+        cost: CapacityCost,
+        pool: CapacityPool,
+        exclude: Option<AgentId>,
+    ) -> Vec<&AgentRouting> {
+        if channel.index() >= self.channels || pool.index() >= self.pools {
+            return Vec::new();
+        }
+        let fits = |agent: &AgentId| {
+            Some(*agent) != exclude && self.agents[agent.index()].is_eligible(channel, cost, pool)
+        };
+        // An agent has one class, so the classes' orders are disjoint: each
+        // contributes its fitting agents, and one sort by the model's key
+        // (unique, it ends with the agent) merges them.
+        let orders = classes
+            .iter()
+            .map(|c| &self.orders[self.slot(*c, channel, pool)]);
+        match model {
+            RoutingModel::MostAvailable | RoutingModel::External => {
+                let mut keys: Vec<most_available::Key> = orders
+                    .flat_map(|o| {
+                        o.most_available
+                            .iter()
+                            .filter(|k| fits(&k.1.agent))
+                            .copied()
+                    })
+                    .collect();
+                keys.sort_unstable();
+                keys.iter()
+                    .map(|k| &self.agents[k.1.agent.index()])
+                    .collect()
+            }
+            RoutingModel::LeastActive => {
+                let mut keys: Vec<least_active::Key> = orders
+                    .flat_map(|o| o.least_active.iter().filter(|k| fits(&k.1.agent)).copied())
+                    .collect();
+                keys.sort_unstable();
+                keys.iter()
+                    .map(|k| &self.agents[k.1.agent.index()])
+                    .collect()
+            }
+        }
+    }
+}
+
 /// The best of the first fitting agent of each order: one ordered lookup
 /// per eligible class.
 fn best_of<'a, K: Ord + Copy + 'a>(
@@ -349,7 +403,7 @@ fn best_of<'a, K: Ord + Copy + 'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::routing::{choose_by_scan, ClassSpec};
+    use crate::routing::{choose_by_scan, eligible_by_scan, ClassSpec};
     use proptest::prelude::*;
 
     const CHAT: ChannelId = ChannelId(0);
@@ -628,6 +682,23 @@ mod tests {
                                 prop_assert_eq!(
                                     idx.choose(CHAT, classes, model, cost, pool, ex),
                                     choose_by_scan(idx.agents(), CHAT, classes, model, cost, pool, ex)
+                                );
+                                // A recorded decision's candidates: exactly
+                                // the agents a scan finds eligible, in the
+                                // model's order, best (the choice) first.
+                                let routing = idx.ranked(CHAT, classes, model, cost, pool, ex);
+                                let ranked: Vec<AgentId> = routing.iter().map(|a| a.tie.agent).collect();
+                                let mut set = ranked.clone();
+                                set.sort_unstable();
+                                prop_assert_eq!(set, eligible_by_scan(idx.agents(), CHAT, classes, cost, pool, ex));
+                                let in_order = routing.windows(2).all(|w| match model {
+                                    RoutingModel::LeastActive => least_active::key(w[0], pool) < least_active::key(w[1], pool),
+                                    _ => most_available::key(w[0], pool) < most_available::key(w[1], pool),
+                                });
+                                prop_assert!(in_order, "{:?}", ranked);
+                                prop_assert_eq!(
+                                    ranked.first().copied(),
+                                    idx.choose(CHAT, classes, model, cost, pool, ex)
                                 );
                             }
                         }

@@ -26,6 +26,7 @@ pub use external::{MostAvailablePolicy, RoutingPolicy};
 pub use index::{AgentIndex, AgentRouting};
 pub use recent::RecentPushes;
 
+use crate::events::{DecisionRule, RankedAgent};
 use crate::omni::{AgentId, CapacityCost, CapacityPool, QueueId, RoutingModel, WorkItemId};
 use crate::time::SimTime;
 
@@ -104,6 +105,74 @@ pub fn next_push(backlog: &Backlog, index: &AgentIndex) -> Option<Decision> {
         }
     }
     best.map(|(_, d)| d)
+}
+
+/// Why `first` comes ahead of `runner_up` under `model` in `pool`
+/// (omni-reference §6.4–6.5): the model's figure when they differ, else the
+/// tie-break rule that separates them.
+pub fn decision_rule(
+    model: RoutingModel,
+    pool: CapacityPool,
+    first: &AgentRouting,
+    runner_up: Option<&AgentRouting>,
+) -> DecisionRule {
+    if model == RoutingModel::External {
+        return DecisionRule::ExternalPolicy;
+    }
+    let Some(b) = runner_up else {
+        return DecisionRule::OnlyEligible;
+    };
+    let a = first;
+    match model {
+        RoutingModel::MostAvailable if a.free_in(pool) != b.free_in(pool) => {
+            return DecisionRule::MostFreeCapacity
+        }
+        RoutingModel::LeastActive if a.load_in(pool) != b.load_in(pool) => {
+            return DecisionRule::LeastLoad
+        }
+        _ => {}
+    }
+    match (a.tie.pushed_since_login, b.tie.pushed_since_login) {
+        (false, true) => DecisionRule::NeverPushedSinceLogin,
+        _ if a.tie.since == b.tie.since => DecisionRule::LowestAgentNumber,
+        (false, _) => DecisionRule::LoggedInFirst,
+        (true, _) => DecisionRule::LongestSinceLastPush,
+    }
+}
+
+/// One eligible agent as a decision records it: its figures in `pool`.
+pub fn ranked_agent(a: &AgentRouting, pool: CapacityPool) -> RankedAgent {
+    RankedAgent {
+        agent: a.tie.agent,
+        capacity: a.capacity_in(pool),
+        load: a.load_in(pool),
+        open_items: a.open_items,
+        pushed_since_login: a.tie.pushed_since_login,
+        since: a.tie.since,
+    }
+}
+
+/// Every agent of `classes` that may take an item of `channel` costing
+/// `cost` in `pool`, skipping `exclude`, in agent order, by scanning every
+/// agent: the obviously-correct reference [`AgentIndex::ranked`] (a
+/// decision's recorded candidates) is tested against.
+pub fn eligible_by_scan(
+    agents: &[AgentRouting],
+    channel: crate::omni::ChannelId,
+    classes: &[ClassId],
+    cost: CapacityCost,
+    pool: CapacityPool,
+    exclude: Option<AgentId>,
+) -> Vec<AgentId> {
+    agents
+        .iter()
+        .filter(|a| {
+            classes.contains(&a.class)
+                && a.can_take(channel, cost, pool)
+                && Some(a.tie.agent) != exclude
+        })
+        .map(|a| a.tie.agent)
+        .collect()
 }
 
 /// The same choice as [`AgentIndex::choose`], by scanning every agent: the

@@ -13,33 +13,29 @@
 //! Instants inside a line (a login time in a tie-break) are clock times
 //! too, so they can be compared with the lines' own.
 //!
-//! A `RoutingDecision` event names only the chosen agent. To list the
-//! other candidates and say which rule set the chosen one apart, the
-//! narrator rebuilds the router's view of every agent (status channels,
-//! load, login and last-push times) and of every queue from the stream
-//! itself. The router learns about agents through notices that lag the
-//! agents' own events within an instant, so the narrator does not simply
-//! replay agent events: it keeps them pending until the stream proves the
-//! router has handled them (`mirror` module docs). Its own first candidate
-//! then agrees with the router's choice, which [`DecisionCheck`] counts;
-//! the tests hold it to every decision of real runs.
+//! The candidates and the rule come from the router itself: a run that
+//! is traced records every decision ([`RunOptions::record_decisions`](crate::engine::RunOptions::record_decisions)),
+//! and the `RoutingDecision` event carries a [`DecisionRecord`]: every
+//! eligible agent as the router saw it, best first, and the rule that set
+//! the first apart. The narrator words it; it keeps no picture of the
+//! router of its own. [`DecisionCheck`] counts the decisions whose record
+//! is consistent with the choice (ranked in the model's order, the chosen
+//! agent first); the tests hold it to every decision of real runs.
 
 mod breaks;
-mod mirror;
 mod words;
 
 use crate::clock::DayClock;
-use crate::events::{EventKind, EventSink, SimEvent, StatusChangeReason};
+use crate::events::{
+    DecisionRecord, DecisionRule, EventKind, EventSink, RankedAgent, SimEvent, StatusChangeReason,
+};
 use crate::omni::{
     AgentId, AgentWorkId, CapacityPool, CapacityUnits, QueueId, RoutingModel, RoutingType,
     SkillRequirement, WorkItemId,
 };
-use crate::routing::ItemKey;
-use crate::routing::TieBreak;
 use crate::scenario::Scenario;
 use crate::time::SimTime;
 use breaks::BreakStep;
-use mirror::{Candidate, RouterView};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::sync::Arc;
@@ -108,6 +104,8 @@ pub struct DecisionFacts {
     /// The best-ranked of them (at most the number the text lists), best
     /// first.
     pub candidates: Vec<CandidateFacts>,
+    /// What set the first ahead of the second, as the router recorded it.
+    pub rule: DecisionRule,
 }
 
 /// One candidate of a routing decision.
@@ -158,12 +156,15 @@ impl TraceFilter {
     }
 }
 
-/// How the narrator's own ranking compared with the router's choices.
+/// How the recorded decisions compared with the router's choices.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct DecisionCheck {
     /// Routing decisions seen.
     pub decisions: u64,
-    /// Of those, how many chose the narrator's first candidate.
+    /// Of those, how many carried a record consistent with the choice:
+    /// candidates in the routing model's order, without the excluded
+    /// agent, the chosen agent first (or, for an external policy, among
+    /// them).
     pub agreed: u64,
     /// The first decision that did not, if any.
     pub first_disagreement: Option<(SimTime, WorkItemId)>,
@@ -195,12 +196,10 @@ struct AgentInfo {
 #[derive(Copy, Clone, Debug, PartialEq)]
 enum Where {
     Waiting,
-    /// Pushed to `agent`; `received` once the agent reported the push;
-    /// `mark` = notices the router had been sent when it pushed.
+    /// Pushed to `agent`; `received` once the agent reported the push.
     Pushed {
         agent: AgentId,
         received: bool,
-        mark: u64,
     },
 }
 
@@ -232,12 +231,13 @@ struct Cause {
 /// Narrates a run. Feed it every event of a run, from the start, in order
 /// (as an [`EventSink`], or through [`Narrator::narrate`]); it keeps the
 /// state needed to explain each one even when the line is filtered out.
+/// Run with [`RunOptions::record_decisions`](crate::engine::RunOptions::record_decisions)
+/// set, or routing lines name only the chosen agent.
 #[derive(Debug)]
 pub struct Narrator {
     scenario: Arc<Scenario>,
     filter: TraceFilter,
     agents: Vec<AgentInfo>,
-    view: RouterView,
     items: BTreeMap<WorkItemId, ItemInfo>,
     works: BTreeMap<AgentWorkId, WorkInfo>,
     cause: Option<Cause>,
@@ -272,7 +272,6 @@ impl Narrator {
         }
         Narrator {
             breaks: breaks::BreakBook::new(&scenario),
-            view: RouterView::new(scenario.clone()),
             scenario,
             filter: TraceFilter::default(),
             agents,
@@ -292,7 +291,7 @@ impl Narrator {
         self
     }
 
-    /// How the narrator's rankings compared with the router's choices.
+    /// How the recorded decisions compared with the router's choices.
     pub fn check(&self) -> DecisionCheck {
         self.check
     }
@@ -312,7 +311,6 @@ impl Narrator {
     /// close line, a login's status change in the login line) and never
     /// get a line of their own.
     pub fn narrate(&mut self, event: &SimEvent) -> Option<TraceLine> {
-        self.view.advance_to(event.time);
         let subject = self.subject(&event.kind);
         let show = self.filter.matches(event.time, &subject);
         let (tone, text) = self.follow(event, show)?;
@@ -409,10 +407,8 @@ impl Narrator {
                 item,
                 queue,
                 patience,
-                priority,
-                secondary_priority,
-                skills,
                 retrial,
+                ..
             } => {
                 self.items.insert(
                     *item,
@@ -423,8 +419,6 @@ impl Narrator {
                         excluded: None,
                     },
                 );
-                let key = ItemKey::new(*priority, *secondary_priority, t, item.0);
-                self.view.arrive(*item, *queue, key, skills);
                 if show {
                     let _ = write!(
                         s,
@@ -449,46 +443,31 @@ impl Narrator {
                 queue,
                 agent,
                 model,
+                record,
             } => {
-                self.view.settle_for_decision();
-                let known = self.items.get(item).map(|i| (i.requested_at, i.pushes));
-                let excluded = known
-                    .and_then(|_| self.view.dequeue(*item))
-                    .and_then(|q| q.excluded);
-                // An external policy may pick any eligible agent: its
-                // decision agrees when the agent was eligible.
-                let external = *model == RoutingModel::External;
-                if external {
-                    let ok = self.view.may_take(*item, excluded, *agent);
-                    self.check.record(ok, t, *item);
-                }
+                let pushes = self.items.get(item).map_or(0, |i| i.pushes);
+                let record = record.as_deref();
+                self.check.record(
+                    record.is_some_and(|r| consistent(*model, *agent, r)),
+                    t,
+                    *item,
+                );
                 if show {
-                    let (ranked, total) = self.view.ranked(*item, excluded, LISTED_CANDIDATES);
-                    let first = ranked.first().map(Candidate::agent);
-                    if !external {
-                        self.check.record(first == Some(*agent), t, *item);
+                    if let Some(r) = record {
+                        let listed = &r.ranked[..r.ranked.len().min(LISTED_CANDIDATES)];
+                        self.decided = Some(DecisionFacts {
+                            eligible: r.ranked.len(),
+                            candidates: listed.iter().map(|c| candidate_facts(r.pool, c)).collect(),
+                            rule: r.rule,
+                        });
                     }
-                    let pushes = known.map_or(0, |k| k.1);
-                    self.decided = Some(DecisionFacts {
-                        eligible: total,
-                        candidates: ranked.iter().map(candidate_facts).collect(),
-                    });
-                    s = self.decision_words(
-                        t, *item, *queue, *agent, *model, pushes, excluded, &ranked, total,
-                    );
-                } else if !external {
-                    let first = self.view.best(*item, excluded);
-                    self.check.record(first == Some(*agent), t, *item);
+                    s = self.decision_words(t, *item, *queue, *agent, *model, pushes, record);
                 }
-                let cost = self.view.cost(*queue, *agent);
-                self.view.reserve(*agent, *item, *queue, cost, t);
-                let mark = self.view.mark();
                 if let Some(i) = self.items.get_mut(item) {
                     i.pushes += 1;
                     i.at = Where::Pushed {
                         agent: *agent,
                         received: false,
-                        mark,
                     };
                 }
                 Tone::Routing
@@ -586,7 +565,7 @@ impl Narrator {
                 reason,
                 on_push_timeout,
             } => {
-                let (_, info) = self.release_work(t, *work, *item, *queue, *agent);
+                let (_, info) = self.release_work(*work, *queue, *agent);
                 self.cause = Some(Cause {
                     agent: *agent,
                     item: *item,
@@ -625,11 +604,10 @@ impl Narrator {
                 agent,
                 accepted_at,
             } => {
-                let (cost, _) = self.release_work(t, *work, *item, *queue, *agent);
+                let (cost, _) = self.release_work(*work, *queue, *agent);
                 self.items.remove(item);
-                self.view.forget(*item);
                 if show {
-                    let p = self.view.pool(*queue).index();
+                    let p = self.pool(*queue).index();
                     let a = &self.agents[agent.index()];
                     let _ = write!(
                         s,
@@ -651,9 +629,9 @@ impl Narrator {
                 agent,
                 accepted_at,
             } => {
-                let (cost, _) = self.release_work(t, *work, *item, *from_queue, *agent);
+                let (cost, _) = self.release_work(*work, *from_queue, *agent);
                 if show {
-                    let p = self.view.pool(*from_queue).index();
+                    let p = self.pool(*from_queue).index();
                     let a = &self.agents[agent.index()];
                     let _ = write!(
                         s,
@@ -673,16 +651,9 @@ impl Narrator {
                 from_queue,
                 queue,
                 requested_at,
-                priority,
-                secondary_priority,
-                skills,
                 handle_time,
+                ..
             } => {
-                // The router had the agent's release notice: that proves
-                // it and every notice sent before it.
-                self.view.apply_release_of(*item);
-                let key = ItemKey::new(*priority, *secondary_priority, *requested_at, item.0);
-                self.view.transfer_in(*item, *queue, key, skills);
                 if let Some(i) = self.items.get_mut(item) {
                     i.at = Where::Waiting;
                     i.excluded = None;
@@ -708,7 +679,7 @@ impl Narrator {
                 queue,
                 agent,
             } => {
-                self.release_work(t, *work, *item, *queue, *agent);
+                self.release_work(*work, *queue, *agent);
                 if show {
                     let _ = write!(
                         s,
@@ -725,7 +696,7 @@ impl Narrator {
                 queue,
                 agent,
             } => {
-                self.release_work(t, *work, *item, *queue, *agent);
+                self.release_work(*work, *queue, *agent);
                 if show {
                     let _ = write!(
                         s,
@@ -742,16 +713,6 @@ impl Narrator {
                 requested_at,
             } => {
                 let at = self.items.remove(item).map(|i| i.at);
-                match at {
-                    Some(Where::Waiting) => {
-                        self.view.dequeue(*item);
-                    }
-                    Some(pushed) => {
-                        self.taken_back(t, *item, *queue, pushed);
-                    }
-                    None => {}
-                }
-                self.view.forget(*item);
                 if show {
                     let _ = write!(
                         s,
@@ -769,15 +730,11 @@ impl Narrator {
                 item,
                 queue,
                 excluded_agent,
-                skills_reset,
+                ..
             } => {
                 let info = self.items.get(item).map(|i| (i.at, i.requested_at));
-                let refused_by = info.and_then(|(at, _)| self.taken_back(t, *item, *queue, at));
+                let refused_by = info.and_then(|(at, _)| Self::taken_back(at));
                 let requested_at = info.map_or(t, |i| i.1);
-                if *skills_reset {
-                    self.view.reset_skills(*item);
-                }
-                self.view.enqueue(*item, *excluded_agent);
                 if let Some(i) = self.items.get_mut(item) {
                     i.at = Where::Waiting;
                     i.excluded = *excluded_agent;
@@ -829,13 +786,11 @@ impl Narrator {
             EventKind::WorkPaused {
                 work,
                 item,
-                queue,
                 agent,
                 paused,
                 cost,
+                ..
             } => {
-                let from = self.works.get(work).map_or(*cost, |w| w.cost);
-                self.view.repriced(t, *agent, *queue, from, *cost);
                 if let Some(w) = self.works.get_mut(work) {
                     w.cost = *cost;
                 }
@@ -858,7 +813,6 @@ impl Narrator {
                 priority,
                 waited,
             } => {
-                self.view.drop_skills(*item, skills);
                 if show {
                     let names: Vec<&str> = skills
                         .iter()
@@ -881,10 +835,7 @@ impl Narrator {
                 queue,
                 requested_at,
             } => {
-                if let Some(at) = self.items.remove(item).map(|i| i.at) {
-                    self.taken_back(t, *item, *queue, at);
-                }
-                self.view.forget(*item);
+                self.items.remove(item);
                 if show {
                     let _ = write!(
                         s,
@@ -914,7 +865,6 @@ impl Narrator {
                 ..
             } => {
                 let clears = clears_exclusions(*reason);
-                self.view.presence(t, *agent, Some(*status), clears);
                 let fresh = std::mem::take(&mut self.agents[agent.index()].fresh_login);
                 self.agents[agent.index()].status = Some(*status);
                 let freed = if clears {
@@ -1001,7 +951,6 @@ impl Narrator {
             }
             EventKind::Logout { agent } => {
                 self.breaks.logged_out(*agent);
-                self.view.presence(t, *agent, None, true);
                 self.agents[agent.index()].status = None;
                 self.clear_exclusions(*agent);
                 if show {
@@ -1043,51 +992,54 @@ impl Narrator {
         Some((tone, s))
     }
 
-    /// The router took `item` back from the agent it was pushed to. That
-    /// proves the release notice behind it was handled or, if the agent
-    /// never reported the push, that the agent refused it when it arrived:
-    /// then every notice sent before the push was handled too (they were
-    /// ahead of the push in the calendar). Returns the refusing agent.
-    /// An AgentWork stopped being active: the router's view frees what it
-    /// held; returns that cost and what was known of the work.
+    /// An AgentWork stopped being active: returns the capacity it held
+    /// and what was known of the work.
     fn release_work(
         &mut self,
-        t: SimTime,
         work: AgentWorkId,
-        item: WorkItemId,
         queue: QueueId,
         agent: AgentId,
     ) -> (CapacityUnits, Option<WorkInfo>) {
         let info = self.works.remove(&work);
         let cost = info
             .as_ref()
-            .map_or_else(|| self.view.cost(queue, agent), |w| w.cost);
-        self.view.released(t, agent, item, queue, cost);
+            .map_or_else(|| self.cost(queue, agent), |w| w.cost);
         (cost, info)
     }
 
-    fn taken_back(
-        &mut self,
-        t: SimTime,
-        item: WorkItemId,
-        queue: QueueId,
-        at: Where,
-    ) -> Option<AgentId> {
-        if self.view.apply_release_of(item) {
-            return None;
-        }
-        let Where::Pushed {
-            agent,
-            received: false,
-            mark,
-        } = at
-        else {
-            return None;
+    /// The capacity pool items of `queue` count against.
+    fn pool(&self, queue: QueueId) -> CapacityPool {
+        self.scenario
+            .queues
+            .get(queue.index())
+            .map_or(CapacityPool::Primary, |q| q.routing.pool)
+    }
+
+    /// What one item of `queue` costs `agent`.
+    fn cost(&self, queue: QueueId, agent: AgentId) -> CapacityUnits {
+        let (Some(q), Some(a)) = (
+            self.scenario.queues.get(queue.index()),
+            self.agents.get(agent.index()),
+        ) else {
+            return CapacityUnits::ZERO;
         };
-        self.view.apply_before(mark);
-        let cost = self.view.cost(queue, agent);
-        self.view.refused(agent, item, queue, cost, t);
-        Some(agent)
+        let capacity = a.capacity[q.routing.pool.index()];
+        q.routing.cost.units_for(capacity.whole_units())
+    }
+
+    /// The router took an item back from the agent it was pushed to
+    /// (`at`). An agent that never reported the push refused it when it
+    /// arrived (it left the channel or filled up at that instant): that
+    /// agent is returned. One that had it released it (decline, timeout,
+    /// logout).
+    fn taken_back(at: Where) -> Option<AgentId> {
+        match at {
+            Where::Pushed {
+                agent,
+                received: false,
+            } => Some(agent),
+            _ => None,
+        }
     }
 
     /// Items `agent` was excluded from, now free to go to it again.
@@ -1103,6 +1055,7 @@ impl Narrator {
     }
 
     #[allow(clippy::too_many_arguments)]
+    #[allow(clippy::too_many_arguments)]
     fn decision_words(
         &self,
         now: SimTime,
@@ -1111,9 +1064,7 @@ impl Narrator {
         chosen: AgentId,
         model: RoutingModel,
         pushes: u32,
-        excluded: Option<AgentId>,
-        ranked: &[Candidate],
-        total: usize,
+        record: Option<&DecisionRecord>,
     ) -> String {
         let mut s = String::new();
         let verb = if pushes == 0 { "routing" } else { "re-routing" };
@@ -1130,30 +1081,40 @@ impl Narrator {
         if pushes > 0 {
             let _ = write!(s, ", {} push", ordinal(pushes + 1));
         }
+        let Some(r) = record else {
+            let _ = write!(
+                s,
+                "): chose agent {} (the run did not record the candidates)",
+                chosen.0
+            );
+            return s;
+        };
         let skills_based = self
             .scenario
             .queues
             .get(queue.index())
             .is_some_and(|q| q.routing.routing_type == RoutingType::Skills);
-        let needs = self.view.requirements(item);
+        let needs = &r.requirements;
         if skills_based {
             let _ = write!(s, ", needs {}", self.skills_words(needs));
         }
+        let total = r.ranked.len();
         let _ = write!(s, "): {total} eligible");
-        if let Some(x) = excluded {
+        if let Some(x) = r.excluded {
             let _ = write!(s, " (agent {} left out: it let this item go)", x.0);
         }
-        for (i, c) in ranked.iter().enumerate() {
+        let listed = &r.ranked[..total.min(LISTED_CANDIDATES)];
+        for (i, c) in listed.iter().enumerate() {
             s.push_str(if i == 0 { " — " } else { "; " });
-            s.push_str(&self.candidate_words(now, model, c));
+            s.push_str(&self.candidate_words(now, model, r.pool, c));
             if skills_based && !needs.is_empty() {
-                let _ = write!(s, ", has {}", self.skill_match_words(c.agent(), needs));
+                let _ = write!(s, ", has {}", self.skill_match_words(c.agent, needs));
             }
         }
-        if total > ranked.len() {
-            let _ = write!(s, "; and {} more", total - ranked.len());
+        if total > listed.len() {
+            let _ = write!(s, "; and {} more", total - listed.len());
         }
-        match ranked.first() {
+        match r.ranked.first() {
             _ if model == RoutingModel::External => {
                 let _ = write!(
                     s,
@@ -1161,7 +1122,7 @@ impl Narrator {
                     chosen.0
                 );
             }
-            Some(c) if c.agent() == chosen => {
+            Some(c) if c.agent == chosen => {
                 let _ = write!(
                     s,
                     "; chose agent {}: {}",
@@ -1170,25 +1131,18 @@ impl Narrator {
                         &self.scenario.simulation.clock(),
                         now,
                         model,
+                        r.rule,
                         c,
-                        ranked.get(1)
+                        r.ranked.get(1)
                     )
                 );
             }
-            Some(c) => {
+            // A record not led by the chosen agent would be a router bug;
+            // say so rather than explain a choice that was not made.
+            _ => {
                 let _ = write!(
                     s,
-                    "; chose agent {} (this trace ranked agent {} first: its picture of the \
-                     router's view is behind here)",
-                    chosen.0,
-                    c.agent().0
-                );
-            }
-            None => {
-                let _ = write!(
-                    s,
-                    "; chose agent {} (this trace found nobody eligible: its picture of the \
-                     router's view is behind here)",
+                    "; chose agent {} (not the first of the recorded candidates)",
                     chosen.0
                 );
             }
@@ -1231,36 +1185,30 @@ impl Narrator {
         words.join(", ")
     }
 
-    fn candidate_words(&self, now: SimTime, model: RoutingModel, c: &Candidate) -> String {
-        let r = &c.routing;
-        let p = c.pool;
-        let mut s = self.agent_name(c.agent());
+    fn candidate_words(
+        &self,
+        now: SimTime,
+        model: RoutingModel,
+        pool: CapacityPool,
+        c: &RankedAgent,
+    ) -> String {
+        let mut s = self.agent_name(c.agent);
         let _ = match model {
             RoutingModel::MostAvailable | RoutingModel::External => {
-                write!(
-                    s,
-                    " free {} of {}",
-                    units(r.free_in(p)),
-                    units(r.capacity_in(p))
-                )
+                write!(s, " free {} of {}", units(c.free()), units(c.capacity))
             }
             RoutingModel::LeastActive => {
-                write!(
-                    s,
-                    " load {} of {}",
-                    units(r.load_in(p)),
-                    units(r.capacity_in(p))
-                )
+                write!(s, " load {} of {}", units(c.load), units(c.capacity))
             }
         };
-        if p == CapacityPool::Interruptible {
+        if pool == CapacityPool::Interruptible {
             s.push_str(" interruptible");
         }
-        let _ = write!(s, ", {} active, ", c.active);
-        if r.tie.pushed_since_login {
-            let _ = write!(s, "last push {} ago", span(now - r.tie.since));
+        let _ = write!(s, ", {} active, ", c.open_items);
+        if c.pushed_since_login {
+            let _ = write!(s, "last push {} ago", span(now - c.since));
         } else {
-            let since = self.scenario.simulation.clock().label_ms(r.tie.since);
+            let since = self.scenario.simulation.clock().label_ms(c.since);
             let _ = write!(s, "not pushed since login at {since}");
         }
         s
@@ -1268,19 +1216,40 @@ impl Narrator {
 }
 
 /// The machine-readable form of what [`Narrator::candidate_words`] says.
-fn candidate_facts(c: &Candidate) -> CandidateFacts {
-    let r = &c.routing;
-    let p = c.pool;
+fn candidate_facts(pool: CapacityPool, c: &RankedAgent) -> CandidateFacts {
     CandidateFacts {
-        agent: c.agent().0,
-        pool: p,
-        capacity: r.capacity_in(p).as_f64(),
-        load: r.load_in(p).as_f64(),
-        free: r.free_in(p).as_f64(),
-        active: c.active,
-        pushed_since_login: r.tie.pushed_since_login,
-        since: r.tie.since.as_secs_f64(),
+        agent: c.agent.0,
+        pool,
+        capacity: c.capacity.as_f64(),
+        load: c.load.as_f64(),
+        free: c.free().as_f64(),
+        active: c.open_items,
+        pushed_since_login: c.pushed_since_login,
+        since: c.since.as_secs_f64(),
     }
+}
+
+/// Whether a decision's record is consistent with the router's choice of
+/// `chosen`: candidates strictly in `model`'s order (by the figures they
+/// were recorded with), none of them the excluded agent, and the chosen
+/// agent first (an external policy may choose any of them).
+fn consistent(model: RoutingModel, chosen: AgentId, r: &DecisionRecord) -> bool {
+    let tie = |c: &RankedAgent| (c.pushed_since_login, c.since, c.agent);
+    let ordered = r.ranked.windows(2).all(|w| match model {
+        RoutingModel::LeastActive => (w[0].load, tie(&w[0])) < (w[1].load, tie(&w[1])),
+        RoutingModel::MostAvailable | RoutingModel::External => {
+            (std::cmp::Reverse(w[0].free()), tie(&w[0]))
+                < (std::cmp::Reverse(w[1].free()), tie(&w[1]))
+        }
+    });
+    let excluded_out = r
+        .excluded
+        .is_none_or(|x| r.ranked.iter().all(|c| c.agent != x));
+    let chosen_ok = match model {
+        RoutingModel::External => r.ranked.iter().any(|c| c.agent == chosen),
+        _ => r.ranked.first().is_some_and(|c| c.agent == chosen),
+    };
+    ordered && excluded_out && chosen_ok
 }
 
 /// Any status change lifts the agent's decline exclusions except the one a
@@ -1292,58 +1261,59 @@ fn clears_exclusions(reason: StatusChangeReason) -> bool {
     )
 }
 
-/// The rule that put `chosen` ahead of the runner-up.
+/// The rule that put `chosen` ahead of the runner-up, as the router
+/// recorded it, with the figures that show it.
 fn reason_words(
     clock: &DayClock,
     now: SimTime,
     model: RoutingModel,
-    chosen: &Candidate,
-    runner_up: Option<&Candidate>,
+    rule: DecisionRule,
+    chosen: &RankedAgent,
+    runner_up: Option<&RankedAgent>,
 ) -> String {
-    let Some(r) = runner_up else {
-        return "the only eligible agent".into();
+    let (a, b) = match (rule, runner_up) {
+        (DecisionRule::OnlyEligible, _) | (_, None) => return "the only eligible agent".into(),
+        (_, Some(b)) => (chosen, b),
     };
-    let (a, b) = (&chosen.routing, &r.routing);
-    let pool = chosen.pool;
-    let tie = match model {
-        RoutingModel::MostAvailable if a.free_in(pool) != b.free_in(pool) => {
+    let tie = match rule {
+        DecisionRule::MostFreeCapacity => {
             return format!(
                 "most free capacity ({} vs {})",
-                units(a.free_in(pool)),
-                units(b.free_in(pool))
+                units(a.free()),
+                units(b.free())
             );
         }
-        RoutingModel::LeastActive if a.load_in(pool) != b.load_in(pool) => {
-            return format!(
-                "least active (load {} vs {})",
-                units(a.load_in(pool)),
-                units(b.load_in(pool))
-            );
+        DecisionRule::LeastLoad => {
+            return format!("least active (load {} vs {})", units(a.load), units(b.load));
         }
-        RoutingModel::MostAvailable | RoutingModel::External => {
-            format!("free capacity {}", units(a.free_in(pool)))
-        }
-        RoutingModel::LeastActive => format!("load {}", units(a.load_in(pool))),
+        DecisionRule::ExternalPolicy => return "the external routing policy's choice".into(),
+        _ if model == RoutingModel::LeastActive => format!("load {}", units(a.load)),
+        _ => format!("free capacity {}", units(a.free())),
     };
     format!(
         "tie on {tie} with agent {} broken by: {}",
-        r.agent().0,
-        tie_words(clock, now, a.tie, b.tie)
+        b.agent.0,
+        tie_words(clock, now, rule, a, b)
     )
 }
 
-/// Why `a` comes before `b` in the tie-break (omni-reference §6.5);
-/// instants in the day's clock time.
-fn tie_words(clock: &DayClock, now: SimTime, a: TieBreak, b: TieBreak) -> String {
-    match (a.pushed_since_login, b.pushed_since_login) {
-        (false, true) => "never pushed since login".into(),
-        _ if a.since == b.since => "lowest agent number".into(),
-        (false, _) => format!(
+/// Why `a` comes before `b` in the tie-break (omni-reference §6.5), by the
+/// recorded rule; instants in the day's clock time.
+fn tie_words(
+    clock: &DayClock,
+    now: SimTime,
+    rule: DecisionRule,
+    a: &RankedAgent,
+    b: &RankedAgent,
+) -> String {
+    match rule {
+        DecisionRule::NeverPushedSinceLogin => "never pushed since login".into(),
+        DecisionRule::LoggedInFirst => format!(
             "neither pushed since login; logged in first ({} vs {})",
             clock.label_ms(a.since),
             clock.label_ms(b.since)
         ),
-        (true, _) => {
+        DecisionRule::LongestSinceLastPush => {
             let (x, y) = (span(now - a.since), span(now - b.since));
             if x == y {
                 format!(
@@ -1355,6 +1325,7 @@ fn tie_words(clock: &DayClock, now: SimTime, a: TieBreak, b: TieBreak) -> String
                 format!("longest since last push ({x} vs {y})")
             }
         }
+        _ => "lowest agent number".into(),
     }
 }
 

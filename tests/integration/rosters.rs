@@ -528,6 +528,7 @@ fn a_rostered_day_keeps_the_invariants_and_the_trace_agrees_with_the_router() {
             &mut [&mut narrator, &mut invariants],
             RunOptions {
                 replication,
+                record_decisions: true,
                 ..Default::default()
             },
         );
