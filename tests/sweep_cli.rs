@@ -160,6 +160,11 @@ fn four_shards_merge_into_the_unsharded_files_byte_for_byte() {
         // Each shard on its own thread count: nothing depends on it.
         ok(&shard(&file, i, 4, &parts, &(1 + i % 2).to_string()));
     }
+    // One shard of one is a partial too, for arrays of one task.
+    let single = tmp.path().join("single");
+    ok(&shard(&file, 0, 1, &single, "2"));
+    ok(&run(&["merge", s(&single), "--quiet"]));
+    assert_eq!(std::fs::read(single.join("sweep.csv")).unwrap(), csv);
     let merged = tmp.path().join("merged");
     let text = ok(&run(&["merge", s(&parts), "--out", s(&merged)]));
     assert!(
