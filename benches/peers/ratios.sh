@@ -69,10 +69,11 @@ print("(ratios per item: the three draw different random numbers, so their days 
 print("targets:")
 for t in bench["targets"]:
     measured = "-" if t["measured"] is None else f"{t['measured']:.2f} {t['unit']}"
-    print(f"  {t['name']:<44} ≤ {t['limit']:g} {t['unit']:<4} measured {measured:<12} {t['status'].replace('_', ' ')}")
+    limit = f"≤ {t['limit']:g} {t['unit']}"
+    print(f"  {t['name']:<44} {limit:<10} measured {measured:<12} {t['status'].replace('_', ' ')}")
 one = bench["sizes"]
 at1k = next((r for r in one if r["agents"] == 1000), None)
 if at1k and 1000 in simpy:
     x = at1k["items_per_s"] / (simpy[1000][0] / simpy[1000][1])
-    print(f"  {'1,000-agent day, SimPy ÷ omnisim':<44} ≥ 20 ×    measured {x:.2f} ×       {'met' if x >= 20 else 'NOT met'}")
+    print(f"  {'1,000-agent day, SimPy ÷ omnisim':<44} {'≥ 20 ×':<10} measured {f'{x:.2f} ×':<12} {'met' if x >= 20 else 'not met'}")
 PY
