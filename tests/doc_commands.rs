@@ -148,7 +148,7 @@ fn check_command(
             exists((*sweep).to_owned())?;
             let check = std::fs::read_to_string(root().join("scripts/slurm-check.sh"))
                 .map_err(|e| format!("scripts/slurm-check.sh: {e}"))?;
-            if check.contains("deploy/slurm/submit.sh") || check.contains("submit.sh") {
+            if check.contains("deploy/slurm/submit.sh") {
                 Ok(())
             } else {
                 Err("scripts/slurm-check.sh does not run deploy/slurm/submit.sh".into())

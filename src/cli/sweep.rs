@@ -14,6 +14,7 @@ use crate::output::{concat_work_parts_until, write_atomically, OutputError, Resu
 use crate::scenario::bounds::RunShape;
 use crate::scenario::Scenario;
 use crate::stats::EngineStats;
+use crate::sweep::table::cell;
 use crate::sweep::{
     find_partials, merge, partial, simulate_pair, tabulate, PairError, PairResult, Partial, Shard,
     Sweep,
@@ -288,10 +289,7 @@ fn list(
         let runs = runs_of[&p];
         table.push(
             std::iter::once(p.to_string())
-                .chain(header.point_values(p).into_iter().map(|v| match v {
-                    serde_json::Value::String(s) => s.clone(),
-                    v => v.to_string(),
-                }))
+                .chain(header.point_values(p).into_iter().map(cell))
                 .chain(std::iter::once(runs.to_string()))
                 .collect(),
         );

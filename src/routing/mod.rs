@@ -164,15 +164,26 @@ pub fn eligible_by_scan(
     pool: CapacityPool,
     exclude: Option<AgentId>,
 ) -> Vec<AgentId> {
-    agents
-        .iter()
-        .filter(|a| {
-            classes.contains(&a.class)
-                && a.can_take(channel, cost, pool)
-                && Some(a.tie.agent) != exclude
-        })
+    scan(agents, channel, classes, cost, pool, exclude)
         .map(|a| a.tie.agent)
         .collect()
+}
+
+/// The agents of `classes` that may take the item, by a plain scan: the
+/// filter both references share.
+fn scan<'a>(
+    agents: &'a [AgentRouting],
+    channel: crate::omni::ChannelId,
+    classes: &'a [ClassId],
+    cost: CapacityCost,
+    pool: CapacityPool,
+    exclude: Option<AgentId>,
+) -> impl Iterator<Item = &'a AgentRouting> {
+    agents.iter().filter(move |a| {
+        classes.contains(&a.class)
+            && a.can_take(channel, cost, pool)
+            && Some(a.tie.agent) != exclude
+    })
 }
 
 /// The same choice as [`AgentIndex::choose`], by scanning every agent: the
@@ -186,13 +197,7 @@ pub fn choose_by_scan(
     pool: CapacityPool,
     exclude: Option<AgentId>,
 ) -> Option<AgentId> {
-    agents
-        .iter()
-        .filter(|a| {
-            classes.contains(&a.class)
-                && a.can_take(channel, cost, pool)
-                && Some(a.tie.agent) != exclude
-        })
+    scan(agents, channel, classes, cost, pool, exclude)
         .filter(|_| model != RoutingModel::External)
         .min_by_key(|a| match model {
             RoutingModel::MostAvailable | RoutingModel::External => {

@@ -87,6 +87,15 @@ impl Scenario {
     }
 
     fn read(path: &Path, external_routing: bool) -> Result<Scenario, ScenarioError> {
+        let text = Self::read_text(path)?;
+        load_at(&text, path, external_routing)
+    }
+
+    /// The text of the scenario file at `path`: read up to
+    /// `MAX_SCENARIO_BYTES`, as UTF-8, with the errors of
+    /// [`Scenario::from_path`]. A sweep reads its base with it, to hash
+    /// and edit the very text it validates.
+    pub(crate) fn read_text(path: &Path) -> Result<String, ScenarioError> {
         let label = path.display().to_string();
         let bytes = read_bounded(path, MAX_SCENARIO_BYTES).map_err(|e| {
             let reason = e.to_string();
@@ -113,12 +122,7 @@ impl Scenario {
             .in_file(&label)
             .with_hint("check that this is the scenario file you meant"));
         };
-        let text = error::utf8_text(bytes, &label)?;
-        let base = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
-        load(&text, &label, base, external_routing)
+        error::utf8_text(bytes, &label)
     }
 
     /// Checks a scenario given as text; `file_label` names it in errors.
@@ -132,11 +136,7 @@ impl Scenario {
     /// `path`'s folder. A sweep's points are read this way, as edited
     /// copies of their base file.
     pub fn from_text_at(text: &str, path: &Path) -> Result<Scenario, ScenarioError> {
-        let base = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
-        load(text, &path.display().to_string(), base, false)
+        load_at(text, path, false)
     }
 
     /// [`Scenario::from_toml_str`], accepting external queues.
@@ -146,6 +146,16 @@ impl Scenario {
     ) -> Result<Scenario, ScenarioError> {
         load(text, file_label, Path::new(""), true)
     }
+}
+
+/// [`load`] of the text of the file at `path`: errors name the path and
+/// CSV files are resolved from its folder.
+fn load_at(text: &str, path: &Path, external_routing: bool) -> Result<Scenario, ScenarioError> {
+    let base = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    load(text, &path.display().to_string(), base, external_routing)
 }
 
 fn load(

@@ -57,7 +57,6 @@ pub struct Sweep {
     /// The base scenario, read and validated.
     pub base_scenario: Scenario,
     base_path: PathBuf,
-    base_text: String,
     base_doc: DocumentMut,
     text: String,
     /// Replications per point.
@@ -85,7 +84,7 @@ impl Sweep {
     /// (at most `max_points` points).
     pub fn from_path(path: &Path, max_points: u64) -> Result<Sweep, ScenarioError> {
         let label = path.display().to_string();
-        let text = read_text(path, &label, MAX_SWEEP_BYTES)?;
+        let text = read_text(path, &label)?;
         let doc = ImDocument::parse(text.clone()).map_err(|e| {
             ScenarioError::new(
                 ScenarioErrorKind::Syntax,
@@ -137,8 +136,10 @@ impl Sweep {
             _ => Path::new("."),
         };
         let base_path = dir.join(&base);
-        let base_scenario = Scenario::from_path(&base_path)?;
-        let base_text = read_text(&base_path, &base_path.display().to_string(), u64::MAX)?;
+        // Read once: the text hashed and edited into points is the text
+        // validated.
+        let base_text = Scenario::read_text(&base_path)?;
+        let base_scenario = Scenario::from_text_at(&base_text, &base_path)?;
         let base_doc: DocumentMut = base_text
             .parse()
             .expect("the base scenario was read as TOML just above");
@@ -205,7 +206,6 @@ impl Sweep {
             base,
             base_scenario,
             base_path,
-            base_text,
             base_doc,
             text,
             replications,
@@ -298,19 +298,11 @@ impl Sweep {
             "gives a scenario the validator refuses"
         };
         let message = format!("point {p} ({}) {what}: {inner}", self.describe_point(p));
-        let out = ScenarioError::new(e.kind(), message)
+        ScenarioError::new(e.kind(), message)
             .in_file(label)
             .at_span(&self.text, span)
-            .key(key);
-        match e.hint() {
-            Some(h) => out.with_hint(h.to_string()),
-            None => out,
-        }
-    }
-
-    /// The base scenario's text (for `points/<index>/scenario.toml`).
-    pub fn base_text(&self) -> &str {
-        &self.base_text
+            .key(key)
+            .with_maybe_hint(e.hint().map(str::to_owned))
     }
 }
 
@@ -344,8 +336,8 @@ impl Cx<'_> {
     }
 }
 
-fn read_text(path: &Path, label: &str, limit: u64) -> Result<String, ScenarioError> {
-    let bytes = crate::scenario::read_bounded(path, limit.min(16 * 1024 * 1024)).map_err(|e| {
+fn read_text(path: &Path, label: &str) -> Result<String, ScenarioError> {
+    let bytes = crate::scenario::read_bounded(path, MAX_SWEEP_BYTES).map_err(|e| {
         ScenarioError::new(ScenarioErrorKind::Io, format!("cannot read the file: {e}"))
             .in_file(label)
             .with_source(e)
@@ -357,16 +349,7 @@ fn read_text(path: &Path, label: &str, limit: u64) -> Result<String, ScenarioErr
         )
         .in_file(label));
     };
-    String::from_utf8(bytes).map_err(|e| {
-        ScenarioError::new(
-            ScenarioErrorKind::Syntax,
-            format!(
-                "the file is not UTF-8 text (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
-            ),
-        )
-        .in_file(label)
-    })
+    crate::scenario::error::utf8_text(bytes, label)
 }
 
 fn read_metrics(cx: &Cx<'_>, item: Option<&Item>) -> Result<Vec<String>, ScenarioError> {

@@ -51,6 +51,19 @@ impl Shard {
     }
 }
 
+/// The value index on each axis of point `point`, for axes of `sizes`
+/// values each: the first axis varies slowest and the last fastest, as in
+/// nested loops.
+pub fn coordinates(point: u64, sizes: &[usize]) -> Vec<usize> {
+    let mut rest = point;
+    let mut out = vec![0; sizes.len()];
+    for (i, &n) in sizes.iter().enumerate().rev() {
+        out[i] = (rest % n as u64) as usize;
+        rest /= n as u64;
+    }
+    out
+}
+
 impl fmt::Display for Shard {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}/{}", self.index, self.count)
@@ -99,6 +112,16 @@ mod tests {
         assert!(s.keeps_points_whole(4));
         assert!(!s.keeps_points_whole(2));
         assert_eq!(s.pairs(2, 3), vec![(0, 1), (1, 1)]);
+    }
+
+    #[test]
+    fn the_last_axis_varies_fastest() {
+        let sizes = [3, 2];
+        let all: Vec<Vec<usize>> = (0..6).map(|p| coordinates(p, &sizes)).collect();
+        assert_eq!(
+            all,
+            [[0, 0], [0, 1], [1, 0], [1, 1], [2, 0], [2, 1]].map(Vec::from)
+        );
     }
 
     #[test]

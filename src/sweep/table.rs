@@ -58,15 +58,11 @@ impl SweepHeader {
 
     /// The values of point `p`, one per axis (last axis fastest).
     pub fn point_values(&self, p: u64) -> Vec<&serde_json::Value> {
-        let mut rest = p;
-        let mut out = vec![None; self.axes.len()];
-        for (i, axis) in self.axes.iter().enumerate().rev() {
-            let n = axis.values.len() as u64;
-            out[i] = Some(&axis.values[(rest % n) as usize]);
-            rest /= n;
-        }
-        out.into_iter()
-            .map(|v| v.expect("every axis set"))
+        let sizes: Vec<usize> = self.axes.iter().map(|a| a.values.len()).collect();
+        super::grid::coordinates(p, &sizes)
+            .into_iter()
+            .zip(&self.axes)
+            .map(|(i, a)| &a.values[i])
             .collect()
     }
 }
@@ -147,9 +143,9 @@ pub struct Tables {
     pub json: Vec<u8>,
 }
 
-/// The value of an axis in a CSV cell: numbers and strings as they are,
-/// anything else as JSON.
-fn cell(v: &serde_json::Value) -> String {
+/// The value of an axis in a CSV cell (and `sweep --list`): numbers and
+/// strings as they are, anything else as JSON.
+pub fn cell(v: &serde_json::Value) -> String {
     match v {
         serde_json::Value::String(s) => s.clone(),
         other => other.to_string(),
