@@ -6,7 +6,7 @@
 //! events (in the §3 order: work event → `workloadChanged` →
 //! `statusChanged`) and notices to the router.
 
-use super::work_list::WorkList;
+use super::work_list::{WorkList, WorkTimers};
 use crate::events::{EventKind, StatusChangeReason};
 use crate::kernel::handle::EngineHandle;
 use crate::kernel::messages::{AgentMsg, AgentNotice, Assignment, Entry, Release, RouterMsg};
@@ -224,7 +224,7 @@ impl AgentState {
                         .schedule_in(after, Entry::Agent(self.id, AgentMsg::Reassign(work.id)));
                 }
                 work.logged_out_at = Some(now);
-                self.works.insert(work.id, work);
+                self.works.insert(work.id, work, WorkTimers::default());
                 continue;
             }
             let (status, why) = match work.status {
@@ -325,6 +325,12 @@ impl AgentState {
 
     fn open(&mut self, id: AgentWorkId) {
         let now = self.handle.now();
+        // Answered: the push can no longer time out and the customer,
+        // being served, no longer abandons.
+        let timers = self.works.take_timers(&id);
+        for t in [timers.push_timeout, timers.patience].into_iter().flatten() {
+            self.handle.cancel(t);
+        }
         let work = self.works.get_mut(&id).expect("checked active");
         work.status = WorkStatus::Opened;
         work.accepted_at = Some(now);
@@ -387,7 +393,12 @@ impl AgentState {
 
     /// Moves an active work to a final status and releases its capacity.
     fn finish(&mut self, id: AgentWorkId, status: WorkStatus) -> AgentWork {
-        let mut work = self.works.remove(&id).expect("checked active");
+        let (mut work, timers) = self.works.remove(&id).expect("checked active");
+        // The customer's patience still runs if the item goes back to its
+        // queue; only the push timeout is moot.
+        if let Some(t) = timers.push_timeout {
+            self.handle.cancel(t);
+        }
         work.status = status;
         work.closed_at = Some(self.handle.now());
         self.handle.ledger.borrow_mut().set_status(id, status);
@@ -497,17 +508,23 @@ impl AgentState {
             requested_at: item.requested_at,
             handle_time: item.handle_time,
         });
-        self.works.insert(id, work);
+        let push_timeout = match (self.config.auto_accept, a.push_timeout) {
+            (false, Some(timeout)) => Some(self.handle.schedule_timer_in(
+                timeout,
+                Entry::Agent(self.id, crate::kernel::messages::AgentMsg::PushTimeout(id)),
+            )),
+            _ => None,
+        };
+        let timers = WorkTimers {
+            push_timeout,
+            patience: a.patience_timer,
+        };
+        self.works.insert(id, work, timers);
         let previous = self.load;
         self.load[a.pool.index()] = self.load[a.pool.index()] + a.cost;
         self.emit_workload(previous);
         if self.config.auto_accept {
             self.open(id);
-        } else if let Some(timeout) = a.push_timeout {
-            self.handle.schedule_in(
-                timeout,
-                Entry::Agent(self.id, crate::kernel::messages::AgentMsg::PushTimeout(id)),
-            );
         }
     }
 

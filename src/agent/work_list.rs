@@ -5,12 +5,24 @@
 //! serves that better than a map that allocates a node on the first insert
 //! and frees it on the last remove, once per item per agent.
 
+use crate::kernel::calendar::TimerId;
 use crate::omni::{AgentWork, AgentWorkId};
 
-/// Active works sorted by id.
+/// The timers an active work may leave on the calendar, cancelled as soon
+/// as they are moot so the calendar never delivers them.
+#[derive(Copy, Clone, Debug, Default)]
+pub(crate) struct WorkTimers {
+    /// Fires if the push is not answered in time.
+    pub push_timeout: Option<TimerId>,
+    /// The customer's patience (the router's timer).
+    pub patience: Option<TimerId>,
+}
+
+/// Active works sorted by id, with their timers.
 #[derive(Debug, Default)]
 pub(crate) struct WorkList {
     works: Vec<AgentWork>,
+    timers: Vec<WorkTimers>,
 }
 
 impl WorkList {
@@ -27,16 +39,31 @@ impl WorkList {
     }
 
     /// Adds (or replaces) the work with this id, keeping id order.
-    pub(crate) fn insert(&mut self, id: AgentWorkId, work: AgentWork) {
+    pub(crate) fn insert(&mut self, id: AgentWorkId, work: AgentWork, timers: WorkTimers) {
         debug_assert_eq!(id, work.id);
         match self.position(id) {
-            Ok(i) => self.works[i] = work,
-            Err(i) => self.works.insert(i, work),
+            Ok(i) => {
+                self.works[i] = work;
+                self.timers[i] = timers;
+            }
+            Err(i) => {
+                self.works.insert(i, work);
+                self.timers.insert(i, timers);
+            }
         }
     }
 
-    pub(crate) fn remove(&mut self, id: &AgentWorkId) -> Option<AgentWork> {
-        self.position(*id).ok().map(|i| self.works.remove(i))
+    /// Hands over the work's timers (for cancelling), leaving none.
+    pub(crate) fn take_timers(&mut self, id: &AgentWorkId) -> WorkTimers {
+        match self.position(*id) {
+            Ok(i) => std::mem::take(&mut self.timers[i]),
+            Err(_) => WorkTimers::default(),
+        }
+    }
+
+    pub(crate) fn remove(&mut self, id: &AgentWorkId) -> Option<(AgentWork, WorkTimers)> {
+        let i = self.position(*id).ok()?;
+        Some((self.works.remove(i), self.timers.remove(i)))
     }
 
     /// Number of active AgentWork.
@@ -48,8 +75,10 @@ impl WorkList {
         self.works.iter()
     }
 
-    /// Empties the list, returning the works in id order.
+    /// Empties the list, returning the works in id order. Their timers
+    /// are dropped uncancelled: they find nothing to act on when they fire.
     pub(crate) fn take_all(&mut self) -> Vec<AgentWork> {
+        self.timers.clear();
         std::mem::take(&mut self.works)
     }
 }

@@ -35,6 +35,12 @@
 //!   new entry at the same instant, queued after the entries already waiting for
 //!   that instant; the routing pass runs when the router's entry is delivered.
 //!
+//! * a timer that became moot (a push answered before its timeout, a
+//!   customer served before their patience ran out) is cancelled and never
+//!   delivered; its handler would have found nothing to do, and the
+//!   entries that remain keep their `seq`, so the order above is
+//!   unchanged.
+//!
 //! The generator is not an actor: an arrival entry calls it directly (see
 //! [`crate::arrivals`]); the item it creates reaches the router as a
 //! message like any other.
@@ -102,6 +108,10 @@ use std::time::{Duration, Instant};
 pub struct RunOutcome {
     /// Calendar entries processed.
     pub entries: u64,
+    /// Timers cancelled because they became moot (a push answered before
+    /// its timeout, a customer served before their patience ran out):
+    /// entries never delivered.
+    pub timers_cancelled: u64,
     /// Events emitted.
     pub events: u64,
     /// Simulated time reached.
@@ -637,6 +647,7 @@ where
     }
     RunOutcome {
         entries: sim.entries(),
+        timers_cancelled: sim.handle.cancelled(),
         events: sim.events(),
         end: reached,
         wall: wall_start.elapsed(),

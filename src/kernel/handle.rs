@@ -4,7 +4,7 @@
 //! All actors of a run live on one thread (see the engine module doc), so
 //! `RefCell` is enough and no lock is taken on the hot path.
 
-use super::calendar::Calendar;
+use super::calendar::{Calendar, TimerId};
 use super::instruments::Instrumentation;
 use super::messages::Entry;
 use crate::events::{EventKind, SimEvent};
@@ -101,13 +101,31 @@ impl EngineHandle {
             .schedule(self.now() + delay, entry);
     }
 
+    /// Schedules an entry `delay` from now that may be cancelled with
+    /// [`EngineHandle::cancel`] once it no longer matters.
+    pub(crate) fn schedule_timer_in(&self, delay: SimDuration, entry: Entry) -> TimerId {
+        self.calendar
+            .borrow_mut()
+            .schedule_timer(self.now() + delay, entry)
+    }
+
+    /// Cancels a timer that is moot: it will not be delivered.
+    pub(crate) fn cancel(&self, timer: TimerId) {
+        self.calendar.borrow_mut().cancel(timer);
+    }
+
+    /// Timers cancelled so far in this run.
+    pub(crate) fn cancelled(&self) -> u64 {
+        self.calendar.borrow().cancelled()
+    }
+
     /// Schedules an entry at an absolute time.
     pub(crate) fn schedule_at(&self, at: SimTime, entry: Entry) {
         self.calendar.borrow_mut().schedule(at, entry);
     }
 
     pub(crate) fn peek_time(&self) -> Option<SimTime> {
-        self.calendar.borrow().peek_time()
+        self.calendar.borrow_mut().peek_time()
     }
 
     pub(crate) fn pop(&self) -> Option<(SimTime, Entry)> {

@@ -10,6 +10,7 @@
 //! operation, so it is kept as small as the other messages rather than as
 //! large as an item with its skills and transfer plan.
 
+use super::calendar::TimerId;
 use crate::events::EventKind;
 use crate::omni::{
     AgentId, AgentWorkId, CapacityPool, CapacityUnits, QueueId, StatusId, WorkItem, WorkItemId,
@@ -94,6 +95,9 @@ pub(crate) struct Assignment {
     pub pool: CapacityPool,
     /// Push timeout of the queue's routing configuration.
     pub push_timeout: Option<SimDuration>,
+    /// The customer's patience timer, which the agent cancels when it
+    /// accepts: from then on the customer is served and stays.
+    pub patience_timer: Option<TimerId>,
 }
 
 /// Why an item left an agent.

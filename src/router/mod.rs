@@ -13,6 +13,7 @@
 mod skills;
 
 use crate::events::{DecisionRecord, DecisionRule, EventKind};
+use crate::kernel::calendar::TimerId;
 use crate::kernel::handle::EngineHandle;
 use crate::kernel::instruments::{self, Probe};
 use crate::kernel::messages::{AgentMsg, AgentNotice, Assignment, Entry, Release, RouterMsg};
@@ -50,6 +51,9 @@ struct RoutedItem {
     /// Agents that declined it or let it time out, on a channel that ends
     /// an item refused by every available agent (§12.6).
     refused_by: Vec<AgentId>,
+    /// The patience timer, handed with each push to the agent, which
+    /// cancels it on accepting.
+    patience_timer: Option<TimerId>,
 }
 
 impl RoutedItem {
@@ -331,6 +335,7 @@ impl RouterActor {
                     cost,
                     pool,
                     push_timeout: queue.routing.push_timeout,
+                    patience_timer: r.patience_timer,
                 })),
             ));
         }
@@ -637,10 +642,10 @@ impl RouterActor {
                     skills: item.skills.clone(),
                     retrial: item.retrial,
                 });
-                if let Some(p) = item.patience {
+                let patience_timer = item.patience.map(|p| {
                     self.handle
-                        .schedule_in(p, Entry::Router(RouterMsg::PatienceExpired(id)));
-                }
+                        .schedule_timer_in(p, Entry::Router(RouterMsg::PatienceExpired(id)))
+                });
                 let requirements = Requirements::new(&item.skills, item.requested_at);
                 self.items.insert(
                     id,
@@ -652,6 +657,7 @@ impl RouterActor {
                         answered: false,
                         requirements,
                         refused_by: Vec::new(),
+                        patience_timer,
                     },
                 );
                 self.enqueue(id);

@@ -12,6 +12,7 @@ mod retrials;
 mod rosters;
 mod shift_end;
 mod stall;
+mod timers;
 mod toolkit_api;
 mod transfers;
 mod who_takes_what;
