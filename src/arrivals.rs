@@ -24,7 +24,7 @@
 //!   and the new attempt is a new item with the same need.
 
 use crate::kernel::handle::EngineHandle;
-use crate::kernel::messages::{Entry, RouterMsg};
+use crate::kernel::messages::Entry;
 use crate::kernel::rng::{stream, StreamKind};
 use crate::omni::{QueueId, RetrialOf, SkillRequirement, TransferStep, WorkItem, WorkItemId};
 use crate::scenario::{
@@ -290,14 +290,12 @@ impl Generator {
         }
     }
 
-    /// Creates the item of `queue` due now, sends it to the router and
-    /// schedules the queue's next arrival.
-    pub(crate) fn next_arrival(&mut self, queue: QueueId) {
+    /// Creates the item of `queue` due now, for the driver to hand to the
+    /// router at once, and schedules the queue's next arrival.
+    pub(crate) fn next_arrival(&mut self, queue: QueueId) -> Option<Box<WorkItem>> {
         let now = self.handle.now();
         let warmup = self.scenario.simulation.warmup;
-        let Some(s) = self.streams[queue.index()].as_mut() else {
-            return;
-        };
+        let s = self.streams[queue.index()].as_mut()?;
         // Handle time first, then patience: a fixed draw order per item.
         // A forecast's handle-time scale multiplies the draw (1 without
         // one, which leaves it exactly as drawn).
@@ -334,26 +332,22 @@ impl Generator {
             retry_after,
         };
         self.next_item += 1;
-        self.handle
-            .schedule_now(Entry::Router(RouterMsg::Arrival(Box::new(item))));
         if let Some(at) = self.next_time(queue, now) {
             self.handle.schedule_at(at, Entry::Arrival(queue));
         }
+        Some(Box::new(item))
     }
 
     /// The customer of `abandoned` tries again now: a new item of the same
     /// queue with the same need (handle time, wrap-up, skills as
     /// requested, priorities, transfers still planned), a new id, a fresh
     /// patience and wait, and its own plan should it abandon again. The
-    /// router calls this through the calendar, at the retrial instant.
-    pub(crate) fn retry(&mut self, abandoned: WorkItem) {
+    /// router calls this through the calendar, at the retrial instant, and
+    /// the driver hands the new item to the router at once.
+    pub(crate) fn retry(&mut self, abandoned: WorkItem) -> Option<Box<WorkItem>> {
         let now = self.handle.now();
-        let Some(s) = self.streams[abandoned.queue.index()].as_mut() else {
-            return;
-        };
-        let Some((_, draws)) = s.retrial.as_mut() else {
-            return;
-        };
+        let s = self.streams[abandoned.queue.index()].as_mut()?;
+        let (_, draws) = s.retrial.as_mut()?;
         let patience = s.spec.patience.as_ref().map(|d| d.sample(draws));
         let retry_after = plan_retrial(s.spec.retrial.as_ref(), draws);
         let retrial = match abandoned.retrial {
@@ -375,8 +369,7 @@ impl Generator {
             ..abandoned
         };
         self.next_item += 1;
-        self.handle
-            .schedule_now(Entry::Router(RouterMsg::Arrival(Box::new(item))));
+        Some(Box::new(item))
     }
 }
 

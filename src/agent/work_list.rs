@@ -21,49 +21,41 @@ pub(crate) struct WorkTimers {
 /// Active works sorted by id, with their timers.
 #[derive(Debug, Default)]
 pub(crate) struct WorkList {
-    works: Vec<AgentWork>,
-    timers: Vec<WorkTimers>,
+    works: Vec<(AgentWork, WorkTimers)>,
 }
 
 impl WorkList {
     fn position(&self, id: AgentWorkId) -> Result<usize, usize> {
-        self.works.binary_search_by_key(&id, |w| w.id)
+        self.works.binary_search_by_key(&id, |w| w.0.id)
     }
 
     pub(crate) fn get(&self, id: &AgentWorkId) -> Option<&AgentWork> {
-        self.position(*id).ok().map(|i| &self.works[i])
+        self.position(*id).ok().map(|i| &self.works[i].0)
     }
 
     pub(crate) fn get_mut(&mut self, id: &AgentWorkId) -> Option<&mut AgentWork> {
-        self.position(*id).ok().map(|i| &mut self.works[i])
+        self.position(*id).ok().map(|i| &mut self.works[i].0)
     }
 
     /// Adds (or replaces) the work with this id, keeping id order.
     pub(crate) fn insert(&mut self, id: AgentWorkId, work: AgentWork, timers: WorkTimers) {
         debug_assert_eq!(id, work.id);
         match self.position(id) {
-            Ok(i) => {
-                self.works[i] = work;
-                self.timers[i] = timers;
-            }
-            Err(i) => {
-                self.works.insert(i, work);
-                self.timers.insert(i, timers);
-            }
+            Ok(i) => self.works[i] = (work, timers),
+            Err(i) => self.works.insert(i, (work, timers)),
         }
     }
 
     /// Hands over the work's timers (for cancelling), leaving none.
     pub(crate) fn take_timers(&mut self, id: &AgentWorkId) -> WorkTimers {
         match self.position(*id) {
-            Ok(i) => std::mem::take(&mut self.timers[i]),
+            Ok(i) => std::mem::take(&mut self.works[i].1),
             Err(_) => WorkTimers::default(),
         }
     }
 
     pub(crate) fn remove(&mut self, id: &AgentWorkId) -> Option<(AgentWork, WorkTimers)> {
-        let i = self.position(*id).ok()?;
-        Some((self.works.remove(i), self.timers.remove(i)))
+        self.position(*id).ok().map(|i| self.works.remove(i))
     }
 
     /// Number of active AgentWork.
@@ -72,13 +64,15 @@ impl WorkList {
     }
 
     pub(crate) fn values(&self) -> impl Iterator<Item = &AgentWork> {
-        self.works.iter()
+        self.works.iter().map(|w| &w.0)
     }
 
     /// Empties the list, returning the works in id order. Their timers
     /// are dropped uncancelled: they find nothing to act on when they fire.
     pub(crate) fn take_all(&mut self) -> Vec<AgentWork> {
-        self.timers.clear();
         std::mem::take(&mut self.works)
+            .into_iter()
+            .map(|w| w.0)
+            .collect()
     }
 }

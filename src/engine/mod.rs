@@ -42,8 +42,12 @@
 //!   unchanged.
 //!
 //! The generator is not an actor: an arrival entry calls it directly (see
-//! [`crate::arrivals`]); the item it creates reaches the router as a
-//! message like any other.
+//! [`crate::arrivals`]), and the item it creates is delivered to the
+//! router in that same step, as a message, ahead of the entries still
+//! waiting for that instant. It used to go through the calendar as an
+//! entry of its own, queued behind them; that entry only forwarded the
+//! item and cost a calendar round per item. The two orders differ only
+//! when another entry falls on the very microsecond of an arrival.
 //!
 //! Parallelism comes only from running replications on separate threads,
 //! each with its own actor system; a replication's result never depends on
@@ -495,8 +499,18 @@ impl<B: AgentBehaviour> Simulation<B> {
         match entry {
             Entry::Router(msg) => self.handle.deliver(&self.router, msg).await,
             Entry::Agent(a, msg) => self.handle.deliver(&self.agents[a.index()], msg).await,
-            Entry::Arrival(q) => self.generator.next_arrival(q),
-            Entry::Retrial(item) => self.generator.retry(*item),
+            // The new item goes straight to the router, in this same step:
+            // an entry that only forwarded it would cost a calendar round.
+            Entry::Arrival(q) => {
+                if let Some(item) = self.generator.next_arrival(q) {
+                    self.arrive(item).await;
+                }
+            }
+            Entry::Retrial(item) => {
+                if let Some(item) = self.generator.retry(*item) {
+                    self.arrive(item).await;
+                }
+            }
             Entry::Behaviour(a, ev) => {
                 self.behaviours[a.index()]
                     .handle(ev, &self.contexts[a.index()])
@@ -505,6 +519,12 @@ impl<B: AgentBehaviour> Simulation<B> {
         }
         self.flush(sinks);
         Some(t)
+    }
+
+    async fn arrive(&self, item: Box<WorkItem>) {
+        self.handle
+            .deliver(&self.router, messages::RouterMsg::Arrival(item))
+            .await;
     }
 
     /// Hands pending events to the sinks and schedules console events for
