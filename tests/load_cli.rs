@@ -294,3 +294,61 @@ fn a_pace_that_is_not_positive_is_refused() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("has no arrivals"), "{stderr}");
 }
+
+/// `--threads 2` spreads the centre over two cells on two actix systems:
+/// the figures are the cells' together (histograms added, rates summed),
+/// and the same files are written.
+#[test]
+fn threads_spread_the_centre_over_cells_and_add_their_histograms() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = omnisim()
+        .args([
+            "load",
+            "scenarios/quickstart.toml",
+            "--speed",
+            "7200",
+            "--warmup",
+            "200ms",
+            "--duration",
+            "1s",
+            "--threads",
+            "2",
+            "--out",
+        ])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("2 threads (one cell each)"), "{stdout}");
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("load.json")).unwrap())
+            .unwrap();
+    let run = &json["run"];
+    assert_eq!(run["threads"], 2);
+    // Each cell offers half the quickstart's ~92 items an hour; together
+    // they offer the whole at 7,200×, ~180 items/s.
+    let target = run["target_items_per_s"].as_f64().unwrap();
+    assert!((150.0..220.0).contains(&target), "{target}");
+    assert!(run["toolkit_calls"].as_u64().unwrap() > 50, "{run}");
+    for name in HISTOGRAMS {
+        let total = check_hgrm(&dir.path().join(format!("{name}.hgrm")));
+        assert_eq!(total, run[name]["count"].as_u64().unwrap(), "{name}");
+    }
+    assert_eq!(
+        run["toolkit_rtt"]["count"].as_u64(),
+        run["toolkit_calls"].as_u64()
+    );
+
+    let zero = omnisim()
+        .args(["load", "scenarios/quickstart.toml", "--threads", "0"])
+        .output()
+        .unwrap();
+    assert!(!zero.status.success());
+    let err = String::from_utf8_lossy(&zero.stderr);
+    assert!(err.contains("--threads"), "{err}");
+}

@@ -33,7 +33,8 @@ use std::time::Duration;
 #[command(after_help = "Examples:\n  \
     cargo run --release -- load scenarios/load.toml --rate 50000 --duration 10s\n  \
     cargo run --release -- load scenarios/quickstart.toml --speed 600 --duration 20s\n  \
-    cargo run --release -- load scenarios/load.toml --find-max --p99-bound 1ms")]
+    cargo run --release -- load scenarios/load.toml --find-max --p99-bound 1ms\n  \
+    cargo run --release -- load scenarios/load.toml --find-max --threads 2")]
 pub(super) struct LoadArgs {
     /// Scenario file (TOML).
     file: PathBuf,
@@ -71,6 +72,12 @@ pub(super) struct LoadArgs {
     /// Overrides the scenario's seed.
     #[arg(long)]
     seed: Option<u64>,
+    /// Spread the centre over this many threads, each running a cell of it
+    /// (every N-th agent of each group and 1/N of every arrival rate) on
+    /// its own actix system; the histograms are added and the rates
+    /// summed. Routing stays within a cell.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    threads: u32,
     /// Folder for load.json and the .hgrm files [default: results/<name>/load].
     #[arg(long)]
     out: Option<PathBuf>,
@@ -114,6 +121,7 @@ pub(super) fn load(args: LoadArgs) -> Result<(), CliError> {
         warmup: args.warmup,
         duration: args.duration,
         seed: args.seed,
+        threads: args.threads,
     };
     let bound_us = args.p99_bound.as_secs_f64() * 1e6;
     let text = args.output.text();

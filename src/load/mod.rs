@@ -28,6 +28,7 @@
 //! as long as the wall-clock window needs. Arrival profiles keep their
 //! intervals in simulated time.
 
+pub mod cells;
 mod hgrm;
 mod probe;
 pub mod report;
@@ -86,6 +87,9 @@ pub struct LoadSpec {
     pub duration: Duration,
     /// Overrides the scenario's seed.
     pub seed: Option<u64>,
+    /// Threads (actix systems) the centre is spread over, each running a
+    /// cell of it ([`cells`]); 1 = the whole centre on one.
+    pub threads: u32,
 }
 
 /// Why a load run cannot start.
@@ -97,6 +101,9 @@ pub enum LoadError {
     /// Speed or rate not a positive number.
     #[error("{0} must be a positive number, got {1}")]
     NotPositive(&'static str, f64),
+    /// `--threads` must be at least 1.
+    #[error("--threads must be at least 1")]
+    NoThreads,
     /// A pace load mode cannot keep ([`MAX_RATE`], [`MAX_SPEED`]).
     #[error(
         "{flag} {} is faster than load mode can pace: at most {} here \
@@ -246,6 +253,8 @@ impl Histograms {
 /// What one load run measured.
 #[derive(Clone, Debug, Serialize)]
 pub struct LoadRun {
+    /// Threads the centre was spread over, one cell each.
+    pub threads: u32,
     /// Simulated seconds per wall second.
     pub speed: f64,
     /// Arrivals per wall second the pace asks for.
@@ -300,15 +309,88 @@ impl LoadRun {
     }
 }
 
-/// Runs `scenario` on the wall clock as `spec` says. `user_stop` (Ctrl-C)
-/// ends it early; what was measured so far is returned, marked
-/// interrupted.
+/// Runs `scenario` on the wall clock as `spec` says, spread over
+/// `spec.threads` threads. `user_stop` (Ctrl-C) ends it early; what was
+/// measured so far is returned, marked interrupted.
 pub fn run_load(
     scenario: &Scenario,
     spec: &LoadSpec,
     user_stop: &Arc<AtomicBool>,
 ) -> Result<LoadRun, LoadError> {
     let speed = speed_of(scenario, spec.pace)?;
+    let n = spec.threads;
+    if n == 0 {
+        return Err(LoadError::NoThreads);
+    }
+    if n == 1 {
+        return Ok(run_cell(scenario, speed, spec, 0, user_stop));
+    }
+    // Every cell runs at the whole centre's speed: its arrival rates are
+    // already 1/n of the centre's.
+    let runs: Vec<LoadRun> = std::thread::scope(|scope| {
+        let cells: Vec<_> = (0..n)
+            .map(|k| {
+                let cell = cells::cell(scenario, k, n);
+                scope.spawn(move || run_cell(&cell, speed, spec, k, user_stop))
+            })
+            .collect();
+        cells
+            .into_iter()
+            .map(|c| c.join().expect("a load cell's thread panicked"))
+            .collect()
+    });
+    Ok(LoadRun::combine(runs))
+}
+
+impl LoadRun {
+    /// One run of the cells together: counts and rates summed, histograms
+    /// added, the schedule as kept as its worst cell.
+    fn combine(runs: Vec<LoadRun>) -> LoadRun {
+        let mut runs = runs.into_iter();
+        let mut all = runs.next().expect("at least one cell");
+        let add = |to: &mut Histogram<u64>, from: &Histogram<u64>| {
+            to.add(from).expect("cells record with the same bounds");
+        };
+        let cells = 1 + runs.len() as u32;
+        let mut window_sum = all.window_s;
+        for r in runs {
+            all.target_items_per_s += r.target_items_per_s;
+            all.achieved_items_per_s += r.achieved_items_per_s;
+            all.toolkit_calls_per_s += r.toolkit_calls_per_s;
+            all.events_per_s += r.events_per_s;
+            all.closed_per_s += r.closed_per_s;
+            window_sum += r.window_s;
+            all.schedule_kept = all.schedule_kept.min(r.schedule_kept);
+            all.items += r.items;
+            all.toolkit_calls += r.toolkit_calls;
+            all.max_lag_ms = all.max_lag_ms.max(r.max_lag_ms);
+            all.interrupted |= r.interrupted;
+            let (h, from) = (&mut all.histograms, &r.histograms);
+            add(&mut h.push_accept, &from.push_accept);
+            add(&mut h.toolkit_rtt, &from.toolkit_rtt);
+            add(&mut h.routing_decision, &from.routing_decision);
+            add(&mut h.schedule_lag, &from.schedule_lag);
+        }
+        all.threads = cells;
+        all.window_s = window_sum / f64::from(cells);
+        let h = &all.histograms;
+        all.push_accept = Percentiles::of(&h.push_accept);
+        all.toolkit_rtt = Percentiles::of(&h.toolkit_rtt);
+        all.routing_decision = Percentiles::of(&h.routing_decision);
+        all.schedule_lag = Percentiles::of(&h.schedule_lag);
+        all
+    }
+}
+
+/// One cell (or the whole centre) on the calling thread, with the random
+/// streams of replication `cell`.
+fn run_cell(
+    scenario: &Scenario,
+    speed: f64,
+    spec: &LoadSpec,
+    cell: u32,
+    user_stop: &Arc<AtomicBool>,
+) -> LoadRun {
     let target = offered_rate_per_s(scenario) * speed;
     let sim_secs = |d: Duration| SimDuration::from_secs_f64(d.as_secs_f64() * speed);
     let mut s = scenario.clone();
@@ -342,6 +424,7 @@ pub fn run_load(
         Arc::new(s),
         &mut [&mut sink],
         RunOptions {
+            replication: cell,
             clock: Some(Clock::Wall { speed }),
             stop: Some(halt),
             instruments: Some(probes.clone() as Rc<dyn crate::engine::Instruments>),
@@ -374,7 +457,8 @@ pub fn run_load(
         schedule_lag: probes.schedule_lag.borrow().clone(),
     };
     let toolkit_calls = histograms.toolkit_rtt.len();
-    Ok(LoadRun {
+    LoadRun {
+        threads: 1,
         speed,
         target_items_per_s: target,
         achieved_items_per_s: per_s(sink.arrived),
@@ -397,7 +481,7 @@ pub fn run_load(
         interrupted: outcome.interrupted,
         sustained: false,
         histograms,
-    })
+    }
 }
 
 /// How [`find_max`] ramps.
@@ -566,6 +650,7 @@ mod tests {
             warmup: Duration::from_millis(100),
             duration: Duration::from_millis(400),
             seed: None,
+            threads: 1,
         };
         let mut run = run_load(&s, &spec, &Arc::new(AtomicBool::new(false))).unwrap();
         assert!(!run.interrupted);

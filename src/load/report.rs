@@ -44,10 +44,15 @@ pub fn render_run(run: &LoadRun, bound_us: f64) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "pace       speed {:.1}x, target {:.0} items/s, window {:.2} s{}",
+        "pace       speed {:.1}x, target {:.0} items/s, window {:.2} s{}{}",
         run.speed,
         run.target_items_per_s,
         run.window_s,
+        if run.threads > 1 {
+            format!(", {} threads (one cell each)", run.threads)
+        } else {
+            String::new()
+        },
         if run.interrupted {
             " (stopped early: partial figures)"
         } else {
