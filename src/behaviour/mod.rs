@@ -16,7 +16,7 @@ pub use synthetic::SyntheticBehaviour;
 use crate::events::EventKind;
 use crate::kernel::handle::EngineHandle;
 pub use crate::kernel::messages::BehaviourEvent;
-use crate::kernel::messages::{AgentMsg, Entry};
+use crate::kernel::messages::{AgentMsg, Cue, Entry};
 use crate::omni::{AgentId, AgentWorkId, QueueId};
 use crate::time::{SimDuration, SimTime};
 use crate::toolkit::OmniToolkit;
@@ -87,10 +87,8 @@ impl AgentContext {
     /// Asks to be woken with [`BehaviourEvent::Wake`]`(tag)` after `delay`
     /// of simulated time. Same-instant wakes run in the order requested.
     pub fn wake_after(&self, delay: SimDuration, tag: u64) {
-        self.handle.schedule_in(
-            delay,
-            Entry::Behaviour(self.agent, BehaviourEvent::Wake(tag)),
-        );
+        self.handle
+            .schedule_in(delay, Entry::Behaviour(self.agent, Cue::Wake(tag)));
     }
 }
 

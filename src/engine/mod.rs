@@ -92,7 +92,7 @@ use crate::arrivals::Generator;
 use crate::behaviour::{AgentBehaviour, AgentContext, BehaviourEvent, SyntheticBehaviour};
 use crate::events::{EventSink, SimEvent};
 use crate::kernel::handle::EngineHandle;
-use crate::kernel::messages::{self, Entry};
+use crate::kernel::messages::{self, Cue, Entry};
 use crate::omni::{AgentId, QueueId, StatusId, WorkItem, WorkItemId};
 use crate::router::RouterActor;
 use crate::routing::RoutingPolicy;
@@ -388,12 +388,9 @@ impl<B: AgentBehaviour> Simulation<B> {
                     continue;
                 }
                 let start = SimTime::ZERO + schedule.shift.start;
-                handle.schedule_at(start, Entry::Behaviour(id, BehaviourEvent::ShiftStart));
+                handle.schedule_at(start, Entry::Behaviour(id, Cue::ShiftStart));
                 if let Some(e) = schedule.shift.end {
-                    handle.schedule_at(
-                        SimTime::ZERO + e,
-                        Entry::Behaviour(id, BehaviourEvent::ShiftEnd),
-                    );
+                    handle.schedule_at(SimTime::ZERO + e, Entry::Behaviour(id, Cue::ShiftEnd));
                 }
                 schedule_breaks(&handle, id, &schedule, group, run_end, || {
                     draws(StreamKind::BreakLateness)
@@ -511,9 +508,14 @@ impl<B: AgentBehaviour> Simulation<B> {
                     self.arrive(item).await;
                 }
             }
-            Entry::Behaviour(a, ev) => {
+            Entry::Behaviour(a, cue) => {
                 self.behaviours[a.index()]
-                    .handle(ev, &self.contexts[a.index()])
+                    .handle(cue.into(), &self.contexts[a.index()])
+                    .await
+            }
+            Entry::Console(a, kind) => {
+                self.behaviours[a.index()]
+                    .handle(BehaviourEvent::Console(*kind), &self.contexts[a.index()])
                     .await
             }
         }
@@ -541,7 +543,7 @@ impl<B: AgentBehaviour> Simulation<B> {
                 if let Some(a) = ev.kind.agent() {
                     if self.behaviours[a.index()].wants(&ev.kind) {
                         self.handle
-                            .schedule_now(Entry::Behaviour(a, BehaviourEvent::Console(ev.kind)));
+                            .schedule_now(Entry::Console(a, Box::new(ev.kind)));
                     }
                 }
             }
@@ -582,10 +584,10 @@ fn schedule_breaks(
     for (start, until, status) in windows {
         handle.schedule_at(
             start,
-            Entry::Behaviour(id, BehaviourEvent::BreakStart { status, until }),
+            Entry::Behaviour(id, Cue::BreakStart { status, until }),
         );
         if until < shift_end {
-            handle.schedule_at(until, Entry::Behaviour(id, BehaviourEvent::BreakEnd));
+            handle.schedule_at(until, Entry::Behaviour(id, Cue::BreakEnd));
         }
     }
 }

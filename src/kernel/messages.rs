@@ -24,8 +24,13 @@ pub(crate) enum Entry {
     Router(RouterMsg),
     /// A message for one agent actor.
     Agent(AgentId, AgentMsg),
-    /// Something for one agent's behaviour (console event, timer, shift).
-    Behaviour(AgentId, BehaviourEvent),
+    /// Something for one agent's behaviour (timer, shift, break).
+    Behaviour(AgentId, Cue),
+    /// A console event for one agent's behaviour, delivered to it as
+    /// [`BehaviourEvent::Console`]. Boxed: an event is several times the
+    /// size of every other entry, and every calendar operation moves a
+    /// whole entry.
+    Console(AgentId, Box<EventKind>),
     /// The next arrival of a queue is due.
     Arrival(QueueId),
     /// A customer who abandoned this item tries again now, as a new item
@@ -161,6 +166,38 @@ pub(crate) enum AgentNotice {
         cost: CapacityUnits,
         pool: CapacityPool,
     },
+}
+
+/// A [`BehaviourEvent`] other than a console event, as the calendar holds
+/// it: a sixth of the size of a `BehaviourEvent`, which must be large
+/// enough for any console event.
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub(crate) enum Cue {
+    /// [`BehaviourEvent::ShiftStart`].
+    ShiftStart,
+    /// [`BehaviourEvent::ShiftEnd`].
+    ShiftEnd,
+    /// [`BehaviourEvent::BreakStart`].
+    BreakStart {
+        status: crate::omni::StatusId,
+        until: SimTime,
+    },
+    /// [`BehaviourEvent::BreakEnd`].
+    BreakEnd,
+    /// [`BehaviourEvent::Wake`].
+    Wake(u64),
+}
+
+impl From<Cue> for BehaviourEvent {
+    fn from(cue: Cue) -> BehaviourEvent {
+        match cue {
+            Cue::ShiftStart => BehaviourEvent::ShiftStart,
+            Cue::ShiftEnd => BehaviourEvent::ShiftEnd,
+            Cue::BreakStart { status, until } => BehaviourEvent::BreakStart { status, until },
+            Cue::BreakEnd => BehaviourEvent::BreakEnd,
+            Cue::Wake(tag) => BehaviourEvent::Wake(tag),
+        }
+    }
 }
 
 /// What a behaviour is told: a calendar entry for one agent's behaviour
