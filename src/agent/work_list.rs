@@ -42,7 +42,13 @@ impl WorkList {
         debug_assert_eq!(id, work.id);
         match self.position(id) {
             Ok(i) => self.works[i] = (work, timers),
-            Err(i) => self.works.insert(i, (work, timers)),
+            Err(i) => {
+                // Grown one work at a time: most agents hold one or two
+                // works at most, and the default growth (to four at once)
+                // would reserve some 800 bytes per agent they never use.
+                self.works.reserve_exact(1);
+                self.works.insert(i, (work, timers))
+            }
         }
     }
 

@@ -15,28 +15,54 @@ use std::task::{Poll, Waker};
 
 /// Owner and status of every AgentWork ever created: the org's AgentWork
 /// table. Agents need it to tell "unknown work" from "someone else's work".
+///
+/// It is the one per-item record that outlives its item, so it grows with
+/// the day (some 860,000 entries on a 10,000-agent day). It is kept in
+/// fixed chunks rather than one vector: a doubling vector would hold up
+/// to twice the entries' bytes and, while growing, old and new copies at
+/// once.
 #[derive(Debug, Default)]
 pub(crate) struct WorkLedger {
-    entries: Vec<(AgentId, WorkStatus)>,
+    chunks: Vec<Vec<(AgentId, WorkStatus)>>,
+    len: u64,
 }
+
+/// Entries per chunk of the ledger (32 KiB).
+const LEDGER_CHUNK: usize = 4096;
 
 impl WorkLedger {
     /// Creates a record; ids start at 1 so `0Bz000000000000` is unknown.
     pub(crate) fn create(&mut self, agent: AgentId) -> AgentWorkId {
-        self.entries.push((agent, WorkStatus::Assigned));
-        AgentWorkId(self.entries.len() as u64)
+        match self.chunks.last_mut() {
+            Some(chunk) if chunk.len() < LEDGER_CHUNK => chunk.push((agent, WorkStatus::Assigned)),
+            _ => {
+                let mut chunk = Vec::with_capacity(LEDGER_CHUNK);
+                chunk.push((agent, WorkStatus::Assigned));
+                self.chunks.push(chunk);
+            }
+        }
+        self.len += 1;
+        AgentWorkId(self.len)
+    }
+
+    fn entry(&mut self, id: AgentWorkId) -> Option<&mut (AgentId, WorkStatus)> {
+        let idx = id.0.checked_sub(1)? as usize;
+        self.chunks
+            .get_mut(idx / LEDGER_CHUNK)?
+            .get_mut(idx % LEDGER_CHUNK)
     }
 
     pub(crate) fn get(&self, id: AgentWorkId) -> Option<(AgentId, WorkStatus)> {
         let idx = id.0.checked_sub(1)? as usize;
-        self.entries.get(idx).copied()
+        self.chunks
+            .get(idx / LEDGER_CHUNK)?
+            .get(idx % LEDGER_CHUNK)
+            .copied()
     }
 
     pub(crate) fn set_status(&mut self, id: AgentWorkId, status: WorkStatus) {
-        if let Some(idx) = id.0.checked_sub(1) {
-            if let Some(e) = self.entries.get_mut(idx as usize) {
-                e.1 = status;
-            }
+        if let Some(e) = self.entry(id) {
+            e.1 = status;
         }
     }
 }
@@ -173,5 +199,31 @@ impl EngineHandle {
 
     pub(crate) fn take_events(&self, into: &mut Vec<SimEvent>) {
         into.append(&mut self.events.borrow_mut());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Ids run on across chunk boundaries, and an id never created is
+    /// unknown.
+    #[test]
+    fn ledger_ids_span_chunks() {
+        let mut l = WorkLedger::default();
+        let n = 2 * LEDGER_CHUNK as u32 + 3;
+        for a in 0..n {
+            assert_eq!(l.create(AgentId(a)), AgentWorkId(u64::from(a) + 1));
+        }
+        let last = AgentWorkId(u64::from(n));
+        l.set_status(last, WorkStatus::Closed);
+        assert_eq!(l.get(last), Some((AgentId(n - 1), WorkStatus::Closed)));
+        let edge = AgentWorkId(LEDGER_CHUNK as u64 + 1);
+        assert_eq!(
+            l.get(edge),
+            Some((AgentId(LEDGER_CHUNK as u32), WorkStatus::Assigned))
+        );
+        assert_eq!(l.get(AgentWorkId(0)), None);
+        assert_eq!(l.get(AgentWorkId(u64::from(n) + 1)), None);
     }
 }

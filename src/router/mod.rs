@@ -90,8 +90,11 @@ pub struct RouterActor {
     /// Items not yet closed or abandoned. An accepted item stays until its
     /// close so that no separate "accepted" message is needed: a late
     /// patience timer just asks the agent to cancel, which it ignores for
-    /// opened work.
-    items: FxHashMap<WorkItemId, RoutedItem>,
+    /// opened work. Boxed: the map's buckets then hold a pointer rather
+    /// than the whole record, and a map grown for a busy moment keeps
+    /// only buckets (at 10,000 agents, 32,768 of them: 0.5 MB boxed
+    /// against 10 MB inline).
+    items: FxHashMap<WorkItemId, Box<RoutedItem>>,
     /// Logged in (in any status). Only a login restarts the tie-break
     /// clock; coming back from a busy status does not (omni-reference §6.5:
     /// "not pushed to since login").
@@ -649,7 +652,7 @@ impl RouterActor {
                 let requirements = Requirements::new(&item.skills, item.requested_at);
                 self.items.insert(
                     id,
-                    RoutedItem {
+                    Box::new(RoutedItem {
                         item: *item,
                         state: ItemState::Waiting,
                         excluded: None,
@@ -658,7 +661,7 @@ impl RouterActor {
                         requirements,
                         refused_by: Vec::new(),
                         patience_timer,
-                    },
+                    }),
                 );
                 self.enqueue(id);
                 self.arm_drop(id);
