@@ -228,23 +228,17 @@ where
     B: AgentBehaviour,
     F: FnMut(AgentSeat<'_>) -> B,
 {
-    // Virtual time needs no timer driver: leaving it out saves a clock
-    // read on every scheduler tick. Wall-clock pacing needs it.
-    let wall = matches!(options.clock, Some(Clock::Wall { .. }));
-    let system = actix::System::with_tokio_rt(move || {
-        let mut b = tokio::runtime::Builder::new_current_thread();
-        if wall {
-            b.enable_time();
-        }
-        b.build()
+    // No timer driver: the pacer's waits block (see `clock`), so a run
+    // needs nothing from tokio but its task machinery.
+    let system = actix::System::with_tokio_rt(|| {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
             .expect("a current-thread runtime can always be built")
     });
     let run = drive(scenario, &mut make_behaviour, sinks, options);
-    let outcome = if wall {
-        system.block_on(run)
-    } else {
-        // The actors are spawned on this LocalSet, within the system's
-        // runtime, and the actix system stays the current one.
+    // The actors are spawned on this LocalSet, within the system's
+    // runtime, and the actix system stays the current one.
+    let outcome = {
         let _runtime = system.runtime().tokio_runtime().enter();
         let actors = tokio::task::LocalSet::new();
         poll_until_done(actors.run_until(run))
@@ -253,16 +247,17 @@ where
     outcome
 }
 
-/// Runs a virtual-time replication to its end by polling it in a loop.
+/// Runs a replication to its end by polling it in a loop.
 ///
-/// In virtual time nothing outside the run can wake it: whatever the
-/// driver awaits (an actor's handler, a toolkit reply) is completed by an
-/// actor task already queued on the run's `LocalSet`, which each poll of
-/// `run_until` ticks right after the driver. So polling again at once runs
-/// exactly the tasks, in exactly the order, that tokio's `block_on` would.
-/// It spares what tokio's scheduler does between two polls of a future
-/// that woke itself: two clock reads for its busy-time metric and a check
-/// of its (here absent) I/O and timer drivers, once per actor message.
+/// Nothing outside the run can wake it: whatever the driver awaits (an
+/// actor's handler, a toolkit reply) is completed by an actor task already
+/// queued on the run's `LocalSet`, which each poll of `run_until` ticks
+/// right after the driver, and the pacer's waits block the thread rather
+/// than await a timer. So polling again at once runs exactly the tasks, in
+/// exactly the order, that tokio's `block_on` would. It spares what
+/// tokio's scheduler does between two polls of a future that woke itself:
+/// two clock reads for its busy-time metric and a check of its (here
+/// absent) I/O and timer drivers, once per actor message.
 fn poll_until_done<F: std::future::Future>(run: F) -> F::Output {
     let mut run = std::pin::pin!(run);
     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
@@ -669,7 +664,7 @@ where
         } else {
             (same_instant, last_t) = (0, t);
         }
-        if stopped() || !pacer.wait_until(t, &stopped).await {
+        if stopped() || !pacer.wait_until(t, &stopped) {
             interrupted = true;
             break;
         }
