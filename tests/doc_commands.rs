@@ -14,7 +14,8 @@
 //! every shard in turn (scripts/parallel-check.sh runs it under parallel).
 //!
 //! Other commands are checked for what they name: `--example NAME` an
-//! example, `--bench NAME` a bench, `bash FILE` a script, a Slurm
+//! example, `--bench NAME` a bench, `--test NAME` a test, `bash FILE` a
+//! script, a Slurm
 //! submission (`OMNISIM=… deploy/slurm/submit.sh SWEEP …`) its files and
 //! that scripts/slurm-check.sh runs it against a real Slurm. The few omnisim
 //! commands that take minutes are listed in [`SLOW`] with the reason;
@@ -212,6 +213,7 @@ fn check_command(
         }
         ["cargo", "run", "--release", "--example", name] => exists(format!("examples/{name}.rs")),
         ["cargo", "install", "--path", "."] | ["cargo", "test"] => Ok(()),
+        ["cargo", "test", "--release", "--test", name, ..] => exists(format!("tests/{name}.rs")),
         ["cargo", "bench", "--", "--test"] => Ok(()),
         ["cargo", "bench", rest @ ..] => rest
             .windows(2)

@@ -66,9 +66,10 @@ fn check_hgrm(path: &Path) -> u64 {
     total
 }
 
-#[test]
-fn a_fixed_pace_run_writes_load_json_and_four_histograms() {
-    let dir = tempfile::tempdir().unwrap();
+/// A short fixed-pace run of the quickstart at 7,200× (0.2 s warm-up,
+/// 1 s measured) into `dir`, with `extra` arguments; returns stdout and
+/// load.json after checking the run succeeded.
+fn quickstart_run(dir: &Path, extra: &[&str]) -> (String, Value) {
     let out = omnisim()
         .args([
             "load",
@@ -79,17 +80,27 @@ fn a_fixed_pace_run_writes_load_json_and_four_histograms() {
             "200ms",
             "--duration",
             "1s",
-            "--out",
         ])
-        .arg(dir.path())
+        .args(extra)
+        .arg("--out")
+        .arg(dir)
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
         out.status.success(),
         "{stdout}\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    let json =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("load.json")).unwrap()).unwrap();
+    (stdout, json)
+}
+
+#[test]
+fn a_fixed_pace_run_writes_load_json_and_four_histograms() {
+    let dir = tempfile::tempdir().unwrap();
+    let (stdout, json) = quickstart_run(dir.path(), &[]);
     for needle in [
         "push → accept",
         "toolkit round trip",
@@ -100,9 +111,6 @@ fn a_fixed_pace_run_writes_load_json_and_four_histograms() {
         assert!(stdout.contains(needle), "{needle} missing from\n{stdout}");
     }
 
-    let json: Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.path().join("load.json")).unwrap())
-            .unwrap();
     assert_eq!(json["mode"], "fixed");
     assert_eq!(json["unit"], "microseconds");
     assert_eq!(json["interrupted"], false);
@@ -301,33 +309,8 @@ fn a_pace_that_is_not_positive_is_refused() {
 #[test]
 fn threads_spread_the_centre_over_cells_and_add_their_histograms() {
     let dir = tempfile::tempdir().unwrap();
-    let out = omnisim()
-        .args([
-            "load",
-            "scenarios/quickstart.toml",
-            "--speed",
-            "7200",
-            "--warmup",
-            "200ms",
-            "--duration",
-            "1s",
-            "--threads",
-            "2",
-            "--out",
-        ])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let (stdout, json) = quickstart_run(dir.path(), &["--threads", "2"]);
     assert!(stdout.contains("2 threads (one cell each)"), "{stdout}");
-    let json: Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.path().join("load.json")).unwrap())
-            .unwrap();
     let run = &json["run"];
     assert_eq!(run["threads"], 2);
     // Each cell offers half the quickstart's ~92 items an hour; together

@@ -27,6 +27,10 @@
 //! The scenario's own `duration` and `warmup` do not apply: the run lasts
 //! as long as the wall-clock window needs. Arrival profiles keep their
 //! intervals in simulated time.
+//!
+//! One run uses one core. [`LoadSpec::threads`] above 1 splits the centre
+//! into that many [`cells`], each a whole run on its own thread, and adds
+//! up what they measured.
 
 pub mod cells;
 mod hgrm;
@@ -48,8 +52,8 @@ use std::time::{Duration, Instant};
 
 /// Highest pace in arrivals per wall second load mode accepts: one
 /// arrival per microsecond, the tick simulated time is counted in and the
-/// resolution of the schedule's due times; twenty times the highest rate
-/// the engine has sustained (about 50,000 items a second,
+/// resolution of the schedule's due times; some five times the highest
+/// rate one thread has sustained (about 200,000 items a second,
 /// docs/BENCHMARKS.md), so `--find-max` still brackets the limit. Beyond
 /// it a run cannot keep its schedule at all: it used to run past its
 /// window and report nothing.
