@@ -20,10 +20,13 @@ use std::sync::{Arc, Mutex};
 struct Counting;
 
 static LIVE: AtomicIsize = AtomicIsize::new(0);
+/// Allocations made (not bytes).
+static ALLOCATIONS: AtomicIsize = AtomicIsize::new(0);
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         LIVE.fetch_add(layout.size() as isize, Ordering::Relaxed);
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
         System.alloc(layout)
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
@@ -77,6 +80,12 @@ fn centre(agents: u32, occupancy: f64) -> Arc<Scenario> {
 /// Live heap bytes with the engine of `scenario` built and run to `until`,
 /// and the items then arrived and in flight.
 fn live_at(scenario: Arc<Scenario>, until: SimTime) -> (isize, InFlight) {
+    let (live, flight, _) = measure(scenario, until);
+    (live, flight)
+}
+
+/// [`live_at`], and the allocations made while running (after building).
+fn measure(scenario: Arc<Scenario>, until: SimTime) -> (isize, InFlight, isize) {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let system = actix::System::new();
     system.block_on(async move {
@@ -84,10 +93,12 @@ fn live_at(scenario: Arc<Scenario>, until: SimTime) -> (isize, InFlight) {
         let s = scenario.clone();
         let mut sim = Simulation::new(scenario, 0, move |seat| synthetic_behaviour(&s, seat));
         let mut flight = InFlight::default();
+        let built = ALLOCATIONS.load(Ordering::Relaxed);
         sim.run_until(until, &mut [&mut flight]).await;
+        let allocations = ALLOCATIONS.load(Ordering::Relaxed) - built;
         let live = LIVE.load(Ordering::Relaxed) - before;
         drop(sim);
-        (live, flight)
+        (live, flight, allocations)
     })
 }
 
@@ -124,4 +135,21 @@ fn bytes_per_item_in_flight() {
     assert!(per_item > 0.0 && kept >= 0.0);
     assert!(per_item < 2.0 * KIB, "{per_item} bytes per item");
     assert!(kept < 32.0, "{kept} bytes kept per item ended");
+}
+
+/// Heap allocations per item, over a day of the busy centre: each actor
+/// message's envelope, the toolkit call's reply channel and the boxed
+/// records are the expected ones; a new one per event or per routing
+/// decision would show here.
+#[test]
+fn allocations_per_item() {
+    let at = SimTime::ZERO + SimDuration::from_secs(4 * 3600);
+    let (_, flight, allocations) = measure(centre(1_000, 0.9), at);
+    let per_item = allocations as f64 / flight.arrived as f64;
+    println!(
+        "allocations per item: {per_item:.2} ({} items, 1,000 agents at occupancy 0.9)",
+        flight.arrived
+    );
+    assert!(per_item > 1.0);
+    assert!(per_item < 24.0, "{per_item} allocations per item");
 }

@@ -71,9 +71,30 @@ fn parse_prefixed(text: &str, prefix: &str) -> Option<u64> {
     digits.parse().ok()
 }
 
+/// Writes a toolkit id: the prefix, then the number zero-padded to 12
+/// digits (more if it has more). Written in one piece: `{:012}` pads
+/// one character at a time, and an id is formatted for every toolkit call
+/// that names a work, which made it a measurable share of a run.
+fn write_id(f: &mut fmt::Formatter<'_>, prefix: &str, n: u64) -> fmt::Result {
+    let mut digits = [b'0'; 20];
+    let mut i = digits.len();
+    let mut v = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    let start = i.min(digits.len() - 12);
+    f.write_str(prefix)?;
+    f.write_str(std::str::from_utf8(&digits[start..]).expect("ASCII digits"))
+}
+
 impl fmt::Display for AgentWorkId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{AGENT_WORK_PREFIX}{:012}", self.0)
+        write_id(f, AGENT_WORK_PREFIX, self.0)
     }
 }
 
@@ -86,13 +107,13 @@ impl AgentWorkId {
 
 impl fmt::Display for WorkItemId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{WORK_ITEM_PREFIX}{:012}", self.0)
+        write_id(f, WORK_ITEM_PREFIX, self.0)
     }
 }
 
 impl fmt::Display for StatusId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{STATUS_PREFIX}{:012}", self.0)
+        write_id(f, STATUS_PREFIX, u64::from(self.0))
     }
 }
 
@@ -105,7 +126,7 @@ impl StatusId {
 
 impl fmt::Display for ChannelId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{CHANNEL_PREFIX}{:012}", self.0)
+        write_id(f, CHANNEL_PREFIX, u64::from(self.0))
     }
 }
 
@@ -125,6 +146,38 @@ mod tests {
         assert_eq!(w.to_string(), "0Bz000000000042");
         assert_eq!(AgentWorkId::parse(&w.to_string()), Some(w));
         assert_eq!(StatusId::parse(&StatusId(3).to_string()), Some(StatusId(3)));
+    }
+
+    /// The one-piece writer gives what `{:012}` gives, for every length
+    /// of number, including those longer than 12 digits.
+    #[test]
+    fn ids_are_written_as_zero_padded_twelve_digits() {
+        for n in [
+            0u64,
+            7,
+            42,
+            999_999_999_999,
+            1_000_000_000_000,
+            1_000_000_000_001,
+            u64::MAX,
+        ] {
+            assert_eq!(
+                AgentWorkId(n).to_string(),
+                format!("{AGENT_WORK_PREFIX}{n:012}")
+            );
+            assert_eq!(
+                WorkItemId(n).to_string(),
+                format!("{WORK_ITEM_PREFIX}{n:012}")
+            );
+        }
+        assert_eq!(
+            StatusId(u32::MAX).to_string(),
+            format!("{STATUS_PREFIX}{:012}", u32::MAX)
+        );
+        assert_eq!(
+            ChannelId(5).to_string(),
+            format!("{CHANNEL_PREFIX}{:012}", 5)
+        );
     }
 
     #[test]
