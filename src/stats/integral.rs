@@ -151,7 +151,7 @@ impl StepIntegral {
         }
         self.since = t;
         let (from, to, _) = self.span;
-        if !self.per_interval.is_empty() && !(from <= t && t < to) {
+        if !self.per_interval.is_empty() && !(from..to).contains(&t) {
             self.span = w.interval_of(t).map_or(NO_SPAN, |i| {
                 let (a, b) = w.bounds(i);
                 (a, b, i)
