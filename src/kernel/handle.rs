@@ -45,24 +45,23 @@ impl WorkLedger {
         AgentWorkId(self.len)
     }
 
-    fn entry(&mut self, id: AgentWorkId) -> Option<&mut (AgentId, WorkStatus)> {
-        let idx = id.0.checked_sub(1)? as usize;
-        self.chunks
-            .get_mut(idx / LEDGER_CHUNK)?
-            .get_mut(idx % LEDGER_CHUNK)
+    /// Chunk and place of an id; `None` for an id never created.
+    fn locate(&self, id: AgentWorkId) -> Option<(usize, usize)> {
+        let idx = id.0.checked_sub(1)?;
+        (idx < self.len).then(|| {
+            let idx = idx as usize;
+            (idx / LEDGER_CHUNK, idx % LEDGER_CHUNK)
+        })
     }
 
     pub(crate) fn get(&self, id: AgentWorkId) -> Option<(AgentId, WorkStatus)> {
-        let idx = id.0.checked_sub(1)? as usize;
-        self.chunks
-            .get(idx / LEDGER_CHUNK)?
-            .get(idx % LEDGER_CHUNK)
-            .copied()
+        let (chunk, at) = self.locate(id)?;
+        Some(self.chunks[chunk][at])
     }
 
     pub(crate) fn set_status(&mut self, id: AgentWorkId, status: WorkStatus) {
-        if let Some(e) = self.entry(id) {
-            e.1 = status;
+        if let Some((chunk, at)) = self.locate(id) {
+            self.chunks[chunk][at].1 = status;
         }
     }
 }

@@ -243,6 +243,29 @@ pub struct Histograms {
 }
 
 impl Histograms {
+    /// Adds another run's histograms (another cell's) to these.
+    fn add(&mut self, other: &Histograms) {
+        for (to, from) in [
+            (&mut self.push_accept, &other.push_accept),
+            (&mut self.toolkit_rtt, &other.toolkit_rtt),
+            (&mut self.routing_decision, &other.routing_decision),
+            (&mut self.schedule_lag, &other.schedule_lag),
+        ] {
+            to.add(from).expect("cells record with the same bounds");
+        }
+    }
+
+    /// Push → accept, toolkit round trip, routing decision and schedule
+    /// lag summarised, in that order.
+    fn percentiles(&self) -> [Percentiles; 4] {
+        [
+            Percentiles::of(&self.push_accept),
+            Percentiles::of(&self.toolkit_rtt),
+            Percentiles::of(&self.routing_decision),
+            Percentiles::of(&self.schedule_lag),
+        ]
+    }
+
     /// File stem and histogram, in report order.
     pub fn named(&self) -> [(&'static str, &Histogram<u64>); 4] {
         [
@@ -352,9 +375,6 @@ impl LoadRun {
     fn combine(runs: Vec<LoadRun>) -> LoadRun {
         let mut runs = runs.into_iter();
         let mut all = runs.next().expect("at least one cell");
-        let add = |to: &mut Histogram<u64>, from: &Histogram<u64>| {
-            to.add(from).expect("cells record with the same bounds");
-        };
         let cells = 1 + runs.len() as u32;
         let mut window_sum = all.window_s;
         for r in runs {
@@ -369,19 +389,16 @@ impl LoadRun {
             all.toolkit_calls += r.toolkit_calls;
             all.max_lag_ms = all.max_lag_ms.max(r.max_lag_ms);
             all.interrupted |= r.interrupted;
-            let (h, from) = (&mut all.histograms, &r.histograms);
-            add(&mut h.push_accept, &from.push_accept);
-            add(&mut h.toolkit_rtt, &from.toolkit_rtt);
-            add(&mut h.routing_decision, &from.routing_decision);
-            add(&mut h.schedule_lag, &from.schedule_lag);
+            all.histograms.add(&r.histograms);
         }
         all.threads = cells;
         all.window_s = window_sum / f64::from(cells);
-        let h = &all.histograms;
-        all.push_accept = Percentiles::of(&h.push_accept);
-        all.toolkit_rtt = Percentiles::of(&h.toolkit_rtt);
-        all.routing_decision = Percentiles::of(&h.routing_decision);
-        all.schedule_lag = Percentiles::of(&h.schedule_lag);
+        [
+            all.push_accept,
+            all.toolkit_rtt,
+            all.routing_decision,
+            all.schedule_lag,
+        ] = all.histograms.percentiles();
         all
     }
 }
@@ -461,6 +478,7 @@ fn run_cell(
         schedule_lag: probes.schedule_lag.borrow().clone(),
     };
     let toolkit_calls = histograms.toolkit_rtt.len();
+    let [push_accept, toolkit_rtt, routing_decision, schedule_lag] = histograms.percentiles();
     LoadRun {
         threads: 1,
         speed,
@@ -477,10 +495,10 @@ fn run_cell(
         },
         items: sink.arrived,
         toolkit_calls,
-        push_accept: Percentiles::of(&histograms.push_accept),
-        toolkit_rtt: Percentiles::of(&histograms.toolkit_rtt),
-        routing_decision: Percentiles::of(&histograms.routing_decision),
-        schedule_lag: Percentiles::of(&histograms.schedule_lag),
+        push_accept,
+        toolkit_rtt,
+        routing_decision,
+        schedule_lag,
         max_lag_ms: outcome.max_lag.as_secs_f64() * 1e3,
         interrupted: outcome.interrupted,
         sustained: false,

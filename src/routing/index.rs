@@ -313,12 +313,7 @@ impl AgentIndex {
         pool: CapacityPool,
         exclude: Option<AgentId>,
     ) -> Option<AgentId> {
-        if channel.index() >= self.channels || pool.index() >= self.pools {
-            return None;
-        }
-        let fits = |agent: &AgentId| {
-            Some(*agent) != exclude && self.agents[agent.index()].is_eligible(channel, cost, pool)
-        };
+        let fits = self.fitter(channel, cost, pool, exclude)?;
         let order = |c: &ClassId| &self.orders[self.slot(*c, channel, pool)];
         match model {
             // The library user's policy chooses (see `routing::external`).
@@ -348,43 +343,54 @@ impl AgentIndex {
         pool: CapacityPool,
         exclude: Option<AgentId>,
     ) -> Vec<&AgentRouting> {
-        if channel.index() >= self.channels || pool.index() >= self.pools {
+        let Some(fits) = self.fitter(channel, cost, pool, exclude) else {
             return Vec::new();
-        }
-        let fits = |agent: &AgentId| {
-            Some(*agent) != exclude && self.agents[agent.index()].is_eligible(channel, cost, pool)
         };
-        // An agent has one class, so the classes' orders are disjoint: each
-        // contributes its fitting agents, and one sort by the model's key
-        // (unique, it ends with the agent) merges them.
         let orders = classes
             .iter()
             .map(|c| &self.orders[self.slot(*c, channel, pool)]);
         match model {
             RoutingModel::MostAvailable | RoutingModel::External => {
-                let mut keys: Vec<most_available::Key> = orders
-                    .flat_map(|o| {
-                        o.most_available
-                            .iter()
-                            .filter(|k| fits(&k.1.agent))
-                            .copied()
-                    })
-                    .collect();
-                keys.sort_unstable();
-                keys.iter()
-                    .map(|k| &self.agents[k.1.agent.index()])
-                    .collect()
+                self.all_of(orders.map(|o| &o.most_available), fits)
             }
-            RoutingModel::LeastActive => {
-                let mut keys: Vec<least_active::Key> = orders
-                    .flat_map(|o| o.least_active.iter().filter(|k| fits(&k.1.agent)).copied())
-                    .collect();
-                keys.sort_unstable();
-                keys.iter()
-                    .map(|k| &self.agents[k.1.agent.index()])
-                    .collect()
-            }
+            RoutingModel::LeastActive => self.all_of(orders.map(|o| &o.least_active), fits),
         }
+    }
+
+    /// Whether an agent may take an item of `channel` costing `cost` in
+    /// `pool`, other than `exclude`; `None` when no order is kept for that
+    /// channel and pool, so nobody can.
+    fn fitter(
+        &self,
+        channel: ChannelId,
+        cost: CapacityCost,
+        pool: CapacityPool,
+        exclude: Option<AgentId>,
+    ) -> Option<impl Fn(&AgentId) -> bool + '_> {
+        (channel.index() < self.channels && pool.index() < self.pools).then_some(
+            move |agent: &AgentId| {
+                Some(*agent) != exclude
+                    && self.agents[agent.index()].is_eligible(channel, cost, pool)
+            },
+        )
+    }
+
+    /// Every fitting agent of `orders`, in their common order. An agent has
+    /// one class, so the classes' orders are disjoint: each contributes its
+    /// fitting agents, and one sort by the model's key (unique, it ends
+    /// with the agent) merges them.
+    fn all_of<'a, K: Ord + Copy + 'a>(
+        &self,
+        orders: impl Iterator<Item = &'a BTreeSet<(K, TieBreak)>>,
+        fits: impl Fn(&AgentId) -> bool,
+    ) -> Vec<&AgentRouting> {
+        let mut keys: Vec<(K, TieBreak)> = orders
+            .flat_map(|o| o.iter().filter(|k| fits(&k.1.agent)).copied())
+            .collect();
+        keys.sort_unstable();
+        keys.iter()
+            .map(|k| &self.agents[k.1.agent.index()])
+            .collect()
     }
 }
 
