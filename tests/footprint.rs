@@ -12,6 +12,7 @@
 use omnisim::engine::{synthetic_behaviour, Simulation};
 use omnisim::events::{EventKind, EventSink, SimEvent};
 use omnisim::scenario::{ArrivalRate, Scenario};
+use omnisim::stats::{MetricsCollector, WorkRecorder};
 use omnisim::time::{SimDuration, SimTime};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicIsize, Ordering};
@@ -77,8 +78,9 @@ fn centre(agents: u32, occupancy: f64) -> Arc<Scenario> {
     Arc::new(s)
 }
 
-/// Live heap bytes with the engine of `scenario` built and run to `until`,
-/// and the items then arrived and in flight.
+/// Live heap bytes with the engine of `scenario` and the result sinks of
+/// `omnisim run` built and run to `until`, and the items then arrived and
+/// in flight.
 fn live_at(scenario: Arc<Scenario>, until: SimTime) -> (isize, InFlight) {
     let (live, flight, _) = measure(scenario, until);
     (live, flight)
@@ -90,14 +92,18 @@ fn measure(scenario: Arc<Scenario>, until: SimTime) -> (isize, InFlight, isize) 
     let system = actix::System::new();
     system.block_on(async move {
         let before = LIVE.load(Ordering::Relaxed);
-        let s = scenario.clone();
+        let (s, s2) = (scenario.clone(), scenario.clone());
         let mut sim = Simulation::new(scenario, 0, move |seat| synthetic_behaviour(&s, seat));
         let mut flight = InFlight::default();
+        // The sinks of `omnisim run`, so their memory counts too.
+        let mut metrics = MetricsCollector::new(&s2);
+        let mut work = WorkRecorder::new(std::io::sink(), &s2, 0).unwrap();
         let built = ALLOCATIONS.load(Ordering::Relaxed);
-        sim.run_until(until, &mut [&mut flight]).await;
+        sim.run_until(until, &mut [&mut flight, &mut metrics, &mut work])
+            .await;
         let allocations = ALLOCATIONS.load(Ordering::Relaxed) - built;
         let live = LIVE.load(Ordering::Relaxed) - before;
-        drop(sim);
+        drop((sim, metrics, work));
         (live, flight, allocations)
     })
 }

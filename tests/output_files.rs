@@ -4,7 +4,7 @@
 //! that no temporary file is left, and that identical input gives
 //! byte-identical files (the determinism promise of design §2).
 
-use omnisim::events::{EventKind, EventSink, SimEvent, StatusChangeReason};
+use omnisim::events::{EventKind, EventSink, ItemBook, SimEvent, StatusChangeReason};
 use omnisim::omni::{
     AgentId, AgentWorkId, CapacityPool, CapacityUnits, QueueId, StatusId, WorkItemId,
 };
@@ -128,6 +128,7 @@ fn events(replication: u64) -> Vec<SimEvent> {
                     item,
                     queue,
                     requested_at: arrival,
+                    record: None,
                 },
             );
             continue;
@@ -167,6 +168,7 @@ fn events(replication: u64) -> Vec<SimEvent> {
                     item,
                     queue,
                     requested_at: arrival,
+                    record: None,
                 },
             );
             work += 1;
@@ -221,6 +223,7 @@ fn events(replication: u64) -> Vec<SimEvent> {
                 queue,
                 agent,
                 accepted_at: accepted,
+                record: None,
             },
         );
         work += 1;
@@ -270,12 +273,14 @@ fn write_run(dir: &Path) -> Vec<PathBuf> {
         let mut recorder =
             WorkRecorder::new(BufWriter::new(fs::File::create(&part).unwrap()), &scn, r).unwrap();
         let mut metrics = MetricsCollector::new(&scn);
+        let mut book = ItemBook::new();
         for e in events(r as u64).iter().filter(|e| e.time < end) {
-            metrics.on_event(e);
-            recorder.on_event(e);
+            let mut e = e.clone();
+            book.apply(&mut e);
+            metrics.on_event(&e);
+            recorder.on_event(&e);
         }
-        metrics.finish(end);
-        recorder.finish(end);
+        book.finish(end, &mut [&mut metrics, &mut recorder]);
         recorder.into_inner().unwrap();
         let result = metrics.into_result();
         result.check_conservation().unwrap();

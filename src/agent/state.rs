@@ -250,6 +250,7 @@ impl AgentState {
                     queue,
                     agent,
                     accepted_at: work.accepted_at.unwrap_or(now),
+                    record: None,
                 },
             });
             self.notify_router(AgentNotice::Released {
@@ -360,6 +361,7 @@ impl AgentState {
             queue: work.queue,
             agent: self.id,
             accepted_at: work.accepted_at.unwrap_or(work.assigned_at),
+            record: None,
         });
         self.after_release(&work, Release::Closed);
         Ok(ToolkitValue::Done(true))

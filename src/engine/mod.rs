@@ -49,6 +49,14 @@
 //! item and cost a calendar round per item. The two orders differ only
 //! when another entry falls on the very microsecond of an arrival.
 //!
+//! One record per item in flight: the driver passes every event through an
+//! [`crate::events::ItemBook`] before the sinks see it. The book brings the
+//! item's [`crate::events::ItemRecord`] up to date, and the event that ends
+//! the item carries the whole record out, so the sinks (metrics, `work.csv`)
+//! read an item's life from it instead of each keeping a map of items
+//! built from the events; the items still in flight at the end reach them
+//! through [`EventSink::in_flight`] ([`Simulation::finish`]).
+//!
 //! Parallelism comes only from running replications on separate threads,
 //! each with its own actor system; a replication's result never depends on
 //! which thread ran it.
@@ -90,7 +98,7 @@ pub use clock::Clock;
 use crate::agent::{AgentActor, AgentState};
 use crate::arrivals::Generator;
 use crate::behaviour::{AgentBehaviour, AgentContext, BehaviourEvent, SyntheticBehaviour};
-use crate::events::{EventSink, SimEvent};
+use crate::events::{EventSink, ItemBook, SimEvent};
 use crate::kernel::handle::EngineHandle;
 use crate::kernel::messages::{self, Cue, Entry};
 use crate::omni::{AgentId, QueueId, StatusId, WorkItem, WorkItemId};
@@ -315,6 +323,9 @@ pub struct Simulation<B: AgentBehaviour> {
     behaviours: Vec<B>,
     contexts: Vec<AgentContext>,
     buffer: Vec<SimEvent>,
+    /// The record of every item in flight, which the event ending an item
+    /// carries to the sinks.
+    book: ItemBook,
     injected: u64,
     entries: u64,
     events: u64,
@@ -430,6 +441,7 @@ impl<B: AgentBehaviour> Simulation<B> {
             behaviours,
             contexts,
             buffer: Vec::new(),
+            book: ItemBook::new(),
             injected: 0,
             entries: 0,
             events: 0,
@@ -558,10 +570,14 @@ impl<B: AgentBehaviour> Simulation<B> {
     /// behaviour (tests) emit events too; call this after them.
     pub fn flush(&mut self, sinks: &mut [&mut dyn EventSink]) {
         self.handle.take_events(&mut self.buffer);
-        for ev in self.buffer.drain(..) {
+        for mut ev in self.buffer.drain(..) {
             self.events += 1;
+            let carries = self.book.apply(&mut ev);
             for sink in sinks.iter_mut() {
                 sink.on_event(&ev);
+            }
+            if carries {
+                self.book.recycle(&mut ev);
             }
             if ev.kind.is_console_event() {
                 if let Some(a) = ev.kind.agent() {
@@ -572,6 +588,20 @@ impl<B: AgentBehaviour> Simulation<B> {
                 }
             }
         }
+    }
+
+    /// Ends the run at `end`: hands each sink the record of every item
+    /// still in flight ([`EventSink::in_flight`]), then calls its
+    /// [`EventSink::finish`]. A caller that steps a simulation itself
+    /// calls this once, at the end, instead of finishing the sinks.
+    pub fn finish(&mut self, end: SimTime, sinks: &mut [&mut dyn EventSink]) {
+        self.flush(sinks);
+        self.book.finish(end, sinks);
+    }
+
+    /// The record of an item in flight, as the events so far told it.
+    pub fn item_record(&self, item: WorkItemId) -> Option<&crate::events::ItemRecord> {
+        self.book.get(item)
     }
 
     /// Processes every entry before `until` (exclusive), then sets the
@@ -685,9 +715,7 @@ where
         }
     }
     let reached = if interrupted { sim.now() } else { end };
-    for sink in sinks.iter_mut() {
-        sink.finish(reached);
-    }
+    sim.finish(reached, sinks);
     if let Some(p) = options.progress.as_mut() {
         p(1.0);
     }

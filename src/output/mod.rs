@@ -25,27 +25,25 @@
 //! # Wiring a run
 //!
 //! ```no_run
-//! use omnisim::events::EventSink;
+//! use omnisim::engine::{run_replication, RunOptions};
 //! use omnisim::output::{concat_work_parts, render_table, work_part_path, ResultSet, Staging};
 //! use omnisim::scenario::Scenario;
 //! use omnisim::stats::{EngineStats, MetricsCollector, WorkRecorder};
-//! use omnisim::time::SimTime;
-//! use std::{fs, io::BufWriter, path::Path};
+//! use std::{fs, io::BufWriter, path::Path, sync::Arc};
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! let scenario = Scenario::from_path("scenarios/quickstart.toml".as_ref())?;
+//! let scenario = Arc::new(Scenario::from_path("scenarios/quickstart.toml".as_ref())?);
 //! // Clears what crashed runs left; refuses a folder with a user's files.
 //! let staging = Staging::begin(Path::new("results/quickstart"))?;
 //! let out = staging.dir();
-//! let end = SimTime::ZERO + scenario.run_length();
 //! let (mut results, mut engine, mut parts) = (vec![], vec![], vec![]);
 //! for r in 0..scenario.simulation.replications {
 //!     let part = work_part_path(out, r);
 //!     let mut work = WorkRecorder::new(BufWriter::new(fs::File::create(&part)?), &scenario, r)?;
 //!     let mut metrics = MetricsCollector::new(&scenario);
-//!     // … the engine calls `on_event` on both sinks for every event …
-//!     metrics.finish(end);
-//!     work.finish(end);
+//!     // Every event, then each item still in flight, then the end.
+//!     let options = RunOptions { replication: r, ..RunOptions::default() };
+//!     run_replication(Arc::clone(&scenario), &mut [&mut metrics, &mut work], options);
 //!     work.into_inner()?; // reports any deferred write error
 //!     results.push(metrics.into_result());
 //!     engine.push(EngineStats { wall_seconds: 0.0, events: 0 });

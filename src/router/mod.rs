@@ -167,6 +167,7 @@ impl RouterActor {
                 item: id,
                 queue: r.item.queue,
                 requested_at: r.item.requested_at,
+                record: None,
             });
             // A customer planned to try again (its stream's `retrial`)
             // comes back as a new item made by the generator, unless that
@@ -531,6 +532,7 @@ impl RouterActor {
                 item,
                 queue: r.item.queue,
                 requested_at: r.item.requested_at,
+                record: None,
             });
         }
     }

@@ -2,21 +2,22 @@
 
 use super::integral::{StepIntegral, Window};
 use super::metrics::{AgentMetrics, IntervalMetrics, QueueMetrics, ReplicationResult, ALL_QUEUES};
-use crate::events::{EventKind, EventSink, SimEvent, StatusChangeReason};
-use crate::omni::{AgentId, AgentWorkId, CapacityUnits, QueueId, StatusId, WorkItemId};
+use crate::events::{EventKind, EventSink, ItemRecord, SimEvent, StatusChangeReason};
+use crate::omni::{AgentId, AgentWorkId, CapacityUnits, QueueId, StatusId};
 use crate::scenario::Scenario;
 use crate::time::{SimTime, MICROS_PER_SEC};
 use rustc_hash::FxHashMap;
 
 /// Turns the events of one replication into a [`ReplicationResult`].
 ///
-/// Feed it every event ([`EventSink::on_event`]), call
-/// [`EventSink::finish`] with the end of the run, then take
-/// [`MetricsCollector::into_result`]. Memory is bounded by the work in
-/// flight: an item's state is dropped as soon as it is closed, abandoned or
-/// ended with no agent, items arriving outside the measured window are
-/// never stored, and every other figure is a fixed-size counter or
-/// integral.
+/// Feed it every event ([`EventSink::on_event`]) as the engine does,
+/// through an [`crate::events::ItemBook`] that ends the run
+/// ([`crate::events::ItemBook::finish`]), then take
+/// [`MetricsCollector::into_result`]. It keeps no item of its own: an
+/// item's figures are counted once, from the [`ItemRecord`] that the event
+/// ending it carries (or [`EventSink::in_flight`] at the end), so every
+/// figure is a fixed-size counter or integral, plus the AgentWork holding
+/// capacity for the per-queue load.
 ///
 /// All sums are integers (microseconds, capacity thousandths), so the
 /// result is exactly reproducible; ratios are formed only at the end.
@@ -37,8 +38,6 @@ pub struct MetricsCollector {
     /// carries: an agent serves a queue only in such a status.
     status_queues: Vec<Vec<usize>>,
     group_names: Vec<String>,
-    /// Items that arrived in the window and are not yet final.
-    items: FxHashMap<WorkItemId, ItemState>,
     /// AgentWork holding capacity (assigned or opened), for per-queue load.
     works: FxHashMap<AgentWorkId, WorkHold>,
     queue_tally: Vec<Tally>,
@@ -50,16 +49,21 @@ pub struct MetricsCollector {
     finished: bool,
 }
 
-/// What an in-flight measured item needs for its metrics.
-#[derive(Clone, Debug)]
-struct ItemState {
-    queue: usize,
-    interval: usize,
-    arrival: SimTime,
-    pushed: bool,
-    accepted: Option<SimTime>,
-    /// Handle time of the accepted push \[µs\], from `WorkAccepted`.
-    handle_us: Option<u64>,
+/// How an item's record reached the collector.
+#[derive(Copy, Clone, Debug)]
+enum Ending {
+    /// Closed at `at` by an AgentWork of `queue` accepted at `accepted_at`.
+    Closed {
+        at: SimTime,
+        queue: QueueId,
+        accepted_at: SimTime,
+    },
+    /// The customer left.
+    Abandoned,
+    /// Every available agent refused it.
+    EndedNoAgent,
+    /// Still in flight when the run ended.
+    InFlight,
 }
 
 #[derive(Copy, Clone, Debug)]
@@ -362,7 +366,6 @@ impl MetricsCollector {
                 })
                 .collect(),
             group_names: scenario.agents.iter().map(|g| g.group.clone()).collect(),
-            items: FxHashMap::default(),
             works: FxHashMap::default(),
             queue_tally: vec![Tally::default(); queues],
             interval_tally: vec![vec![Tally::default(); queues]; window.intervals()],
@@ -400,12 +403,6 @@ impl MetricsCollector {
             last_time: SimTime::ZERO,
             finished: false,
         }
-    }
-
-    /// Work items currently held in memory (measured items not yet closed
-    /// or abandoned); for checking that memory stays bounded.
-    pub fn items_in_flight(&self) -> usize {
-        self.items.len()
     }
 
     /// Both tallies an item-level figure goes into: the queue's over the
@@ -467,41 +464,78 @@ impl MetricsCollector {
         }
     }
 
-    /// Records the first acceptance of a measured item, judged against its
-    /// own queue's service-level threshold. A later acceptance (after a
-    /// transfer) is not a new answer; it only brings the handle time the
-    /// new AgentWork demands.
-    fn accept(&mut self, item: WorkItemId, at: SimTime, handle_us: Option<u64>) {
-        let Some(s) = self.items.get_mut(&item) else {
+    /// Counts an item's figures from its record, once, when the item ends
+    /// (`ending` says how) or is still in flight at the end of the run.
+    /// Only items that arrived in the measured window count, each against
+    /// its own queue's service-level threshold and in its arrival
+    /// interval. An item answered before it was abandoned stays answered
+    /// (and in progress), so no item is counted in two final states.
+    fn settle(&mut self, r: &ItemRecord, ending: Ending) {
+        let q = r.queue.index();
+        let (Some(i), true) = (
+            self.window.interval_of(r.arrived_at),
+            q < self.queue_names.len(),
+        ) else {
             return;
         };
-        if s.accepted.is_some() {
-            if handle_us.is_some() {
-                s.handle_us = handle_us;
-            }
-            return;
-        }
-        s.accepted = Some(at);
-        s.handle_us = handle_us;
-        let wait = at.since(s.arrival).0;
-        let (q, i) = (s.queue, s.interval);
         let threshold = self.thresholds[q];
+        let pushed_on_arrival = r.first_push == Some(r.arrived_at);
+        let wait = r.answered_at.map(|a| a.since(r.arrived_at).0);
         for t in self.tallies(q, i) {
-            t.answered += 1;
-            t.wait_sum_us += wait as u128;
-            t.answered_in_threshold += (wait <= threshold) as u64;
+            t.pushed_on_arrival += pushed_on_arrival as u64;
+            if let Some(wait) = wait {
+                t.answered += 1;
+                t.wait_sum_us += wait as u128;
+                t.answered_in_threshold += (wait <= threshold) as u64;
+            }
         }
-    }
-
-    /// Releases a measured item that ends without being answered
-    /// (abandoned, or ended with no agent) and returns its state; `None`
-    /// when it is not measured, already final or already accepted, so no
-    /// item is ever counted in two final states.
-    fn end_unanswered(&mut self, item: WorkItemId) -> Option<ItemState> {
-        if self.items.get(&item)?.accepted.is_some() {
-            return None;
+        match ending {
+            Ending::Closed {
+                at,
+                queue,
+                accepted_at,
+            } => {
+                let held = at.since(accepted_at).0;
+                let wrap = r.handle_time.map(|h| held.saturating_sub(h.0) as u128);
+                // The AgentWork's queue: after a transfer, the queue whose
+                // agent closed it, not the one it arrived in.
+                let q = if queue.index() < self.queue_names.len() {
+                    queue.index()
+                } else {
+                    q
+                };
+                for tally in self.tallies(q, i) {
+                    tally.closed += 1;
+                    tally.handle_sum_us += held as u128;
+                    if let Some(w) = wrap {
+                        tally.wrapped += 1;
+                        tally.wrap_sum_us += w;
+                    }
+                }
+            }
+            Ending::Abandoned if wait.is_none() => {
+                for tally in self.tallies(q, i) {
+                    tally.abandoned += 1;
+                }
+            }
+            Ending::EndedNoAgent if wait.is_none() => {
+                for tally in self.tallies(q, i) {
+                    tally.ended_no_agent += 1;
+                }
+            }
+            // Once accepted, a customer no longer leaves and the centre no
+            // longer ends the item: such an ending is ignored, and the item
+            // stays in progress.
+            Ending::InFlight | Ending::Abandoned | Ending::EndedNoAgent => {
+                for tally in self.tallies(q, i) {
+                    if wait.is_some() {
+                        tally.in_progress_at_end += 1;
+                    } else {
+                        tally.waiting_at_end += 1;
+                    }
+                }
+            }
         }
-        self.items.remove(&item)
     }
 
     /// Declines and push timeouts, counted by event time.
@@ -648,25 +682,9 @@ impl EventSink for MetricsCollector {
         let t = event.time;
         self.last_time = self.last_time.max(t);
         match &event.kind {
-            EventKind::WorkArrived {
-                item,
-                queue,
-                retrial,
-                ..
-            } => {
+            EventKind::WorkArrived { queue, retrial, .. } => {
                 let q = queue.index();
                 if let (Some(i), true) = (self.window.interval_of(t), q < self.queue_names.len()) {
-                    self.items.insert(
-                        *item,
-                        ItemState {
-                            queue: q,
-                            interval: i,
-                            arrival: t,
-                            pushed: false,
-                            accepted: None,
-                            handle_us: None,
-                        },
-                    );
                     for tally in self.tallies(q, i) {
                         tally.offered += 1;
                         if retrial.is_some() {
@@ -679,23 +697,11 @@ impl EventSink for MetricsCollector {
             }
             EventKind::WorkAssigned {
                 work,
-                item,
                 queue,
                 agent,
                 cost,
                 ..
             } => {
-                if let Some(s) = self.items.get_mut(item) {
-                    if !s.pushed {
-                        s.pushed = true;
-                        if s.arrival == t {
-                            let (q, i) = (s.queue, s.interval);
-                            for tally in self.tallies(q, i) {
-                                tally.pushed_on_arrival += 1;
-                            }
-                        }
-                    }
-                }
                 let hold = WorkHold {
                     agent: agent.index(),
                     queue: queue.index(),
@@ -703,9 +709,6 @@ impl EventSink for MetricsCollector {
                 };
                 self.hold_work(t, *work, hold);
             }
-            EventKind::WorkAccepted {
-                item, handle_time, ..
-            } => self.accept(*item, t, Some(handle_time.0)),
             EventKind::WorkDeclined {
                 work,
                 queue,
@@ -718,37 +721,24 @@ impl EventSink for MetricsCollector {
             }
             EventKind::WorkClosed {
                 work,
-                item,
                 queue,
                 agent,
                 accepted_at,
+                record,
+                ..
             } => {
                 if self.window.contains(t) {
                     if let Some(a) = self.agents.get_mut(agent.index()) {
                         a.items_handled += 1;
                     }
                 }
-                // A close implies an acceptance; if that event was missed,
-                // the close still makes the item answered.
-                self.accept(*item, *accepted_at, None);
-                if let Some(s) = self.items.remove(item) {
-                    let held = t.since(*accepted_at).0;
-                    let wrap = s.handle_us.map(|h| held.saturating_sub(h) as u128);
-                    // The AgentWork's queue: after a transfer, the queue
-                    // whose agent closed it, not the one it arrived in.
-                    let q = if queue.index() < self.queue_names.len() {
-                        queue.index()
-                    } else {
-                        s.queue
+                if let Some(r) = record {
+                    let ending = Ending::Closed {
+                        at: t,
+                        queue: *queue,
+                        accepted_at: *accepted_at,
                     };
-                    for tally in self.tallies(q, s.interval) {
-                        tally.closed += 1;
-                        tally.handle_sum_us += held as u128;
-                        if let Some(w) = wrap {
-                            tally.wrapped += 1;
-                            tally.wrap_sum_us += w;
-                        }
-                    }
+                    self.settle(r, ending);
                 }
                 self.release_work(t, *work);
             }
@@ -790,25 +780,14 @@ impl EventSink for MetricsCollector {
                 }
                 self.release_work(t, *work);
             }
-            EventKind::WorkAbandoned { item, .. } => {
-                // Once accepted a customer no longer abandons; an abandon
-                // after acceptance would count the item twice, so it is
-                // ignored and the item stays answered.
-                if let Some(s) = self.end_unanswered(*item) {
-                    for tally in self.tallies(s.queue, s.interval) {
-                        tally.abandoned += 1;
-                    }
-                }
-            }
-            EventKind::WorkEndedNoAgent { item, .. } => {
-                // Final like an abandonment, but the centre's doing, so
-                // counted apart; an accepted item is never ended this way.
-                if let Some(s) = self.end_unanswered(*item) {
-                    for tally in self.tallies(s.queue, s.interval) {
-                        tally.ended_no_agent += 1;
-                    }
-                }
-            }
+            EventKind::WorkAbandoned {
+                record: Some(r), ..
+            } => self.settle(r, Ending::Abandoned),
+            // Final like an abandonment, but the centre's doing, so
+            // counted apart.
+            EventKind::WorkEndedNoAgent {
+                record: Some(r), ..
+            } => self.settle(r, Ending::EndedNoAgent),
             EventKind::WorkloadChanged {
                 agent,
                 configured_capacity,
@@ -868,11 +847,18 @@ impl EventSink for MetricsCollector {
                 }
             }
             EventKind::RoutingDecision { .. }
+            | EventKind::WorkAccepted { .. }
+            | EventKind::WorkAbandoned { record: None, .. }
+            | EventKind::WorkEndedNoAgent { record: None, .. }
             | EventKind::WorkRequeued { .. }
             | EventKind::WorkTransferredIn { .. }
             | EventKind::SkillsDropped { .. }
             | EventKind::WorkFlagUpdated { .. } => {}
         }
+    }
+
+    fn in_flight(&mut self, record: &ItemRecord) {
+        self.settle(record, Ending::InFlight);
     }
 
     fn finish(&mut self, end: SimTime) {
@@ -909,19 +895,6 @@ impl EventSink for MetricsCollector {
                 a.online_capacity[p].accrue(w, end);
             }
         }
-        // Items still in memory are exactly the measured ones that are
-        // neither closed, abandoned nor ended with no agent.
-        let items = std::mem::take(&mut self.items);
-        for s in items.values() {
-            for tally in self.tallies(s.queue, s.interval) {
-                if s.accepted.is_some() {
-                    tally.in_progress_at_end += 1;
-                } else {
-                    tally.waiting_at_end += 1;
-                }
-            }
-        }
-        self.items = items;
     }
 }
 
@@ -1353,38 +1326,22 @@ mod tests {
     }
 
     #[test]
-    fn item_state_is_released_when_final() {
+    fn capacity_holds_are_released_when_final() {
         let scn = scenario(10, 100, 100, 20, &["A"], &[("g", 1, 1)]);
         let mut c = MetricsCollector::new(&scn);
         let mut s = Script::default();
-        s.arrive(5.0, 1, 0) // warm-up: never stored
-            .arrive(20.0, 2, 0)
+        s.arrive(20.0, 2, 0)
             .assign(20.0, 1, 2, 0, 0, 1000)
             .accept(21.0, 1, 2, 0, 0)
-            .arrive(22.0, 3, 0);
-        for e in &s.events {
-            c.on_event(e);
-        }
-        assert_eq!(c.items_in_flight(), 2);
-        let mut s = Script::default();
-        s.close(30.0, 1, 2, 0, 0, 21.0).abandon(31.0, 3, 0);
-        for e in &s.events {
-            c.on_event(e);
-        }
-        assert_eq!(c.items_in_flight(), 0);
-        let mut s = Script::default();
-        s.arrive(40.0, 4, 0);
-        for e in &s.events {
-            c.on_event(e);
-        }
-        assert_eq!(c.items_in_flight(), 1);
-        let mut s = Script::default();
-        s.end_no_agent(41.0, 4, 0);
-        for e in &s.events {
-            c.on_event(e);
-        }
-        assert_eq!(c.items_in_flight(), 0, "ended with no agent: released");
+            .arrive(22.0, 3, 0)
+            .assign(22.5, 2, 3, 0, 0, 1000)
+            .close(30.0, 1, 2, 0, 0, 21.0)
+            .decline(31.0, 2, 3, 0, 0, false)
+            .end_no_agent(31.0, 3, 0);
+        s.feed(&mut c, 50.0);
         assert!(c.works.is_empty());
+        let r = c.into_result();
+        assert_eq!((r.queues[0].answered, r.queues[0].ended_no_agent), (1, 1));
     }
 
     #[test]

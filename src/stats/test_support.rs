@@ -3,7 +3,7 @@
 //! sinks with events they construct rather than with the engine.
 
 use crate::distribution::Distribution;
-use crate::events::{EventKind, EventSink, SimEvent, StatusChangeReason};
+use crate::events::{EventKind, EventSink, ItemBook, SimEvent, StatusChangeReason};
 use crate::omni::{
     AgentId, AgentWorkId, CapacityCost, CapacityModel, CapacityPool, CapacityUnits, ChannelId,
     ConfigId, PresenceConfiguration, PresenceStatus, QueueId, RoutingConfiguration, RoutingModel,
@@ -362,6 +362,7 @@ impl Script {
                 queue: QueueId(queue),
                 agent: AgentId(agent),
                 accepted_at: at(accepted_at),
+                record: None,
             },
         )
     }
@@ -373,6 +374,7 @@ impl Script {
                 item: WorkItemId(item),
                 queue: QueueId(queue),
                 requested_at: SimTime::ZERO,
+                record: None,
             },
         )
     }
@@ -385,6 +387,7 @@ impl Script {
                 item: WorkItemId(item),
                 queue: QueueId(queue),
                 requested_at: SimTime::ZERO,
+                record: None,
             },
         )
     }
@@ -447,11 +450,9 @@ impl Script {
         )
     }
 
-    /// Feeds every event to `sink`, then `finish(end)`.
+    /// Feeds every event to `sink` through an [`ItemBook`], as the engine
+    /// does, then ends the run at `end`.
     pub(crate) fn feed(&self, sink: &mut impl EventSink, end: f64) {
-        for e in &self.events {
-            sink.on_event(e);
-        }
-        sink.finish(at(end));
+        ItemBook::new().replay(&self.events, at(end), sink);
     }
 }

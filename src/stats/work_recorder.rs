@@ -1,11 +1,10 @@
 //! [`WorkRecorder`]: one CSV row per work item, streamed.
 
 use super::integral::Window;
-use crate::events::{EventKind, EventSink, SimEvent};
-use crate::omni::{SkillId, WorkItemId};
+use crate::events::{EventKind, EventSink, ItemRecord, SimEvent};
+use crate::omni::SkillId;
 use crate::scenario::Scenario;
 use crate::time::{SimTime, MICROS_PER_SEC};
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io;
 
@@ -39,13 +38,15 @@ pub const SKILL_SEPARATOR: char = ';';
 
 /// Streams one row per work item to a writer as items become final.
 ///
-/// A row is written when the item is closed, abandoned or ended with no
-/// agent; [`EventSink::finish`]
-/// writes the items still in flight (`in_progress` or `waiting`) in item-id
-/// order. Only in-flight items are held in memory, so a run of a million
-/// items needs memory for the few hundred open at any moment, not for the
-/// file. Rows cover every item of the run, warm-up arrivals included; the
-/// `measured` column says whether the item counts in the metrics.
+/// A row is written from the item's [`ItemRecord`] when the event that
+/// ends the item carries it (closed, abandoned or ended with no agent);
+/// the items still in flight at the end (`in_progress` or `waiting`) come
+/// through [`EventSink::in_flight`], in item-id order. The recorder keeps
+/// no item of its own: the engine's one record per item in flight is all
+/// the memory a row needs, so a run of a million items holds the few
+/// hundred open at any moment, not the file. Rows cover every item of the
+/// run, warm-up arrivals included; the `measured` column says whether the
+/// item counts in the metrics.
 ///
 /// [`EventSink`] cannot return errors, so the first I/O error is kept,
 /// writing stops, and [`WorkRecorder::into_inner`] reports it.
@@ -57,33 +58,9 @@ pub struct WorkRecorder<W: io::Write> {
     /// Skill names by `SkillId`, for the skill columns.
     skill_names: Vec<String>,
     window: Window,
-    items: BTreeMap<WorkItemId, WorkRow>,
     error: Option<io::Error>,
     /// Reused for every row so formatting does not allocate per field.
     fields: [String; 18],
-}
-
-/// What is known of an item until its row is written.
-#[derive(Clone, Debug)]
-struct WorkRow {
-    queue: usize,
-    arrival: SimTime,
-    first_push: Option<SimTime>,
-    accept: Option<SimTime>,
-    agent: Option<u32>,
-    declines: u32,
-    push_timeouts: u32,
-    /// Skills the item requires, as its arrival listed them.
-    skills: Vec<SkillId>,
-    /// Skills dropped and not restored since, in the order dropped.
-    dropped: Vec<SkillId>,
-    /// Times transferred to another queue.
-    transfers: u32,
-    /// 1 for a customer's first attempt, 2 for its first retrial, …
-    attempt: u32,
-    /// The item of the customer's first attempt (itself for a first
-    /// attempt), so a customer's attempts can be followed.
-    customer: WorkItemId,
 }
 
 /// How an item ended (the `final_status` column).
@@ -140,15 +117,9 @@ impl<W: io::Write> WorkRecorder<W> {
             queue_names: scenario.queues.iter().map(|q| q.name.clone()).collect(),
             skill_names: scenario.skills.iter().map(|s| s.name.clone()).collect(),
             window: Window::of(scenario),
-            items: BTreeMap::new(),
             error: None,
             fields: Default::default(),
         })
-    }
-
-    /// Items held in memory (arrived, not yet written).
-    pub fn items_in_flight(&self) -> usize {
-        self.items.len()
     }
 
     /// The first write error, if any; writing stopped there.
@@ -158,7 +129,8 @@ impl<W: io::Write> WorkRecorder<W> {
 
     /// Flushes and returns the writer, or the first error met while writing.
     ///
-    /// Call [`EventSink::finish`] first, or in-flight items get no row.
+    /// End the run first ([`crate::events::ItemBook::finish`], which the
+    /// engine calls), or in-flight items get no row.
     pub fn into_inner(mut self) -> io::Result<W> {
         if let Some(e) = self.error.take() {
             return Err(e);
@@ -169,13 +141,7 @@ impl<W: io::Write> WorkRecorder<W> {
             .map_err(csv::IntoInnerError::into_error)
     }
 
-    fn write_row(
-        &mut self,
-        item: WorkItemId,
-        row: &WorkRow,
-        status: FinalStatus,
-        end: Option<SimTime>,
-    ) {
+    fn write_row(&mut self, row: &ItemRecord, status: FinalStatus, end: Option<SimTime>) {
         if self.error.is_some() {
             return;
         }
@@ -191,12 +157,13 @@ impl<W: io::Write> WorkRecorder<W> {
             _ => (end, None),
         };
         rep.push_str(&self.replication);
-        let _ = write!(id, "{}", item.0);
-        queue.push_str(self.queue_names.get(row.queue).map_or("", String::as_str));
-        push_secs(arrival, row.arrival);
+        let _ = write!(id, "{}", row.item.0);
+        let q = row.queue.index();
+        queue.push_str(self.queue_names.get(q).map_or("", String::as_str));
+        push_secs(arrival, row.arrived_at);
         for (buf, t) in [
             (push, row.first_push),
-            (accept, row.accept),
+            (accept, row.answered_at),
             (closed, close),
             (abandoned, abandon),
         ] {
@@ -205,12 +172,12 @@ impl<W: io::Write> WorkRecorder<W> {
             }
         }
         if let Some(a) = row.agent {
-            let _ = write!(agent, "{a}");
+            let _ = write!(agent, "{}", a.0);
         }
         fin.push_str(status.as_str());
         let _ = write!(declines, "{}", row.declines);
         let _ = write!(timeouts, "{}", row.push_timeouts);
-        measured.push_str(if self.window.contains(row.arrival) {
+        measured.push_str(if self.window.contains(row.arrived_at) {
             "true"
         } else {
             "false"
@@ -218,8 +185,8 @@ impl<W: io::Write> WorkRecorder<W> {
         push_skills(requested, &row.skills, &self.skill_names);
         push_skills(dropped, &row.dropped, &self.skill_names);
         let _ = write!(transfers, "{}", row.transfers);
-        let _ = write!(attempt, "{}", row.attempt);
-        let _ = write!(customer, "{}", row.customer.0);
+        let _ = write!(attempt, "{}", row.attempt());
+        let _ = write!(customer, "{}", row.customer().0);
         if let Err(e) = self.out.write_record(&self.fields) {
             self.error = Some(e.into());
         }
@@ -228,120 +195,31 @@ impl<W: io::Write> WorkRecorder<W> {
 
 impl<W: io::Write> EventSink for WorkRecorder<W> {
     fn on_event(&mut self, event: &SimEvent) {
-        let t = event.time;
+        let t = Some(event.time);
         match &event.kind {
-            EventKind::WorkArrived {
-                item,
-                queue,
-                skills,
-                retrial,
-                ..
-            } => {
-                let (attempt, customer) = retrial.map_or((1, *item), |r| (r.attempt, r.customer));
-                self.items.insert(
-                    *item,
-                    WorkRow {
-                        queue: queue.index(),
-                        arrival: t,
-                        first_push: None,
-                        accept: None,
-                        agent: None,
-                        declines: 0,
-                        push_timeouts: 0,
-                        skills: skills.iter().map(|r| r.skill).collect(),
-                        dropped: Vec::new(),
-                        transfers: 0,
-                        attempt,
-                        customer,
-                    },
-                );
-            }
-            EventKind::SkillsDropped { item, skills, .. } => {
-                if let Some(r) = self.items.get_mut(item) {
-                    for skill in skills {
-                        if !r.dropped.contains(skill) {
-                            r.dropped.push(*skill);
-                        }
-                    }
-                }
-            }
-            EventKind::WorkRequeued {
-                item,
-                skills_reset: true,
-                ..
-            } => {
-                if let Some(r) = self.items.get_mut(item) {
-                    r.dropped.clear();
-                }
-            }
-            EventKind::WorkAssigned { item, .. } => {
-                if let Some(r) = self.items.get_mut(item) {
-                    r.first_push.get_or_insert(t);
-                }
-            }
-            EventKind::WorkAccepted { item, agent, .. } => {
-                // `accept_s` is the first acceptance (the answer); `agent`
-                // the latest, who holds it now (after a transfer, the
-                // next agent).
-                if let Some(r) = self.items.get_mut(item) {
-                    r.accept.get_or_insert(t);
-                    r.agent = Some(agent.0);
-                }
-            }
-            EventKind::WorkTransferred { item, .. } => {
-                if let Some(r) = self.items.get_mut(item) {
-                    r.transfers += 1;
-                }
-            }
-            EventKind::WorkDeclined {
-                item,
-                on_push_timeout,
-                ..
-            } => {
-                if let Some(r) = self.items.get_mut(item) {
-                    if *on_push_timeout {
-                        r.push_timeouts += 1;
-                    } else {
-                        r.declines += 1;
-                    }
-                }
-            }
             EventKind::WorkClosed {
-                item,
-                agent,
-                accepted_at,
-                ..
-            } => {
-                if let Some(mut r) = self.items.remove(item) {
-                    r.accept.get_or_insert(*accepted_at);
-                    r.agent = Some(agent.0);
-                    self.write_row(*item, &r, FinalStatus::Closed, Some(t));
-                }
-            }
-            EventKind::WorkAbandoned { item, .. } => {
-                if let Some(r) = self.items.remove(item) {
-                    self.write_row(*item, &r, FinalStatus::Abandoned, Some(t));
-                }
-            }
-            EventKind::WorkEndedNoAgent { item, .. } => {
-                if let Some(r) = self.items.remove(item) {
-                    self.write_row(*item, &r, FinalStatus::EndedNoAgent, Some(t));
-                }
-            }
+                record: Some(r), ..
+            } => self.write_row(r, FinalStatus::Closed, t),
+            EventKind::WorkAbandoned {
+                record: Some(r), ..
+            } => self.write_row(r, FinalStatus::Abandoned, t),
+            EventKind::WorkEndedNoAgent {
+                record: Some(r), ..
+            } => self.write_row(r, FinalStatus::EndedNoAgent, t),
             _ => {}
         }
     }
 
+    fn in_flight(&mut self, record: &ItemRecord) {
+        let status = if record.answered_at.is_some() {
+            FinalStatus::InProgress
+        } else {
+            FinalStatus::Waiting
+        };
+        self.write_row(record, status, None);
+    }
+
     fn finish(&mut self, _end: SimTime) {
-        let items = std::mem::take(&mut self.items);
-        for (item, r) in &items {
-            let status = if r.accept.is_some() {
-                FinalStatus::InProgress
-            } else {
-                FinalStatus::Waiting
-            };
-            self.write_row(*item, r, status, None);
-        }
         if self.error.is_none() {
             if let Err(e) = self.out.flush() {
                 self.error = Some(e);
@@ -375,16 +253,7 @@ mod tests {
             .accept(23.5, 4, 3, 0, 1)
             .arrive(24.0, 4, 0)
             .close(100.5, 3, 1, 0, 0, 42.0);
-        for e in &s.events {
-            rec.on_event(e);
-        }
-        assert_eq!(
-            rec.items_in_flight(),
-            2,
-            "closed and abandoned items are released"
-        );
-        rec.finish(crate::stats::test_support::at(110.0));
-        assert_eq!(rec.items_in_flight(), 0);
+        s.feed(&mut rec, 110.0);
         let text = String::from_utf8(rec.into_inner().unwrap()).unwrap();
         let expected = "\
 replication,item,queue,arrival_s,first_push_s,accept_s,close_s,abandon_s,agent,final_status,declines,push_timeouts,measured,skills_requested,skills_dropped,transfers,attempt,customer

@@ -603,6 +603,7 @@ impl Narrator {
                 queue,
                 agent,
                 accepted_at,
+                ..
             } => {
                 let (cost, _) = self.release_work(*work, *queue, *agent);
                 self.items.remove(item);
@@ -711,6 +712,7 @@ impl Narrator {
                 item,
                 queue,
                 requested_at,
+                ..
             } => {
                 let at = self.items.remove(item).map(|i| i.at);
                 if show {
@@ -834,6 +836,7 @@ impl Narrator {
                 item,
                 queue,
                 requested_at,
+                ..
             } => {
                 self.items.remove(item);
                 if show {

@@ -543,6 +543,7 @@ fn push_accept_and_close_tell_timeout_delays_and_handle_time() {
             queue: CHAT,
             agent: a(0),
             accepted_at: at(4.2),
+            record: None,
         },
     );
     assert_eq!(
@@ -686,6 +687,7 @@ fn abandonment_while_waiting_and_while_pushed() {
                 item: item(1),
                 queue: CHAT,
                 requested_at: at(0.0),
+                record: None,
             }
         ),
         format!(
@@ -721,6 +723,7 @@ fn abandonment_while_waiting_and_while_pushed() {
                 item: item(2),
                 queue: CHAT,
                 requested_at: at(200.0),
+                record: None,
             }
         ),
         format!(

@@ -1,7 +1,7 @@
 //! Small scenarios built in code, and invariant checks over event streams.
 
 use omnisim::distribution::Distribution;
-use omnisim::events::{EventKind, EventSink, SimEvent};
+use omnisim::events::{EventKind, EventSink, ItemRecord, SimEvent};
 use omnisim::omni::*;
 use omnisim::scenario::*;
 use omnisim::time::{SimDuration, SimTime};
@@ -160,6 +160,11 @@ pub struct InvariantChecker {
     pub abandoned_attempts: BTreeMap<(WorkItemId, u32), SimTime>,
     /// Retrials seen.
     pub retrials: u64,
+    /// Items whose record the run handed out: with the event that ended
+    /// them, or as still in flight at the end.
+    pub recorded: std::collections::BTreeSet<WorkItemId>,
+    /// The run was ended through the engine (`finish` was called).
+    pub finished: bool,
 }
 
 impl InvariantChecker {
@@ -187,6 +192,17 @@ impl InvariantChecker {
             "violations: {:#?}",
             &self.violations[..self.violations.len().min(10)]
         );
+        if self.finished {
+            // Every item's record comes out exactly once (duplicates are
+            // caught as they come): no item lost.
+            let missing: Vec<_> = self
+                .arrived
+                .keys()
+                .filter(|i| !self.recorded.contains(i))
+                .take(5)
+                .collect();
+            assert!(missing.is_empty(), "items without a record: {missing:?}");
+        }
         for (item, outcomes) in &self.terminal {
             assert!(outcomes.len() <= 1, "item {item:?} ended {outcomes:?}");
             assert!(
@@ -220,7 +236,46 @@ impl InvariantChecker {
     }
 }
 
+impl InvariantChecker {
+    /// An item's record, handed out once, agrees with the events seen.
+    fn check_record(&mut self, item: WorkItemId, record: Option<&ItemRecord>, at: SimTime) {
+        let Some(r) = record else {
+            self.violations
+                .push(format!("{item:?} ended without its record"));
+            return;
+        };
+        if r.item != item || !self.recorded.insert(item) {
+            self.violations
+                .push(format!("{item:?}: record of {:?} handed out again", r.item));
+        }
+        if self.arrived.get(&item) != Some(&r.queue) {
+            self.violations
+                .push(format!("{item:?}: record names another queue"));
+        }
+        let transfers = self.transferred.get(&item).copied().unwrap_or(0);
+        let in_order = r.first_push.is_none_or(|p| r.arrived_at <= p && p <= at)
+            && r.answered_at.is_none_or(|a| r.arrived_at <= a && a <= at);
+        if r.transfers != transfers || !in_order {
+            self.violations
+                .push(format!("{item:?}: record disagrees with the events: {r:?}"));
+        }
+    }
+}
+
 impl EventSink for InvariantChecker {
+    fn in_flight(&mut self, record: &ItemRecord) {
+        if self.terminal.contains_key(&record.item) {
+            self.violations
+                .push(format!("{:?} ended but is still in flight", record.item));
+        }
+        let at = self.last_time;
+        self.check_record(record.item, Some(record), at);
+    }
+
+    fn finish(&mut self, _end: SimTime) {
+        self.finished = true;
+    }
+
     fn on_event(&mut self, ev: &SimEvent) {
         if ev.time < self.last_time {
             self.violations
@@ -280,7 +335,8 @@ impl EventSink for InvariantChecker {
                     now.clone_from(all);
                 }
             }
-            EventKind::WorkEndedNoAgent { item, .. } => {
+            EventKind::WorkEndedNoAgent { item, record, .. } => {
+                self.check_record(*item, record.as_deref(), ev.time);
                 self.terminal
                     .entry(*item)
                     .or_default()
@@ -379,13 +435,17 @@ impl EventSink for InvariantChecker {
             EventKind::WorkUnavailable { item, .. } if self.accepted.contains_key(item) => {
                 *self.reassigned.entry(*item).or_default() += 1;
             }
-            EventKind::WorkAbandoned { item, .. } => {
+            EventKind::WorkAbandoned { item, record, .. } => {
+                self.check_record(*item, record.as_deref(), ev.time);
                 self.terminal.entry(*item).or_default().push("abandoned");
                 if let Some(key) = self.attempt.get(item) {
                     self.abandoned_attempts.insert(*key, ev.time);
                 }
             }
-            EventKind::WorkClosed { item, work, .. } => {
+            EventKind::WorkClosed {
+                item, work, record, ..
+            } => {
+                self.check_record(*item, record.as_deref(), ev.time);
                 self.opened.remove(work);
                 self.terminal.entry(*item).or_default().push("closed");
             }

@@ -42,8 +42,13 @@ fn skills_routing_with_every_skill_everywhere_equals_queue_routing() {
     let strip = |evs: Vec<omnisim::events::SimEvent>| -> Vec<_> {
         evs.into_iter()
             .map(|mut e| {
-                if let EventKind::WorkArrived { skills, .. } = &mut e.kind {
-                    skills.clear();
+                match &mut e.kind {
+                    EventKind::WorkArrived { skills, .. } => skills.clear(),
+                    // The item's record repeats the skills of its arrival.
+                    EventKind::WorkClosed {
+                        record: Some(r), ..
+                    } => r.skills.clear(),
+                    _ => {}
                 }
                 e
             })

@@ -3,7 +3,9 @@
 //! Agents and the router emit these as they change state; the engine hands
 //! them, in order, to every [`EventSink`]. Metrics, result files, traces
 //! and reports are all built from this one stream, so they can never
-//! disagree about what happened. Names follow the Lightning console events
+//! disagree about what happened. An item's life so far is kept once, in an
+//! [`ItemBook`], and the event that ends the item carries its
+//! [`ItemRecord`]. Names follow the Lightning console events
 //! (`omniChannelWorkAssigned`, `omniChannelWorkloadChanged`, …) where
 //! Salesforce has one, and omni-reference §3 where it has none.
 
@@ -13,6 +15,9 @@ use crate::omni::{
 };
 use crate::time::{SimDuration, SimTime};
 use serde::Serialize;
+
+mod record;
+pub use record::{ItemBook, ItemRecord};
 
 /// One state change at one instant.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -158,6 +163,11 @@ pub enum EventKind {
         queue: QueueId,
         /// Its request time.
         requested_at: SimTime,
+        /// The item's whole record, which ends here: set by the
+        /// [`ItemBook`] before the sinks see the event, and taken back
+        /// after (a behaviour's console event has none). Not serialized.
+        #[serde(skip)]
+        record: Option<Box<ItemRecord>>,
     },
     /// The router chose an agent for an item (emitted just before the
     /// push); what `omnisim trace` narrates.
@@ -249,6 +259,11 @@ pub enum EventKind {
         agent: AgentId,
         /// When it was accepted, for handle time.
         accepted_at: SimTime,
+        /// The item's whole record, which ends here: set by the
+        /// [`ItemBook`] before the sinks see the event, and taken back
+        /// after (a behaviour's console event has none). Not serialized.
+        #[serde(skip)]
+        record: Option<Box<ItemRecord>>,
     },
     /// An `Opened` AgentWork became `Transferred`: its agent handed the
     /// item on to another queue (omni-reference §12.7). Emitted by the
@@ -336,6 +351,11 @@ pub enum EventKind {
         queue: QueueId,
         /// Its request time.
         requested_at: SimTime,
+        /// The item's whole record, which ends here: set by the
+        /// [`ItemBook`] before the sinks see the event, and taken back
+        /// after (a behaviour's console event has none). Not serialized.
+        #[serde(skip)]
+        record: Option<Box<ItemRecord>>,
     },
     /// The item went back to its queue after a decline, timeout or logout.
     WorkRequeued {
@@ -499,6 +519,10 @@ impl EventKind {
 pub trait EventSink {
     /// One event.
     fn on_event(&mut self, event: &SimEvent);
+    /// An item still in flight when the run ended: called once for each,
+    /// in item order, just before [`EventSink::finish`]. The items that
+    /// ended during the run came with the event that ended them.
+    fn in_flight(&mut self, _record: &ItemRecord) {}
     /// The run ended at `end`.
     fn finish(&mut self, _end: SimTime) {}
 }
