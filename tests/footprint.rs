@@ -1,12 +1,13 @@
-//! Memory footprint of the engine: bytes per agent and per item in
-//! flight, counted by a global allocator that tracks live heap bytes.
+//! Memory footprint of a run (the engine with the sinks of `omnisim run`):
+//! bytes per agent and per item in flight, counted by a global allocator
+//! that tracks live heap bytes.
 //!
 //! The figures go in docs/BENCHMARKS.md ("Bytes per agent and per item");
 //! `cargo test --release --test footprint -- --nocapture` prints them. The
-//! budgets asserted are two to four times the measured figures (about
-//! 1,900 bytes per agent, 660 per item in flight, 7 kept per item ended):
-//! they catch a layout that multiplies per-agent or per-item state, not
-//! noise.
+//! budgets asserted are one and a half to four times the measured figures
+//! (about 2,600 bytes per agent, 1,000 per item in flight, 7 kept per item
+//! ended): they catch a layout that multiplies per-agent or per-item state,
+//! not noise.
 //! Counting is deterministic for a given build, unlike peak RSS.
 
 use omnisim::engine::{synthetic_behaviour, Simulation};
