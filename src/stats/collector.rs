@@ -278,6 +278,15 @@ impl CentreLoad {
     }
 }
 
+/// Steps `s` from a contribution of `from` to one of `to` at `t`.
+fn shift(s: &mut StepIntegral, w: &Window, t: SimTime, from: u64, to: u64) {
+    if to >= from {
+        s.add(w, t, to - from);
+    } else {
+        s.sub(w, t, from - to);
+    }
+}
+
 /// `load / capacity`, `None` without capacity.
 fn fraction(load: u128, capacity: u128) -> Option<f64> {
     (capacity > 0).then(|| load as f64 / capacity as f64)
@@ -446,21 +455,75 @@ impl MetricsCollector {
         a.break_time.set(&self.window, t, a.on_break as u64);
     }
 
+    /// A change of an agent's capacity and load (`WorkloadChanged`): its
+    /// presence and the queues it serves stay, so only the integrals fed
+    /// by capacity and load move, each by the difference. The same steps
+    /// as taking the agent out and putting it back ([`Self::update_agent`]),
+    /// without touching the integrals that do not change.
+    fn set_workload(&mut self, t: SimTime, agent: AgentId, capacity: [u64; 2], load: [u64; 2]) {
+        let Some(a) = self.agents.get_mut(agent.index()) else {
+            return;
+        };
+        let w = &self.window;
+        if a.online() {
+            let c = &mut self.centre;
+            for p in 0..c.pools {
+                shift(&mut c.capacity[p], w, t, a.capacity[p], capacity[p]);
+                shift(&mut c.load[p], w, t, a.workload[p], load[p]);
+                if load[p] != a.workload[p] {
+                    a.load[p].set(w, t, load[p]);
+                }
+                if capacity[p] != a.capacity[p] {
+                    a.online_capacity[p].set(w, t, capacity[p]);
+                }
+            }
+            for &q in &a.serving {
+                let p = c.queue_pool[q];
+                shift(&mut c.agents_capacity[q], w, t, a.capacity[p], capacity[p]);
+                shift(&mut c.agents_load[q], w, t, a.workload[p], load[p]);
+            }
+        }
+        a.capacity = capacity;
+        a.workload = load;
+    }
+
+    /// Changes an agent's load in one queue by `cost`: only that queue's
+    /// load integral moves, and only while the agent is online.
+    fn change_queue_load(&mut self, t: SimTime, agent: usize, queue: usize, cost: u64, add: bool) {
+        let Some(a) = self.agents.get_mut(agent) else {
+            return;
+        };
+        let held = |a: &AgentState| {
+            a.queue_loads
+                .iter()
+                .find(|&&(q, _)| q == queue)
+                .map_or(0, |&(_, l)| l)
+        };
+        let before = held(a);
+        a.change_queue_load(queue, cost, add);
+        if a.online() {
+            let after = held(a);
+            shift(
+                &mut self.centre.queue_load[queue],
+                &self.window,
+                t,
+                before,
+                after,
+            );
+        }
+    }
+
     fn hold_work(&mut self, t: SimTime, work: AgentWorkId, hold: WorkHold) {
         if hold.queue >= self.queue_names.len() {
             return;
         }
         self.works.insert(work, hold);
-        self.update_agent(t, AgentId(hold.agent as u32), |a| {
-            a.change_queue_load(hold.queue, hold.cost, true)
-        });
+        self.change_queue_load(t, hold.agent, hold.queue, hold.cost, true);
     }
 
     fn release_work(&mut self, t: SimTime, work: AgentWorkId) {
         if let Some(hold) = self.works.remove(&work) {
-            self.update_agent(t, AgentId(hold.agent as u32), |a| {
-                a.change_queue_load(hold.queue, hold.cost, false)
-            });
+            self.change_queue_load(t, hold.agent, hold.queue, hold.cost, false);
         }
     }
 
@@ -746,10 +809,9 @@ impl EventSink for MetricsCollector {
                 work, agent, cost, ..
             } => {
                 if let Some(hold) = self.works.get(work).copied() {
-                    self.update_agent(t, *agent, |a| {
-                        a.change_queue_load(hold.queue, hold.cost, false);
-                        a.change_queue_load(hold.queue, cost.0, true);
-                    });
+                    let a = agent.index();
+                    self.change_queue_load(t, a, hold.queue, hold.cost, false);
+                    self.change_queue_load(t, a, hold.queue, cost.0, true);
                     if let Some(h) = self.works.get_mut(work) {
                         h.cost = cost.0;
                     }
@@ -795,10 +857,12 @@ impl EventSink for MetricsCollector {
                 configured_interruptible_capacity,
                 new_interruptible_workload,
                 ..
-            } => self.update_agent(t, *agent, |a| {
-                a.capacity = [configured_capacity.0, configured_interruptible_capacity.0];
-                a.workload = [new_workload.0, new_interruptible_workload.0];
-            }),
+            } => self.set_workload(
+                t,
+                *agent,
+                [configured_capacity.0, configured_interruptible_capacity.0],
+                [new_workload.0, new_interruptible_workload.0],
+            ),
             EventKind::StatusChanged {
                 agent,
                 online,
@@ -1419,5 +1483,72 @@ mod tests {
         QueueMetrics { retrials: 1, ..m }
             .check_conservation()
             .unwrap();
+    }
+
+    proptest::proptest! {
+        /// The shortcuts for a workload change and for one queue's load
+        /// step the integrals exactly as taking the agent out and putting
+        /// it back does, whatever the agents' presence.
+        #[test]
+        fn shortcuts_step_the_integrals_as_a_full_update(
+            ops in proptest::collection::vec((0u8..5, 0u32..2, 0u64..3, 0u64..4), 1..80)
+        ) {
+            let scn = scenario(10, 100, 20, 20, &["A", "B"], &[("g", 2, 2)]);
+            let (mut fast, mut full) = (MetricsCollector::new(&scn), MetricsCollector::new(&scn));
+            let mut held: Vec<(AgentWorkId, WorkHold)> = Vec::new();
+            for (k, (op, agent, x, y)) in ops.into_iter().enumerate() {
+                let t = SimTime(k as u64 * 1_500_000);
+                let id = AgentId(agent);
+                match op {
+                    0 => {
+                        let status = if x == 0 { BREAK } else { AVAILABLE };
+                        let event = SimEvent {
+                            time: t,
+                            kind: EventKind::StatusChanged {
+                                agent: id,
+                                status,
+                                online: status != BREAK,
+                                reason: StatusChangeReason::OmniToolkitStatusChange,
+                            },
+                        };
+                        fast.on_event(&event);
+                        full.on_event(&event);
+                    }
+                    1 => {
+                        let (capacity, load) = ([x * 1000, 0], [y * 500, 0]);
+                        fast.set_workload(t, id, capacity, load);
+                        full.update_agent(t, id, |a| {
+                            a.capacity = capacity;
+                            a.workload = load;
+                        });
+                    }
+                    2 => {
+                        let work = AgentWorkId(k as u64);
+                        let hold = WorkHold { agent: agent as usize, queue: x as usize % 2, cost: y * 250 };
+                        held.push((work, hold));
+                        fast.hold_work(t, work, hold);
+                        full.works.insert(work, hold);
+                        full.update_agent(t, id, |a| a.change_queue_load(hold.queue, hold.cost, true));
+                    }
+                    3 if !held.is_empty() => {
+                        let (work, hold) = held.remove(0);
+                        fast.release_work(t, work);
+                        full.works.remove(&work);
+                        full.update_agent(t, AgentId(hold.agent as u32), |a| {
+                            a.change_queue_load(hold.queue, hold.cost, false)
+                        });
+                    }
+                    _ => {
+                        let event = SimEvent { time: t, kind: EventKind::Logout { agent: id } };
+                        fast.on_event(&event);
+                        full.on_event(&event);
+                    }
+                }
+            }
+            let end = SimTime(200_000_000);
+            fast.finish(end);
+            full.finish(end);
+            proptest::prop_assert_eq!(fast.into_result(), full.into_result());
+        }
     }
 }
