@@ -599,11 +599,6 @@ impl<B: AgentBehaviour> Simulation<B> {
         self.book.finish(end, sinks);
     }
 
-    /// The record of an item in flight, as the events so far told it.
-    pub fn item_record(&self, item: WorkItemId) -> Option<&crate::events::ItemRecord> {
-        self.book.get(item)
-    }
-
     /// Processes every entry before `until` (exclusive), then sets the
     /// clock to `until`.
     pub async fn run_until(&mut self, until: SimTime, sinks: &mut [&mut dyn EventSink]) {

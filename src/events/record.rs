@@ -301,11 +301,10 @@ impl ItemBook {
     ) {
         for event in events {
             let mut event = event.clone();
-            if self.apply(&mut event) {
-                sink.on_event(&event);
+            let carries = self.apply(&mut event);
+            sink.on_event(&event);
+            if carries {
                 self.recycle(&mut event);
-            } else {
-                sink.on_event(&event);
             }
         }
         self.finish(end, &mut [sink]);

@@ -211,17 +211,28 @@ impl AgentState {
             .extend(carried.iter().copied().filter(|q| may_take.contains(q)));
     }
 
-    fn change_queue_load(&mut self, queue: usize, cost: u64, add: bool) {
+    /// Adds (or removes) `cost` to the agent's load in `queue`; returns
+    /// that load before and after.
+    fn change_queue_load(&mut self, queue: usize, cost: u64, add: bool) -> (u64, u64) {
         match self.queue_loads.iter().position(|&(q, _)| q == queue) {
-            Some(i) if add => self.queue_loads[i].1 += cost,
             Some(i) => {
-                self.queue_loads[i].1 = self.queue_loads[i].1.saturating_sub(cost);
-                if self.queue_loads[i].1 == 0 {
+                let before = self.queue_loads[i].1;
+                let after = if add {
+                    before + cost
+                } else {
+                    before.saturating_sub(cost)
+                };
+                self.queue_loads[i].1 = after;
+                if after == 0 {
                     self.queue_loads.swap_remove(i);
                 }
+                (before, after)
             }
-            None if add && cost > 0 => self.queue_loads.push((queue, cost)),
-            None => {}
+            None if add && cost > 0 => {
+                self.queue_loads.push((queue, cost));
+                (0, cost)
+            }
+            None => (0, 0),
         }
     }
 }
@@ -493,16 +504,8 @@ impl MetricsCollector {
         let Some(a) = self.agents.get_mut(agent) else {
             return;
         };
-        let held = |a: &AgentState| {
-            a.queue_loads
-                .iter()
-                .find(|&&(q, _)| q == queue)
-                .map_or(0, |&(_, l)| l)
-        };
-        let before = held(a);
-        a.change_queue_load(queue, cost, add);
+        let (before, after) = a.change_queue_load(queue, cost, add);
         if a.online() {
-            let after = held(a);
             shift(
                 &mut self.centre.queue_load[queue],
                 &self.window,
@@ -1528,14 +1531,16 @@ mod tests {
                         held.push((work, hold));
                         fast.hold_work(t, work, hold);
                         full.works.insert(work, hold);
-                        full.update_agent(t, id, |a| a.change_queue_load(hold.queue, hold.cost, true));
+                        full.update_agent(t, id, |a| {
+                            a.change_queue_load(hold.queue, hold.cost, true);
+                        });
                     }
                     3 if !held.is_empty() => {
                         let (work, hold) = held.remove(0);
                         fast.release_work(t, work);
                         full.works.remove(&work);
                         full.update_agent(t, AgentId(hold.agent as u32), |a| {
-                            a.change_queue_load(hold.queue, hold.cost, false)
+                            a.change_queue_load(hold.queue, hold.cost, false);
                         });
                     }
                     _ => {
