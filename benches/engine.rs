@@ -6,7 +6,7 @@
 //! 108,000/hour; plus an overloaded day (1,000 agents, 12,600/hour,
 //! exponential patience 120 s) that keeps a queue and abandonment timers
 //! busy. Throughput is in items, so criterion reports items per second;
-//! `omnisim bench` runs the same days once each (`omnisim::bench`).
+//! `omnisim bench` runs the same days once each (`omnisim_core::workload`).
 //!
 //! A day takes seconds, so every group uses criterion's minimum of 10
 //! samples with flat sampling. Under `--test` (CI runs `cargo bench --
@@ -17,8 +17,10 @@ use criterion::{
     criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Criterion, SamplingMode,
     Throughput,
 };
-use omnisim::bench::{day, overloaded_day, run_day, DAY_HOURS, OVERLOADED_RATE_PER_HOUR, SEED};
-use omnisim::scenario::Scenario;
+use omnisim_core::scenario::Scenario;
+use omnisim_core::workload::{
+    day, overloaded_day, run_day, DAY_HOURS, OVERLOADED_RATE_PER_HOUR, SEED,
+};
 use std::io::Sink;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -91,7 +93,7 @@ fn erlang_day(c: &mut Criterion) {
             BenchmarkId::from_parameter(agents),
             &format!("engine/erlang_day/{agents}"),
             day(agents, SEED),
-            omnisim::bench::rate_per_hour(agents),
+            omnisim_core::workload::rate_per_hour(agents),
         );
     }
     g.finish();

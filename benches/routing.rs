@@ -4,14 +4,14 @@
 //! logarithmically, not linearly, with the number of agents.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use omnisim::omni::{
+use omnisim_core::omni::{
     AgentId, CapacityCost, CapacityPool, CapacityUnits, ChannelId, QueueId, RoutingModel,
     RoutingType, SkillId, SkillRequirement, WorkItemId,
 };
-use omnisim::routing::{
+use omnisim_core::routing::{
     next_push, AgentClasses, AgentIndex, Backlog, ClassId, ClassSpec, ItemKey, QueuedItem,
 };
-use omnisim::time::SimTime;
+use omnisim_core::time::SimTime;
 use std::hint::black_box;
 
 /// `n` agents of capacity 3 on one channel, sorted into `classes`, with

@@ -3,15 +3,15 @@
 //! messages, routing included), on the virtual-time engine.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use omnisim::engine::{Idle, Simulation};
-use omnisim::omni::CapacityCost;
-use omnisim::omni::{AgentId, QueueId};
-use omnisim::time::SimDuration;
-use omnisim::validation::ErlangCentre;
+use omnisim_core::engine::{Idle, Simulation};
+use omnisim_core::omni::CapacityCost;
+use omnisim_core::omni::{AgentId, QueueId};
+use omnisim_core::time::SimDuration;
+use omnisim_core::workload::ErlangCentre;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-fn centre() -> Arc<omnisim::scenario::Scenario> {
+fn centre() -> Arc<omnisim_core::scenario::Scenario> {
     let mut s = ErlangCentre {
         agents: 1,
         capacity: 1,

@@ -20,14 +20,14 @@
 //!
 //! Run it: `cargo run --release --example cautious_agent`
 
-use omnisim::behaviour::{AgentBehaviour, AgentContext, BehaviourEvent};
-use omnisim::engine::{run_with_behaviours, RunOptions};
-use omnisim::events::{EventKind, EventSink};
-use omnisim::omni::AgentWorkId;
-use omnisim::scenario::Scenario;
-use omnisim::stats::MetricsCollector;
-use omnisim::time::SimDuration;
-use omnisim::toolkit::ToolkitError;
+use omnisim_core::behaviour::{AgentBehaviour, AgentContext, BehaviourEvent};
+use omnisim_core::engine::{run_with_behaviours, RunOptions};
+use omnisim_core::events::{EventKind, EventSink};
+use omnisim_core::omni::AgentWorkId;
+use omnisim_core::scenario::Scenario;
+use omnisim_core::stats::MetricsCollector;
+use omnisim_core::time::SimDuration;
+use omnisim_core::toolkit::ToolkitError;
 use std::sync::Arc;
 
 const AVAILABLE: &str = "0N5000000000000"; // first status of quickstart.toml
@@ -135,7 +135,7 @@ fn main() {
     let mut scenario = Scenario::from_path(path.as_ref()).expect("bundled scenario is valid");
     // Everyone logs into the chat-and-case status in this example.
     for g in &mut scenario.agents {
-        g.status = omnisim::omni::StatusId(0);
+        g.status = omnisim_core::omni::StatusId(0);
     }
     let scenario = Arc::new(scenario);
     let mut metrics = MetricsCollector::new(&scenario);

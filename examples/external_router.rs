@@ -10,11 +10,11 @@
 //! the VIP share that reached "their" agent and the service level, beside
 //! the same centre routed by the built-in Most Available model.
 
-use omnisim::engine::{run_replication, RunOptions};
-use omnisim::omni::{AgentId, WorkItem};
-use omnisim::routing::{AgentRouting, MostAvailablePolicy, RoutingPolicy};
-use omnisim::scenario::Scenario;
-use omnisim::stats::MetricsCollector;
+use omnisim_core::engine::{run_replication, RunOptions};
+use omnisim_core::omni::{AgentId, WorkItem};
+use omnisim_core::routing::{AgentRouting, MostAvailablePolicy, RoutingPolicy};
+use omnisim_core::scenario::Scenario;
+use omnisim_core::stats::MetricsCollector;
 use std::cell::Cell;
 use std::collections::HashMap;
 use std::rc::Rc;

@@ -3,7 +3,7 @@
 //!
 //! # The workload
 //!
-//! [`erlang_day`] builds the same day `benches/engine.rs` and
+//! [`crate::workload::erlang_day`] builds the same day `benches/engine.rs` and
 //! `omnisim bench` run, and that `benches/peers/simpy_erlang_day.py`
 //! models in SimPy: agents of capacity 1 logged in all day, one queue,
 //! Most Available, auto-accept, no push timeout, Poisson arrivals,
@@ -17,7 +17,7 @@
 //! # Measuring
 //!
 //! [`measure`] runs one replication the way `omnisim run` does (a
-//! [`MetricsCollector`] sink, optionally a [`WorkRecorder`] streaming
+//! [`crate::stats::MetricsCollector`] sink, optionally a [`WorkRecorder`] streaming
 //! `work.csv` into a temporary file) and times it from building the actors
 //! to the finished result. Peak memory is the process's `VmHWM` (Linux),
 //! a high-water mark for the whole process: it never goes down, so it only
@@ -28,36 +28,16 @@
 //! relative to the smallest size, and checks the [`Target`]s; it renders
 //! the text table, `bench.json`, `bench.csv` and an SVG chart.
 
-use crate::engine::{run_replication, RunOptions};
-use crate::events::EventSink;
-use crate::omni::CapacityCost;
 use crate::output::write_atomically;
-use crate::scenario::Scenario;
-use crate::stats::{MetricsCollector, WorkRecorder};
-use crate::validation::ErlangCentre;
+use crate::stats::WorkRecorder;
+use crate::workload::{day, rate_per_hour, run_day, DayCount, AHT_S, DAY_HOURS, OCCUPANCY};
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
-
-/// The head-counts of the scaling series.
-pub const DEFAULT_SIZES: [u32; 3] = [100, 1_000, 10_000];
-/// Simulated hours in the benchmark day.
-pub const DAY_HOURS: f64 = 8.0;
-/// Mean (exponential) handle time \[s\].
-pub const AHT_S: f64 = 300.0;
-/// Occupancy the arrival rate is chosen for.
-pub const OCCUPANCY: f64 = 0.9;
-/// Seed of the benchmark day; fixed so every run simulates the same items.
-pub const SEED: u64 = 2026;
-/// Arrivals per hour of the overloaded variant (1,000 agents, offered
-/// load 1.05 of the staff), kept finite by abandonment.
-pub const OVERLOADED_RATE_PER_HOUR: f64 = 12_600.0;
-/// Mean (exponential) patience of the overloaded variant \[s\].
-pub const OVERLOADED_PATIENCE_S: f64 = 120.0;
 
 /// File names written by [`BenchReport::write_files`].
 pub const JSON_FILE: &str = "bench.json";
@@ -76,76 +56,6 @@ pub const CSV_HEADER: [&str; 10] = [
     "peak_rss_mib",
     "work_csv",
 ];
-
-/// Arrivals per hour that keep `agents` agents at [`OCCUPANCY`]:
-/// `agents × occupancy × 3600 / AHT`.
-pub fn rate_per_hour(agents: u32) -> f64 {
-    agents as f64 * OCCUPANCY * 3600.0 / AHT_S
-}
-
-/// The benchmark day for `agents` agents at `rate` items per hour, with
-/// exponential patience of `patience_s` seconds if given (see the module
-/// documentation).
-pub fn erlang_day(agents: u32, rate: f64, patience_s: Option<f64>, seed: u64) -> Scenario {
-    ErlangCentre {
-        agents,
-        capacity: 1,
-        cost: CapacityCost::Weight(1),
-        rate_per_hour: rate,
-        aht_s: AHT_S,
-        patience_s,
-        threshold_s: 20.0,
-        skills_routed: false,
-        wrap_up_s: None,
-    }
-    .scenario("bench", DAY_HOURS, 0.0, seed, 1)
-}
-
-/// The day of the scaling series: `agents` agents at [`OCCUPANCY`].
-pub fn day(agents: u32, seed: u64) -> Scenario {
-    erlang_day(agents, rate_per_hour(agents), None, seed)
-}
-
-/// The overloaded day: 1,000 agents offered [`OVERLOADED_RATE_PER_HOUR`]
-/// with patience [`OVERLOADED_PATIENCE_S`], so queues and abandonment
-/// timers are exercised too.
-pub fn overloaded_day(seed: u64) -> Scenario {
-    erlang_day(
-        1_000,
-        OVERLOADED_RATE_PER_HOUR,
-        Some(OVERLOADED_PATIENCE_S),
-        seed,
-    )
-}
-
-/// What one replication produced, for a benchmark: the items that arrived
-/// and the events emitted. Wall time is the caller's to measure.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct DayCount {
-    /// Work items that arrived during the day.
-    pub items: u64,
-    /// Events the engine emitted.
-    pub events: u64,
-}
-
-/// Runs one replication of `scenario` with a [`MetricsCollector`] (as
-/// `omnisim run` does) and, if given, a `work.csv` recorder; returns what
-/// it counted. The criterion bench and [`measure`] both time this.
-pub fn run_day<W: Write>(scenario: &Arc<Scenario>, work: Option<&mut WorkRecorder<W>>) -> DayCount {
-    let mut metrics = MetricsCollector::new(scenario);
-    let outcome = match work {
-        Some(w) => run_replication(
-            scenario.clone(),
-            &mut [&mut metrics as &mut dyn EventSink, w],
-            RunOptions::default(),
-        ),
-        None => run_replication(scenario.clone(), &mut [&mut metrics], RunOptions::default()),
-    };
-    DayCount {
-        items: metrics.into_result().overall.offered,
-        events: outcome.events,
-    }
-}
 
 /// One size of the series as measured.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -1,8 +1,37 @@
-//! The `omnisim` command: argument parsing lives in [`omnisim::cli`].
+//! The `omnisim` command: the tools around the model of [`omnisim_core`]
+//! (argument parsing in [`cli`], staffing search in [`plan`], sweeps,
+//! reports, traces, validation and the scaling benchmark).
+//!
+//! The tools are this binary's own modules, not a library: a program that
+//! simulates Omni-Channel routing uses `omnisim-core`, whose public API is
+//! the model (scenario, engine, toolkit, behaviour, routing policy,
+//! events, results). The `use` below makes the core's modules reachable
+//! as `crate::scenario`, `crate::engine`, … so each tool names what it
+//! uses the same way the core does.
+
+#![warn(missing_docs, missing_debug_implementations)]
+
+#[allow(unused_imports)]
+use omnisim_core::{
+    analytic, arrivals, behaviour, clock, distribution, engine, events, load, omni, output,
+    routing, scenario, stats, time, toolkit, workload,
+};
+
+mod bench;
+// The argument structs' doc comments are `--help` text, which names
+// scenario sections (`[simulation]`) and placeholders (`<scenario>`) as a
+// user types them, not as rustdoc links and tags.
+#[allow(rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
+mod cli;
+mod plan;
+mod report;
+mod sweep;
+mod trace;
+mod validation;
 
 fn main() {
     restore_sigpipe();
-    std::process::exit(omnisim::cli::main());
+    std::process::exit(cli::main());
 }
 
 /// Rust ignores SIGPIPE, so printing into a closed pipe

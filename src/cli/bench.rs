@@ -1,8 +1,9 @@
 //! `omnisim bench`: the scaling series, each size in a fresh process.
 
 use super::CliError;
-use crate::bench::{measure, run_des_baseline, BenchReport, Measurement, SEED};
+use crate::bench::{measure, run_des_baseline, BenchReport, Measurement};
 use crate::output::{split_file_path, write_atomically};
+use crate::workload::SEED;
 use clap::Args;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -24,8 +25,7 @@ use std::process::{Command, Stdio};
     cargo run --release -- bench --with-work-csv --chart docs/img/cost-per-item.svg")]
 pub(super) struct BenchArgs {
     /// Agent counts to simulate, comma-separated; run in increasing order.
-    // The default spelled as text so --help shows it with commas; keep it
-    // equal to bench::DEFAULT_SIZES.
+    // The default spelled as text so --help shows it with commas.
     #[arg(long, value_delimiter = ',', default_value = "100,1000,10000",
           value_parser = clap::value_parser!(u32).range(1..))]
     sizes: Vec<u32>,
@@ -210,7 +210,7 @@ mod tests {
     #[test]
     fn default_sizes_are_the_library_series() {
         let w = Wrapper::parse_from(["bench"]);
-        assert_eq!(w.args.sizes, crate::bench::DEFAULT_SIZES);
+        assert_eq!(w.args.sizes, [100, 1_000, 10_000]);
         let w = Wrapper::parse_from(["bench", "--sizes", "1000,100"]);
         assert_eq!(w.args.sizes, [1000, 100]);
     }

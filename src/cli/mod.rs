@@ -38,8 +38,6 @@ pub const EXIT_INVALID: i32 = 1;
 pub const EXIT_FAILURE: i32 = 2;
 /// Exit code: stopped by SIGINT (Ctrl-C).
 pub const EXIT_INTERRUPTED: i32 = 130;
-/// Exit code: stopped by SIGTERM.
-pub const EXIT_TERMINATED: i32 = 143;
 
 #[derive(Debug, Parser)]
 #[command(

@@ -268,3 +268,15 @@ pub fn write_report(results_dir: &Path) -> Result<PathBuf, ReportError> {
     };
     write_atomically(results_dir, REPORT_FILE, text.as_bytes()).map_err(err)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_file_the_report_writes_is_a_known_result_file() {
+        for name in [REPORT_FILE, SCENARIO_COPY] {
+            assert!(crate::output::RESULT_FILES.contains(&name), "{name}");
+        }
+    }
+}

@@ -29,10 +29,10 @@ pub mod key_path;
 pub mod partial;
 pub mod table;
 
-pub use file::{Axis, Sweep, DEFAULT_METRICS};
+pub use file::Sweep;
 pub use grid::Shard;
-pub use partial::{find_partials, merge, Merged, Partial};
-pub use table::{tabulate, AxisHeader, PairResult, SweepHeader, Tables};
+pub use partial::{find_partials, merge, Partial};
+pub use table::{tabulate, AxisHeader, PairResult, SweepHeader};
 
 use crate::engine::{run_replication, RunOptions};
 use crate::events::EventSink;

@@ -292,16 +292,13 @@ impl Narrator {
     }
 
     /// How the recorded decisions compared with the router's choices.
+    #[cfg(test)]
     pub fn check(&self) -> DecisionCheck {
         self.check
     }
 
-    /// Lines collected while used as an [`EventSink`].
-    pub fn lines(&self) -> &[TraceLine] {
-        &self.lines
-    }
-
     /// Takes the lines collected so far.
+    #[cfg(test)]
     pub fn take_lines(&mut self) -> Vec<TraceLine> {
         std::mem::take(&mut self.lines)
     }

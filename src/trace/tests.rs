@@ -1055,3 +1055,69 @@ fn every_recorded_decision_agrees_when_much_happens_at_one_instant() {
     let scenario = Scenario::from_toml_str(SAME_INSTANT, "same_instant.toml").unwrap();
     assert_records_agree("same_instant", Arc::new(scenario), 5);
 }
+
+/// A shared fixture scenario of `tests/fixtures/`, with `agents` (its
+/// `[[agents]]` sections) appended when given.
+fn fixture(name: &str, agents: &str) -> Arc<Scenario> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    let s = if agents.is_empty() {
+        Scenario::from_path(&path)
+    } else {
+        let text = std::fs::read_to_string(&path).unwrap() + agents;
+        Scenario::from_toml_str(&text, name)
+    };
+    Arc::new(s.unwrap_or_else(|e| panic!("{e}")))
+}
+
+fn narrated(scenario: Arc<Scenario>) -> Vec<String> {
+    let mut narrator = Narrator::new(scenario.clone());
+    run_replication(scenario, &mut [&mut narrator], RunOptions::default());
+    narrator.take_lines().into_iter().map(|l| l.text).collect()
+}
+
+#[test]
+fn a_rostered_break_is_told_when_it_starts_and_ends() {
+    let lines = narrated(fixture(
+        "rosters.toml",
+        r#"
+[[agents]]
+group = "Solo"
+presence_config = "Chat"
+status = "Available"
+shifts = [{ count = 1, breaks = [{ start = "10:00", duration = "30m", status = "Lunch" }] }]
+"#,
+    ));
+    for start in [
+        "agent 0 (Solo) goes to Lunch (break until 10:30)",
+        "agent 0 (Solo) is back from Lunch → Available",
+    ] {
+        assert!(lines.iter().any(|l| l.starts_with(start)), "{lines:#?}");
+    }
+}
+
+#[test]
+fn an_absent_agent_is_told_as_absent() {
+    let lines = narrated(fixture(
+        "rosters.toml",
+        r#"
+[[agents]]
+group = "Away"
+count = 3
+presence_config = "Chat"
+status = "Available"
+absence = 1.0
+"#,
+    ));
+    assert!(lines
+        .iter()
+        .any(|l| l == "agent 0 (Away) is absent today: rostered, but never logs in"));
+}
+
+#[test]
+fn on_a_rostered_day_every_decision_agrees_and_breaks_are_told() {
+    let s = fixture("bank_twin.toml", "");
+    assert_records_agree("bank twin", s.clone(), 2);
+    assert!(narrated(s).iter().any(|l| l.contains("(break until ")));
+}

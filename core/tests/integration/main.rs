@@ -1,0 +1,25 @@
+//! Integration tests of the model, one file per behaviour: the engine
+//! through its public API, the parser and validator on good and bad
+//! files, the result files. One test binary, so the crate links once.
+
+mod util;
+
+mod busyness;
+mod determinism;
+mod erlang_analytic;
+mod erlang_smoke;
+mod forecast;
+mod generated_scenarios;
+mod invariants;
+mod occupancy;
+mod output_files;
+mod retrials;
+mod roster_csv;
+mod rosters;
+mod scenario_errors;
+mod shift_end;
+mod stall;
+mod timers;
+mod toolkit_api;
+mod transfers;
+mod who_takes_what;

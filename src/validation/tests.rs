@@ -1,0 +1,243 @@
+//! The validation suite: every Erlang-equivalent case of
+//! `crate::validation::cases()` must agree with Erlang C / Erlang A
+//! (analytic value inside the simulated 99% interval, or within the stated
+//! tolerance). `omnisim validate --markdown docs/VALIDATION.md` prints the
+//! same comparison as a table.
+
+use super::{cases, run_case};
+
+#[test]
+fn the_simulator_agrees_with_erlang_c_and_erlang_a() {
+    let all = cases();
+    assert!(all.len() >= 12);
+    let agents: Vec<u32> = all
+        .iter()
+        .map(|c| c.centre.agents * c.centre.capacity)
+        .collect();
+    assert!(
+        agents.contains(&1) && agents.iter().any(|a| *a >= 500),
+        "spans 1 to 500 agents"
+    );
+    let jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut failures = Vec::new();
+    for case in &all {
+        let r = run_case(case, 2026, jobs);
+        for k in &r.checks {
+            eprintln!(
+                "{:<55} {:<14} analytic {:>10.5} simulated {:>10.5} [{:.5}, {:.5}] {}",
+                r.case.name,
+                k.metric,
+                k.analytic,
+                k.mean,
+                k.low,
+                k.high,
+                if k.passed { "ok" } else { "FAIL" }
+            );
+            if !k.passed {
+                failures.push(format!("{} {}", r.case.name, k.metric));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "outside 99% CI and tolerance: {failures:?}"
+    );
+}
+
+/// Capacity is not only head-count: 10 agents of capacity 2 taking weight-1
+/// items, and 10 agents of capacity 1 taking 50% items, are both 20
+/// servers. With the same random streams they must give the same figures.
+#[test]
+fn percentage_fifty_on_capacity_one_equals_weight_one_on_capacity_two() {
+    use crate::engine::{run_replication, RunOptions};
+    use crate::omni::CapacityCost;
+    use crate::stats::MetricsCollector;
+    use crate::workload::ErlangCentre;
+    use std::sync::Arc;
+
+    let run = |capacity, cost| {
+        let centre = ErlangCentre {
+            agents: 10,
+            capacity,
+            cost,
+            rate_per_hour: 200.0,
+            aht_s: 300.0,
+            patience_s: Some(300.0),
+            threshold_s: 20.0,
+            skills_routed: false,
+            wrap_up_s: None,
+        };
+        let s = Arc::new(centre.scenario("k", 100.0, 1.0, 3, 1));
+        let mut m = MetricsCollector::new(&s);
+        run_replication(s, &mut [&mut m], RunOptions::default());
+        let o = m.into_result().overall;
+        (
+            o.offered,
+            o.answered,
+            o.abandoned,
+            o.service_level,
+            o.asa_s,
+            o.p_wait,
+            o.occupancy,
+        )
+    };
+    let by_weight = run(2, CapacityCost::Weight(1));
+    let by_percentage = run(1, CapacityCost::Percentage(50.0));
+    assert!(by_weight.0 > 10_000);
+    assert_eq!(by_weight, by_percentage);
+}
+
+/// A single-queue Erlang-equivalent day: 24 half-hours of a forecast from
+/// 08:00, exponential handle time and patience, one group.
+const ERLANG_DAY: &str = r#"
+[simulation]
+name = "erlang_day"
+start = "08:00"
+duration = "12h"
+warmup = "30m"
+seed = 11
+replications = 10
+interval = "30m"
+service_level_threshold = "20s"
+
+[[channels]]
+name = "calls"
+
+[[statuses]]
+name = "Available"
+channels = ["calls"]
+
+[[presence_configs]]
+name = "One at a time"
+capacity = 1
+auto_accept = true
+
+[[queues]]
+name = "Calls"
+channel = "calls"
+routing_model = "most_available"
+capacity_weight = 1
+target_service_level = 0.8
+
+[[arrivals]]
+queue = "Calls"
+forecast_csv = "forecast.csv"
+handle_time = { dist = "exponential", mean = "300s" }
+patience = { dist = "exponential", mean = "300s" }
+
+[[agents]]
+group = "Agents"
+count = 20
+presence_config = "One at a time"
+status = "Available"
+"#;
+
+/// Calls per half-hour: a morning rise, a lunchtime dip and an afternoon
+/// peak, as a WFM forecast has them.
+const VOLUMES: [u32; 24] = [
+    40, 55, 70, 85, 95, 100, 105, 110, 100, 90, 95, 105, 110, 100, 90, 80, 70, 65, 60, 55, 50, 45,
+    40, 30,
+];
+
+fn plan_options(precision: &str) -> crate::plan::PlanOptions {
+    crate::plan::PlanOptions {
+        replications: 10,
+        jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        max_agents: None,
+        lookback: 2,
+        precision: crate::stats::precision::parse_precision(precision).unwrap(),
+        max_replications: 400,
+    }
+}
+
+/// `plan` on the Erlang-equivalent day agrees with Erlang A's staffing of
+/// each interval within one agent: the search, the judge and the windows
+/// add nothing a stationary queue does not have.
+#[test]
+fn plan_agrees_with_erlang_a_in_every_interval_of_a_forecast_day() {
+    use crate::analytic::{required_agents, ErlangInput, StaffingTarget};
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("interval_start,queue,volume\n");
+    for (i, v) in VOLUMES.iter().enumerate() {
+        csv.push_str(&format!("{:02}:{:02},Calls,{v}\n", 8 + i / 2, 30 * (i % 2)));
+    }
+    std::fs::write(dir.path().join("forecast.csv"), csv).unwrap();
+    std::fs::write(dir.path().join("day.toml"), ERLANG_DAY).unwrap();
+    let scenario = crate::scenario::Scenario::from_path(&dir.path().join("day.toml")).unwrap();
+    let plan =
+        crate::plan::plan(&scenario, &plan_options("service_level=0.015"), &mut |_| {}).unwrap();
+    assert_eq!(plan.intervals.len(), 24);
+    let mut off = Vec::new();
+    for (iv, volume) in plan.intervals.iter().zip(VOLUMES) {
+        let erlang = required_agents(
+            &ErlangInput {
+                agents: 1,
+                arrival_rate_per_hour: f64::from(volume) * 2.0,
+                mean_handle_time_s: 300.0,
+                service_level_threshold_s: 20.0,
+                mean_patience_s: Some(300.0),
+            },
+            StaffingTarget::service_level(0.8),
+        )
+        .unwrap()
+        .agents;
+        let planned = iv.agents_required[0];
+        eprintln!("{} plan {planned} Erlang A {erlang}", iv.start);
+        if planned.abs_diff(erlang) > 1 {
+            off.push(format!("{}: plan {planned}, Erlang A {erlang}", iv.start));
+        }
+    }
+    assert!(off.is_empty(), "more than one agent from Erlang A: {off:?}");
+}
+
+/// Two groups that both take both queues: staffed together they need
+/// fewer agents than each queue staffed on its own by Erlang A, and the
+/// plan says by how much.
+#[test]
+fn a_blended_centre_needs_fewer_agents_than_separate_erlang_staffings() {
+    let text = ERLANG_DAY
+        .replace("duration = \"12h\"", "duration = \"2h\"")
+        .replace("forecast_csv = \"forecast.csv\"", "rate_per_hour = 60")
+        .replace(
+            "[[agents]]",
+            r#"[[queues]]
+name = "Billing"
+channel = "calls"
+routing_model = "most_available"
+capacity_weight = 1
+target_service_level = 0.8
+
+[[arrivals]]
+queue = "Billing"
+rate_per_hour = 60
+handle_time = { dist = "exponential", mean = "300s" }
+patience = { dist = "exponential", mean = "300s" }
+
+[[agents]]
+group = "Generalists"
+count = 6
+presence_config = "One at a time"
+status = "Available"
+queues = ["Calls", "Billing"]
+
+[[agents]]"#,
+        )
+        .replace("count = 20", "count = 6\nqueues = [\"Calls\", \"Billing\"]");
+    let scenario = crate::scenario::Scenario::from_toml_str(&text, "blended.toml").unwrap();
+    let plan =
+        crate::plan::plan(&scenario, &plan_options("service_level=0.02"), &mut |_| {}).unwrap();
+    let required = plan.total_required();
+    let separate = plan.total_separate_erlang().unwrap();
+    assert!(
+        required < separate,
+        "blended plan {required} agent-intervals, separate Erlang A {separate}"
+    );
+    let sentence = crate::plan::output::saving_sentence(required, separate);
+    assert!(
+        sentence.contains(&format!("{} fewer", separate - required)),
+        "{sentence}"
+    );
+    let table = crate::plan::output::render_table(&plan);
+    assert!(table.contains(&sentence), "{table}");
+    assert!(crate::plan::output::staffing_html(&plan, &scenario).contains("fewer"));
+}
