@@ -62,7 +62,7 @@ fn bench_day(
     let expected = (rate_per_hour * DAY_HOURS).round() as u64;
     let (items, measurement) = if measuring() && selected(full_id) {
         let started = Instant::now();
-        let count = run_day::<Sink>(&scenario, None);
+        let count = run_day::<Sink>(&scenario, None).expect("the day runs to its end");
         let once = started.elapsed();
         (count.items, (once * 9).max(Duration::from_secs(5)))
     } else {
@@ -70,7 +70,9 @@ fn bench_day(
     };
     group.throughput(Throughput::Elements(items));
     group.measurement_time(measurement);
-    group.bench_with_input(id, &scenario, |b, s| b.iter(|| run_day::<Sink>(s, None)));
+    group.bench_with_input(id, &scenario, |b, s| {
+        b.iter(|| run_day::<Sink>(s, None).expect("the day runs to its end"))
+    });
 }
 
 fn configure(group: &mut BenchmarkGroup<'_, criterion::measurement::WallTime>) {

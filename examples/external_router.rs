@@ -22,43 +22,8 @@ use std::sync::Arc;
 
 const CUSTOMERS: u64 = 40;
 
-const CENTRE: &str = r#"
-[simulation]
-name = "sticky_vips"
-duration = "8h"
-seed = 11
-
-[[channels]]
-name = "chat"
-
-[[statuses]]
-name = "Available"
-channels = ["chat"]
-
-[[presence_configs]]
-name = "Chat"
-capacity = 3
-auto_accept = true
-
-[[queues]]
-name = "Support"
-channel = "chat"
-routing_model = "ROUTING"
-capacity_weight = 1
-
-[[arrivals]]
-queue = "Support"
-rate_per_hour = 120
-handle_time = { dist = "exponential", mean = "5m" }
-patience = { dist = "exponential", mean = "4m" }
-secondary_priority = { values = [0, 1], p = [0.25, 0.75] }
-
-[[agents]]
-group = "Team"
-count = 4
-presence_config = "Chat"
-status = "Available"
-"#;
+/// The desk, routed externally.
+const CENTRE: &str = include_str!("../tests/fixtures/external_desk.toml");
 
 /// VIP items go back to the agent who last served the same customer when
 /// that agent may take them now; everything else goes Most Available.
@@ -109,9 +74,12 @@ fn service_level(scenario: Scenario, policy: Option<Box<dyn RoutingPolicy>>) -> 
 }
 
 fn main() {
-    let external = CENTRE.replace("ROUTING", "external");
-    let built_in = CENTRE.replace("ROUTING", "most_available");
-    let scenario = Scenario::from_toml_str_with_external_routing(&external, "sticky_vips.toml")
+    let external = CENTRE;
+    let built_in = CENTRE.replace(
+        "routing_model = \"external\"",
+        "routing_model = \"most_available\"",
+    );
+    let scenario = Scenario::from_toml_str_with_external_routing(external, "sticky_vips.toml")
         .expect("the example centre is valid");
 
     let policy = StickyVips::default();

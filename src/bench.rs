@@ -29,8 +29,9 @@
 //! the text table, `bench.json`, `bench.csv` and an SVG chart.
 
 use crate::output::write_atomically;
+use crate::runner::{RunError, Runner};
 use crate::stats::WorkRecorder;
-use crate::workload::{day, rate_per_hour, run_day, DayCount, AHT_S, DAY_HOURS, OCCUPANCY};
+use crate::workload::{day, rate_per_hour, run_day, AHT_S, DAY_HOURS, OCCUPANCY};
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 use std::fs::File;
@@ -179,32 +180,38 @@ pub fn measure(
     repeat: u32,
 ) -> io::Result<Measurement> {
     let scenario = Arc::new(day(agents, seed));
-    let mut walls = Vec::new();
-    let mut count = DayCount {
-        items: 0,
-        events: 0,
-    };
-    let mut work_csv_bytes = None;
-    for _ in 0..repeat.max(1) {
-        if with_work_csv {
-            let temp = TempFile(std::env::temp_dir().join(format!(
-                "omnisim-bench-work-{}-{agents}.csv",
-                std::process::id()
-            )));
-            let started = Instant::now();
-            let mut work = WorkRecorder::new(BufWriter::new(File::create(&temp.0)?), &scenario, 0)?;
-            count = run_day(&scenario, Some(&mut work));
-            work.into_inner()?
-                .into_inner()
-                .map_err(io::IntoInnerError::into_error)?;
-            walls.push(started.elapsed().as_secs_f64());
-            work_csv_bytes = Some(std::fs::metadata(&temp.0)?.len());
-        } else {
-            let started = Instant::now();
-            count = run_day::<io::Sink>(&scenario, None);
-            walls.push(started.elapsed().as_secs_f64());
-        }
-    }
+    let failed = |e: io::Error| RunError::Failed(e.to_string());
+    // The same day `repeat` times, one after another: the timings must not
+    // share the cores with each other.
+    let runs = vec![0u32; repeat.max(1) as usize];
+    let timed = Runner::new(1)
+        .run(&runs, |_, _| {
+            if with_work_csv {
+                let temp = TempFile(std::env::temp_dir().join(format!(
+                    "omnisim-bench-work-{}-{agents}.csv",
+                    std::process::id()
+                )));
+                let started = Instant::now();
+                let file = File::create(&temp.0).map_err(failed)?;
+                let mut work =
+                    WorkRecorder::new(BufWriter::new(file), &scenario, 0).map_err(failed)?;
+                let count = run_day(&scenario, Some(&mut work))?;
+                work.into_inner()
+                    .map_err(failed)?
+                    .into_inner()
+                    .map_err(|e| failed(e.into_error()))?;
+                let wall = started.elapsed().as_secs_f64();
+                let bytes = std::fs::metadata(&temp.0).map_err(failed)?.len();
+                Ok((wall, count, Some(bytes)))
+            } else {
+                let started = Instant::now();
+                let count = run_day::<io::Sink>(&scenario, None)?;
+                Ok((started.elapsed().as_secs_f64(), count, None))
+            }
+        })
+        .map_err(io::Error::other)?;
+    let walls: Vec<f64> = timed.iter().map(|t| t.0).collect();
+    let (_, count, work_csv_bytes) = *timed.last().expect("at least one run");
     Ok(Measurement {
         agents,
         items: count.items,

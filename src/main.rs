@@ -14,7 +14,7 @@
 #[allow(unused_imports)]
 use omnisim_core::{
     analytic, arrivals, behaviour, clock, distribution, engine, events, load, omni, output,
-    routing, scenario, stats, time, toolkit, workload,
+    routing, runner, scenario, stats, time, toolkit, workload,
 };
 
 mod bench;

@@ -53,6 +53,8 @@
 //! 7. [`engine`] — runs a replication: starts the router and agent actors,
 //!    drives the calendar, hands events to sinks; its module doc states
 //!    what depends on what and the same-instant ordering rules.
+//!    [`runner`] — many replications on threads, in order, with one stop
+//!    flag and one error type for stalls, interruptions and panics.
 //! 8. [`stats`], [`output`] — metrics, confidence intervals, planning
 //!    targets, the precision rule of sequential runs, result files;
 //!    [`load`] — the same actors on the wall clock with latency
@@ -97,6 +99,7 @@ pub mod omni;
 pub mod output;
 pub(crate) mod router;
 pub mod routing;
+pub mod runner;
 pub mod scenario;
 pub mod stats;
 pub mod time;

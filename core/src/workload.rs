@@ -16,7 +16,8 @@
 //! use std::sync::Arc;
 //!
 //! let scenario = Arc::new(day(10, 7));
-//! let count = run_day::<std::io::Sink>(&scenario, None::<&mut WorkRecorder<std::io::Sink>>);
+//! let count = run_day::<std::io::Sink>(&scenario, None::<&mut WorkRecorder<std::io::Sink>>)
+//!     .expect("the day runs to its end");
 //! assert!(count.items > 0);
 //! ```
 
@@ -28,6 +29,7 @@ use crate::omni::{
     PresenceStatus, QueueId, RoutingConfiguration, RoutingModel, RoutingType, ServiceChannel,
     Skill, SkillId, SkillRequirement, StatusId,
 };
+use crate::runner::RunError;
 use crate::scenario::{
     AgentGroup, ArrivalRate, ArrivalStream, BehaviourSpec, Queue, QueueTargets, Scenario, Shift,
     SimulationSettings,
@@ -259,8 +261,12 @@ pub struct DayCount {
 
 /// Runs one replication of `scenario` with a [`MetricsCollector`] (as
 /// `omnisim run` does) and, if given, a `work.csv` recorder; returns what
-/// it counted. The criterion bench and `omnisim bench` both time this.
-pub fn run_day<W: Write>(scenario: &Arc<Scenario>, work: Option<&mut WorkRecorder<W>>) -> DayCount {
+/// it counted, or why the run did not end (a stall, a panic). The
+/// criterion bench and `omnisim bench` both time this.
+pub fn run_day<W: Write>(
+    scenario: &Arc<Scenario>,
+    work: Option<&mut WorkRecorder<W>>,
+) -> Result<DayCount, RunError> {
     let mut metrics = MetricsCollector::new(scenario);
     let outcome = match work {
         Some(w) => run_replication(
@@ -270,8 +276,9 @@ pub fn run_day<W: Write>(scenario: &Arc<Scenario>, work: Option<&mut WorkRecorde
         ),
         None => run_replication(scenario.clone(), &mut [&mut metrics], RunOptions::default()),
     };
-    DayCount {
+    outcome.check(scenario)?;
+    Ok(DayCount {
         items: metrics.into_result().overall.offered,
         events: outcome.events,
-    }
+    })
 }

@@ -13,6 +13,7 @@ use crate::events::EventSink;
 use crate::output::{
     concat_work_parts_until, render_table, work_part_path, OutputError, ResultSet, Staging,
 };
+use crate::runner::{RunError, Runner};
 use crate::scenario::bounds::RunShape;
 use crate::scenario::Scenario;
 use crate::stats::{
@@ -25,8 +26,8 @@ use std::cell::Cell;
 use std::fs::File;
 use std::io::{BufWriter, IsTerminal};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
 
 /// Simulate a scenario and write summary.json, intervals.csv, agents.csv,
@@ -108,19 +109,23 @@ pub(super) struct Outcome {
 }
 
 /// Runs replication `replication`, its work.csv rows into a part file in
-/// `dir`; `None` when stopped by the flag.
+/// `dir`, watching `stop`.
 pub(super) fn run_one(
     scenario: &Arc<Scenario>,
     replication: u32,
     dir: &Path,
     stop: &Arc<AtomicBool>,
     progress: &dyn Fn(f64),
-) -> Result<Option<Outcome>, CliError> {
+) -> Result<Outcome, RunError> {
     let part = work_part_path(dir, replication);
+    let unwritable = |e: std::io::Error| {
+        let _ = std::fs::remove_file(&part);
+        RunError::Failed(format!("cannot write `{}`: {e}", part.display()))
+    };
     let file = File::create(&part)
-        .map_err(|e| CliError::failure(format!("cannot create `{}`: {e}", part.display())))?;
-    let mut work = WorkRecorder::new(BufWriter::new(file), scenario, replication)
-        .map_err(|e| CliError::failure(format!("cannot write `{}`: {e}", part.display())))?;
+        .map_err(|e| RunError::Failed(format!("cannot create `{}`: {e}", part.display())))?;
+    let mut work =
+        WorkRecorder::new(BufWriter::new(file), scenario, replication).map_err(unwritable)?;
     let mut metrics = MetricsCollector::new(scenario);
     let mut on_progress = |f: f64| progress(f);
     let outcome = run_replication(
@@ -133,29 +138,19 @@ pub(super) fn run_one(
             ..Default::default()
         },
     );
-    work.into_inner()
-        .map_err(|e| CliError::failure(format!("cannot write `{}`: {e}", part.display())))?;
-    if let Some(t) = outcome.stalled_at {
+    work.into_inner().map_err(unwritable)?;
+    if let Err(e) = outcome.check(scenario) {
         let _ = std::fs::remove_file(&part);
-        return Err(CliError::failure(format!(
-            "replication {replication} stopped at {}: simulated time no longer advances \
-             (over a million events at one instant); agents are probably answering pushes \
-             with zero response time in a decline loop; give them a response_time",
-            scenario.simulation.clock().label_ms(t)
-        )));
+        return Err(e);
     }
-    if outcome.interrupted {
-        let _ = std::fs::remove_file(&part);
-        return Ok(None);
-    }
-    Ok(Some(Outcome {
+    Ok(Outcome {
         result: metrics.into_result(),
         engine: EngineStats {
             wall_seconds: outcome.wall.as_secs_f64(),
             events: outcome.events,
         },
         part,
-    }))
+    })
 }
 
 pub(super) fn run(args: RunArgs) -> Result<(), CliError> {
@@ -242,13 +237,12 @@ pub(super) fn run(args: RunArgs) -> Result<(), CliError> {
             bar: &bar,
             jobs,
         };
-        match batch.run(from..total) {
+        match batch.run(from..total, &kept) {
             Ok(mut done) => outcomes.append(&mut done),
-            Err(e) if e.code == super::EXIT_INTERRUPTED => {
+            Err(e) => {
                 bar.finish_and_clear();
-                return Err(signals.error(&kept));
+                return Err(e);
             }
-            Err(e) => return Err(e),
         }
         if precision.is_empty() || total >= max {
             break;
@@ -336,57 +330,29 @@ struct Batch<'a> {
 
 impl Batch<'_> {
     /// Runs replications `range` on up to `jobs` threads; their outcomes
-    /// in replication order. On an error or Ctrl-C the parts of this batch
-    /// are removed and the error returned.
-    fn run(&self, range: std::ops::Range<u32>) -> Result<Vec<Outcome>, CliError> {
+    /// in replication order. On an error or a signal the staging folder,
+    /// part files and all, goes when the caller drops it.
+    fn run(&self, range: std::ops::Range<u32>, kept: &str) -> Result<Vec<Outcome>, CliError> {
         let n = range.len();
         let base = range.start as u64 * 1000;
         let done: Vec<AtomicU64> = (0..n).map(|_| AtomicU64::new(0)).collect();
-        let next = AtomicU32::new(range.start);
-        let slots: Mutex<Vec<Option<Outcome>>> = Mutex::new((0..n).map(|_| None).collect());
-        let failure: Mutex<Option<CliError>> = Mutex::new(None);
-        let jobs = self.jobs.min(n as u32).max(1);
-        std::thread::scope(|scope| {
-            for _ in 0..jobs {
-                scope.spawn(|| loop {
-                    let r = next.fetch_add(1, Ordering::SeqCst);
-                    if r >= range.end || self.stop().load(Ordering::SeqCst) {
-                        break;
+        let replications: Vec<u32> = range.clone().collect();
+        let runner = Runner::new(self.jobs as usize).with_stop(self.stop().clone());
+        runner
+            .run(&replications, |&r, stop| {
+                let k = (r - range.start) as usize;
+                let phase = Cell::new(0u8);
+                let progress = |f: f64| {
+                    done[k].store((f * 1000.0) as u64, Ordering::Relaxed);
+                    let sum: u64 = done.iter().map(|d| d.load(Ordering::Relaxed)).sum();
+                    self.bar.set_position(base + sum);
+                    if r == 0 {
+                        self.test_pause(f, &phase);
                     }
-                    let k = (r - range.start) as usize;
-                    let phase = Cell::new(0u8);
-                    let progress = |f: f64| {
-                        done[k].store((f * 1000.0) as u64, Ordering::Relaxed);
-                        let sum: u64 = done.iter().map(|d| d.load(Ordering::Relaxed)).sum();
-                        self.bar.set_position(base + sum);
-                        if r == 0 {
-                            self.test_pause(f, &phase);
-                        }
-                    };
-                    match run_one(self.scenario, r, self.dir, self.stop(), &progress) {
-                        Ok(Some(o)) => slots.lock().expect("no panics while held")[k] = Some(o),
-                        Ok(None) => break,
-                        Err(e) => {
-                            self.stop().store(true, Ordering::SeqCst);
-                            *failure.lock().expect("no panics while held") = Some(e);
-                            break;
-                        }
-                    }
-                });
-            }
-        });
-        let outcomes: Vec<Option<Outcome>> = slots.into_inner().expect("threads joined");
-        if let Some(e) = failure.into_inner().expect("threads joined") {
-            remove_parts(outcomes.iter().flatten());
-            return Err(e);
-        }
-        if self.stop().load(Ordering::SeqCst) || outcomes.iter().any(Option::is_none) {
-            remove_parts(outcomes.iter().flatten());
-            return Err(CliError::interrupted(
-                "interrupted; no result file was written",
-            ));
-        }
-        Ok(outcomes.into_iter().flatten().collect())
+                };
+                run_one(self.scenario, r, self.dir, stop, &progress)
+            })
+            .map_err(|e| self.signals.run_error(e, kept))
     }
 
     /// The flag that stops the replications: set by a signal, or by a
@@ -448,12 +414,6 @@ fn copy_scenario(file: &Path, dir: &Path) -> Result<PathBuf, CliError> {
     };
     let text = std::fs::read(file).map_err(fail)?;
     crate::output::write_atomically(dir, name, &text).map_err(fail)
-}
-
-fn remove_parts<'a>(outcomes: impl IntoIterator<Item = &'a Outcome>) {
-    for o in outcomes {
-        let _ = std::fs::remove_file(&o.part);
-    }
 }
 
 #[cfg(test)]

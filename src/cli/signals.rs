@@ -32,6 +32,7 @@
 //! other use.
 
 use super::CliError;
+use crate::runner::RunError;
 use signal_hook::consts::{SIGINT, SIGTERM};
 use signal_hook::SigId;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -107,6 +108,16 @@ impl Signals {
     /// the stop flag was set without one).
     pub(super) fn error(&self, kept: &str) -> CliError {
         signalled(self.received().unwrap_or(SIGINT), kept)
+    }
+
+    /// The error of a batch of replications that did not give its
+    /// results: stopped by a signal (or the flag), or failed — a stall,
+    /// a panic, a file — which is a runtime failure.
+    pub(super) fn run_error(&self, e: RunError, kept: &str) -> CliError {
+        match e {
+            RunError::Interrupted => self.error(kept),
+            e => CliError::failure(format!("{e}; {kept}")),
+        }
     }
 
     /// Test-only (module docs): with `OMNISIM_TEST_PAUSE` naming

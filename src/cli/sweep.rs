@@ -11,20 +11,19 @@ use super::run::{run_one, Outcome};
 use super::signals::Signals;
 use super::CliError;
 use crate::output::{concat_work_parts_until, write_atomically, OutputError, ResultSet, Staging};
+use crate::runner::{RunError, Runner};
 use crate::scenario::bounds::RunShape;
 use crate::scenario::Scenario;
 use crate::stats::EngineStats;
 use crate::sweep::table::cell;
 use crate::sweep::{
-    find_partials, merge, partial, simulate_pair, tabulate, PairError, PairResult, Partial, Shard,
-    Sweep,
+    find_partials, merge, partial, simulate_pair, tabulate, PairResult, Partial, Shard, Sweep,
 };
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -142,7 +141,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<(), CliError> {
     std::fs::create_dir_all(&dir)
         .map_err(|e| CliError::failure(format!("cannot create `{}`: {e}", dir.display())))?;
 
-    let runner = Runner {
+    let runner = PairRunner {
         sweep: &sweep,
         pairs: &pairs,
         runs: runs_per_point(&pairs),
@@ -322,7 +321,7 @@ struct KeptPoint {
     outcomes: Vec<Option<Outcome>>,
 }
 
-struct Runner<'a> {
+struct PairRunner<'a> {
     sweep: &'a Sweep,
     pairs: &'a [(u64, u32)],
     /// Runs of each point in this shard.
@@ -340,55 +339,41 @@ struct Cached {
     left: u32,
 }
 
-impl Runner<'_> {
-    /// Runs the pairs on up to `jobs` threads; the results and the
-    /// `points/` files written.
+impl PairRunner<'_> {
+    /// Runs the pairs on up to `jobs` threads; the results (in pair
+    /// order) and the `points/` files written.
     fn run(&self, jobs: u32) -> Result<(Vec<PairResult>, Vec<PathBuf>), CliError> {
-        let next = AtomicUsize::new(0);
-        let results: Mutex<Vec<PairResult>> = Mutex::new(Vec::with_capacity(self.pairs.len()));
-        let written: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
-        let failure: Mutex<Option<CliError>> = Mutex::new(None);
+        // A point whose scenario is invalid is invalid input (exit 1), not
+        // a failed run: kept here, the runner only told to stop.
+        let invalid: Mutex<Option<CliError>> = Mutex::new(None);
         let cache: Mutex<HashMap<u64, Cached>> = Mutex::new(HashMap::new());
         let kept: Mutex<HashMap<u64, KeptPoint>> = Mutex::new(HashMap::new());
-        let stop = self.signals.stop();
-        let jobs = (jobs as usize).min(self.pairs.len()).max(1);
-        std::thread::scope(|scope| {
-            for _ in 0..jobs {
-                scope.spawn(|| loop {
-                    let k = next.fetch_add(1, Ordering::SeqCst);
-                    if k >= self.pairs.len() || stop.load(Ordering::SeqCst) {
-                        break;
-                    }
-                    let (point, replication) = self.pairs[k];
-                    let step = self
-                        .scenario(&cache, point)
-                        .and_then(|s| self.run_pair(&s, point, replication, &kept));
-                    match step {
-                        Ok(Some((result, files))) => {
-                            results.lock().expect("no panics while held").push(result);
-                            written.lock().expect("no panics while held").extend(files);
-                            self.bar.inc(1);
-                            self.signals.test_pause("run done");
-                        }
-                        Ok(None) => break,
-                        Err(e) => {
-                            stop.store(true, Ordering::SeqCst);
-                            *failure.lock().expect("no panics while held") = Some(e);
-                            break;
-                        }
-                    }
-                });
-            }
+        let runner = Runner::new(jobs as usize).with_stop(self.signals.stop().clone());
+        let done = runner.run(self.pairs, |&(point, replication), _| {
+            let scenario = self.scenario(&cache, point).map_err(|e| {
+                let stop = RunError::Failed(e.message.clone());
+                *invalid.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
+                stop
+            })?;
+            let done = self
+                .run_pair(&scenario, point, replication, &kept)
+                .map_err(|e| at_point(point, e))?;
+            self.bar.inc(1);
+            self.signals.test_pause("run done");
+            Ok(done)
         });
         self.bar.finish_and_clear();
-        if let Some(e) = failure.into_inner().expect("threads joined") {
-            return Err(e);
+        match done {
+            Ok(done) => {
+                let (results, files): (Vec<PairResult>, Vec<Vec<PathBuf>>) =
+                    done.into_iter().unzip();
+                Ok((results, files.concat()))
+            }
+            Err(e) => Err(invalid
+                .into_inner()
+                .unwrap_or_else(|p| p.into_inner())
+                .unwrap_or_else(|| self.signals.run_error(e, "no sweep file was written"))),
         }
-        let results = results.into_inner().expect("threads joined");
-        if results.len() != self.pairs.len() {
-            return Err(self.signals.error("no sweep file was written"));
-        }
-        Ok((results, written.into_inner().expect("threads joined")))
     }
 
     /// Point `p`'s scenario, built once for all its replications here.
@@ -428,23 +413,23 @@ impl Runner<'_> {
         point: u64,
         replication: u32,
         kept: &Mutex<HashMap<u64, KeptPoint>>,
-    ) -> Result<Option<(PairResult, Vec<PathBuf>)>, CliError> {
+    ) -> Result<(PairResult, Vec<PathBuf>), RunError> {
         let metrics = &self.sweep.metrics;
         if !self.keep_points {
-            return match simulate_pair(scenario, replication, Some(self.signals.stop().clone())) {
-                Ok(r) => Ok(Some((
-                    PairResult::from_result(point, replication, &r, metrics),
-                    Vec::new(),
-                ))),
-                Err(PairError::Interrupted) => Ok(None),
-                Err(PairError::Stalled(at)) => Err(stalled(point, replication, &at)),
-            };
+            let r = simulate_pair(scenario, replication, Some(self.signals.stop().clone()))?;
+            return Ok((
+                PairResult::from_result(point, replication, &r, metrics),
+                Vec::new(),
+            ));
         }
+        let failed = |e: CliError| RunError::Failed(e.message);
         let stage_dir = {
-            let mut map = kept.lock().expect("no panics while held");
+            let mut map = kept.lock().unwrap_or_else(|p| p.into_inner());
             if let std::collections::hash_map::Entry::Vacant(e) = map.entry(point) {
                 let target = self.dir.join("points").join(point.to_string());
-                let staging = Staging::begin(&target).map_err(CliError::output)?;
+                let staging = Staging::begin(&target)
+                    .map_err(CliError::output)
+                    .map_err(failed)?;
                 e.insert(KeptPoint {
                     staging,
                     scenario: scenario.clone(),
@@ -453,19 +438,16 @@ impl Runner<'_> {
             }
             map[&point].staging.dir().to_path_buf()
         };
-        let Some(outcome) = run_one(
+        let outcome = run_one(
             scenario,
             replication,
             &stage_dir,
             self.signals.stop(),
             &|_| {},
-        )?
-        else {
-            return Ok(None);
-        };
+        )?;
         let pair = PairResult::from_result(point, replication, &outcome.result, metrics);
         let done = {
-            let mut map = kept.lock().expect("no panics while held");
+            let mut map = kept.lock().unwrap_or_else(|p| p.into_inner());
             let entry = map.get_mut(&point).expect("inserted above");
             entry.outcomes[replication as usize] = Some(outcome);
             if entry.outcomes.iter().all(Option::is_some) {
@@ -475,10 +457,10 @@ impl Runner<'_> {
             }
         };
         let files = match done {
-            Some(k) => self.write_point(point, k)?,
+            Some(k) => self.write_point(point, k).map_err(failed)?,
             None => Vec::new(),
         };
-        Ok(Some((pair, files)))
+        Ok((pair, files))
     }
 
     /// `points/<index>/`: the usual result set of a run of the point's
@@ -509,12 +491,13 @@ impl Runner<'_> {
     }
 }
 
-fn stalled(point: u64, replication: u32, at: &str) -> CliError {
-    CliError::failure(format!(
-        "point {point} replication {replication} stopped at {at}: simulated time no longer \
-         advances (over a million events at one instant); agents are probably answering pushes \
-         with zero response time in a decline loop; give them a response_time"
-    ))
+/// A pair's failure, saying which point failed: a stall or a panic
+/// already names the replication.
+fn at_point(point: u64, e: RunError) -> RunError {
+    match e {
+        RunError::Interrupted => RunError::Interrupted,
+        e => RunError::Failed(format!("point {point} {e}")),
+    }
 }
 
 pub(super) fn merge_command(args: MergeArgs) -> Result<(), CliError> {

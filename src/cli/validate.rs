@@ -40,7 +40,8 @@ pub(super) fn validate(args: ValidateArgs) -> Result<(), CliError> {
             .as_ref()
             .is_none_or(|n| c.name.contains(n.as_str()))
     }) {
-        let r = run_case(case, args.seed, jobs);
+        let r = run_case(case, args.seed, jobs)
+            .map_err(|e| CliError::failure(format!("case `{}`: {e}", case.name)))?;
         if !args.output.text() {
             results.push(r);
             continue;

@@ -36,6 +36,7 @@ pub use table::{tabulate, AxisHeader, PairResult, SweepHeader};
 
 use crate::engine::{run_replication, RunOptions};
 use crate::events::EventSink;
+use crate::runner::RunError;
 use crate::scenario::Scenario;
 use crate::stats::{MetricsCollector, ReplicationResult};
 use std::sync::atomic::AtomicBool;
@@ -87,24 +88,15 @@ fn json_value(v: &toml_edit::Value) -> serde_json::Value {
     }
 }
 
-/// Why a pair could not be simulated.
-#[derive(Debug)]
-pub enum PairError {
-    /// The stop flag was set (a signal) before the pair finished.
-    Interrupted,
-    /// Simulated time stopped advancing (see `RunOutcome::stalled_at`).
-    Stalled(String),
-}
-
 /// Simulates replication `replication` of a point's scenario and keeps
 /// its metrics (no work.csv: a sweep tabulates, it does not record items).
 pub fn simulate_pair(
     scenario: &Arc<Scenario>,
     replication: u32,
     stop: Option<Arc<AtomicBool>>,
-) -> Result<ReplicationResult, PairError> {
+) -> Result<ReplicationResult, RunError> {
     let mut metrics = MetricsCollector::new(scenario);
-    let outcome = run_replication(
+    run_replication(
         scenario.clone(),
         &mut [&mut metrics as &mut dyn EventSink],
         RunOptions {
@@ -112,13 +104,8 @@ pub fn simulate_pair(
             stop,
             ..Default::default()
         },
-    );
-    if let Some(t) = outcome.stalled_at {
-        return Err(PairError::Stalled(scenario.simulation.clock().label_ms(t)));
-    }
-    if outcome.interrupted {
-        return Err(PairError::Interrupted);
-    }
+    )
+    .check(scenario)?;
     Ok(metrics.into_result())
 }
 

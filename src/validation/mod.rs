@@ -17,12 +17,12 @@
 use crate::analytic::{erlang_equivalent, evaluate, ErlangFigures, ErlangInput};
 use crate::engine::{run_replication, RunOptions};
 use crate::omni::CapacityCost;
+use crate::runner::{RunError, Runner};
 use crate::scenario::Scenario;
 use crate::stats::{confidence, MetricsCollector, QueueMetrics};
 use crate::workload::ErlangCentre;
 use serde::Serialize;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// One case of the suite.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -205,37 +205,22 @@ pub fn cases() -> Vec<ValidationCase> {
 
 /// Replications of `scenario` run on `jobs` threads; each one's overall
 /// metrics, in replication order.
-fn overall_metrics(scenario: &Arc<Scenario>, jobs: usize) -> Vec<QueueMetrics> {
-    let reps = scenario.simulation.replications;
-    let next = AtomicU32::new(0);
-    let results: Mutex<Vec<Option<QueueMetrics>>> = Mutex::new(vec![None; reps as usize]);
-    std::thread::scope(|s| {
-        for _ in 0..jobs.max(1).min(reps as usize) {
-            s.spawn(|| loop {
-                let r = next.fetch_add(1, Ordering::SeqCst);
-                if r >= reps {
-                    break;
-                }
-                let mut m = MetricsCollector::new(scenario);
-                run_replication(
-                    scenario.clone(),
-                    &mut [&mut m],
-                    RunOptions {
-                        replication: r,
-                        ..Default::default()
-                    },
-                );
-                results.lock().expect("no panic while held")[r as usize] =
-                    Some(m.into_result().overall);
-            });
-        }
-    });
-    results
-        .into_inner()
-        .expect("joined")
-        .into_iter()
-        .flatten()
-        .collect()
+fn overall_metrics(scenario: &Arc<Scenario>, jobs: usize) -> Result<Vec<QueueMetrics>, RunError> {
+    let replications: Vec<u32> = (0..scenario.simulation.replications).collect();
+    Runner::new(jobs).run(&replications, |&replication, stop| {
+        let mut m = MetricsCollector::new(scenario);
+        run_replication(
+            scenario.clone(),
+            &mut [&mut m],
+            RunOptions {
+                replication,
+                stop: Some(stop.clone()),
+                ..Default::default()
+            },
+        )
+        .check(scenario)?;
+        Ok(m.into_result().overall)
+    })
 }
 
 /// One metric of one case.
@@ -280,7 +265,7 @@ impl CaseResult {
 }
 
 /// Simulates one case (replications on `jobs` threads) and compares.
-pub fn run_case(case: &ValidationCase, seed: u64, jobs: usize) -> CaseResult {
+pub fn run_case(case: &ValidationCase, seed: u64, jobs: usize) -> Result<CaseResult, RunError> {
     let warmup_h = (case.hours / 50.0).clamp(1.0, 10.0);
     let scenario =
         Arc::new(
@@ -301,7 +286,7 @@ pub fn run_case(case: &ValidationCase, seed: u64, jobs: usize) -> CaseResult {
     input.mean_handle_time_s += case.centre.wrap_up_s.unwrap_or(0.0);
     let analytic = evaluate(&input).expect("validation cases have valid parameters");
     let occupancy_only = case.centre.wrap_up_s.is_some();
-    let overall = overall_metrics(&scenario, jobs);
+    let overall = overall_metrics(&scenario, jobs)?;
     let offered =
         overall.iter().map(|m| m.offered as f64).sum::<f64>() / overall.len().max(1) as f64;
     let mut checks = Vec::new();
@@ -356,7 +341,7 @@ pub fn run_case(case: &ValidationCase, seed: u64, jobs: usize) -> CaseResult {
         };
         let twin =
             Arc::new(twin.scenario(&case.name, case.hours, warmup_h, seed, case.replications));
-        let differing = overall_metrics(&twin, jobs)
+        let differing = overall_metrics(&twin, jobs)?
             .iter()
             .zip(&overall)
             .filter(|(a, b)| a != b)
@@ -372,12 +357,12 @@ pub fn run_case(case: &ValidationCase, seed: u64, jobs: usize) -> CaseResult {
             passed: differing == 0.0,
         });
     }
-    CaseResult {
+    Ok(CaseResult {
         case: case.clone(),
         analytic,
         offered_per_replication: offered,
         checks,
-    }
+    })
 }
 
 /// The results as the Markdown table of `docs/VALIDATION.md`.

@@ -21,7 +21,7 @@ fn the_simulator_agrees_with_erlang_c_and_erlang_a() {
     let jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut failures = Vec::new();
     for case in &all {
-        let r = run_case(case, 2026, jobs);
+        let r = run_case(case, 2026, jobs).expect("runs");
         for k in &r.checks {
             eprintln!(
                 "{:<55} {:<14} analytic {:>10.5} simulated {:>10.5} [{:.5}, {:.5}] {}",

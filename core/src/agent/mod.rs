@@ -10,7 +10,7 @@ mod work_list;
 pub(crate) use state::AgentState;
 
 use crate::kernel::messages::AgentMsg;
-use crate::toolkit::ToolkitRequest;
+use crate::toolkit::{ToolkitError, ToolkitRequest};
 use actix::{Actor, Context, Handler};
 
 /// An agent as an actix actor.
@@ -34,7 +34,13 @@ impl Handler<ToolkitRequest> for AgentActor {
     type Result = <ToolkitRequest as actix::Message>::Result;
 
     fn handle(&mut self, req: ToolkitRequest, _: &mut Self::Context) -> Self::Result {
-        self.state.toolkit(req)
+        // A panic ends the run (see `crate::kernel::panic`); the caller,
+        // still waiting, is told the session is gone.
+        let state = &mut self.state;
+        let agent = state.id();
+        state
+            .guard(|| format!("agent {}", agent.0), |s| s.toolkit(req))
+            .unwrap_or(Err(ToolkitError::Disconnected))
     }
 }
 
@@ -42,14 +48,18 @@ impl Handler<AgentMsg> for AgentActor {
     type Result = ();
 
     fn handle(&mut self, msg: AgentMsg, _: &mut Self::Context) {
-        match msg {
-            AgentMsg::Assign(a) => self.state.assign(*a),
-            AgentMsg::PushTimeout(id) => self.state.push_timeout(id),
-            AgentMsg::Cancel(item) => self.state.cancel(item),
-            AgentMsg::Reassign(id) => self.state.reassign(id),
-            AgentMsg::Pause(id, paused) => self.state.pause(id, paused),
-            AgentMsg::Transfer { work, to_queue } => self.state.transfer(work, to_queue),
-        }
+        let agent = self.state.id();
+        self.state.guard(
+            || format!("agent {}", agent.0),
+            |s| match msg {
+                AgentMsg::Assign(a) => s.assign(*a),
+                AgentMsg::PushTimeout(id) => s.push_timeout(id),
+                AgentMsg::Cancel(item) => s.cancel(item),
+                AgentMsg::Reassign(id) => s.reassign(id),
+                AgentMsg::Pause(id, paused) => s.pause(id, paused),
+                AgentMsg::Transfer { work, to_queue } => s.transfer(work, to_queue),
+            },
+        );
         // The driver waits for this (see `EngineHandle::deliver`).
         self.state.handled();
     }

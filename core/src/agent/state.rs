@@ -47,6 +47,22 @@ impl AgentState {
         self.handle.handled();
     }
 
+    /// The agent this session belongs to.
+    pub(crate) fn id(&self) -> AgentId {
+        self.id
+    }
+
+    /// Applies `body` to this session, containing a panic (see
+    /// `crate::kernel::panic`): `None` when it panicked.
+    pub(crate) fn guard<R>(
+        &mut self,
+        culprit: impl FnOnce() -> String,
+        body: impl FnOnce(&mut AgentState) -> R,
+    ) -> Option<R> {
+        let handle = self.handle.clone();
+        handle.guarded(culprit, || body(self))
+    }
+
     pub(crate) fn new(
         id: AgentId,
         scenario: Arc<Scenario>,

@@ -96,6 +96,7 @@ mod clock;
 pub use crate::kernel::rng;
 
 pub use crate::kernel::instruments::{Instruments, Probe};
+pub use crate::kernel::panic::PanicReport;
 pub use clock::Clock;
 
 use crate::agent::{AgentActor, AgentState};
@@ -104,6 +105,7 @@ use crate::behaviour::{AgentBehaviour, AgentContext, BehaviourEvent, SyntheticBe
 use crate::events::{EventSink, ItemBook, SimEvent};
 use crate::kernel::handle::EngineHandle;
 use crate::kernel::messages::{self, Cue, Entry};
+use crate::kernel::panic::CatchUnwind;
 use crate::omni::{AgentId, QueueId, StatusId, WorkItem, WorkItemId};
 use crate::router::RouterActor;
 use crate::routing::RoutingPolicy;
@@ -121,6 +123,8 @@ use std::time::{Duration, Instant};
 /// What a finished (or stopped) replication reports about itself.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RunOutcome {
+    /// The replication this was.
+    pub replication: u32,
     /// Calendar entries processed.
     pub entries: u64,
     /// Timers cancelled because they became moot (a push answered before
@@ -142,6 +146,10 @@ pub struct RunOutcome {
     /// each other instantly in a loop (e.g. agents declining a push with
     /// no response time, bouncing it between them forever).
     pub stalled_at: Option<SimTime>,
+    /// Set when the run stopped because code inside it panicked (an
+    /// actor's handler, a routing policy, a behaviour): what panicked and
+    /// its message. The sinks were not finished.
+    pub panic: Option<PanicReport>,
 }
 
 /// Options for one replication.
@@ -239,6 +247,7 @@ where
     B: AgentBehaviour,
     F: FnMut(AgentSeat<'_>) -> B,
 {
+    let wall_start = Instant::now();
     // No timer driver: the pacer's waits block (see `clock`), so a run
     // needs nothing from tokio but its task machinery.
     let system = actix::System::with_tokio_rt(|| {
@@ -246,19 +255,33 @@ where
             .build()
             .expect("a current-thread runtime can always be built")
     });
+    let stop = options.stop.clone();
+    let replication = options.replication;
     let run = drive(scenario, &mut make_behaviour, sinks, options);
     // The actors are spawned on this LocalSet, within the system's
     // runtime, and the actix system stays the current one.
     let outcome = {
         let _runtime = system.runtime().tokio_runtime().enter();
         let actors = tokio::task::LocalSet::new();
-        poll_until_done(actors.run_until(run))
+        poll_until_done(actors.run_until(run), stop.as_deref())
     };
     drop(system);
-    outcome
+    outcome.unwrap_or_else(|| RunOutcome {
+        replication,
+        entries: 0,
+        timers_cancelled: 0,
+        events: 0,
+        end: SimTime::ZERO,
+        wall: wall_start.elapsed(),
+        interrupted: true,
+        max_lag: Duration::ZERO,
+        stalled_at: None,
+        panic: None,
+    })
 }
 
-/// Runs a replication to its end by polling it in a loop.
+/// Runs a replication to its end by polling it in a loop; `None` when
+/// `stop` was set before it ended.
 ///
 /// Nothing outside the run can wake it: whatever the driver awaits (an
 /// actor's handler, a toolkit reply) is completed by an actor task already
@@ -269,12 +292,20 @@ where
 /// tokio's scheduler does between two polls of a future that woke itself:
 /// two clock reads for its busy-time metric and a check of its (here
 /// absent) I/O and timer drivers, once per actor message.
-fn poll_until_done<F: std::future::Future>(run: F) -> F::Output {
+///
+/// The driver reads `stop` between entries; it is read here too, between
+/// polls, so that a run stuck inside one entry (which contained panics
+/// should make impossible, but code that is not ours runs in there) still
+/// stops on Ctrl-C.
+fn poll_until_done<F: std::future::Future>(run: F, stop: Option<&AtomicBool>) -> Option<F::Output> {
     let mut run = std::pin::pin!(run);
     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
     loop {
         if let std::task::Poll::Ready(outcome) = run.as_mut().poll(&mut cx) {
-            return outcome;
+            return Some(outcome);
+        }
+        if stop.is_some_and(|s| s.load(Ordering::Relaxed)) {
+            return None;
         }
     }
 }
@@ -547,19 +578,24 @@ impl<B: AgentBehaviour> Simulation<B> {
                     self.arrive(item).await;
                 }
             }
-            Entry::Behaviour(a, cue) => {
-                self.behaviours[a.index()]
-                    .handle(cue.into(), &self.contexts[a.index()])
-                    .await
-            }
-            Entry::Console(a, kind) => {
-                self.behaviours[a.index()]
-                    .handle(BehaviourEvent::Console(*kind), &self.contexts[a.index()])
-                    .await
-            }
+            Entry::Behaviour(a, cue) => self.behave(a, cue.into()).await,
+            Entry::Console(a, kind) => self.behave(a, BehaviourEvent::Console(*kind)).await,
         }
         self.flush(sinks);
         Some(t)
+    }
+
+    /// Hands `event` to agent `a`'s behaviour. A behaviour may be a library
+    /// user's code: its panic is contained like an actor's (see
+    /// `crate::kernel::panic`) and ends the run after this entry.
+    async fn behave(&mut self, a: AgentId, event: BehaviourEvent) {
+        let (behaviour, ctx) = (&mut self.behaviours[a.index()], &self.contexts[a.index()]);
+        if let Err(message) = CatchUnwind::new(behaviour.handle(event, ctx)).await {
+            self.handle.record_panic(PanicReport {
+                culprit: format!("the behaviour of agent {}", a.0),
+                message,
+            });
+        }
     }
 
     async fn arrive(&self, item: Box<WorkItem>) {
@@ -674,6 +710,7 @@ where
     let mut next_progress = SimTime::ZERO;
     let stall_limit = 1_000_000u64.max(200 * sim.agents.len() as u64);
     let (mut same_instant, mut last_t, mut stalled_at) = (0u64, SimTime::NEVER, None);
+    let mut panic = None;
     // Absences are known before anything happens, even in a run with
     // nothing on its calendar.
     sim.flush(sinks);
@@ -705,6 +742,11 @@ where
             }
         }
         sim.step(sinks).await;
+        if let Some(p) = sim.handle.take_panic() {
+            panic = Some(p);
+            interrupted = true;
+            break;
+        }
         if t >= next_progress {
             if let Some(p) = options.progress.as_mut() {
                 p(t.0 as f64 / end.0.max(1) as f64);
@@ -713,11 +755,14 @@ where
         }
     }
     let reached = if interrupted { sim.now() } else { end };
-    sim.finish(reached, sinks);
+    if panic.is_none() {
+        sim.finish(reached, sinks);
+    }
     if let Some(p) = options.progress.as_mut() {
         p(1.0);
     }
     RunOutcome {
+        replication: options.replication,
         entries: sim.entries(),
         timers_cancelled: sim.handle.cancelled(),
         events: sim.events(),
@@ -726,6 +771,7 @@ where
         interrupted,
         max_lag,
         stalled_at,
+        panic,
     }
 }
 

@@ -7,6 +7,7 @@
 use super::calendar::{Calendar, TimerId};
 use super::instruments::Instrumentation;
 use super::messages::Entry;
+use super::panic::PanicReport;
 use crate::events::{EventKind, SimEvent};
 use crate::omni::{AgentId, AgentWorkId, WorkStatus};
 use crate::time::{SimDuration, SimTime};
@@ -83,6 +84,9 @@ pub(crate) struct EngineHandle {
     handled: Cell<u64>,
     /// The driver, while it waits for a handler.
     driver: RefCell<Option<Waker>>,
+    /// The first panic caught in a handler (see [`super::panic`]); the
+    /// driver ends the run after the entry that raised it.
+    panic: RefCell<Option<PanicReport>>,
 }
 
 impl EngineHandle {
@@ -186,6 +190,26 @@ impl EngineHandle {
             Poll::Pending
         })
         .await;
+    }
+
+    /// Runs a handler's `body`, containing a panic (see [`super::panic`]):
+    /// on a panic the report is kept for the driver and `None` returned.
+    pub(crate) fn guarded<R>(
+        &self,
+        culprit: impl FnOnce() -> String,
+        body: impl FnOnce() -> R,
+    ) -> Option<R> {
+        super::panic::guarded(culprit, |p| self.record_panic(p), body)
+    }
+
+    /// Keeps the first panic of the run for the driver.
+    pub(crate) fn record_panic(&self, report: PanicReport) {
+        self.panic.borrow_mut().get_or_insert(report);
+    }
+
+    /// The panic caught since the last call, if any.
+    pub(crate) fn take_panic(&self) -> Option<PanicReport> {
+        self.panic.borrow_mut().take()
     }
 
     /// Called by an actor's handler of a delivered entry when it is done.

@@ -1,7 +1,7 @@
 //! The kernel every actor of a run shares: the calendar, the messages
 //! that travel on it, the shared handle (clock reading, calendar, event
-//! buffer, AgentWork ledger), the seeded random streams and the
-//! instruments seam.
+//! buffer, AgentWork ledger), the seeded random streams, the
+//! instruments seam and the containment of a handler's panic.
 //!
 //! It sits below the actors: [`crate::agent`], [`crate::router`],
 //! [`crate::behaviour`], [`crate::toolkit`] and [`crate::arrivals`] use it
@@ -14,4 +14,5 @@ pub(crate) mod calendar;
 pub(crate) mod handle;
 pub(crate) mod instruments;
 pub(crate) mod messages;
+pub(crate) mod panic;
 pub mod rng;

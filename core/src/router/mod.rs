@@ -700,8 +700,11 @@ impl Handler<RouterMsg> for RouterActor {
     type Result = ();
 
     fn handle(&mut self, msg: RouterMsg, _: &mut Self::Context) {
-        self.on_message(msg);
+        // A routing policy may be a library user's code: a panic in it
+        // ends the run with a report instead of leaving the driver waiting.
+        let handle = self.handle.clone();
+        handle.guarded(|| "the router".into(), || self.on_message(msg));
         // The driver waits for this (see `EngineHandle::deliver`).
-        self.handle.handled();
+        handle.handled();
     }
 }

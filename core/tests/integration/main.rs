@@ -13,6 +13,7 @@ mod generated_scenarios;
 mod invariants;
 mod occupancy;
 mod output_files;
+mod panics;
 mod retrials;
 mod roster_csv;
 mod rosters;
