@@ -2,6 +2,7 @@
 //! the engine (see [`crate::load`]).
 
 use super::run::slug;
+use super::signals::Signals;
 use super::CliError;
 use crate::load::report::{
     ramp_header, ramp_line, ramp_verdict, render_run, write_files, LoadFile,
@@ -11,8 +12,7 @@ use crate::scenario::Scenario;
 use clap::Args;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 /// Run a scenario on the wall clock and measure the engine: HDR histograms
@@ -107,11 +107,11 @@ pub(super) fn load(args: LoadArgs) -> Result<(), CliError> {
             "warning: debug build; the figures say little. Use `cargo run --release -- load …`."
         );
     }
-    let stop = Arc::new(AtomicBool::new(false));
-    {
-        let stop = stop.clone();
-        let _ = ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst));
-    }
+    // SIGINT and SIGTERM stop the run as they stop `run`: the engine ends
+    // at its next entry, and what was measured is written, marked
+    // interrupted, before the exit with 130 or 143.
+    let signals = Signals::install()?;
+    let stop = signals.stop().clone();
     let spec = LoadSpec {
         pace: match (args.speed, args.rate) {
             (_, Some(r)) => Pace::Rate(r),
@@ -204,11 +204,6 @@ pub(super) fn load(args: LoadArgs) -> Result<(), CliError> {
         steps = &[];
         interrupted = stop.load(Ordering::SeqCst);
     }
-    if interrupted {
-        return Err(CliError::interrupted(
-            "interrupted; the figures above are partial and no file was written",
-        ));
-    }
     let file = LoadFile {
         scenario: &name,
         mode,
@@ -220,6 +215,12 @@ pub(super) fn load(args: LoadArgs) -> Result<(), CliError> {
     };
     let written = write_files(&dir, &file)
         .map_err(|e| CliError::failure(format!("cannot write to `{}`: {e}", dir.display())))?;
+    if interrupted {
+        return Err(signals.error(&format!(
+            "the figures are partial: {} say `\"interrupted\": true`",
+            dir.join("load.json").display()
+        )));
+    }
     if args.output.json {
         return super::print_json(&serde_json::json!({
             "load": file,

@@ -207,8 +207,10 @@ fn a_ramp_where_nothing_is_sustained_says_so_and_halves() {
     }
 }
 
-#[test]
-fn ctrl_c_prints_the_partial_figures_and_writes_nothing() {
+/// Sends `signal` to a paced quickstart load run once it has started, and
+/// returns its exit code, its stdout after the first line, its stderr and
+/// the output folder.
+fn signalled_run(signal: &str) -> (Option<i32>, String, String, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("omnisim"))
@@ -228,25 +230,43 @@ fn ctrl_c_prints_the_partial_figures_and_writes_nothing() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    // The first line is printed once the Ctrl-C handler is installed.
+    // The first line is printed once the signal handlers are installed.
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut first = String::new();
     stdout.read_line(&mut first).unwrap();
     assert!(first.contains("on the wall clock"), "{first}");
     std::thread::sleep(std::time::Duration::from_millis(700));
     let killed = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args([signal, &child.id().to_string()])
         .status()
         .unwrap();
     assert!(killed.success());
     let mut rest = String::new();
     std::io::Read::read_to_string(&mut stdout, &mut rest).unwrap();
     let done = child.wait_with_output().unwrap();
-    assert_eq!(done.status.code(), Some(130));
-    assert!(rest.contains("stopped early: partial figures"), "{rest}");
-    assert!(rest.contains("toolkit round trip"), "{rest}");
-    assert!(String::from_utf8_lossy(&done.stderr).contains("no file was written"));
-    assert!(!out.exists(), "an interrupted load run wrote files");
+    let stderr = String::from_utf8_lossy(&done.stderr).into_owned();
+    (done.status.code(), rest, stderr, dir)
+}
+
+/// A load run stopped by a signal prints and writes what it measured,
+/// marked interrupted, and exits with the signal's code, as every command
+/// that handles SIGINT and SIGTERM does.
+#[test]
+fn a_signal_stops_the_run_and_its_partial_figures_are_written_marked_interrupted() {
+    for (signal, code) in [("-INT", 130), ("-TERM", 143)] {
+        let (exit, rest, stderr, dir) = signalled_run(signal);
+        assert_eq!(exit, Some(code), "{signal}: {stderr}");
+        assert!(rest.contains("stopped early: partial figures"), "{rest}");
+        assert!(rest.contains("toolkit round trip"), "{rest}");
+        assert!(stderr.contains("the figures are partial"), "{stderr}");
+        let out = dir.path().join("out");
+        let json: Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("load.json")).unwrap()).unwrap();
+        assert_eq!(json["interrupted"], true, "{signal}");
+        for name in HISTOGRAMS {
+            check_hgrm(&out.join(format!("{name}.hgrm")));
+        }
+    }
 }
 
 #[test]
