@@ -7,6 +7,7 @@ mod bounds_cli;
 mod commands;
 mod deploy_manifests;
 mod doc_commands;
+mod docs_pinned;
 mod json_output;
 mod load_cli;
 mod plan_cli;

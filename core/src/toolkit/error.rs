@@ -67,8 +67,9 @@ pub enum ToolkitError {
         /// The id passed.
         status_id: String,
     },
-    /// The agent's session is gone (the simulation stopped, or a
-    /// fault-injection scenario cut the connection).
+    /// The agent's session is gone: the simulation stopped, or the
+    /// agent's handler panicked on this call (the run then ends with that
+    /// panic reported; see `RunOutcome::panic`).
     #[error("the omni-channel connection is gone")]
     Disconnected,
     /// The agent answered with a reply of another kind than the method
