@@ -2,8 +2,10 @@
 # Browser check of report.html: builds the quickstart report, opens it in
 # headless Chromium, and fails if the browser logs any console message or
 # if a chart is missing, has no size on the page, or draws nothing. Then
-# saves a screenshot to docs/img/quickstart-report.png. Then the same for
-# the staffing page of `omnisim plan` (docs/img/bank-day-plan.png).
+# saves a screenshot, quickstart-report.png. Then the same for the staffing
+# page of `omnisim plan` (bank-day-plan.png). The screenshots go into a
+# temporary folder, so a check never changes a tracked file; to refresh
+# the ones the docs show, give their folder: SHOTS=docs/img.
 #
 # Why a real browser: the Rust tests check the HTML text (every chart's
 # <svg>, titles, no network reference, same bytes twice); only a browser
@@ -12,6 +14,8 @@
 # Usage: scripts/browser-check.sh            (from anywhere in the repo)
 # Env:   SHOT_SIZE=1200,3000  window size of the screenshot (width,height)
 #        KEEP=1              keep the temporary folder and print its path
+#        SHOTS=DIR           where the screenshots go (default: the
+#                            temporary folder; docs/img refreshes the docs)
 #
 # Chromium is installed from the Debian packages when `chromium` is not on
 # the PATH (needs root or sudo).
@@ -129,10 +133,12 @@ if grep -E ':CONSOLE[:(]' "$tmp/measure.log" >&2; then
 fi
 
 # 3. The screenshot for the docs.
-mkdir -p docs/img
-chrome --window-size="${SHOT_SIZE:-1200,3000}" --screenshot="$root/docs/img/quickstart-report.png" \
+shots=${SHOTS:-$tmp/shots}
+case "$shots" in /*) ;; *) shots="$root/$shots" ;; esac
+mkdir -p "$shots"
+chrome --window-size="${SHOT_SIZE:-1200,3000}" --screenshot="$shots/quickstart-report.png" \
     "file://$report" 2>"$tmp/shot.log" >/dev/null
-test -s docs/img/quickstart-report.png || { echo "browser-check: no screenshot" >&2; fail=1; }
+test -s "$shots/quickstart-report.png" || { echo "browser-check: no screenshot" >&2; fail=1; }
 
 # 4. The staffing page of `omnisim plan`: it parses without a console
 # message and every chart (required vs rostered per group, service level
@@ -153,12 +159,12 @@ if [ "$plan_svgs" -lt 8 ] || [ "$plan_empty" -ne 0 ]; then
     echo "browser-check: staffing.html has $plan_svgs charts ($plan_empty empty); want 8, all drawn" >&2
     fail=1
 fi
-chrome --window-size=900,2600 --screenshot="$root/docs/img/bank-day-plan.png" \
+chrome --window-size=900,2600 --screenshot="$shots/bank-day-plan.png" \
     "file://$staffing" 2>"$tmp/plan-shot.log" >/dev/null
-test -s docs/img/bank-day-plan.png || { echo "browser-check: no plan screenshot" >&2; fail=1; }
+test -s "$shots/bank-day-plan.png" || { echo "browser-check: no plan screenshot" >&2; fail=1; }
 
 if [ "$fail" -ne 0 ]; then
     echo "browser-check: FAILED" >&2
     exit 1
 fi
-echo "browser-check: OK ($figures charts rendered, no console message; screenshot in docs/img/quickstart-report.png; staffing.html: $plan_svgs charts, docs/img/bank-day-plan.png)"
+echo "browser-check: OK ($figures charts rendered, no console message; screenshots in $shots; staffing.html: $plan_svgs charts)"
