@@ -125,7 +125,7 @@ impl AgentBehaviour for CautiousAgent {
                         .expect("granted");
                 }
             }
-            BehaviourEvent::Console(_) => {}
+            BehaviourEvent::Console(_) | BehaviourEvent::Notice(_) => {}
         }
     }
 }

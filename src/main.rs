@@ -1,6 +1,7 @@
 //! The `omnisim` command: the tools around the model of [`omnisim_core`]
 //! (argument parsing in [`cli`], staffing search in [`plan`], sweeps,
-//! reports, traces, validation and the scaling benchmark).
+//! reports, traces, validation, the scaling benchmark, and [`serve`], the
+//! centre behind a WebSocket for console components).
 //!
 //! The tools are this binary's own modules, not a library: a program that
 //! simulates Omni-Channel routing uses `omnisim-core`, whose public API is
@@ -25,6 +26,7 @@ mod bench;
 mod cli;
 mod plan;
 mod report;
+mod serve;
 mod sweep;
 mod trace;
 mod validation;

@@ -23,6 +23,7 @@ mod load;
 mod plan;
 mod report;
 mod run;
+mod serve;
 mod signals;
 mod sweep;
 mod trace;
@@ -66,6 +67,7 @@ enum Command {
     Plan(plan::PlanArgs),
     Sweep(sweep::SweepArgs),
     Merge(sweep::MergeArgs),
+    Serve(serve::ServeArgs),
 }
 
 /// An error for the user: printed once, then the process exits with `code`.
@@ -134,6 +136,7 @@ pub fn main() -> i32 {
         Command::Plan(a) => plan::plan_command(a),
         Command::Sweep(a) => sweep::sweep(a),
         Command::Merge(a) => sweep::merge_command(a),
+        Command::Serve(a) => serve::serve_command(a),
     };
     match result {
         Ok(()) => 0,

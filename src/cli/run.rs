@@ -264,31 +264,21 @@ pub(super) fn run(args: RunArgs) -> Result<(), CliError> {
     }
     // The set is written into the staging folder; a signal between two
     // files (or blocks of work.csv) drops it, the previous set untouched.
-    let writing = |point: &str| {
-        signals.test_pause(point);
-        signals.check(&kept)
-    };
-    let stage = staging.dir();
-    writing("summary.json")?;
-    let mut written = set.write_all(stage).map_err(CliError::output)?;
-    writing("work.csv")?;
-    written.push(
-        concat_work_parts_until(stage, &parts, signals.stop()).map_err(|e| match e {
-            OutputError::Interrupted => signals.error(&kept),
-            e => CliError::output(e),
-        })?,
-    );
-    writing(crate::report::SCENARIO_COPY)?;
-    written.push(copy_scenario(&args.file, stage)?);
-    if args.report {
-        writing(crate::report::REPORT_FILE)?;
-        written.push(crate::report::write_report(stage).map_err(CliError::failure)?);
-    }
-    writing("switch")?;
-    // The commit point: from here on the new set is in place and a signal
-    // changes nothing.
-    let written: Vec<PathBuf> = written.iter().map(|p| staging.final_path(p)).collect();
-    staging.commit().map_err(CliError::output)?;
+    let written = write_set(
+        &set,
+        &parts,
+        &args.file,
+        staging,
+        args.report,
+        &Stops {
+            between: &|point: &str| {
+                signals.test_pause(point);
+                signals.check(&kept)
+            },
+            flag: signals.stop(),
+            error: &|| signals.error(&kept),
+        },
+    )?;
 
     if args.json {
         super::print_json(&serde_json::json!({
@@ -306,6 +296,50 @@ pub(super) fn run(args: RunArgs) -> Result<(), CliError> {
         println!("wall time {:.2} s", started.elapsed().as_secs_f64());
     }
     Ok(())
+}
+
+/// How writing a result set may be stopped: `between` is asked before
+/// each file (and may stop the writing with its error), `flag` is watched
+/// between blocks of work.csv and `error` is the error when it stops it.
+pub(super) struct Stops<'a> {
+    pub(super) between: &'a dyn Fn(&str) -> Result<(), CliError>,
+    pub(super) flag: &'a Arc<AtomicBool>,
+    pub(super) error: &'a dyn Fn() -> CliError,
+}
+
+/// Writes `set`, work.csv from `parts`, a copy of the scenario `file` and,
+/// with `report`, report.html into `staging`, then switches the folder in
+/// whole; the paths of the files where they now are.
+pub(super) fn write_set(
+    set: &ResultSet,
+    parts: &[PathBuf],
+    file: &Path,
+    staging: Staging,
+    report: bool,
+    stops: &Stops<'_>,
+) -> Result<Vec<PathBuf>, CliError> {
+    let stage = staging.dir();
+    (stops.between)("summary.json")?;
+    let mut written = set.write_all(stage).map_err(CliError::output)?;
+    (stops.between)("work.csv")?;
+    written.push(
+        concat_work_parts_until(stage, parts, stops.flag).map_err(|e| match e {
+            OutputError::Interrupted => (stops.error)(),
+            e => CliError::output(e),
+        })?,
+    );
+    (stops.between)(crate::report::SCENARIO_COPY)?;
+    written.push(copy_scenario(file, stage)?);
+    if report {
+        (stops.between)(crate::report::REPORT_FILE)?;
+        written.push(crate::report::write_report(stage).map_err(CliError::failure)?);
+    }
+    (stops.between)("switch")?;
+    // The commit point: from here on the new set is in place and a signal
+    // changes nothing.
+    let written: Vec<PathBuf> = written.iter().map(|p| staging.final_path(p)).collect();
+    staging.commit().map_err(CliError::output)?;
+    Ok(written)
 }
 
 /// The `--precision` arguments, each a comma-separated list, as one list

@@ -205,11 +205,12 @@ impl AgentState {
             Some(current) if current == id => {}
             Some(_) => self.change_status(id, StatusChangeReason::OmniToolkitStatusChange, true),
         }
+        let info = PresenceStatusInfo::of(&self.scenario, id);
         Ok(ToolkitValue::StatusSet(SetStatusResult {
-            status_name: self.scenario.statuses[id.index()].label.clone(),
-            status_api_name: self.scenario.statuses[id.index()].api_name.clone(),
-            status_id: id.to_string(),
-            channels: self.channels_of(id),
+            status_name: info.status_name,
+            status_api_name: info.status_api_name,
+            status_id: info.status_id,
+            channels: StatusChannel::of_status(&self.scenario, id),
         }))
     }
 
@@ -718,28 +719,13 @@ impl AgentState {
         }
     }
 
-    fn channels_of(&self, id: StatusId) -> Vec<StatusChannel> {
-        self.scenario.statuses[id.index()]
-            .channels
-            .iter()
-            .map(|c| StatusChannel {
-                channel_id: c.to_string(),
-                developer_name: self.scenario.channels[c.index()].name.clone(),
-            })
-            .collect()
-    }
-
     fn status_channels(&self) -> Vec<StatusChannel> {
-        self.status.map(|s| self.channels_of(s)).unwrap_or_default()
+        self.status
+            .map(|s| StatusChannel::of_status(&self.scenario, s))
+            .unwrap_or_default()
     }
 
     fn status_info(&self) -> PresenceStatusInfo {
-        let id = self.status.expect("checked logged in");
-        let s = &self.scenario.statuses[id.index()];
-        PresenceStatusInfo {
-            status_name: s.label.clone(),
-            status_api_name: s.api_name.clone(),
-            status_id: id.to_string(),
-        }
+        PresenceStatusInfo::of(&self.scenario, self.status.expect("checked logged in"))
     }
 }

@@ -289,7 +289,7 @@ impl AgentBehaviour for SyntheticBehaviour {
                     ctx.wake_after(after, RETURN);
                 }
             }
-            BehaviourEvent::Console(_) => {}
+            BehaviourEvent::Console(_) | BehaviourEvent::Notice(_) => {}
             BehaviourEvent::Wake(tag) => match tag & ((1 << ACTION_BITS) - 1) {
                 ANSWER => self.answer(AgentWorkId(tag >> ACTION_BITS), ctx).await,
                 CLOSE => {

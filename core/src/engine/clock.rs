@@ -28,15 +28,17 @@ pub enum Clock {
     },
 }
 
-/// A clock started at the beginning of a run.
+/// A clock started at the beginning of a run: when each simulated instant
+/// is due on the wall clock.
 #[derive(Debug)]
-pub(crate) struct Pacer {
+pub struct Pacer {
     clock: Clock,
     start: Instant,
 }
 
 impl Pacer {
-    pub(crate) fn start(clock: Clock) -> Pacer {
+    /// Starts pacing now: simulated time zero is due at once.
+    pub fn start(clock: Clock) -> Pacer {
         Pacer {
             clock,
             start: Instant::now(),
@@ -74,11 +76,25 @@ impl Pacer {
         }
     }
 
-    fn due(&self, t: SimTime) -> Option<Instant> {
+    /// The wall-clock instant simulated time `t` is due; `None` on the
+    /// virtual clock, where nothing waits.
+    pub fn due(&self, t: SimTime) -> Option<Instant> {
         match self.clock {
             Clock::Virtual => None,
             Clock::Wall { speed } => {
                 Some(self.start + Duration::from_secs_f64(t.as_secs_f64() / speed.max(1e-9)))
+            }
+        }
+    }
+
+    /// The simulated time the wall clock has reached (zero on the virtual
+    /// clock): what an outside request arriving now is stamped with.
+    pub fn reached(&self) -> SimTime {
+        match self.clock {
+            Clock::Virtual => SimTime::ZERO,
+            Clock::Wall { speed } => {
+                let wall = self.start.elapsed().as_secs_f64() * speed.max(1e-9);
+                SimTime::ZERO + crate::time::SimDuration::from_secs_f64(wall)
             }
         }
     }

@@ -97,7 +97,7 @@ pub use crate::kernel::rng;
 
 pub use crate::kernel::instruments::{Instruments, Probe};
 pub use crate::kernel::panic::PanicReport;
-pub use clock::Clock;
+pub use clock::{Clock, Pacer};
 
 use crate::agent::{AgentActor, AgentState};
 use crate::arrivals::Generator;
@@ -498,6 +498,17 @@ impl<B: AgentBehaviour> Simulation<B> {
     /// ([`crate::events::DecisionRecord`]).
     pub fn record_decisions(&self, on: bool) {
         self.handle.record_decisions.set(on);
+    }
+
+    /// Tells `agent`'s behaviour [`BehaviourEvent::Notice`]`(tag)` at this
+    /// instant, after the entries already waiting for it, as any reaction
+    /// is queued (omni-reference §9). This is how something outside the
+    /// run reaches a behaviour in calendar order: `omnisim serve` uses it
+    /// when a remote console takes an agent over or hands it back, so the
+    /// agent's behaviour can stand aside or pick up where the console left.
+    pub fn notify(&self, agent: AgentId, tag: u64) {
+        self.handle
+            .schedule_now(Entry::Behaviour(agent, Cue::Notice(tag)));
     }
 
     /// The toolkit of one agent, to act as that agent directly.

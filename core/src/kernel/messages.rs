@@ -186,6 +186,8 @@ pub(crate) enum Cue {
     BreakEnd,
     /// [`BehaviourEvent::Wake`].
     Wake(u64),
+    /// [`BehaviourEvent::Notice`].
+    Notice(u64),
 }
 
 impl From<Cue> for BehaviourEvent {
@@ -196,6 +198,7 @@ impl From<Cue> for BehaviourEvent {
             Cue::BreakStart { status, until } => BehaviourEvent::BreakStart { status, until },
             Cue::BreakEnd => BehaviourEvent::BreakEnd,
             Cue::Wake(tag) => BehaviourEvent::Wake(tag),
+            Cue::Notice(tag) => BehaviourEvent::Notice(tag),
         }
     }
 }
@@ -225,4 +228,10 @@ pub enum BehaviourEvent {
     Console(EventKind),
     /// A timer the behaviour set with [`AgentContext::wake_after`](crate::behaviour::AgentContext::wake_after).
     Wake(u64),
+    /// Word from outside the run, passed by
+    /// [`Simulation::notify`](crate::engine::Simulation::notify): what the
+    /// tag means is between the caller and the behaviour (in `omnisim
+    /// serve`, that a remote console attached to the agent or left it).
+    /// Behaviours that expect none ignore it.
+    Notice(u64),
 }

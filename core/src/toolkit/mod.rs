@@ -18,7 +18,8 @@ mod error;
 pub use error::ToolkitError;
 
 use crate::kernel::instruments::{self, Instrumentation, Probe};
-use crate::omni::WorkStatus;
+use crate::omni::{StatusId, WorkStatus};
+use crate::scenario::Scenario;
 use actix::Recipient;
 use serde::Serialize;
 
@@ -78,6 +79,33 @@ pub struct PresenceStatusInfo {
     pub status_api_name: String,
     /// Id (`0N5…`).
     pub status_id: String,
+}
+
+impl StatusChannel {
+    /// The channels presence status `id` receives, as the toolkit lists
+    /// them (empty for a busy status).
+    pub fn of_status(scenario: &Scenario, id: StatusId) -> Vec<StatusChannel> {
+        scenario.statuses[id.index()]
+            .channels
+            .iter()
+            .map(|c| StatusChannel {
+                channel_id: c.to_string(),
+                developer_name: scenario.channels[c.index()].name.clone(),
+            })
+            .collect()
+    }
+}
+
+impl PresenceStatusInfo {
+    /// Presence status `id` as the toolkit names it: label, API name, id.
+    pub fn of(scenario: &Scenario, id: StatusId) -> PresenceStatusInfo {
+        let s = &scenario.statuses[id.index()];
+        PresenceStatusInfo {
+            status_name: s.label.clone(),
+            status_api_name: s.api_name.clone(),
+            status_id: id.to_string(),
+        }
+    }
 }
 
 /// `setServicePresenceStatus`'s result: the status and its channels.
@@ -197,7 +225,11 @@ impl OmniToolkit {
         self
     }
 
-    async fn call(&self, req: ToolkitRequest) -> Result<ToolkitValue, ToolkitError> {
+    /// Sends any toolkit call as the request it is and returns the reply
+    /// unwrapped only to [`ToolkitValue`]: for a caller that receives
+    /// calls as data, such as a remote console (`omnisim serve`), rather
+    /// than calling one method by name.
+    pub async fn call(&self, req: ToolkitRequest) -> Result<ToolkitValue, ToolkitError> {
         let start = instruments::start(&self.instruments);
         let reply = self.agent.send(req).await;
         instruments::finish(&self.instruments, Probe::ToolkitCall, start);
