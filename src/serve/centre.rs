@@ -26,10 +26,12 @@
 //!
 //! # Order on the wire
 //!
-//! A toolkit call's reply goes out first, then the console events the call
-//! and its reactions caused, in the order the agent emitted them
-//! (omni-reference §3). An `advance` sends the events of the time it
-//! covers, then its reply.
+//! The console events a request causes — a toolkit call's own and those of
+//! the reactions at its instant (a push the call made room for, say) — go
+//! out before its reply, in the order the agents emitted them
+//! (omni-reference §3): when a client's promise resolves, the events of
+//! the call have been delivered. An `advance` likewise sends the events
+//! of the time it covers, then its reply.
 
 use super::console::{Consoles, ServedAgent, HAND_BACK};
 use super::console_events::{console_event, user_id};
@@ -325,17 +327,17 @@ impl Centre {
     /// run at most), then stands the clock there.
     async fn run_through(&mut self, target: SimTime) {
         let target = target.min(self.end);
+        // Events of calls made from outside any handler (a client's) are
+        // handed on first, so their console events join the calendar.
+        let mut sinks = self.sinks.all();
+        self.sim.flush(&mut sinks);
         if target > self.sim.now() {
-            let mut sinks = self.sinks.all();
             self.sim.run_until(target, &mut sinks).await;
-            self.forward_events();
         }
+        self.forward_events();
         while self.sim.next_time() == Some(target) && target < self.end {
             self.step().await;
         }
-        let mut sinks = self.sinks.all();
-        self.sim.flush(&mut sinks);
-        self.forward_events();
         if target >= self.end {
             self.ended = true;
         }
@@ -376,14 +378,15 @@ impl Centre {
                         Err(e) => Err(e),
                     },
                 };
+                // The request's reactions at this same instant, and the
+                // events they bring, go out before its reply.
+                let now = self.sim.now();
+                self.run_through(now).await;
                 let text = match &reply {
                     Ok(v) => ok_reply(&id, v.clone()),
                     Err(e) => error_reply(&id, e),
                 };
                 self.send(session, Outgoing::Text(text));
-                // The call's reactions, at this same instant.
-                let now = self.sim.now();
-                self.run_through(now).await;
             }
         }
     }

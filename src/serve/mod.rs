@@ -105,3 +105,6 @@ pub fn serve(spec: ServeSpec) -> Result<CentreOutcome, String> {
             .map_err(|_| "the centre stopped unexpectedly".to_string())?
     })
 }
+
+#[cfg(test)]
+mod tests;
