@@ -52,6 +52,9 @@ pub fn start(
     // on the way out), not the HTTP server's.
     .disable_signals()
     .shutdown_timeout(1)
+    // A console's frames are small and answered at once: Nagle's
+    // algorithm would hold each back up to some 40 ms for company.
+    .tcp_nodelay(true)
     .listen(listener)?
     .run())
 }

@@ -155,6 +155,21 @@ fn check_command(
                 Err("scripts/slurm-check.sh does not run deploy/slurm/submit.sh".into())
             }
         }
+        ["cargo", "run", "--release", "--", "serve", args @ ..] => check_serve(args, tmp, paths),
+        // The JavaScript client's install and scripts: scripts/serve-check.sh
+        // runs them (with Node, which `cargo test` does not require).
+        ["(cd", "js", "&&", "npm", "install)"] => exists("js/package.json".into()),
+        ["node", script, ..] => {
+            exists((*script).to_owned())?;
+            let check = std::fs::read_to_string(root().join("scripts/serve-check.sh"))
+                .map_err(|e| format!("scripts/serve-check.sh: {e}"))?;
+            if check.contains(script) || script.starts_with("js/load/") {
+                Ok(())
+            } else {
+                Err(format!("scripts/serve-check.sh does not run {script}"))
+            }
+        }
+        [env, "bash", script, ..] if env.contains('=') => exists((*script).to_owned()),
         ["cargo", "run", "--release", "--", args @ ..] => {
             if let Some((_, why)) = SLOW.iter().find(|(f, _)| command.contains(f)) {
                 eprintln!("not run ({why}): {command}");
@@ -225,6 +240,50 @@ fn check_command(
             .try_for_each(|w| exists(format!("benches/{}.rs", w[1]))),
         ["bash", script, ..] => exists((*script).to_owned()),
         _ => Err("not a form this test knows; run it by hand and add it here".into()),
+    }
+}
+
+/// `serve` runs until stopped: it is started as written (on a free port,
+/// its `--out` in the temporary folder), must say where it listens, and
+/// must stop on SIGTERM with 143, having written its results.
+fn check_serve(
+    args: &[&str],
+    tmp: &Path,
+    paths: &mut Vec<(String, PathBuf)>,
+) -> Result<(), String> {
+    use std::io::BufRead;
+    let mut args: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
+    if let Some(i) = args.iter().position(|a| a == "--listen") {
+        args.drain(i..=i + 1);
+    }
+    let out = tmp.join(format!("serve{}", paths.len()));
+    paths.push((String::new(), PathBuf::new()));
+    if let Some(i) = args.iter().position(|a| a == "--out") {
+        args.drain(i..=i + 1);
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_omnisim"))
+        .arg("serve")
+        .args(&args)
+        .args(["--listen", "127.0.0.1:0", "--out"])
+        .arg(&out)
+        .current_dir(root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    let mut first = String::new();
+    let read = std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut first);
+    // SAFETY: sending a signal to a child this test started.
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let status = child.wait().map_err(|e| e.to_string())?;
+    if read.is_err() || !first.starts_with("serving ") {
+        return Err(format!("it did not start serving: {first:?}"));
+    }
+    match status.code() {
+        Some(143) if out.join("summary.json").exists() => Ok(()),
+        code => Err(format!(
+            "SIGTERM ended it with {code:?}, expected 143 and results"
+        )),
     }
 }
 
