@@ -21,12 +21,7 @@ echo "== through the socket: omnisim serve scenarios/load.toml --speed $speed, 1
 "$bin" serve scenarios/load.toml --speed "$speed" --listen 127.0.0.1:0 --out "$out/served" >"$out/serve.log" 2>&1 &
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true' EXIT
-url=""
-for _ in $(seq 200); do
-  url=$(grep -o 'ws://[0-9.:]*/' "$out/serve.log" || true)
-  [ -n "$url" ] && break
-  sleep 0.05
-done
+url=$(bash scripts/serve-url.sh "$out/serve.log")
 node js/load/load-test.js "$url" --agents 1000 --speed "$speed" --duration 30 --warmup 5 | tee "$out/socket.txt"
 kill -INT "$pid"
 wait "$pid" || true

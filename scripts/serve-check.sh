@@ -26,17 +26,7 @@ trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 "$OMNISIM_BIN" serve scenarios/quickstart.toml --clock stepped --listen 127.0.0.1:0 \
   --out "$work/results" >"$work/serve.log" 2>&1 &
 pid=$!
-url=""
-for _ in $(seq 200); do
-  url=$(grep -o 'ws://[0-9.:]*/' "$work/serve.log" || true)
-  [ -n "$url" ] && break
-  sleep 0.05
-done
-if [ -z "$url" ]; then
-  echo "serve-check: the server did not start:" >&2
-  cat "$work/serve.log" >&2
-  exit 1
-fi
+url=$(bash scripts/serve-url.sh "$work/serve.log")
 node js/examples/accept-button/run.js "$url"
 kill -TERM "$pid"
 code=0

@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { EVENTS } from "../index.js";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const DESK = join(ROOT, "tests", "fixtures", "serve_desk.toml");
@@ -72,17 +73,8 @@ export function recorder(omni, names) {
   return seen;
 }
 
-export const ALL_EVENTS = [
-  "lightning:omniChannelLoginSuccess",
-  "lightning:omniChannelStatusChanged",
-  "lightning:omniChannelLogout",
-  "lightning:omniChannelWorkAssigned",
-  "lightning:omniChannelWorkAccepted",
-  "lightning:omniChannelWorkDeclined",
-  "lightning:omniChannelWorkClosed",
-  "lightning:omniChannelWorkFlagUpdated",
-  "lightning:omniChannelWorkloadChanged",
-];
+/** Every console event but the connection's own. */
+export const ALL_EVENTS = EVENTS.filter((e) => !e.endsWith("ConnectionError"));
 
 /** Desk:0 and Desk:1 on a break while chats queue for two minutes. */
 export async function deskOnBreak(omni) {

@@ -11,6 +11,10 @@
 //! | 130 | interrupted by SIGINT (Ctrl-C): the previous results are as they were, nothing of the run is left |
 //! | 143 | terminated by SIGTERM: likewise |
 //!
+//! `serve` is the exception: a signal is how a served run ends early, so
+//! it writes the results of the run so far before exiting 130 or 143
+//! (see `serve`'s module).
+//!
 //! 130 and 143 are 128 + the signal's number, as a shell reports a
 //! process a signal ended; docs/results-format.md ("How the files are
 //! written") says when a signal is acted on and what it leaves.
@@ -190,6 +194,44 @@ fn parse_secs(text: &str) -> Result<f64, String> {
         return Ok(v);
     }
     crate::time::parse_duration(text).map(|d| d.as_secs_f64())
+}
+
+/// Reads the scenario `file` a command simulates, with `--seed` applied
+/// when given; its warnings go to stderr unless `quiet`.
+fn load_scenario(
+    file: &std::path::Path,
+    seed: Option<u64>,
+    quiet: bool,
+) -> Result<crate::scenario::Scenario, CliError> {
+    let mut scenario = crate::scenario::Scenario::from_path(file).map_err(CliError::invalid)?;
+    if !quiet {
+        print_warnings(&scenario);
+    }
+    if let Some(seed) = seed {
+        scenario.simulation.seed = seed;
+    }
+    Ok(scenario)
+}
+
+/// The folder a command writes `what` into: `--out`, else
+/// `results/<scenario name><suffix>`; refused when it is a file.
+fn output_folder(
+    out: Option<&std::path::Path>,
+    scenario: &crate::scenario::Scenario,
+    suffix: &str,
+    what: &str,
+) -> Result<std::path::PathBuf, CliError> {
+    let dir = out.map(std::path::Path::to_path_buf).unwrap_or_else(|| {
+        std::path::Path::new("results")
+            .join(format!("{}{suffix}", run::slug(&scenario.simulation.name)))
+    });
+    if dir.exists() && !dir.is_dir() {
+        return Err(CliError::invalid(format!(
+            "--out `{}` is a file, not a folder; expected a folder for {what}",
+            dir.display()
+        )));
+    }
+    Ok(dir)
 }
 
 /// Prints the scenario's warnings (legal but probably not meant: a rate

@@ -6,7 +6,6 @@
 //! nothing is on disk and a signal ends it at once; while it writes, a
 //! signal leaves the previous plan as it was ([`super::signals`]).
 
-use super::run::slug;
 use super::signals::{ExitAtOnce, Signals};
 use super::CliError;
 use crate::plan::output::{render_table, write_plan};
@@ -15,7 +14,7 @@ use crate::scenario::bounds::RunShape;
 use crate::scenario::Scenario;
 use clap::Args;
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Find the agents each group needs on the floor in each interval to meet
 /// every queue's targets, by simulation; write staffing.csv, plan.json
@@ -73,15 +72,7 @@ pub(super) fn plan_command(args: PlanArgs) -> Result<(), CliError> {
     if let Some(seed) = args.seed {
         scenario.simulation.seed = seed;
     }
-    let dir = args.out.clone().unwrap_or_else(|| {
-        Path::new("results").join(format!("{}_plan", slug(&scenario.simulation.name)))
-    });
-    if dir.exists() && !dir.is_dir() {
-        return Err(CliError::invalid(format!(
-            "--out `{}` is a file, not a folder; expected a folder for the plan files",
-            dir.display()
-        )));
-    }
+    let dir = super::output_folder(args.out.as_deref(), &scenario, "_plan", "the plan files")?;
     // Said before the planning, which may take minutes, rather than after.
     crate::output::check_target(&dir).map_err(CliError::output)?;
     let mut precision = Vec::new();

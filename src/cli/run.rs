@@ -156,13 +156,7 @@ pub(super) fn run_one(
 pub(super) fn run(args: RunArgs) -> Result<(), CliError> {
     let started = Instant::now();
     let signals = Signals::install()?;
-    let mut scenario = Scenario::from_path(&args.file).map_err(CliError::invalid)?;
-    if !args.quiet {
-        super::print_warnings(&scenario);
-    }
-    if let Some(seed) = args.seed {
-        scenario.simulation.seed = seed;
-    }
+    let mut scenario = super::load_scenario(&args.file, args.seed, args.quiet)?;
     if let Some(r) = args.replications {
         scenario.simulation.replications = r;
     }
@@ -189,16 +183,7 @@ pub(super) fn run(args: RunArgs) -> Result<(), CliError> {
     };
     args.limits.enforce(&scenario, &args.file, shape)?;
     let scenario = Arc::new(scenario);
-    let dir = args
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("results").join(slug(&scenario.simulation.name)));
-    if dir.exists() && !dir.is_dir() {
-        return Err(CliError::invalid(format!(
-            "--out `{}` is a file, not a folder; expected a folder for the result files",
-            dir.display()
-        )));
-    }
+    let dir = super::output_folder(args.out.as_deref(), &scenario, "", "the result files")?;
     // Dropped on any error or signal below, the staging folder goes with
     // everything in it, part files included.
     let staging = Staging::begin(&dir).map_err(CliError::output)?;

@@ -8,11 +8,10 @@
 //! nothing. When simulated time reaches the end of the scenario's day the
 //! results are written and the command exits 0.
 
-use super::run::{slug, write_set, Stops};
+use super::run::{write_set, Stops};
 use super::signals::Signals;
 use super::CliError;
 use crate::output::{work_part_path, ResultSet, Staging};
-use crate::scenario::Scenario;
 use crate::serve::{serve, Ending, Limits, ServeClock, ServeSpec};
 use clap::{Args, ValueEnum};
 use std::io::Write;
@@ -83,13 +82,7 @@ pub(super) struct ServeArgs {
 
 pub(super) fn serve_command(args: ServeArgs) -> Result<(), CliError> {
     let signals = Signals::install()?;
-    let mut scenario = Scenario::from_path(&args.file).map_err(CliError::invalid)?;
-    if !args.quiet {
-        super::print_warnings(&scenario);
-    }
-    if let Some(seed) = args.seed {
-        scenario.simulation.seed = seed;
-    }
+    let mut scenario = super::load_scenario(&args.file, args.seed, args.quiet)?;
     // A served run is one replication: the one the clients take part in.
     scenario.simulation.replications = 1;
     let clock = clock(&args)?;
@@ -111,15 +104,7 @@ pub(super) fn serve_command(args: ServeArgs) -> Result<(), CliError> {
         None => None,
     };
     let scenario = Arc::new(scenario);
-    let dir = args.out.clone().unwrap_or_else(|| {
-        Path::new("results").join(format!("{}_serve", slug(&scenario.simulation.name)))
-    });
-    if dir.exists() && !dir.is_dir() {
-        return Err(CliError::invalid(format!(
-            "--out `{}` is a file, not a folder; expected a folder for the result files",
-            dir.display()
-        )));
-    }
+    let dir = super::output_folder(args.out.as_deref(), &scenario, "_serve", "the result files")?;
     let staging = Staging::begin(&dir).map_err(CliError::output)?;
     let listener = TcpListener::bind(addr)
         .map_err(|e| CliError::failure(format!("cannot listen on {addr}: {e}")))?;

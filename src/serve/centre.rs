@@ -283,6 +283,12 @@ impl Centre {
             let wait = match self.clock {
                 ServeClock::Stepped => SLICE,
                 ServeClock::Wall { .. } => {
+                    // A command waiting is served before the next entry, so a
+                    // centre that falls behind its schedule still answers.
+                    if let Ok(command) = commands.try_recv() {
+                        self.wall_command(command).await;
+                        continue;
+                    }
                     let next = self.sim.next_time().filter(|t| *t < self.end);
                     match next.and_then(|t| self.pacer.due(t)) {
                         Some(due) if due <= Instant::now() => {
@@ -301,19 +307,23 @@ impl Centre {
                 }
             };
             match commands.recv_timeout(wait) {
-                Ok(command) => {
-                    if let ServeClock::Wall { .. } = self.clock {
-                        let now = self.pacer.reached().min(self.end);
-                        self.run_through(now).await;
-                        if self.ended {
-                            continue;
-                        }
-                    }
-                    self.command(command).await;
-                }
+                Ok(command) => match self.clock {
+                    ServeClock::Wall { .. } => self.wall_command(command).await,
+                    ServeClock::Stepped => self.command(command).await,
+                },
                 Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => return Ending::Stopped,
             }
+        }
+    }
+
+    /// On the wall clock a command is made at the simulated time the wall
+    /// clock has reached, after the entries due by then.
+    async fn wall_command(&mut self, command: Command) {
+        let now = self.pacer.reached().min(self.end);
+        self.run_through(now).await;
+        if !self.ended {
+            self.command(command).await;
         }
     }
 

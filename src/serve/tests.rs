@@ -180,19 +180,28 @@ fn desk_on_break(centre: &Centre) -> Client {
     c
 }
 
-#[test]
-fn an_accept_at_the_push_timeout_instant_loses_to_the_timer() {
-    let centre = Centre::start(ServeClock::Stepped);
-    let mut c = desk_on_break(&centre);
+/// Sets `agent` available and returns the first work pushed to it then.
+fn available(c: &mut Client, agent: &str) -> String {
+    c.events.clear();
     let r = c.call(
-        "Desk:0",
+        agent,
         "setServicePresenceStatus",
         json!({"statusId": AVAILABLE}),
     );
     c.ok(r);
-    let pushes = c.pushes();
-    assert_eq!(pushes[0].1, "08:02:00.000", "pushed as the status changed");
-    let work = pushes[0].0.clone();
+    c.pushes()[0].0.clone()
+}
+
+#[test]
+fn an_accept_at_the_push_timeout_instant_loses_to_the_timer() {
+    let centre = Centre::start(ServeClock::Stepped);
+    let mut c = desk_on_break(&centre);
+    let work = available(&mut c, "Desk:0");
+    assert_eq!(
+        c.pushes()[0].1,
+        "08:02:00.000",
+        "pushed as the status changed"
+    );
     // Exactly the timeout instant: the timer was scheduled first and wins.
     c.ok(json!({"advance": "30s"}));
     let timed_out = c.events.iter().any(|(n, t, p)| {
@@ -205,14 +214,7 @@ fn an_accept_at_the_push_timeout_instant_loses_to_the_timer() {
     let message = reply["error"]["message"].as_str().unwrap();
     assert!(message.contains("DeclinedOnPushTimeout"), "{message}");
     // A millisecond earlier the accept wins.
-    c.events.clear();
-    let r = c.call(
-        "Desk:1",
-        "setServicePresenceStatus",
-        json!({"statusId": AVAILABLE}),
-    );
-    c.ok(r);
-    let work = c.pushes()[0].0.clone();
+    let work = available(&mut c, "Desk:1");
     c.ok(json!({"advance": "29.999s"}));
     let r = c.call("Desk:1", "acceptAgentWork", json!({"workId": work}));
     assert_eq!(c.ok(r), json!(true));
@@ -409,13 +411,7 @@ fn consoles_are_exclusive_and_agents_named_right() {
 fn a_console_that_leaves_hands_its_agent_back() {
     let centre = Centre::start(ServeClock::Stepped);
     let mut c = desk_on_break(&centre);
-    let r = c.call(
-        "Desk:0",
-        "setServicePresenceStatus",
-        json!({"statusId": AVAILABLE}),
-    );
-    c.ok(r);
-    let work = c.pushes()[0].0.clone();
+    let work = available(&mut c, "Desk:0");
     let r = c.call("Desk:0", "acceptAgentWork", json!({"workId": work}));
     c.ok(r);
     // Desk:1 is left on its break; the client goes away.
