@@ -2,13 +2,13 @@
 // console events routed to the handlers the markup names; attributes,
 // $A.getCallback and $A.enqueueAction stand-ins.
 
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { connect } from "../index.js";
 import { loadComponent } from "../aura.js";
-import { startServer, DESK, BREAK, deskOnBreak, AVAILABLE } from "./support.js";
+import { serverForFile, DESK, BREAK, deskOnBreak, AVAILABLE } from "./support.js";
 
 const fixture = join(dirname(fileURLToPath(import.meta.url)), "fixtures", "autoAccept");
 const files = {
@@ -17,13 +17,7 @@ const files = {
   helper: join(fixture, "autoAcceptHelper.js"),
 };
 
-let server;
-before(async () => {
-  server = await startServer(DESK, ["--clock", "stepped"]);
-});
-after(async () => {
-  assert.equal(await server.stop(), 143);
-});
+const server = serverForFile(DESK, ["--clock", "stepped"]);
 
 test("a component's handler accepts real pushes through its helper", async (t) => {
   const omni = await connect(server.url, { agent: "Desk:0", strict: true });

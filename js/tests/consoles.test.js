@@ -1,18 +1,12 @@
 // Two clients on different agents; a client that disconnects hands its
 // agents back to their synthetic behaviour, and can come back.
 
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { connect } from "../index.js";
-import { startServer, DESK, AVAILABLE, BREAK, recorder, ALL_EVENTS } from "./support.js";
+import { serverForFile, startServer, DESK, AVAILABLE, BREAK, recorder, ALL_EVENTS } from "./support.js";
 
-let server;
-before(async () => {
-  server = await startServer(DESK, ["--clock", "stepped"]);
-});
-after(async () => {
-  assert.equal(await server.stop(), 143);
-});
+const server = serverForFile(DESK, ["--clock", "stepped"]);
 
 test("two clients on different agents each get their own agent's events only", async () => {
   const a = await connect(server.url, { agent: 0 });

@@ -2,18 +2,12 @@
 // getParam as in Aura, in omni-reference §3 order; and a push timeout
 // racing an accept, exactly as the Rust tests race them.
 
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { connect } from "../index.js";
-import { startServer, DESK, AVAILABLE, BREAK, recorder, ALL_EVENTS, deskOnBreak } from "./support.js";
+import { serverForFile, DESK, AVAILABLE, BREAK, recorder, ALL_EVENTS, deskOnBreak } from "./support.js";
 
-let server;
-before(async () => {
-  server = await startServer(DESK, ["--clock", "stepped"]);
-});
-after(async () => {
-  assert.equal(await server.stop(), 143);
-});
+const server = serverForFile(DESK, ["--clock", "stepped"]);
 
 test("events arrive in §3 order with their documented parameters, before the call's promise resolves", async (t) => {
   const omni = await connect(server.url, { agent: "Desk:0" });

@@ -1,18 +1,12 @@
 // Every toolkit method's success and each rejection of omni-reference
 // §2.12, through the wire, with the values Salesforce documents.
 
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { connect } from "../index.js";
-import { startServer, DESK, AVAILABLE, BREAK, SUPERVISOR_ONLY, deskOnBreak } from "./support.js";
+import { serverForFile, DESK, AVAILABLE, BREAK, SUPERVISOR_ONLY, deskOnBreak } from "./support.js";
 
-let server;
-before(async () => {
-  server = await startServer(DESK, ["--clock", "stepped"]);
-});
-after(async () => {
-  assert.equal(await server.stop(), 143);
-});
+const server = serverForFile(DESK, ["--clock", "stepped"]);
 
 test("every method resolves to what Salesforce documents, and every rejection is a string by default", async () => {
   const omni = await connect(server.url, { agent: "Desk:0" });

@@ -2,18 +2,12 @@
 // wire, with a message that names the fix; without it they go through
 // and fail as the real toolkit fails them.
 
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { connect } from "../index.js";
-import { startServer, DESK, AVAILABLE } from "./support.js";
+import { serverForFile, DESK, AVAILABLE } from "./support.js";
 
-let server;
-before(async () => {
-  server = await startServer(DESK, ["--clock", "stepped"]);
-});
-after(async () => {
-  assert.equal(await server.stop(), 143);
-});
+const server = serverForFile(DESK, ["--clock", "stepped"]);
 
 test("strict mode names the fix for each misuse", async (t) => {
   const omni = await connect(server.url, { agent: "Desk:0", strict: true });

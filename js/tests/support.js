@@ -6,6 +6,8 @@ import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { EVENTS } from "../index.js";
+import { before, after } from "node:test";
+import assert from "node:assert/strict";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const DESK = join(ROOT, "tests", "fixtures", "serve_desk.toml");
@@ -111,7 +113,8 @@ export async function raw(url) {
   });
   const opened = new Promise((resolve, reject) => {
     socket.onopen = resolve;
-    socket.onerror = (e) => reject(e.error || e);
+    // ws names the HTTP status; a global WebSocket only says it failed.
+    socket.onerror = (e) => reject(new Error(e.message || (e.error && e.error.message) || "connection refused"));
   });
   return {
     socket,
@@ -121,4 +124,16 @@ export async function raw(url) {
     next: () => (frames.length ? Promise.resolve(frames.shift()) : new Promise((r) => waiting.push(r))),
     close: () => socket.close(),
   };
+}
+
+/**
+ * One server for a test file: started before its tests, stopped after them
+ * with SIGTERM (which must exit 143). Its fields (`url`, `out`, …) are
+ * there once the tests run.
+ */
+export function serverForFile(scenario, args) {
+  const server = {};
+  before(async () => Object.assign(server, await startServer(scenario, args)));
+  after(async () => assert.equal(await server.stop(), 143));
+  return server;
 }
