@@ -271,10 +271,15 @@ fn check_serve(
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| e.to_string())?;
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
     let mut first = String::new();
-    let read = std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut first);
+    let read = stdout.read_line(&mut first);
     // SAFETY: sending a signal to a child this test started.
     unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    // Read on to the end: with the pipe closed, its last lines would end
+    // it by SIGPIPE.
+    let mut rest = String::new();
+    let _ = std::io::Read::read_to_string(&mut stdout, &mut rest);
     let status = child.wait().map_err(|e| e.to_string())?;
     if read.is_err() || !first.starts_with("serving ") {
         return Err(format!("it did not start serving: {first:?}"));
