@@ -39,6 +39,17 @@ pub enum Distribution {
         /// Standard deviation \[s\].
         sd: f64,
     },
+    /// Right-skewed like the lognormal but with a lighter tail: the sum of
+    /// exponential phases, the shape handle times take when a contact
+    /// goes through a few steps of similar length. Given, like the
+    /// lognormal, by the mean and standard deviation of the duration
+    /// itself; the shape is (mean / sd)² and the scale sd² / mean.
+    Gamma {
+        /// Mean \[s\].
+        mean: f64,
+        /// Standard deviation \[s\].
+        sd: f64,
+    },
     /// Resampling of observed values, each equally likely.
     Empirical {
         /// Observed values \[s\].
@@ -76,7 +87,7 @@ impl Distribution {
                     Err(format!("min ({min}) must not exceed max ({max})"))
                 }
             }
-            Distribution::LogNormal { mean, sd } => {
+            Distribution::LogNormal { mean, sd } | Distribution::Gamma { mean, sd } => {
                 if !(mean.is_finite() && *mean > 0.0) {
                     return Err(format!("mean must be > 0 seconds, got {mean}"));
                 }
@@ -101,7 +112,9 @@ impl Distribution {
     pub fn mean_secs(&self) -> f64 {
         match self {
             Distribution::Constant { value } => *value,
-            Distribution::Exponential { mean } | Distribution::LogNormal { mean, .. } => *mean,
+            Distribution::Exponential { mean }
+            | Distribution::LogNormal { mean, .. }
+            | Distribution::Gamma { mean, .. } => *mean,
             Distribution::Uniform { min, max } => (min + max) / 2.0,
             Distribution::Empirical { values } => {
                 values.iter().sum::<f64>() / values.len().max(1) as f64
@@ -134,6 +147,13 @@ impl Distribution {
                     Err(_) => *mean,
                 }
             }
+            Distribution::Gamma { mean, sd } => {
+                let (shape, scale) = gamma_shape_scale(*mean, *sd);
+                match rand_distr::Gamma::new(shape, scale) {
+                    Ok(d) => d.sample(rng),
+                    Err(_) => *mean,
+                }
+            }
             Distribution::Empirical { values } => values[rng.gen_range(0..values.len())],
         }
     }
@@ -142,6 +162,13 @@ impl Distribution {
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> SimDuration {
         SimDuration::from_secs_f64(self.sample_secs(rng))
     }
+}
+
+/// The shape and scale of the gamma distribution with this mean and
+/// standard deviation: shape (mean / sd)², scale sd² / mean, so that
+/// shape × scale is the mean and shape × scale² the variance.
+pub fn gamma_shape_scale(mean: f64, sd: f64) -> (f64, f64) {
+    ((mean / sd).powi(2), sd * sd / mean)
 }
 
 #[cfg(test)]
@@ -168,6 +195,14 @@ mod tests {
                 mean: 360.0,
                 sd: 240.0,
             },
+            Distribution::Gamma {
+                mean: 300.0,
+                sd: 150.0,
+            },
+            Distribution::Gamma {
+                mean: 40.0,
+                sd: 80.0,
+            },
             Distribution::Empirical {
                 values: vec![1.0, 2.0, 6.0],
             },
@@ -193,6 +228,20 @@ mod tests {
     }
 
     #[test]
+    fn gamma_sd_and_shape_match() {
+        for (mean, sd) in [(300.0, 150.0), (60.0, 120.0)] {
+            let d = Distribution::Gamma { mean, sd };
+            let mut rng = ChaCha8Rng::seed_from_u64(3);
+            let xs: Vec<f64> = (0..200_000).map(|_| d.sample_secs(&mut rng)).collect();
+            let m = xs.iter().sum::<f64>() / xs.len() as f64;
+            let s = (xs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / xs.len() as f64).sqrt();
+            assert!((s - sd).abs() / sd < 0.02, "sd {s} for {sd}");
+            assert!(xs.iter().all(|x| *x > 0.0));
+        }
+        assert_eq!(gamma_shape_scale(300.0, 150.0), (4.0, 75.0));
+    }
+
+    #[test]
     fn bad_parameters_are_rejected_with_a_reason() {
         assert!(Distribution::Exponential { mean: 0.0 }
             .validate()
@@ -207,6 +256,17 @@ mod tests {
         }
         .validate()
         .is_err());
+        assert!(Distribution::Gamma { mean: 5.0, sd: 0.0 }
+            .validate()
+            .unwrap_err()
+            .starts_with("sd"));
+        assert!(Distribution::Gamma {
+            mean: f64::INFINITY,
+            sd: 1.0
+        }
+        .validate()
+        .unwrap_err()
+        .starts_with("mean"));
         assert!(Distribution::Empirical { values: vec![] }
             .validate()
             .is_err());

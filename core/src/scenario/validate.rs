@@ -32,12 +32,13 @@ const DEFAULT_INTERVAL: SimDuration = SimDuration::from_secs(30 * 60);
 /// Default service-level threshold (the "20" of 80/20).
 const DEFAULT_SL_THRESHOLD: SimDuration = SimDuration::from_secs(20);
 /// The `dist` names, in the order the docs list them.
-pub(crate) const DIST_NAMES: [&str; 5] = [
+pub(crate) const DIST_NAMES: [&str; 6] = [
     "constant",
     "exponential",
     "uniform",
     "lognormal",
     "empirical",
+    "gamma",
 ];
 
 /// What checks need besides the raw values: the text (for positions), the
@@ -450,7 +451,7 @@ impl Ctx<'_> {
             "constant" => &["value"],
             "exponential" => &["mean"],
             "uniform" => &["min", "max"],
-            "lognormal" => &["mean", "sd"],
+            "lognormal" | "gamma" => &["mean", "sd"],
             "empirical" => &["values", "csv"],
             _ => {
                 return Err(self
@@ -511,6 +512,10 @@ impl Ctx<'_> {
                 max: need(&table.max, "max")?,
             },
             "lognormal" => Distribution::LogNormal {
+                mean: need(&table.mean, "mean")?,
+                sd: need(&table.sd, "sd")?,
+            },
+            "gamma" => Distribution::Gamma {
                 mean: need(&table.mean, "mean")?,
                 sd: need(&table.sd, "sd")?,
             },
@@ -2200,6 +2205,13 @@ status = "Available"
             }
         );
         assert_eq!(
+            handle_time("{ dist = \"gamma\", mean = \"5m\", sd = 150 }").unwrap(),
+            Distribution::Gamma {
+                mean: 300.0,
+                sd: 150.0
+            }
+        );
+        assert_eq!(
             handle_time("{ dist = \"empirical\", values = [\"30s\", 45, \"2m\"] }").unwrap(),
             Distribution::Empirical {
                 values: vec![30.0, 45.0, 120.0]
@@ -2223,6 +2235,17 @@ status = "Available"
         let e = handle_time("{ dist = \"lognormal\", mean = 3 }").unwrap_err();
         assert_eq!(e.kind(), Kind::MissingKey);
         assert_eq!(e.key_path(), Some("arrivals[0].handle_time.sd"));
+
+        let e = handle_time("{ dist = \"gamma\", mean = \"5m\" }").unwrap_err();
+        assert_eq!(e.kind(), Kind::MissingKey);
+        assert_eq!(e.key_path(), Some("arrivals[0].handle_time.sd"));
+        let e = handle_time("{ dist = \"gamma\", mean = \"5m\", sd = 0 }").unwrap_err();
+        assert_eq!(e.kind(), Kind::InvalidValue);
+        assert_eq!(e.key_path(), Some("arrivals[0].handle_time.sd"));
+        assert!(e.message().contains("bad gamma distribution"), "{e}");
+        let e = handle_time("{ dist = \"gamma\", mean = \"5m\", sd = 1, min = 2 }").unwrap_err();
+        assert_eq!(e.kind(), Kind::UnknownKey);
+        assert_eq!(e.key_path(), Some("arrivals[0].handle_time.min"));
 
         let e = handle_time("{ dist = \"uniform\", min = \"2m\", max = \"1m\" }").unwrap_err();
         assert_eq!(e.kind(), Kind::InvalidValue);

@@ -184,6 +184,14 @@ const EXPECTATIONS: &[Expect] = &[
         None,
     ),
     e(
+        "gamma_zero_sd",
+        Kind::InvalidValue,
+        Some((31, 51)),
+        Some("arrivals[0].handle_time.sd"),
+        "bad gamma distribution for `handle_time`: sd must be > 0 seconds, got 0",
+        None,
+    ),
+    e(
         "unknown_distribution",
         Kind::InvalidValue,
         Some((31, 24)),
