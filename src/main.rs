@@ -26,6 +26,7 @@ mod bench;
 mod cli;
 mod plan;
 mod report;
+mod salesforce;
 mod serve;
 mod sweep;
 mod trace;

@@ -27,6 +27,7 @@ mod load;
 mod plan;
 mod report;
 mod run;
+mod salesforce;
 mod serve;
 mod signals;
 mod sweep;

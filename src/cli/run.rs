@@ -14,6 +14,7 @@ use crate::output::{
     concat_work_parts_until, render_table, work_part_path, OutputError, ResultSet, Staging,
 };
 use crate::runner::{RunError, Runner};
+use crate::salesforce::{DayPlacement, SalesforceExport, EXPORT_FOLDER};
 use crate::scenario::bounds::RunShape;
 use crate::scenario::Scenario;
 use crate::stats::{
@@ -79,6 +80,8 @@ pub(super) struct RunArgs {
     max_replications: u32,
     #[command(flatten)]
     limits: super::limits::LimitArgs,
+    #[command(flatten)]
+    salesforce: super::salesforce::SalesforceArgs,
 }
 
 /// A folder name from a scenario name: lowercase letters, digits and `_`.
@@ -106,16 +109,20 @@ pub(super) struct Outcome {
     pub(super) result: ReplicationResult,
     pub(super) engine: EngineStats,
     pub(super) part: PathBuf,
+    /// The Salesforce export files of the replication, if it wrote them.
+    pub(super) salesforce: Vec<PathBuf>,
 }
 
 /// Runs replication `replication`, its work.csv rows into a part file in
-/// `dir`, watching `stop`.
+/// `dir` and, for replication 0 when `salesforce` places the day, its
+/// Salesforce export into `dir/salesforce`, watching `stop`.
 pub(super) fn run_one(
     scenario: &Arc<Scenario>,
     replication: u32,
     dir: &Path,
     stop: &Arc<AtomicBool>,
     progress: &dyn Fn(f64),
+    salesforce: Option<&DayPlacement>,
 ) -> Result<Outcome, RunError> {
     let part = work_part_path(dir, replication);
     let unwritable = |e: std::io::Error| {
@@ -128,9 +135,22 @@ pub(super) fn run_one(
         WorkRecorder::new(BufWriter::new(file), scenario, replication).map_err(unwritable)?;
     let mut metrics = MetricsCollector::new(scenario);
     let mut on_progress = |f: f64| progress(f);
+    let export_dir = dir.join(EXPORT_FOLDER);
+    let mut export = match salesforce.filter(|_| replication == 0) {
+        Some(place) => Some(
+            SalesforceExport::create(&export_dir, scenario.clone(), *place).map_err(|e| {
+                RunError::Failed(format!("cannot write `{}`: {e}", export_dir.display()))
+            })?,
+        ),
+        None => None,
+    };
+    let mut sinks: Vec<&mut dyn EventSink> = vec![&mut metrics, &mut work];
+    if let Some(x) = export.as_mut() {
+        sinks.push(x);
+    }
     let outcome = run_replication(
         scenario.clone(),
-        &mut [&mut metrics as &mut dyn EventSink, &mut work],
+        &mut sinks,
         RunOptions {
             replication,
             stop: Some(stop.clone()),
@@ -139,11 +159,18 @@ pub(super) fn run_one(
         },
     );
     work.into_inner().map_err(unwritable)?;
+    let salesforce = match export {
+        Some(x) => x.into_files().map_err(|e| {
+            RunError::Failed(format!("cannot write `{}`: {e}", export_dir.display()))
+        })?,
+        None => Vec::new(),
+    };
     if let Err(e) = outcome.check(scenario) {
         let _ = std::fs::remove_file(&part);
         return Err(e);
     }
     Ok(Outcome {
+        salesforce,
         result: metrics.into_result(),
         engine: EngineStats {
             wall_seconds: outcome.wall.as_secs_f64(),
@@ -182,6 +209,7 @@ pub(super) fn run(args: RunArgs) -> Result<(), CliError> {
         replications_from_flag: args.replications.is_some(),
     };
     args.limits.enforce(&scenario, &args.file, shape)?;
+    let placement = args.salesforce.placement(&scenario)?;
     let scenario = Arc::new(scenario);
     let dir = super::output_folder(args.out.as_deref(), &scenario, "", "the result files")?;
     // Dropped on any error or signal below, the staging folder goes with
@@ -217,6 +245,7 @@ pub(super) fn run(args: RunArgs) -> Result<(), CliError> {
         bar.set_message(format!("{} × {}", total, scenario.simulation.name));
         let batch = Batch {
             scenario: &scenario,
+            salesforce: placement.as_ref(),
             dir: staging.dir(),
             signals: &signals,
             bar: &bar,
@@ -241,6 +270,10 @@ pub(super) fn run(args: RunArgs) -> Result<(), CliError> {
     }
     bar.finish_and_clear();
     let parts: Vec<PathBuf> = outcomes.iter().map(|o| o.part.clone()).collect();
+    let exported: Vec<PathBuf> = outcomes
+        .iter()
+        .flat_map(|o| o.salesforce.iter().cloned())
+        .collect();
     let engine: Vec<EngineStats> = outcomes.iter().map(|o| o.engine).collect();
     let results: Vec<ReplicationResult> = outcomes.into_iter().map(|o| o.result).collect();
     let mut set = ResultSet::new(&scenario, scenario.simulation.seed, results, engine);
@@ -254,7 +287,10 @@ pub(super) fn run(args: RunArgs) -> Result<(), CliError> {
         &parts,
         &args.file,
         staging,
-        args.report,
+        &Extras {
+            report: args.report,
+            written: exported,
+        },
         &Stops {
             between: &|point: &str| {
                 signals.test_pause(point);
@@ -292,15 +328,26 @@ pub(super) struct Stops<'a> {
     pub(super) error: &'a dyn Fn() -> CliError,
 }
 
-/// Writes `set`, work.csv from `parts`, a copy of the scenario `file` and,
-/// with `report`, report.html into `staging`, then switches the folder in
+/// What a result set holds beyond its tables, work.csv and the copy of
+/// the scenario.
+#[derive(Debug, Default)]
+pub(super) struct Extras {
+    /// Also write report.html.
+    pub(super) report: bool,
+    /// Files already in the staging folder (the Salesforce export of
+    /// `--salesforce`), switched in with the rest.
+    pub(super) written: Vec<PathBuf>,
+}
+
+/// Writes `set`, work.csv from `parts`, a copy of the scenario `file` and
+/// what `extras` asks for into `staging`, then switches the folder in
 /// whole; the paths of the files where they now are.
 pub(super) fn write_set(
     set: &ResultSet,
     parts: &[PathBuf],
     file: &Path,
     staging: Staging,
-    report: bool,
+    extras: &Extras,
     stops: &Stops<'_>,
 ) -> Result<Vec<PathBuf>, CliError> {
     let stage = staging.dir();
@@ -315,7 +362,8 @@ pub(super) fn write_set(
     );
     (stops.between)(crate::report::SCENARIO_COPY)?;
     written.push(copy_scenario(file, stage)?);
-    if report {
+    written.extend(extras.written.iter().cloned());
+    if extras.report {
         (stops.between)(crate::report::REPORT_FILE)?;
         written.push(crate::report::write_report(stage).map_err(CliError::failure)?);
     }
@@ -340,6 +388,8 @@ fn precision_targets(args: &[String]) -> Result<Vec<PrecisionTarget>, CliError> 
 /// What a batch of replications runs with.
 struct Batch<'a> {
     scenario: &'a Arc<Scenario>,
+    /// Where the day falls, when replication 0 writes a Salesforce export.
+    salesforce: Option<&'a DayPlacement>,
     /// Where the part files go: the staging folder.
     dir: &'a Path,
     signals: &'a Signals,
@@ -369,7 +419,7 @@ impl Batch<'_> {
                         self.test_pause(f, &phase);
                     }
                 };
-                run_one(self.scenario, r, self.dir, stop, &progress)
+                run_one(self.scenario, r, self.dir, stop, &progress, self.salesforce)
             })
             .map_err(|e| self.signals.run_error(e, kept))
     }

@@ -8,7 +8,7 @@
 //! nothing. When simulated time reaches the end of the scenario's day the
 //! results are written and the command exits 0.
 
-use super::run::{write_set, Stops};
+use super::run::{write_set, Extras, Stops};
 use super::signals::Signals;
 use super::CliError;
 use crate::output::{work_part_path, ResultSet, Staging};
@@ -151,7 +151,7 @@ pub(super) fn serve_command(args: ServeArgs) -> Result<(), CliError> {
         &[outcome.part],
         &args.file,
         staging,
-        false,
+        &Extras::default(),
         &Stops {
             between: &|_: &str| Ok(()),
             flag: &never,

@@ -444,6 +444,7 @@ impl PairRunner<'_> {
             &stage_dir,
             self.signals.stop(),
             &|_| {},
+            None,
         )?;
         let pair = PairResult::from_result(point, replication, &outcome.result, metrics);
         let done = {

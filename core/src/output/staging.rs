@@ -43,9 +43,10 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 /// Every file name an omnisim command writes into a result folder:
-/// `run` (with `--report`), `report` and `plan`. A folder holding only
-/// these (and hidden temporaries) can be replaced as a whole.
-pub const RESULT_FILES: [&str; 10] = [
+/// `run` (with `--report`, `--xlsx`), `report`, `plan`, `calibrate` and
+/// `replay`. A folder holding only these, the folders of
+/// [`RESULT_FOLDERS`] and hidden temporaries can be replaced as a whole.
+pub const RESULT_FILES: [&str; 18] = [
     "summary.json",
     "engine.json",
     "intervals.csv",
@@ -56,7 +57,19 @@ pub const RESULT_FILES: [&str; 10] = [
     "staffing.csv",
     "plan.json",
     "staffing.html",
+    "results.xlsx",
+    "forecast.csv",
+    "roster.csv",
+    "calibration.json",
+    "calibration.html",
+    "replay.csv",
+    "replay.json",
+    "replay.html",
 ];
+
+/// Folders a command writes inside a result folder, each holding only
+/// CSV files: the Salesforce export of `run --salesforce`.
+pub const RESULT_FOLDERS: [&str; 1] = ["salesforce"];
 
 /// Marks the staging folder of a set being written.
 const STAGING_MARKER: &str = ".staging-";
@@ -195,7 +208,9 @@ pub fn check_target(target: &Path) -> Result<(), OutputError> {
         let entry = entry.map_err(OutputError::io(target))?;
         let name = entry.file_name().to_string_lossy().into_owned();
         let is_file = entry.file_type().is_ok_and(|t| t.is_file());
-        let ours = is_file && (RESULT_FILES.contains(&name.as_str()) || is_temp_name(&name));
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        let ours = (is_file && (RESULT_FILES.contains(&name.as_str()) || is_temp_name(&name)))
+            || (is_dir && RESULT_FOLDERS.contains(&name.as_str()) && holds_only_csv(&entry.path()));
         if !ours {
             foreign.push(name);
         }
@@ -209,6 +224,21 @@ pub fn check_target(target: &Path) -> Result<(), OutputError> {
             names: foreign,
         })
     }
+}
+
+/// Whether `dir` holds nothing but CSV files (and hidden temporaries):
+/// what a command writes into one of [`RESULT_FOLDERS`].
+fn holds_only_csv(dir: &Path) -> bool {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return false;
+    };
+    entries.into_iter().all(|e| {
+        e.is_ok_and(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            e.file_type().is_ok_and(|t| t.is_file())
+                && (name.ends_with(".csv") || is_temp_name(&name))
+        })
+    })
 }
 
 /// The target as the switch renames it: a symbolic link, or a name such
@@ -472,5 +502,23 @@ mod tests {
             fs::read_to_string(link.join("summary.json")).unwrap(),
             "new"
         );
+    }
+
+    #[test]
+    fn the_export_folder_is_ours_only_while_it_holds_csv_files() {
+        let root = tempfile::tempdir().unwrap();
+        let target = root.path().join("out");
+        fs::create_dir_all(target.join("salesforce")).unwrap();
+        fs::write(target.join("salesforce/AgentWork.csv"), "x").unwrap();
+        fs::write(target.join("summary.json"), "old").unwrap();
+        check_target(&target).unwrap();
+        fs::write(target.join("salesforce/notes.txt"), "mine").unwrap();
+        let err = check_target(&target).unwrap_err();
+        assert!(
+            matches!(&err, OutputError::ForeignFiles { names, .. } if names == &["salesforce"])
+        );
+        fs::remove_file(target.join("salesforce/notes.txt")).unwrap();
+        fs::create_dir(target.join("other")).unwrap();
+        assert!(check_target(&target).is_err());
     }
 }
