@@ -19,6 +19,7 @@ use omnisim_core::{
 };
 
 mod bench;
+mod calibrate;
 // The argument structs' doc comments are `--help` text, which names
 // scenario sections (`[simulation]`) and placeholders (`<scenario>`) as a
 // user types them, not as rustdoc links and tags.

@@ -20,6 +20,7 @@
 //! written") says when a signal is acted on and what it leaves.
 
 mod bench;
+mod calibrate;
 mod check;
 mod erlang;
 mod limits;
@@ -73,6 +74,7 @@ enum Command {
     Sweep(sweep::SweepArgs),
     Merge(sweep::MergeArgs),
     Serve(serve::ServeArgs),
+    Calibrate(calibrate::CalibrateArgs),
 }
 
 /// An error for the user: printed once, then the process exits with `code`.
@@ -142,6 +144,7 @@ pub fn main() -> i32 {
         Command::Sweep(a) => sweep::sweep(a),
         Command::Merge(a) => sweep::merge_command(a),
         Command::Serve(a) => serve::serve_command(a),
+        Command::Calibrate(a) => calibrate::calibrate_command(a),
     };
     match result {
         Ok(()) => 0,

@@ -33,7 +33,7 @@ const WAIT_BINS: u64 = 40;
 #[derive(Debug)]
 pub(crate) struct Figure {
     /// Stable identifier (HTML id and `data-chart`).
-    pub id: &'static str,
+    pub id: String,
     /// The SVG document.
     pub svg: String,
     /// Legend entries: name and CSS colour.
@@ -138,7 +138,7 @@ impl IntervalChart<'_> {
             markers: t.intervals.len() <= 100,
         };
         Ok(Figure {
-            id: self.id,
+            id: self.id.to_string(),
             svg: line_chart(&spec, &series)?,
             legend: queue_legend(&s.queue_names(), self.with_all),
             caption: format!("{} {}", escape(self.note), escape(&interval_note(s))),
@@ -329,7 +329,7 @@ pub(crate) fn queue_length(
          abandoned: with abandonment the curve is a lower bound."
     };
     Ok(Figure {
-        id: "queue-length",
+        id: "queue-length".into(),
         svg: line_chart(&spec, &series)?,
         legend: queue_legend(&s.queue_names(), false),
         caption: escape(&format!(
@@ -425,7 +425,7 @@ pub(crate) fn waits(s: &RunSummary, w: &WorkStats) -> Result<Figure, ReportError
         String::new()
     };
     Ok(Figure {
-        id: "waits",
+        id: "waits".into(),
         svg: stacked_histogram(&spec, &colours, &counts)?,
         legend: queue_legend(&s.queue_names(), false),
         caption: escape(&format!(
@@ -583,7 +583,7 @@ pub(crate) fn occupancy(
         ),
     };
     Ok(Figure {
-        id: "occupancy",
+        id: "occupancy".into(),
         svg: heat_map(&spec, &values)?,
         legend: vec![],
         caption: escape(&format!(

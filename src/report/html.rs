@@ -84,6 +84,40 @@ footer{margin-top:2.5em;color:#6b7280;font-size:.82rem}
 @media print{body{background:#fff}figure.chart,table,.facts div{break-inside:avoid}}
 "#;
 
+/// A page of its own in the report's style: a title with a subtitle,
+/// then `body` (HTML). The pages of `calibrate` and `replay` are written
+/// with it, so every page omnisim writes looks alike.
+pub(crate) fn document(title: &str, subtitle: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{t}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n\
+         <header>\n<h1>{t}<small>{s}</small></h1>\n</header>\n{body}\n\
+         <footer>Written by omnisim {v}.</footer>\n</main>\n</body>\n</html>\n",
+        t = escape(title),
+        s = escape(subtitle),
+        v = env!("CARGO_PKG_VERSION"),
+    )
+}
+
+/// A table: a header row and rows of cells already HTML.
+pub(crate) fn table(head: &[&str], rows: &[Vec<String>]) -> String {
+    let mut out = String::from("<div class=\"scroll\"><table><thead><tr>");
+    for h in head {
+        let _ = write!(out, "<th>{}</th>", escape(h));
+    }
+    out.push_str("</tr></thead><tbody>\n");
+    for r in rows {
+        out.push_str("<tr>");
+        for c in r {
+            let _ = write!(out, "<td>{c}</td>");
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody></table></div>\n");
+    out
+}
+
 /// Everything the page shows.
 #[derive(Debug)]
 pub(crate) struct Page<'a> {
@@ -154,7 +188,8 @@ fn summary_table(out: &mut String, s: &RunSummary) {
     out.push_str("</tbody></table></div>\n");
 }
 
-fn figure(out: &mut String, f: &Figure) {
+/// Writes a chart with its legend and caption.
+pub(crate) fn figure(out: &mut String, f: &Figure) {
     let _ = writeln!(
         out,
         "<figure class=\"chart\" id=\"fig-{id}\" data-chart=\"{id}\">",

@@ -31,7 +31,7 @@
 
 pub(crate) mod charts;
 mod data;
-mod figures;
+pub(crate) mod figures;
 pub(crate) mod html;
 mod work;
 

@@ -146,9 +146,15 @@ impl SfObject {
                 "IsAway",
                 "IsCurrentState",
             ],
-            SfObject::MessagingSession => {
-                &["Id", "Name", "StartTime", "AcceptTime", "EndTime", "Status"]
-            }
+            SfObject::MessagingSession => &[
+                "Id",
+                "Name",
+                "OwnerId",
+                "StartTime",
+                "AcceptTime",
+                "EndTime",
+                "Status",
+            ],
             SfObject::User => &["Id", "Name", "Username"],
             SfObject::Group => &["Id", "Name", "DeveloperName", "Type"],
             SfObject::GroupMember => &["Id", "GroupId", "UserOrGroupId"],

@@ -73,6 +73,25 @@ struct Item {
     /// Its messaging session, for an item of a messaging channel: when
     /// it started and when it was first accepted.
     session: Option<(SimTime, Option<SimTime>)>,
+    /// The session's owner: its queue while it waits, then the agent who
+    /// accepted it last (`MessagingSession.OwnerId`).
+    owner: Owner,
+}
+
+/// Who owns a work item's record.
+#[derive(Copy, Clone, Debug)]
+enum Owner {
+    Queue(QueueId),
+    Agent(AgentId),
+}
+
+impl Owner {
+    fn id(self) -> crate::salesforce::SalesforceId {
+        match self {
+            Owner::Queue(q) => id(SfObject::Group, q.index() as u64 + 1),
+            Owner::Agent(a) => user_id(a.0),
+        }
+    }
 }
 
 /// The work records being written.
@@ -117,6 +136,7 @@ impl WorkRecords {
                         skills: skills.clone(),
                         dropped: Vec::new(),
                         session: chat.then_some((t, None)),
+                        owner: Owner::Queue(*queue),
                     },
                 );
             }
@@ -136,11 +156,13 @@ impl WorkRecords {
             }
             EventKind::WorkTransferredIn {
                 item,
+                queue,
                 priority,
                 skills,
                 ..
             } => {
                 if let Some(i) = self.items.get_mut(item) {
+                    i.owner = Owner::Queue(*queue);
                     i.priority = *priority;
                     i.skills.clone_from(skills);
                     i.dropped.clear();
@@ -184,6 +206,7 @@ impl WorkRecords {
             EventKind::WorkAccepted {
                 work,
                 item,
+                agent,
                 handle_time,
                 ..
             } => {
@@ -192,10 +215,11 @@ impl WorkRecords {
                     w.accepted = Some(t);
                     w.demand = Some(*handle_time);
                 }
-                if let Some((_, accept @ None)) =
-                    self.items.get_mut(item).and_then(|i| i.session.as_mut())
-                {
-                    *accept = Some(t);
+                if let Some(i) = self.items.get_mut(item) {
+                    i.owner = Owner::Agent(*agent);
+                    if let Some((_, accept @ None)) = i.session.as_mut() {
+                        *accept = Some(t);
+                    }
                 }
             }
             EventKind::WorkDeclined {
@@ -261,7 +285,8 @@ impl WorkRecords {
                 } else {
                     "Waiting"
                 };
-                write_session(&mut self.sessions, ctx, item, start, accept, None, status)?;
+                let times = (start, accept, None);
+                write_session(&mut self.sessions, ctx, item, i.owner, times, status)?;
             }
         }
         Ok(())
@@ -291,15 +316,8 @@ impl WorkRecords {
     fn end_session(&mut self, ctx: &Ctx<'_>, item: WorkItemId, t: SimTime) -> io::Result<()> {
         if let Some(i) = self.items.remove(&item) {
             if let Some((start, accept)) = i.session {
-                write_session(
-                    &mut self.sessions,
-                    ctx,
-                    item,
-                    start,
-                    accept,
-                    Some(t),
-                    "Ended",
-                )?;
+                let times = (start, accept, Some(t));
+                write_session(&mut self.sessions, ctx, item, i.owner, times, "Ended")?;
             }
         }
         Ok(())
@@ -402,20 +420,22 @@ fn write_work(out: &mut Out, ctx: &Ctx<'_>, w: &Work) -> io::Result<()> {
     ])
 }
 
-/// Writes one MessagingSession record.
+/// Writes one MessagingSession record: `times` are its start, accept
+/// and end.
 fn write_session(
     out: &mut Out,
     ctx: &Ctx<'_>,
     item: WorkItemId,
-    start: SimTime,
-    accept: Option<SimTime>,
-    end: Option<SimTime>,
+    owner: Owner,
+    times: (SimTime, Option<SimTime>, Option<SimTime>),
     status: &str,
 ) -> io::Result<()> {
+    let (start, accept, end) = times;
     let at = |t: Option<SimTime>| t.map_or(String::new(), |t| ctx.place.format(t));
     out.record([
         id(SfObject::MessagingSession, item.0).to_string(),
         format!("MS-{:08}", item.0),
+        owner.id().to_string(),
         ctx.place.format(start),
         at(accept),
         at(end),

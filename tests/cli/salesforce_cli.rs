@@ -1,0 +1,285 @@
+//! `run --salesforce` and `calibrate` through the real binary: the export
+//! flags' mistakes, and bad exports that get a located error, exit 1 and
+//! leave no file behind.
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+fn omnisim() -> Command {
+    Command::cargo_bin("omnisim").expect("binary built")
+}
+
+/// The bundled day's export, made once per test run.
+fn export() -> &'static Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let tmp = tempfile::tempdir().unwrap();
+        omnisim()
+            .args([
+                "run",
+                "scenarios/salesforce_day.toml",
+                "--salesforce",
+                "--quiet",
+            ])
+            .args(["--replications", "1", "--timezone", "Europe/Paris", "--out"])
+            .arg(tmp.path().join("day"))
+            .assert()
+            .success();
+        tmp
+    })
+    .path()
+}
+
+/// A copy of the export to spoil.
+fn copy() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("export");
+    std::fs::create_dir(&dir).unwrap();
+    for e in std::fs::read_dir(export().join("day/salesforce")).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), dir.join(e.file_name())).unwrap();
+    }
+    (tmp, dir)
+}
+
+/// Rewrites `file` of the export with `edit` applied to its text.
+fn spoil(dir: &Path, file: &str, edit: impl FnOnce(String) -> String) {
+    let p = dir.join(file);
+    let text = std::fs::read_to_string(&p).unwrap();
+    std::fs::write(&p, edit(text)).unwrap();
+}
+
+/// Calibrates `dir`; asserts exit 1, one located error containing every
+/// piece of `says`, and no output folder.
+fn refused(dir: &Path, says: &[&str]) -> String {
+    let out = dir.parent().unwrap().join("model");
+    let o = omnisim()
+        .arg("calibrate")
+        .arg(dir)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(o.stdout.is_empty());
+    assert_eq!(err.matches("error:").count(), 1, "{err}");
+    for s in says {
+        assert!(err.contains(s), "{s:?} not in {err}");
+    }
+    assert!(!out.exists(), "nothing half-written");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+    err
+}
+
+#[test]
+fn a_good_export_calibrates_into_a_runnable_model() {
+    let (tmp, dir) = copy();
+    let out = tmp.path().join("model");
+    omnisim()
+        .arg("calibrate")
+        .arg(&dir)
+        .args(["--timezone", "Europe/Paris", "--json", "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("\"files\""));
+    for f in [
+        "scenario.toml",
+        "forecast.csv",
+        "roster.csv",
+        "calibration.json",
+        "calibration.html",
+    ] {
+        assert!(out.join(f).is_file(), "{f}");
+    }
+    omnisim()
+        .arg("check")
+        .arg(out.join("scenario.toml"))
+        .assert()
+        .success();
+    // Again into the same folder: replaced as a whole.
+    omnisim()
+        .arg("calibrate")
+        .arg(&dir)
+        .args(["--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout("");
+}
+
+#[test]
+fn a_missing_required_column_is_named_with_the_header() {
+    let (_t, dir) = copy();
+    spoil(&dir, "AgentWork.csv", |t| {
+        t.replacen("\"AcceptDateTime\"", "\"AcceptedAt\"", 1)
+    });
+    refused(
+        &dir,
+        &[
+            "AgentWork.csv:1: ",
+            "lacks the required column AcceptDateTime",
+        ],
+    );
+}
+
+#[test]
+fn an_unparseable_date_is_named_by_line_and_column() {
+    let (_t, dir) = copy();
+    spoil(&dir, "AgentWork.csv", |t| {
+        let mut lines: Vec<String> = t.lines().map(String::from).collect();
+        lines[2] = lines[2].replacen("2026-11-30T", "30/11/2026 ", 1);
+        lines.join("\n") + "\n"
+    });
+    refused(
+        &dir,
+        &["AgentWork.csv:3:13: RequestDateTime: ", "is not a datetime"],
+    );
+}
+
+#[test]
+fn a_work_item_that_points_nowhere_is_refused() {
+    let (_t, dir) = copy();
+    spoil(&dir, "MessagingSession.csv", |t| {
+        // Drop the session of the first AgentWork's chat.
+        let mut lines = t.lines();
+        let header = lines.next().unwrap().to_string();
+        let rest: Vec<&str> = lines.collect();
+        header + "\n" + &rest[1..].join("\n") + "\n"
+    });
+    let err = refused(
+        &dir,
+        &["AgentWork.csv:", ": WorkItemId: ", "points nowhere"],
+    );
+    assert!(err.contains("0MwDn0000000001"), "{err}");
+}
+
+#[test]
+fn an_unknown_status_id_is_refused() {
+    let (_t, dir) = copy();
+    spoil(&dir, "ServicePresenceStatus.csv", |t| {
+        let lines: Vec<&str> = t.lines().collect();
+        // The header and every status but the first (the login status).
+        std::iter::once(lines[0])
+            .chain(lines[2..].iter().copied())
+            .collect::<Vec<_>>()
+            .join("\n")
+            + "\n"
+    });
+    refused(
+        &dir,
+        &[
+            "UserServicePresence.csv:2:3: ServicePresenceStatusId: ",
+            "is no ServicePresenceStatus of ServicePresenceStatus.csv",
+        ],
+    );
+}
+
+#[test]
+fn a_file_of_another_object_is_recognised() {
+    let (_t, dir) = copy();
+    std::fs::copy(
+        dir.join("UserServicePresence.csv"),
+        dir.join("AgentWork.csv"),
+    )
+    .unwrap();
+    refused(
+        &dir,
+        &[
+            "AgentWork.csv:1: ",
+            "looks like an export of UserServicePresence",
+        ],
+    );
+    // Right header, wrong records: the ids tell.
+    let (_t, dir) = copy();
+    spoil(&dir, "AgentWork.csv", |t| {
+        t.replacen("\"0BzDn0000000001KAA\"", "\"0R1Dn0000000001KAA\"", 1)
+    });
+    refused(
+        &dir,
+        &[
+            "AgentWork.csv:2:1: Id: ",
+            "is an id of UserServicePresence",
+            "not of AgentWork",
+        ],
+    );
+}
+
+#[test]
+fn a_folder_without_the_required_files_says_which() {
+    let (_t, dir) = copy();
+    std::fs::remove_file(dir.join("UserServicePresence.csv")).unwrap();
+    refused(&dir, &["has no UserServicePresence.csv"]);
+    let tmp = tempfile::tempdir().unwrap();
+    omnisim()
+        .args(["calibrate", "no/such/folder", "--out"])
+        .arg(tmp.path().join("m"))
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("is not a folder"));
+}
+
+#[test]
+fn the_export_flags_say_what_is_wrong() {
+    let tmp = tempfile::tempdir().unwrap();
+    // The quickstart has no date: --date is needed.
+    omnisim()
+        .args([
+            "run",
+            "scenarios/quickstart.toml",
+            "--salesforce",
+            "--quiet",
+            "--out",
+        ])
+        .arg(tmp.path().join("a"))
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("give --date YYYY-MM-DD"));
+    omnisim()
+        .args([
+            "run",
+            "scenarios/quickstart.toml",
+            "--salesforce",
+            "--date",
+            "2026-11-31",
+        ])
+        .arg("--out")
+        .arg(tmp.path().join("b"))
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("--date 2026-11-31"));
+    omnisim()
+        .args([
+            "run",
+            "scenarios/salesforce_day.toml",
+            "--salesforce",
+            "--timezone",
+            "Europe/Pari",
+        ])
+        .arg("--out")
+        .arg(tmp.path().join("c"))
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("did you mean Europe/Paris?"));
+    assert!(!tmp.path().join("a").exists() && !tmp.path().join("c").exists());
+    // With a date, the quickstart exports too.
+    omnisim()
+        .args([
+            "run",
+            "scenarios/quickstart.toml",
+            "--salesforce",
+            "--date",
+            "2026-12-01",
+        ])
+        .args(["--quiet", "--replications", "1", "--out"])
+        .arg(tmp.path().join("d"))
+        .assert()
+        .success();
+    assert!(tmp.path().join("d/salesforce/AgentWork.csv").is_file());
+}
