@@ -23,6 +23,9 @@ pub mod model;
 pub mod read;
 pub mod write;
 
+#[cfg(test)]
+pub(crate) mod round_trip;
+
 pub use error::ExportError;
 pub use model::{CalibrateOptions, Calibration};
 

@@ -19,6 +19,10 @@ pub enum SfObject {
     /// A session of a messaging (chat) channel: the customer's side of a
     /// chat, there even when no push ever happened.
     MessagingSession,
+    /// A work item still waiting to be routed or answered when the export
+    /// was taken (Salesforce deletes it once an agent accepts): the only
+    /// trace of a case that arrived but was never pushed.
+    PendingServiceRouting,
     /// The agents.
     User,
     /// The queues (`Type = Queue`).
@@ -39,11 +43,12 @@ pub enum SfObject {
 
 impl SfObject {
     /// Every object, in the order the export writes them.
-    pub const ALL: [SfObject; 12] = [
+    pub const ALL: [SfObject; 13] = [
         SfObject::AgentWork,
         SfObject::AgentWorkSkill,
         SfObject::UserServicePresence,
         SfObject::MessagingSession,
+        SfObject::PendingServiceRouting,
         SfObject::User,
         SfObject::Group,
         SfObject::GroupMember,
@@ -61,6 +66,7 @@ impl SfObject {
             SfObject::AgentWorkSkill => "AgentWorkSkill",
             SfObject::UserServicePresence => "UserServicePresence",
             SfObject::MessagingSession => "MessagingSession",
+            SfObject::PendingServiceRouting => "PendingServiceRouting",
             SfObject::User => "User",
             SfObject::Group => "Group",
             SfObject::GroupMember => "GroupMember",
@@ -84,6 +90,7 @@ impl SfObject {
             SfObject::AgentWorkSkill => "0Sm",
             SfObject::UserServicePresence => "0R1",
             SfObject::MessagingSession => "0Mw",
+            SfObject::PendingServiceRouting => "0JR",
             SfObject::User => "005",
             SfObject::Group => "00G",
             SfObject::GroupMember => "011",
@@ -155,6 +162,17 @@ impl SfObject {
                 "EndTime",
                 "Status",
             ],
+            SfObject::PendingServiceRouting => &[
+                "Id",
+                "WorkItemId",
+                "GroupId",
+                "ServiceChannelId",
+                "RoutingType",
+                "RoutingPriority",
+                "IsPushed",
+                "CreatedDate",
+                "CustomRequestedDateTime",
+            ],
             SfObject::User => &["Id", "Name", "Username"],
             SfObject::Group => &["Id", "Name", "DeveloperName", "Type"],
             SfObject::GroupMember => &["Id", "GroupId", "UserOrGroupId"],
@@ -200,6 +218,7 @@ impl SfObject {
                 "ConfiguredCapacity",
             ],
             SfObject::MessagingSession => &["Id", "StartTime", "AcceptTime", "EndTime", "Status"],
+            SfObject::PendingServiceRouting => &["Id", "WorkItemId", "GroupId", "CreatedDate"],
             SfObject::User => &["Id", "Name"],
             SfObject::Group => &["Id", "Name"],
             SfObject::GroupMember => &["Id", "GroupId", "UserOrGroupId"],

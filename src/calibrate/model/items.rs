@@ -74,11 +74,14 @@ impl Items {
             .collect();
         messaging_queues.sort();
         messaging_queues.dedup();
+        let pending: BTreeMap<&SalesforceId, &crate::calibrate::read::PendingRecord> =
+            export.pending.iter().map(|p| (&p.item, p)).collect();
         let mut out = Items::default();
         let mut ids: Vec<&SalesforceId> = works
             .keys()
             .copied()
             .chain(sessions.keys().copied())
+            .chain(pending.keys().copied())
             .collect();
         ids.sort();
         ids.dedup();
@@ -86,9 +89,11 @@ impl Items {
             let list = works.get(id).cloned().unwrap_or_default();
             let session = sessions.get(id).copied();
             let recs: Vec<&AgentWorkRecord> = list.iter().map(|i| &export.works[*i]).collect();
-            let queue = match (recs.first(), session) {
-                (Some(w), _) => w.queue.clone(),
-                (None, Some(s)) => match (s.queue(), messaging_queues.as_slice()) {
+            let waiting = pending.get(id).copied();
+            let queue = match (recs.first(), session, waiting) {
+                (Some(w), _, _) => w.queue.clone(),
+                (None, _, Some(p)) => p.queue.clone(),
+                (None, Some(s), None) => match (s.queue(), messaging_queues.as_slice()) {
                     (Some(q), _) => q.clone(),
                     (None, [q]) => (*q).clone(),
                     _ => {
@@ -96,14 +101,15 @@ impl Items {
                         continue;
                     }
                 },
-                (None, None) => continue,
+                (None, None, None) => continue,
             };
             let requested = recs
                 .iter()
                 .map(|w| w.requested)
                 .chain(session.map(|s| s.start))
+                .chain(waiting.map(|p| p.requested))
                 .min()
-                .expect("an item has a push or a session");
+                .expect("an item has a push, a session or a pending routing");
             let answered = recs
                 .iter()
                 .filter_map(|w| w.accepted)

@@ -169,6 +169,18 @@ pub struct SessionRecord {
     pub status: String,
 }
 
+/// One PendingServiceRouting record: a work item still waiting.
+#[derive(Clone, Debug)]
+pub struct PendingRecord {
+    /// `WorkItemId`.
+    pub item: SalesforceId,
+    /// `GroupId`: the queue it waits in.
+    pub queue: SalesforceId,
+    /// When it was first requested: `CustomRequestedDateTime`, else
+    /// `CreatedDate`.
+    pub requested: DateTime<Utc>,
+}
+
 /// A named record of a lookup file.
 #[derive(Clone, Debug)]
 pub struct Named {
@@ -192,6 +204,8 @@ pub struct Export {
     pub work_skills: Vec<WorkSkillRecord>,
     /// MessagingSession records; `None` without the file.
     pub sessions: Option<Vec<SessionRecord>>,
+    /// PendingServiceRouting records: items still waiting.
+    pub pending: Vec<PendingRecord>,
     /// Users by id (`Name`).
     pub users: BTreeMap<SalesforceId, Named>,
     /// Queues by id (`Name`).
@@ -353,6 +367,37 @@ impl Export {
             x.works.push(w);
         }
         x.note_missing(&t);
+
+        if let Some(t) = x.table(SfObject::PendingServiceRouting)? {
+            for r in t.rows() {
+                r.own_id()?;
+                let item = r.id("WorkItemId")?;
+                if let Some(ids) = &session_ids {
+                    if WorkItemEntity::from_key_prefix(item.key_prefix())
+                        == Some(WorkItemEntity::MessagingSession)
+                        && !ids.contains(&item)
+                    {
+                        return Err(r.error(
+                            "WorkItemId",
+                            format!(
+                                "WorkItemId {item} is a MessagingSession id but no session of \
+                                 MessagingSession.csv has it (it points nowhere)"
+                            ),
+                        ));
+                    }
+                }
+                let p = PendingRecord {
+                    item,
+                    queue: r.id("GroupId")?,
+                    requested: match r.datetime("CustomRequestedDateTime")? {
+                        Some(t) => t,
+                        None => r.required_datetime("CreatedDate")?,
+                    },
+                };
+                check(&r, "GroupId", &p.queue, &queues, SfObject::Group)?;
+                x.pending.push(p);
+            }
+        }
 
         let Some(t) = x.table(SfObject::UserServicePresence)? else {
             return Err(missing(dir, SfObject::UserServicePresence));

@@ -13,6 +13,7 @@
 //! presence spell, waiting or active sessions).
 
 mod lookups;
+pub use lookups::agent_names;
 mod presence;
 mod work;
 
@@ -68,11 +69,12 @@ impl SalesforceExport {
             let f = File::create(dir.join(o.file_name()))?;
             BulkCsv::new(BufWriter::new(f), o.fields())
         };
-        let work = work::WorkRecords::new(
+        let work = work::WorkRecords::new([
             open(SfObject::AgentWork)?,
             open(SfObject::AgentWorkSkill)?,
             open(SfObject::MessagingSession)?,
-        );
+            open(SfObject::PendingServiceRouting)?,
+        ]);
         let presence =
             presence::PresenceRecords::new(&scenario, open(SfObject::UserServicePresence)?);
         let files = lookups::write(dir, &scenario, &place, &entities)?;
@@ -101,6 +103,7 @@ impl SalesforceExport {
             SfObject::AgentWork,
             SfObject::AgentWorkSkill,
             SfObject::MessagingSession,
+            SfObject::PendingServiceRouting,
             SfObject::UserServicePresence,
         ] {
             files.push(self.dir.join(o.file_name()));

@@ -76,6 +76,15 @@ struct Item {
     /// The session's owner: its queue while it waits, then the agent who
     /// accepted it last (`MessagingSession.OwnerId`).
     owner: Owner,
+    /// The queue it waits in now (it changes with a transfer).
+    queue: QueueId,
+    /// When it entered that queue (`PendingServiceRouting.CreatedDate`),
+    /// and when it was first requested.
+    routed_at: SimTime,
+    requested_at: SimTime,
+    /// Whether an agent has accepted it since it entered the queue: its
+    /// pending routing is then gone.
+    answered: bool,
 }
 
 /// Who owns a work item's record.
@@ -100,17 +109,22 @@ pub(super) struct WorkRecords {
     agent_work: Out,
     skills: Out,
     sessions: Out,
+    pending: Out,
     works: FxHashMap<AgentWorkId, Work>,
     items: FxHashMap<WorkItemId, Item>,
     skill_rows: u64,
 }
 
 impl WorkRecords {
-    pub(super) fn new(agent_work: Out, skills: Out, sessions: Out) -> WorkRecords {
+    /// Writes AgentWork, AgentWorkSkill, MessagingSession and
+    /// PendingServiceRouting records into `files`, in that order.
+    pub(super) fn new(files: [Out; 4]) -> WorkRecords {
+        let [agent_work, skills, sessions, pending] = files;
         WorkRecords {
             agent_work,
             skills,
             sessions,
+            pending,
             works: FxHashMap::default(),
             items: FxHashMap::default(),
             skill_rows: 0,
@@ -137,6 +151,10 @@ impl WorkRecords {
                         dropped: Vec::new(),
                         session: chat.then_some((t, None)),
                         owner: Owner::Queue(*queue),
+                        queue: *queue,
+                        routed_at: t,
+                        requested_at: t,
+                        answered: false,
                     },
                 );
             }
@@ -163,6 +181,9 @@ impl WorkRecords {
             } => {
                 if let Some(i) = self.items.get_mut(item) {
                     i.owner = Owner::Queue(*queue);
+                    i.queue = *queue;
+                    i.routed_at = t;
+                    i.answered = false;
                     i.priority = *priority;
                     i.skills.clone_from(skills);
                     i.dropped.clear();
@@ -217,6 +238,7 @@ impl WorkRecords {
                 }
                 if let Some(i) = self.items.get_mut(item) {
                     i.owner = Owner::Agent(*agent);
+                    i.answered = true;
                     if let Some((_, accept @ None)) = i.session.as_mut() {
                         *accept = Some(t);
                     }
@@ -276,8 +298,17 @@ impl WorkRecords {
         for w in &open {
             write_work(&mut self.agent_work, ctx, w)?;
         }
+        let pushed: std::collections::BTreeSet<WorkItemId> = open
+            .iter()
+            .filter(|w| w.status == Status::Assigned)
+            .map(|w| w.item)
+            .collect();
         let mut items: Vec<(WorkItemId, Item)> = self.items.drain().collect();
         items.sort_by_key(|(i, _)| *i);
+        for (n, (item, i)) in items.iter().filter(|(_, i)| !i.answered).enumerate() {
+            let is_pushed = pushed.contains(item);
+            write_pending(&mut self.pending, ctx, n as u64 + 1, (*item, i), is_pushed)?;
+        }
         for (item, i) in items {
             if let Some((start, accept)) = i.session {
                 let status = if accept.is_some() {
@@ -295,7 +326,8 @@ impl WorkRecords {
     pub(super) fn close(&mut self) -> io::Result<()> {
         self.agent_work.flush()?;
         self.skills.flush()?;
-        self.sessions.flush()
+        self.sessions.flush()?;
+        self.pending.flush()
     }
 
     fn end(
@@ -440,5 +472,33 @@ fn write_session(
         at(accept),
         at(end),
         status.to_string(),
+    ])
+}
+
+/// Writes the PendingServiceRouting record of an item still waiting for
+/// an answer when the run ended.
+fn write_pending(
+    out: &mut Out,
+    ctx: &Ctx<'_>,
+    n: u64,
+    (item, i): (WorkItemId, &Item),
+    pushed: bool,
+) -> io::Result<()> {
+    let queue = &ctx.scenario.queues[i.queue.index()];
+    let entity = ctx.entities[queue.channel.index()];
+    out.record([
+        id(SfObject::PendingServiceRouting, n).to_string(),
+        crate::salesforce::SalesforceId::new(entity.key_prefix(), item.0).to_string(),
+        id(SfObject::Group, i.queue.index() as u64 + 1).to_string(),
+        id(SfObject::ServiceChannel, queue.channel.index() as u64 + 1).to_string(),
+        match queue.routing.routing_type {
+            RoutingType::Queue => "QueueBased",
+            RoutingType::Skills => "SkillsBased",
+        }
+        .to_string(),
+        int(i64::from(i.priority)),
+        boolean(pushed).to_string(),
+        ctx.place.format(i.routed_at),
+        ctx.place.format(i.requested_at),
     ])
 }
