@@ -26,6 +26,7 @@ mod calibrate;
 #[allow(rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 mod cli;
 mod plan;
+mod replay;
 mod report;
 mod salesforce;
 mod serve;

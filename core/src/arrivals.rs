@@ -58,6 +58,9 @@ struct QueueStream {
     /// Skills every item needs: the routing configuration's and the
     /// stream's (skills-based queues).
     fixed_skills: Vec<SkillRequirement>,
+    /// The next recorded arrival to replay, when the stream replays a
+    /// recorded day.
+    next_recorded: usize,
 }
 
 impl QueueStream {
@@ -230,6 +233,7 @@ impl Generator {
                 }),
                 priority: a.priority.unwrap_or(routing.priority),
                 fixed_skills,
+                next_recorded: 0,
             });
         }
         let mut transfers: Vec<Option<Transfer>> = vec![None; scenario.queues.len()];
@@ -252,9 +256,18 @@ impl Generator {
     }
 
     /// The first arrival strictly after `from`, or `None` if none will come.
+    /// A recorded day's arrivals come at their instants instead, in
+    /// order, several at one instant if the record has them.
     fn next_time(&mut self, queue: QueueId, from: SimTime) -> Option<SimTime> {
         let warmup = self.scenario.simulation.warmup;
         let s = self.streams[queue.index()].as_mut()?;
+        if let Some(r) = &s.spec.recorded {
+            return r
+                .items
+                .get(s.next_recorded)
+                .map(|(at, _)| SimTime::ZERO + *at)
+                .map(|at| at.max(from));
+        }
         let mut t = from;
         loop {
             let (segment, seg_end) = segment_at(&s.spec.rate, warmup, t);
@@ -300,9 +313,18 @@ impl Generator {
         // A forecast's handle-time scale multiplies the draw (1 without
         // one, which leaves it exactly as drawn).
         let (segment, _) = segment_at(&s.spec.rate, warmup, now);
-        let handle_time = SimDuration::from_secs_f64(
+        let mut handle_time = SimDuration::from_secs_f64(
             s.spec.handle_time.sample_secs(&mut s.demand) * segment.aht_scale,
         );
+        // A replayed item keeps the handle time it took that day, when the
+        // record has it; the draw above is made all the same, so the
+        // draws after it (patience, …) are those of the model.
+        if let Some(r) = &s.spec.recorded {
+            if let Some((_, Some(h))) = r.items.get(s.next_recorded) {
+                handle_time = *h;
+            }
+            s.next_recorded += 1;
+        }
         let patience = s.spec.patience.as_ref().map(|d| d.sample(&mut s.demand));
         let skills = s.skills();
         let secondary_priority = s.secondary_priority();
@@ -396,6 +418,59 @@ mod tests {
             cv: 0.0,
         };
         assert_eq!(busyness_factor(&flat, 3, 5), 1.0);
+    }
+
+    #[test]
+    fn a_recorded_day_arrives_at_its_instants_with_its_handle_times() {
+        use crate::scenario::RecordedArrivals;
+        let text = std::fs::read_to_string("scenarios/erlang_c.toml").unwrap();
+        let mut scenario = Scenario::from_toml_str(&text, "erlang_c.toml").unwrap();
+        let secs = SimDuration::from_secs;
+        scenario.arrivals[0].recorded = Some(RecordedArrivals {
+            items: vec![
+                (secs(5), Some(secs(100))),
+                (secs(5), None),
+                (secs(3600), Some(secs(7))),
+            ],
+        });
+        let scenario = Arc::new(scenario);
+        let mut log = crate::events::EventLog::default();
+        crate::engine::run_replication(
+            scenario,
+            &mut [&mut log as &mut dyn crate::events::EventSink],
+            crate::engine::RunOptions::default(),
+        );
+        let arrivals: Vec<(f64, SimDuration)> = log
+            .events
+            .iter()
+            .filter_map(|e| match &e.kind {
+                crate::events::EventKind::WorkArrived { item, .. } => Some((e.time, *item)),
+                _ => None,
+            })
+            .map(|(t, item)| {
+                let handle = log
+                    .events
+                    .iter()
+                    .find_map(|e| match &e.kind {
+                        crate::events::EventKind::WorkAssigned {
+                            item: i,
+                            handle_time,
+                            ..
+                        } if *i == item => Some(*handle_time),
+                        _ => None,
+                    })
+                    .unwrap();
+                (t.as_secs_f64(), handle)
+            })
+            .collect();
+        assert_eq!(arrivals.len(), 3, "{arrivals:?}");
+        assert_eq!(
+            (arrivals[0].0, arrivals[1].0, arrivals[2].0),
+            (5.0, 5.0, 3600.0)
+        );
+        assert_eq!(arrivals[0].1, secs(100));
+        assert_ne!(arrivals[1].1, secs(100), "drawn");
+        assert_eq!(arrivals[2].1, secs(7));
     }
 
     #[test]

@@ -174,6 +174,7 @@ impl ErlangCentre {
                 secondary_priority: None,
                 transfer: None,
                 retrial: None,
+                recorded: None,
             }],
             agents: vec![AgentGroup {
                 group: "Agents".into(),

@@ -187,3 +187,55 @@ fn calibrate_recovers_the_truth_of_its_own_export() {
     }
     assert_eq!(checked, 22);
 }
+
+#[test]
+fn replay_reproduces_its_own_days_service_level() {
+    use crate::replay::{replay, ReplayOptions};
+    let tmp = tempfile::tempdir().unwrap();
+    let export = tmp.path().join("export");
+    export_day(&export);
+    let out = tmp.path().join("replay");
+    std::fs::create_dir(&out).unwrap();
+    let options = ReplayOptions {
+        scenario: None,
+        edits: Vec::new(),
+        replications: Some(10),
+        jobs: 2,
+        real_handle_times: false,
+        salesforce: false,
+        calibrate: CalibrateOptions {
+            zone: parse_zone("Europe/Paris").unwrap(),
+            interval_s: 1800.0,
+            name: "round trip".into(),
+        },
+    };
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let r = replay(&export, &out, &options, &stop).expect("the export replays");
+    let summary = |m: &str| r.summary.iter().find(|s| s.metric == m).unwrap();
+    // The real arrivals, exactly.
+    assert_eq!(summary("offered").mean_absolute_error, Some(0.0));
+    // The real day's service level in the range of a simulated day in at
+    // least 90% of intervals, queue by queue.
+    let cells: Vec<_> = r
+        .rows
+        .iter()
+        .filter(|row| row.metric == "service_level" && row.queue != "ALL")
+        .filter_map(|row| row.in_day_range)
+        .collect();
+    assert_eq!(cells.len(), 40, "20 intervals × 2 queues");
+    let inside = cells.iter().filter(|b| **b).count();
+    assert!(
+        inside * 10 >= cells.len() * 9,
+        "{inside} of {}",
+        cells.len()
+    );
+    // The first replication is the same with one thread or two.
+    let again = replay(&export, &out, &ReplayOptions { jobs: 1, ..options }, &stop).unwrap();
+    let sl = |r: &crate::replay::Replay| -> Vec<Option<f64>> {
+        r.rows
+            .iter()
+            .map(|row| row.simulated.as_ref().map(|s| s.mean))
+            .collect()
+    };
+    assert_eq!(sl(&r), sl(&again));
+}

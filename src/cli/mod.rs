@@ -26,6 +26,7 @@ mod erlang;
 mod limits;
 mod load;
 mod plan;
+mod replay;
 mod report;
 mod run;
 mod salesforce;
@@ -75,6 +76,7 @@ enum Command {
     Merge(sweep::MergeArgs),
     Serve(serve::ServeArgs),
     Calibrate(calibrate::CalibrateArgs),
+    Replay(replay::ReplayArgs),
 }
 
 /// An error for the user: printed once, then the process exits with `code`.
@@ -145,6 +147,7 @@ pub fn main() -> i32 {
         Command::Merge(a) => sweep::merge_command(a),
         Command::Serve(a) => serve::serve_command(a),
         Command::Calibrate(a) => calibrate::calibrate_command(a),
+        Command::Replay(a) => replay::replay_command(a),
     };
     match result {
         Ok(()) => 0,

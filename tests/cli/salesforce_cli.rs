@@ -283,3 +283,79 @@ fn the_export_flags_say_what_is_wrong() {
         .success();
     assert!(tmp.path().join("d/salesforce/AgentWork.csv").is_file());
 }
+
+/// The mean over intervals of the simulated `metric` of `queue` in a
+/// replay.csv.
+fn simulated_mean(replay_csv: &Path, queue: &str, metric: &str) -> f64 {
+    let mut r = csv::Reader::from_path(replay_csv).unwrap();
+    let values: Vec<f64> = r
+        .records()
+        .map(|x| x.unwrap())
+        .filter(|x| &x[1] == queue && &x[2] == metric && !x[4].is_empty())
+        .map(|x| x[4].parse().unwrap())
+        .collect();
+    values.iter().sum::<f64>() / values.len() as f64
+}
+
+#[test]
+fn replay_answers_what_if_questions() {
+    let tmp = tempfile::tempdir().unwrap();
+    let day = export().join("day/salesforce");
+    let run = |out: &str, set: &[&str]| {
+        let mut c = omnisim();
+        c.arg("replay")
+            .arg(&day)
+            .args([
+                "--timezone",
+                "Europe/Paris",
+                "--replications",
+                "4",
+                "--quiet",
+                "--out",
+            ])
+            .arg(tmp.path().join(out));
+        for s in set {
+            c.args(["--set", s]);
+        }
+        c.assert().success().stdout("");
+        tmp.path().join(out).join("replay.csv")
+    };
+    let base = run("base", &[]);
+    let more = run("more", &["agents.Chat.count=+3"]);
+    let (b, m) = (
+        simulated_mean(&base, "Chat", "service_level"),
+        simulated_mean(&more, "Chat", "service_level"),
+    );
+    assert!(m > b + 0.05, "three more chat agents: {b} -> {m}");
+    // The real figures do not change with the what-if.
+    let actual = |p: &Path| std::fs::read_to_string(p).unwrap().lines().count();
+    assert_eq!(actual(&base), actual(&more));
+    for f in [
+        "replay.json",
+        "replay.html",
+        "scenario.toml",
+        "calibration.json",
+    ] {
+        assert!(tmp.path().join("more").join(f).is_file(), "{f}");
+    }
+    // A mistaken edit: exit 1, the edit named, nothing written.
+    omnisim()
+        .arg("replay")
+        .arg(&day)
+        .args(["--set", "agents.Chats.count=+3", "--out"])
+        .arg(tmp.path().join("bad"))
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("--set agents.Chats.count=+3"))
+        .stderr(predicates::str::contains("did you mean \"Chat\"?"));
+    assert!(!tmp.path().join("bad").exists());
+    // The simulated day as an export, beside the replay.
+    omnisim()
+        .arg("replay")
+        .arg(&day)
+        .args(["--salesforce", "--replications", "2", "--quiet", "--out"])
+        .arg(tmp.path().join("sf"))
+        .assert()
+        .success();
+    assert!(tmp.path().join("sf/salesforce/AgentWork.csv").is_file());
+}

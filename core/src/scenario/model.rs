@@ -220,6 +220,22 @@ pub struct ArrivalStream {
     /// many abandoned callers redial);
     /// `None` = an abandoned customer is gone for good.
     pub retrial: Option<Retrial>,
+    /// A recorded day's arrivals, replayed instead of drawn (`omnisim
+    /// replay`): the items arrive at these instants, and `rate` only
+    /// describes the load for the tools that read it (checks, bounds).
+    /// Not a scenario key: a program sets it on a loaded scenario.
+    /// `None` = Poisson arrivals at `rate`.
+    #[serde(skip)]
+    pub recorded: Option<RecordedArrivals>,
+}
+
+/// A recorded day's arrivals for one queue, in time order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RecordedArrivals {
+    /// Each item's arrival, from the start of the run, and the handle
+    /// time it took that day when it is to be replayed too (`None` =
+    /// drawn from the stream's `handle_time` as usual).
+    pub items: Vec<(SimDuration, Option<SimDuration>)>,
 }
 
 /// `arrivals[].retrial`: whether and when a customer who abandoned tries

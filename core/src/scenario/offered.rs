@@ -209,6 +209,7 @@ mod tests {
             secondary_priority: None,
             transfer: None,
             retrial: None,
+            recorded: None,
         }];
         s
     }

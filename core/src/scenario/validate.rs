@@ -1497,6 +1497,7 @@ fn arrivals(
             secondary_priority: routing.secondary_priority,
             transfer,
             retrial,
+            recorded: None,
         });
     }
     transfer_cycle(cx, &out, &transfer_at, queues)?;

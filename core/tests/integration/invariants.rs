@@ -173,6 +173,7 @@ fn build(k: &Knobs) -> Scenario {
                 probability: 0.6,
                 delay: Distribution::Exponential { mean: 120.0 },
             }),
+            recorded: None,
         });
     }
     s.presence_configs.clear();

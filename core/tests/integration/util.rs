@@ -99,6 +99,7 @@ pub fn base(hours: u64) -> Scenario {
             secondary_priority: None,
             transfer: None,
             retrial: None,
+            recorded: None,
         }],
         agents: vec![AgentGroup {
             group: "G".into(),
