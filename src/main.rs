@@ -33,6 +33,7 @@ mod serve;
 mod sweep;
 mod trace;
 mod validation;
+mod workbook;
 
 fn main() {
     restore_sigpipe();

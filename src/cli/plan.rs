@@ -64,6 +64,9 @@ pub(super) struct PlanArgs {
     /// instead of the table.
     #[arg(long)]
     json: bool,
+    /// Also write results.xlsx: the staffing table as a workbook sheet.
+    #[arg(long)]
+    xlsx: bool,
 }
 
 pub(super) fn plan_command(args: PlanArgs) -> Result<(), CliError> {
@@ -145,8 +148,15 @@ pub(super) fn plan_command(args: PlanArgs) -> Result<(), CliError> {
         "no plan file was written".to_string()
     };
     let staging = crate::output::Staging::begin(&dir).map_err(CliError::output)?;
-    let written = write_plan(staging.dir(), &planned, &scenario)
+    let mut written = write_plan(staging.dir(), &planned, &scenario)
         .map_err(|e| CliError::failure(format!("cannot write into `{}`: {e}", dir.display())))?;
+    if args.xlsx {
+        let tables = [("staffing", staging.dir().join("staffing.csv"))];
+        written.push(
+            crate::workbook::workbook_of(staging.dir(), None, &tables)
+                .map_err(|e| CliError::failure(format!("cannot write results.xlsx: {e}")))?,
+        );
+    }
     signals.check(&kept)?;
     let written: Vec<PathBuf> = written.iter().map(|p| staging.final_path(p)).collect();
     staging.commit().map_err(CliError::output)?;

@@ -68,6 +68,10 @@ pub(super) struct RunArgs {
     /// Also write report.html (tables and charts) into the output folder.
     #[arg(long)]
     report: bool,
+    /// Also write results.xlsx: the summary, intervals, agents and work
+    /// tables as sheets of one workbook.
+    #[arg(long)]
+    xlsx: bool,
     /// Add replications until the 95% CI half-width of each named metric
     /// is at most the given value in every queue and overall, e.g.
     /// `service_level=0.01,asa_s=2` (repeatable). Starts with the
@@ -289,6 +293,7 @@ pub(super) fn run(args: RunArgs) -> Result<(), CliError> {
         staging,
         &Extras {
             report: args.report,
+            xlsx: args.xlsx,
             written: exported,
         },
         &Stops {
@@ -334,6 +339,9 @@ pub(super) struct Stops<'a> {
 pub(super) struct Extras {
     /// Also write report.html.
     pub(super) report: bool,
+    /// Also write results.xlsx: the summary, intervals, agents and work
+    /// as sheets.
+    pub(super) xlsx: bool,
     /// Files already in the staging folder (the Salesforce export of
     /// `--salesforce`), switched in with the rest.
     pub(super) written: Vec<PathBuf>,
@@ -366,6 +374,19 @@ pub(super) fn write_set(
     if extras.report {
         (stops.between)(crate::report::REPORT_FILE)?;
         written.push(crate::report::write_report(stage).map_err(CliError::failure)?);
+    }
+    if extras.xlsx {
+        (stops.between)(crate::workbook::WORKBOOK_FILE)?;
+        let tables = [
+            ("intervals", stage.join("intervals.csv")),
+            ("agents", stage.join("agents.csv")),
+            ("work", stage.join("work.csv")),
+        ];
+        let summary = crate::workbook::summary_sheet(set);
+        written.push(
+            crate::workbook::workbook_of(stage, Some(summary), &tables)
+                .map_err(|e| CliError::failure(format!("cannot write results.xlsx: {e}")))?,
+        );
     }
     (stops.between)("switch")?;
     // The commit point: from here on the new set is in place and a signal

@@ -18,3 +18,4 @@ mod salesforce_cli;
 mod sweep_cli;
 mod trace_cli;
 mod who_takes_what_cli;
+mod workbook;
