@@ -135,17 +135,18 @@ pub(super) fn replay_command(args: ReplayArgs) -> Result<(), CliError> {
         );
         let _ = writeln!(
             o,
-            "{:<14} {:>9} {:>20} {:>20}",
-            "metric", "compared", "mean abs. error", "actual in day range"
+            "{:<14} {:>9} {:>16} {:>16} {:>20}",
+            "metric", "compared", "mean abs. error", "mean sim − act", "actual in day range"
         );
         for s in &r.summary {
             let _ = writeln!(
                 o,
-                "{:<14} {:>9} {:>20} {:>13} ({:>3.0}%)",
+                "{:<14} {:>9} {:>16} {:>16} {:>13} ({:>3.0}%)",
                 s.metric,
                 s.compared,
                 s.mean_absolute_error
                     .map_or("–".into(), |m| format!("{m:.4}")),
+                s.mean_difference.map_or("–".into(), |m| format!("{m:+.4}")),
                 s.in_day_range,
                 100.0 * s.in_day_range as f64 / s.compared.max(1) as f64
             );

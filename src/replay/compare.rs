@@ -52,6 +52,8 @@ pub struct MetricSummary {
     pub compared: usize,
     /// Mean absolute difference between the simulated mean and the actual.
     pub mean_absolute_error: Option<f64>,
+    /// Mean signed difference, simulated − actual: what a what-if changes.
+    pub mean_difference: Option<f64>,
     /// Cells whose actual figure is in the day range.
     pub in_day_range: usize,
     /// Cells whose actual figure is in the 95% interval of the mean.
@@ -157,6 +159,13 @@ pub fn compare(
                     cells
                         .iter()
                         .map(|r| r.difference.unwrap_or(0.0).abs())
+                        .sum::<f64>()
+                        / n as f64
+                }),
+                mean_difference: (n > 0).then(|| {
+                    cells
+                        .iter()
+                        .map(|r| r.difference.unwrap_or(0.0))
                         .sum::<f64>()
                         / n as f64
                 }),

@@ -58,6 +58,7 @@ pub fn replay_html(r: &Replay) -> Result<String, ReportError> {
                 s.compared.to_string(),
                 s.mean_absolute_error
                     .map_or("–".into(), |m| format!("{m:.4}")),
+                s.mean_difference.map_or("–".into(), |m| format!("{m:+.4}")),
                 format!(
                     "{} ({:.0}%)",
                     s.in_day_range,

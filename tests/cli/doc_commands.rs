@@ -15,7 +15,8 @@
 //!
 //! Other commands are checked for what they name: `--example NAME` an
 //! example, `--bench NAME` a bench, `--test NAME` a test, `bash FILE` a
-//! script, a Slurm
+//! script, an org export (`sf data export bulk … --query "SELECT … FROM
+//! OBJECT"`) the object's fields as omnisim writes and reads them, a Slurm
 //! submission (`OMNISIM=… deploy/slurm/submit.sh SWEEP …`) its files and
 //! that scripts/slurm-check.sh runs it against a real Slurm. The few omnisim
 //! commands that take minutes are listed in [`SLOW`] with the reason;
@@ -189,6 +190,17 @@ fn check_command(
                 paths.push((original.to_owned(), p.clone()));
                 p.display().to_string()
             };
+            // A path inside a folder written earlier in the file
+            // (`calibrate results/day/salesforce` after `run … --out
+            // results/day`) reads from where that folder was written.
+            for a in args.iter_mut() {
+                if let Some((o, p)) = paths
+                    .iter()
+                    .find(|(o, _)| !o.is_empty() && a.starts_with(&format!("{o}/")))
+                {
+                    *a = format!("{}{}", p.display(), &a[o.len()..]);
+                }
+            }
             let mut i = 0;
             while i < args.len() {
                 if matches!(args[i].as_str(), "--out" | "--chart" | "--markdown")
@@ -204,8 +216,10 @@ fn check_command(
                 i += 1;
             }
             let lists = args.iter().any(|a| a == "--list");
-            if matches!(args[0].as_str(), "run" | "plan" | "bench" | "sweep")
-                && !lists
+            if matches!(
+                args[0].as_str(),
+                "run" | "plan" | "bench" | "sweep" | "calibrate" | "replay"
+            ) && !lists
                 && !args.iter().any(|a| a == "--out")
             {
                 args.push("--out".into());
@@ -239,6 +253,7 @@ fn check_command(
             .filter(|w| w[0] == "--bench")
             .try_for_each(|w| exists(format!("benches/{}.rs", w[1]))),
         ["bash", script, ..] => exists((*script).to_owned()),
+        ["sf", "data", "export", "bulk", ..] => export_query(command),
         _ => Err("not a form this test knows; run it by hand and add it here".into()),
     }
 }
@@ -290,6 +305,66 @@ fn check_serve(
             "SIGTERM ended it with {code:?}, expected 143 and results"
         )),
     }
+}
+
+/// The bundled day's export as `run --salesforce` writes it, made once:
+/// the documented queries are held to the headers of its files.
+fn written_export() -> &'static Path {
+    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    let tmp = DIR.get_or_init(|| {
+        let tmp = tempfile::tempdir().unwrap();
+        let status = Command::new(env!("CARGO_BIN_EXE_omnisim"))
+            .args(["run", "scenarios/salesforce_day.toml", "--salesforce"])
+            .args(["--replications", "1", "--quiet", "--out"])
+            .arg(tmp.path().join("day"))
+            .current_dir(root())
+            .status()
+            .unwrap();
+        assert!(status.success(), "the bundled day exports");
+        tmp
+    });
+    tmp.path()
+}
+
+/// An `sf data export bulk` command: its query selects exactly the
+/// fields omnisim writes for the object it names, in that order, and its
+/// output file is the object's file.
+fn export_query(command: &str) -> Result<(), String> {
+    let query = command
+        .split_once("--query \"")
+        .and_then(|(_, q)| q.split_once('"'))
+        .map(|(q, _)| q)
+        .ok_or("no --query \"…\"")?;
+    let (select, rest) = query
+        .strip_prefix("SELECT ")
+        .and_then(|q| q.split_once(" FROM "))
+        .ok_or("the query is not SELECT … FROM …")?;
+    let object = rest.split_whitespace().next().unwrap_or_default();
+    let file_name = format!("{object}.csv");
+    let written = written_export().join("day/salesforce").join(&file_name);
+    let header = csv::Reader::from_path(&written)
+        .and_then(|mut r| r.headers().cloned())
+        .map_err(|_| format!("{object} is not an object of the export"))?;
+    let fields: Vec<&str> = select.split(',').map(str::trim).collect();
+    let written: Vec<&str> = header.iter().collect();
+    if fields != written {
+        return Err(format!(
+            "the query selects {fields:?}, the export has {written:?}"
+        ));
+    }
+    let words: Vec<&str> = command.split_whitespace().collect();
+    let file = words
+        .windows(2)
+        .find(|w| w[0] == "--output-file")
+        .map(|w| w[1])
+        .ok_or("no --output-file")?;
+    if !file.ends_with(&format!("/{file_name}")) {
+        return Err(format!("--output-file {file} is not …/{file_name}"));
+    }
+    if !command.contains("--result-format csv") {
+        return Err("not --result-format csv".into());
+    }
+    Ok(())
 }
 
 #[test]
