@@ -1,7 +1,10 @@
 //! The `omnisim` command: the tools around the model of [`omnisim_core`]
 //! (argument parsing in [`cli`], staffing search in [`plan`], sweeps,
-//! reports, traces, validation, the scaling benchmark, and [`serve`], the
-//! centre behind a WebSocket for console components).
+//! reports, traces, validation, the scaling benchmark, [`serve`], the
+//! centre behind a WebSocket for console components; a run's day as the
+//! org's Salesforce export in [`salesforce`], an export read back into a
+//! runnable model in [`calibrate`], that model on the real day in
+//! [`replay`], result tables as `results.xlsx` in [`workbook`]).
 //!
 //! The tools are this binary's own modules, not a library: a program that
 //! simulates Omni-Channel routing uses `omnisim-core`, whose public API is

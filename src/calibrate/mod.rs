@@ -13,7 +13,7 @@
 //!   timeout;
 //! - [`model`] — what the export says of the day, each queue and each
 //!   agent group;
-//! - [`write`] — the files, the scenario checked by loading it back.
+//! - [`write`](mod@write) — the files, the scenario checked by loading it back.
 //!
 //! The user's guide is docs/salesforce-data.md.
 

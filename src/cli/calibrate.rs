@@ -119,8 +119,8 @@ fn summary(c: &Calibration) -> String {
     );
     let _ = writeln!(
         o,
-        "{:<12} {:>8}  {:<36} {:<22} {}",
-        "queue", "offered", "handle time", "patience", "wrap-up"
+        "{:<12} {:>8}  {:<36} {:<22} wrap-up",
+        "queue", "offered", "handle time", "patience"
     );
     for q in &c.queues {
         let handle = match &q.handle_time {

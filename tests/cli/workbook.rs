@@ -91,7 +91,7 @@ fn a_run_workbook_has_a_sheet_per_table() {
             .as_f64()
             .unwrap()
     );
-    assert_eq!(summary.rows().last().unwrap()[0].to_string(), "ALL");
+    assert_eq!(summary.rows().next_back().unwrap()[0].to_string(), "ALL");
 }
 
 #[test]

@@ -88,7 +88,8 @@
 //!    on the wall clock through [`Instruments`], which the engine defines
 //!    and the load run implements.
 //! 7. outside this crate, the tools of the `omnisim` command (plan, sweep,
-//!    report, trace, validation, bench, serve), which use only this crate's
+//!    report, trace, validation, bench, serve, the Salesforce export,
+//!    calibrate, replay, the workbook), which use only this crate's
 //!    public API: the workspace split makes that a compile error to break.
 
 mod clock;

@@ -303,8 +303,8 @@ mod tests {
 
     #[test]
     fn the_gamma_shape_solves_its_equation() {
-        for k in [0.3, 1.0, 2.5, 40.0] {
-            let s = (k as f64).ln() - digamma(k);
+        for k in [0.3_f64, 1.0, 2.5, 40.0] {
+            let s = k.ln() - digamma(k);
             assert!((gamma_shape(s) - k).abs() / k < 1e-8, "{k}");
         }
     }
