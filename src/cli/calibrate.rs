@@ -24,6 +24,15 @@ pub(super) struct CalibrateArgs {
     /// Output folder; default results/<name>.
     #[arg(long)]
     out: Option<PathBuf>,
+    #[command(flatten)]
+    model: ModelArgs,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+/// How the model of an export is cut: shared by `calibrate` and `replay`.
+#[derive(Debug, Clone, Args)]
+pub(super) struct ModelArgs {
     /// The reporting and forecast interval of the model.
     #[arg(long, default_value = "30m", value_name = "DURATION")]
     interval: String,
@@ -32,17 +41,17 @@ pub(super) struct CalibrateArgs {
     timezone: String,
     /// The calibrated scenario's name.
     #[arg(long, default_value = "calibrated")]
-    name: String,
-    #[command(flatten)]
-    output: OutputArgs,
+    pub(super) name: String,
 }
 
-/// The interval and zone options, shared with `replay`.
-pub(super) fn options(
-    interval: &str,
-    timezone: &str,
-    name: &str,
-) -> Result<CalibrateOptions, CliError> {
+impl ModelArgs {
+    /// The calibration options these flags say.
+    pub(super) fn options(&self) -> Result<CalibrateOptions, CliError> {
+        options(&self.interval, &self.timezone, &self.name)
+    }
+}
+
+fn options(interval: &str, timezone: &str, name: &str) -> Result<CalibrateOptions, CliError> {
     let interval_s = super::parse_secs(interval)
         .ok()
         .filter(|s| s.is_finite() && *s >= 60.0 && *s <= 86_400.0 && s.fract() == 0.0)
@@ -69,11 +78,11 @@ pub(super) fn calibrate_error(e: CalibrateError) -> CliError {
 }
 
 pub(super) fn calibrate_command(args: CalibrateArgs) -> Result<(), CliError> {
-    let options = options(&args.interval, &args.timezone, &args.name)?;
+    let options = args.model.options()?;
     let dir = args
         .out
         .clone()
-        .unwrap_or_else(|| Path::new("results").join(super::run::slug(&args.name)));
+        .unwrap_or_else(|| Path::new("results").join(super::run::slug(&args.model.name)));
     if dir.exists() && !dir.is_dir() {
         return Err(CliError::invalid(format!(
             "--out `{}` is a file, not a folder; expected a folder for the calibration files",

@@ -41,15 +41,8 @@ pub(super) struct ReplayArgs {
     /// Give each item the handle time it took that day, instead of a draw.
     #[arg(long)]
     real_handle_times: bool,
-    /// Interval of the calibration (without --scenario).
-    #[arg(long, default_value = "30m", value_name = "DURATION")]
-    interval: String,
-    /// The centre's time zone (IANA name).
-    #[arg(long, default_value = "UTC", value_name = "ZONE")]
-    timezone: String,
-    /// The calibrated scenario's name (without --scenario).
-    #[arg(long, default_value = "calibrated")]
-    name: String,
+    #[command(flatten)]
+    model: super::calibrate::ModelArgs,
     /// Also write the first replication's day as a Salesforce export.
     #[arg(long)]
     salesforce: bool,
@@ -59,14 +52,14 @@ pub(super) struct ReplayArgs {
 
 pub(super) fn replay_command(args: ReplayArgs) -> Result<(), CliError> {
     let signals = Signals::install()?;
-    let calibrate = super::calibrate::options(&args.interval, &args.timezone, &args.name)?;
+    let calibrate = args.model.options()?;
     let edits = args
         .set
         .iter()
         .map(|s| SetEdit::parse(s).map_err(CliError::invalid))
         .collect::<Result<Vec<_>, _>>()?;
     let dir = args.out.clone().unwrap_or_else(|| {
-        Path::new("results").join(format!("{}_replay", super::run::slug(&args.name)))
+        Path::new("results").join(format!("{}_replay", super::run::slug(&args.model.name)))
     });
     if dir.exists() && !dir.is_dir() {
         return Err(CliError::invalid(format!(

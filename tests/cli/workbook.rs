@@ -20,18 +20,22 @@ fn csv_table(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
     (header, rows)
 }
 
-/// Checks that `sheet` of `book` holds the table of `csv` cell for cell.
-fn same_as_csv(book: &mut Xlsx<std::io::BufReader<std::fs::File>>, sheet: &str, csv: &Path) {
-    let range = book.worksheet_range(sheet).unwrap();
-    let (header, rows) = csv_table(csv);
-    let got: Vec<String> = range
+/// The first row of a sheet, as text.
+fn header_row(range: &calamine::Range<Data>) -> Vec<String> {
+    range
         .rows()
         .next()
         .unwrap()
         .iter()
         .map(|c| c.to_string())
-        .collect();
-    assert_eq!(got, header, "{sheet}");
+        .collect()
+}
+
+/// Checks that `sheet` of `book` holds the table of `csv` cell for cell.
+fn same_as_csv(book: &mut Xlsx<std::io::BufReader<std::fs::File>>, sheet: &str, csv: &Path) {
+    let range = book.worksheet_range(sheet).unwrap();
+    let (header, rows) = csv_table(csv);
+    assert_eq!(header_row(&range), header, "{sheet}");
     assert_eq!(range.height(), rows.len() + 1, "{sheet}");
     for (row, want) in range.rows().skip(1).zip(&rows) {
         for (cell, w) in row.iter().zip(want) {
@@ -75,13 +79,7 @@ fn a_run_workbook_has_a_sheet_per_table() {
     let summary = book.worksheet_range("summary").unwrap();
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
-    let header: Vec<String> = summary
-        .rows()
-        .next()
-        .unwrap()
-        .iter()
-        .map(|c| c.to_string())
-        .collect();
+    let header = header_row(&summary);
     let col = header.iter().position(|h| h == "service_level").unwrap();
     let chat = summary.rows().nth(1).unwrap();
     assert_eq!(chat[0].to_string(), "Chat");

@@ -107,6 +107,26 @@ pub enum WorkStatus {
 }
 
 impl WorkStatus {
+    /// Every status, in the order of omni-reference §4.1.
+    pub const ALL: [WorkStatus; 8] = [
+        WorkStatus::Assigned,
+        WorkStatus::Opened,
+        WorkStatus::Closed,
+        WorkStatus::Declined,
+        WorkStatus::DeclinedOnPushTimeout,
+        WorkStatus::Unavailable,
+        WorkStatus::Canceled,
+        WorkStatus::Transferred,
+    ];
+
+    /// The status Salesforce spells `name` (any case), as an export holds
+    /// it.
+    pub fn from_name(name: &str) -> Option<WorkStatus> {
+        Self::ALL
+            .into_iter()
+            .find(|s| s.as_str().eq_ignore_ascii_case(name))
+    }
+
     /// `Assigned` and `Opened` hold capacity and can still change.
     pub fn is_active(self) -> bool {
         matches!(self, WorkStatus::Assigned | WorkStatus::Opened)

@@ -19,52 +19,17 @@ use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-/// `AgentWork.Status` (omni-reference §4.1).
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum WorkStatus {
-    /// Pushed, not yet answered.
-    Assigned,
-    /// Accepted, in progress.
-    Opened,
-    /// Done.
-    Closed,
-    /// Declined by the agent.
-    Declined,
-    /// Not answered within the push timeout.
-    DeclinedOnPushTimeout,
-    /// The agent went offline while it was pushed.
-    Unavailable,
-    /// The customer left while it was pushed.
-    Canceled,
-    /// Handed on to another queue or agent.
-    Transferred,
-}
+pub use crate::omni::WorkStatus;
 
-impl WorkStatus {
-    const ALL: [(&'static str, WorkStatus); 8] = [
-        ("Assigned", WorkStatus::Assigned),
-        ("Opened", WorkStatus::Opened),
-        ("Closed", WorkStatus::Closed),
-        ("Declined", WorkStatus::Declined),
-        ("DeclinedOnPushTimeout", WorkStatus::DeclinedOnPushTimeout),
-        ("Unavailable", WorkStatus::Unavailable),
-        ("Canceled", WorkStatus::Canceled),
-        ("Transferred", WorkStatus::Transferred),
-    ];
-
-    fn parse(text: &str) -> Result<WorkStatus, String> {
-        Self::ALL
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(text))
-            .map(|(_, s)| *s)
-            .ok_or_else(|| {
-                let names: Vec<&str> = Self::ALL.iter().map(|(n, _)| *n).collect();
-                format!(
-                    "\"{text}\" is not an AgentWork status; expected one of {}",
-                    names.join(", ")
-                )
-            })
-    }
+/// The AgentWork status an export spells `text`.
+fn work_status(text: &str) -> Result<WorkStatus, String> {
+    WorkStatus::from_name(text).ok_or_else(|| {
+        let names: Vec<&str> = WorkStatus::ALL.iter().map(|s| s.as_str()).collect();
+        format!(
+            "\"{text}\" is not an AgentWork status; expected one of {}",
+            names.join(", ")
+        )
+    })
 }
 
 /// One AgentWork record.
@@ -337,7 +302,7 @@ impl Export {
                 user: r.id("UserId")?,
                 channel: r.id("ServiceChannelId")?,
                 queue: r.id("OriginalQueueId")?,
-                status: WorkStatus::parse(r.required_text("Status")?)
+                status: work_status(r.required_text("Status")?)
                     .map_err(|e| r.error("Status", e))?,
                 routing_type: r.text("RoutingType").map(String::from),
                 routing_model: r.text("RoutingModel").map(String::from),

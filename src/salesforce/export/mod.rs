@@ -116,44 +116,43 @@ impl SalesforceExport {
         Ok(files)
     }
 
-    fn keep(&mut self, r: io::Result<()>) {
-        if let Err(e) = r {
-            self.error.get_or_insert(e);
+    /// Runs `f` on the records with their context, unless a write already
+    /// failed, and keeps the first error.
+    fn write(
+        &mut self,
+        f: impl FnOnce(
+            &mut work::WorkRecords,
+            &mut presence::PresenceRecords,
+            &Ctx<'_>,
+        ) -> io::Result<()>,
+    ) {
+        if self.error.is_some() {
+            return;
+        }
+        let ctx = Ctx {
+            scenario: &self.scenario,
+            place: &self.place,
+            entities: &self.entities,
+        };
+        if let Err(e) = f(&mut self.work, &mut self.presence, &ctx) {
+            self.error = Some(e);
         }
     }
 }
 
 impl EventSink for SalesforceExport {
     fn on_event(&mut self, event: &SimEvent) {
-        if self.error.is_some() {
-            return;
-        }
-        let ctx = Ctx {
-            scenario: &self.scenario,
-            place: &self.place,
-            entities: &self.entities,
-        };
-        let r = self
-            .work
-            .on_event(&ctx, event)
-            .and_then(|()| self.presence.on_event(&ctx, event));
-        self.keep(r);
+        self.write(|work, presence, ctx| {
+            work.on_event(ctx, event)?;
+            presence.on_event(ctx, event)
+        });
     }
 
     fn finish(&mut self, end: SimTime) {
-        if self.error.is_some() {
-            return;
-        }
-        let ctx = Ctx {
-            scenario: &self.scenario,
-            place: &self.place,
-            entities: &self.entities,
-        };
-        let r = self
-            .work
-            .finish(&ctx, end)
-            .and_then(|()| self.presence.finish(&ctx, end));
-        self.keep(r);
+        self.write(|work, presence, ctx| {
+            work.finish(ctx, end)?;
+            presence.finish(ctx, end)
+        });
     }
 }
 

@@ -2,38 +2,17 @@
 //! `sf data export bulk` writes them, one AgentWork per push, valid ids
 //! that resolve, and the same bytes for the same seed.
 
-use crate::engine::{run_replication, RunOptions};
-use crate::events::{EventKind, EventLog, EventSink};
-use crate::salesforce::when::parse_zone;
-use crate::salesforce::{DayPlacement, SalesforceExport, SalesforceId, SfObject};
-use crate::scenario::Scenario;
+use crate::events::EventKind;
+use crate::salesforce::{SalesforceId, SfObject};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::sync::Arc;
 
-/// Runs replication 0 of the bundled day into `dir`, placed in Paris;
-/// returns the events it emitted.
+/// Replication 0 of the bundled day exported into `dir`; its events.
 fn export_day(dir: &Path) -> Vec<crate::events::SimEvent> {
-    let scenario = Arc::new(
-        Scenario::from_path("scenarios/salesforce_day.toml".as_ref()).expect("bundled scenario"),
-    );
-    let date = scenario.simulation.start_date.expect("dated");
-    let place = DayPlacement::new(
-        date,
-        parse_zone("Europe/Paris").unwrap(),
-        &scenario.simulation.clock(),
-    )
-    .unwrap();
-    let mut export = SalesforceExport::create(dir, scenario.clone(), place).unwrap();
-    let mut log = EventLog::default();
-    run_replication(
-        scenario,
-        &mut [&mut export as &mut dyn EventSink, &mut log],
-        RunOptions::default(),
-    );
-    let files = export.into_files().unwrap();
-    assert_eq!(files.len(), SfObject::ALL.len());
-    log.events
+    let events = crate::calibrate::round_trip::export_day(dir);
+    let files = std::fs::read_dir(dir).unwrap().count();
+    assert_eq!(files, SfObject::ALL.len());
+    events
 }
 
 /// The records of one file: header, rows as field → value.

@@ -7,41 +7,13 @@ use super::{id, user_id, Ctx, Out};
 use crate::events::{EventKind, SimEvent};
 use crate::omni::{
     AgentId, AgentWorkId, CapacityCost, QueueId, RoutingModel, RoutingType, SkillId,
-    SkillRequirement, WorkItemId,
+    SkillRequirement, WorkItemId, WorkStatus,
 };
 use crate::salesforce::bulk_csv::{boolean, double, int};
 use crate::salesforce::object::{SfObject, WorkItemEntity};
 use crate::time::{SimDuration, SimTime};
 use rustc_hash::FxHashMap;
 use std::io;
-
-/// `AgentWork.Status` values (omni-reference §4.1).
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-enum Status {
-    Assigned,
-    Opened,
-    Closed,
-    Declined,
-    DeclinedOnPushTimeout,
-    Unavailable,
-    Canceled,
-    Transferred,
-}
-
-impl Status {
-    fn as_str(self) -> &'static str {
-        match self {
-            Status::Assigned => "Assigned",
-            Status::Opened => "Opened",
-            Status::Closed => "Closed",
-            Status::Declined => "Declined",
-            Status::DeclinedOnPushTimeout => "DeclinedOnPushTimeout",
-            Status::Unavailable => "Unavailable",
-            Status::Canceled => "Canceled",
-            Status::Transferred => "Transferred",
-        }
-    }
-}
 
 /// One AgentWork while it is open.
 #[derive(Debug)]
@@ -51,7 +23,7 @@ struct Work {
     agent: AgentId,
     queue: QueueId,
     priority: i32,
-    status: Status,
+    status: WorkStatus,
     requested: SimTime,
     assigned: SimTime,
     accepted: Option<SimTime>,
@@ -212,7 +184,7 @@ impl WorkRecords {
                         agent: *agent,
                         queue: *queue,
                         priority,
-                        status: Status::Assigned,
+                        status: WorkStatus::Assigned,
                         requested: *requested_at,
                         assigned: t,
                         accepted: None,
@@ -232,7 +204,7 @@ impl WorkRecords {
                 ..
             } => {
                 if let Some(w) = self.works.get_mut(work) {
-                    w.status = Status::Opened;
+                    w.status = WorkStatus::Opened;
                     w.accepted = Some(t);
                     w.demand = Some(*handle_time);
                 }
@@ -252,33 +224,33 @@ impl WorkRecords {
             } => {
                 self.end(ctx, *work, |w| {
                     if *on_push_timeout {
-                        w.status = Status::DeclinedOnPushTimeout;
+                        w.status = WorkStatus::DeclinedOnPushTimeout;
                         w.timed_out = Some(t);
                     } else {
-                        w.status = Status::Declined;
+                        w.status = WorkStatus::Declined;
                         w.declined = Some((t, reason.clone()));
                     }
                 })?;
             }
             EventKind::WorkClosed { work, item, .. } => {
                 self.end(ctx, *work, |w| {
-                    w.status = Status::Closed;
+                    w.status = WorkStatus::Closed;
                     w.closed = Some(t);
                 })?;
                 self.end_session(ctx, *item, t)?;
             }
             EventKind::WorkTransferred { work, .. } => {
                 self.end(ctx, *work, |w| {
-                    w.status = Status::Transferred;
+                    w.status = WorkStatus::Transferred;
                     w.closed = Some(t);
                 })?;
             }
             EventKind::WorkUnavailable { work, .. } => {
-                self.end(ctx, *work, |w| w.status = Status::Unavailable)?;
+                self.end(ctx, *work, |w| w.status = WorkStatus::Unavailable)?;
             }
             EventKind::WorkCanceled { work, .. } => {
                 self.end(ctx, *work, |w| {
-                    w.status = Status::Canceled;
+                    w.status = WorkStatus::Canceled;
                     w.canceled = Some(t);
                 })?;
             }
@@ -300,7 +272,7 @@ impl WorkRecords {
         }
         let pushed: std::collections::BTreeSet<WorkItemId> = open
             .iter()
-            .filter(|w| w.status == Status::Assigned)
+            .filter(|w| w.status == WorkStatus::Assigned)
             .map(|w| w.item)
             .collect();
         let mut items: Vec<(WorkItemId, Item)> = self.items.drain().collect();
