@@ -114,6 +114,13 @@ fn a_good_export_calibrates_into_a_runnable_model() {
         .stdout("");
 }
 
+/// `text` without its line `index` (0 is the header).
+fn without_line(text: &str, index: usize) -> String {
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.remove(index);
+    lines.join("\n") + "\n"
+}
+
 #[test]
 fn a_missing_required_column_is_named_with_the_header() {
     let (_t, dir) = copy();
@@ -148,10 +155,7 @@ fn a_work_item_that_points_nowhere_is_refused() {
     let (_t, dir) = copy();
     spoil(&dir, "MessagingSession.csv", |t| {
         // Drop the session of the first AgentWork's chat.
-        let mut lines = t.lines();
-        let header = lines.next().unwrap().to_string();
-        let rest: Vec<&str> = lines.collect();
-        header + "\n" + &rest[1..].join("\n") + "\n"
+        without_line(&t, 1)
     });
     let err = refused(
         &dir,
@@ -164,13 +168,8 @@ fn a_work_item_that_points_nowhere_is_refused() {
 fn an_unknown_status_id_is_refused() {
     let (_t, dir) = copy();
     spoil(&dir, "ServicePresenceStatus.csv", |t| {
-        let lines: Vec<&str> = t.lines().collect();
         // The header and every status but the first (the login status).
-        std::iter::once(lines[0])
-            .chain(lines[2..].iter().copied())
-            .collect::<Vec<_>>()
-            .join("\n")
-            + "\n"
+        without_line(&t, 1)
     });
     refused(
         &dir,
@@ -358,4 +357,58 @@ fn replay_answers_what_if_questions() {
         .assert()
         .success();
     assert!(tmp.path().join("sf/salesforce/AgentWork.csv").is_file());
+}
+
+#[test]
+fn replay_speaks_json_and_refuses_a_bad_export_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    let day = export().join("day/salesforce");
+    let out = omnisim()
+        .arg("replay")
+        .arg(&day)
+        .args([
+            "--timezone",
+            "Europe/Paris",
+            "--replications",
+            "2",
+            "--json",
+        ])
+        .arg("--out")
+        .arg(tmp.path().join("json"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).expect("one JSON document");
+    let files: Vec<&str> = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    assert!(files.iter().any(|f| f.ends_with("replay.csv")), "{files:?}");
+    // Replayed arrivals are the real ones: offered matches in every cell.
+    let offered = v["summary"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["metric"] == "offered")
+        .expect("an offered row");
+    assert_eq!(offered["mean_absolute_error"], 0.0, "{offered}");
+    assert_eq!(offered["compared"], offered["in_mean_ci"], "{offered}");
+    // A spoiled export: exit 1, the file and line named, no folder.
+    let (_t, dir) = copy();
+    spoil(&dir, "AgentWork.csv", |t| {
+        t.replacen("2026-11-30T", "2026-13-30T", 1)
+    });
+    omnisim()
+        .arg("replay")
+        .arg(&dir)
+        .arg("--out")
+        .arg(tmp.path().join("bad"))
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("AgentWork.csv:2:"));
+    assert!(!tmp.path().join("bad").exists());
 }
