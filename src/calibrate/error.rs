@@ -68,26 +68,6 @@ impl ExportError {
     pub fn is_input_error(&self) -> bool {
         !self.io
     }
-
-    /// The file the mistake is in.
-    pub fn path(&self) -> &Path {
-        &self.file
-    }
-
-    /// Its line, if any.
-    pub fn line(&self) -> Option<u64> {
-        self.line
-    }
-
-    /// Its field, if any.
-    pub fn field(&self) -> Option<&str> {
-        self.column.as_ref().map(|(_, f)| f.as_str())
-    }
-
-    /// What is wrong.
-    pub fn message(&self) -> &str {
-        &self.message
-    }
 }
 
 impl fmt::Display for ExportError {

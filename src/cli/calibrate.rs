@@ -8,7 +8,7 @@ use crate::calibrate::{calibrate, write_files, CalibrateError, CalibrateOptions,
 use crate::salesforce::when::parse_zone;
 use clap::Args;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Calibrate a scenario from a Salesforce export: scenario.toml,
 /// forecast.csv, roster.csv, calibration.json and calibration.html.
@@ -79,16 +79,12 @@ pub(super) fn calibrate_error(e: CalibrateError) -> CliError {
 
 pub(super) fn calibrate_command(args: CalibrateArgs) -> Result<(), CliError> {
     let options = args.model.options()?;
-    let dir = args
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("results").join(super::run::slug(&args.model.name)));
-    if dir.exists() && !dir.is_dir() {
-        return Err(CliError::invalid(format!(
-            "--out `{}` is a file, not a folder; expected a folder for the calibration files",
-            dir.display()
-        )));
-    }
+    let dir = super::output_folder(
+        args.out.as_deref(),
+        &args.model.name,
+        "",
+        "the calibration files",
+    )?;
     crate::output::check_target(&dir).map_err(CliError::output)?;
     let c = calibrate(&args.export, options).map_err(|e| calibrate_error(e.into()))?;
     let staging = crate::output::Staging::begin(&dir).map_err(CliError::output)?;

@@ -221,16 +221,16 @@ fn load_scenario(
 }
 
 /// The folder a command writes `what` into: `--out`, else
-/// `results/<scenario name><suffix>`; refused when it is a file.
+/// `results/<name><suffix>` (`name` is the scenario's, or the model's a
+/// calibration names); refused when it is a file.
 fn output_folder(
     out: Option<&std::path::Path>,
-    scenario: &crate::scenario::Scenario,
+    name: &str,
     suffix: &str,
     what: &str,
 ) -> Result<std::path::PathBuf, CliError> {
     let dir = out.map(std::path::Path::to_path_buf).unwrap_or_else(|| {
-        std::path::Path::new("results")
-            .join(format!("{}{suffix}", run::slug(&scenario.simulation.name)))
+        std::path::Path::new("results").join(format!("{}{suffix}", run::slug(name)))
     });
     if dir.exists() && !dir.is_dir() {
         return Err(CliError::invalid(format!(

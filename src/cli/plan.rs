@@ -75,7 +75,12 @@ pub(super) fn plan_command(args: PlanArgs) -> Result<(), CliError> {
     if let Some(seed) = args.seed {
         scenario.simulation.seed = seed;
     }
-    let dir = super::output_folder(args.out.as_deref(), &scenario, "_plan", "the plan files")?;
+    let dir = super::output_folder(
+        args.out.as_deref(),
+        &scenario.simulation.name,
+        "_plan",
+        "the plan files",
+    )?;
     // Said before the planning, which may take minutes, rather than after.
     crate::output::check_target(&dir).map_err(CliError::output)?;
     let mut precision = Vec::new();

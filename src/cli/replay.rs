@@ -7,7 +7,7 @@ use super::{CliError, OutputArgs};
 use crate::replay::{replay, write_replay, ReplayError, ReplayOptions, SetEdit};
 use clap::Args;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Replay a Salesforce export's day through its calibrated model (or a
 /// given scenario): real arrival instants and presence, simulated
@@ -58,15 +58,12 @@ pub(super) fn replay_command(args: ReplayArgs) -> Result<(), CliError> {
         .iter()
         .map(|s| SetEdit::parse(s).map_err(CliError::invalid))
         .collect::<Result<Vec<_>, _>>()?;
-    let dir = args.out.clone().unwrap_or_else(|| {
-        Path::new("results").join(format!("{}_replay", super::run::slug(&args.model.name)))
-    });
-    if dir.exists() && !dir.is_dir() {
-        return Err(CliError::invalid(format!(
-            "--out `{}` is a file, not a folder; expected a folder for the replay files",
-            dir.display()
-        )));
-    }
+    let dir = super::output_folder(
+        args.out.as_deref(),
+        &args.model.name,
+        "_replay",
+        "the replay files",
+    )?;
     let staging = crate::output::Staging::begin(&dir).map_err(CliError::output)?;
     let kept = if dir.exists() {
         format!("the files in `{}` are as they were", dir.display())

@@ -215,7 +215,12 @@ pub(super) fn run(args: RunArgs) -> Result<(), CliError> {
     args.limits.enforce(&scenario, &args.file, shape)?;
     let placement = args.salesforce.placement(&scenario)?;
     let scenario = Arc::new(scenario);
-    let dir = super::output_folder(args.out.as_deref(), &scenario, "", "the result files")?;
+    let dir = super::output_folder(
+        args.out.as_deref(),
+        &scenario.simulation.name,
+        "",
+        "the result files",
+    )?;
     // Dropped on any error or signal below, the staging folder goes with
     // everything in it, part files included.
     let staging = Staging::begin(&dir).map_err(CliError::output)?;

@@ -104,7 +104,12 @@ pub(super) fn serve_command(args: ServeArgs) -> Result<(), CliError> {
         None => None,
     };
     let scenario = Arc::new(scenario);
-    let dir = super::output_folder(args.out.as_deref(), &scenario, "_serve", "the result files")?;
+    let dir = super::output_folder(
+        args.out.as_deref(),
+        &scenario.simulation.name,
+        "_serve",
+        "the result files",
+    )?;
     let staging = Staging::begin(&dir).map_err(CliError::output)?;
     let listener = TcpListener::bind(addr)
         .map_err(|e| CliError::failure(format!("cannot listen on {addr}: {e}")))?;

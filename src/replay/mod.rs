@@ -20,7 +20,7 @@ pub mod compare;
 mod html;
 pub mod set;
 
-pub use compare::{MetricSummary, Row, METRICS};
+pub use compare::{MetricSummary, Row};
 pub use set::SetEdit;
 
 use crate::calibrate::model::items::Items;

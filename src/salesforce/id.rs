@@ -23,7 +23,7 @@ const SUFFIX: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
 const POD: &str = "Dn0";
 
 /// An 18-character Salesforce record id.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub struct SalesforceId(String);
 
 impl SalesforceId {
@@ -82,11 +82,6 @@ impl SalesforceId {
     pub fn key_prefix(&self) -> &str {
         &self.0[..3]
     }
-
-    /// The id as text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
 impl fmt::Display for SalesforceId {
@@ -120,11 +115,11 @@ mod tests {
     fn the_suffix_encodes_which_letters_are_capitals() {
         // Published examples of 15- and 18-character pairs.
         assert_eq!(
-            SalesforceId::parse("0015g00000NoVcm").unwrap().as_str(),
+            SalesforceId::parse("0015g00000NoVcm").unwrap().to_string(),
             "0015g00000NoVcmAAF"
         );
         assert_eq!(
-            SalesforceId::parse("500B000000A1nvP").unwrap().as_str(),
+            SalesforceId::parse("500B000000A1nvP").unwrap().to_string(),
             "500B000000A1nvPIAR"
         );
         assert!(SalesforceId::parse("0MwgL00000ERGOnSAP").is_ok());
@@ -137,15 +132,15 @@ mod tests {
     #[test]
     fn new_ids_carry_the_prefix_count_in_base62_and_a_valid_suffix() {
         let a = SalesforceId::new("0Bz", 0);
-        assert_eq!(a.as_str(), "0BzDn0000000000KAA");
-        assert_eq!(a.as_str().len(), 18);
+        assert_eq!(a.0.as_str(), "0BzDn0000000000KAA");
+        assert_eq!(a.0.as_str().len(), 18);
         assert_eq!(a.key_prefix(), "0Bz");
         let b = SalesforceId::new("005", 62 * 62 + 61);
-        assert_eq!(&b.as_str()[..15], "005Dn000000010z");
+        assert_eq!(&b.0.as_str()[..15], "005Dn000000010z");
         for n in [0u64, 1, 61, 62, 3843, 1_000_000, 62u64.pow(9) - 1] {
             let id = SalesforceId::new("0R1", n);
-            assert_eq!(SalesforceId::parse(id.as_str()).unwrap(), id, "{id}");
-            assert_eq!(SalesforceId::parse(&id.as_str()[..15]).unwrap(), id);
+            assert_eq!(SalesforceId::parse(id.0.as_str()).unwrap(), id, "{id}");
+            assert_eq!(SalesforceId::parse(&id.0.as_str()[..15]).unwrap(), id);
         }
         assert_ne!(SalesforceId::new("0R1", 10), SalesforceId::new("0R1", 11));
     }

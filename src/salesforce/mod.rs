@@ -21,7 +21,6 @@ pub mod id;
 pub mod object;
 pub mod when;
 
-pub use export::{agent_names, SalesforceExport, EXPORT_FOLDER};
+pub use export::{SalesforceExport, EXPORT_FOLDER};
 pub use id::SalesforceId;
-pub use object::{SfObject, WorkItemEntity};
 pub use when::DayPlacement;

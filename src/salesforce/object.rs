@@ -234,11 +234,6 @@ impl SfObject {
     pub fn from_key_prefix(prefix: &str) -> Option<SfObject> {
         SfObject::ALL.into_iter().find(|o| o.key_prefix() == prefix)
     }
-
-    /// The object a file name stands for (`AgentWork.csv`), if any.
-    pub fn from_file_name(name: &str) -> Option<SfObject> {
-        SfObject::ALL.into_iter().find(|o| o.file_name() == name)
-    }
 }
 
 /// The object a work item is, which the item's service channel routes
@@ -338,7 +333,7 @@ mod tests {
             for r in o.required() {
                 assert!(o.fields().contains(r), "{o:?}.{r}");
             }
-            assert_eq!(SfObject::from_file_name(&o.file_name()), Some(o));
+            assert_eq!(o.file_name(), format!("{}.csv", o.name()));
             assert_eq!(SfObject::from_key_prefix(o.key_prefix()), Some(o));
         }
     }

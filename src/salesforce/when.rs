@@ -73,21 +73,11 @@ impl DayPlacement {
     pub fn start_utc(&self) -> DateTime<Utc> {
         self.start_utc
     }
-
-    /// The zone of the day's clock.
-    pub fn zone(&self) -> Tz {
-        self.zone
-    }
 }
 
 /// A datetime as Salesforce exports it: UTC, milliseconds, `Z`.
 pub fn format_datetime(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
-}
-
-/// A date as Salesforce exports a date field: `2026-11-30`.
-pub fn format_date(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
 }
 
 /// Reads a datetime as exports write it: `2026-11-30T08:00:00.000Z`, with

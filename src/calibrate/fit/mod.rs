@@ -5,4 +5,4 @@
 pub mod families;
 pub mod survival;
 
-pub use families::{fit_families, Family, Fit};
+pub use families::{fit_families, Fit};

@@ -15,8 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// One agent: a user with presence spells.
 #[derive(Clone, Debug, Serialize)]
 pub struct AgentCal {
-    /// The user's id.
-    #[serde(skip)]
+    /// The user's id: where the agent is in the org.
     pub user: SalesforceId,
     /// `User.Name`, or the id without User.csv.
     pub name: String,

@@ -14,8 +14,6 @@ use std::collections::BTreeMap;
 /// One work item's life.
 #[derive(Clone, Debug)]
 pub struct Item {
-    /// Its id (`WorkItemId`, or the session's `Id`).
-    pub id: SalesforceId,
     /// The queue it first entered.
     pub queue: SalesforceId,
     /// Its AgentWork records, in push order.
@@ -145,7 +143,6 @@ impl Items {
                 None
             };
             out.items.push(Item {
-                id: id.clone(),
                 queue,
                 works: list,
                 requested,

@@ -134,14 +134,6 @@ impl Fitted {
         Fitted::Families { n, fits }
     }
 
-    /// The chosen fit, if families were fitted.
-    pub fn best(&self) -> Option<&Fit> {
-        match self {
-            Fitted::Families { fits, .. } => fits.first(),
-            _ => None,
-        }
-    }
-
     /// The mean \[s\], if anything was seen.
     pub fn mean_s(&self) -> Option<f64> {
         match self {

@@ -10,7 +10,7 @@
 
 mod table;
 
-pub use table::{Row, Table, MAX_EXPORT_BYTES};
+pub use table::{Row, Table};
 
 use super::error::ExportError;
 use crate::salesforce::object::{SfObject, WorkItemEntity};
@@ -96,8 +96,6 @@ pub struct PresenceRecord {
     pub end: Option<DateTime<Utc>>,
     /// `ConfiguredCapacity`.
     pub capacity: f64,
-    /// `IsAway`, if exported.
-    pub away: Option<bool>,
 }
 
 /// One AgentWorkSkill record.
@@ -378,8 +376,10 @@ impl Export {
                 capacity: r
                     .number("ConfiguredCapacity")?
                     .ok_or_else(|| r.error("ConfiguredCapacity", "ConfiguredCapacity is empty"))?,
-                away: r.boolean("IsAway")?,
             };
+            // Read for its located error only: which spells are breaks
+            // comes from the status (ServicePresenceStatus).
+            r.boolean("IsAway")?;
             if let Some(end) = p.end {
                 if end < p.start {
                     return Err(r.error(

@@ -125,11 +125,6 @@ impl Table {
         self.rows.len()
     }
 
-    /// Whether there is no row.
-    pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
-    }
-
     fn column(&self, field: &str) -> Option<usize> {
         let i = self.object.fields().iter().position(|f| *f == field)?;
         self.columns[i]

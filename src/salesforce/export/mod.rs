@@ -12,8 +12,7 @@
 //! would show it at that moment (`Assigned`/`Opened` work, the current
 //! presence spell, waiting or active sessions).
 
-mod lookups;
-pub use lookups::agent_names;
+pub(crate) mod lookups;
 mod presence;
 mod work;
 

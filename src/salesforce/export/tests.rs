@@ -3,7 +3,8 @@
 //! that resolve, and the same bytes for the same seed.
 
 use crate::events::EventKind;
-use crate::salesforce::{SalesforceId, SfObject};
+use crate::salesforce::object::SfObject;
+use crate::salesforce::SalesforceId;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -61,7 +62,7 @@ fn every_file_has_the_object_fields_and_ids_that_resolve() {
         assert_eq!(header, o.fields(), "{o:?}");
         for row in &rows {
             let id = SalesforceId::parse(&row["Id"]).unwrap();
-            assert_eq!(id.as_str(), row["Id"], "18 characters");
+            assert_eq!(id.to_string(), row["Id"], "18 characters");
             assert_eq!(id.key_prefix(), o.key_prefix(), "{o:?}");
             assert!(
                 ids.entry(o).or_default().insert(row["Id"].clone()),
@@ -125,7 +126,7 @@ fn every_file_has_the_object_fields_and_ids_that_resolve() {
     for row in &all[&SfObject::AgentWork] {
         let item = SalesforceId::parse(&row["WorkItemId"]).unwrap();
         match item.key_prefix() {
-            "0Mw" => assert!(sessions.contains(item.as_str()), "{item}"),
+            "0Mw" => assert!(sessions.contains(&item.to_string()), "{item}"),
             p => assert_eq!(p, "500"),
         }
     }
