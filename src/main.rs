@@ -1,7 +1,8 @@
 //! The `omnisim` command: the tools around the model of [`omnisim_core`]
-//! (argument parsing in [`cli`], staffing search in [`plan`], sweeps,
-//! reports, traces, validation, the scaling benchmark, and [`serve`], the
-//! centre behind a WebSocket for console components).
+//! (argument parsing in [`cli`], staffing search in [`plan`], shifts and
+//! breaks in [`schedule`], sweeps, reports, traces, validation, the scaling
+//! benchmark, and [`serve`], the centre behind a WebSocket for console
+//! components).
 //!
 //! The tools are this binary's own modules, not a library: a program that
 //! simulates Omni-Channel routing uses `omnisim-core`, whose public API is
@@ -26,6 +27,7 @@ mod bench;
 mod cli;
 mod plan;
 mod report;
+mod schedule;
 mod serve;
 mod sweep;
 mod trace;

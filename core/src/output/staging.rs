@@ -43,9 +43,9 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 /// Every file name an omnisim command writes into a result folder:
-/// `run` (with `--report`), `report` and `plan`. A folder holding only
-/// these (and hidden temporaries) can be replaced as a whole.
-pub const RESULT_FILES: [&str; 10] = [
+/// `run` (with `--report`), `report`, `plan` and `schedule`. A folder
+/// holding only these (and hidden temporaries) can be replaced as a whole.
+pub const RESULT_FILES: [&str; 13] = [
     "summary.json",
     "engine.json",
     "intervals.csv",
@@ -56,6 +56,9 @@ pub const RESULT_FILES: [&str; 10] = [
     "staffing.csv",
     "plan.json",
     "staffing.html",
+    "roster.csv",
+    "schedule.json",
+    "schedule.html",
 ];
 
 /// Marks the staging folder of a set being written.

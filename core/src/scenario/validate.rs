@@ -1207,6 +1207,7 @@ fn queues(
                 Some(v) => Some(max_occupancy(cx, &it, v)?),
                 None => None,
             },
+            window: super::planning::target_window(cx, &it, rq, sim)?,
         };
         out.push(Queue {
             name,
@@ -1851,6 +1852,7 @@ fn agents(
             &allowed_statuses,
         )?;
         let skills = super::skills::agent_skills(cx, &it, &ra.skills, skill_names)?;
+        let planning = super::planning::group_planning(cx, &it, ra)?;
         // After membership: the implicit end-of-shift status may be granted
         // here, and it is not in `status_list` yet (it has no channels, so
         // membership would not change).
@@ -1899,6 +1901,7 @@ fn agents(
             roster: r.roster,
             break_lateness: r.break_lateness,
             absence: r.absence,
+            planning,
         });
     }
     Ok(out)
