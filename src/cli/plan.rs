@@ -203,6 +203,7 @@ pub(super) fn plan_command(args: PlanArgs) -> Result<(), CliError> {
         | PlanError::NoTargets
         | PlanError::TooFewReplications(_)
         | PlanError::Limits(_) => CliError::invalid(format!("{}: {e}", args.file.display())),
+        PlanError::Run(_) => CliError::failure(format!("{}: {e}", args.file.display())),
     })?;
     let signals = Signals::install()?;
     drop(planning);

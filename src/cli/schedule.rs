@@ -92,7 +92,10 @@ pub(super) fn schedule_command(args: ScheduleArgs) -> Result<(), CliError> {
     );
     let mut check_bar: Option<indicatif::ProgressBar> = None;
     let mut progress = |p: Progress<'_>| match p {
-        Progress::Planned(_) => plan_bar.inc(1),
+        Progress::Planned(iv) => {
+            plan_bar.set_message(format!("planned {}", iv.start));
+            plan_bar.inc(1);
+        }
         Progress::Checked(it) => {
             plan_bar.finish_and_clear();
             let bar = check_bar.get_or_insert_with(|| {
@@ -127,6 +130,9 @@ pub(super) fn schedule_command(args: ScheduleArgs) -> Result<(), CliError> {
             CliError::invalid(format!("{}: {e}", args.file.display()))
         }
         ScheduleError::Scenario(e) => CliError::invalid(e),
+        ScheduleError::Plan(PlanError::Run(_)) | ScheduleError::Run(_) => {
+            CliError::failure(format!("{}: {e}", args.file.display()))
+        }
         ScheduleError::Io(e) => CliError::failure(format!("{}: {e}", args.file.display())),
     })?;
     let signals = Signals::install()?;

@@ -4,7 +4,7 @@
 use super::candidate;
 use super::judge::{self, SimulationJudge};
 use super::limits::group_limits;
-use super::search::{staff_interval, Limits, Strategy, Unreachable};
+use super::search::{staff_interval, Limits, SearchError, Strategy, Unreachable};
 use super::split::{cheapest_split, item_classes, SplitInput};
 use super::start;
 use super::verdict::Tally;
@@ -129,7 +129,8 @@ pub fn plan(
         runs += judge.runs;
         let staffing = match found {
             Ok(s) => s,
-            Err(Unreachable { agents, verdict }) => {
+            Err(SearchError::Run(e)) => return Err(PlanError::Run(e)),
+            Err(SearchError::Unreachable(Unreachable { agents, verdict })) => {
                 return Err(PlanError::Unreachable {
                     interval: label,
                     queues: verdict

@@ -26,6 +26,7 @@
 use super::candidate::window;
 use super::search::{Depth, Judge};
 use super::verdict::{verdict, Decision, JudgeRule, Tally, Verdict};
+use crate::runner::RunError;
 use crate::scenario::Scenario;
 use crate::stats::precision::PrecisionTarget;
 use crate::stats::{estimate_defined, QueueMetrics};
@@ -84,7 +85,11 @@ impl SimulationJudge<'_> {
 
     /// Runs replications `reps` of every candidate, `jobs` at a time, and
     /// returns each candidate's figures of the judged interval.
-    fn simulate(&mut self, candidates: &[Vec<u32>], reps: &[std::ops::Range<u32>]) -> Figures {
+    fn simulate(
+        &mut self,
+        candidates: &[Vec<u32>],
+        reps: &[std::ops::Range<u32>],
+    ) -> Result<Figures, RunError> {
         let built: Vec<(Arc<Scenario>, usize)> = candidates
             .iter()
             .map(|c| {
@@ -102,7 +107,7 @@ impl SimulationJudge<'_> {
             .iter()
             .map(|&(c, r)| (built[c].0.clone(), r))
             .collect();
-        let results = super::replications::run_replications(&runs, self.jobs);
+        let results = super::replications::run_replications(&runs, self.jobs)?;
         let mut out: Figures = vec![Vec::new(); candidates.len()];
         for ((c, _), result) in tasks.iter().zip(results) {
             let at = built[*c].1;
@@ -114,7 +119,7 @@ impl SimulationJudge<'_> {
                     .unwrap_or_default(),
             );
         }
-        out
+        Ok(out)
     }
 
     /// Whether every figure `precision` names has reached its half-width
@@ -143,7 +148,7 @@ impl SimulationJudge<'_> {
 type Figures = Vec<Vec<Vec<QueueMetrics>>>;
 
 impl Judge for SimulationJudge<'_> {
-    fn judge(&mut self, candidates: &[Vec<u32>], depth: Depth) -> Vec<Verdict> {
+    fn judge(&mut self, candidates: &[Vec<u32>], depth: Depth) -> Result<Vec<Verdict>, RunError> {
         let mut unique: Vec<Vec<u32>> = Vec::new();
         for c in candidates {
             if !unique.contains(c) {
@@ -156,12 +161,12 @@ impl Judge for SimulationJudge<'_> {
             .cloned()
             .collect();
         let first = vec![0..self.replications; new.len()];
-        let figures = self.simulate(&new, &first);
+        let figures = self.simulate(&new, &first)?;
         for (c, f) in new.iter().zip(figures) {
             self.seen.insert(c.clone(), f);
         }
-        while depth == Depth::Full && self.extend_open(&unique) {}
-        candidates.iter().map(|c| self.verdict_of(c)).collect()
+        while depth == Depth::Full && self.extend_open(&unique)? {}
+        Ok(candidates.iter().map(|c| self.verdict_of(c)).collect())
     }
 }
 
@@ -169,7 +174,7 @@ impl SimulationJudge<'_> {
     /// One round of sequential sampling: doubles the replications of
     /// every candidate whose verdict is still open or whose figures are
     /// not yet precise enough; `false` when none needed more.
-    fn extend_open(&mut self, unique: &[Vec<u32>]) -> bool {
+    fn extend_open(&mut self, unique: &[Vec<u32>]) -> Result<bool, RunError> {
         let (needing, ranges): (Vec<Vec<u32>>, Vec<std::ops::Range<u32>>) = unique
             .iter()
             .filter_map(|c| {
@@ -180,13 +185,13 @@ impl SimulationJudge<'_> {
             })
             .unzip();
         if needing.is_empty() {
-            return false;
+            return Ok(false);
         }
-        let more = self.simulate(&needing, &ranges);
+        let more = self.simulate(&needing, &ranges)?;
         for (c, f) in needing.iter().zip(more) {
             self.seen.get_mut(c).expect("simulated before").extend(f);
         }
-        true
+        Ok(true)
     }
 }
 

@@ -243,6 +243,7 @@ impl StaffingPlan {
 
 /// Why there is no plan.
 #[derive(Debug, thiserror::Error, PartialEq)]
+#[non_exhaustive]
 pub enum PlanError {
     /// Nothing to plan for.
     #[error("no queue sets a target (target_service_level, max_abandon_rate, max_asa or max_occupancy); `plan` finds the head-count that meets them, so set at least one in [[queues]]")]
@@ -254,6 +255,10 @@ pub enum PlanError {
     /// scenario lacks, or a maximum below a minimum.
     #[error("{0}")]
     Limits(String),
+    /// A simulation of a candidate failed (stalled, or code inside it
+    /// panicked).
+    #[error("a simulation of the plan failed: {0}")]
+    Run(crate::runner::RunError),
     /// Even the maximum head-count misses a target.
     #[error("at {interval} no head-count up to the maximum ({agents}) meets the targets of {queues}; raise --max-agents (for every group, or GROUP=N for one), or check the targets and the forecast of that interval")]
     Unreachable {

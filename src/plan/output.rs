@@ -13,10 +13,6 @@ use std::path::{Path, PathBuf};
 /// Figures of each queue in `staffing.csv`, in column order.
 const FIGURES: [&str; 4] = ["service_level", "p_abandon", "asa_s", "agents_occupancy"];
 
-/// The columns of `staffing.csv` that hold text rather than numbers,
-/// besides `interval_start` and `group`.
-pub const TEXT_COLUMNS: [&str; 2] = ["decision", "set_by"];
-
 fn figure<'a>(q: &'a super::QueueFigures, name: &str) -> Option<&'a Achieved> {
     match name {
         "service_level" => q.service_level.as_ref(),

@@ -39,6 +39,7 @@
 //! largest group whatever it costs.
 
 use super::verdict::{Decision, TargetVerdict, Verdict};
+use crate::runner::RunError;
 
 /// How much a judge simulates for a verdict.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -57,7 +58,8 @@ pub trait Judge {
     /// One verdict per candidate (agents per group), in candidate order.
     /// Candidates are judged independently, so an implementation may judge
     /// them in parallel.
-    fn judge(&mut self, candidates: &[Vec<u32>], depth: Depth) -> Vec<Verdict>;
+    /// `Err` when a simulation behind the verdicts failed.
+    fn judge(&mut self, candidates: &[Vec<u32>], depth: Depth) -> Result<Vec<Verdict>, RunError>;
 }
 
 /// Which search to run.
@@ -102,6 +104,21 @@ pub struct IntervalStaffing {
     pub evaluations: usize,
 }
 
+/// Why the search found no head-count.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SearchError {
+    /// No head-count within the limits meets the targets.
+    Unreachable(Unreachable),
+    /// A simulation behind a verdict failed.
+    Run(RunError),
+}
+
+impl From<RunError> for SearchError {
+    fn from(e: RunError) -> Self {
+        SearchError::Run(e)
+    }
+}
+
 /// Why no head-count within the limits meets the targets.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Unreachable {
@@ -117,13 +134,15 @@ pub fn staff_interval(
     start: &[u32],
     limits: &Limits,
     strategy: Strategy,
-) -> Result<IntervalStaffing, Unreachable> {
+) -> Result<IntervalStaffing, SearchError> {
     let groups = start.len();
     let mut x: Vec<u32> = (0..groups)
         .map(|g| start[g].clamp(limits.min[g], limits.max[g]))
         .collect();
     let mut evaluations = 1;
-    let mut v = judge.judge(std::slice::from_ref(&x), Depth::Full).remove(0);
+    let mut v = judge
+        .judge(std::slice::from_ref(&x), Depth::Full)?
+        .remove(0);
     // Grow.
     while !v.met {
         let direct: Vec<usize> = (0..groups)
@@ -141,10 +160,10 @@ pub fn staff_interval(
             direct
         };
         if grown.is_empty() {
-            return Err(Unreachable {
+            return Err(SearchError::Unreachable(Unreachable {
                 agents: x,
                 verdict: v,
-            });
+            }));
         }
         let candidates: Vec<Vec<u32>> = grown
             .iter()
@@ -157,14 +176,16 @@ pub fn staff_interval(
         evaluations += candidates.len();
         let best = match strategy {
             Strategy::Cheapest => {
-                let quick = judge.judge(&candidates, Depth::Quick);
+                let quick = judge.judge(&candidates, Depth::Quick)?;
                 let cost: Vec<f64> = grown.iter().map(|&g| limits.cost[g]).collect();
                 cheapest_growth(&quick, v.shortfall, &cost)
             }
-            Strategy::OneMinimal => smallest_shortfall(&judge.judge(&candidates, Depth::Full)),
+            Strategy::OneMinimal => smallest_shortfall(&judge.judge(&candidates, Depth::Full)?),
         };
         x = candidates[best].clone();
-        v = judge.judge(std::slice::from_ref(&x), Depth::Full).remove(0);
+        v = judge
+            .judge(std::slice::from_ref(&x), Depth::Full)?
+            .remove(0);
     }
     // Trim: coarse steps first, then single agents.
     for coarse in [true, false] {
@@ -190,7 +211,7 @@ pub fn staff_interval(
             evaluations += candidates.len();
             // A quick look first: it ranks the removals, and one already
             // resolved as failing needs no more replications.
-            let quick = judge.judge(&candidates, Depth::Quick);
+            let quick = judge.judge(&candidates, Depth::Quick)?;
             let mut order: Vec<usize> = (0..candidates.len()).collect();
             match strategy {
                 // The removal that costs the targets least per unit of
@@ -216,7 +237,7 @@ pub fn staff_interval(
                 if !q.met && q.decision == Decision::Resolved {
                     continue;
                 }
-                let full = judge.judge(std::slice::from_ref(c), Depth::Full).remove(0);
+                let full = judge.judge(std::slice::from_ref(c), Depth::Full)?.remove(0);
                 if full.met {
                     found = Some((c.clone(), full));
                     break;
@@ -229,7 +250,7 @@ pub fn staff_interval(
             v = full;
         }
     }
-    let set_by = binding_targets(judge, &x, limits);
+    let set_by = binding_targets(judge, &x, limits)?;
     Ok(IntervalStaffing {
         agents: x,
         verdict: v,
@@ -244,7 +265,7 @@ fn binding_targets(
     judge: &mut dyn Judge,
     x: &[u32],
     limits: &Limits,
-) -> Vec<Option<TargetVerdict>> {
+) -> Result<Vec<Option<TargetVerdict>>, RunError> {
     let movable: Vec<usize> = (0..x.len()).filter(|&g| x[g] > limits.min[g]).collect();
     let removals: Vec<Vec<u32>> = movable
         .iter()
@@ -256,12 +277,12 @@ fn binding_targets(
         .collect();
     let mut out = vec![None; x.len()];
     if removals.is_empty() {
-        return out;
+        return Ok(out);
     }
-    for (g, v) in movable.iter().zip(judge.judge(&removals, Depth::Quick)) {
+    for (g, v) in movable.iter().zip(judge.judge(&removals, Depth::Quick)?) {
         out[*g] = v.worst_miss().cloned();
     }
-    out
+    Ok(out)
 }
 
 /// The growth to keep: the cheapest candidate that meets everything
@@ -331,9 +352,9 @@ mod tests {
     }
 
     impl Judge for Linear {
-        fn judge(&mut self, candidates: &[Vec<u32>], _: Depth) -> Vec<Verdict> {
+        fn judge(&mut self, candidates: &[Vec<u32>], _: Depth) -> Result<Vec<Verdict>, RunError> {
             self.calls += candidates.len();
-            candidates
+            Ok(candidates
                 .iter()
                 .map(|x| {
                     let targets = self
@@ -351,7 +372,7 @@ mod tests {
                         .collect();
                     Verdict::from_targets(targets, JudgeRule::Mean, 10)
                 })
-                .collect()
+                .collect())
         }
     }
 
@@ -429,7 +450,7 @@ mod tests {
             if s.agents[g] > 0 {
                 let mut fewer = s.agents.clone();
                 fewer[g] -= 1;
-                assert!(!j.judge(&[fewer], Depth::Full)[0].met);
+                assert!(!j.judge(&[fewer], Depth::Full).unwrap()[0].met);
             }
         }
     }
@@ -440,8 +461,8 @@ mod tests {
     struct Shared;
 
     impl Judge for Shared {
-        fn judge(&mut self, candidates: &[Vec<u32>], _: Depth) -> Vec<Verdict> {
-            candidates
+        fn judge(&mut self, candidates: &[Vec<u32>], _: Depth) -> Result<Vec<Verdict>, RunError> {
+            Ok(candidates
                 .iter()
                 .map(|x| {
                     let to_q1 = 2u32.saturating_sub(x[2]).min(x[1]);
@@ -453,7 +474,7 @@ mod tests {
                         .collect();
                     Verdict::from_targets(targets, JudgeRule::Mean, 10)
                 })
-                .collect()
+                .collect())
         }
     }
 
@@ -468,7 +489,11 @@ mod tests {
         let s = staff_interval(&mut Shared, &[2, 3, 0], &l, Strategy::Cheapest).unwrap();
         assert_eq!(s.agents, vec![2, 3, 1]);
         // The earlier search grows only a failing queue's own groups.
-        let e = staff_interval(&mut Shared, &[2, 3, 0], &l, Strategy::OneMinimal).unwrap_err();
+        let Err(SearchError::Unreachable(e)) =
+            staff_interval(&mut Shared, &[2, 3, 0], &l, Strategy::OneMinimal)
+        else {
+            panic!("out of reach for the earlier search");
+        };
         assert_eq!(e.verdict.failing_queues, vec![0]);
     }
 
@@ -502,7 +527,10 @@ mod tests {
             calls: 0,
         };
         let l = limits(1, 20, vec![vec![true, true]], vec![1.0]);
-        let e = staff_interval(&mut j, &[1], &l, Strategy::Cheapest).unwrap_err();
+        let Err(SearchError::Unreachable(e)) = staff_interval(&mut j, &[1], &l, Strategy::Cheapest)
+        else {
+            panic!("out of reach");
+        };
         assert_eq!(e.agents, vec![20]);
         assert_eq!(e.verdict.failing_queues, vec![1]);
     }

@@ -5,6 +5,7 @@
 //! is missed, the cut that raises a requirement for the next solve.
 
 use crate::plan::verdict::{queue_targets, Tally};
+use crate::runner::RunError;
 use crate::scenario::Scenario;
 use crate::stats::{estimate_defined, ReplicationResult, TargetMetric};
 use std::sync::Arc;
@@ -26,7 +27,7 @@ pub struct Miss {
 
 /// Runs the scenario's replications of `scenario` (with the roster in
 /// place), `jobs` at a time.
-pub fn simulate(scenario: &Scenario, jobs: usize) -> Vec<ReplicationResult> {
+pub fn simulate(scenario: &Scenario, jobs: usize) -> Result<Vec<ReplicationResult>, RunError> {
     let shared = Arc::new(scenario.clone());
     let tasks: Vec<(Arc<Scenario>, u32)> = (0..scenario.simulation.replications)
         .map(|r| (shared.clone(), r))

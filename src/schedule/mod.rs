@@ -141,6 +141,10 @@ pub enum ScheduleError {
         /// What stops it.
         why: String,
     },
+    /// A simulation of a roster failed (stalled, or code inside it
+    /// panicked).
+    #[error("a simulation of the roster failed: {0}")]
+    Run(#[from] crate::runner::RunError),
     /// The roster could not be written for the check.
     #[error("cannot write the roster to check it: {0}")]
     Io(#[from] std::io::Error),
@@ -241,7 +245,7 @@ pub fn schedule(
         let csv = roster::roster_csv(scenario, rules, &lines);
         std::fs::write(&roster_path, &csv)?;
         let with_roster = Scenario::from_text_at(&checked_text, path)?;
-        let reps = check::simulate(&with_roster, options.jobs);
+        let reps = check::simulate(&with_roster, options.jobs)?;
         let misses = check::misses(&with_roster, &reps);
         let mut cuts = 0;
         if !misses.is_empty() && iterations.len() + 1 < rules.max_iterations as usize {

@@ -49,7 +49,10 @@ fn the_simulator_agrees_with_erlang_c_and_erlang_a() {
     // with the command it names when the simulator changes on purpose.
     let path = "docs/VALIDATION.md";
     let command = format!("cargo run --release -- validate --seed 2026 --markdown {path}");
-    let expected = render_markdown(&results, 2026, &command);
+    let mut expected = render_markdown(&results, 2026, &command);
+    expected.push_str(&crate::plan::erlang_day::render_markdown(
+        &crate::plan::erlang_day::compare(2026, jobs),
+    ));
     let published = std::fs::read_to_string(path).expect("docs/VALIDATION.md");
     assert!(
         published == expected,
