@@ -138,9 +138,10 @@ pub fn render_markdown(rows: &[DayRow]) -> String {
          with, doubled while a target's 95% interval straddles it, at most 40) of a single-queue \
          Erlang-equivalent day without abandonment (16 half-hours from 08:00, exponential 300 s \
          handle time, 80% answered within 20 s), beside Erlang C's staffing of each half-hour on \
-         its own. Erlang C assumes each half-hour's load forever; the simulated day starts each \
-         half-hour with the queue the previous one left, and on the morning rise that queue is \
-         short, so the plan needs up to an agent less there.\n\n",
+         its own. Erlang C assumes each half-hour's load forever and a queue in its steady \
+         state; a simulated half-hour starts with the queue the previous one left and lasts \
+         30 minutes, so where one agent fewer leaves Erlang C's service level just below the \
+         target the plan can meet it with that agent fewer.\n\n",
     );
     s.push_str("| interval | calls | plan | Erlang C | difference | decision |\n|---|---|---|---|---|---|\n");
     for r in rows {

@@ -423,17 +423,23 @@ mod tests {
         assert_eq!(queues, vec![0, 1]);
     }
 
-    #[test]
-    fn the_cheapest_group_does_the_shared_work_and_the_result_is_one_minimal() {
-        // Group 2 serves both queues at full weight but costs 3; groups 0
-        // and 1 cost 1 each: the cheapest answer staffs 0 and 1.
-        let mut j = Linear {
+    /// Two queues needing 4 each; groups 0 and 1 take one queue each (cost
+    /// 1), group 2 takes both at full weight (cost 3).
+    fn specialists_and_generalists() -> (Linear, Limits) {
+        let j = Linear {
             need: vec![4.0, 4.0],
             weight: vec![vec![1.0, 0.0], vec![0.0, 1.0], vec![1.0, 1.0]],
             calls: 0,
         };
         let serves = vec![vec![true, false], vec![false, true], vec![true, true]];
-        let l = limits(3, 10, serves, vec![1.0, 1.0, 3.0]);
+        (j, limits(3, 10, serves, vec![1.0, 1.0, 3.0]))
+    }
+
+    #[test]
+    fn the_cheapest_group_does_the_shared_work_and_the_result_is_one_minimal() {
+        // Group 2 serves both queues at full weight but costs 3; groups 0
+        // and 1 cost 1 each: the cheapest answer staffs 0 and 1.
+        let (mut j, l) = specialists_and_generalists();
         let s = staff_interval(&mut j, &[0, 0, 0], &l, Strategy::Cheapest).unwrap();
         assert_eq!(s.agents, vec![4, 4, 0]);
         // From a balanced start the dearest group is trimmed first.
@@ -537,13 +543,7 @@ mod tests {
 
     #[test]
     fn the_earlier_search_trims_the_largest_group_whatever_it_costs() {
-        let mut j = Linear {
-            need: vec![4.0, 4.0],
-            weight: vec![vec![1.0, 0.0], vec![0.0, 1.0], vec![1.0, 1.0]],
-            calls: 0,
-        };
-        let serves = vec![vec![true, false], vec![false, true], vec![true, true]];
-        let l = limits(3, 10, serves, vec![1.0, 1.0, 3.0]);
+        let (mut j, l) = specialists_and_generalists();
         let s = staff_interval(&mut j, &[4, 4, 4], &l, Strategy::OneMinimal).unwrap();
         // Balanced trimming lands on 2 + 2 + 2 (cost 10) where the
         // cost-aware search finds 4 + 4 + 0 (cost 8).
