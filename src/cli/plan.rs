@@ -14,7 +14,6 @@ use crate::plan::{plan, JudgeRule, MaxAgents, PlanError, PlanOptions, Strategy};
 use crate::scenario::bounds::RunShape;
 use crate::scenario::Scenario;
 use clap::Args;
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 /// Find the agents each group needs on the floor in each interval to meet

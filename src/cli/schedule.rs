@@ -65,7 +65,12 @@ pub(super) fn schedule_command(args: ScheduleArgs) -> Result<(), CliError> {
         scenario.simulation.seed = seed;
     }
     let rules = crate::schedule::rules::read(&args.rules, &scenario).map_err(CliError::invalid)?;
-    let dir = super::output_folder(args.out.as_deref(), &scenario, "_schedule", "the schedule files")?;
+    let dir = super::output_folder(
+        args.out.as_deref(),
+        &scenario,
+        "_schedule",
+        "the schedule files",
+    )?;
     // Said before the search, which may take minutes, rather than after.
     crate::output::check_target(&dir).map_err(CliError::output)?;
     let options = PlanOptions {
