@@ -341,3 +341,24 @@ fn plan_keeps_each_group_within_its_limits_and_explains_the_split() {
             "--max-agents Seniors=none: `Seniors=none`: expected a number of agents",
         ));
 }
+
+/// A plan judged on runs that stalled would be a plan of nothing: `plan`
+/// stops with the stall error `run` gives, exit 2, and writes no plan.
+#[test]
+fn a_stalling_scenario_stops_plan_with_the_stall_error() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().expect("temp dir");
+    for command in ["run", "plan"] {
+        let out = dir.path().join(command);
+        omnisim()
+            .arg(command)
+            .arg(root.join("tests/fixtures/decline_loop.toml"))
+            .arg("--out")
+            .arg(&out)
+            .arg("--quiet")
+            .assert()
+            .code(2)
+            .stderr(contains("simulated time no longer advances"));
+        assert!(!out.exists(), "{command} wrote {}", out.display());
+    }
+}
