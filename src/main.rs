@@ -1,10 +1,11 @@
 //! The `omnisim` command: the tools around the model of [`omnisim_core`]
-//! (argument parsing in [`cli`], staffing search in [`plan`], sweeps,
-//! reports, traces, validation, the scaling benchmark, [`serve`], the
-//! centre behind a WebSocket for console components; a run's day as the
-//! org's Salesforce export in [`salesforce`], an export read back into a
-//! runnable model in [`calibrate`], that model on the real day in
-//! [`replay`], result tables as `results.xlsx` in [`workbook`]).
+//! (argument parsing in [`cli`], staffing search in [`plan`], shifts and
+//! breaks in [`schedule`], sweeps, reports, traces, validation, the
+//! scaling benchmark, [`serve`], the centre behind a WebSocket for console
+//! components; a run's day as the org's Salesforce export in
+//! [`salesforce`], an export read back into a runnable model in
+//! [`calibrate`], that model on the real day in [`replay`], result tables
+//! as `results.xlsx` in [`workbook`]).
 //!
 //! The tools are this binary's own modules, not a library: a program that
 //! simulates Omni-Channel routing uses `omnisim-core`, whose public API is
@@ -32,6 +33,7 @@ mod plan;
 mod replay;
 mod report;
 mod salesforce;
+mod schedule;
 mod serve;
 mod sweep;
 mod trace;

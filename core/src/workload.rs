@@ -189,6 +189,7 @@ impl ErlangCentre {
                 roster: Vec::new(),
                 break_lateness: None,
                 absence: 0.0,
+                planning: Default::default(),
             }],
             warnings: vec![],
         }

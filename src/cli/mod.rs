@@ -26,10 +26,12 @@ mod erlang;
 mod limits;
 mod load;
 mod plan;
+mod progress;
 mod replay;
 mod report;
 mod run;
 mod salesforce;
+mod schedule;
 mod serve;
 mod signals;
 mod sweep;
@@ -72,6 +74,7 @@ enum Command {
     Bench(bench::BenchArgs),
     Load(load::LoadArgs),
     Plan(plan::PlanArgs),
+    Schedule(schedule::ScheduleArgs),
     Sweep(sweep::SweepArgs),
     Merge(sweep::MergeArgs),
     Serve(serve::ServeArgs),
@@ -143,6 +146,7 @@ pub fn main() -> i32 {
         Command::Bench(a) => bench::bench(a),
         Command::Load(a) => load::load(a),
         Command::Plan(a) => plan::plan_command(a),
+        Command::Schedule(a) => schedule::schedule_command(a),
         Command::Sweep(a) => sweep::sweep(a),
         Command::Merge(a) => sweep::merge_command(a),
         Command::Serve(a) => serve::serve_command(a),

@@ -8,12 +8,12 @@
 
 use super::signals::{ExitAtOnce, Signals};
 use super::CliError;
-use crate::plan::output::{render_table, write_plan};
-use crate::plan::{plan, PlanError, PlanOptions};
+use crate::plan::output::write_plan;
+use crate::plan::table::render_table;
+use crate::plan::{plan, JudgeRule, MaxAgents, PlanError, PlanOptions, Strategy};
 use crate::scenario::bounds::RunShape;
 use crate::scenario::Scenario;
 use clap::Args;
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 /// Find the agents each group needs on the floor in each interval to meet
@@ -22,7 +22,8 @@ use std::path::PathBuf;
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  \
     cargo run --release -- plan scenarios/bank_day.toml\n  \
-    cargo run --release -- plan scenarios/bank_day.toml --replications 20 --jobs 2 --out /tmp/bank-plan")]
+    cargo run --release -- plan scenarios/bank_day.toml --replications 20 --jobs 2 --out /tmp/bank-plan\n  \
+    cargo run --release -- plan scenarios/insurer.toml --max-agents Seniors=6,Bilingual=8")]
 pub(super) struct PlanArgs {
     /// The scenario file (TOML); its queues must set targets.
     file: PathBuf,
@@ -37,17 +38,33 @@ pub(super) struct PlanArgs {
     /// Default: the number of cores.
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
     jobs: Option<u32>,
-    /// Most agents of any one group; default three times its roster.
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
-    max_agents: Option<u32>,
+    /// Most agents on the floor: a number for every group, or GROUP=N
+    /// for named groups (`Seniors=6,Bilingual=8`), or both. A group named
+    /// here, then the group's own max_agents, then the plain number;
+    /// default three times the group's roster.
+    #[arg(long, value_name = "N|GROUP=N,...")]
+    max_agents: Vec<String>,
+    /// How a target is judged: on its mean, with replications added while
+    /// its confidence interval straddles it (`mean`), or met only when its
+    /// whole 95% interval is on the right side (`lower-bound`).
+    #[arg(long, value_enum, default_value_t = JudgeArg::Mean)]
+    judge: JudgeArg,
+    /// How the work is split between groups: from the cheapest mix of a
+    /// linear programme, trimming the dearest group first (`cheapest`),
+    /// or the earlier even split, trimming the largest group first (`even`).
+    #[arg(long, value_enum, default_value_t = SplitArg::Cheapest)]
+    split: SplitArg,
     /// Keep adding replications to each candidate until the judged
     /// figures' 95% CI half-widths are at most these, e.g.
     /// `service_level=0.02,asa_s=5` (metrics as in `run --precision`).
     #[arg(long, value_name = "METRIC=HALF_WIDTH,...")]
     precision: Vec<String>,
-    /// Most replications per candidate with --precision.
-    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(2..))]
-    max_replications: u32,
+    /// Most replications per candidate: a candidate whose targets' 95%
+    /// intervals still straddle them (or are wider than --precision) gets
+    /// more, up to this; then its mean decides. Default 40, or 200 with
+    /// --precision.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(2..))]
+    max_replications: Option<u32>,
     /// Simulated time before each judged interval, staffed as already
     /// planned, that brings in the backlog of the day so far.
     #[arg(long, default_value = "1h", value_name = "DURATION")]
@@ -67,6 +84,40 @@ pub(super) struct PlanArgs {
     /// Also write results.xlsx: the staffing table as a workbook sheet.
     #[arg(long)]
     xlsx: bool,
+}
+
+/// `--judge`.
+#[derive(Copy, Clone, Debug, clap::ValueEnum)]
+enum JudgeArg {
+    Mean,
+    LowerBound,
+}
+
+/// `--split`.
+#[derive(Copy, Clone, Debug, clap::ValueEnum)]
+enum SplitArg {
+    Cheapest,
+    Even,
+}
+
+/// `--jobs`, or the number of cores.
+pub(super) fn jobs(arg: Option<u32>) -> usize {
+    arg.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        |j| j as usize,
+    )
+}
+
+/// `--max-agents`, each use parsed and merged.
+pub(super) fn max_agents(values: &[String]) -> Result<MaxAgents, CliError> {
+    let mut out = MaxAgents::default();
+    for v in values {
+        let parsed =
+            MaxAgents::parse(v).map_err(|e| CliError::invalid(format!("--max-agents {v}: {e}")))?;
+        out.merge(parsed)
+            .map_err(|e| CliError::invalid(format!("--max-agents: {e}")))?;
+    }
+    Ok(out)
 }
 
 pub(super) fn plan_command(args: PlanArgs) -> Result<(), CliError> {
@@ -104,14 +155,23 @@ pub(super) fn plan_command(args: PlanArgs) -> Result<(), CliError> {
         replications: args
             .replications
             .unwrap_or(scenario.simulation.replications.max(10)),
-        jobs: args.jobs.map_or_else(
-            || std::thread::available_parallelism().map_or(1, |n| n.get()),
-            |j| j as usize,
-        ),
-        max_agents: args.max_agents,
+        jobs: jobs(args.jobs),
+        max_agents: max_agents(&args.max_agents)?,
         lookback: (lookback / step).ceil() as usize,
-        precision,
-        max_replications: args.max_replications,
+        precision: precision.clone(),
+        max_replications: args.max_replications.unwrap_or(if precision.is_empty() {
+            crate::plan::DEFAULT_MAX_REPLICATIONS
+        } else {
+            crate::plan::PRECISION_MAX_REPLICATIONS
+        }),
+        rule: match args.judge {
+            JudgeArg::Mean => JudgeRule::Mean,
+            JudgeArg::LowerBound => JudgeRule::LowerBound,
+        },
+        strategy: match args.split {
+            SplitArg::Cheapest => Strategy::Cheapest,
+            SplitArg::Even => Strategy::OneMinimal,
+        },
     };
     let shape = RunShape {
         replications: if options.precision.is_empty() {
@@ -123,27 +183,34 @@ pub(super) fn plan_command(args: PlanArgs) -> Result<(), CliError> {
         replications_from_flag: args.replications.is_some(),
     };
     args.limits.enforce(&scenario, &args.file, shape)?;
-    let verbose = !args.quiet && std::io::stderr().is_terminal();
     let groups: Vec<String> = scenario.agents.iter().map(|g| g.group.clone()).collect();
+    let bar = super::progress::steps_bar(
+        !args.quiet,
+        crate::plan::interval_count(&scenario) as u64,
+        "intervals",
+    );
     let mut progress = |iv: &crate::plan::PlannedInterval| {
-        if verbose {
-            let heads: Vec<String> = groups
-                .iter()
-                .zip(&iv.agents_required)
-                .map(|(g, n)| format!("{g} {n}"))
-                .collect();
-            eprintln!(
-                "{}: {} ({} candidates)",
-                iv.start,
-                heads.join(", "),
-                iv.evaluations
-            );
-        }
+        let heads: Vec<String> = groups
+            .iter()
+            .zip(&iv.agents_required)
+            .map(|(g, n)| format!("{g} {n}"))
+            .collect();
+        bar.println(format!(
+            "{}: {} ({} candidates)",
+            iv.start,
+            heads.join(", "),
+            iv.evaluations
+        ));
+        bar.inc(1);
     };
-    let planned = plan(&scenario, &options, &mut progress).map_err(|e| match e {
-        PlanError::Unreachable { .. } | PlanError::NoTargets | PlanError::TooFewReplications(_) => {
-            CliError::invalid(format!("{}: {e}", args.file.display()))
-        }
+    let planned = plan(&scenario, &options, &mut progress);
+    bar.finish_and_clear();
+    let planned = planned.map_err(|e| match e {
+        PlanError::Unreachable { .. }
+        | PlanError::NoTargets
+        | PlanError::TooFewReplications(_)
+        | PlanError::Limits(_) => CliError::invalid(format!("{}: {e}", args.file.display())),
+        PlanError::Run(_) => CliError::failure(format!("{}: {e}", args.file.display())),
     })?;
     let signals = Signals::install()?;
     drop(planning);
@@ -172,7 +239,7 @@ pub(super) fn plan_command(args: PlanArgs) -> Result<(), CliError> {
             "files": super::paths_json(&written),
         }))?;
     } else if !args.quiet {
-        print!("{}", render_table(&planned));
+        print!("{}", render_table(&planned, &scenario));
         println!("plan in {}:", dir.display());
         for p in &written {
             println!("  {}", p.display());

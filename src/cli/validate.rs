@@ -71,7 +71,10 @@ pub(super) fn validate(args: ValidateArgs) -> Result<(), CliError> {
             args.seed,
             path.display()
         );
-        let text = render_markdown(&results, args.seed, &command);
+        let mut text = render_markdown(&results, args.seed, &command);
+        text.push_str(&crate::plan::erlang_day::render_markdown(
+            &crate::plan::erlang_day::compare(args.seed, jobs),
+        ));
         let (dir, name) = split_file_path(path)
             .ok_or_else(|| CliError::invalid("--markdown needs a file name"))?;
         write_atomically(dir, name, text.as_bytes())

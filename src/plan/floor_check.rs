@@ -99,7 +99,7 @@ pub fn floor_warnings(s: &Scenario) -> Vec<String> {
 
 /// Groups and queues linked by "may take", as (groups, queues) pools;
 /// queues nobody may take are left out (`check` says so elsewhere).
-fn pools(serves: &[Vec<bool>], groups: usize, queues: usize) -> Vec<(Vec<usize>, Vec<usize>)> {
+pub fn pools(serves: &[Vec<bool>], groups: usize, queues: usize) -> Vec<(Vec<usize>, Vec<usize>)> {
     let mut pool_of_group: Vec<Option<usize>> = vec![None; groups];
     let mut out: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
     for start in 0..groups {

@@ -1,5 +1,6 @@
 //! The judge the search asks: simulate a candidate head-count and say
-//! whether the interval meets its queues' targets.
+//! whether the interval meets its queues' targets ([`super::verdict`]
+//! says how a target is judged).
 //!
 //! Each candidate runs a window of the day: a look-back of the intervals
 //! before the judged one, staffed as already chosen, so the backlog they
@@ -14,21 +15,23 @@
 //! candidates differ only by the agents added or removed, which keeps the
 //! comparison sharp with few replications.
 //!
-//! A target is met when its whole 95% confidence interval is on the right
-//! side: the lower bound of the service level at or above its target, the
-//! upper bound of abandonment, ASA and agents' occupancy at or below
-//! theirs. A queue with nothing offered in the interval meets everything.
+//! **Sequential judging.** Every candidate first runs `replications`.
+//! Judged in full ([`Depth::Full`]), a candidate whose verdict is still
+//! open (some target's interval straddles it under the mean rule) or not
+//! yet as precise as `--precision` asks has its replications doubled, up
+//! to `--max-replications`: clear cases stay cheap and close ones are
+//! resolved. Replications already run are kept for the interval, so a
+//! candidate met again is not simulated again.
 
 use super::candidate::window;
-use super::search::{Judge, Verdict};
-use crate::engine::{run_replication, RunOptions};
-use crate::events::EventSink;
+use super::search::{Depth, Judge};
+use super::verdict::{verdict, Decision, JudgeRule, Tally, Verdict};
+use crate::runner::RunError;
 use crate::scenario::Scenario;
 use crate::stats::precision::PrecisionTarget;
-use crate::stats::{estimate_defined, MetricsCollector, QueueMetrics};
+use crate::stats::{estimate_defined, QueueMetrics};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// Judges candidates of one interval by simulation.
 #[derive(Debug)]
@@ -44,11 +47,17 @@ pub struct SimulationJudge<'a> {
     pub lookback: usize,
     /// Replications per candidate to start with.
     pub replications: u32,
-    /// Largest number of replications `precision` may grow to.
+    /// Largest number of replications sequential judging and `precision`
+    /// may grow a candidate to.
     pub max_replications: u32,
     /// Half-widths each judged figure must reach before it is judged
-    /// (`--precision`); empty = judge after `replications`.
+    /// (`--precision`); empty = no such requirement.
     pub precision: &'a [PrecisionTarget],
+    /// How targets are judged.
+    pub rule: JudgeRule,
+    /// Per queue: the mean counts of the earlier intervals of its target
+    /// window, `None` for a queue judged on the interval alone.
+    pub past: Vec<Option<Tally>>,
     /// Threads running replications; verdicts do not depend on it.
     pub jobs: usize,
     /// Replications run so far, for the cost report.
@@ -76,7 +85,11 @@ impl SimulationJudge<'_> {
 
     /// Runs replications `reps` of every candidate, `jobs` at a time, and
     /// returns each candidate's figures of the judged interval.
-    fn simulate(&mut self, candidates: &[Vec<u32>], reps: &[std::ops::Range<u32>]) -> Figures {
+    fn simulate(
+        &mut self,
+        candidates: &[Vec<u32>],
+        reps: &[std::ops::Range<u32>],
+    ) -> Result<Figures, RunError> {
         let built: Vec<(Arc<Scenario>, usize)> = candidates
             .iter()
             .map(|c| {
@@ -90,45 +103,23 @@ impl SimulationJudge<'_> {
             .flat_map(|(c, range)| range.clone().map(move |r| (c, r)))
             .collect();
         self.runs += tasks.len();
-        let slots: Vec<Mutex<Option<Vec<QueueMetrics>>>> =
-            (0..tasks.len()).map(|_| Mutex::new(None)).collect();
-        let next = AtomicUsize::new(0);
-        std::thread::scope(|scope| {
-            for _ in 0..self.jobs.clamp(1, tasks.len().max(1)) {
-                scope.spawn(|| loop {
-                    let t = next.fetch_add(1, Ordering::SeqCst);
-                    let Some(&(c, r)) = tasks.get(t) else {
-                        break;
-                    };
-                    let (scenario, at) = &built[c];
-                    let mut metrics = MetricsCollector::new(scenario);
-                    run_replication(
-                        scenario.clone(),
-                        &mut [&mut metrics as &mut dyn EventSink],
-                        RunOptions {
-                            replication: r,
-                            ..Default::default()
-                        },
-                    );
-                    let queues = metrics
-                        .into_result()
-                        .intervals
-                        .get(*at)
-                        .map(|iv| iv.queues.clone())
-                        .unwrap_or_default();
-                    *slots[t].lock().expect("no panics while held") = Some(queues);
-                });
-            }
-        });
+        let runs: Vec<(Arc<Scenario>, u32)> = tasks
+            .iter()
+            .map(|&(c, r)| (built[c].0.clone(), r))
+            .collect();
+        let results = super::replications::run_replications(&runs, self.jobs)?;
         let mut out: Figures = vec![Vec::new(); candidates.len()];
-        for ((c, _), slot) in tasks.iter().zip(slots) {
+        for ((c, _), result) in tasks.iter().zip(results) {
+            let at = built[*c].1;
             out[*c].push(
-                slot.into_inner()
-                    .expect("threads joined")
+                result
+                    .intervals
+                    .get(at)
+                    .map(|iv| iv.queues.clone())
                     .unwrap_or_default(),
             );
         }
-        out
+        Ok(out)
     }
 
     /// Whether every figure `precision` names has reached its half-width
@@ -144,47 +135,63 @@ impl SimulationJudge<'_> {
             })
         })
     }
+
+    /// The verdict on a candidate from the replications it has.
+    fn verdict_of(&self, c: &[u32]) -> Verdict {
+        let per_rep = &self.seen[c];
+        let at_cap = per_rep.len() as u32 >= self.max_replications;
+        verdict(self.base, per_rep, &self.past, self.rule, at_cap)
+    }
 }
 
 /// Per candidate, per replication: the judged interval's per-queue figures.
 type Figures = Vec<Vec<Vec<QueueMetrics>>>;
 
 impl Judge for SimulationJudge<'_> {
-    fn judge(&mut self, candidates: &[Vec<u32>]) -> Vec<Verdict> {
+    fn judge(&mut self, candidates: &[Vec<u32>], depth: Depth) -> Result<Vec<Verdict>, RunError> {
         let mut unique: Vec<Vec<u32>> = Vec::new();
         for c in candidates {
-            if !self.seen.contains_key(c) && !unique.contains(c) {
+            if !unique.contains(c) {
                 unique.push(c.clone());
             }
         }
-        let first = vec![0..self.replications; unique.len()];
-        let figures = self.simulate(&unique, &first);
-        for (c, f) in unique.iter().zip(figures) {
+        let new: Vec<Vec<u32>> = unique
+            .iter()
+            .filter(|c| !self.seen.contains_key(*c))
+            .cloned()
+            .collect();
+        let first = vec![0..self.replications; new.len()];
+        let figures = self.simulate(&new, &first)?;
+        for (c, f) in new.iter().zip(figures) {
             self.seen.insert(c.clone(), f);
         }
-        // Sequential sampling: double the replications of every candidate
-        // whose judged figures are not yet precise enough.
-        loop {
-            let (needing, ranges): (Vec<Vec<u32>>, Vec<std::ops::Range<u32>>) = unique
-                .iter()
-                .filter_map(|c| {
-                    let done = self.seen[c].len() as u32;
-                    (done < self.max_replications && !self.precise(&self.seen[c]))
-                        .then(|| (c.clone(), done..(done * 2).min(self.max_replications)))
-                })
-                .unzip();
-            if needing.is_empty() {
-                break;
-            }
-            let more = self.simulate(&needing, &ranges);
-            for (c, f) in needing.iter().zip(more) {
-                self.seen.get_mut(c).expect("simulated before").extend(f);
-            }
-        }
-        candidates
+        while depth == Depth::Full && self.extend_open(&unique)? {}
+        Ok(candidates.iter().map(|c| self.verdict_of(c)).collect())
+    }
+}
+
+impl SimulationJudge<'_> {
+    /// One round of sequential sampling: doubles the replications of
+    /// every candidate whose verdict is still open or whose figures are
+    /// not yet precise enough; `false` when none needed more.
+    fn extend_open(&mut self, unique: &[Vec<u32>]) -> Result<bool, RunError> {
+        let (needing, ranges): (Vec<Vec<u32>>, Vec<std::ops::Range<u32>>) = unique
             .iter()
-            .map(|c| verdict(self.base, &self.seen[c]))
-            .collect()
+            .filter_map(|c| {
+                let done = self.seen[c].len() as u32;
+                let open = self.verdict_of(c).decision == Decision::Open;
+                (done < self.max_replications && (open || !self.precise(&self.seen[c])))
+                    .then(|| (c.clone(), done..(done * 2).min(self.max_replications)))
+            })
+            .unzip();
+        if needing.is_empty() {
+            return Ok(false);
+        }
+        let more = self.simulate(&needing, &ranges)?;
+        for (c, f) in needing.iter().zip(more) {
+            self.seen.get_mut(c).expect("simulated before").extend(f);
+        }
+        Ok(true)
     }
 }
 
@@ -212,140 +219,4 @@ pub fn achieved(
         low: e.ci95_low,
         high: e.ci95_high,
     })
-}
-
-/// The verdict on one candidate from its replications' figures.
-pub fn verdict(scenario: &Scenario, per_rep: &[Vec<QueueMetrics>]) -> Verdict {
-    let mut v = Verdict {
-        met: true,
-        shortfall: 0.0,
-        margin: 0.0,
-        failing_queues: Vec::new(),
-    };
-    for (q, queue) in scenario.queues.iter().enumerate() {
-        let t = &queue.targets;
-        // (figure, target, whether higher is better)
-        let checks: [(Option<Achieved>, Option<f64>, bool); 4] = [
-            (
-                achieved(per_rep, q, |m| m.service_level),
-                t.target_service_level,
-                true,
-            ),
-            (
-                achieved(per_rep, q, |m| m.p_abandon),
-                t.max_abandon_rate,
-                false,
-            ),
-            (
-                achieved(per_rep, q, |m| m.asa_s),
-                t.max_asa.map(|d| d.as_secs_f64()),
-                false,
-            ),
-            (
-                achieved(per_rep, q, |m| m.agents_occupancy),
-                t.max_occupancy,
-                false,
-            ),
-        ];
-        let mut failing = false;
-        for (figure, target, higher_is_better) in checks {
-            let (Some(a), Some(target)) = (figure, target) else {
-                continue;
-            };
-            let scale = target.abs().max(1e-9);
-            let gap = if higher_is_better {
-                (a.low - target) / scale
-            } else {
-                (target - a.high) / scale
-            };
-            if gap < 0.0 {
-                failing = true;
-                v.shortfall -= gap;
-            } else {
-                v.margin += gap;
-            }
-        }
-        if failing {
-            v.met = false;
-            v.failing_queues.push(q);
-        }
-    }
-    v
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn scenario() -> Scenario {
-        let text = r#"
-[simulation]
-name = "t"
-duration = "1h"
-
-[[channels]]
-name = "calls"
-
-[[statuses]]
-name = "Available"
-channels = ["calls"]
-
-[[presence_configs]]
-name = "Phone"
-capacity = 1
-
-[[queues]]
-name = "A"
-channel = "calls"
-routing_model = "most_available"
-capacity_weight = 1
-target_service_level = 0.8
-max_asa = "30s"
-
-[[arrivals]]
-queue = "A"
-rate_per_hour = 10
-handle_time = "4m"
-
-[[agents]]
-group = "Team"
-count = 1
-presence_config = "Phone"
-status = "Available"
-"#;
-        Scenario::from_toml_str(text, "t.toml").unwrap()
-    }
-
-    fn reps(sl: &[f64], asa: f64) -> Vec<Vec<QueueMetrics>> {
-        sl.iter()
-            .map(|&v| {
-                vec![QueueMetrics {
-                    queue: "A".into(),
-                    offered: 10,
-                    service_level: Some(v),
-                    asa_s: Some(asa),
-                    ..QueueMetrics::default()
-                }]
-            })
-            .collect()
-    }
-
-    #[test]
-    fn a_target_is_met_only_when_its_whole_interval_is_on_the_right_side() {
-        let s = scenario();
-        // Mean 0.85 and a narrow interval: met, with a margin.
-        let v = verdict(&s, &reps(&[0.84, 0.85, 0.86, 0.85], 10.0));
-        assert!(v.met && v.margin > 0.0, "{v:?}");
-        // Mean 0.85 but the interval reaches below 0.8: not met.
-        let v = verdict(&s, &reps(&[0.70, 0.99, 0.75, 0.96], 10.0));
-        assert!(!v.met && v.failing_queues == vec![0], "{v:?}");
-        assert!(v.shortfall > 0.0);
-        // ASA above its ceiling fails too, and adds to the shortfall.
-        let v = verdict(&s, &reps(&[0.84, 0.85, 0.86, 0.85], 45.0));
-        assert!(!v.met);
-        assert!((v.shortfall - 0.5).abs() < 1e-9, "{v:?}");
-        // Nothing offered: nothing to judge.
-        let empty: Vec<Vec<QueueMetrics>> = (0..3).map(|_| vec![QueueMetrics::default()]).collect();
-        assert!(verdict(&s, &empty).met);
-    }
 }

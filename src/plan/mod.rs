@@ -3,15 +3,19 @@
 //!
 //! # Method
 //!
-//! 1. **Start from Erlang A** per interval and queue ([`start`]), each
-//!    queue's need shared out among the groups that may take its work.
-//! 2. **Sweep the day in order.** Interval `i` is staffed with the
-//!    head-count of intervals `0..i` already fixed, so the backlog they
-//!    leave is part of what interval `i` must clear ([`judge`]).
-//! 3. **Search by simulation** ([`search`]): grow the group that most
-//!    reduces the shortfall until every target is met on its confidence
-//!    interval, then trim agents while every target stays met. Every
-//!    candidate runs the same replications with the same random numbers.
+//! 1. **Start from the cheapest split** per interval ([`split`]): each
+//!    queue's Erlang need covered, at least cost, by the groups that may
+//!    take its items (skills and membership respected), within each
+//!    group's limits ([`limits`]); rounded up.
+//! 2. **Sweep the day in order** ([`day`]). Interval `i` is staffed with
+//!    the head-count of intervals `0..i` already fixed, so the backlog
+//!    they leave is part of what interval `i` must clear ([`judge`]).
+//! 3. **Search by simulation** ([`search`]): grow a group that relieves
+//!    a failing queue until every target is met, then trim agents, the
+//!    dearest group first, while every target stays met. Every candidate
+//!    runs the same replications with the same random numbers; a target
+//!    is judged on its mean, with replications added while its confidence
+//!    interval straddles it ([`verdict`]).
 //!
 //! docs/planning.md states what the allocation between groups guarantees
 //! and walks a planner from a WFM export to a staffing table.
@@ -24,15 +28,27 @@
 //! into rostered heads with the group's absence (shrinkage).
 
 pub mod candidate;
+pub mod day;
+pub mod erlang_day;
 pub mod floor_check;
+pub mod html;
 pub mod judge;
+pub mod limits;
 pub mod output;
+pub mod replications;
 pub mod search;
+pub mod split;
 pub mod start;
+pub mod table;
+pub mod verdict;
 
-use crate::scenario::{IntervalLoad, Scenario};
-use judge::{Achieved, SimulationJudge};
-use search::{staff_interval, Unreachable};
+use crate::scenario::Scenario;
+use crate::stats::TargetMetric;
+pub use day::plan;
+use judge::Achieved;
+pub use limits::MaxAgents;
+pub use search::Strategy;
+pub use verdict::{Decision, JudgeRule};
 
 /// Reporting intervals of the measured day.
 pub fn interval_count(s: &Scenario) -> usize {
@@ -43,21 +59,51 @@ pub fn interval_count(s: &Scenario) -> usize {
 /// How to plan.
 #[derive(Clone, Debug)]
 pub struct PlanOptions {
-    /// Replications per candidate (at least 2: a target is judged on a
-    /// confidence interval).
+    /// Replications each candidate starts with (at least 2: a target is
+    /// judged on a confidence interval).
     pub replications: u32,
     /// Threads running replications; the plan does not depend on it.
     pub jobs: usize,
-    /// Most agents of any one group; `None` = three times its roster.
-    pub max_agents: Option<u32>,
+    /// `--max-agents`: most agents of every group, or of named groups.
+    pub max_agents: MaxAgents,
     /// Intervals simulated before each judged one.
     pub lookback: usize,
     /// Half-widths the judged figures must reach (`--precision`); empty =
-    /// judge after `replications`.
+    /// no such requirement.
     pub precision: Vec<crate::stats::precision::PrecisionTarget>,
-    /// Most replications per candidate `precision` may grow to.
+    /// Most replications per candidate that sequential judging and
+    /// `precision` may grow to.
     pub max_replications: u32,
+    /// How targets are judged (`--judge`).
+    pub rule: JudgeRule,
+    /// Which search splits the work between groups (`--split`).
+    pub strategy: Strategy,
 }
+
+impl Default for PlanOptions {
+    fn default() -> Self {
+        PlanOptions {
+            replications: 10,
+            jobs: 1,
+            max_agents: MaxAgents::default(),
+            lookback: 2,
+            precision: Vec::new(),
+            max_replications: DEFAULT_MAX_REPLICATIONS,
+            rule: JudgeRule::Mean,
+            strategy: Strategy::Cheapest,
+        }
+    }
+}
+
+/// Most replications a candidate gets by default: a service level's 95%
+/// interval is then about ±0.02 to ±0.03 wide, so only calls closer than
+/// that are left to the mean, and they stay affordable.
+pub const DEFAULT_MAX_REPLICATIONS: u32 = 40;
+
+/// Most replications a candidate gets by default when `--precision` asks
+/// for narrow intervals: enough for a service level's half-width of about
+/// 0.01.
+pub const PRECISION_MAX_REPLICATIONS: u32 = 200;
 
 /// The figures one queue reaches in one interval with the planned
 /// head-count.
@@ -76,6 +122,15 @@ pub struct QueueFigures {
     pub erlang_agents: Option<u32>,
 }
 
+/// The target that sets an interval's head-count.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SetBy {
+    /// The queue, scenario order.
+    pub queue: usize,
+    /// Its target's metric.
+    pub metric: TargetMetric,
+}
+
 /// One interval of the plan.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PlannedInterval {
@@ -92,8 +147,22 @@ pub struct PlannedInterval {
     pub agents_rostered: Vec<f64>,
     /// Rostered heads needed for `agents_required` after absence.
     pub agents_to_roster: Vec<u32>,
+    /// The search's first candidate: the cheapest split, rounded.
+    pub agents_start: Vec<u32>,
+    /// The cheapest split itself: per group, the agents the linear
+    /// programme put on each queue (fractional); `None` when no split
+    /// within the limits covers the Erlang needs.
+    pub split: Option<split::Split>,
     /// Per queue (scenario order).
     pub queues: Vec<QueueFigures>,
+    /// How the verdict on the chosen head-count was reached.
+    pub decision: Decision,
+    /// Replications the chosen head-count's verdict rests on.
+    pub replications: u32,
+    /// Per group, the queue and target that set its head-count: the one
+    /// missed by the most when the group loses an agent; `None` for a
+    /// group at its minimum (or fixed).
+    pub set_by: Vec<Option<SetBy>>,
     /// Candidates simulated for this interval.
     pub evaluations: usize,
 }
@@ -107,10 +176,18 @@ pub struct StaffingPlan {
     pub queues: Vec<String>,
     /// The intervals of the day.
     pub intervals: Vec<PlannedInterval>,
-    /// Replications per candidate.
+    /// Replications each candidate starts with.
     pub replications: u32,
     /// Replications simulated in all.
     pub runs: usize,
+    /// Each group's limits and cost, as planned with.
+    pub limits: limits::GroupLimits,
+    /// Length of an interval \[h\].
+    pub interval_hours: f64,
+    /// How targets were judged.
+    pub rule: JudgeRule,
+    /// Which search split the work.
+    pub strategy: Strategy,
 }
 
 impl StaffingPlan {
@@ -120,6 +197,21 @@ impl StaffingPlan {
             .iter()
             .flat_map(|i| &i.agents_required)
             .map(|&n| u64::from(n))
+            .sum()
+    }
+
+    /// What the plan's floor costs: agent-hours weighted by each group's
+    /// `cost_per_hour`.
+    pub fn total_cost(&self) -> f64 {
+        self.intervals
+            .iter()
+            .map(|iv| {
+                iv.agents_required
+                    .iter()
+                    .zip(&self.limits.cost_per_hour)
+                    .map(|(&n, c)| f64::from(n) * c * self.interval_hours)
+                    .sum::<f64>()
+            })
             .sum()
     }
 
@@ -133,10 +225,25 @@ impl StaffingPlan {
             .map(|q| q.erlang_agents.map(u64::from))
             .sum()
     }
+
+    /// What those separate Erlang staffings cost, each queue's agents at
+    /// the cost of the first group that serves it (`first_server[q]`).
+    pub fn separate_erlang_cost(&self, first_server: &[Option<usize>]) -> Option<f64> {
+        let mut total = 0.0;
+        for iv in &self.intervals {
+            for (q, f) in iv.queues.iter().enumerate() {
+                let n = f.erlang_agents?;
+                let cost = first_server[q].map_or(1.0, |g| self.limits.cost_per_hour[g]);
+                total += f64::from(n) * cost * self.interval_hours;
+            }
+        }
+        Some(total)
+    }
 }
 
 /// Why there is no plan.
 #[derive(Debug, thiserror::Error, PartialEq)]
+#[non_exhaustive]
 pub enum PlanError {
     /// Nothing to plan for.
     #[error("no queue sets a target (target_service_level, max_abandon_rate, max_asa or max_occupancy); `plan` finds the head-count that meets them, so set at least one in [[queues]]")]
@@ -144,8 +251,16 @@ pub enum PlanError {
     /// Too few replications to judge on a confidence interval.
     #[error("plan needs at least 2 replications per candidate to judge targets on a confidence interval; got {0}")]
     TooFewReplications(u32),
+    /// A limit that cannot be: a group `--max-agents` names that the
+    /// scenario lacks, or a maximum below a minimum.
+    #[error("{0}")]
+    Limits(String),
+    /// A simulation of a candidate failed (stalled, or code inside it
+    /// panicked).
+    #[error("a simulation of the plan failed: {0}")]
+    Run(crate::runner::RunError),
     /// Even the maximum head-count misses a target.
-    #[error("at {interval} no head-count up to the maximum ({agents}) meets the targets of {queues}; raise --max-agents, or check the targets and the forecast of that interval")]
+    #[error("at {interval} no head-count up to the maximum ({agents}) meets the targets of {queues}; raise --max-agents (for every group, or GROUP=N for one), or check the targets and the forecast of that interval")]
     Unreachable {
         /// Clock label of the interval.
         interval: String,
@@ -175,131 +290,4 @@ pub fn serves(s: &Scenario) -> Vec<Vec<bool>> {
                 .collect()
         })
         .collect()
-}
-
-/// Plans the day; `progress` hears each interval as it is finished.
-pub fn plan(
-    scenario: &Scenario,
-    options: &PlanOptions,
-    progress: &mut dyn FnMut(&PlannedInterval),
-) -> Result<StaffingPlan, PlanError> {
-    if scenario.queues.iter().all(|q| {
-        q.targets.target_service_level.is_none()
-            && q.targets.max_abandon_rate.is_none()
-            && q.targets.max_asa.is_none()
-            && q.targets.max_occupancy.is_none()
-    }) {
-        return Err(PlanError::NoTargets);
-    }
-    if options.replications < 2 {
-        return Err(PlanError::TooFewReplications(options.replications));
-    }
-    let serves = serves(scenario);
-    let loads = candidate::interval_loads(scenario);
-    let n = interval_count(scenario);
-    let max: Vec<u32> = scenario
-        .agents
-        .iter()
-        .map(|g| options.max_agents.unwrap_or((g.count * 3).max(1)))
-        .collect();
-    let rostered = candidate::rostered_floor(scenario);
-    let clock = scenario.simulation.clock();
-    let base = candidate::planning_base(scenario);
-    let mut chosen: Vec<Vec<u32>> = Vec::with_capacity(n);
-    let mut intervals = Vec::with_capacity(n);
-    let mut runs = 0;
-    for i in 0..n {
-        let interval_loads: Vec<IntervalLoad> = loads.iter().map(|q| q[i]).collect();
-        let first = start::starting_point(scenario, &interval_loads, &serves);
-        let mut judge = SimulationJudge {
-            base: &base,
-            chosen: &chosen,
-            interval: i,
-            lookback: options.lookback,
-            replications: options.replications,
-            max_replications: options.max_replications.max(options.replications),
-            precision: &options.precision,
-            jobs: options.jobs,
-            runs: 0,
-            seen: Default::default(),
-        };
-        let offset = crate::time::SimDuration(scenario.simulation.interval.0 * i as u64);
-        let label = clock.label(clock.instant(offset));
-        let found = staff_interval(&mut judge, &first, &max, &serves);
-        runs += judge.runs;
-        let staffing = match found {
-            Ok(s) => s,
-            Err(Unreachable { agents, verdict }) => {
-                return Err(PlanError::Unreachable {
-                    interval: label,
-                    queues: verdict
-                        .failing_queues
-                        .iter()
-                        .map(|&q| format!("queue {}", scenario.queues[q].name))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    agents: scenario
-                        .agents
-                        .iter()
-                        .zip(&agents)
-                        .map(|(g, n)| format!("{} {n}", g.group))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                })
-            }
-        };
-        let figures = &judge.seen[&staffing.agents];
-        let queues = (0..scenario.queues.len())
-            .map(|q| {
-                let pick = |f: fn(&crate::stats::QueueMetrics) -> Option<f64>| {
-                    judge::achieved(figures, q, f)
-                };
-                let slots = (0..scenario.agents.len())
-                    .find(|&g| serves[g][q])
-                    .map_or(1, |g| start::slots(scenario, g, q));
-                QueueFigures {
-                    service_level: pick(|m| m.service_level),
-                    p_abandon: pick(|m| m.p_abandon),
-                    asa_s: pick(|m| m.asa_s),
-                    agents_occupancy: pick(|m| m.agents_occupancy),
-                    erlang_agents: start::erlang_need(scenario, q, &interval_loads[q], slots),
-                }
-            })
-            .collect();
-        let to_roster = scenario
-            .agents
-            .iter()
-            .zip(&staffing.agents)
-            .map(|(g, &n)| {
-                let present = 1.0 - g.absence;
-                if n == 0 {
-                    0
-                } else if present <= 0.0 {
-                    u32::MAX
-                } else {
-                    (f64::from(n) / present - 1e-9).ceil() as u32
-                }
-            })
-            .collect();
-        let planned = PlannedInterval {
-            index: i,
-            start: label,
-            start_s: offset.as_secs_f64(),
-            agents_required: staffing.agents.clone(),
-            agents_rostered: rostered.iter().map(|g| g[i]).collect(),
-            agents_to_roster: to_roster,
-            queues,
-            evaluations: staffing.evaluations,
-        };
-        progress(&planned);
-        intervals.push(planned);
-        chosen.push(staffing.agents);
-    }
-    Ok(StaffingPlan {
-        groups: scenario.agents.iter().map(|g| g.group.clone()).collect(),
-        queues: scenario.queues.iter().map(|q| q.name.clone()).collect(),
-        intervals,
-        replications: options.replications,
-        runs,
-    })
 }

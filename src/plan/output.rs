@@ -1,16 +1,12 @@
-//! The plan as files and as a table: `staffing.csv` (one row per interval
-//! and group, typed columns a spreadsheet or pandas reads as they are),
-//! `plan.json`, the terminal table and `staffing.html` with the
-//! required-vs-rostered and service-level charts.
+//! The plan as files: `staffing.csv` (one row per interval and group,
+//! typed columns a spreadsheet or pandas reads as they are) and
+//! `plan.json`; [`super::table`] prints it and [`super::html`] draws it.
 
 use super::judge::Achieved;
-use super::StaffingPlan;
+use super::{PlannedInterval, StaffingPlan};
 use crate::output::write_atomically;
-use crate::report::charts::{line_chart, queue_colour, LineSpec, Series};
-use crate::report::html::escape;
 use crate::scenario::Scenario;
 use serde_json::{json, Value};
-use std::fmt::Write as _;
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -32,6 +28,14 @@ fn num(v: Option<f64>) -> String {
     v.map_or(String::new(), |v| format!("{v}"))
 }
 
+/// The target that set a group's head-count in an interval, as
+/// `QUEUE:metric` (`Cards:service_level`); empty when none did.
+pub fn set_by_label(plan: &StaffingPlan, iv: &PlannedInterval, group: usize) -> String {
+    iv.set_by[group].as_ref().map_or(String::new(), |s| {
+        format!("{}:{}", plan.queues[s.queue], s.metric.name())
+    })
+}
+
 /// The text of `staffing.csv`.
 pub fn staffing_csv(plan: &StaffingPlan) -> String {
     let mut header = vec![
@@ -41,6 +45,11 @@ pub fn staffing_csv(plan: &StaffingPlan) -> String {
         "agents_required".into(),
         "agents_rostered".into(),
         "agents_to_roster".into(),
+        "agents_start".into(),
+        "cost_per_hour".into(),
+        "decision".into(),
+        "replications".into(),
+        "set_by".into(),
     ];
     for q in &plan.queues {
         for f in FIGURES {
@@ -61,6 +70,11 @@ pub fn staffing_csv(plan: &StaffingPlan) -> String {
                 iv.agents_required[g].to_string(),
                 format!("{}", round3(iv.agents_rostered[g])),
                 iv.agents_to_roster[g].to_string(),
+                iv.agents_start[g].to_string(),
+                format!("{}", plan.limits.cost_per_hour[g]),
+                iv.decision.label().to_string(),
+                iv.replications.to_string(),
+                set_by_label(plan, iv, g),
             ];
             for q in &iv.queues {
                 for f in FIGURES {
@@ -77,7 +91,8 @@ pub fn staffing_csv(plan: &StaffingPlan) -> String {
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
-fn round3(v: f64) -> f64 {
+/// Rounded to three decimals, as the files show fractional agents.
+pub fn round3(v: f64) -> f64 {
     (v * 1000.0).round() / 1000.0
 }
 
@@ -88,8 +103,17 @@ fn achieved_json(a: Option<&Achieved>) -> Value {
     )
 }
 
+/// The first group that serves each queue (whose agents Erlang's
+/// head-count is counted in).
+pub fn first_servers(scenario: &Scenario) -> Vec<Option<usize>> {
+    let serves = super::serves(scenario);
+    (0..scenario.queues.len())
+        .map(|q| (0..scenario.agents.len()).find(|&g| serves[g][q]))
+        .collect()
+}
+
 /// The content of `plan.json`: the same figures as `staffing.csv`, the
-/// totals and what blending saves against separate Erlang staffings.
+/// totals, the costs and how the work was split between groups.
 pub fn plan_json(plan: &StaffingPlan, scenario: &Scenario) -> Value {
     let intervals: Vec<Value> = plan
         .intervals
@@ -100,12 +124,27 @@ pub fn plan_json(plan: &StaffingPlan, scenario: &Scenario) -> Value {
                 .iter()
                 .enumerate()
                 .map(|(g, name)| {
+                    let work: serde_json::Map<String, Value> =
+                        iv.split.as_ref().map_or_else(serde_json::Map::new, |s| {
+                            plan.queues
+                                .iter()
+                                .zip(&s.work[g])
+                                .filter(|(_, w)| **w > 1e-9)
+                                .map(|(q, w)| (q.clone(), json!(round3(*w))))
+                                .collect()
+                        });
                     (
                         name.clone(),
                         json!({
                             "agents_required": iv.agents_required[g],
                             "agents_rostered": round3(iv.agents_rostered[g]),
                             "agents_to_roster": iv.agents_to_roster[g],
+                            "agents_start": iv.agents_start[g],
+                            "split": work,
+                            "set_by": iv.set_by[g].as_ref().map(|s| json!({
+                                "queue": plan.queues[s.queue],
+                                "target": s.metric.name(),
+                            })),
                         }),
                     )
                 })
@@ -128,6 +167,8 @@ pub fn plan_json(plan: &StaffingPlan, scenario: &Scenario) -> Value {
                 "interval_start_s": iv.start_s,
                 "groups": groups,
                 "queues": queues,
+                "decision": iv.decision.label(),
+                "replications": iv.replications,
                 "candidates_simulated": iv.evaluations,
             })
         })
@@ -144,189 +185,48 @@ pub fn plan_json(plan: &StaffingPlan, scenario: &Scenario) -> Value {
                     "max_abandon_rate": q.targets.max_abandon_rate,
                     "max_asa_s": q.targets.max_asa.map(|d| d.as_secs_f64()),
                     "max_occupancy": q.targets.max_occupancy,
+                    "target_window": q.targets.window.label(),
                 }),
             )
         })
         .collect();
+    let limits: serde_json::Map<String, Value> = plan
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(g, name)| {
+            let l = &plan.limits;
+            (
+                name.clone(),
+                json!({
+                    "cost_per_hour": l.cost_per_hour[g],
+                    "min_agents": l.min[g],
+                    "max_agents": l.max[g],
+                    "plan_fixed": l.fixed[g],
+                }),
+            )
+        })
+        .collect();
+    let separate_cost = plan.separate_erlang_cost(&first_servers(scenario));
     json!({
         "scenario": scenario.simulation.name,
         "seed": scenario.simulation.seed,
+        "judge": plan.rule.name(),
+        "split": match plan.strategy {
+            super::Strategy::Cheapest => "cheapest",
+            super::Strategy::OneMinimal => "even",
+        },
         "replications_per_candidate": plan.replications,
         "replications_simulated": plan.runs,
         "targets": targets,
+        "groups": limits,
         "agent_intervals_required": plan.total_required(),
         "agent_intervals_separate_erlang_a": plan.total_separate_erlang(),
+        "cost": round3(plan.total_cost()),
+        "cost_separate_erlang_a": separate_cost.map(round3),
+        "split_explained": super::table::explain_split(plan, scenario),
         "intervals": intervals,
     })
-}
-
-/// The terminal table: one line per interval, the required head-count
-/// per group (rostered in brackets) and each queue's service level.
-pub fn render_table(plan: &StaffingPlan) -> String {
-    let mut out = String::new();
-    let mut head = format!("{:<8}", "interval");
-    for g in &plan.groups {
-        let _ = write!(head, " {:>14}", trim(g, 14));
-    }
-    for q in &plan.queues {
-        let _ = write!(head, " {:>14}", trim(&format!("SL {q}"), 14));
-    }
-    out.push_str(head.trim_end());
-    out.push('\n');
-    for iv in &plan.intervals {
-        let mut line = format!("{:<8}", iv.start);
-        for g in 0..plan.groups.len() {
-            let cell = format!("{} ({:.1})", iv.agents_required[g], iv.agents_rostered[g]);
-            let _ = write!(line, " {cell:>14}");
-        }
-        for q in &iv.queues {
-            let cell = q
-                .service_level
-                .as_ref()
-                .map_or("-".to_string(), |a| format!("{:.3}", a.mean));
-            let _ = write!(line, " {cell:>14}");
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    let _ = writeln!(
-        out,
-        "required: {} agent-intervals on the floor (rostered in brackets: the roster's floor after breaks and absence)",
-        plan.total_required()
-    );
-    if let Some(separate) = plan.total_separate_erlang() {
-        let _ = writeln!(out, "{}", saving_sentence(plan.total_required(), separate));
-    }
-    out
-}
-
-/// What sharing agents between queues saves against staffing every queue
-/// on its own by Erlang A.
-pub fn saving_sentence(required: u64, separate: u64) -> String {
-    if separate > required {
-        let saved = separate - required;
-        format!(
-            "Erlang A staffing each queue on its own needs {separate} agent-intervals; the simulated plan needs {saved} fewer ({:.1}%), the gain from agents shared between queues",
-            100.0 * saved as f64 / separate as f64
-        )
-    } else {
-        format!(
-            "Erlang A staffing each queue on its own needs {separate} agent-intervals; the simulated plan needs {} more (targets judged on their confidence interval, backlog carried between intervals)",
-            required - separate
-        )
-    }
-}
-
-fn trim(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        s.chars().take(n - 1).collect::<String>() + "…"
-    }
-}
-
-/// `staffing.html`: the required-vs-rostered chart of each group and the
-/// service level of each queue with its target line.
-pub fn staffing_html(plan: &StaffingPlan, scenario: &Scenario) -> String {
-    // x is hours of the day's clock, so the axis ticks read 08:30.
-    let day_start = scenario.simulation.start_of_day.as_secs_f64() / 3600.0;
-    let hours: Vec<f64> = plan
-        .intervals
-        .iter()
-        .map(|i| day_start + i.start_s / 3600.0)
-        .collect();
-    let x_end = day_start + scenario.simulation.duration.as_secs_f64() / 3600.0;
-    let x_desc = "interval start (clock time)";
-    let mut body = String::new();
-    let _ = write!(
-        body,
-        "<h1>Staffing plan: {}</h1>\n<p>{}</p>\n<p>{}</p>\n",
-        escape(&scenario.simulation.name),
-        escape(&format!(
-            "Agents required on the floor per interval (every target met on its 95% confidence interval, {} replications per candidate) against the agents the scenario's roster puts on the floor after breaks and expected absence.",
-            plan.replications
-        )),
-        escape(&plan.total_separate_erlang().map_or(String::new(), |s| saving_sentence(plan.total_required(), s))),
-    );
-    for (g, group) in plan.groups.iter().enumerate() {
-        let required = Series {
-            colour: queue_colour(0),
-            points: hours
-                .iter()
-                .zip(&plan.intervals)
-                .map(|(&x, iv)| (x, Some(f64::from(iv.agents_required[g]))))
-                .collect(),
-        };
-        let rostered = Series {
-            colour: queue_colour(1),
-            points: hours
-                .iter()
-                .zip(&plan.intervals)
-                .map(|(&x, iv)| (x, Some(iv.agents_rostered[g])))
-                .collect(),
-        };
-        let title = format!("{group}: required (blue) vs rostered (orange)");
-        let spec = LineSpec {
-            title: &title,
-            x_desc,
-            x_clock: true,
-            y_desc: "agents on the floor",
-            size: (760, 300),
-            x_range: (day_start, x_end),
-            y_range: None,
-            y_decimals: 0,
-            markers: true,
-        };
-        match line_chart(&spec, &[required, rostered]) {
-            Ok(svg) => body.push_str(&svg),
-            Err(e) => {
-                let _ = write!(body, "<p>{}</p>", escape(&e.to_string()));
-            }
-        }
-    }
-    for (q, queue) in scenario.queues.iter().enumerate() {
-        let Some(target) = queue.targets.target_service_level else {
-            continue;
-        };
-        let achieved = Series {
-            colour: queue_colour(q),
-            points: hours
-                .iter()
-                .zip(&plan.intervals)
-                .map(|(&x, iv)| (x, iv.queues[q].service_level.as_ref().map(|a| a.mean)))
-                .collect(),
-        };
-        let target_line = Series {
-            colour: plotters::style::RGBColor(200, 30, 30),
-            points: vec![(day_start, Some(target)), (x_end, Some(target))],
-        };
-        let title = format!(
-            "{}: service level (answered within {}) per interval, target {target} in red",
-            queue.name,
-            crate::scenario::humanize(queue.service_level_threshold)
-        );
-        let spec = LineSpec {
-            title: &title,
-            x_desc,
-            x_clock: true,
-            y_desc: "service level",
-            size: (760, 300),
-            x_range: (day_start, x_end),
-            y_range: Some((0.0, 1.0)),
-            y_decimals: 1,
-            markers: true,
-        };
-        match line_chart(&spec, &[achieved, target_line]) {
-            Ok(svg) => body.push_str(&svg),
-            Err(e) => {
-                let _ = write!(body, "<p>{}</p>", escape(&e.to_string()));
-            }
-        }
-    }
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Staffing plan: {}</title>\n<style>body{{font-family:sans-serif;max-width:800px;margin:2em auto;color:#222}}svg{{display:block;margin:1em 0}}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
-        escape(&scenario.simulation.name)
-    )
 }
 
 /// Writes `staffing.csv`, `plan.json` and `staffing.html` into `dir`,
@@ -344,7 +244,7 @@ pub fn write_plan(
         write_atomically(
             dir,
             "staffing.html",
-            staffing_html(plan, scenario).as_bytes(),
+            super::html::staffing_html(plan, scenario).as_bytes(),
         )?,
     ])
 }

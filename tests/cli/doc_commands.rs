@@ -41,6 +41,14 @@ const SLOW: &[(&str, &str)] = &[
         "plans a 12-hour day by simulation: about a minute in a test build",
     ),
     (
+        "plan scenarios/insurer.toml",
+        "plans five teams over a 12-hour day by simulation: minutes in a test build",
+    ),
+    (
+        "schedule scenarios/bank_day.toml",
+        "plans the bank day, then solves and simulates rosters: minutes in a test build",
+    ),
+    (
         "sweep scenarios/sweeps/planner_grid.toml --shard",
         "3,000 runs of an 8-hour day: minutes in a test build",
     ),
@@ -218,7 +226,7 @@ fn check_command(
             let lists = args.iter().any(|a| a == "--list");
             if matches!(
                 args[0].as_str(),
-                "run" | "plan" | "bench" | "sweep" | "calibrate" | "replay"
+                "run" | "plan" | "schedule" | "bench" | "sweep" | "calibrate" | "replay"
             ) && !lists
                 && !args.iter().any(|a| a == "--out")
             {

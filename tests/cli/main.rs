@@ -15,6 +15,7 @@ mod precision_cli;
 mod report;
 mod result_set_cli;
 mod salesforce_cli;
+mod schedule_cli;
 mod sweep_cli;
 mod trace_cli;
 mod who_takes_what_cli;

@@ -1,4 +1,4 @@
-//! `run --xlsx` and `plan --xlsx`: results.xlsx read back with calamine,
+//! `run --xlsx` and `plan --xlsx` (`schedule --xlsx` in schedule_cli): results.xlsx read back with calamine,
 //! one sheet per table, the same header and values as the CSV files.
 
 use assert_cmd::Command;
@@ -32,7 +32,11 @@ fn header_row(range: &calamine::Range<Data>) -> Vec<String> {
 }
 
 /// Checks that `sheet` of `book` holds the table of `csv` cell for cell.
-fn same_as_csv(book: &mut Xlsx<std::io::BufReader<std::fs::File>>, sheet: &str, csv: &Path) {
+pub(crate) fn same_as_csv(
+    book: &mut Xlsx<std::io::BufReader<std::fs::File>>,
+    sheet: &str,
+    csv: &Path,
+) {
     let range = book.worksheet_range(sheet).unwrap();
     let (header, rows) = csv_table(csv);
     assert_eq!(header_row(&range), header, "{sheet}");

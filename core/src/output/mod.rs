@@ -877,6 +877,7 @@ mod tests {
             max_abandon_rate: None,
             max_asa: Some(SimDuration::from_secs(15)),
             max_occupancy: None,
+            window: Default::default(),
         };
         let (_, rs) = result_set();
         let rs = ResultSet::new(&scn, 99, rs.replications().to_vec(), vec![]);

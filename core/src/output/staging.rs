@@ -43,10 +43,10 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 /// Every file name an omnisim command writes into a result folder:
-/// `run` (with `--report`, `--xlsx`), `report`, `plan`, `calibrate` and
-/// `replay`. A folder holding only these, the folders of
+/// `run` (with `--report`, `--xlsx`), `report`, `plan`, `schedule`,
+/// `calibrate` and `replay`. A folder holding only these, the folders of
 /// [`RESULT_FOLDERS`] and hidden temporaries can be replaced as a whole.
-pub const RESULT_FILES: [&str; 18] = [
+pub const RESULT_FILES: [&str; 20] = [
     "summary.json",
     "engine.json",
     "intervals.csv",
@@ -65,6 +65,8 @@ pub const RESULT_FILES: [&str; 18] = [
     "replay.csv",
     "replay.json",
     "replay.html",
+    "schedule.json",
+    "schedule.html",
 ];
 
 /// Folders a command writes inside a result folder, each holding only

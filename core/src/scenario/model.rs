@@ -146,6 +146,10 @@ pub struct QueueTargets {
     /// queue's work, judged on `agents_occupancy`: a ceiling on how hard
     /// the people this queue depends on work, whatever else they serve.
     pub max_occupancy: Option<f64>,
+    /// The span `plan` and `schedule` hold these targets over
+    /// (`target_window`): each interval, the day so far, or a rolling
+    /// window.
+    pub window: super::TargetWindow,
 }
 
 impl QueueTargets {
@@ -329,6 +333,9 @@ pub struct AgentGroup {
     /// per agent and replication: an absent agent never logs in. 0 =
     /// nobody, and nothing is drawn.
     pub absence: f64,
+    /// What planning may do with the group: its cost per agent-hour, its
+    /// head-count limits, whether it is fixed.
+    pub planning: super::GroupPlanning,
 }
 
 /// How synthetic agents answer pushes (ignored under auto-accept, except

@@ -194,6 +194,7 @@ pub(crate) struct RawQueue {
     pub max_abandon_rate: Option<Spanned<f64>>,
     pub max_asa: Option<Spanned<RawDuration>>,
     pub max_occupancy: Option<Spanned<f64>>,
+    pub target_window: Option<Spanned<String>>,
     pub capacity_type: Option<Spanned<String>>,
     pub paused_capacity_weight: Option<Spanned<i64>>,
     pub paused_capacity_percentage: Option<Spanned<f64>>,
@@ -267,6 +268,10 @@ pub(crate) struct RawAgents {
     pub break_lateness: Option<Spanned<RawDist>>,
     pub roster_csv: Option<Spanned<String>>,
     pub absence: Option<Spanned<f64>>,
+    pub cost_per_hour: Option<Spanned<f64>>,
+    pub min_agents: Option<Spanned<i64>>,
+    pub max_agents: Option<Spanned<i64>>,
+    pub plan_fixed: Option<Spanned<bool>>,
 }
 
 /// `shift = { start = …, end = … }`, and each item of `shifts`.
@@ -446,6 +451,7 @@ pub(crate) const SECTION_KEYS: &[(&str, &[&str])] = &[
             "max_abandon_rate",
             "max_asa",
             "max_occupancy",
+            "target_window",
             "capacity_type",
             "paused_capacity_weight",
             "paused_capacity_percentage",
@@ -496,6 +502,10 @@ pub(crate) const SECTION_KEYS: &[(&str, &[&str])] = &[
             "break_lateness",
             "roster_csv",
             "absence",
+            "cost_per_hour",
+            "min_agents",
+            "max_agents",
+            "plan_fixed",
         ],
     ),
     ("shift", &["start", "end", "count", "breaks"]),

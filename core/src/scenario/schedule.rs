@@ -363,6 +363,7 @@ mod tests {
             roster: Vec::new(),
             break_lateness: None,
             absence: 0.0,
+            planning: Default::default(),
         }
     }
 

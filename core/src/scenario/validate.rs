@@ -1212,6 +1212,7 @@ fn queues(
                 Some(v) => Some(max_occupancy(cx, &it, v)?),
                 None => None,
             },
+            window: super::planning::target_window(cx, &it, rq, sim)?,
         };
         out.push(Queue {
             name,
@@ -1857,6 +1858,7 @@ fn agents(
             &allowed_statuses,
         )?;
         let skills = super::skills::agent_skills(cx, &it, &ra.skills, skill_names)?;
+        let planning = super::planning::group_planning(cx, &it, ra)?;
         // After membership: the implicit end-of-shift status may be granted
         // here, and it is not in `status_list` yet (it has no channels, so
         // membership would not change).
@@ -1905,6 +1907,7 @@ fn agents(
             roster: r.roster,
             break_lateness: r.break_lateness,
             absence: r.absence,
+            planning,
         });
     }
     Ok(out)

@@ -36,6 +36,17 @@ pub enum TargetMetric {
 }
 
 impl TargetMetric {
+    /// Its name in `summary.json` and `intervals.csv` (`service_level`,
+    /// `p_abandon`, `asa_s`, `agents_occupancy`).
+    pub fn name(self) -> &'static str {
+        match self {
+            TargetMetric::ServiceLevel => "service_level",
+            TargetMetric::AbandonRate => "p_abandon",
+            TargetMetric::Asa => "asa_s",
+            TargetMetric::AgentsOccupancy => "agents_occupancy",
+        }
+    }
+
     /// The metric of one queue in one replication or interval.
     fn of(self, m: &QueueMetrics) -> Option<f64> {
         match self {
@@ -90,7 +101,7 @@ pub enum Bound {
 impl Bound {
     /// Whether `value` is on the acceptable side of `target` (the target
     /// itself included).
-    fn accepts(self, value: f64, target: f64) -> bool {
+    pub fn accepts(self, value: f64, target: f64) -> bool {
         match self {
             Bound::Min => value >= target,
             Bound::Max => value <= target,
@@ -423,6 +434,7 @@ mod tests {
             max_abandon_rate: Some(0.05),
             max_asa: Some(SimDuration::from_secs(40)),
             max_occupancy: None,
+            window: Default::default(),
         };
         let checks = check_targets(&targets(t), &reps, &clock(600));
         assert_eq!(checks.len(), 2);
@@ -561,6 +573,7 @@ mod tests {
             max_abandon_rate: Some(0.1),
             max_asa: Some(SimDuration::from_secs(15)),
             max_occupancy: None,
+            window: Default::default(),
         };
         let checks = check_targets(&targets(t), &reps, &clock(600));
         let text = render_targets(&checks);

@@ -119,6 +119,7 @@ pub fn scenario(
                 roster: Vec::new(),
                 break_lateness: None,
                 absence: 0.0,
+                planning: Default::default(),
             })
             .collect(),
         warnings: vec![],

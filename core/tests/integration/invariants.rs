@@ -233,6 +233,7 @@ fn build(k: &Knobs) -> Scenario {
             roster: Vec::new(),
             break_lateness: None,
             absence: 0.0,
+            planning: Default::default(),
         });
         // Rosters in some cases: two shifts with breaks in the busy status
         // (the decline / timeout status too), breaks late or not, some

@@ -416,6 +416,46 @@ const EXPECTATIONS: &[Expect] = &[
         Some("90% is max_occupancy = 0.9"),
     ),
     e(
+        "zero_cost_per_hour",
+        Kind::InvalidValue,
+        Some((51, 17)),
+        Some("agents[0].cost_per_hour"),
+        "agent group \"Tier 1\": `cost_per_hour` is 0; expected a cost per agent-hour above 0",
+        Some("every group uses the same"),
+    ),
+    e(
+        "max_agents_below_min_agents",
+        Kind::Inconsistent,
+        Some((52, 14)),
+        Some("agents[0].max_agents"),
+        "`max_agents` is 3, below `min_agents` (5); expected at least as many as the minimum",
+        None,
+    ),
+    e(
+        "plan_fixed_with_max_agents",
+        Kind::Inconsistent,
+        Some((51, 14)),
+        Some("agents[0].plan_fixed"),
+        "`plan_fixed = true` keeps the group as its roster puts it, so `max_agents` would never apply",
+        Some("remove `max_agents`"),
+    ),
+    e(
+        "unknown_target_window",
+        Kind::InvalidValue,
+        Some((39, 17)),
+        Some("queues[1].target_window"),
+        "queue \"Sales\": `target_window` is \"week\"; expected \"interval\", \"day\" or a duration such as \"2h\"",
+        None,
+    ),
+    e(
+        "target_window_shorter_than_interval",
+        Kind::InvalidValue,
+        Some((39, 17)),
+        Some("queues[1].target_window"),
+        "`target_window` is \"10m\", shorter than one reporting interval (30m)",
+        Some("\"interval\" does that"),
+    ),
+    e(
         "unknown_key_in_skill_requirement",
         Kind::UnknownKey,
         Some((31, 32)),
@@ -702,7 +742,7 @@ fn display_is_file_line_column_key_message_then_hint() {
         "tests/fixtures/bad/unknown_key.toml:25:1: queues[0].routng_model: queue \"Chat support\": \
          unknown key `routng_model` in [[queues]]; expected one of `name`, `channel`, `routing_model`, \
          `priority`, `push_timeout`, `capacity_weight`, `capacity_percentage`, `routing`, `skills`, \
-         `drop_additional_skills_timeout`, `service_level_threshold`, `target_service_level`, … (6 more)\n  \
+         `drop_additional_skills_timeout`, `service_level_threshold`, `target_service_level`, … (7 more)\n  \
          hint: did you mean `routing_model`?"
     );
 }

@@ -114,6 +114,7 @@ pub fn base(hours: u64) -> Scenario {
             roster: Vec::new(),
             break_lateness: None,
             absence: 0.0,
+            planning: Default::default(),
         }],
         warnings: vec![],
     }
