@@ -423,7 +423,11 @@ mod tests {
     #[test]
     fn a_recorded_day_arrives_at_its_instants_with_its_handle_times() {
         use crate::scenario::RecordedArrivals;
-        let text = std::fs::read_to_string("scenarios/erlang_c.toml").unwrap();
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../scenarios/erlang_c.toml"
+        ))
+        .unwrap();
         let mut scenario = Scenario::from_toml_str(&text, "erlang_c.toml").unwrap();
         let secs = SimDuration::from_secs;
         scenario.arrivals[0].recorded = Some(RecordedArrivals {
