@@ -86,8 +86,8 @@ pub(super) struct LoadArgs {
 }
 
 fn wall_duration(text: &str) -> Result<Duration, String> {
-    let d = humantime::parse_duration(text.trim())
-        .map_err(|e| format!("{e}; expected e.g. \"10s\", \"500ms\" or \"1m\""))?;
+    // The scenario files' own duration syntax: one way to write time.
+    let d = Duration::from_micros(crate::time::parse_duration(text)?.0);
     if d.is_zero() {
         return Err("must be longer than zero".into());
     }
@@ -233,4 +233,18 @@ pub(super) fn load(args: LoadArgs) -> Result<(), CliError> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wall_duration;
+    use std::time::Duration;
+
+    #[test]
+    fn wall_durations_read_as_scenario_durations_do() {
+        assert_eq!(wall_duration("1m30s"), Ok(Duration::from_secs(90)));
+        assert_eq!(wall_duration(" 250ms "), Ok(Duration::from_millis(250)));
+        assert!(wall_duration("soon").unwrap_err().contains("not a duration"));
+        assert_eq!(wall_duration("0s").unwrap_err(), "must be longer than zero");
+    }
 }
