@@ -128,13 +128,28 @@ pub fn parse_duration(text: &str) -> Result<SimDuration, String> {
     if trimmed.is_empty() {
         return Err("an empty duration; expected e.g. \"30s\", \"6m\" or \"1h30m\"".into());
     }
-    humantime::parse_duration(trimmed)
-        .map(|d| SimDuration(d.as_micros().min(u64::MAX as u128 / 2) as u64))
-        .map_err(|e| {
-            format!(
-                "\"{trimmed}\" is not a duration ({e}); expected e.g. \"30s\", \"6m\" or \"1h30m\""
-            )
-        })
+    let d = humantime::parse_duration(trimmed).map_err(|e| {
+        format!("\"{trimmed}\" is not a duration ({e}); expected e.g. \"30s\", \"6m\" or \"1h30m\"")
+    })?;
+    if d.as_micros() > u128::from(MAX_DURATION.0) {
+        return Err(out_of_range(&format!("\"{trimmed}\"")));
+    }
+    Ok(SimDuration(d.as_micros() as u64))
+}
+
+/// The longest duration a scenario may write (about 292,000 years): half
+/// the microseconds a `u64` counts, so that a warm-up and a duration, or
+/// a start and an offset, add up without overflowing. A longer one is
+/// refused as out of range rather than cut to it.
+pub const MAX_DURATION: SimDuration = SimDuration(u64::MAX / 2);
+
+/// The message for a duration above [`MAX_DURATION`], `written` as the
+/// file writes it.
+pub fn out_of_range(written: &str) -> String {
+    format!(
+        "{written} is out of range: the longest duration time can count is about {} years",
+        MAX_DURATION.0 / MICROS_PER_SEC / 31_557_600
+    )
 }
 
 #[cfg(test)]

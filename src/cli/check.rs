@@ -19,7 +19,8 @@ pub(super) struct CheckArgs {
 }
 
 pub(super) fn check(args: CheckArgs) -> Result<(), CliError> {
-    let scenario = Scenario::from_path(&args.file).map_err(CliError::invalid)?;
+    let scenario =
+        Scenario::from_path_within(&args.file, &args.limits.limits()).map_err(CliError::invalid)?;
     // Before anything that walks the intervals or the agents.
     let shape = RunShape::of(&scenario, super::limits::jobs(None));
     args.limits.enforce(&scenario, &args.file, shape)?;

@@ -37,7 +37,7 @@ fn positive_count(text: &str) -> Result<f64, String> {
 
 impl LimitArgs {
     /// The limits asked for, defaults filled in.
-    fn limits(&self) -> Limits {
+    pub(super) fn limits(&self) -> Limits {
         let machine = Limits::for_this_machine();
         Limits {
             max_memory: self.max_memory.unwrap_or(machine.max_memory),

@@ -207,14 +207,17 @@ fn parse_secs(text: &str) -> Result<f64, String> {
     crate::time::parse_duration(text).map(|d| d.as_secs_f64())
 }
 
-/// Reads the scenario `file` a command simulates, with `--seed` applied
-/// when given; its warnings go to stderr unless `quiet`.
+/// Reads the scenario `file` a command simulates, validated within
+/// `limits`, with `--seed` applied when given; its warnings go to stderr
+/// unless `quiet`.
 fn load_scenario(
     file: &std::path::Path,
     seed: Option<u64>,
     quiet: bool,
+    limits: &crate::scenario::bounds::Limits,
 ) -> Result<crate::scenario::Scenario, CliError> {
-    let mut scenario = crate::scenario::Scenario::from_path(file).map_err(CliError::invalid)?;
+    let mut scenario =
+        crate::scenario::Scenario::from_path_within(file, limits).map_err(CliError::invalid)?;
     if !quiet {
         print_warnings(&scenario);
     }

@@ -122,7 +122,8 @@ pub(super) fn max_agents(values: &[String]) -> Result<MaxAgents, CliError> {
 
 pub(super) fn plan_command(args: PlanArgs) -> Result<(), CliError> {
     let planning = ExitAtOnce::install()?;
-    let mut scenario = Scenario::from_path(&args.file).map_err(CliError::invalid)?;
+    let mut scenario =
+        Scenario::from_path_within(&args.file, &args.limits.limits()).map_err(CliError::invalid)?;
     if let Some(seed) = args.seed {
         scenario.simulation.seed = seed;
     }

@@ -187,7 +187,8 @@ pub(super) fn run_one(
 pub(super) fn run(args: RunArgs) -> Result<(), CliError> {
     let started = Instant::now();
     let signals = Signals::install()?;
-    let mut scenario = super::load_scenario(&args.file, args.seed, args.quiet)?;
+    let mut scenario =
+        super::load_scenario(&args.file, args.seed, args.quiet, &args.limits.limits())?;
     if let Some(r) = args.replications {
         scenario.simulation.replications = r;
     }

@@ -82,7 +82,12 @@ pub(super) struct ServeArgs {
 
 pub(super) fn serve_command(args: ServeArgs) -> Result<(), CliError> {
     let signals = Signals::install()?;
-    let mut scenario = super::load_scenario(&args.file, args.seed, args.quiet)?;
+    let mut scenario = super::load_scenario(
+        &args.file,
+        args.seed,
+        args.quiet,
+        &crate::scenario::bounds::Limits::for_this_machine(),
+    )?;
     // A served run is one replication: the one the clients take part in.
     scenario.simulation.replications = 1;
     let clock = clock(&args)?;

@@ -86,7 +86,8 @@ pub(super) struct MergeArgs {
 pub(super) fn sweep(args: SweepArgs) -> Result<(), CliError> {
     let started = Instant::now();
     let signals = Signals::install()?;
-    let sweep = Sweep::from_path(&args.file, args.max_points).map_err(CliError::invalid)?;
+    let sweep = Sweep::from_path(&args.file, args.max_points, &args.limits.limits())
+        .map_err(CliError::invalid)?;
     let shard = args.shard.unwrap_or(Shard::WHOLE);
     let points = sweep.points() as u64;
     let pairs = shard.pairs(points, sweep.replications);

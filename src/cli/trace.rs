@@ -307,7 +307,8 @@ impl<W: Write> EventSink for Printer<W> {
 }
 
 pub(super) fn trace(args: TraceArgs) -> Result<(), CliError> {
-    let mut scenario = Scenario::from_path(&args.file).map_err(CliError::invalid)?;
+    let mut scenario =
+        Scenario::from_path_within(&args.file, &args.limits.limits()).map_err(CliError::invalid)?;
     // One replication, simulated whole even when --until cuts the story.
     let one = crate::scenario::bounds::RunShape {
         replications: 1,

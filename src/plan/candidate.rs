@@ -18,9 +18,11 @@ use crate::time::SimDuration;
 /// day; a queue without arrivals offers nothing.
 pub fn interval_loads(s: &Scenario) -> Vec<Vec<IntervalLoad>> {
     let n = interval_count(s);
-    (0..s.queues.len())
-        .map(|q| {
-            let loads = s.offered_per_interval(crate::omni::QueueId(q as u32));
+    let wrap_ups = wrap_ups_s(s);
+    s.offered_per_queue()
+        .into_iter()
+        .zip(wrap_ups)
+        .map(|(loads, wrap_up_s)| {
             (0..n)
                 .map(|i| {
                     loads.get(i).map_or(
@@ -30,7 +32,7 @@ pub fn interval_loads(s: &Scenario) -> Vec<Vec<IntervalLoad>> {
                         },
                         |l| IntervalLoad {
                             rate_per_hour: l.rate_per_hour,
-                            mean_handle_s: l.mean_handle_s + wrap_up_s(s, q),
+                            mean_handle_s: l.mean_handle_s + wrap_up_s,
                         },
                     )
                 })
@@ -39,25 +41,25 @@ pub fn interval_loads(s: &Scenario) -> Vec<Vec<IntervalLoad>> {
         .collect()
 }
 
-/// Mean wrap-up of a queue's items: its arrivals' own, else that of the
-/// first group that may take them (capacity stays held meanwhile, so it
-/// is part of the load).
-fn wrap_up_s(s: &Scenario, queue: usize) -> f64 {
-    if let Some(w) = s
-        .arrivals
-        .iter()
-        .find(|a| a.queue.index() == queue)
-        .and_then(|a| a.wrap_up.as_ref())
-    {
-        return w.mean_secs();
-    }
+/// Mean wrap-up of each queue's items: its arrivals' own, else that of
+/// the first group that may take them (capacity stays held meanwhile, so
+/// it is part of the load).
+fn wrap_ups_s(s: &Scenario) -> Vec<f64> {
     let serves = super::serves(s);
-    s.agents
-        .iter()
-        .enumerate()
-        .find(|(g, _)| serves[*g][queue])
-        .and_then(|(_, g)| g.behaviour.wrap_up.as_ref())
-        .map_or(0.0, |w| w.mean_secs())
+    let streams = s.stream_of_queue();
+    (0..s.queues.len())
+        .map(|queue| {
+            if let Some(w) = streams[queue].and_then(|k| s.arrivals[k].wrap_up.as_ref()) {
+                return w.mean_secs();
+            }
+            s.agents
+                .iter()
+                .enumerate()
+                .find(|(g, _)| serves[*g][queue])
+                .and_then(|(_, g)| g.behaviour.wrap_up.as_ref())
+                .map_or(0.0, |w| w.mean_secs())
+        })
+        .collect()
 }
 
 /// What the scenario's roster puts on the floor, per group then interval

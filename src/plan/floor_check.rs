@@ -32,6 +32,16 @@ pub fn floor_warnings(s: &Scenario) -> Vec<String> {
     let groups = s.agents.len();
     let queues = s.queues.len();
     let pools = pools(&serves, groups, queues);
+    // The groups that may take each queue, listed once for every interval.
+    let takers: Vec<Vec<usize>> = (0..queues)
+        .map(|q| (0..groups).filter(|&g| serves[g][q]).collect())
+        .collect();
+    // The most items of each queue any agent who may take it holds at once.
+    let per_agent: Vec<u32> = takers
+        .iter()
+        .enumerate()
+        .map(|(q, gs)| gs.iter().map(|&g| slots(s, g, q)).max().unwrap_or(1))
+        .collect();
     let mut out = Vec::new();
     for i in 0..interval_count(s) {
         let label = clock.label(clock.instant(SimDuration(s.simulation.interval.0 * i as u64)));
@@ -42,12 +52,7 @@ pub fn floor_warnings(s: &Scenario) -> Vec<String> {
         let agents_needed: Vec<f64> = (0..queues)
             .map(|q| {
                 let l = loads[q][i];
-                let per_agent = (0..groups)
-                    .filter(|&g| serves[g][q])
-                    .map(|g| slots(s, g, q))
-                    .max()
-                    .unwrap_or(1);
-                l.rate_per_hour * l.mean_handle_s / 3600.0 / f64::from(per_agent)
+                l.rate_per_hour * l.mean_handle_s / 3600.0 / f64::from(per_agent[q])
             })
             .collect();
         let mut collapsing = vec![false; queues];
@@ -55,10 +60,7 @@ pub fn floor_warnings(s: &Scenario) -> Vec<String> {
             if agents_needed[q] <= 0.0 {
                 continue;
             }
-            let available: f64 = (0..groups)
-                .filter(|&g| serves[g][q])
-                .map(|g| floor[g][i])
-                .sum();
+            let available: f64 = takers[q].iter().map(|&g| floor[g][i]).sum();
             if agents_needed[q] >= available {
                 collapsing[q] = true;
                 out.push(format!(
@@ -101,6 +103,7 @@ pub fn floor_warnings(s: &Scenario) -> Vec<String> {
 /// queues nobody may take are left out (`check` says so elsewhere).
 pub fn pools(serves: &[Vec<bool>], groups: usize, queues: usize) -> Vec<(Vec<usize>, Vec<usize>)> {
     let mut pool_of_group: Vec<Option<usize>> = vec![None; groups];
+    let mut queue_pooled = vec![false; queues];
     let mut out: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
     for start in 0..groups {
         if pool_of_group[start].is_some() {
@@ -114,7 +117,8 @@ pub fn pools(serves: &[Vec<bool>], groups: usize, queues: usize) -> Vec<(Vec<usi
         while k < gs.len() {
             let g = gs[k];
             for (q, &may) in serves[g].iter().enumerate().take(queues) {
-                if may && !qs.contains(&q) {
+                if may && !queue_pooled[q] {
+                    queue_pooled[q] = true;
                     qs.push(q);
                     for (h, pool) in pool_of_group.iter_mut().enumerate() {
                         if serves[h][q] && pool.is_none() {

@@ -18,6 +18,7 @@
 //! messages, and the untouched lines keep their numbers.
 
 use super::key_path::{resolve, KeyTarget};
+use crate::scenario::bounds::Limits;
 use crate::scenario::error::{list_keys, suggest};
 use crate::scenario::{Scenario, ScenarioError, ScenarioErrorKind};
 use crate::stats::QUEUE_METRICS;
@@ -77,12 +78,19 @@ pub struct Sweep {
     /// SHA-256 identifying the sweep: omnisim's version, the sweep file
     /// and the base file. Partials of one sweep share it.
     pub sweep_sha256: String,
+    /// The bounds every point's validation is held to.
+    limits: Limits,
 }
 
 impl Sweep {
     /// Reads a sweep file and its base, checks every key and the grid size
-    /// (at most `max_points` points).
-    pub fn from_path(path: &Path, max_points: u64) -> Result<Sweep, ScenarioError> {
+    /// (at most `max_points` points); the base and every point are
+    /// validated within `limits`.
+    pub fn from_path(
+        path: &Path,
+        max_points: u64,
+        limits: &Limits,
+    ) -> Result<Sweep, ScenarioError> {
         let label = path.display().to_string();
         let text = read_text(path, &label)?;
         let doc = ImDocument::parse(text.clone()).map_err(|e| {
@@ -139,7 +147,7 @@ impl Sweep {
         // Read once: the text hashed and edited into points is the text
         // validated.
         let base_text = Scenario::read_text(&base_path)?;
-        let base_scenario = Scenario::from_text_at(&base_text, &base_path)?;
+        let base_scenario = Scenario::from_text_at_within(&base_text, &base_path, limits)?;
         let base_doc: DocumentMut = base_text
             .parse()
             .expect("the base scenario was read as TOML just above");
@@ -215,6 +223,7 @@ impl Sweep {
             axes,
             base_sha256,
             sweep_sha256,
+            limits: *limits,
         })
     }
 
@@ -265,8 +274,8 @@ impl Sweep {
     /// together), naming the point and the base's own message.
     pub fn point_scenario(&self, p: usize) -> Result<Scenario, ScenarioError> {
         let text = self.point_text(p);
-        let mut scenario =
-            Scenario::from_text_at(&text, &self.base_path).map_err(|e| self.point_error(p, e))?;
+        let mut scenario = Scenario::from_text_at_within(&text, &self.base_path, &self.limits)
+            .map_err(|e| self.point_error(p, e))?;
         if !self.seed_axis {
             scenario.simulation.seed = self.seed;
         }

@@ -104,10 +104,11 @@ pub const MAX_INTERVAL_ROWS: f64 = 2e6;
 /// microsecond tick on average.
 pub const MAX_RATE_PER_HOUR: f64 = 3.6e9;
 /// Share of the machine's memory (`MemTotal` of `/proc/meminfo`) that
-/// `--max-memory` defaults to: half, leaving the rest to the system and
-/// to whatever else runs.
+/// `--max-memory` defaults to at most: half, leaving the rest to the
+/// system and to whatever else runs.
 pub const DEFAULT_MEMORY_SHARE: f64 = 0.5;
-/// `--max-memory` default where the machine's memory cannot be read.
+/// Share of the machine's memory used where it cannot be read: this
+/// many bytes stand for the machine's half.
 pub const FALLBACK_MAX_MEMORY: u64 = 8 * 1024 * 1024 * 1024;
 
 /// What a run may use; beyond either bound it is refused.
@@ -122,26 +123,81 @@ pub struct Limits {
 }
 
 impl Limits {
-    /// The defaults: [`DEFAULT_MEMORY_SHARE`] of this machine's memory
-    /// and [`DEFAULT_MAX_EVENTS`].
+    /// The defaults: [`default_max_memory`] (the least of
+    /// [`DEFAULT_MEMORY_SHARE`] of this machine's memory, the cgroup's
+    /// memory limit and the address-space limit), [`DEFAULT_MAX_EVENTS`]
+    /// and [`MAX_INTERVAL_ROWS`]. Read once per process.
     pub fn for_this_machine() -> Limits {
-        Limits {
+        static MACHINE: std::sync::OnceLock<Limits> = std::sync::OnceLock::new();
+        *MACHINE.get_or_init(|| Limits {
             max_memory: default_max_memory(),
             max_events: DEFAULT_MAX_EVENTS,
             max_interval_rows: MAX_INTERVAL_ROWS,
+        })
+    }
+
+    /// No bound at all: for a caller that has checked the scenario's
+    /// size itself, or a test of the bounds.
+    pub const UNBOUNDED: Limits = Limits {
+        max_memory: u64::MAX,
+        max_events: f64::INFINITY,
+        max_interval_rows: f64::INFINITY,
+    };
+}
+
+/// The memory a process may use, as far as this machine says: the bounds
+/// `--max-memory` defaults to the least of.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub struct MemoryLimits {
+    /// [`DEFAULT_MEMORY_SHARE`] of `MemTotal` (`/proc/meminfo`).
+    pub machine_share: Option<u64>,
+    /// The memory limit of the control group the process runs in (a
+    /// container, a Kubernetes pod, a systemd slice): cgroup v2
+    /// `memory.max`, or cgroup v1 `memory.limit_in_bytes`, the least
+    /// along the group's ancestors; `None` for "max" (no limit).
+    pub cgroup: Option<u64>,
+    /// The process's address-space limit (`RLIMIT_AS`, `ulimit -v`), if
+    /// any: an allocation beyond it fails however much memory is free.
+    pub address_space: Option<u64>,
+}
+
+impl MemoryLimits {
+    /// Reads the three limits of this process.
+    pub fn detect() -> MemoryLimits {
+        let machine_share = std::fs::read_to_string("/proc/meminfo")
+            .ok()
+            .and_then(|text| mem_total(&text))
+            .map(|total| (total as f64 * DEFAULT_MEMORY_SHARE) as u64);
+        let cgroup = std::fs::read_to_string("/proc/self/cgroup")
+            .ok()
+            .and_then(|text| cgroup_limit(&text, Path::new("/sys/fs/cgroup")));
+        MemoryLimits {
+            machine_share,
+            cgroup,
+            address_space: address_space_limit(),
         }
+    }
+
+    /// The least of the limits, [`FALLBACK_MAX_MEMORY`] standing for the
+    /// machine's share where `/proc/meminfo` cannot be read.
+    pub fn least(&self) -> u64 {
+        [
+            Some(self.machine_share.unwrap_or(FALLBACK_MAX_MEMORY)),
+            self.cgroup,
+            self.address_space,
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+        .unwrap_or(FALLBACK_MAX_MEMORY)
     }
 }
 
-/// [`DEFAULT_MEMORY_SHARE`] of the machine's memory, or
-/// [`FALLBACK_MAX_MEMORY`] where `/proc/meminfo` cannot be read.
+/// The default of `--max-memory`: the least of [`DEFAULT_MEMORY_SHARE`]
+/// of the machine's memory, the cgroup's memory limit and the process's
+/// address-space limit ([`MemoryLimits`]).
 pub fn default_max_memory() -> u64 {
-    std::fs::read_to_string("/proc/meminfo")
-        .ok()
-        .and_then(|text| mem_total(&text))
-        .map_or(FALLBACK_MAX_MEMORY, |total| {
-            (total as f64 * DEFAULT_MEMORY_SHARE) as u64
-        })
+    MemoryLimits::detect().least()
 }
 
 /// `MemTotal` of a `/proc/meminfo` text, in bytes.
@@ -153,6 +209,72 @@ fn mem_total(meminfo: &str) -> Option<u64> {
         Some("kB") => n.checked_mul(1024),
         None => Some(n),
         Some(_) => None,
+    }
+}
+
+/// A cgroup memory limit file's value: bytes, or `None` for no limit
+/// (`max` in cgroup v2; in v1 a number near 2^63, the "unlimited" the
+/// kernel rounds to its page size).
+fn limit_value(text: &str) -> Option<u64> {
+    let n: u64 = text.trim().parse().ok()?;
+    (n < 1 << 62).then_some(n)
+}
+
+/// The memory limit of the process's control group, from the text of
+/// `/proc/self/cgroup` and the cgroup file systems under `root`
+/// (`/sys/fs/cgroup`): the least `memory.max` (v2, the `0::/path` line)
+/// or `memory.limit_in_bytes` (v1, the `memory` controller's line) of the
+/// group and its ancestors. A container that shows its own group as the
+/// root has the limit at the top of the mount, which is read too.
+fn cgroup_limit(proc_cgroup: &str, root: &Path) -> Option<u64> {
+    let mut files = Vec::new();
+    for line in proc_cgroup.lines() {
+        let mut parts = line.splitn(3, ':');
+        let (Some(_), Some(controllers), Some(path)) = (parts.next(), parts.next(), parts.next())
+        else {
+            continue;
+        };
+        let (base, name) = if controllers.is_empty() {
+            (root.to_path_buf(), "memory.max")
+        } else if controllers.split(',').any(|c| c == "memory") {
+            (root.join("memory"), "memory.limit_in_bytes")
+        } else {
+            continue;
+        };
+        let mut dir = base.join(path.trim_start_matches('/'));
+        loop {
+            files.push(dir.join(name));
+            if dir == base || !dir.pop() {
+                break;
+            }
+        }
+        files.push(base.join(name));
+    }
+    files
+        .iter()
+        .filter_map(|f| std::fs::read_to_string(f).ok())
+        .filter_map(|text| limit_value(&text))
+        .min()
+}
+
+/// The soft address-space limit (`RLIMIT_AS`), if there is one.
+fn address_space_limit() -> Option<u64> {
+    #[cfg(unix)]
+    {
+        let mut limit = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: getrlimit only writes the struct it is given.
+        let ok = unsafe { libc::getrlimit(libc::RLIMIT_AS, &mut limit) } == 0;
+        // `rlim_t` is u64 on Linux but not on every Unix.
+        #[allow(clippy::unnecessary_cast)]
+        let current = limit.rlim_cur as u64;
+        (ok && limit.rlim_cur != libc::RLIM_INFINITY).then_some(current)
+    }
+    #[cfg(not(unix))]
+    {
+        None
     }
 }
 
@@ -387,6 +509,8 @@ pub enum BoundKey {
     ArrivalRate(usize),
     /// The size of `agents[i]` (`count`, `shifts` or `roster_csv`).
     AgentCount(usize),
+    /// A whole section, such as `agents` (its first item is pointed at).
+    Section(&'static str),
 }
 
 /// Why a run was refused before it started; [`BoundsError::locate`]
@@ -439,21 +563,7 @@ pub fn check_bounds(
     let e = estimate(scenario, shape);
     let sim = &scenario.simulation;
     let reps = shape.replications.max(1);
-    // Which of interval, duration and replications makes the intervals
-    // many: replications when they outnumber the intervals, else the
-    // interval when it is below a minute, else the duration.
-    let interval_key = || {
-        if f64::from(reps) > e.intervals {
-            (
-                BoundKey::Simulation("replications"),
-                "use fewer replications",
-            )
-        } else if sim.interval.as_secs_f64() < 60.0 {
-            (BoundKey::Simulation("interval"), "use a longer interval")
-        } else {
-            (BoundKey::Simulation("duration"), "use a shorter duration")
-        }
-    };
+    let interval_key = || interval_key(sim, reps, e.intervals);
     // A run over a year long is more likely the mistake than the rate.
     let long_run = || {
         let year = 366.0 * 86_400.0;
@@ -465,21 +575,10 @@ pub fn check_bounds(
             None
         }
     };
-    if e.interval_rows > limits.max_interval_rows {
-        let (key, hint) = interval_key();
-        return Err(refuse(
-            key,
-            format!(
-                "gives {} intervals × {} rows (each queue and the overall one): {} rows of \
-                 intervals.csv; the most it may get is {} (--max-interval-rows)",
-                count(e.intervals),
-                scenario.queues.len() + 1,
-                count(e.interval_rows),
-                count(limits.max_interval_rows)
-            ),
-            hint,
-        ));
-    }
+    check_interval_rows(sim, scenario.queues.len(), reps, limits).map_err(|e| BoundsError {
+        replications_from_flag: shape.replications_from_flag,
+        ..e
+    })?;
     if e.memory > limits.max_memory as f64 {
         let limit = format!(
             "the limit is {} (--max-memory)",
@@ -568,19 +667,125 @@ pub fn check_bounds(
     Ok(e)
 }
 
+/// Which of interval, duration and replications makes the interval
+/// statistics many, with its hint: replications when they outnumber the
+/// intervals, else the interval when it is below a minute, else the
+/// duration.
+fn interval_key(
+    sim: &super::SimulationSettings,
+    replications: u32,
+    intervals: f64,
+) -> (BoundKey, &'static str) {
+    if f64::from(replications) > intervals {
+        (
+            BoundKey::Simulation("replications"),
+            "use fewer replications",
+        )
+    } else if sim.interval.as_secs_f64() < 60.0 {
+        (BoundKey::Simulation("interval"), "use a longer interval")
+    } else {
+        (BoundKey::Simulation("duration"), "use a shorter duration")
+    }
+}
+
+/// Refuses a day of more reporting intervals × (`queues` + 1) rows than
+/// `intervals.csv` may get. Validation calls it as soon as the
+/// `[simulation]` and `[[queues]]` are read, before anything that grows
+/// with the intervals (a forecast or profile spread over them) is made.
+pub(crate) fn check_interval_rows(
+    sim: &super::SimulationSettings,
+    queues: usize,
+    replications: u32,
+    limits: &Limits,
+) -> Result<(), BoundsError> {
+    let interval_s = sim.interval.as_secs_f64().max(1e-6);
+    let intervals = (sim.duration.as_secs_f64() / interval_s).ceil().max(1.0);
+    let rows = intervals * (queues as f64 + 1.0);
+    if rows <= limits.max_interval_rows {
+        return Ok(());
+    }
+    let (key, hint) = interval_key(sim, replications.max(1), intervals);
+    Err(BoundsError {
+        key,
+        what: format!(
+            "gives {} intervals × {} rows (each queue and the overall one): {} rows of \
+             intervals.csv; the most it may get is {} (--max-interval-rows)",
+            count(intervals),
+            queues + 1,
+            count(rows),
+            count(limits.max_interval_rows)
+        ),
+        hint: hint.to_owned(),
+        replications_from_flag: false,
+    })
+}
+
+/// Bytes of the statuses and queues every agent group is granted: a group
+/// that lists neither is granted every status and may take every queue
+/// of its channels, so many groups in a centre of many statuses and
+/// queues hold their product. Refused, before it is made, beyond
+/// `limits.max_memory`; the key named is `[[agents]]`.
+pub(crate) fn check_group_lists(
+    raw: &RawScenario,
+    statuses: usize,
+    queues: usize,
+    limits: &Limits,
+) -> Result<(), BoundsError> {
+    const ID_BYTES: f64 = 4.0;
+    let groups = raw.agents.as_deref().unwrap_or_default();
+    let entries: f64 = groups
+        .iter()
+        .map(|g| {
+            let g = g.get_ref();
+            let granted = g.allowed_statuses.as_ref().map_or(statuses, Vec::len);
+            let member = g.queues.as_ref().map_or(queues, |q| q.get_ref().len());
+            (granted + member) as f64
+        })
+        .sum();
+    let needed = entries * ID_BYTES;
+    if needed <= limits.max_memory as f64 {
+        return Ok(());
+    }
+    Err(BoundsError {
+        key: BoundKey::Section("agents"),
+        what: format!(
+            "gives {} agent groups, each granted every one of {} statuses and {} queues \
+             unless it lists them: {} for the lists alone; the limit is {} (--max-memory)",
+            count(groups.len() as f64),
+            count(statuses as f64),
+            count(queues as f64),
+            bytes(needed),
+            bytes(limits.max_memory as f64)
+        ),
+        hint: "list `allowed_statuses` and `queues` for each group, or use fewer groups".into(),
+        replications_from_flag: false,
+    })
+}
+
 impl BoundsError {
     /// The error located in `text` (the scenario file's content, labelled
     /// `file`): line, column and key path of the value that drives the
     /// refused figure, the value as written, what it gives and the hint.
     pub fn locate_in(&self, text: &str, file: &str) -> ScenarioError {
         let raw = raw::parse(text, file).ok();
-        let (path, span) = match raw.as_ref() {
+        self.locate_raw(raw.as_ref(), text, file)
+    }
+
+    /// [`BoundsError::locate_in`] with the file already parsed.
+    pub(crate) fn locate_raw(
+        &self,
+        raw: Option<&RawScenario>,
+        text: &str,
+        file: &str,
+    ) -> ScenarioError {
+        let (path, span) = match raw {
             Some(raw) => key_place(raw, &self.key),
             None => (fallback_path(&self.key), None),
         };
         let flag = self.replications_from_flag && self.key == BoundKey::Simulation("replications");
         let written = match (&span, flag) {
             (_, true) => "--replications".to_owned(),
+            (Some(_), false) if matches!(self.key, BoundKey::Section(_)) => path.clone(),
             (Some(span), false) => {
                 let name = path.rsplit('.').next().unwrap_or(&path);
                 format!("{name} = {}", snippet(&text[span.clone()]))
@@ -603,9 +808,13 @@ impl BoundsError {
     /// keeps the key path without a line).
     pub fn locate(&self, path: &Path) -> ScenarioError {
         let file = path.display().to_string();
-        match std::fs::read_to_string(path) {
-            Ok(text) => self.locate_in(&text, &file),
-            Err(_) => ScenarioError::new(
+        let text = super::read_bounded(path, super::MAX_SCENARIO_BYTES)
+            .ok()
+            .flatten()
+            .and_then(|bytes| String::from_utf8(bytes).ok());
+        match text {
+            Some(text) => self.locate_in(&text, &file),
+            None => ScenarioError::new(
                 Kind::TooLarge,
                 format!("{} {}", fallback_path(&self.key), self.what),
             )
@@ -619,6 +828,17 @@ impl BoundsError {
 /// The key path of `key` and the span of its value in the file.
 fn key_place(raw: &RawScenario, key: &BoundKey) -> (String, Option<Range<usize>>) {
     match key {
+        BoundKey::Section(name) => {
+            let first = match *name {
+                "agents" => raw
+                    .agents
+                    .as_ref()
+                    .and_then(|v| v.first())
+                    .map(|a| a.span()),
+                _ => None,
+            };
+            ((*name).to_owned(), first)
+        }
         BoundKey::Simulation(name) => {
             let sim = raw.simulation.as_ref().map(|s| s.get_ref());
             let span = sim.and_then(|s| match *name {
@@ -675,6 +895,7 @@ fn key_place(raw: &RawScenario, key: &BoundKey) -> (String, Option<Range<usize>>
 /// The key path without the file: the most likely key.
 fn fallback_path(key: &BoundKey) -> String {
     match key {
+        BoundKey::Section(name) => (*name).to_owned(),
         BoundKey::Simulation(name) => format!("simulation.{name}"),
         BoundKey::ArrivalRate(i) => format!("arrivals[{i}].rate_per_hour"),
         BoundKey::AgentCount(i) => format!("agents[{i}].count"),

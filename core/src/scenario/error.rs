@@ -84,7 +84,8 @@ impl ScenarioError {
 
     /// Sets the file label.
     pub fn in_file(mut self, file: impl Into<String>) -> ScenarioError {
-        self.inner.file = file.into();
+        let file = file.into();
+        self.inner.file = printable(&file).into_owned();
         self
     }
 
@@ -218,9 +219,16 @@ pub const MAX_ECHO_CHARS: usize = 80;
 /// misses when it is not quoted) can reach it.
 pub const MAX_MESSAGE_CHARS: usize = 1000;
 
+/// Longest run of digits a message spells out: a `u64` has 20. A longer
+/// number (a float such as `1e300` printed in full) is written in
+/// scientific notation instead, e.g. `1e300` or `1.235e22`.
+pub const MAX_SPELLED_DIGITS: usize = 20;
+
 /// Cuts every quoted value (between `"…"` or `` `…` ``) longer than
 /// [`MAX_ECHO_CHARS`] and the whole text beyond [`MAX_MESSAGE_CHARS`], so a
-/// mistake in a huge value yields a message that fits on a screen.
+/// mistake in a huge value yields a message that fits on a screen; then
+/// makes it safe to print ([`sanitize`]), escaping also the line breaks of
+/// a quoted value (a name), so the message keeps the lines it was given.
 pub fn shorten_echoes(text: &str) -> String {
     let mut out = String::with_capacity(text.len().min(MAX_MESSAGE_CHARS + 8));
     let mut chars = text.chars().peekable();
@@ -228,7 +236,7 @@ pub fn shorten_echoes(text: &str) -> String {
     while let Some(c) = chars.next() {
         if total >= MAX_MESSAGE_CHARS {
             out.push('…');
-            return out;
+            return sanitize(&out);
         }
         out.push(c);
         total += 1;
@@ -243,7 +251,7 @@ pub fn shorten_echoes(text: &str) -> String {
                 }
                 chars.next();
                 if kept < MAX_ECHO_CHARS {
-                    out.push(next);
+                    push_printable(&mut out, next);
                     kept += 1;
                     total += 1;
                 } else if !cut {
@@ -258,7 +266,105 @@ pub fn shorten_echoes(text: &str) -> String {
             }
         }
     }
+    sanitize(&out)
+}
+
+/// `c`, or its escape (`\n`, `\u{1b}`) when it is a control character,
+/// which a terminal would act on rather than show.
+fn push_printable(out: &mut String, c: char) {
+    if c.is_control() {
+        out.extend(c.escape_debug());
+    } else {
+        out.push(c);
+    }
+}
+
+/// `text` with every control character escaped (`\n`, `\t`, `\u{1b}`):
+/// a name or a path as a message quotes it, so that what a file holds can
+/// never move the cursor, colour the terminal or start a line of its own.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        push_printable(&mut out, c);
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// A message made safe to print: control characters escaped except the
+/// line breaks that separate its lines (a hint), and every number of more
+/// than [`MAX_SPELLED_DIGITS`] digits abbreviated (`1e300`, not 301
+/// digits). Every error and warning the command prints goes through it.
+pub fn sanitize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(|c: char| c.is_ascii_digit() || (c.is_control() && c != '\n'))
+    {
+        let (before, from) = rest.split_at(start);
+        out.push_str(before);
+        let c = from.chars().next().unwrap_or(' ');
+        if !c.is_ascii_digit() {
+            out.extend(c.escape_debug());
+            rest = &from[c.len_utf8()..];
+            continue;
+        }
+        // A number: digits, a fraction, an exponent.
+        let len = number_len(from);
+        let (number, after) = from.split_at(len);
+        let digits = number.bytes().filter(u8::is_ascii_digit).count();
+        let glued = out
+            .chars()
+            .last()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_');
+        match number.parse::<f64>() {
+            Ok(v) if digits > MAX_SPELLED_DIGITS && !glued => out.push_str(&scientific(v)),
+            _ => out.push_str(number),
+        }
+        rest = after;
+    }
+    out.push_str(rest);
     out
+}
+
+/// Bytes of the number at the start of `text`: digits, then `.digits`,
+/// then `e±digits`.
+fn number_len(text: &str) -> usize {
+    let b = text.as_bytes();
+    let digits = |mut i: usize| {
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        i
+    };
+    let mut i = digits(0);
+    if i + 1 < b.len() && b[i] == b'.' && b[i + 1].is_ascii_digit() {
+        i = digits(i + 1);
+    }
+    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
+        let mut j = i + 1;
+        if j < b.len() && (b[j] == b'+' || b[j] == b'-') {
+            j += 1;
+        }
+        if j < b.len() && b[j].is_ascii_digit() {
+            i = digits(j);
+        }
+    }
+    i
+}
+
+/// `v` in scientific notation with at most four significant digits:
+/// `1e300`, `1.235e22`.
+fn scientific(v: f64) -> String {
+    let text = format!("{v:.3e}");
+    match text.split_once('e') {
+        Some((mantissa, exponent)) if mantissa.contains('.') => {
+            let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
+            format!("{mantissa}e{exponent}")
+        }
+        _ => text,
+    }
 }
 
 /// A key path with every part longer than [`MAX_ECHO_CHARS`] cut, since an
@@ -266,10 +372,11 @@ pub fn shorten_echoes(text: &str) -> String {
 fn shorten_key_path(path: &str) -> String {
     path.split('.')
         .map(|part| {
+            let part = printable(part);
             if part.chars().count() > MAX_ECHO_CHARS {
                 part.chars().take(MAX_ECHO_CHARS).chain(['…']).collect()
             } else {
-                part.to_owned()
+                part.into_owned()
             }
         })
         .collect::<Vec<String>>()

@@ -28,10 +28,11 @@
 //! a size limit, so a path such as `/dev/zero` cannot exhaust memory.
 
 use super::error::{list_names, suggest, ScenarioError, ScenarioErrorKind as Kind};
-use super::validate::{humanize, Ctx, Item};
+use super::validate::{humanize, lower_first, Ctx, Item};
 use super::{ArrivalRate, SimulationSettings};
 use crate::clock::parse_time_of_day;
 use crate::time::{SimDuration, MICROS_PER_SEC};
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::PathBuf;
 use toml::Spanned;
 
@@ -66,19 +67,26 @@ struct Row {
 /// A forecast file, read and parsed.
 #[derive(Debug)]
 struct ForecastFile {
-    path: PathBuf,
     /// The path as shown in messages.
     label: String,
     has_queue_column: bool,
     rows: Vec<Row>,
+    /// The rows of each queue named in the `queue` column (indices into
+    /// `rows`, in file order), and the queues in the order the file first
+    /// names them: a file of many queues is split once, not searched
+    /// for each queue.
+    by_queue: FxHashMap<String, Vec<usize>>,
+    queues: Vec<String>,
     /// Queues of the `[[arrivals]]` entries that read it.
-    readers: Vec<String>,
+    readers: FxHashSet<String>,
 }
 
 /// The forecast files of one scenario, each read once.
 #[derive(Debug, Default)]
 pub(super) struct Forecasts {
     files: Vec<ForecastFile>,
+    /// Where each path is in `files`.
+    at: FxHashMap<PathBuf, usize>,
 }
 
 /// One queue's forecast, waiting for the stream's handle-time mean to
@@ -121,16 +129,17 @@ impl Forecasts {
         sim: &SimulationSettings,
     ) -> Result<QueueForecast> {
         let path = cx.resolve_path(file.get_ref());
-        let index = match self.files.iter().position(|f| f.path == path) {
-            Some(i) => i,
+        let index = match self.at.get(&path) {
+            Some(&i) => i,
             None => {
-                let parsed = load(cx, it, file, path, sim)?;
+                let parsed = load(cx, it, file, path.clone(), sim)?;
                 self.files.push(parsed);
+                self.at.insert(path, self.files.len() - 1);
                 self.files.len() - 1
             }
         };
         let f = &mut self.files[index];
-        f.readers.push(queue.to_owned());
+        f.readers.insert(queue.to_owned());
         let f = &self.files[index];
         queue_forecast(f, it, queue, sim)
     }
@@ -140,17 +149,14 @@ impl Forecasts {
     /// queue names, for a "did you mean".
     pub(super) fn warnings(&self, queues: &[String]) -> Vec<String> {
         let mut out = Vec::new();
+        let known_queues: FxHashSet<&str> = queues.iter().map(String::as_str).collect();
         for f in self.files.iter().filter(|f| f.has_queue_column) {
-            let mut seen: Vec<&str> = Vec::new();
-            for row in &f.rows {
-                let Some(q) = row.queue.as_deref() else {
-                    continue;
-                };
-                if f.readers.iter().any(|r| r == q) || seen.contains(&q) {
+            for q in &f.queues {
+                if f.readers.contains(q) {
                     continue;
                 }
-                seen.push(q);
-                let known = queues.iter().any(|n| n == q);
+                let row = &f.rows[f.by_queue[q][0]];
+                let known = known_queues.contains(q.as_str());
                 let why = if known {
                     "no [[arrivals]] entry for that queue reads this file".to_owned()
                 } else {
@@ -159,8 +165,10 @@ impl Forecasts {
                     format!("the scenario has no such queue{maybe}")
                 };
                 out.push(format!(
-                    "{}: line {}: rows for queue \"{q}\" are ignored: {why}",
-                    f.label, row.line
+                    "{}: line {}: rows for queue \"{}\" are ignored: {why}",
+                    f.label,
+                    row.line,
+                    super::error::printable(q)
                 ));
             }
         }
@@ -186,41 +194,7 @@ fn load(
     sim: &SimulationSettings,
 ) -> Result<ForecastFile> {
     let label = path.display().to_string();
-    let relative_hint = || {
-        if cx.base_dir.as_os_str().is_empty() {
-            "the path is relative to the current folder".to_owned()
-        } else {
-            "the path is relative to the scenario file's folder".to_owned()
-        }
-    };
-    let bytes = match super::read_bounded(&path, super::MAX_CSV_BYTES) {
-        Ok(Some(b)) => b,
-        Ok(None) => {
-            return Err(cx.at(
-                Kind::InvalidValue,
-                it,
-                KEY,
-                file,
-                format!(
-                "\"{label}\" is larger than {} MiB; expected a forecast file of at most that size",
-                super::MAX_CSV_BYTES / (1024 * 1024)
-            ),
-            ))
-        }
-        Err(e) => {
-            let reason = e.to_string();
-            return Err(cx
-                .at(
-                    Kind::Io,
-                    it,
-                    KEY,
-                    file,
-                    format!("cannot read \"{label}\": {}", lower_first(&reason)),
-                )
-                .with_hint(relative_hint())
-                .with_source(e));
-        }
-    };
+    let bytes = cx.read_input(it, KEY, file, "a forecast file")?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -272,26 +246,29 @@ fn load(
             }
             Some(k) => column[k] = Some(i),
             None => {
-                let hint = suggest(&name, COLUMNS).map_or_else(
-                    || {
+                // A near miss of a column is named; anything else may be
+                // the first line of a file that is no forecast at all
+                // (a wrong path), which is never repeated.
+                let (message, hint) = match suggest(&name, COLUMNS) {
+                    Some(s) => (
                         format!(
-                            "a forecast has the columns {} (queue and aht_s optional)",
+                            "unknown column `{name}` in the header; expected {}",
                             super::error::list_keys(COLUMNS)
-                        )
-                    },
-                    |s| format!("did you mean `{s}`?"),
-                );
-                return Err(at_line(
-                    &label,
-                    it,
-                    header_line,
-                    Kind::UnknownKey,
-                    format!(
-                        "unknown column `{name}` in the header; expected {}",
-                        super::error::list_keys(COLUMNS)
+                        ),
+                        format!("did you mean `{s}`?"),
                     ),
-                )
-                .with_hint(hint));
+                    None => (
+                        format!(
+                            "column {} of the first line is not a forecast column; expected a header naming {}",
+                            i + 1,
+                            super::error::list_keys(COLUMNS)
+                        ),
+                        "check that the path names the forecast file; its first line names the columns, e.g. interval_start,queue,volume,aht_s".to_owned(),
+                    ),
+                };
+                return Err(
+                    at_line(&label, it, header_line, Kind::UnknownKey, message).with_hint(hint)
+                );
             }
         }
     }
@@ -396,12 +373,25 @@ fn load(
             aht_s,
         });
     }
+    let mut by_queue: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+    let mut queues = Vec::new();
+    for (k, row) in rows.iter().enumerate() {
+        let Some(q) = &row.queue else { continue };
+        match by_queue.get_mut(q) {
+            Some(v) => v.push(k),
+            None => {
+                by_queue.insert(q.clone(), vec![k]);
+                queues.push(q.clone());
+            }
+        }
+    }
     Ok(ForecastFile {
-        path,
         label,
         has_queue_column: queue_col.is_some(),
         rows,
-        readers: Vec::new(),
+        by_queue,
+        queues,
+        readers: FxHashSet::default(),
     })
 }
 
@@ -460,23 +450,18 @@ fn queue_forecast(
             .in_file(&f.label)
             .key(it.path(KEY))
     };
-    let mut rows: Vec<&Row> = f
-        .rows
-        .iter()
-        .filter(|r| r.queue.as_deref().is_none_or(|q| q == queue))
-        .collect();
+    let mut rows: Vec<&Row> = if f.has_queue_column {
+        f.by_queue
+            .get(queue)
+            .into_iter()
+            .flatten()
+            .map(|&k| &f.rows[k])
+            .collect()
+    } else {
+        f.rows.iter().collect()
+    };
     if rows.is_empty() {
-        let named: Vec<&str> = {
-            let mut names: Vec<&str> = Vec::new();
-            for r in &f.rows {
-                if let Some(q) = r.queue.as_deref() {
-                    if !names.contains(&q) {
-                        names.push(q);
-                    }
-                }
-            }
-            names
-        };
+        let named: Vec<&str> = f.queues.iter().map(String::as_str).collect();
         let err = file_error(
             Kind::InvalidValue,
             format!(
@@ -577,7 +562,15 @@ fn queue_forecast(
         )
         .with_hint("set [simulation] interval to the forecast's interval or to a divisor of it"));
     }
-    let segments = (day as u64).div_ceil(interval_d.0) as usize;
+    // One row per segment of the day, each of a distinct offset: a day of
+    // more segments than the queue has rows misses some, and the first
+    // missing one is reported before anything is made for the segments.
+    let segments = (day as u64).div_ceil(interval_d.0);
+    let segments = if segments > in_day.len() as u64 {
+        in_day.len() + 1
+    } else {
+        segments as usize
+    };
     let mut per_hour = Vec::with_capacity(segments);
     let mut aht_s = Vec::with_capacity(segments);
     let hours = interval_d.as_secs_f64() / 3600.0;
@@ -626,14 +619,6 @@ fn most_common(values: &[i64]) -> i64 {
         i += j;
     }
     best
-}
-
-fn lower_first(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_lowercase().chain(c).collect(),
-        None => String::new(),
-    }
 }
 
 #[cfg(test)]
@@ -925,11 +910,17 @@ interval_start,queue,volume,aht_s
                 .map(|b| b.len()),
             Some(2048)
         );
-        // An endless device stops at the limit, with a located error.
+        // An endless device is no regular file: refused before a read,
+        // with a located error saying what it is.
         if std::path::Path::new("/dev/zero").exists() {
             let e = load(&CARDS.replace("forecast.csv", "/dev/zero"), "").unwrap_err();
             assert_eq!(e.key_path(), Some("arrivals[0].forecast_csv"));
-            assert!(e.message().contains("is larger than 64 MiB"), "{e}");
+            assert!(
+                e.message()
+                    .contains("it is a character device, not a regular file"),
+                "{e}"
+            );
+            assert!(!e.message().contains("nonexistent"), "{e}");
             assert!(e.line().is_some(), "located in the scenario file: {e}");
         }
     }

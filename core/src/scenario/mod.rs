@@ -20,6 +20,7 @@ pub mod bounds;
 mod demand;
 pub mod error;
 mod forecast;
+mod input;
 mod model;
 mod offered;
 mod planning;
@@ -50,20 +51,74 @@ pub const MAX_SCENARIO_BYTES: u64 = 16 * 1024 * 1024;
 pub const MAX_CSV_BYTES: u64 = 64 * 1024 * 1024;
 
 /// The bytes of `path`, or `None` when it holds more than `limit`: reads
-/// at most one byte past the limit, so a device such as `/dev/zero` (which
-/// never ends) cannot make the read allocate without bound. Every input
-/// file of a scenario, the scenario itself included, is read through it.
+/// at most one byte past the limit. Only a regular file is read: a named
+/// pipe (which would block until something writes to it), a device such
+/// as `/dev/zero` (which never ends), a folder or a socket is an error of
+/// kind [`std::io::ErrorKind::InvalidInput`] saying what it is
+/// ([`not_a_regular_file`]). Every input file of a scenario, the scenario
+/// itself included, is read through it.
 pub fn read_bounded(path: &Path, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
     use std::io::Read;
-    let file = std::fs::File::open(path)?;
-    if let Ok(meta) = file.metadata() {
-        if meta.is_file() && meta.len() > limit {
-            return Ok(None);
-        }
+    let file = open_regular(path)?;
+    if file.metadata()?.len() > limit {
+        return Ok(None);
     }
     let mut bytes = Vec::new();
     file.take(limit + 1).read_to_end(&mut bytes)?;
     Ok((bytes.len() as u64 <= limit).then_some(bytes))
+}
+
+/// Opens `path` for reading if it is a regular file (after following
+/// links), without blocking on a named pipe: it is opened non-blocking
+/// and its type checked on the open file, so nothing can be swapped in
+/// between.
+pub fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(not_a_regular_file(&meta));
+    }
+    Ok(file)
+}
+
+/// The error for something that is not a regular file, saying what it
+/// is: "it is a named pipe (FIFO), not a regular file".
+pub fn not_a_regular_file(meta: &std::fs::Metadata) -> std::io::Error {
+    let t = meta.file_type();
+    #[cfg(unix)]
+    let special = {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            Some("a named pipe (FIFO)")
+        } else if t.is_char_device() {
+            Some("a character device")
+        } else if t.is_block_device() {
+            Some("a block device")
+        } else if t.is_socket() {
+            Some("a socket")
+        } else {
+            None
+        }
+    };
+    #[cfg(not(unix))]
+    let special: Option<&str> = None;
+    let what = if t.is_dir() {
+        Some("a folder")
+    } else {
+        special
+    };
+    let message = match what {
+        Some(what) => format!("it is {what}, not a regular file"),
+        None => "it is not a regular file".to_owned(),
+    };
+    std::io::Error::new(std::io::ErrorKind::InvalidInput, message)
 }
 
 use std::path::Path;
@@ -74,24 +129,35 @@ impl Scenario {
     /// relative to the scenario file's folder, so a scenario and its data
     /// move together.
     ///
+    /// What validation itself builds (a forecast spread over the
+    /// reporting intervals, the statuses and queues granted to every
+    /// group) is held to this machine's [`bounds::Limits`] before it is
+    /// built; [`Scenario::from_path_within`] takes others.
+    ///
     /// A queue with `routing_model = "external"` is refused here: a file
     /// alone cannot say who chooses. A program that supplies a
     /// [`crate::routing::RoutingPolicy`] loads it with
     /// [`Scenario::from_path_with_external_routing`].
     pub fn from_path(path: &Path) -> Result<Scenario, ScenarioError> {
-        Self::read(path, false)
+        Self::from_path_within(path, &bounds::Limits::for_this_machine())
+    }
+
+    /// [`Scenario::from_path`] held to `limits` (`--max-memory`,
+    /// `--max-interval-rows`).
+    pub fn from_path_within(
+        path: &Path,
+        limits: &bounds::Limits,
+    ) -> Result<Scenario, ScenarioError> {
+        let text = Self::read_text(path)?;
+        load_at(&text, path, false, limits)
     }
 
     /// [`Scenario::from_path`], accepting external queues: the caller runs
     /// the scenario with a [`crate::routing::RoutingPolicy`]
     /// (`RunOptions::routing_policy`).
     pub fn from_path_with_external_routing(path: &Path) -> Result<Scenario, ScenarioError> {
-        Self::read(path, true)
-    }
-
-    fn read(path: &Path, external_routing: bool) -> Result<Scenario, ScenarioError> {
         let text = Self::read_text(path)?;
-        load_at(&text, path, external_routing)
+        load_at(&text, path, true, &bounds::Limits::for_this_machine())
     }
 
     /// The text of the scenario file at `path`: read up to
@@ -101,12 +167,7 @@ impl Scenario {
     pub fn read_text(path: &Path) -> Result<String, ScenarioError> {
         let label = path.display().to_string();
         let bytes = read_bounded(path, MAX_SCENARIO_BYTES).map_err(|e| {
-            let reason = e.to_string();
-            let mut reason_chars = reason.chars();
-            let reason: String = match reason_chars.next() {
-                Some(first) => first.to_lowercase().chain(reason_chars).collect(),
-                None => reason,
-            };
+            let reason = validate::lower_first(&e.to_string());
             ScenarioError::new(
                 ScenarioErrorKind::Io,
                 format!("cannot read the scenario file: {reason}"),
@@ -131,7 +192,16 @@ impl Scenario {
     /// Checks a scenario given as text; `file_label` names it in errors.
     /// CSV files it names are resolved relative to the current folder.
     pub fn from_toml_str(text: &str, file_label: &str) -> Result<Scenario, ScenarioError> {
-        load(text, file_label, Path::new(""), false)
+        Self::from_toml_str_within(text, file_label, &bounds::Limits::for_this_machine())
+    }
+
+    /// [`Scenario::from_toml_str`] held to `limits`.
+    pub fn from_toml_str_within(
+        text: &str,
+        file_label: &str,
+        limits: &bounds::Limits,
+    ) -> Result<Scenario, ScenarioError> {
+        load(text, file_label, Path::new(""), false, limits)
     }
 
     /// A scenario given as text that stands in for the file at `path`:
@@ -139,7 +209,16 @@ impl Scenario {
     /// `path`'s folder. A sweep's points are read this way, as edited
     /// copies of their base file.
     pub fn from_text_at(text: &str, path: &Path) -> Result<Scenario, ScenarioError> {
-        load_at(text, path, false)
+        Self::from_text_at_within(text, path, &bounds::Limits::for_this_machine())
+    }
+
+    /// [`Scenario::from_text_at`] held to `limits`.
+    pub fn from_text_at_within(
+        text: &str,
+        path: &Path,
+        limits: &bounds::Limits,
+    ) -> Result<Scenario, ScenarioError> {
+        load_at(text, path, false, limits)
     }
 
     /// [`Scenario::from_toml_str`], accepting external queues.
@@ -147,18 +226,35 @@ impl Scenario {
         text: &str,
         file_label: &str,
     ) -> Result<Scenario, ScenarioError> {
-        load(text, file_label, Path::new(""), true)
+        load(
+            text,
+            file_label,
+            Path::new(""),
+            true,
+            &bounds::Limits::for_this_machine(),
+        )
     }
 }
 
 /// [`load`] of the text of the file at `path`: errors name the path and
 /// CSV files are resolved from its folder.
-fn load_at(text: &str, path: &Path, external_routing: bool) -> Result<Scenario, ScenarioError> {
+fn load_at(
+    text: &str,
+    path: &Path,
+    external_routing: bool,
+    limits: &bounds::Limits,
+) -> Result<Scenario, ScenarioError> {
     let base = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    load(text, &path.display().to_string(), base, external_routing)
+    load(
+        text,
+        &path.display().to_string(),
+        base,
+        external_routing,
+        limits,
+    )
 }
 
 fn load(
@@ -166,6 +262,7 @@ fn load(
     file: &str,
     base_dir: &Path,
     external_routing: bool,
+    limits: &bounds::Limits,
 ) -> Result<Scenario, ScenarioError> {
     let raw = raw::parse(text, file)?;
     validate::validate(
@@ -175,6 +272,7 @@ fn load(
             file,
             base_dir,
             external_routing,
+            limits,
         },
     )
 }

@@ -312,9 +312,11 @@ pub struct AgentGroup {
     pub allowed_statuses: Vec<StatusId>,
     /// Queues the agents are members of (queue-based routing). Without
     /// `queues` in the file: every queue of a channel some allowed status
-    /// carries.
+    /// carries. In ascending order, as validation leaves them
+    /// ([`AgentGroup::may_take`] searches them).
     pub queues: Vec<QueueId>,
-    /// Skills and levels, sorted by skill (skills-based routing).
+    /// Skills and levels, sorted by skill (skills-based routing;
+    /// [`AgentGroup::skill_level`] searches them).
     pub skills: Vec<(SkillId, u8)>,
     /// Synthetic behaviour.
     pub behaviour: BehaviourSpec,
@@ -423,9 +425,9 @@ impl AgentGroup {
     /// The group's level of `skill`, `None` if it lacks it.
     pub fn skill_level(&self, skill: SkillId) -> Option<u8> {
         self.skills
-            .iter()
-            .find(|(k, _)| *k == skill)
-            .map(|(_, level)| *level)
+            .binary_search_by_key(&skill, |&(k, _)| k)
+            .ok()
+            .map(|i| self.skills[i].1)
     }
 
     /// Whether the group may take an item of `queue` (with routing
@@ -439,7 +441,7 @@ impl AgentGroup {
         requirements: &[SkillRequirement],
     ) -> bool {
         match routing_type {
-            RoutingType::Queue => self.queues.contains(&queue),
+            RoutingType::Queue => self.queues.binary_search(&queue).is_ok(),
             RoutingType::Skills => requirements
                 .iter()
                 .all(|r| r.met_by(self.skill_level(r.skill))),
@@ -448,6 +450,18 @@ impl AgentGroup {
 }
 
 impl Scenario {
+    /// For each queue (by index), the index in `arrivals` of its stream,
+    /// if it has one (a queue has at most one).
+    pub fn stream_of_queue(&self) -> Vec<Option<usize>> {
+        let mut of = vec![None; self.queues.len()];
+        for (k, a) in self.arrivals.iter().enumerate() {
+            if let Some(slot) = of.get_mut(a.queue.index()) {
+                slot.get_or_insert(k);
+            }
+        }
+        of
+    }
+
     /// Total agents over all groups.
     pub fn agent_count(&self) -> usize {
         self.agents.iter().map(|g| g.count as usize).sum()

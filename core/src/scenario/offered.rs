@@ -103,9 +103,23 @@ impl Scenario {
     /// assert_eq!(load[0].mean_handle_s, 300.0);
     /// ```
     pub fn offered_per_interval(&self, queue: QueueId) -> Vec<IntervalLoad> {
+        self.offered_of(self.arrivals.iter().find(|a| a.queue == queue))
+    }
+
+    /// [`Scenario::offered_per_interval`] of every queue, in queue order
+    /// (each queue's stream found once, not searched for per queue).
+    pub fn offered_per_queue(&self) -> Vec<Vec<IntervalLoad>> {
+        self.stream_of_queue()
+            .into_iter()
+            .map(|k| self.offered_of(k.map(|k| &self.arrivals[k])))
+            .collect()
+    }
+
+    /// The offered load of `stream` per interval; zeros without one.
+    fn offered_of(&self, stream: Option<&super::ArrivalStream>) -> Vec<IntervalLoad> {
         let sim = &self.simulation;
         let n = interval_count(sim);
-        let Some(stream) = self.arrivals.iter().find(|a| a.queue == queue) else {
+        let Some(stream) = stream else {
             return vec![
                 IntervalLoad {
                     rate_per_hour: 0.0,

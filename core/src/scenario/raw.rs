@@ -9,7 +9,7 @@
 //! a silently applied default.
 
 use super::error::{list_keys, suggest, ScenarioError, ScenarioErrorKind};
-use crate::time::{parse_duration, SimDuration};
+use crate::time::{parse_duration, SimDuration, MAX_DURATION, MICROS_PER_SEC};
 use serde::de::{self, Deserialize, Deserializer};
 use std::fmt;
 use toml::Spanned;
@@ -547,6 +547,9 @@ impl RawDuration {
             return Err(format!(
                 "{written} seconds is negative; expected a duration of 0 or more"
             ));
+        }
+        if secs * MICROS_PER_SEC as f64 > MAX_DURATION.0 as f64 {
+            return Err(crate::time::out_of_range(&format!("{written} seconds")));
         }
         Ok(RawDuration {
             value: SimDuration::from_secs_f64(secs),

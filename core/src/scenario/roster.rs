@@ -95,6 +95,7 @@ pub(super) fn plan(
     all: &[Spanned<RawAgents>],
     sim: &SimulationSettings,
     book: &StatusBook<'_>,
+    files: &mut super::roster_csv::RosterFiles,
 ) -> Result<Plan> {
     let absence = cx.probability(it, "absence", &ra.absence, 0.0)?;
     let break_lateness = match &ra.break_lateness {
@@ -119,7 +120,7 @@ pub(super) fn plan(
                         .with_hint(format!("remove `{key}`: the roster file decides")));
                 }
             }
-            let entries = super::roster_csv::read(cx, it, file, all, sim, book)?;
+            let entries = super::roster_csv::read(cx, it, file, all, sim, book, files)?;
             let count = entries.len() as u32;
             (count, Shift::default(), entries)
         }
@@ -180,19 +181,24 @@ impl Plan {
             s
         };
         let mut roster = Vec::with_capacity(self.entries.len());
+        let mut granted: rustc_hash::FxHashSet<StatusId> = allowed.iter().copied().collect();
         for e in self.entries {
             let mut r = RosteredShift::new(e.count, with_ending(e.shift));
             r.name = e.name;
             for b in e.breaks {
                 let status = b.status.unwrap_or(default);
-                if !allowed.contains(&status) {
+                if granted.insert(status) {
                     allowed.push(status);
-                    allowed.sort();
                 }
-                r = r.with_break(Break::new(b.start, b.duration, status));
+                r.breaks.push(Break::new(b.start, b.duration, status));
             }
+            // In time order, as `RosteredShift::with_break` keeps them
+            // (a stable sort: breaks written at the same start keep their
+            // order), at once rather than one insertion at a time.
+            r.breaks.sort_by_key(|b| b.start);
             roster.push(r);
         }
+        allowed.sort();
         GroupRoster {
             count: self.count,
             shift: if roster.is_empty() {
@@ -612,11 +618,15 @@ pub(super) fn describe_shifts(s: &super::Scenario, g: &AgentGroup) -> Vec<(u32, 
     let run_end = crate::time::SimTime::ZERO + s.run_length();
     let names: Vec<String> = s.statuses.iter().map(|st| st.api_name.clone()).collect();
     let mut out: Vec<(u32, String)> = Vec::new();
-    for a in g.schedules() {
+    let mut at: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
+    for (a, count) in g.schedule_kinds().filter(|(_, n)| *n > 0) {
         let text = a.describe(&clock, run_end, &names);
-        match out.iter_mut().find(|(_, t)| *t == text) {
-            Some((n, _)) => *n += 1,
-            None => out.push((1, text)),
+        match at.get(&text) {
+            Some(&k) => out[k].0 += count,
+            None => {
+                at.insert(text.clone(), out.len());
+                out.push((count, text));
+            }
         }
     }
     out

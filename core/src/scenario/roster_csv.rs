@@ -21,12 +21,44 @@ use super::validate::{lower_first, Ctx, Item};
 use super::SimulationSettings;
 use crate::omni::StatusId;
 use crate::time::SimDuration;
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::path::{Path, PathBuf};
 use toml::Spanned;
 
 type Result<T> = std::result::Result<T, ScenarioError>;
 
 /// The columns, in the order WFM exports write them.
 const COLUMNS: [&str; 5] = ["agent", "group", "shift_start", "shift_end", "breaks"];
+
+/// The roster files of one scenario, each read and split into records
+/// once however many `[[agents]]` entries name it: with a group per
+/// entry, reading the whole file for each would cost groups × lines.
+#[derive(Default)]
+pub(super) struct RosterFiles {
+    files: FxHashMap<PathBuf, RosterFile>,
+}
+
+/// A roster file split into records, each group's lines indexed.
+struct RosterFile {
+    /// The column of each of [`COLUMNS`].
+    index: [usize; COLUMNS.len()],
+    /// The lines of each group reading the file, in file order.
+    lines: FxHashMap<String, Vec<(usize, csv::StringRecord)>>,
+    /// The groups reading the file, in `[[agents]]` order.
+    readers: Vec<String>,
+    /// What stops every reader once it gets there: the first line of a
+    /// group no entry reads from the file, or a line the csv reader
+    /// refuses, with its position among the records.
+    stop: Option<(usize, Stop)>,
+}
+
+/// A line that ends the reading of a roster file.
+enum Stop {
+    /// A line of a group that does not read the file: its line and group.
+    UnknownGroup(u64, String),
+    /// A line the csv reader refused.
+    Malformed(csv::Error),
+}
 
 /// Reads the lines of `it`'s group from its `roster_csv` file.
 pub(super) fn read(
@@ -36,86 +68,34 @@ pub(super) fn read(
     all: &[Spanned<RawAgents>],
     sim: &SimulationSettings,
     book: &StatusBook<'_>,
+    files: &mut RosterFiles,
 ) -> Result<Vec<Entry>> {
     let path = cx.resolve_path(file.get_ref());
     let label = path.display().to_string();
-    let bytes = read_limited(cx, it, file, &path, &label)?;
-    let group = group_of(it, all);
-    // The groups whose entries read this same file.
-    let readers: Vec<&str> = all
-        .iter()
-        .filter_map(|a| {
-            let a = a.get_ref();
-            let f = a.roster_csv.as_ref()?;
-            (cx.resolve_path(f.get_ref()) == path)
-                .then(|| a.group.as_ref().map(|g| g.get_ref().as_str()))
-                .flatten()
-        })
-        .collect();
     let key = it.path("roster_csv");
+    if !files.files.contains_key(&path) {
+        let parsed = load(cx, it, file, &path, &label, all)?;
+        files.files.insert(path.clone(), parsed);
+    }
+    let f = &files.files[&path];
+    let group = group_of(it, all);
     let at = |kind: Kind, line: u64, column: &str, message: String| {
         ScenarioError::new(kind, format!("{}: column `{column}`: {message}", it.label))
             .in_file(&label)
             .at_line(line as usize)
             .key(format!("{key}.{column}"))
     };
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .comment(Some(b'#'))
-        .from_reader(bytes.as_slice());
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(|e| csv_error(&label, &key, e))?
-        .iter()
-        .map(|h| h.trim_start_matches('\u{feff}').trim().to_lowercase())
-        .collect();
-    let mut index = [0usize; COLUMNS.len()];
-    for (k, name) in COLUMNS.iter().enumerate() {
-        index[k] = header.iter().position(|h| h == name).ok_or_else(|| {
-            ScenarioError::new(
-                Kind::MissingKey,
-                format!(
-                    "{}: the header has no column `{name}`; expected the columns {} (found {})",
-                    it.label,
-                    COLUMNS.join(","),
-                    if header.is_empty() {
-                        "an empty line".to_owned()
-                    } else {
-                        header.join(",")
-                    }
-                ),
-            )
-            .in_file(&label)
-            .at_line(1)
-            .key(format!("{key}.{name}"))
-        })?;
-    }
     let clock = sim.clock();
     let mut entries = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| csv_error(&label, &key, e))?;
-        let line = record.position().map_or(0, |p| p.line());
-        let cell = |k: usize| record.get(index[k]).unwrap_or("");
-        let row_group = cell(1);
-        if row_group != group {
-            if readers.contains(&row_group) {
-                continue;
-            }
-            let near = suggest(row_group, readers.iter().copied());
-            return Err(at(
-                Kind::UnknownReference,
-                line,
-                "group",
-                format!(
-                    "group \"{row_group}\" is not an [[agents]] group reading this file; groups reading it: {}",
-                    list_names(readers.iter().copied())
-                ),
-            )
-            .with_hint(match near {
-                Some(s) => format!("did you mean \"{s}\"? (names are case-sensitive)"),
-                None => format!("add an [[agents]] entry with group = \"{row_group}\" and roster_csv = \"{}\"", file.get_ref()),
-            }));
+    let stop_at = f.stop.as_ref().map_or(usize::MAX, |(k, _)| *k);
+    // The group's lines before the stop are read, then the stop is
+    // reported, as a reader going through the file line by line would.
+    for (position, record) in f.lines.get(group).into_iter().flatten() {
+        if *position >= stop_at {
+            break;
         }
+        let line = record.position().map_or(0, |p| p.line());
+        let cell = |k: usize| record.get(f.index[k]).unwrap_or("");
         let name = cell(0);
         if name.is_empty() {
             return Err(at(
@@ -175,6 +155,32 @@ pub(super) fn read(
             name: Some(name.to_owned()),
         });
     }
+    match &f.stop {
+        Some((_, Stop::Malformed(e))) => return Err(csv_error(&label, &key, e)),
+        Some((_, Stop::UnknownGroup(line, row_group))) => {
+            let readers = f.readers.iter().map(String::as_str);
+            let near = suggest(row_group, readers.clone());
+            return Err(at(
+                Kind::UnknownReference,
+                *line,
+                "group",
+                format!(
+                    "group \"{}\" is not an [[agents]] group reading this file; groups reading it: {}",
+                    super::error::printable(row_group),
+                    list_names(readers)
+                ),
+            )
+            .with_hint(match near {
+                Some(s) => format!("did you mean \"{s}\"? (names are case-sensitive)"),
+                None => format!(
+                    "add an [[agents]] entry with group = \"{}\" and roster_csv = \"{}\"",
+                    super::error::printable(row_group),
+                    file.get_ref()
+                ),
+            }));
+        }
+        None => {}
+    }
     if entries.is_empty() {
         return Err(cx
             .at(
@@ -193,6 +199,100 @@ pub(super) fn read(
     Ok(entries)
 }
 
+/// Reads a roster file once: its header checked, its lines split by
+/// group, up to the first line that stops every reader.
+fn load(
+    cx: &Ctx<'_>,
+    it: &Item,
+    file: &Spanned<String>,
+    path: &Path,
+    label: &str,
+    all: &[Spanned<RawAgents>],
+) -> Result<RosterFile> {
+    let bytes = cx.read_input(it, "roster_csv", file, "a roster file (one line per agent)")?;
+    let key = it.path("roster_csv");
+    // The groups whose entries read this same file.
+    let readers: Vec<String> = all
+        .iter()
+        .filter_map(|a| {
+            let a = a.get_ref();
+            let f = a.roster_csv.as_ref()?;
+            (cx.resolve_path(f.get_ref()) == path)
+                .then(|| a.group.as_ref().map(|g| g.get_ref().clone()))
+                .flatten()
+        })
+        .collect();
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .comment(Some(b'#'))
+        .from_reader(bytes.as_slice());
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| csv_error(label, &key, &e))?
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').trim().to_lowercase())
+        .collect();
+    let mut index = [0usize; COLUMNS.len()];
+    for (k, name) in COLUMNS.iter().enumerate() {
+        index[k] = header.iter().position(|h| h == name).ok_or_else(|| {
+            // Only the columns it knows are named: the first line of a
+            // file that is no roster at all is never repeated.
+            let known: Vec<&str> = COLUMNS
+                .iter()
+                .copied()
+                .filter(|c| header.iter().any(|h| h == c))
+                .collect();
+            let found = if known.is_empty() {
+                "it names none of them".to_owned()
+            } else {
+                format!("it names {}", known.join(","))
+            };
+            ScenarioError::new(
+                Kind::MissingKey,
+                format!(
+                    "{}: the header has no column `{name}`; expected the columns {} ({found})",
+                    it.label,
+                    COLUMNS.join(",")
+                ),
+            )
+            .in_file(label)
+            .at_line(1)
+            .key(format!("{key}.{name}"))
+            .with_hint("the first line of a roster file names its columns, e.g. agent,group,shift_start,shift_end,breaks")
+        })?;
+    }
+    let reading: FxHashSet<&str> = readers.iter().map(String::as_str).collect();
+    let mut lines: FxHashMap<String, Vec<(usize, csv::StringRecord)>> = FxHashMap::default();
+    let mut stop = None;
+    for (k, record) in reader.records().enumerate() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                stop = Some((k, Stop::Malformed(e)));
+                break;
+            }
+        };
+        let row_group = record.get(index[1]).unwrap_or("");
+        if !reading.contains(row_group) {
+            let line = record.position().map_or(0, |p| p.line());
+            stop = Some((k, Stop::UnknownGroup(line, row_group.to_owned())));
+            break;
+        }
+        match lines.get_mut(row_group) {
+            Some(v) => v.push((k, record)),
+            None => {
+                lines.insert(row_group.to_owned(), vec![(k, record)]);
+            }
+        }
+    }
+    Ok(RosterFile {
+        index,
+        lines,
+        readers,
+        stop,
+    })
+}
+
 /// The group name of the entry being read.
 fn group_of<'a>(it: &Item, all: &'a [Spanned<RawAgents>]) -> &'a str {
     it.index
@@ -201,44 +301,9 @@ fn group_of<'a>(it: &Item, all: &'a [Spanned<RawAgents>]) -> &'a str {
         .map_or("", |g| g.get_ref().as_str())
 }
 
-/// The file's bytes through [`read_bounded`](super::read_bounded), refusing one above
-/// [`MAX_CSV_BYTES`](super::MAX_CSV_BYTES) with a located error.
-fn read_limited(
-    cx: &Ctx<'_>,
-    it: &Item,
-    file: &Spanned<String>,
-    path: &std::path::Path,
-    label: &str,
-) -> Result<Vec<u8>> {
-    let io = |e: std::io::Error| {
-        cx.at(
-            Kind::Io,
-            it,
-            "roster_csv",
-            file,
-            format!("cannot read \"{label}\": {}", lower_first(&e.to_string())),
-        )
-        .with_hint("the path is relative to the scenario file's folder")
-        .with_source(e)
-    };
-    let Some(bytes) = super::read_bounded(path, super::MAX_CSV_BYTES).map_err(io)? else {
-        return Err(cx.at(
-            Kind::InvalidValue,
-            it,
-            "roster_csv",
-            file,
-            format!(
-                "\"{label}\" is larger than {} MiB; expected a roster file (one line per agent)",
-                super::MAX_CSV_BYTES / (1024 * 1024)
-            ),
-        ));
-    };
-    Ok(bytes)
-}
-
 /// A malformed CSV file (a line with the wrong number of fields, text
 /// that is not UTF-8), located by the `csv` crate.
-fn csv_error(label: &str, key: &str, e: csv::Error) -> ScenarioError {
+fn csv_error(label: &str, key: &str, e: &csv::Error) -> ScenarioError {
     let line = e.position().map(|p| p.line() as usize);
     let message = match e.kind() {
         csv::ErrorKind::UnequalLengths {

@@ -250,6 +250,27 @@ impl AgentGroup {
         }
     }
 
+    /// Each distinct schedule of the group with how many agents work it,
+    /// in agent order: what [`AgentGroup::schedules`] repeats per agent.
+    pub(crate) fn schedule_kinds(&self) -> impl Iterator<Item = (AgentSchedule<'_>, u32)> + '_ {
+        let plain = AgentSchedule {
+            shift: &self.shift,
+            breaks: &[],
+            name: None,
+        };
+        let legacy = self.roster.is_empty().then_some((plain, self.count));
+        legacy.into_iter().chain(self.roster.iter().map(|r| {
+            (
+                AgentSchedule {
+                    shift: &r.shift,
+                    breaks: &r.breaks,
+                    name: r.name.as_deref(),
+                },
+                r.count,
+            )
+        }))
+    }
+
     /// Each agent's schedule, in agent order: `count` of them.
     ///
     /// # Panics
@@ -318,10 +339,37 @@ impl Scenario {
     pub fn floor_per_interval(&self, group: usize) -> Vec<f64> {
         let g = &self.agents[group];
         let sim = &self.simulation;
-        let run_end = SimTime::ZERO + self.run_length();
+        let run_end = (SimTime::ZERO + self.run_length()).0;
         let start = SimTime::ZERO + sim.warmup;
         let day_end = start + sim.duration;
         let present = 1.0 - g.absence;
+        // The head-count on the floor as steps (instant, change), from
+        // each kind of schedule once with its number of agents, so the
+        // cost grows with the roster's lines and the intervals, not with
+        // their product.
+        let mut steps: Vec<(u64, i128)> = Vec::new();
+        for (a, count) in g.schedule_kinds() {
+            let n = i128::from(count);
+            let from = a.shift.start.0;
+            let to = a.shift.end.map_or(run_end, |e| e.0);
+            if n == 0 || to <= from {
+                continue;
+            }
+            steps.push((from, n));
+            steps.push((to, -n));
+            let mut free = from;
+            for b in a.breaks {
+                let (bs, be) = (b.start.0.max(free), b.end().0.min(to));
+                if bs < be {
+                    steps.push((bs, -n));
+                    steps.push((be, n));
+                    free = be;
+                }
+            }
+        }
+        steps.sort_unstable_by_key(|&(at, _)| at);
+        let mut steps = steps.into_iter().peekable();
+        let mut level: i128 = 0;
         (0..super::validate::interval_count(sim))
             .map(|i| {
                 let from = start + SimDuration(sim.interval.0.saturating_mul(i as u64));
@@ -330,10 +378,15 @@ impl Scenario {
                 if length == 0 {
                     return 0.0;
                 }
-                let us: u64 = g
-                    .schedules()
-                    .map(|a| a.on_floor_within(from, to, run_end).0)
-                    .sum();
+                while let Some((_, change)) = steps.next_if(|&(at, _)| at <= from.0) {
+                    level += change;
+                }
+                let (mut us, mut at) = (0i128, from.0);
+                while let Some((when, change)) = steps.next_if(|&(when, _)| when < to.0) {
+                    us += level * i128::from(when - at);
+                    (at, level) = (when, level + change);
+                }
+                us += level * i128::from(to.0 - at);
                 us as f64 / length as f64 * present
             })
             .collect()

@@ -10,9 +10,10 @@ use super::raw::{RawArrivals, RawQueue, RawScenario, RawSecondary, RawSkillChoic
 use super::validate::{item, Ctx, Item, Names};
 use super::{Queue, SecondaryPriority, SkillChoice};
 use crate::omni::{
-    PresenceStatus, QueueId, RoutingType, Skill, SkillId, SkillRequirement, StatusId,
+    ChannelId, PresenceStatus, QueueId, RoutingType, Skill, SkillId, SkillRequirement, StatusId,
 };
 use crate::time::SimDuration;
+use rustc_hash::FxHashSet;
 use std::collections::BTreeMap;
 use toml::Spanned;
 
@@ -96,6 +97,7 @@ fn requirements(
     skills: &Names,
 ) -> Result<Vec<SkillRequirement>> {
     let mut out: Vec<SkillRequirement> = Vec::new();
+    let mut seen: FxHashSet<SkillId> = FxHashSet::default();
     for (j, r) in list.iter().enumerate() {
         let path = format!("{key}[{j}]");
         let raw = r.get_ref();
@@ -117,7 +119,7 @@ fn requirements(
             "skill",
             "skills",
         )?);
-        if out.iter().any(|o| o.skill == skill) {
+        if !seen.insert(skill) {
             return Err(cx.at(
                 Kind::DuplicateName,
                 it,
@@ -195,7 +197,16 @@ pub(super) fn queue_routing(
         None => Vec::new(),
     };
     let drop_timeout = match &rq.drop_additional_skills_timeout {
-        Some(d) => Some(cx.positive(it, "drop_additional_skills_timeout", d)?),
+        Some(d) => {
+            cx.positive(it, "drop_additional_skills_timeout", d)?;
+            Some(cx.whole_seconds(
+                it,
+                "drop_additional_skills_timeout",
+                d,
+                "drop-additional-skills timeout",
+                "above 0",
+            )?)
+        }
         None => None,
     };
     Ok(QueueRouting {
@@ -388,10 +399,8 @@ pub(super) fn arrival_routing(
         Some(list) => requirements(cx, it, "skills", list.get_ref(), skills)?,
         None => Vec::new(),
     };
-    if let Some(clash) = own
-        .iter()
-        .find(|r| queue.routing.skills.iter().any(|f| f.skill == r.skill))
-    {
+    let fixed: FxHashSet<SkillId> = queue.routing.skills.iter().map(|f| f.skill).collect();
+    if let Some(clash) = own.iter().find(|r| fixed.contains(&r.skill)) {
         let list = ra.skills.as_ref().expect("own skills are listed");
         return Err(cx.at(
             Kind::DuplicateName,
@@ -448,22 +457,25 @@ pub(super) fn membership(
     allowed: &[StatusId],
 ) -> Result<Vec<QueueId>> {
     let Some(list) = raw else {
+        // The channels the allowed statuses carry, once, rather than each
+        // status's list searched for every queue.
+        let carried: FxHashSet<ChannelId> = allowed
+            .iter()
+            .flat_map(|s| statuses[s.index()].channels.iter().copied())
+            .collect();
         return Ok(queues
             .iter()
             .enumerate()
-            .filter(|(_, q)| {
-                allowed
-                    .iter()
-                    .any(|s| statuses[s.index()].has_channel(q.channel))
-            })
+            .filter(|(_, q)| carried.contains(&q.channel))
             .map(|(i, _)| QueueId(i as u32))
             .collect());
     };
     let mut out: Vec<QueueId> = Vec::new();
+    let mut seen: FxHashSet<QueueId> = FxHashSet::default();
     for (j, q) in list.get_ref().iter().enumerate() {
         let key = format!("queues[{j}]");
         let id = QueueId(cx.resolve(it, &key, q, names, "queue", "queues")?);
-        if out.contains(&id) {
+        if !seen.insert(id) {
             return Err(cx.at(
                 Kind::DuplicateName,
                 it,

@@ -10,6 +10,9 @@ use super::{ArrivalRate, Scenario};
 use crate::omni::{CapacityCost, QueueId, RoutingType, MAX_OPEN_ITEMS};
 use std::fmt::Write as _;
 
+/// Most names a list of the summary shows; the rest are counted.
+const MAX_LISTED: usize = 12;
+
 /// Renders the summary; plain text, no colour, ends with a newline.
 pub fn render_summary(s: &Scenario) -> String {
     let mut out = String::new();
@@ -56,13 +59,11 @@ pub fn render_summary(s: &Scenario) -> String {
         .map(|st| st.api_name.len())
         .max()
         .unwrap_or(0);
-    for (i, st) in s.statuses.iter().enumerate() {
-        let logged_in: u32 = s
-            .agents
-            .iter()
-            .filter(|g| g.status.index() == i)
-            .map(|g| g.count)
-            .sum();
+    let mut logged_in_to = vec![0u64; s.statuses.len()];
+    for g in &s.agents {
+        logged_in_to[g.status.index()] += u64::from(g.count);
+    }
+    for (st, logged_in) in s.statuses.iter().zip(logged_in_to) {
         let kind = if st.is_online() {
             let channels: Vec<&str> = st
                 .channels
@@ -90,6 +91,7 @@ pub fn render_summary(s: &Scenario) -> String {
     }
 
     out.push_str("\nqueues\n");
+    let streams = s.stream_of_queue();
     for (i, q) in s.queues.iter().enumerate() {
         let r = &q.routing;
         let channel = &s.channels[q.channel.index()].name;
@@ -136,10 +138,20 @@ pub fn render_summary(s: &Scenario) -> String {
                 g.count as u64 * by_capacity.min(MAX_OPEN_ITEMS as u64)
             })
             .sum();
-        who_may_take_notes(s, QueueId(i as u32), &mut notes);
+        let stream = streams[i].map(|k| &s.arrivals[k]);
+        who_may_take_notes(s, QueueId(i as u32), stream, &mut notes);
         let who = match r.routing_type {
             RoutingType::Queue => {
-                let names: Vec<&str> = takers.iter().map(|g| g.group.as_str()).collect();
+                // The first few, so that a centre of many groups still
+                // gets a summary of one screen.
+                let mut names: Vec<&str> = takers
+                    .iter()
+                    .take(MAX_LISTED)
+                    .map(|g| g.group.as_str())
+                    .collect();
+                let more = takers.len().saturating_sub(MAX_LISTED);
+                let more = (more > 0).then(|| format!("… ({more} more)"));
+                names.extend(more.as_deref());
                 format!(
                     "members: {}",
                     if names.is_empty() {
@@ -173,7 +185,7 @@ pub fn render_summary(s: &Scenario) -> String {
             "    {who}; service level within {}",
             humanize(q.service_level_threshold)
         );
-        let Some(a) = s.arrivals.iter().find(|a| a.queue == QueueId(i as u32)) else {
+        let Some(a) = stream else {
             let _ = writeln!(out, "    no arrivals; capacity for {channel}, every group logged in: {items_online} items at once");
             notes.push(format!(
                 "queue \"{}\" has no [[arrivals]]: no items enter it",
@@ -259,9 +271,8 @@ pub fn render_summary(s: &Scenario) -> String {
                 q.name
             ));
         }
-        for g in &s.agents {
+        for g in s.agents.iter().filter(|_| r.push_timeout.is_none()) {
             if g.behaviour.no_answer_probability > 0.0
-                && r.push_timeout.is_none()
                 && s.statuses[g.status.index()].has_channel(q.channel)
             {
                 notes.push(format!(
@@ -330,10 +341,21 @@ fn may_take<'a>(
         .collect()
 }
 
+/// Most combinations of a skill mix [`who_may_take_notes`] checks one by
+/// one: their number is the product of the choices' sizes, so a long mix
+/// has more than any machine could list.
+const MAX_MIX_COMBINATIONS: f64 = 4096.0;
+
 /// Warnings about items nobody may ever take: a queue-based queue without
 /// members, or a combination of skills no group has even after every
-/// additional skill that can be dropped is dropped.
-fn who_may_take_notes(s: &Scenario, queue: QueueId, notes: &mut Vec<String>) {
+/// additional skill that can be dropped is dropped. `stream` is the
+/// queue's arrival stream, if it has one.
+fn who_may_take_notes(
+    s: &Scenario,
+    queue: QueueId,
+    stream: Option<&crate::scenario::ArrivalStream>,
+    notes: &mut Vec<String>,
+) {
     let q = &s.queues[queue.index()];
     if q.routing.routing_type == RoutingType::Queue {
         if may_take(s, queue, &[]).is_empty() {
@@ -344,9 +366,18 @@ fn who_may_take_notes(s: &Scenario, queue: QueueId, notes: &mut Vec<String>) {
         }
         return;
     }
-    let Some(a) = s.arrivals.iter().find(|a| a.queue == queue) else {
+    let Some(a) = stream else {
         return;
     };
+    let combinations: f64 = a.skill_mix.iter().map(|c| c.choose.len() as f64).product();
+    if combinations > MAX_MIX_COMBINATIONS {
+        notes.push(format!(
+            "queue \"{}\": its skill_mix gives {} combinations of skills, too many to check one by one whether some agent group has each",
+            q.name,
+            super::bounds::count(combinations)
+        ));
+        return;
+    }
     let droppable = q.routing.drop_additional_skills_timeout.is_some();
     // Every combination of the mix, with its share of the items.
     let mut combos: Vec<(Vec<crate::omni::SkillRequirement>, f64)> = vec![(

@@ -21,6 +21,7 @@ use crate::omni::{
     ServiceChannel, StatusId, MAX_OPEN_ITEMS, PERCENTAGE_DECIMALS,
 };
 use crate::time::SimDuration;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
@@ -49,6 +50,10 @@ pub(crate) struct Ctx<'a> {
     pub base_dir: &'a Path,
     /// Whether the caller supplies a routing policy for external queues.
     pub external_routing: bool,
+    /// The bounds what validation itself builds is held to (a forecast
+    /// spread over the intervals, the groups' lists), checked before it
+    /// is built.
+    pub limits: &'a super::bounds::Limits,
 }
 
 /// The item being checked, for key paths and messages.
@@ -173,6 +178,38 @@ impl Ctx<'_> {
             ));
         }
         Ok(d.get_ref().value)
+    }
+
+    /// Checks that `d` is a whole number of seconds, as the Omni-Channel
+    /// setting it mirrors (`what`, such as "push timeout") is: a value it
+    /// cannot hold, such as "1us" or "2.5s", is refused rather than
+    /// rounded. `zero` says what 0 means, if it is allowed.
+    pub(super) fn whole_seconds(
+        &self,
+        item: &Item,
+        key: &str,
+        d: &Spanned<RawDuration>,
+        what: &str,
+        zero: &str,
+    ) -> Result<SimDuration> {
+        let value = d.get_ref().value;
+        if value.0 % crate::time::MICROS_PER_SEC != 0 {
+            let found = &d.get_ref().written;
+            let down = value.0 / crate::time::MICROS_PER_SEC;
+            let suggestion = if down == 0 { 1 } else { down };
+            return Err(self
+                .at(
+                    Kind::InvalidValue,
+                    item,
+                    key,
+                    d,
+                    format!(
+                        "`{key}` is {found}; Omni-Channel's {what} is a whole number of seconds ({zero}), so it cannot be {found}; expected whole seconds such as \"30s\""
+                    ),
+                )
+                .with_hint(format!("write {key} = \"{suggestion}s\" or another whole number of seconds")));
+        }
+        Ok(value)
     }
 
     pub(super) fn probability(
@@ -325,35 +362,8 @@ impl Ctx<'_> {
         file: &Spanned<String>,
         parse: impl Fn(&str) -> std::result::Result<f64, String>,
     ) -> Result<Vec<f64>> {
-        let path = self.resolve_path(file.get_ref());
-        let label = path.display().to_string();
-        let io = |e: std::io::Error| {
-            self.at(
-                Kind::Io,
-                item,
-                key,
-                file,
-                format!("cannot read \"{label}\": {}", lower_first(&e.to_string())),
-            )
-            .with_hint(if self.base_dir.as_os_str().is_empty() {
-                "the path is relative to the current folder".to_owned()
-            } else {
-                "the path is relative to the scenario file's folder".to_owned()
-            })
-            .with_source(e)
-        };
-        let Some(bytes) = super::read_bounded(&path, super::MAX_CSV_BYTES).map_err(io)? else {
-            return Err(self.at(
-                Kind::InvalidValue,
-                item,
-                key,
-                file,
-                format!(
-                    "\"{label}\" is larger than {} MiB; expected one value per line",
-                    super::MAX_CSV_BYTES / (1024 * 1024)
-                ),
-            ));
-        };
+        let label = self.resolve_path(file.get_ref()).display().to_string();
+        let bytes = self.read_input(item, key, file, "one value per line")?;
         let text = String::from_utf8(bytes).map_err(|e| {
             let line = 1 + e.as_bytes()[..e.utf8_error().valid_up_to()]
                 .iter()
@@ -373,6 +383,15 @@ impl Ctx<'_> {
         })?;
         let mut values = Vec::new();
         let mut first = true;
+        // Until a line has been read as a value, the file may be no
+        // values file at all (a wrong path): its lines are then not
+        // repeated, only their place and what was expected.
+        let located = |n: usize, message: String| {
+            ScenarioError::new(Kind::InvalidValue, message)
+                .in_file(&label)
+                .at_line(n + 1)
+                .key(item.path(key))
+        };
         for (n, line) in text.lines().enumerate() {
             let t = line.trim().trim_start_matches('\u{feff}');
             if t.is_empty() || t.starts_with('#') {
@@ -380,29 +399,35 @@ impl Ctx<'_> {
             }
             let is_first = std::mem::replace(&mut first, false);
             if t.contains([',', ';', '\t']) {
-                return Err(ScenarioError::new(
-                    Kind::InvalidValue,
+                let what = if values.is_empty() {
+                    format!("line {} has several columns", n + 1)
+                } else {
+                    format!("found several columns in \"{t}\"")
+                };
+                return Err(located(
+                    n,
                     format!(
-                        "found several columns in \"{t}\"; expected one value per line (for {})",
+                        "{what}; expected one value per line (for {})",
                         item.path(key)
                     ),
-                )
-                .in_file(&label)
-                .at_line(n + 1)
-                .key(item.path(key)));
+                ));
             }
             match parse(t) {
                 Ok(v) => values.push(v),
                 Err(_) if is_first && t.chars().any(|c| c.is_alphabetic()) => {}
-                Err(why) => {
-                    return Err(ScenarioError::new(
-                        Kind::InvalidValue,
-                        format!("{why} (for {})", item.path(key)),
+                Err(why) if values.is_empty() => {
+                    let expected = why.split_once("; expected ").map_or("a value", |(_, e)| e);
+                    return Err(located(
+                        n,
+                        format!(
+                            "line {} is not a value; expected {expected}, one per line (for {})",
+                            n + 1,
+                            item.path(key)
+                        ),
                     )
-                    .in_file(&label)
-                    .at_line(n + 1)
-                    .key(item.path(key)))
+                    .with_hint("check that the path names the file you meant"));
                 }
+                Err(why) => return Err(located(n, format!("{why} (for {})", item.path(key)))),
             }
         }
         if values.is_empty() {
@@ -621,26 +646,35 @@ fn table(section: &str) -> String {
     super::raw::describe_table(section)
 }
 
+/// `s` with its first letter in lower case, to go after a colon in a
+/// message ("No such file" → "no such file"); a word in capitals such as
+/// "CSV" or "UTF-8" is left as it is.
 pub(super) fn lower_first(s: &str) -> String {
     let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_lowercase().chain(c).collect(),
-        None => String::new(),
+    match (c.next(), c.clone().next()) {
+        (Some(f), Some(second)) if second.is_uppercase() || second.is_ascii_digit() => {
+            std::iter::once(f).chain(c).collect()
+        }
+        (Some(f), _) => f.to_lowercase().chain(c).collect(),
+        (None, _) => String::new(),
     }
 }
 
-/// Names of one section in file order; position = id.
+/// Names of one section in file order; position = id. Looked up through
+/// a hash index, so checking a section of many items stays linear.
 #[derive(Default)]
 pub(super) struct Names {
     pub(super) names: Vec<String>,
     spans: Vec<Range<usize>>,
+    index: FxHashMap<String, usize>,
 }
 
 impl Names {
     pub(super) fn position(&self, name: &str) -> Option<usize> {
-        self.names.iter().position(|n| n == name)
+        self.index.get(name).copied()
     }
     fn push(&mut self, name: String, span: Range<usize>) {
+        self.index.entry(name.clone()).or_insert(self.names.len());
         self.names.push(name);
         self.spans.push(span);
     }
@@ -670,7 +704,20 @@ pub(crate) fn validate(raw: &RawScenario, cx: &Ctx<'_>) -> Result<Scenario> {
         &simulation,
         &skill_names,
     )?;
+    // Before anything is spread over the intervals (forecasts, profiles)
+    // or granted to every group: a day of billions of intervals is refused
+    // at its `duration` or `interval`, not by what it would have made.
+    let locate = |e: super::bounds::BoundsError| e.locate_raw(Some(raw), cx.text, cx.file);
+    super::bounds::check_interval_rows(
+        &simulation,
+        queues.len(),
+        simulation.replications,
+        cx.limits,
+    )
+    .map_err(locate)?;
     let (arrivals, warnings) = arrivals(raw, cx, &queue_names, &simulation, &queues, &skill_names)?;
+    super::bounds::check_group_lists(raw, statuses.len(), queues.len(), cx.limits)
+        .map_err(locate)?;
     let mut agents = agents(
         raw,
         cx,
@@ -892,10 +939,11 @@ fn statuses(
             .as_ref()
             .map_or_else(|| api_name.clone(), |l| l.get_ref().clone());
         let mut list: Vec<ChannelId> = Vec::new();
+        let mut seen: FxHashSet<ChannelId> = FxHashSet::default();
         for (j, c) in st.channels.iter().flatten().enumerate() {
             let key = format!("channels[{j}]");
             let id = ChannelId(cx.resolve(&it, &key, c, channels, "channel", "channels")?);
-            if list.contains(&id) {
+            if !seen.insert(id) {
                 return Err(cx.at(
                     Kind::DuplicateName,
                     &it,
@@ -959,6 +1007,7 @@ fn presence_configs(
                 .with_hint("set one of them to false"));
         }
         let mut decline_reasons: Vec<String> = Vec::new();
+        let mut seen: FxHashSet<&str> = FxHashSet::default();
         if let Some(reasons) = &pc.decline_reasons {
             if !allow_decline && !reasons.get_ref().is_empty() {
                 return Err(cx
@@ -976,7 +1025,7 @@ fn presence_configs(
                         "a decline reason is empty; expected some text".into(),
                     ));
                 }
-                if decline_reasons.contains(r.get_ref()) {
+                if !seen.insert(r.get_ref().as_str()) {
                     return Err(cx.at(
                         Kind::DuplicateName,
                         &it,
@@ -1105,6 +1154,9 @@ fn queues(
             }
             None => 1,
         };
+        if let Some(t) = &rq.push_timeout {
+            cx.whole_seconds(&it, "push_timeout", t, "push timeout", "0 = off")?;
+        }
         let push_timeout = rq
             .push_timeout
             .as_ref()
@@ -1342,7 +1394,7 @@ fn arrivals(
     let mut out: Vec<ArrivalStream> = Vec::new();
     let mut warnings: Vec<String> = Vec::new();
     let mut forecasts = super::forecast::Forecasts::default();
-    let mut seen: Vec<(QueueId, usize)> = Vec::new();
+    let mut seen: FxHashMap<QueueId, usize> = FxHashMap::default();
     // Each stream's item (for locating a cycle error) and its transfer's
     // span.
     let mut transfer_at: Vec<(Item, Range<usize>)> = Vec::new();
@@ -1352,12 +1404,12 @@ fn arrivals(
         let q = cx.required(&it, &ra.queue, "queue", "the queue its items enter")?;
         let queue = QueueId(cx.resolve(&it, "queue", q, queues, "queue", "queues")?);
         it.label = describe_item("arrivals", Some(q.get_ref()));
-        if let Some((_, first)) = seen.iter().find(|(id, _)| *id == queue) {
+        if let Some(first) = seen.get(&queue) {
             return Err(cx
                 .at(Kind::DuplicateName, &it, "queue", q, format!("queue \"{}\" already has arrivals at arrivals[{first}]; expected at most one [[arrivals]] per queue", q.get_ref()))
                 .with_hint("merge the two: add their rates, or use a rate_profile"));
         }
-        seen.push((queue, i));
+        seen.insert(queue, i);
         let given: Vec<(&str, Range<usize>)> = [
             ra.rate_per_hour
                 .as_ref()
@@ -1562,57 +1614,77 @@ fn transfer(
 }
 
 /// Refuses transfers that can never end: a cycle of queues each of which
-/// transfers every item (probability 1) to the next.
+/// transfers every item (probability 1) to the next. Each queue has at
+/// most one such certain transfer, so the queues on a cycle are found in
+/// one pass over them; the error names the first stream, in file order,
+/// that lies on one.
 fn transfer_cycle(
     cx: &Ctx<'_>,
     streams: &[ArrivalStream],
     at: &[(Item, Range<usize>)],
     queues: &Names,
 ) -> Result<()> {
-    let certain = |q: QueueId| {
-        streams
-            .iter()
-            .position(|s| s.queue == q)
-            .and_then(|i| streams[i].transfer.as_ref())
-            .filter(|t| t.probability >= 1.0)
-            .map(|t| t.to_queue)
-    };
-    let mut with_transfer = 0;
+    let n = queues.names.len();
+    let mut certain: Vec<Option<QueueId>> = vec![None; n];
     for s in streams {
-        if s.transfer.is_none() {
+        if let Some(t) = s.transfer.as_ref().filter(|t| t.probability >= 1.0) {
+            certain[s.queue.index()] = Some(t.to_queue);
+        }
+    }
+    // 0: not visited, 1: on the walk being followed, 2: done.
+    let mut state = vec![0u8; n];
+    let mut on_cycle = vec![false; n];
+    for start in 0..n {
+        let mut walk = Vec::new();
+        let mut q = start;
+        while state[q] == 0 {
+            state[q] = 1;
+            walk.push(q);
+            match certain[q] {
+                Some(next) => q = next.index(),
+                None => break,
+            }
+        }
+        if state[q] == 1 {
+            // The walk came back to itself: from `q` on, it is a cycle.
+            let from = walk.iter().position(|&w| w == q).unwrap_or(0);
+            for &w in &walk[from..] {
+                on_cycle[w] = true;
+            }
+        }
+        for w in walk {
+            state[w] = 2;
+        }
+    }
+    let with_transfer = streams.iter().filter(|s| s.transfer.is_some());
+    for (s, (it, span)) in with_transfer.zip(at) {
+        if !on_cycle[s.queue.index()] || certain[s.queue.index()].is_none() {
             continue;
         }
-        let (it, span) = &at[with_transfer];
-        with_transfer += 1;
         let mut path = vec![s.queue];
-        let mut q = s.queue;
-        while let Some(next) = certain(q) {
-            if next == s.queue {
-                let names: Vec<String> = path
-                    .iter()
-                    .chain(std::iter::once(&s.queue))
-                    .map(|q| format!("\"{}\"", queues.names[q.index()]))
-                    .collect();
-                return Err(cx
-                    .err(
-                        Kind::Inconsistent,
-                        Some(span.clone()),
-                        it.path("transfer"),
-                        format!(
-                            "{}: every item is transferred round the cycle {} with probability 1, \
-                             so it can never end; expected a probability below 1 somewhere on it",
-                            it.label,
-                            names.join(" → ")
-                        ),
-                    )
-                    .with_hint("lower one `transfer.probability` of the cycle below 1"));
-            }
-            if path.contains(&next) {
-                break;
-            }
+        let mut q = certain[s.queue.index()];
+        while let Some(next) = q.filter(|&next| next != s.queue) {
             path.push(next);
-            q = next;
+            q = certain[next.index()];
         }
+        let names: Vec<String> = path
+            .iter()
+            .chain(std::iter::once(&s.queue))
+            .map(|q| format!("\"{}\"", queues.names[q.index()]))
+            .collect();
+        return Err(cx
+            .err(
+                Kind::Inconsistent,
+                Some(span.clone()),
+                it.path("transfer"),
+                format!(
+                    "{}: every item is transferred round the cycle {} with probability 1, \
+                     so it can never end; expected a probability below 1 somewhere on it",
+                    it.label,
+                    names.join(" → ")
+                ),
+            )
+            .with_hint("lower one `transfer.probability` of the cycle below 1"));
     }
     Ok(())
 }
@@ -1710,6 +1782,7 @@ fn agents(
     )?;
     let mut names = Names::default();
     let mut out = Vec::new();
+    let mut roster_files = super::roster_csv::RosterFiles::default();
     for (i, g) in items.iter().enumerate() {
         let mut it = item("agents", i, g);
         let ra: &RawAgents = g.get_ref();
@@ -1718,7 +1791,7 @@ fn agents(
             names: statuses,
             list: status_list,
         };
-        let plan = super::roster::plan(cx, &it, ra, items, sim, &book)?;
+        let plan = super::roster::plan(cx, &it, ra, items, sim, &book, &mut roster_files)?;
         let pc = cx.required(
             &it,
             &ra.presence_config,
@@ -1742,10 +1815,11 @@ fn agents(
         )?;
         let status = StatusId(cx.resolve(&it, "status", st, statuses, "status", "statuses")?);
         let mut allowed: Vec<StatusId> = Vec::new();
+        let mut seen: FxHashSet<StatusId> = FxHashSet::default();
         for (j, s) in ra.allowed_statuses.iter().flatten().enumerate() {
             let key = format!("allowed_statuses[{j}]");
             let id = StatusId(cx.resolve(&it, &key, s, statuses, "status", "statuses")?);
-            if allowed.contains(&id) {
+            if !seen.insert(id) {
                 return Err(cx.at(
                     Kind::DuplicateName,
                     &it,
@@ -1759,7 +1833,7 @@ fn agents(
         let allowed_statuses = if allowed.is_empty() {
             (0..status_list.len() as u32).map(StatusId).collect()
         } else {
-            if !allowed.contains(&status) {
+            if !seen.contains(&status) {
                 return Err(cx
                     .at(Kind::Inconsistent, &it, "status", st, format!("login status \"{}\" is not in `allowed_statuses`", st.get_ref()))
                     .with_hint(format!("add \"{}\" to allowed_statuses, or leave allowed_statuses out to allow every status", st.get_ref())));

@@ -260,7 +260,7 @@ const EXPECTATIONS: &[Expect] = &[
         Kind::InvalidValue,
         Some((30, 20)),
         Some("arrivals[0].rate_profile_csv"),
-        "\"/dev/zero\" is larger than 64 MiB; expected one value per line",
+        "\"/dev/zero\": it is a character device, not a regular file; expected one value per line",
         None,
     ),
     e(

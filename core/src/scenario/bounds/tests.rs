@@ -49,8 +49,9 @@ fn edited(from: &str, to: &str) -> String {
     MINIMAL.replacen(from, to, 1)
 }
 
+/// `text` validated without bounds: the tests hold it to theirs.
 fn scenario(text: &str) -> Scenario {
-    Scenario::from_toml_str(text, "min.toml").expect("valid scenario")
+    Scenario::from_toml_str_within(text, "min.toml", &Limits::UNBOUNDED).expect("valid scenario")
 }
 
 /// The located error for `text`, which must be refused.
@@ -162,7 +163,7 @@ fn a_microsecond_interval_is_refused_at_the_interval() {
 
 #[test]
 fn a_long_duration_is_refused_at_the_duration() {
-    let e = refused(&edited("duration = \"1h\"", "duration = \"584542y\""));
+    let e = refused(&edited("duration = \"1h\"", "duration = \"200000y\""));
     assert_eq!(e.key_path(), Some("simulation.duration"));
     assert_eq!(e.line(), Some(3));
 }
@@ -171,7 +172,7 @@ fn a_long_duration_is_refused_at_the_duration() {
 fn a_long_warmup_is_refused_at_the_warmup() {
     let e = refused(&edited(
         "duration = \"1h\"",
-        "duration = \"1h\"\nwarmup = \"584542y\"",
+        "duration = \"1h\"\nwarmup = \"200000y\"",
     ));
     assert_eq!(e.key_path(), Some("simulation.warmup"));
     assert_eq!(e.hint(), Some("use a shorter warm-up"));
@@ -179,7 +180,7 @@ fn a_long_warmup_is_refused_at_the_warmup() {
     let e = refused(
         &edited(
             "duration = \"1h\"",
-            "duration = \"1h\"\nwarmup = \"584542y\"",
+            "duration = \"1h\"\nwarmup = \"200000y\"",
         )
         .replace(
             "handle_time = \"5m\"",
@@ -294,19 +295,65 @@ fn sizes_parse_in_both_kinds_of_unit() {
 }
 
 #[test]
-fn the_default_is_a_share_of_mem_total() {
+fn the_default_is_the_least_of_the_machine_the_cgroup_and_the_address_space() {
     let meminfo = "MemTotal:       24684084 kB\nMemFree:        14963904 kB\n";
     assert_eq!(mem_total(meminfo), Some(24_684_084 * 1024));
     assert_eq!(mem_total("MemFree: 1 kB\n"), None);
-    let default = default_max_memory();
-    assert!(default > 0);
-    match std::fs::read_to_string("/proc/meminfo")
-        .ok()
-        .and_then(|t| mem_total(&t))
-    {
-        Some(total) => assert_eq!(default, (total as f64 * DEFAULT_MEMORY_SHARE) as u64),
-        None => assert_eq!(default, FALLBACK_MAX_MEMORY),
-    }
+    let gb = 1_000_000_000;
+    let limits = |machine_share, cgroup, address_space| MemoryLimits {
+        machine_share,
+        cgroup,
+        address_space,
+    };
+    assert_eq!(limits(Some(12 * gb), None, None).least(), 12 * gb);
+    assert_eq!(limits(Some(12 * gb), Some(4 * gb), None).least(), 4 * gb);
+    assert_eq!(
+        limits(Some(12 * gb), Some(4 * gb), Some(2 * gb)).least(),
+        2 * gb
+    );
+    assert_eq!(limits(Some(12 * gb), None, Some(20 * gb)).least(), 12 * gb);
+    assert_eq!(limits(None, None, None).least(), FALLBACK_MAX_MEMORY);
+    assert_eq!(limits(None, Some(gb), None).least(), gb);
+    // This process: whatever it detects, the default is their least.
+    let here = MemoryLimits::detect();
+    assert_eq!(default_max_memory(), here.least());
+    assert!(here.least() > 0);
+}
+
+#[test]
+fn cgroup_limits_of_both_versions_are_read_along_the_ancestors() {
+    let root = tempfile::tempdir().unwrap();
+    let r = root.path();
+    let write = |rel: &str, text: &str| {
+        let p = r.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    // v2: the group says max, its parent 2 GB: the parent's binds.
+    write("memory.max", "max\n");
+    write("kubepods/memory.max", "2000000000\n");
+    write("kubepods/pod1/memory.max", "max\n");
+    assert_eq!(cgroup_limit("0::/kubepods/pod1\n", r), Some(2_000_000_000));
+    // No limit anywhere.
+    assert_eq!(cgroup_limit("0::/other\n", r), None);
+    // A container that sees its group as the root: the top of the mount.
+    write("memory.max", "1500000000\n");
+    assert_eq!(cgroup_limit("0::/\n", r), Some(1_500_000_000));
+    // v1: the memory controller's line; "unlimited" is a number near 2^63.
+    let v1 = tempfile::tempdir().unwrap();
+    let m = v1.path().join("memory/docker/abc");
+    std::fs::create_dir_all(&m).unwrap();
+    std::fs::write(
+        v1.path().join("memory/memory.limit_in_bytes"),
+        "9223372036854771712\n",
+    )
+    .unwrap();
+    std::fs::write(m.join("memory.limit_in_bytes"), "536870912\n").unwrap();
+    let text = "12:cpu,cpuacct:/docker/abc\n7:memory:/docker/abc\n";
+    assert_eq!(cgroup_limit(text, v1.path()), Some(536_870_912));
+    assert_eq!(limit_value("9223372036854771712"), None);
+    assert_eq!(limit_value("max"), None);
+    assert_eq!(limit_value("4096\n"), Some(4096));
 }
 
 #[test]

@@ -1,0 +1,75 @@
+//! Reading a data file a scenario key names (`forecast_csv`,
+//! `roster_csv`, `rate_profile_csv`, …): one place, so that every such
+//! key reads only a regular file of bounded size and says the same thing
+//! when it cannot.
+//!
+//! A path may name anything: a named pipe (reading it would block until
+//! something writes to it), a device such as `/dev/zero` (which never
+//! ends), a folder. Such a path is refused before a byte is read, saying
+//! what it names; a regular file larger than [`super::MAX_CSV_BYTES`] is
+//! refused without being read whole.
+
+use super::error::{ScenarioError, ScenarioErrorKind as Kind};
+use super::validate::{lower_first, Ctx, Item};
+use std::path::Path;
+use toml::Spanned;
+
+impl Ctx<'_> {
+    /// The bytes of the file `file` (the value of `key` of `item`) names,
+    /// resolved by [`Ctx::resolve_path`]. `expected` says what the file
+    /// should hold ("a forecast file", "one value per line") for the
+    /// messages. Errors are located at the key's value.
+    pub(super) fn read_input(
+        &self,
+        item: &Item,
+        key: &str,
+        file: &Spanned<String>,
+        expected: &str,
+    ) -> Result<Vec<u8>, ScenarioError> {
+        let path = self.resolve_path(file.get_ref());
+        let label = path.display().to_string();
+        match super::read_bounded(&path, super::MAX_CSV_BYTES) {
+            Ok(Some(bytes)) => Ok(bytes),
+            Ok(None) => Err(self.at(
+                Kind::InvalidValue,
+                item,
+                key,
+                file,
+                format!(
+                    "\"{label}\" is larger than {} MiB; expected {expected}",
+                    super::MAX_CSV_BYTES / (1024 * 1024)
+                ),
+            )),
+            Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => Err(self
+                .at(
+                    Kind::InvalidValue,
+                    item,
+                    key,
+                    file,
+                    format!("\"{label}\": {e}; expected {expected}"),
+                )
+                .with_hint(
+                    "give the path of a regular file: a pipe, a device or a folder is never read",
+                )),
+            Err(e) => {
+                let mut err = self.at(
+                    Kind::Io,
+                    item,
+                    key,
+                    file,
+                    format!("cannot read \"{label}\": {}", lower_first(&e.to_string())),
+                );
+                if e.kind() == std::io::ErrorKind::NotFound
+                    && !Path::new(file.get_ref()).is_absolute()
+                {
+                    err = err.with_hint(if self.base_dir.as_os_str().is_empty() {
+                        "the path is relative to the current folder"
+                    } else {
+                        "the path is relative to the scenario file's folder"
+                    });
+                }
+                Err(err.with_source(e))
+            }
+        }
+    }
+}
