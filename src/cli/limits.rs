@@ -15,7 +15,9 @@ use std::path::Path;
 #[derive(Debug, Args)]
 pub(super) struct LimitArgs {
     /// Most memory the run is estimated to need (e.g. 12GB, 8GiB);
-    /// default half of this machine's memory.
+    /// default the least of half this machine's memory, the memory limit
+    /// of its control group (a container's or pod's: cgroup memory.max)
+    /// and the process's address-space limit (ulimit -v).
     #[arg(long, value_name = "SIZE", value_parser = parse_bytes)]
     max_memory: Option<u64>,
     /// Most events the whole run (all replications) is estimated to

@@ -4,6 +4,7 @@
 
 mod bench_cli;
 mod bounds_cli;
+mod bounds_everywhere;
 mod commands;
 mod deploy_manifests;
 mod doc_commands;
