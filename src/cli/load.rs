@@ -244,7 +244,9 @@ mod tests {
     fn wall_durations_read_as_scenario_durations_do() {
         assert_eq!(wall_duration("1m30s"), Ok(Duration::from_secs(90)));
         assert_eq!(wall_duration(" 250ms "), Ok(Duration::from_millis(250)));
-        assert!(wall_duration("soon").unwrap_err().contains("not a duration"));
+        assert!(wall_duration("soon")
+            .unwrap_err()
+            .contains("not a duration"));
         assert_eq!(wall_duration("0s").unwrap_err(), "must be longer than zero");
     }
 }

@@ -25,7 +25,8 @@
 //!
 //! The environment variable `OMNISIM_TEST_PAUSE` is for tests only. Set
 //! to `<point>,<ms>`, `run` stops at that point — `warm-up`, `measured
-//! period`, a result file's name (before it is written) or `switch` —
+//! period`, a result file's name (before it is written) or `switch`;
+//! `sweep` at `run done` or `sweep.json` (before it is written) —, then
 //! prints `test pause: <point>` to stderr and sleeps that many
 //! milliseconds (less if a signal arrives), so that a test can send a real
 //! signal at a known moment. Nothing else changes; it is not meant for any

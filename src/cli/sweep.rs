@@ -1,11 +1,13 @@
 //! `omnisim sweep` and `omnisim merge`: a grid of scenarios, whole or in
 //! shards, and the merge of the shards' partials.
 //!
-//! Every file is written atomically; a shard writes only its partial (so
-//! many shards may share one `--out` folder), the whole sweep `sweep.csv`
-//! then `sweep.json`. SIGINT and SIGTERM stop a sweep at any moment and
-//! leave no file of it behind (a finished `points/<index>/` folder stays:
-//! it is complete).
+//! A whole sweep and a merge write their folder as `run` does: into a
+//! staging folder, then switched in whole ([`Staging`]), so a reader sees
+//! the previous set or the new one; a folder holding files that are not a
+//! sweep's (`--out /`, say) is refused before anything runs. A shard
+//! writes only its partial, atomically (so many shards may share one
+//! `--out` folder). SIGINT and SIGTERM stop a sweep at any moment and
+//! leave no file of it behind.
 
 use super::run::{run_one, Outcome};
 use super::signals::Signals;
@@ -17,7 +19,8 @@ use crate::scenario::Scenario;
 use crate::stats::EngineStats;
 use crate::sweep::table::cell;
 use crate::sweep::{
-    find_partials, merge, partial, simulate_pair, tabulate, PairResult, Partial, Shard, Sweep,
+    find_partials, merge, partial, simulate_pair, sweep_folder, tabulate, PairResult, Partial,
+    Shard, Sweep,
 };
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -99,6 +102,18 @@ pub(super) fn sweep(args: SweepArgs) -> Result<(), CliError> {
         )));
     }
     let jobs = super::limits::jobs(args.jobs);
+    let dir = args.out.clone().unwrap_or_else(|| {
+        let stem = args
+            .file
+            .file_stem()
+            .map_or("sweep".into(), |s| s.to_string_lossy().into_owned());
+        Path::new("results").join(super::run::slug(&stem))
+    });
+    if !args.list {
+        // Before the points are checked: `--out /` or a folder of other
+        // things is said at once.
+        crate::output::check_target_holding(&dir, sweep_folder).map_err(CliError::output)?;
+    }
     // The shard's points are all checked before any runs (or is listed),
     // so a bad value fails at once, not hours in. A shard checks only its
     // own: at 100,000 points checking them all would cost every shard
@@ -126,28 +141,25 @@ pub(super) fn sweep(args: SweepArgs) -> Result<(), CliError> {
     if args.list {
         return list(&sweep, shard, &pairs, args.output);
     }
-    let dir = args.out.clone().unwrap_or_else(|| {
-        let stem = args
-            .file
-            .file_stem()
-            .map_or("sweep".into(), |s| s.to_string_lossy().into_owned());
-        Path::new("results").join(super::run::slug(&stem))
-    });
-    if dir.exists() && !dir.is_dir() {
-        return Err(CliError::invalid(format!(
-            "--out `{}` is a file, not a folder; expected a folder for the sweep's files",
-            dir.display()
-        )));
-    }
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| CliError::failure(format!("cannot create `{}`: {e}", dir.display())))?;
+    // The whole sweep's folder is written as a set, switched in whole
+    // (a reader sees the previous tables or the new ones, never one of
+    // each); a shard writes only its own partial, atomically, into a
+    // folder other shards share.
+    let staging = if args.shard.is_none() {
+        Some(Staging::begin_holding(&dir, sweep_folder).map_err(CliError::output)?)
+    } else {
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| CliError::failure(format!("cannot create `{}`: {e}", dir.display())))?;
+        None
+    };
+    let write_dir = staging.as_ref().map_or(dir.as_path(), Staging::dir);
 
     let runner = PairRunner {
         sweep: &sweep,
         pairs: &pairs,
         runs: runs_per_point(&pairs),
         signals: &signals,
-        dir: &dir,
+        dir: write_dir,
         keep_points: args.keep_points,
         bar: progress_bar(args.output.text(), pairs.len()),
     };
@@ -160,8 +172,9 @@ pub(super) fn sweep(args: SweepArgs) -> Result<(), CliError> {
     if args.shard.is_none() {
         let mut results = results;
         let tables = tabulate(&header, &mut results);
-        written.push(write(&dir, "sweep.csv", &tables.csv)?);
-        written.push(write(&dir, "sweep.json", &tables.json)?);
+        written.push(write(write_dir, "sweep.csv", &tables.csv)?);
+        signals.test_pause("sweep.json");
+        written.push(write(write_dir, "sweep.json", &tables.json)?);
     } else {
         let partial = Partial {
             header,
@@ -173,6 +186,11 @@ pub(super) fn sweep(args: SweepArgs) -> Result<(), CliError> {
             &partial::file_name(shard),
             &partial.to_bytes(),
         )?);
+    }
+    if let Some(staging) = staging {
+        written = written.iter().map(|p| staging.final_path(p)).collect();
+        signals.check(kept)?;
+        staging.commit().map_err(CliError::output)?;
     }
     let wall = started.elapsed().as_secs_f64();
     if args.output.json {
@@ -514,14 +532,23 @@ pub(super) fn merge_command(args: MergeArgs) -> Result<(), CliError> {
             .filter(|p| !p.as_os_str().is_empty())
             .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
     };
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| CliError::failure(format!("cannot create `{}`: {e}", dir.display())))?;
+    // Written as a set and switched in whole, as a sweep's; the folder's
+    // partials and points (the default --out is the partials' folder)
+    // carried over into the new set.
+    let staging = Staging::begin_holding(&dir, sweep_folder).map_err(CliError::output)?;
+    staging
+        .carry_over(|name| name != "sweep.csv" && name != "sweep.json")
+        .map_err(CliError::output)?;
     let mut results = merged.results;
     let tables = tabulate(&merged.header, &mut results);
-    let written = vec![
-        write(&dir, "sweep.csv", &tables.csv)?,
-        write(&dir, "sweep.json", &tables.json)?,
-    ];
+    let written: Vec<PathBuf> = [
+        write(staging.dir(), "sweep.csv", &tables.csv)?,
+        write(staging.dir(), "sweep.json", &tables.json)?,
+    ]
+    .iter()
+    .map(|p| staging.final_path(p))
+    .collect();
+    staging.commit().map_err(CliError::output)?;
     if args.output.json {
         super::print_json(&serde_json::json!({
             "partials": super::paths_json(&merged.files),

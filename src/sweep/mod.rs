@@ -31,7 +31,7 @@ pub mod table;
 
 pub use file::Sweep;
 pub use grid::Shard;
-pub use partial::{find_partials, merge, Partial};
+pub use partial::{find_partials, merge, sweep_folder, Partial};
 pub use table::{tabulate, AxisHeader, PairResult, SweepHeader};
 
 use crate::engine::{run_replication, RunOptions};

@@ -11,6 +11,7 @@
 
 use super::grid::Shard;
 use super::table::{PairResult, SweepHeader};
+use crate::stats::{MetricDef, MetricKind, QUEUE_METRICS};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -96,6 +97,18 @@ impl Partial {
     }
 }
 
+/// What a sweep's `--out` folder may hold ([`crate::output::Holds`]):
+/// `sweep.csv`, `sweep.json`, partials and the `points` folder. Any other
+/// entry is someone else's, and the folder is refused, as `run` refuses
+/// one of its own.
+pub fn sweep_folder(name: &str, is_folder: bool) -> bool {
+    if is_folder {
+        return name == "points";
+    }
+    matches!(name, "sweep.csv" | "sweep.json")
+        || (name.starts_with("partial-") && name.ends_with(".json"))
+}
+
 /// Partials read from files, with where each came from.
 #[derive(Debug)]
 pub struct Merged {
@@ -131,7 +144,8 @@ pub fn find_partials(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
             }
             found.sort();
             files.extend(found);
-        } else if input.is_file() {
+        } else if input.exists() {
+            // Whatever it is; reading it says if it is no regular file.
             files.push(input.clone());
         } else {
             return Err(format!(
@@ -182,6 +196,14 @@ pub fn merge(files: &[PathBuf]) -> Result<Merged, String> {
                     r.replication
                 ));
             }
+            check_values(h, &r).map_err(|e| {
+                format!(
+                    "`{}`: point {} replication {}, {e}; rerun its shard",
+                    path.display(),
+                    r.point,
+                    r.replication
+                )
+            })?;
             if let Some(&other) = owner.get(&(r.point, r.replication)) {
                 return Err(format!(
                     "point {} replication {} is in both `{}` and `{}`; merge each shard once, \
@@ -245,8 +267,69 @@ fn missing(header: &SweepHeader, shards: &[Shard], owner: &BTreeMap<(u64, u32), 
     )
 }
 
+/// Checks one result's figures as a run would have made them: a count
+/// whole and not negative, a fraction within 0–1, a duration not
+/// negative, and a service level defined wherever the result shows items
+/// offered (`offered` above 0, or an answer time or handle time measured). A
+/// partial whose seal was recomputed after an edit passes the checksum;
+/// its figures must still be ones a run can give.
+fn check_values(h: &SweepHeader, r: &PairResult) -> Result<(), String> {
+    let defs: Vec<Option<&MetricDef>> = h
+        .metrics
+        .iter()
+        .map(|m| QUEUE_METRICS.iter().find(|d| d.name == m))
+        .collect();
+    let at = |name: &str| h.metrics.iter().position(|m| m == name);
+    let (offered_at, asa_at, aht_at) = (at("offered"), at("asa_s"), at("aht_s"));
+    for (q, values) in r.values.iter().enumerate() {
+        let queue = h.queues.get(q).map_or("?", String::as_str);
+        let offered = offered_at.and_then(|k| values[k]).is_some_and(|o| o > 0.0)
+            || asa_at.is_some_and(|k| values[k].is_some())
+            || aht_at.is_some_and(|k| values[k].is_some());
+        for ((name, def), value) in h.metrics.iter().zip(&defs).zip(values) {
+            let Some(def) = def else {
+                return Err(format!("metric `{name}` is not one omnisim measures"));
+            };
+            let bad = |expected: &str| {
+                let found = value.map_or("null".to_owned(), |v| v.to_string());
+                Err(format!(
+                    "queue \"{}\": {name} is {found}; expected {expected}",
+                    crate::scenario::error::printable(queue)
+                ))
+            };
+            match (def.kind, *value) {
+                (_, Some(v)) if !v.is_finite() => return bad("a finite number"),
+                (MetricKind::Count, None) => return bad("a count"),
+                (MetricKind::Count, Some(v)) if v < 0.0 || v.fract() != 0.0 => {
+                    return bad("a whole number of 0 or more")
+                }
+                (MetricKind::Ratio, Some(v)) if !(0.0..=1.0).contains(&v) => {
+                    return bad("a fraction between 0 and 1")
+                }
+                (MetricKind::Seconds, Some(v)) if v < 0.0 => {
+                    return bad("a duration of 0 or more seconds")
+                }
+                (_, None) if name == "service_level" && offered => {
+                    return bad("a fraction between 0 and 1, since items were offered")
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The bytes of a partial: only a regular file is read, so a pipe named
+/// like a partial is refused rather than waited on.
 fn read(path: &Path) -> Result<Vec<u8>, String> {
-    std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))
+    use std::io::Read;
+    let fail = |e: std::io::Error| format!("cannot read `{}`: {e}", path.display());
+    let mut bytes = Vec::new();
+    crate::scenario::open_regular(path)
+        .map_err(fail)?
+        .read_to_end(&mut bytes)
+        .map_err(fail)?;
+    Ok(bytes)
 }
 
 fn short(hash: &str) -> &str {

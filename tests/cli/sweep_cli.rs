@@ -292,6 +292,7 @@ fn damaged_duplicated_or_foreign_partials_are_refused_by_name() {
     let other_dir = tmp.path().join("other");
     std::fs::create_dir(&other_dir).unwrap();
     let other = sweep_file(&other_dir, "\"queues.Chat.push_timeout\" = [\"30s\"]\n");
+    let other_dir = other_dir.join("parts");
     ok(&shard(&other, 1, 2, &other_dir, "1"));
     let err = fails(
         &run(&[
@@ -489,4 +490,174 @@ fn a_seed_axis_gives_each_point_its_own_seed() {
     };
     assert_eq!(figures("0"), figures("2"), "{csv}");
     assert_ne!(figures("0"), figures("1"), "{csv}");
+}
+
+/// `partial` resealed after `edit` changed its body: a header whose
+/// checksum and length fit the new body, as a hand-edited file would get.
+fn resealed(partial: &[u8], edit: impl Fn(&mut serde_json::Value)) -> Vec<u8> {
+    use sha2::{Digest, Sha256};
+    let nl = partial.iter().position(|&b| b == b'\n').unwrap();
+    let mut first: serde_json::Value = serde_json::from_slice(&partial[..nl]).unwrap();
+    let mut body: serde_json::Value = serde_json::from_slice(&partial[nl + 1..]).unwrap();
+    edit(&mut body);
+    let mut body = serde_json::to_vec(&body).unwrap();
+    body.push(b'\n');
+    let hash: String = Sha256::digest(&body)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    first["sha256"] = hash.into();
+    first["bytes"] = body.len().into();
+    let mut out = serde_json::to_vec(&first).unwrap();
+    out.push(b'\n');
+    out.extend_from_slice(&body);
+    out
+}
+
+#[test]
+fn a_resealed_partial_with_impossible_figures_is_refused_by_value() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = sweep_file(tmp.path(), "");
+    let parts = tmp.path().join("parts");
+    for i in 0..2 {
+        ok(&shard(&file, i, 2, &parts, "1"));
+    }
+    let p0 = parts.join("partial-0000-of-0002.json");
+    let good = std::fs::read(&p0).unwrap();
+    // The metrics are service_level, asa_s, agents_occupancy.
+    for (value, says) in [
+        (
+            serde_json::json!(-0.25),
+            "service_level is -0.25; expected a fraction between 0 and 1",
+        ),
+        (
+            serde_json::json!(1.5),
+            "service_level is 1.5; expected a fraction between 0 and 1",
+        ),
+        (
+            serde_json::Value::Null,
+            "service_level is null; expected a fraction between 0 and 1",
+        ),
+    ] {
+        let edited = resealed(&good, |body| {
+            body["results"][0]["values"][0][0] = value.clone();
+        });
+        std::fs::write(&p0, edited).unwrap();
+        let err = fails(
+            &run(&["merge", s(&parts), "--out", s(&tmp.path().join("m"))]),
+            1,
+        );
+        assert!(
+            err.contains("partial-0000-of-0002.json`: point 0 replication 0, queue \"Chat\": "),
+            "{err}"
+        );
+        assert!(err.contains(says), "{err}");
+    }
+    let edited = resealed(&good, |body| {
+        body["results"][0]["values"][0][1] = serde_json::json!(-3.0);
+    });
+    std::fs::write(&p0, edited).unwrap();
+    let err = fails(&run(&["merge", s(&parts)]), 1);
+    assert!(
+        err.contains("asa_s is -3; expected a duration of 0 or more seconds"),
+        "{err}"
+    );
+    assert!(!tmp.path().join("m").exists());
+    // The untouched partial still merges.
+    std::fs::write(&p0, &good).unwrap();
+    ok(&run(&["merge", s(&parts)]));
+}
+
+#[test]
+fn a_pipe_named_like_a_partial_is_refused_without_blocking() {
+    let tmp = tempfile::tempdir().unwrap();
+    let parts = tmp.path().join("parts");
+    std::fs::create_dir(&parts).unwrap();
+    let fifo = parts.join("partial-0000-of-0001.json");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    for input in [&parts, &fifo] {
+        let err = fails(&run(&["merge", s(input)]), 1);
+        assert!(
+            err.contains("it is a named pipe (FIFO), not a regular file"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn sweep_and_merge_refuse_a_folder_of_other_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = sweep_file(tmp.path(), "");
+    let err = fails(&run(&["sweep", s(&file), "--out", "/", "--quiet"]), 1);
+    assert!(err.contains("`/` holds"), "{err}");
+    assert!(err.contains("that omnisim did not write"), "{err}");
+    let theirs = tmp.path().join("theirs");
+    std::fs::create_dir(&theirs).unwrap();
+    std::fs::write(theirs.join("notes.txt"), "mine").unwrap();
+    for shard in [None, Some("0/2")] {
+        let mut args = vec!["sweep", s(&file), "--out", s(&theirs), "--quiet"];
+        args.extend(shard.iter().flat_map(|s| ["--shard", *s]));
+        let err = fails(&run(&args), 1);
+        assert!(err.contains("notes.txt"), "{err}");
+    }
+    let parts = tmp.path().join("parts");
+    ok(&shard(&file, 0, 1, &parts, "1"));
+    let err = fails(&run(&["merge", s(&parts), "--out", s(&theirs)]), 1);
+    assert!(err.contains("notes.txt"), "{err}");
+    assert_eq!(std::fs::read_dir(&theirs).unwrap().count(), 1);
+    assert_eq!(
+        std::fs::read_to_string(theirs.join("notes.txt")).unwrap(),
+        "mine"
+    );
+}
+
+#[test]
+fn a_sweep_killed_between_its_tables_keeps_the_previous_pair() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = sweep_file(tmp.path(), "");
+    let out = tmp.path().join("grid");
+    ok(&run(&["sweep", s(&file), "--out", s(&out), "--quiet"]));
+    let before = (
+        std::fs::read(out.join("sweep.csv")).unwrap(),
+        std::fs::read(out.join("sweep.json")).unwrap(),
+    );
+    // Another grid into the same folder, killed outright after its
+    // sweep.csv is written and before its sweep.json.
+    let other = sweep_file(tmp.path(), "\"queues.Chat.push_timeout\" = [\"20s\"]\n");
+    let mut child = omnisim()
+        .args(["sweep", s(&other), "--out", s(&out), "--jobs", "1"])
+        .env("OMNISIM_TEST_PAUSE", "sweep.json,20000")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("test pause: sweep.json") {
+        line.clear();
+        assert!(
+            stderr.read_line(&mut line).unwrap() > 0,
+            "no pause announced"
+        );
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let after = (
+        std::fs::read(out.join("sweep.csv")).unwrap(),
+        std::fs::read(out.join("sweep.json")).unwrap(),
+    );
+    assert!(before == after, "the folder holds tables of two sweeps");
+    // The next sweep clears what the killed one left and writes its pair.
+    ok(&run(&["sweep", s(&other), "--out", s(&out), "--quiet"]));
+    assert_ne!(std::fs::read(out.join("sweep.csv")).unwrap(), before.0);
+    let hidden: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(hidden.is_empty(), "{hidden:?}");
 }

@@ -68,7 +68,7 @@ mod work;
 
 pub use atomic::{cleanup_temp_files, split_file_path, write_atomically, AtomicFile};
 pub use files::f6;
-pub use staging::{check_target, Staging, RESULT_FILES};
+pub use staging::{check_target, check_target_holding, result_files, Holds, Staging, RESULT_FILES};
 pub use table::render_table;
 pub use work::{concat_work_parts, concat_work_parts_until, work_part_path};
 

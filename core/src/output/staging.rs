@@ -24,9 +24,11 @@
 //! **Files omnisim did not write.** The switch replaces the folder, so a
 //! file a user put in it (notes, a spreadsheet) would go with the old
 //! set. Rather than move such files between sets, a target that holds
-//! anything but omnisim's result files ([`RESULT_FILES`], and hidden
-//! temporaries of an earlier run) is refused before anything is written:
-//! [`OutputError::ForeignFiles`], an input error naming the files.
+//! anything but omnisim's result files ([`RESULT_FILES`], or for another
+//! kind of folder what its [`Holds`] accepts, and hidden temporaries of an
+//! earlier run) is refused before anything is written:
+//! [`OutputError::ForeignFiles`], an input error naming the files. So is
+//! `/`, or any folder of other things given by mistake.
 //!
 //! **Crashes.** A process killed outright (`kill -9`, power loss) leaves
 //! its staging folder, and — if it died between steps 1 and 3 — its
@@ -73,6 +75,23 @@ pub const RESULT_FILES: [&str; 20] = [
 /// CSV files: the Salesforce export of `run --salesforce`.
 pub const RESULT_FOLDERS: [&str; 1] = ["salesforce"];
 
+/// What a kind of result folder may hold, besides hidden temporaries:
+/// whether an entry of that name (a folder when the flag is set) is one
+/// of the command's own. A folder holding anything else is refused
+/// ([`OutputError::ForeignFiles`]).
+pub type Holds = fn(name: &str, is_folder: bool) -> bool;
+
+/// What a folder of `run`, `report` and `plan` holds: [`RESULT_FILES`],
+/// and the folders of [`RESULT_FOLDERS`] (which must hold only CSV
+/// files).
+pub fn result_files(name: &str, is_folder: bool) -> bool {
+    if is_folder {
+        RESULT_FOLDERS.contains(&name)
+    } else {
+        RESULT_FILES.contains(&name)
+    }
+}
+
 /// Marks the staging folder of a set being written.
 const STAGING_MARKER: &str = ".staging-";
 /// Marks a previous set renamed aside during the switch.
@@ -90,6 +109,8 @@ pub struct Staging {
     aside: PathBuf,
     /// Set once the switch succeeded: nothing left to remove.
     committed: bool,
+    /// What the target may hold.
+    holds: Holds,
 }
 
 impl Staging {
@@ -101,13 +122,19 @@ impl Staging {
     /// A symbolic link to a folder is followed: the set replaces the
     /// folder it points to and the link stays.
     pub fn begin(target: impl AsRef<Path>) -> Result<Staging, OutputError> {
+        Staging::begin_holding(target, result_files)
+    }
+
+    /// [`Staging::begin`] for a folder of another kind: one that holds
+    /// what `holds` accepts (`sweep`'s tables, partials and points).
+    pub fn begin_holding(target: impl AsRef<Path>, holds: Holds) -> Result<Staging, OutputError> {
         let target = resolve(target.as_ref())?;
-        check_target(&target)?;
+        check_target_holding(&target, holds)?;
         let (parent, name) = split(&target)?;
         fs::create_dir_all(&parent).map_err(OutputError::io(&parent))?;
         clear_leftovers(&parent, &name, &target)?;
         // Leftovers cleared, the target may be a set restored from aside.
-        check_target(&target)?;
+        check_target_holding(&target, holds)?;
         let pid = std::process::id();
         let dir = parent.join(format!(".{name}{STAGING_MARKER}{pid}"));
         let aside = parent.join(format!(".{name}{ASIDE_MARKER}{pid}"));
@@ -117,6 +144,7 @@ impl Staging {
             dir,
             aside,
             committed: false,
+            holds,
         };
         // The new set keeps the folder's permissions (a shared folder
         // stays shared).
@@ -145,6 +173,27 @@ impl Staging {
         }
     }
 
+    /// Carries the entries of the target that `keep` names (by file name)
+    /// into the new set: files by hard link (a copy where the file system
+    /// has none), folders entry by entry. A command that rewrites part of
+    /// a folder (`merge` writing its tables beside the partials it read)
+    /// keeps the rest this way and still switches the folder as a whole.
+    pub fn carry_over(&self, keep: impl Fn(&str) -> bool) -> Result<(), OutputError> {
+        let entries = match fs::read_dir(&self.target) {
+            Ok(e) => e,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(OutputError::io(&self.target)(e)),
+        };
+        for entry in entries {
+            let entry = entry.map_err(OutputError::io(&self.target))?;
+            let name = entry.file_name();
+            if name.to_str().is_some_and(&keep) {
+                link_tree(&entry.path(), &self.dir.join(&name))?;
+            }
+        }
+        Ok(())
+    }
+
     /// Switches the set in: the previous folder aside, the staging folder
     /// in its place, the previous folder removed. Returns the target.
     ///
@@ -157,7 +206,7 @@ impl Staging {
             Ok(_) => {
                 // A file a user added while the set was being written
                 // would otherwise go with the old set.
-                check_target(&self.target)?;
+                check_target_holding(&self.target, self.holds)?;
                 fs::rename(&self.target, &self.aside).map_err(OutputError::io(&self.target))?;
                 true
             }
@@ -195,6 +244,11 @@ impl Drop for Staging {
 /// for long before they write call it first, so a mistake is said at
 /// once.
 pub fn check_target(target: &Path) -> Result<(), OutputError> {
+    check_target_holding(target, result_files)
+}
+
+/// [`check_target`] for a folder of another kind ([`Holds`]).
+pub fn check_target_holding(target: &Path, holds: Holds) -> Result<(), OutputError> {
     let meta = match fs::metadata(target) {
         Ok(m) => m,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
@@ -209,10 +263,13 @@ pub fn check_target(target: &Path) -> Result<(), OutputError> {
     for entry in fs::read_dir(target).map_err(OutputError::io(target))? {
         let entry = entry.map_err(OutputError::io(target))?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
-        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-        let ours = (is_file && (RESULT_FILES.contains(&name.as_str()) || is_temp_name(&name)))
-            || (is_dir && RESULT_FOLDERS.contains(&name.as_str()) && holds_only_csv(&entry.path()));
+        let kind = entry.file_type().ok();
+        let is_file = kind.is_some_and(|t| t.is_file());
+        let is_folder = kind.is_some_and(|t| t.is_dir());
+        let ours = (is_file && (holds(&name, false) || is_temp_name(&name)))
+            || (is_folder
+                && holds(&name, true)
+                && (!RESULT_FOLDERS.contains(&name.as_str()) || holds_only_csv(&entry.path())));
         if !ours {
             foreign.push(name);
         }
@@ -319,6 +376,24 @@ fn is_dead(pid: u32) -> bool {
     {
         // Without a way to tell, never clear another process's folder.
         false
+    }
+}
+
+/// `from` recreated at `to`: a file hard-linked (copied where links are
+/// not possible), a folder made and filled the same way.
+fn link_tree(from: &Path, to: &Path) -> Result<(), OutputError> {
+    let meta = fs::symlink_metadata(from).map_err(OutputError::io(from))?;
+    if meta.is_dir() {
+        fs::create_dir(to).map_err(OutputError::io(to))?;
+        for entry in fs::read_dir(from).map_err(OutputError::io(from))? {
+            let entry = entry.map_err(OutputError::io(from))?;
+            link_tree(&entry.path(), &to.join(entry.file_name()))?;
+        }
+        Ok(())
+    } else if fs::hard_link(from, to).is_ok() {
+        Ok(())
+    } else {
+        fs::copy(from, to).map(drop).map_err(OutputError::io(to))
     }
 }
 
