@@ -102,11 +102,17 @@ fn env<'a>(container: &'a Yaml, name: &str) -> &'a Yaml {
         .unwrap_or_else(|| panic!("no env {name}"))
 }
 
-/// The pod volume mounted at `mount_path` in the Job's container.
+/// The pod volume that `mount_path` (where it is mounted, or a folder
+/// under it) lies on in the Job's container.
 fn volume_at<'a>(job: &'a Yaml, mount_path: &str) -> &'a Yaml {
     let mount = list(container(job), "volumeMounts")
         .iter()
-        .find(|m| m["mountPath"].as_str() == Some(mount_path))
+        .find(|m| {
+            m["mountPath"].as_str().is_some_and(|at| {
+                mount_path == at
+                    || mount_path.starts_with(&format!("{}/", at.trim_end_matches('/')))
+            })
+        })
         .unwrap_or_else(|| panic!("nothing mounted at {mount_path}"));
     let name = text(mount, "name");
     list(job, "spec.template.spec.volumes")
