@@ -121,6 +121,8 @@ pub(super) fn sweep(args: SweepArgs) -> Result<(), CliError> {
     let mut own: Vec<usize> = pairs.iter().map(|&(p, _)| p as usize).collect();
     own.dedup();
     for (k, &p) in own.iter().enumerate() {
+        // Checking 90,000 points takes half a minute: a signal ends it.
+        signals.check("no sweep file was written")?;
         let scenario = sweep.point_scenario(p).map_err(CliError::invalid)?;
         let shape = RunShape {
             replications: if args.keep_points {

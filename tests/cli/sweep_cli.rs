@@ -105,16 +105,23 @@ fn paused_after_first_run(
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    let stderr = paused_at(&mut child, "run done");
+    (child, stderr)
+}
+
+/// Waits until `child` announces the test-only pause at `point`; its
+/// stderr, to be kept open while it runs on.
+fn paused_at(child: &mut std::process::Child, point: &str) -> impl BufRead {
     let mut stderr = BufReader::new(child.stderr.take().unwrap());
     let mut line = String::new();
-    while !line.contains("test pause: run done") {
+    while !line.contains(&format!("test pause: {point}")) {
         line.clear();
         assert!(
             stderr.read_line(&mut line).unwrap() > 0,
             "no pause announced"
         );
     }
-    (child, stderr)
+    stderr
 }
 
 #[test]
@@ -635,15 +642,7 @@ fn a_sweep_killed_between_its_tables_keeps_the_previous_pair() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    while !line.contains("test pause: sweep.json") {
-        line.clear();
-        assert!(
-            stderr.read_line(&mut line).unwrap() > 0,
-            "no pause announced"
-        );
-    }
+    let _stderr = paused_at(&mut child, "sweep.json");
     child.kill().unwrap();
     child.wait().unwrap();
     let after = (
