@@ -366,7 +366,12 @@ pub(super) fn write_set(
 ) -> Result<Vec<PathBuf>, CliError> {
     let stage = staging.dir();
     (stops.between)("summary.json")?;
-    let mut written = set.write_all(stage).map_err(CliError::output)?;
+    let mut written = set
+        .write_all_until(stage, stops.flag)
+        .map_err(|e| match e {
+            OutputError::Interrupted => (stops.error)(),
+            e => CliError::output(e),
+        })?;
     (stops.between)("work.csv")?;
     written.push(
         concat_work_parts_until(stage, parts, stops.flag).map_err(|e| match e {

@@ -494,7 +494,12 @@ impl PairRunner<'_> {
         let results = outcomes.into_iter().map(|o| o.result).collect();
         let set = ResultSet::new(&k.scenario, self.sweep.seed, results, engine);
         let stage = k.staging.dir();
-        let mut written = set.write_all(stage).map_err(CliError::output)?;
+        let mut written = set
+            .write_all_until(stage, self.signals.stop())
+            .map_err(|e| match e {
+                OutputError::Interrupted => self.signals.error("no sweep file was written"),
+                e => CliError::output(e),
+            })?;
         written.push(
             concat_work_parts_until(stage, &parts, self.signals.stop()).map_err(|e| match e {
                 OutputError::Interrupted => self.signals.error("no sweep file was written"),

@@ -6,6 +6,7 @@ use crate::stats::{
 };
 use crate::time::{SimTime, MICROS_PER_SEC};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Columns of `intervals.csv` before the metrics, in order: the clock
 /// times `start` and `end` sit beside the seconds they restate because
@@ -73,11 +74,15 @@ fn csv_writer(file: AtomicFile) -> csv::Writer<AtomicFile> {
 }
 
 /// Writes rows through a csv writer into `dir/name`, atomically.
+/// Writes a CSV file atomically; given up as soon as `stop` is set
+/// (checked before each row: a day of 100 ms intervals has millions), the
+/// unfinished file removed.
 fn write_csv(
     dir: &Path,
     name: &str,
     header: &[impl AsRef<[u8]>],
     rows: impl Iterator<Item = Vec<String>>,
+    stop: &AtomicBool,
 ) -> Result<PathBuf, OutputError> {
     let path = dir.join(name);
     let err = |e: std::io::Error| OutputError::Io {
@@ -87,6 +92,9 @@ fn write_csv(
     let mut w = csv_writer(AtomicFile::create(dir, name).map_err(err)?);
     w.write_record(header).map_err(|e| err(e.into()))?;
     for row in rows {
+        if stop.load(Ordering::Relaxed) {
+            return Err(OutputError::Interrupted);
+        }
         w.write_record(&row).map_err(|e| err(e.into()))?;
     }
     let file = w.into_inner().map_err(|e| err(e.into_error()))?;
@@ -114,7 +122,11 @@ fn metric_cells(m: &MetricEstimates) -> Vec<String> {
 
 /// `intervals.csv`: per interval, one row per queue (scenario order) then
 /// an `ALL` row; every figure the mean over replications.
-pub(crate) fn write_intervals(rs: &ResultSet, dir: &Path) -> Result<PathBuf, OutputError> {
+pub(crate) fn write_intervals(
+    rs: &ResultSet,
+    dir: &Path,
+    stop: &AtomicBool,
+) -> Result<PathBuf, OutputError> {
     let queues = rs.queue_names.len();
     let rows = (0..rs.window.intervals()).flat_map(move |i| {
         let (start, end) = rs.interval_bounds(i);
@@ -141,7 +153,7 @@ pub(crate) fn write_intervals(rs: &ResultSet, dir: &Path) -> Result<PathBuf, Out
             row
         })
     });
-    write_csv(dir, "intervals.csv", &intervals_header(), rows)
+    write_csv(dir, "intervals.csv", &intervals_header(), rows, stop)
 }
 
 /// `absent`: `true` or `false` when every replication agrees (always so
@@ -162,7 +174,11 @@ fn absent_cell(per_rep: impl Iterator<Item = bool>) -> String {
 
 /// `agents.csv`: one row per agent in `AgentId` order, means over
 /// replications.
-pub(crate) fn write_agents(rs: &ResultSet, dir: &Path) -> Result<PathBuf, OutputError> {
+pub(crate) fn write_agents(
+    rs: &ResultSet,
+    dir: &Path,
+    stop: &AtomicBool,
+) -> Result<PathBuf, OutputError> {
     let rows = rs.agent_groups.iter().enumerate().map(|(a, group)| {
         let per_rep: Vec<_> = rs
             .replications
@@ -192,5 +208,5 @@ pub(crate) fn write_agents(rs: &ResultSet, dir: &Path) -> Result<PathBuf, Output
             rs.agent_names.get(a).cloned().unwrap_or_default(),
         ]
     });
-    write_csv(dir, "agents.csv", &AGENTS_HEADER, rows)
+    write_csv(dir, "agents.csv", &AGENTS_HEADER, rows, stop)
 }

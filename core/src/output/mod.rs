@@ -628,13 +628,36 @@ impl ResultSet {
     /// separately by [`concat_work_parts`] because it is streamed during
     /// the run.
     pub fn write_all(&self, dir: impl AsRef<Path>) -> Result<Vec<PathBuf>, OutputError> {
+        self.write_all_until(dir, &std::sync::atomic::AtomicBool::new(false))
+    }
+
+    /// [`ResultSet::write_all`], given up with [`OutputError::Interrupted`]
+    /// as soon as `stop` is set (between files, and between the rows of
+    /// `intervals.csv` and `agents.csv`, which a day of short intervals or
+    /// many agents makes long), so a signal is acted on at once.
+    pub fn write_all_until(
+        &self,
+        dir: impl AsRef<Path>,
+        stop: &std::sync::atomic::AtomicBool,
+    ) -> Result<Vec<PathBuf>, OutputError> {
+        use std::sync::atomic::Ordering;
         let dir = dir.as_ref();
+        let stopped = || {
+            if stop.load(Ordering::Relaxed) {
+                Err(OutputError::Interrupted)
+            } else {
+                Ok(())
+            }
+        };
         std::fs::create_dir_all(dir).map_err(OutputError::io(dir))?;
+        stopped()?;
+        let summary = write_json(dir, "summary.json", &self.summary())?;
+        stopped()?;
         Ok(vec![
-            write_json(dir, "summary.json", &self.summary())?,
+            summary,
             write_json(dir, "engine.json", &self.engine_report())?,
-            files::write_intervals(self, dir)?,
-            files::write_agents(self, dir)?,
+            files::write_intervals(self, dir, stop)?,
+            files::write_agents(self, dir, stop)?,
         ])
     }
 }
@@ -702,6 +725,23 @@ mod tests {
             .collect();
         v.sort();
         v
+    }
+
+    #[test]
+    fn a_stop_ends_the_writing_between_rows_and_leaves_no_file() {
+        let (_, rs) = result_set();
+        let dir = tempfile::tempdir().unwrap();
+        let stop = std::sync::atomic::AtomicBool::new(true);
+        let e = rs.write_all_until(dir.path(), &stop).unwrap_err();
+        assert!(matches!(e, OutputError::Interrupted), "{e}");
+        assert!(listing(dir.path()).is_empty(), "{:?}", listing(dir.path()));
+        // The tables themselves look at it before each row: with the flag
+        // set, neither gets a line, and no temporary is left.
+        let e = files::write_intervals(&rs, dir.path(), &stop).unwrap_err();
+        assert!(matches!(e, OutputError::Interrupted), "{e}");
+        let e = files::write_agents(&rs, dir.path(), &stop).unwrap_err();
+        assert!(matches!(e, OutputError::Interrupted), "{e}");
+        assert!(listing(dir.path()).is_empty(), "{:?}", listing(dir.path()));
     }
 
     #[test]
