@@ -154,6 +154,17 @@ pub fn out_of_range(written: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_duration_beyond_what_time_counts_is_refused_not_saturated() {
+        assert!(parse_duration("292000y").is_ok());
+        let e = parse_duration("600000y").unwrap_err();
+        assert!(e.contains("\"600000y\" is out of range"), "{e}");
+        assert!(e.contains("about 292271 years"), "{e}");
+        let e = parse_duration("99999999999999999999h").unwrap_err();
+        assert!(!e.contains("2562047"), "{e}");
+    }
+
     use super::*;
 
     #[test]

@@ -255,3 +255,35 @@ fn a_foreign_file_named_as_data_is_never_repeated() {
         }
     }
 }
+
+#[test]
+fn messages_escape_control_characters_and_abbreviate_long_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string("scenarios/quickstart.toml").unwrap();
+    let cases = [
+        (
+            text.replacen("count = 6", "count = 1e100", 1),
+            "found floating point `1e100`, expected an integer",
+        ),
+        (
+            text.replacen(
+                "group = \"Support\"",
+                "group = \"Sup\\u001b[31mport\\nfake: line\"\ncount_was = 1",
+                1,
+            ),
+            "[31mport\\nfake: line",
+        ),
+    ];
+    for (k, (edited, says)) in cases.iter().enumerate() {
+        assert_ne!(edited, &text);
+        let file = dir.path().join(format!("{k}.toml"));
+        std::fs::write(&file, edited).unwrap();
+        let out = omnisim(&["check", file.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains(says), "{stderr}");
+        assert!(!stderr.contains('\u{1b}'), "{stderr}");
+        assert!(!stderr.lines().any(|l| l.starts_with("fake")), "{stderr}");
+        assert!(!stderr.contains("0000000000"), "{stderr}");
+    }
+}

@@ -226,10 +226,13 @@ pub const MAX_SPELLED_DIGITS: usize = 20;
 
 /// Cuts every quoted value (between `"…"` or `` `…` ``) longer than
 /// [`MAX_ECHO_CHARS`] and the whole text beyond [`MAX_MESSAGE_CHARS`], so a
-/// mistake in a huge value yields a message that fits on a screen; then
-/// makes it safe to print ([`sanitize`]), escaping also the line breaks of
-/// a quoted value (a name), so the message keeps the lines it was given.
+/// mistake in a huge value yields a message that fits on a screen. Long
+/// numbers are abbreviated first ([`sanitize`]), so a cut never leaves
+/// the first digits of one to pass for a smaller number; control
+/// characters are escaped, the line breaks of a quoted value (a name)
+/// too, so the message keeps the lines it was given.
 pub fn shorten_echoes(text: &str) -> String {
+    let text = &sanitize(text);
     let mut out = String::with_capacity(text.len().min(MAX_MESSAGE_CHARS + 8));
     let mut chars = text.chars().peekable();
     let mut total = 0usize;
@@ -475,6 +478,29 @@ fn list_with<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_numbers_are_abbreviated_before_a_value_is_cut() {
+        let hundred = format!("1{}", "0".repeat(100));
+        let shown = shorten_echoes(&format!(
+            "found floating point `{hundred}`, expected an integer"
+        ));
+        assert_eq!(shown, "found floating point `1e100`, expected an integer");
+        // A u64 is spelled out; a name's digits are left alone.
+        let shown = shorten_echoes("18446744073709551615 in group \"g12345678901234567890123\"");
+        assert_eq!(
+            shown,
+            "18446744073709551615 in group \"g12345678901234567890123\""
+        );
+    }
+
+    #[test]
+    fn control_characters_of_a_name_are_escaped() {
+        let shown = shorten_echoes("group \"a\u{1b}[31mred\nb\"\nnext line");
+        assert_eq!(shown, "group \"a\\u{1b}[31mred\\nb\"\nnext line");
+        assert_eq!(printable("x\ty"), "x\\ty");
+        assert_eq!(printable("plain"), "plain");
+    }
 
     #[test]
     fn display_has_every_known_part() {

@@ -2177,6 +2177,17 @@ fn routable(raw: &RawScenario, cx: &Ctx<'_>, s: &Scenario) -> Result<()> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_reason_after_a_colon_starts_in_lower_case_unless_it_is_a_capitalised_word() {
+        assert_eq!(lower_first("No such file"), "no such file");
+        assert_eq!(
+            lower_first("CSV parse error: record 1"),
+            "CSV parse error: record 1"
+        );
+        assert_eq!(lower_first("UTF-8 expected"), "UTF-8 expected");
+        assert_eq!(lower_first(""), "");
+    }
+
     const BASE: &str = r#"
 [simulation]
 name = "t"
