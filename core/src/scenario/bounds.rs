@@ -3,7 +3,7 @@
 //! A scenario can be valid key by key and still describe a run no machine
 //! finishes: `interval = "1us"` over an hour is 3.6 billion reporting
 //! intervals, `count = 1000000000` a billion agent actors, `warmup =
-//! "584542y"` half a million years of arrivals. Such a run used to abort
+//! "200000y"` two hundred thousand years of arrivals. Such a run used to abort
 //! with an allocation failure (exit 134, no message) or run forever, so
 //! `check`, `run` and `plan` now estimate, from the validated
 //! [`Scenario`], what a run will hold and do, and refuse it beforehand with
