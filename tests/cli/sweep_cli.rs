@@ -260,16 +260,23 @@ fn sigterm_stops_a_shard_without_a_partial() {
     assert_eq!(std::fs::read_dir(&parts).unwrap().count(), 0);
 }
 
-#[test]
-fn damaged_duplicated_or_foreign_partials_are_refused_by_name() {
-    let tmp = tempfile::tempdir().unwrap();
-    let file = sweep_file(tmp.path(), "");
-    let parts = tmp.path().join("parts");
+/// The test grid in `dir` run as two shards into `dir/parts`: the sweep
+/// file, the folder, the first partial's path and its bytes.
+fn two_shards(dir: &Path) -> (PathBuf, PathBuf, PathBuf, Vec<u8>) {
+    let file = sweep_file(dir, "");
+    let parts = dir.join("parts");
     for i in 0..2 {
         ok(&shard(&file, i, 2, &parts, "1"));
     }
     let p0 = parts.join("partial-0000-of-0002.json");
     let good = std::fs::read(&p0).unwrap();
+    (file, parts, p0, good)
+}
+
+#[test]
+fn damaged_duplicated_or_foreign_partials_are_refused_by_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (file, parts, p0, good) = two_shards(tmp.path());
 
     // A digit changed in the body.
     let mut bad = good.clone();
@@ -524,13 +531,7 @@ fn resealed(partial: &[u8], edit: impl Fn(&mut serde_json::Value)) -> Vec<u8> {
 #[test]
 fn a_resealed_partial_with_impossible_figures_is_refused_by_value() {
     let tmp = tempfile::tempdir().unwrap();
-    let file = sweep_file(tmp.path(), "");
-    let parts = tmp.path().join("parts");
-    for i in 0..2 {
-        ok(&shard(&file, i, 2, &parts, "1"));
-    }
-    let p0 = parts.join("partial-0000-of-0002.json");
-    let good = std::fs::read(&p0).unwrap();
+    let (_, parts, p0, good) = two_shards(tmp.path());
     // The metrics are service_level, asa_s, agents_occupancy.
     for (value, says) in [
         (
