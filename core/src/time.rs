@@ -120,21 +120,31 @@ impl fmt::Display for SimDuration {
 /// Parses a duration written with units (`"30s"`, `"6m"`, `"1h30m"`,
 /// `"250ms"`) the way scenario files write them.
 ///
-/// Delegates to `humantime`, so every unit it knows is accepted; a bare
-/// number without unit is rejected here because in TOML a plain number
-/// (not a string) already means seconds.
+/// Delegates to [`parse_wall_duration`]; simulated time counts whole
+/// microseconds, so a finer part is dropped.
 pub fn parse_duration(text: &str) -> Result<SimDuration, String> {
     let trimmed = text.trim();
-    if trimmed.is_empty() {
-        return Err("an empty duration; expected e.g. \"30s\", \"6m\" or \"1h30m\"".into());
-    }
-    let d = humantime::parse_duration(trimmed).map_err(|e| {
-        format!("\"{trimmed}\" is not a duration ({e}); expected e.g. \"30s\", \"6m\" or \"1h30m\"")
-    })?;
+    let d = parse_wall_duration(trimmed)?;
     if d.as_micros() > u128::from(MAX_DURATION.0) {
         return Err(out_of_range(&format!("\"{trimmed}\"")));
     }
     Ok(SimDuration(d.as_micros() as u64))
+}
+
+/// Parses a duration with units to the nanosecond, for the wall clock
+/// (`load`'s bounds): the one duration syntax of every omnisim input.
+///
+/// Delegates to `humantime`, so every unit it knows is accepted; a bare
+/// number without unit is rejected here because in TOML a plain number
+/// (not a string) already means seconds.
+pub fn parse_wall_duration(text: &str) -> Result<std::time::Duration, String> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err("an empty duration; expected e.g. \"30s\", \"6m\" or \"1h30m\"".into());
+    }
+    humantime::parse_duration(trimmed).map_err(|e| {
+        format!("\"{trimmed}\" is not a duration ({e}); expected e.g. \"30s\", \"6m\" or \"1h30m\"")
+    })
 }
 
 /// The longest duration a scenario may write (about 292,000 years): half

@@ -87,7 +87,7 @@ pub(super) struct LoadArgs {
 
 fn wall_duration(text: &str) -> Result<Duration, String> {
     // The scenario files' own duration syntax: one way to write time.
-    let d = Duration::from_micros(crate::time::parse_duration(text)?.0);
+    let d = crate::time::parse_wall_duration(text)?;
     if d.is_zero() {
         return Err("must be longer than zero".into());
     }
@@ -244,6 +244,8 @@ mod tests {
     fn wall_durations_read_as_scenario_durations_do() {
         assert_eq!(wall_duration("1m30s"), Ok(Duration::from_secs(90)));
         assert_eq!(wall_duration(" 250ms "), Ok(Duration::from_millis(250)));
+        // Finer than simulated time's microsecond: a bound may be 1 ns.
+        assert_eq!(wall_duration("1ns"), Ok(Duration::from_nanos(1)));
         assert!(wall_duration("soon")
             .unwrap_err()
             .contains("not a duration"));
