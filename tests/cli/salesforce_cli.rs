@@ -153,15 +153,15 @@ fn an_unparseable_date_is_named_by_line_and_column() {
 #[test]
 fn a_work_item_that_points_nowhere_is_refused() {
     let (_t, dir) = copy();
-    spoil(&dir, "MessagingSession.csv", |t| {
-        // Drop the session of the first AgentWork's chat.
-        without_line(&t, 1)
-    });
+    let sessions = std::fs::read_to_string(dir.join("MessagingSession.csv")).unwrap();
+    // The first session listed, which some AgentWork's chat points to.
+    let first = sessions.lines().nth(1).unwrap()[1..16].to_string();
+    spoil(&dir, "MessagingSession.csv", |t| without_line(&t, 1));
     let err = refused(
         &dir,
         &["AgentWork.csv:", ": WorkItemId: ", "points nowhere"],
     );
-    assert!(err.contains("0MwDn0000000001"), "{err}");
+    assert!(err.contains(&first), "{first} not in {err}");
 }
 
 #[test]
@@ -197,13 +197,18 @@ fn a_file_of_another_object_is_recognised() {
     );
     // Right header, wrong records: the ids tell.
     let (_t, dir) = copy();
+    let text = std::fs::read_to_string(dir.join("AgentWork.csv")).unwrap();
+    let line = 1 + text
+        .lines()
+        .position(|l| l.starts_with("\"0BzDn0000000001KAA\""))
+        .expect("the first AgentWork is exported");
     spoil(&dir, "AgentWork.csv", |t| {
         t.replacen("\"0BzDn0000000001KAA\"", "\"0R1Dn0000000001KAA\"", 1)
     });
     refused(
         &dir,
         &[
-            "AgentWork.csv:2:1: Id: ",
+            &format!("AgentWork.csv:{line}:1: Id: "),
             "is an id of UserServicePresence",
             "not of AgentWork",
         ],

@@ -115,7 +115,7 @@ use crate::time::{SimDuration, SimTime};
 use crate::toolkit::OmniToolkit;
 use actix::Actor;
 use rand::Rng;
-use rng::{stream, StreamKind};
+use rng::{agent_stream, AgentKey, StreamKind};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -195,7 +195,8 @@ pub struct AgentSeat<'a> {
     pub group: &'a AgentGroup,
     /// Its own shift and breaks (its line of the group's roster).
     pub schedule: AgentSchedule<'a>,
-    /// Its own random stream for this replication.
+    /// Its own random stream for this replication, keyed by its group and
+    /// its place or name in it ([`rng::AgentKey`]), not by its number.
     pub rng: rand_chacha::ChaCha8Rng,
 }
 
@@ -427,8 +428,10 @@ impl<B: AgentBehaviour> Simulation<B> {
         for group in &scenario.agents {
             let config = scenario.presence_configs[group.presence_config.index()].clone();
             let allowed = allowed_statuses(&scenario, group);
-            for schedule in group.schedules() {
+            let mut names = rustc_hash::FxHashMap::default();
+            for (place, schedule) in group.schedules().enumerate() {
                 let id = AgentId(agents.len() as u32);
+                let key = agent_key(&group.group, place as u32, schedule.name, &mut names);
                 let state = AgentState::new(
                     id,
                     scenario.clone(),
@@ -437,7 +440,7 @@ impl<B: AgentBehaviour> Simulation<B> {
                     handle.clone(),
                 );
                 let addr = AgentActor::new(state).start();
-                let rng = stream(seed, replication, StreamKind::Behaviour, id.0 as u64);
+                let rng = agent_stream(seed, replication, StreamKind::Behaviour, key);
                 behaviours.push(make_behaviour(AgentSeat {
                     agent: id,
                     group,
@@ -451,7 +454,7 @@ impl<B: AgentBehaviour> Simulation<B> {
                     handle.clone(),
                 ));
                 agents.push(addr);
-                let draws = |kind| stream(seed, replication, kind, id.0 as u64);
+                let draws = |kind| agent_stream(seed, replication, kind, key);
                 if group.absence > 0.0 && draws(StreamKind::Absence).gen::<f64>() < group.absence {
                     // Absent today: never logs in, so nothing is scheduled.
                     handle.emit(crate::events::EventKind::AgentAbsent { agent: id });
@@ -661,6 +664,24 @@ impl<B: AgentBehaviour> Simulation<B> {
             self.handle.set_now(until);
         }
     }
+}
+
+/// The key of an agent's random streams: its roster name (and how many
+/// agents of its group named so came before it, counted in `names`) or,
+/// unnamed, its place in its group.
+fn agent_key<'a>(
+    group: &str,
+    place: u32,
+    name: Option<&'a str>,
+    names: &mut rustc_hash::FxHashMap<&'a str, u32>,
+) -> AgentKey {
+    let Some(name) = name else {
+        return AgentKey::placed(group, place);
+    };
+    // Only looked up, never iterated: its order decides nothing.
+    let seen = names.entry(name).or_insert(0);
+    *seen += 1;
+    AgentKey::named(group, name, *seen - 1)
 }
 
 /// Puts an agent's breaks on the calendar: a `BreakStart` when each

@@ -4,6 +4,7 @@
 
 mod util;
 
+mod agent_streams;
 mod busyness;
 mod determinism;
 mod erlang_analytic;
