@@ -5,7 +5,9 @@
 //!   listens to Omni-Channel events and calls `lightning:omniToolkitAPI`;
 //! - branching on toolkit results (`get_agent_workload`) and rejections
 //!   (`ToolkitError`);
-//! - timers (`wake_after`) for response time, handle time and breaks;
+//! - timers: `wake_after` for response time and breaks, which are clock
+//!   time, and `wake_after_work` for handle time, which is effort (it stops
+//!   while the work is paused or set aside for primary work);
 //! - running a scenario file with these agents instead of its synthetic ones.
 //!
 //! ```text
@@ -79,7 +81,7 @@ impl AgentBehaviour for CautiousAgent {
                         .raise_agent_work_flag(&work.to_string(), Some("long one"))
                         .await;
                 }
-                ctx.wake_after(handle, tag(work, CLOSE));
+                ctx.wake_after_work(work, handle, tag(work, CLOSE));
             }
             BehaviourEvent::Wake(t) if t & 3 == ANSWER => {
                 let work = AgentWorkId(t >> 2);

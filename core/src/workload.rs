@@ -25,9 +25,9 @@ use crate::distribution::Distribution;
 use crate::engine::{run_replication, RunOptions};
 use crate::events::EventSink;
 use crate::omni::{
-    CapacityCost, CapacityModel, CapacityPool, ChannelId, ConfigId, PresenceConfiguration,
-    PresenceStatus, QueueId, RoutingConfiguration, RoutingModel, RoutingType, ServiceChannel,
-    Skill, SkillId, SkillRequirement, StatusId,
+    CapacityCost, CapacityModel, CapacityPool, ChannelId, ConfigId, InterruptibleProgress,
+    PresenceConfiguration, PresenceStatus, QueueId, RoutingConfiguration, RoutingModel,
+    RoutingType, ServiceChannel, Skill, SkillId, SkillRequirement, StatusId,
 };
 use crate::runner::RunError;
 use crate::scenario::{
@@ -124,6 +124,7 @@ impl ErlangCentre {
                 interruptible: false,
                 capacity_model: CapacityModel::Tab,
                 reassign_after: None,
+                interruptible_progress: InterruptibleProgress::Idle,
             }],
             skills: vec![],
             statuses: vec![PresenceStatus {

@@ -41,7 +41,7 @@ use std::time::Instant;
     Metrics --precision may name: offered, answered, abandoned, ended_no_agent, service_level,\n\
     asa_s, p_wait, p_abandon, aht_s, wrap_up_s, occupancy, agents_occupancy, declined,\n\
     push_timeouts, waiting_at_end, in_progress_at_end, transferred_out, transferred_in,\n\
-    retrials, offered_customers.")]
+    retrials, offered_customers, interrupted_s, transfer_wait_s.")]
 pub(super) struct RunArgs {
     /// The scenario file (TOML).
     file: PathBuf,

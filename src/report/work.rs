@@ -326,9 +326,9 @@ mod tests {
         let header = crate::stats::WORK_CSV_HEADER.join(",");
         let rows = [
             // Ended with no agent at 190: queued 130..190, like an answer.
-            "0,1,A,130.000000,135.000000,,190.000000,,,ended_no_agent,1,0,true,French;VIP,VIP,0,1,1",
+            "0,1,A,130.000000,135.000000,,190.000000,,,ended_no_agent,1,0,true,French;VIP,VIP,0,1,1,,",
             // Abandoned at 160: queued 100..160.
-            "1,2,A,100.000000,,,,160.000000,,abandoned,0,0,true,French,,0,1,2",
+            "1,2,A,100.000000,,,,160.000000,,abandoned,0,0,true,French,,0,1,2,,",
         ];
         std::fs::write(&path, format!("{header}\n{}\n", rows.join("\n"))).unwrap();
         let queues = ["A".to_string()];

@@ -805,6 +805,60 @@ impl Narrator {
                 }
                 Tone::Done
             }
+            EventKind::WorkResumeWaiting {
+                work,
+                item,
+                agent,
+                cost,
+                ..
+            } => {
+                if show {
+                    let a = &self.agents[agent.index()];
+                    let p = self
+                        .works
+                        .get(work)
+                        .map_or(0, |w| self.pool(w.queue).index());
+                    let _ = write!(
+                        s,
+                        "agent {}'s pause of item {item} (AgentWork {work}) is over, but it took \
+                         other work meanwhile and holds {} of {}: the item stays paused, not \
+                         worked, until its {} fit again; nothing new is pushed to agent {} that \
+                         would take that room",
+                        agent.0,
+                        units(a.load[p]),
+                        units(a.capacity[p]),
+                        units(*cost),
+                        agent.0
+                    );
+                }
+                Tone::Miss
+            }
+            EventKind::WorkInterrupted {
+                work,
+                item,
+                agent,
+                interrupted,
+                ..
+            } => {
+                if show {
+                    let _ = if *interrupted {
+                        write!(
+                            s,
+                            "agent {} sets interruptible item {item} (AgentWork {work}) aside for \
+                             primary work: still assigned and counted, not worked meanwhile",
+                            agent.0
+                        )
+                    } else {
+                        write!(
+                            s,
+                            "agent {} has no primary work in progress any more and takes up \
+                             interruptible item {item} (AgentWork {work}) again",
+                            agent.0
+                        )
+                    };
+                }
+                Tone::Done
+            }
             EventKind::SkillsDropped {
                 item,
                 queue,

@@ -402,7 +402,7 @@ fn support_centre_reports_the_early_teams_overtime() {
         .lines()
         .next()
         .unwrap()
-        .ends_with(",overtime_s,break_s,absent,name"));
+        .ends_with(",overtime_s,break_s,absent,name,interrupted_s"));
     let wrap = summary["overall"]["wrap_up_s"]["mean"].as_f64().unwrap();
     assert!(wrap > 0.0 && wrap < summary["overall"]["aht_s"]["mean"].as_f64().unwrap());
 }

@@ -1,6 +1,11 @@
 //! An agent's Omni-Channel session as plain state: presence, capacity and
 //! work list, and the rules of every toolkit call (omni-reference §2, §4).
 //!
+//! It also decides when the agent works on what it holds (the
+//! `progress` submodule): capacity is not effort, and a paused item, an
+//! interruptible item set aside for primary work, or status-based work
+//! held across a logout is not worked (omni-reference §12.4, §12.5).
+//!
 //! Kept apart from the actor so the rules read as ordinary code; the actor
 //! only feeds it messages. Side effects leave through the [`EngineHandle`]:
 //! events (in the §3 order: work event → `workloadChanged` →
@@ -14,6 +19,8 @@ use crate::omni::{
     AgentId, AgentWork, AgentWorkId, CapacityModel, CapacityPool, CapacityUnits,
     PresenceConfiguration, QueueId, StatusId, WorkItemId, WorkStatus,
 };
+
+mod progress;
 use crate::scenario::Scenario;
 use crate::time::SimDuration;
 use crate::toolkit::{
@@ -36,6 +43,16 @@ pub(crate) struct AgentState {
     works: WorkList,
     /// Load per pool, indexed by [`CapacityPool::index`].
     load: [CapacityUnits; 2],
+    /// Room claimed per pool by paused works whose pause is over but whose
+    /// full cost does not fit yet (the difference to their paused cost);
+    /// the router counts it as load, so nothing new takes it.
+    claimed: [CapacityUnits; 2],
+    /// Those works, in the order their pauses ended: the first resumes
+    /// first.
+    resumes_due: Vec<AgentWorkId>,
+    /// Works held that have an effort clock (they can stop); while there
+    /// are none, nothing about effort needs doing.
+    stoppable: u32,
     handle: Rc<EngineHandle>,
 }
 
@@ -78,6 +95,9 @@ impl AgentState {
             status: None,
             works: WorkList::default(),
             load: [CapacityUnits::ZERO; 2],
+            claimed: [CapacityUnits::ZERO; 2],
+            resumes_due: Vec::new(),
+            stoppable: 0,
             handle,
         }
     }
@@ -187,6 +207,8 @@ impl AgentState {
             status: Some(id),
             clears_exclusions: true,
         });
+        // Status-based work held across a logout is worked again.
+        self.refresh_progress();
     }
 
     fn emit_status(&self, id: StatusId, reason: StatusChangeReason) {
@@ -251,6 +273,7 @@ impl AgentState {
             work.status = status;
             work.closed_at = Some(now);
             self.handle.ledger.borrow_mut().set_status(work.id, status);
+            self.untrack(&work);
             let pool = work.pool.index();
             self.load[pool] = self.load[pool] - work.capacity_cost;
             let (w, item, queue, agent) = (work.id, work.work_item, work.queue, self.id);
@@ -286,6 +309,10 @@ impl AgentState {
             status: None,
             clears_exclusions: true,
         });
+        // What is kept is not worked while logged out; room freed may let
+        // a due resume take it.
+        self.resume_waiting();
+        self.refresh_progress();
         Ok(ToolkitValue::Done(true))
     }
 
@@ -366,6 +393,11 @@ impl AgentState {
             wrap_up: work.wrap_up,
             transfer: work.transfer,
         });
+        if self.works.get(&id).is_some_and(|w| self.can_stop(w)) {
+            self.handle.track_effort(id, self.id);
+            self.stoppable += 1;
+        }
+        self.refresh_progress();
     }
 
     fn close(&mut self, work_id: &str) -> ToolkitResult {
@@ -421,6 +453,7 @@ impl AgentState {
         work.status = status;
         work.closed_at = Some(self.handle.now());
         self.handle.ledger.borrow_mut().set_status(id, status);
+        self.untrack(&work);
         work
     }
 
@@ -430,14 +463,18 @@ impl AgentState {
         let previous = self.load;
         let pool = work.pool.index();
         self.load[pool] = self.load[pool] - work.capacity_cost;
+        // A work waiting to resume held its claim too, in the router's view.
+        let claim = self.unclaim(work);
         self.emit_workload(previous);
         self.notify_router(AgentNotice::Released {
             agent: self.id,
             item: work.work_item,
-            cost: work.capacity_cost,
+            cost: work.capacity_cost + claim,
             pool: work.pool,
             why,
         });
+        self.resume_waiting();
+        self.refresh_progress();
         let next = match why {
             Release::Declined => self
                 .config
@@ -478,7 +515,8 @@ impl AgentState {
     /// A push from the router. Refused (and handed back) if the agent went
     /// offline, left the channel or lost the capacity in the same instant.
     pub(crate) fn assign(&mut self, a: Assignment) {
-        let fits = self.load[a.pool.index()] + a.cost <= self.capacity(a.pool)
+        let p = a.pool.index();
+        let fits = self.load[p] + self.claimed[p] + a.cost <= self.capacity(a.pool)
             && self.works.len() < crate::omni::MAX_OPEN_ITEMS as usize;
         let on_channel = self
             .status
@@ -515,6 +553,8 @@ impl AgentState {
             wrap_up: item.wrap_up,
             logged_out_at: None,
             paused_from: None,
+            resume_due: false,
+            interrupted: false,
             transfer: item.transfers.first().copied(),
         };
         self.handle.emit(EventKind::WorkAssigned {
@@ -554,16 +594,15 @@ impl AgentState {
         if self.status.is_some() {
             return;
         }
-        let Some(logged_out_at) = self
+        let Some(worked) = self
             .works
             .get(&id)
-            .filter(|w| w.status == WorkStatus::Opened)
-            .and_then(|w| w.logged_out_at)
+            .filter(|w| w.status == WorkStatus::Opened && w.logged_out_at.is_some())
+            .map(|w| self.worked(w))
         else {
             return;
         };
         let work = self.finish(id, WorkStatus::Unavailable);
-        let worked = logged_out_at.since(work.accepted_at.unwrap_or(logged_out_at));
         let remaining = SimDuration(work.handle_time.0.saturating_sub(worked.0));
         self.handle.emit(EventKind::WorkUnavailable {
             work: id,
@@ -572,62 +611,6 @@ impl AgentState {
             agent: self.id,
         });
         self.after_release(&work, Release::Reassigned(remaining));
-    }
-
-    /// Pauses (`paused`) or resumes an opened item of a status-based
-    /// channel: its capacity cost moves to the routing configuration's
-    /// paused cost and back (§12.5). A behaviour-level action, as in
-    /// Salesforce, where pausing is a field on the record and not a
-    /// toolkit call; anything else is ignored, and so is a resume that
-    /// would take the agent over its capacity (it took other work
-    /// meanwhile): the item stays paused.
-    pub(crate) fn pause(&mut self, id: AgentWorkId, paused: bool) {
-        let Some(work) = self.works.get(&id) else {
-            return;
-        };
-        let queue = &self.scenario.queues[work.queue.index()];
-        let Some(paused_cost) = queue.routing.paused_cost else {
-            return;
-        };
-        if work.status != WorkStatus::Opened || work.paused_from.is_some() == paused {
-            return;
-        }
-        let pool = work.pool;
-        let capacity = self.capacity(pool);
-        let (from, to) = match work.paused_from {
-            None => (
-                work.capacity_cost,
-                paused_cost.units_for(capacity.whole_units()),
-            ),
-            Some(full) => (work.capacity_cost, full),
-        };
-        let previous = self.load;
-        let after = self.load[pool.index()] - from + to;
-        if after > capacity {
-            // The agent took other work while this was paused: it stays
-            // paused rather than exceed the capacity.
-            return;
-        }
-        self.load[pool.index()] = after;
-        let work = self.works.get_mut(&id).expect("checked above");
-        work.paused_from = if paused { Some(from) } else { None };
-        work.capacity_cost = to;
-        let (item, queue) = (work.work_item, work.queue);
-        self.handle.emit(EventKind::WorkPaused {
-            work: id,
-            item,
-            queue,
-            agent: self.id,
-            paused,
-            cost: to,
-        });
-        self.emit_workload(previous);
-        self.notify_router(AgentNotice::Repriced {
-            agent: self.id,
-            pool,
-            from,
-            to,
-        });
     }
 
     /// The push timer fired: if still unanswered the push is declined on
@@ -674,11 +657,15 @@ impl AgentState {
     /// re-queues the item. Ignored unless the work is still `Opened` with
     /// this agent (it may have been closed by a logout meanwhile).
     pub(crate) fn transfer(&mut self, id: AgentWorkId, to_queue: QueueId) {
-        if self.works.get(&id).map(|w| w.status) != Some(WorkStatus::Opened) {
+        let Some(handled) = self
+            .works
+            .get(&id)
+            .filter(|w| w.status == WorkStatus::Opened)
+            .map(|w| self.worked(w))
+        else {
             return;
-        }
+        };
         let work = self.finish(id, WorkStatus::Transferred);
-        let now = self.handle.now();
         let accepted_at = work.accepted_at.unwrap_or(work.assigned_at);
         self.handle.emit(EventKind::WorkTransferred {
             work: id,
@@ -688,7 +675,6 @@ impl AgentState {
             agent: self.id,
             accepted_at,
         });
-        let handled = now.since(accepted_at);
         self.after_release(&work, Release::Transferred { to_queue, handled });
     }
 

@@ -90,6 +90,18 @@ impl AgentContext {
         self.handle
             .schedule_in(delay, Entry::Behaviour(self.agent, Cue::Wake(tag)));
     }
+
+    /// Asks to be woken with [`BehaviourEvent::Wake`]`(tag)` once the agent
+    /// has *worked* `effort` more on its opened AgentWork `work`: time
+    /// while the work is paused or waits to resume, while it is
+    /// interruptible work set aside for primary work, or while the agent
+    /// is logged out holding it (status-based capacity) does not count
+    /// (omni-reference §12.4, §12.5). A handle time is effort: wait on it
+    /// with this, not [`AgentContext::wake_after`]. For work that never
+    /// stops (primary work of a tab-based channel) the two are the same.
+    pub fn wake_after_work(&self, work: AgentWorkId, effort: SimDuration, tag: u64) {
+        self.handle.wake_after_effort(self.agent, work, effort, tag);
+    }
 }
 
 /// A model of how an agent works, written against the toolkit.

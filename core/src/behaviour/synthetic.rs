@@ -10,6 +10,13 @@
 //! no wrap-up: the next agent handles the rest. After a status-on-decline / on-timeout it may return to its
 //! login status.
 //!
+//! Handle time, wrap-up, the point of a pause and the handling before a
+//! transfer are *effort*: the agent waits on its work's effort clock
+//! ([`AgentContext::wake_after_work`]), which stops while the work is
+//! paused or waits to resume, while interruptible work is set aside for
+//! primary work, and while status-based work is held across a logout
+//! (omni-reference §12.4, §12.5). Only the length of a pause is time.
+//!
 //! At the end of its shift (omni-reference §12.8) it either logs out at
 //! once ([`ShiftEndMode::Abrupt`]) or, by default, moves to a busy status,
 //! keeps answering what was already pushed, finishes everything it holds
@@ -29,8 +36,7 @@ use super::{AgentBehaviour, AgentContext, BehaviourEvent};
 use crate::events::{EventKind, StatusChangeReason};
 use crate::omni::{AgentWorkId, QueueId, StatusId};
 use crate::scenario::{BehaviourSpec, ShiftEndMode};
-use crate::time::{SimDuration, SimTime};
-use crate::toolkit::ToolkitError;
+use crate::time::SimDuration;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
@@ -56,11 +62,8 @@ pub struct SyntheticBehaviour {
     /// Set at the shift end: no return to the login status any more, and
     /// the work events are watched for the moment nothing is held.
     shift_over: bool,
-    /// When the agent logged out abruptly, holding status-based work.
-    logged_out_at: Option<SimTime>,
-    /// Status-based work whose close fell due while logged out, with the
-    /// handle time it still needed at the logout: resumed at the next login.
-    suspended: Vec<(AgentWorkId, SimDuration)>,
+    /// Opened works to pause when their pause wake comes, and for how long.
+    pauses: Vec<(AgentWorkId, SimDuration)>,
     /// Opened works to hand on when their transfer wake comes, and where.
     transfers: Vec<(AgentWorkId, QueueId)>,
     /// Between a break's start and its end.
@@ -86,8 +89,7 @@ impl SyntheticBehaviour {
             rng,
             finish_in: None,
             shift_over: false,
-            logged_out_at: None,
-            suspended: Vec::new(),
+            pauses: Vec::new(),
             transfers: Vec::new(),
             on_break: false,
         }
@@ -184,18 +186,15 @@ impl AgentBehaviour for SyntheticBehaviour {
         let tk = ctx.toolkit();
         match event {
             BehaviourEvent::ShiftStart => {
+                // Status-based work held across a logout is worked again
+                // from the login: its effort clock runs again.
                 let _ = tk.login(&self.login_status.to_string()).await;
-                self.logged_out_at = None;
-                for (work, remaining) in std::mem::take(&mut self.suspended) {
-                    ctx.wake_after(remaining, Self::tag(work, CLOSE));
-                }
             }
             BehaviourEvent::ShiftEnd => {
                 self.shift_over = true;
                 match self.finish_in {
                     None => {
                         let _ = tk.logout().await;
-                        self.logged_out_at = Some(ctx.now());
                     }
                     Some(busy) => {
                         if !self.logout_if_free(ctx).await {
@@ -238,7 +237,7 @@ impl AgentBehaviour for SyntheticBehaviour {
                 // the end of the handle time if that comes first; no
                 // wrap-up, the next agent does it.
                 self.transfers.push((work, t.to_queue));
-                ctx.wake_after(t.after.min(handle_time), Self::tag(work, TRANSFER));
+                ctx.wake_after_work(work, t.after.min(handle_time), Self::tag(work, TRANSFER));
             }
             BehaviourEvent::Console(EventKind::WorkAccepted {
                 work,
@@ -257,21 +256,21 @@ impl AgentBehaviour for SyntheticBehaviour {
                         .map(|d| d.sample(&mut self.rng))
                         .unwrap_or_default(),
                 };
-                // A pause (status-based work with a paused cost) stops the
-                // handle-time clock halfway; drawn only when configured, so
-                // other scenarios keep their random streams.
-                let mut paused_for = SimDuration::ZERO;
+                // A pause (status-based work with a paused cost) comes
+                // halfway through the handle time; drawn only when
+                // configured, so other scenarios keep their random streams.
+                // The close waits on the effort clock, which the pause
+                // stops: it comes as much later as the item stays paused.
                 if self.spec.pause_probability > 0.0
                     && self.rng.gen::<f64>() < self.spec.pause_probability
                 {
                     if let Some(d) = &self.spec.pause_duration {
-                        paused_for = d.sample(&mut self.rng);
+                        self.pauses.push((work, d.sample(&mut self.rng)));
                         let half = SimDuration(handle_time.0 / 2);
-                        ctx.wake_after(half, Self::tag(work, PAUSE));
-                        ctx.wake_after(half + paused_for, Self::tag(work, RESUME));
+                        ctx.wake_after_work(work, half, Self::tag(work, PAUSE));
                     }
                 }
-                ctx.wake_after(handle_time + paused_for + wrap, Self::tag(work, CLOSE));
+                ctx.wake_after_work(work, handle_time + wrap, Self::tag(work, CLOSE));
             }
             BehaviourEvent::Console(
                 EventKind::WorkClosed { .. }
@@ -293,16 +292,21 @@ impl AgentBehaviour for SyntheticBehaviour {
             BehaviourEvent::Wake(tag) => match tag & ((1 << ACTION_BITS) - 1) {
                 ANSWER => self.answer(AgentWorkId(tag >> ACTION_BITS), ctx).await,
                 CLOSE => {
+                    // Rejected when a logout closed it already.
                     let work = AgentWorkId(tag >> ACTION_BITS);
-                    let closed = tk.close_agent_work(&work.to_string()).await;
-                    if let (Err(ToolkitError::NotLoggedIn), Some(at)) = (closed, self.logged_out_at)
-                    {
-                        // Kept across the logout (status-based capacity):
-                        // what was left at the logout resumes at the login.
-                        self.suspended.push((work, ctx.now().since(at)));
+                    let _ = tk.close_agent_work(&work.to_string()).await;
+                }
+                PAUSE => {
+                    let work = AgentWorkId(tag >> ACTION_BITS);
+                    if let Some(i) = self.pauses.iter().position(|(w, _)| *w == work) {
+                        let (_, paused_for) = self.pauses.swap_remove(i);
+                        ctx.pause(work, true);
+                        // The pause lasts this long in time; the resume
+                        // then waits for room if the agent took other
+                        // work meanwhile.
+                        ctx.wake_after(paused_for, Self::tag(work, RESUME));
                     }
                 }
-                PAUSE => ctx.pause(AgentWorkId(tag >> ACTION_BITS), true),
                 RESUME => ctx.pause(AgentWorkId(tag >> ACTION_BITS), false),
                 TRANSFER => {
                     let work = AgentWorkId(tag >> ACTION_BITS);

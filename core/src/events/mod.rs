@@ -17,7 +17,7 @@ use crate::time::{SimDuration, SimTime};
 use serde::Serialize;
 
 mod record;
-pub use record::{ItemBook, ItemRecord};
+pub use record::{ItemBook, ItemRecord, TransferLeg};
 
 /// One state change at one instant.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -343,6 +343,40 @@ pub enum EventKind {
         /// Capacity it holds now.
         cost: CapacityUnits,
     },
+    /// An opened item's pause is over but its full cost does not fit: the
+    /// agent took other work while it was paused. It stays paused (not
+    /// worked) at its paused cost and resumes as soon as `cost` fits; until
+    /// then nothing new is pushed to the agent that would take that room
+    /// (omni-reference §12.5).
+    WorkResumeWaiting {
+        /// The AgentWork.
+        work: AgentWorkId,
+        /// The item.
+        item: WorkItemId,
+        /// Its queue.
+        queue: QueueId,
+        /// The agent.
+        agent: AgentId,
+        /// The full cost it needs back to resume.
+        cost: CapacityUnits,
+    },
+    /// An opened interruptible item stopped being worked (`interrupted`)
+    /// because its agent has primary work in progress, or is worked again
+    /// because the agent has none left (omni-reference §12.4, a channel
+    /// with `interruptible_progress = "idle"`). It stays assigned and
+    /// counted in its pool throughout; only its handle time stops.
+    WorkInterrupted {
+        /// The AgentWork.
+        work: AgentWorkId,
+        /// The item.
+        item: WorkItemId,
+        /// Its queue.
+        queue: QueueId,
+        /// The agent.
+        agent: AgentId,
+        /// Set aside (true) or taken up again (false).
+        interrupted: bool,
+    },
     /// The item's patience ran out before acceptance; it left for good.
     WorkAbandoned {
         /// The item.
@@ -447,6 +481,8 @@ impl EventKind {
             | WorkUnavailable { agent, .. }
             | WorkCanceled { agent, .. }
             | WorkPaused { agent, .. }
+            | WorkResumeWaiting { agent, .. }
+            | WorkInterrupted { agent, .. }
             | WorkloadChanged { agent, .. }
             | StatusChanged { agent, .. }
             | LoginSuccess { agent, .. }
@@ -477,6 +513,8 @@ impl EventKind {
             | WorkUnavailable { item, .. }
             | WorkCanceled { item, .. }
             | WorkPaused { item, .. }
+            | WorkResumeWaiting { item, .. }
+            | WorkInterrupted { item, .. }
             | WorkAbandoned { item, .. }
             | WorkRequeued { item, .. }
             | SkillsDropped { item, .. }
@@ -502,6 +540,8 @@ impl EventKind {
             | WorkUnavailable { queue, .. }
             | WorkCanceled { queue, .. }
             | WorkPaused { queue, .. }
+            | WorkResumeWaiting { queue, .. }
+            | WorkInterrupted { queue, .. }
             | WorkAbandoned { queue, .. }
             | WorkRequeued { queue, .. }
             | SkillsDropped { queue, .. }
@@ -543,7 +583,10 @@ impl EventSink for EventLog {
 impl EventKind {
     /// Whether this is an event the agent's console sees (and so its
     /// behaviour): the Lightning Omni-Channel events plus omnisim's
-    /// `Unavailable`/`Canceled` notices. Router-side events are not.
+    /// `Unavailable`/`Canceled`/`Paused` notices. Router-side events are
+    /// not, nor are the effort notices (`ResumeWaiting`, `Interrupted`):
+    /// they tell when the agent works, which its effort clocks already
+    /// keep for its behaviour.
     pub fn is_console_event(&self) -> bool {
         !matches!(
             self,
@@ -555,6 +598,8 @@ impl EventKind {
                 | EventKind::SkillsDropped { .. }
                 | EventKind::WorkEndedNoAgent { .. }
                 | EventKind::AgentAbsent { .. }
+                | EventKind::WorkResumeWaiting { .. }
+                | EventKind::WorkInterrupted { .. }
         )
     }
 }

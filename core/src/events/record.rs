@@ -52,6 +52,34 @@ pub struct ItemRecord {
     pub dropped: Vec<SkillId>,
     /// Which attempt of which customer it is, for a retrial.
     pub retrial: Option<RetrialOf>,
+    /// Time its work was set aside for primary work (interruptible work of
+    /// a channel worked only while idle, omni-reference §12.4), over every
+    /// leg, up to the latest event seen.
+    pub interrupted: SimDuration,
+    /// Set aside since then, if it is now.
+    pub interrupted_since: Option<SimTime>,
+    /// Each transfer's leg: the queue the item entered, when, and when it
+    /// was answered there (omni-reference §12.7).
+    pub transfer_legs: Vec<TransferLeg>,
+}
+
+/// The part of a transferred item's life in a queue it was transferred to:
+/// its wait there runs from `entered_at` to `answered_at`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct TransferLeg {
+    /// The queue it was transferred to.
+    pub queue: QueueId,
+    /// When it entered that queue.
+    pub entered_at: SimTime,
+    /// When an agent of that queue accepted it; `None` while it waits.
+    pub answered_at: Option<SimTime>,
+}
+
+impl TransferLeg {
+    /// Its wait in the receiving queue, once answered there.
+    pub fn wait(&self) -> Option<SimDuration> {
+        self.answered_at.map(|a| a.since(self.entered_at))
+    }
 }
 
 impl ItemRecord {
@@ -77,6 +105,9 @@ impl ItemRecord {
             skills: Vec::new(),
             dropped: Vec::new(),
             retrial,
+            interrupted: SimDuration::ZERO,
+            interrupted_since: None,
+            transfer_legs: Vec::new(),
         }
     }
 
@@ -88,15 +119,18 @@ impl ItemRecord {
         arrived_at: SimTime,
         retrial: Option<RetrialOf>,
     ) {
-        let (mut skills, mut dropped) = (
+        let (mut skills, mut dropped, mut legs) = (
             std::mem::take(&mut self.skills),
             std::mem::take(&mut self.dropped),
+            std::mem::take(&mut self.transfer_legs),
         );
         skills.clear();
         dropped.clear();
+        legs.clear();
         *self = ItemRecord {
             skills,
             dropped,
+            transfer_legs: legs,
             ..ItemRecord::arrived(item, queue, arrived_at, retrial)
         };
     }
@@ -110,6 +144,33 @@ impl ItemRecord {
     /// attempt): what ties a customer's attempts together.
     pub fn customer(&self) -> WorkItemId {
         self.retrial.map_or(self.item, |r| r.customer)
+    }
+
+    /// Time set aside for primary work, up to `end` if it still is.
+    pub fn interrupted_until(&self, end: SimTime) -> SimDuration {
+        self.interrupted
+            + self
+                .interrupted_since
+                .map_or(SimDuration::ZERO, |s| end.since(s))
+    }
+
+    /// Its waits in the queues it was transferred to, over the transfers
+    /// answered there (one still waiting adds nothing yet); `None` if it
+    /// was never transferred.
+    pub fn transfer_wait(&self) -> Option<SimDuration> {
+        (!self.transfer_legs.is_empty()).then(|| {
+            self.transfer_legs
+                .iter()
+                .filter_map(TransferLeg::wait)
+                .fold(SimDuration::ZERO, |sum, w| sum + w)
+        })
+    }
+
+    /// Ends a period set aside at `t`.
+    fn resume_at(&mut self, t: SimTime) {
+        if let Some(s) = self.interrupted_since.take() {
+            self.interrupted = self.interrupted + t.since(s);
+        }
     }
 }
 
@@ -209,6 +270,29 @@ impl ItemBook {
                     r.answered_at.get_or_insert(t);
                     r.agent = Some(*agent);
                     r.handle_time = Some(*handle_time);
+                    if let Some(leg) = r.transfer_legs.last_mut() {
+                        leg.answered_at.get_or_insert(t);
+                    }
+                }
+            }
+            EventKind::WorkTransferredIn { item, queue, .. } => {
+                if let Some(r) = self.items.get_mut(item) {
+                    r.transfer_legs.push(TransferLeg {
+                        queue: *queue,
+                        entered_at: t,
+                        answered_at: None,
+                    });
+                }
+            }
+            EventKind::WorkInterrupted {
+                item, interrupted, ..
+            } => {
+                if let Some(r) = self.items.get_mut(item) {
+                    if *interrupted {
+                        r.interrupted_since.get_or_insert(t);
+                    } else {
+                        r.resume_at(t);
+                    }
                 }
             }
             EventKind::WorkDeclined {
@@ -224,9 +308,16 @@ impl ItemBook {
                     }
                 }
             }
+            // A work that leaves its agent is no longer set aside there.
             EventKind::WorkTransferred { item, .. } => {
                 if let Some(r) = self.items.get_mut(item) {
                     r.transfers += 1;
+                    r.resume_at(t);
+                }
+            }
+            EventKind::WorkUnavailable { item, .. } => {
+                if let Some(r) = self.items.get_mut(item) {
+                    r.resume_at(t);
                 }
             }
             EventKind::WorkClosed {
@@ -240,6 +331,7 @@ impl ItemBook {
                     // A close implies an acceptance, even one not seen.
                     r.answered_at.get_or_insert(*accepted_at);
                     r.agent = Some(*agent);
+                    r.resume_at(t);
                     *record = Some(r);
                     return true;
                 }

@@ -55,6 +55,22 @@ pub(crate) struct TimerId {
     seq: u64,
 }
 
+#[cfg(test)]
+impl TimerId {
+    /// A handle for tests of code that only passes timers around.
+    pub(crate) fn for_test(slot: u32) -> TimerId {
+        TimerId {
+            slot,
+            seq: slot as u64,
+        }
+    }
+
+    /// The slot a [`TimerId::for_test`] handle was made with.
+    pub(crate) fn slot_for_test(self) -> u32 {
+        self.slot
+    }
+}
+
 /// A slab slot: the payload, or `None` once delivered or cancelled, and
 /// the `seq` of the entry that last used it.
 struct Slot<T> {

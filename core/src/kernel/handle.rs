@@ -1,10 +1,12 @@
 //! State every actor of one run shares: the clock reading, the calendar,
-//! the event buffer and the AgentWork ledger.
+//! the event buffer, the AgentWork ledger and the effort clocks of the
+//! works that can stop ([`super::effort`]).
 //!
 //! All actors of a run live on one thread (see the engine module doc), so
 //! `RefCell` is enough and no lock is taken on the hot path.
 
 use super::calendar::{Calendar, TimerId};
+use super::effort::{EffortBook, WakeTimers};
 use super::instruments::Instrumentation;
 use super::messages::Entry;
 use super::panic::PanicReport;
@@ -74,6 +76,10 @@ pub(crate) struct EngineHandle {
     calendar: RefCell<Calendar<Entry>>,
     events: RefCell<Vec<SimEvent>>,
     pub(crate) ledger: RefCell<WorkLedger>,
+    /// Effort done on the opened works that can stop, and the wakes
+    /// waiting on it: agents run and stop the clocks, behaviours wait on
+    /// them.
+    effort: RefCell<EffortBook>,
     /// Wall-clock instruments; only a load run has them.
     pub(crate) instruments: Instrumentation,
     /// Whether the router records each decision's candidates and rule
@@ -146,6 +152,43 @@ impl EngineHandle {
     /// Timers cancelled so far in this run.
     pub(crate) fn cancelled(&self) -> u64 {
         self.calendar.borrow().cancelled()
+    }
+
+    /// Gives `work` of `agent` an effort clock, stopped: a work that can
+    /// stop (paused, interrupted, held across a logout).
+    pub(crate) fn track_effort(&self, work: AgentWorkId, agent: AgentId) {
+        self.effort.borrow_mut().track(work, agent);
+    }
+
+    /// Runs or stops the effort clock of `work` now.
+    pub(crate) fn set_effort_running(&self, work: AgentWorkId, running: bool) {
+        self.effort
+            .borrow_mut()
+            .set_running(work, running, self.now(), self);
+    }
+
+    /// Effort done on `work` so far; `None` for a work without a clock.
+    pub(crate) fn effort_done(&self, work: AgentWorkId) -> Option<SimDuration> {
+        self.effort.borrow().done(work, self.now())
+    }
+
+    /// The work ended: its effort clock and wakes go.
+    pub(crate) fn forget_effort(&self, work: AgentWorkId) {
+        self.effort.borrow_mut().forget(work, self);
+    }
+
+    /// Wakes `agent`'s behaviour with `tag` once `effort` more has been
+    /// done on `work` (see [`super::effort`]).
+    pub(crate) fn wake_after_effort(
+        &self,
+        agent: AgentId,
+        work: AgentWorkId,
+        effort: SimDuration,
+        tag: u64,
+    ) {
+        self.effort
+            .borrow_mut()
+            .wake_after(agent, work, effort, tag, self.now(), self);
     }
 
     /// Schedules an entry at an absolute time.
@@ -222,6 +265,19 @@ impl EngineHandle {
 
     pub(crate) fn take_events(&self, into: &mut Vec<SimEvent>) {
         into.append(&mut self.events.borrow_mut());
+    }
+}
+
+impl WakeTimers for EngineHandle {
+    fn wake_in(&self, delay: SimDuration, agent: AgentId, tag: u64) -> TimerId {
+        self.schedule_timer_in(
+            delay,
+            Entry::Behaviour(agent, super::messages::Cue::Wake(tag)),
+        )
+    }
+
+    fn cancel_wake(&self, timer: TimerId) -> bool {
+        self.calendar.borrow_mut().cancel(timer)
     }
 }
 

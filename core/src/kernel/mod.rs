@@ -1,6 +1,6 @@
 //! The kernel every actor of a run shares: the calendar, the messages
 //! that travel on it, the shared handle (clock reading, calendar, event
-//! buffer, AgentWork ledger), the seeded random streams, the
+//! buffer, AgentWork ledger, effort clocks), the seeded random streams, the
 //! instruments seam and the containment of a handler's panic.
 //!
 //! It sits below the actors: [`crate::agent`], [`crate::router`],
@@ -11,6 +11,7 @@
 //! its module doc states the layering and the ordering rules.
 
 pub(crate) mod calendar;
+pub(crate) mod effort;
 pub(crate) mod handle;
 pub(crate) mod instruments;
 pub(crate) mod messages;

@@ -17,7 +17,9 @@ pub use capacity::{
     CapacityCost, CapacityPool, CapacityUnits, MAX_OPEN_ITEMS, PERCENTAGE_DECIMALS,
 };
 pub use ids::{AgentId, AgentWorkId, ChannelId, ConfigId, QueueId, SkillId, StatusId, WorkItemId};
-pub use presence::{CapacityModel, PresenceConfiguration, PresenceStatus, ServiceChannel};
+pub use presence::{
+    CapacityModel, InterruptibleProgress, PresenceConfiguration, PresenceStatus, ServiceChannel,
+};
 pub use routing_config::{RoutingConfiguration, RoutingModel, RoutingType};
 pub use skill::{Skill, SkillRequirement};
 pub use work::{AgentWork, RetrialOf, TransferStep, WorkItem, WorkStatus};

@@ -22,6 +22,35 @@ pub struct ServiceChannel {
     /// opened work before the work goes back to the queue; `None` = it
     /// waits for the agent.
     pub reassign_after: Option<SimDuration>,
+    /// When its interruptible items progress (omni-reference §12.4).
+    pub interruptible_progress: InterruptibleProgress,
+}
+
+/// When an agent works on the interruptible items it holds (omni-reference
+/// §12.4): capacity is not effort. An interruptible item counts in its
+/// pool from the push to the close whatever happens; the question is when
+/// its handle time runs.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InterruptibleProgress {
+    /// Only while the agent holds no primary work in progress: a chat or
+    /// a call interrupts the email, which waits, still assigned and
+    /// counted, until the agent is free of primary work again.
+    #[default]
+    Idle,
+    /// All the time, alongside primary work: for work that mostly waits
+    /// on someone else (a case waiting on a third party).
+    Parallel,
+}
+
+impl InterruptibleProgress {
+    /// The scenario-file spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InterruptibleProgress::Idle => "idle",
+            InterruptibleProgress::Parallel => "parallel",
+        }
+    }
 }
 
 /// How a channel's work holds capacity (omni-reference §7, §12.5).

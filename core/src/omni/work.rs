@@ -192,6 +192,13 @@ pub struct AgentWork {
     pub logged_out_at: Option<SimTime>,
     /// While paused: the cost it held before (and holds again on resume).
     pub paused_from: Option<CapacityUnits>,
+    /// Its pause is over but that cost does not fit yet: it stays paused,
+    /// and the room it needs is claimed (omni-reference §12.5).
+    pub resume_due: bool,
+    /// Interruptible work set aside while its agent has primary work in
+    /// progress (omni-reference §12.4): still assigned and counted, not
+    /// worked.
+    pub interrupted: bool,
     /// The item's own wrap-up, if its arrival stream sets one.
     pub wrap_up: Option<SimDuration>,
     /// The item's next planned transfer, if any (synthetic payload, like

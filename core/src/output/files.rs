@@ -30,7 +30,7 @@ pub(crate) fn intervals_header() -> Vec<String> {
 }
 
 /// Columns of `agents.csv`, in order. Columns added later go at the end.
-pub(crate) const AGENTS_HEADER: [&str; 12] = [
+pub(crate) const AGENTS_HEADER: [&str; 13] = [
     "agent",
     "group",
     "time_online_s",
@@ -43,6 +43,7 @@ pub(crate) const AGENTS_HEADER: [&str; 12] = [
     "break_s",
     "absent",
     "name",
+    "interrupted_s",
 ];
 
 /// Six fixed decimals, empty for undefined. A fixed format (rather than
@@ -206,6 +207,7 @@ pub(crate) fn write_agents(
             col(|m| m.break_s),
             absent_cell(per_rep.iter().map(|m| m.absent)),
             rs.agent_names.get(a).cloned().unwrap_or_default(),
+            col(|m| m.interrupted_s),
         ]
     });
     write_csv(dir, "agents.csv", &AGENTS_HEADER, rows, stop)

@@ -889,7 +889,8 @@ mod tests {
         let lines: Vec<&str> = intervals.lines().collect();
         assert!(lines[0].ends_with(
             ",in_progress_at_end,ended_no_agent,wrap_up_s,transferred_out,transferred_in,\
-             retrials,offered_customers,agents_occupancy,agents_occupancy_ci95_low,agents_occupancy_ci95_high"
+             retrials,offered_customers,agents_occupancy,agents_occupancy_ci95_low,agents_occupancy_ci95_high,\
+             interrupted_s,transfer_wait_s"
         ));
         // Interval 0: one per replication; interval 1: one in two.
         assert!(lines[1]
@@ -897,13 +898,13 @@ mod tests {
         // Nobody logged in: no agents' occupancy.
         assert!(
             lines[1]
-                .ends_with(",0.000000,0.000000,1.000000,,0.000000,0.000000,0.000000,1.000000,,,"),
+                .ends_with(",0.000000,0.000000,1.000000,,0.000000,0.000000,0.000000,1.000000,,,,,"),
             "{}",
             lines[1]
         );
         assert!(
             lines[3]
-                .ends_with(",0.000000,0.000000,0.500000,,0.000000,0.000000,0.000000,0.500000,,,"),
+                .ends_with(",0.000000,0.000000,0.500000,,0.000000,0.000000,0.000000,0.500000,,,,,"),
             "{}",
             lines[3]
         );
@@ -978,9 +979,9 @@ mod tests {
         assert_eq!(
             agents,
             "agent,group,time_online_s,items_handled,occupancy,declines,push_timeouts,\
-             interruptible_occupancy,overtime_s,break_s,absent,name\n\
-             0,g,200.000000,1.000000,0.250000,0.000000,0.000000,,0.000000,0.000000,false,\n\
-             1,g,0.000000,0.000000,,0.000000,0.000000,,0.000000,0.000000,false,\n"
+             interruptible_occupancy,overtime_s,break_s,absent,name,interrupted_s\n\
+             0,g,200.000000,1.000000,0.250000,0.000000,0.000000,,0.000000,0.000000,false,,0.000000\n\
+             1,g,0.000000,0.000000,,0.000000,0.000000,,0.000000,0.000000,false,,0.000000\n"
         );
     }
 
@@ -1072,9 +1073,9 @@ mod tests {
         let text = fs::read_to_string(path).unwrap();
         assert_eq!(
             text,
-            "replication,item,queue,arrival_s,first_push_s,accept_s,close_s,abandon_s,agent,final_status,declines,push_timeouts,measured,skills_requested,skills_dropped,transfers,attempt,customer\n\
-             0,1,zeta,1.000000,,,,,,waiting,0,0,true,,,0,1,1\n\
-             1,1,zeta,2.000000,,,,,,waiting,0,0,true,,,0,1,1\n"
+            "replication,item,queue,arrival_s,first_push_s,accept_s,close_s,abandon_s,agent,final_status,declines,push_timeouts,measured,skills_requested,skills_dropped,transfers,attempt,customer,transfer_wait_s,interrupted_s\n\
+             0,1,zeta,1.000000,,,,,,waiting,0,0,true,,,0,1,1,,\n\
+             1,1,zeta,2.000000,,,,,,waiting,0,0,true,,,0,1,1,,\n"
         );
         assert_eq!(listing(dir.path()), ["work.csv"], "parts deleted");
     }

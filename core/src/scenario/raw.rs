@@ -63,6 +63,7 @@ pub(crate) struct RawChannel {
     pub interruptible: Option<Spanned<bool>>,
     pub capacity_model: Option<Spanned<String>>,
     pub reassign_after: Option<Spanned<RawDuration>>,
+    pub interruptible_progress: Option<Spanned<String>>,
 }
 
 /// `[[skills]]`.
@@ -416,6 +417,7 @@ pub(crate) const SECTION_KEYS: &[(&str, &[&str])] = &[
             "interruptible",
             "capacity_model",
             "reassign_after",
+            "interruptible_progress",
         ],
     ),
     ("skills", &["name"]),

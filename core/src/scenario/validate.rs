@@ -17,8 +17,8 @@ use super::{
 use crate::distribution::Distribution;
 use crate::omni::{
     CapacityCost, CapacityModel, CapacityPool, CapacityUnits, ChannelId, ConfigId,
-    PresenceConfiguration, PresenceStatus, QueueId, RoutingConfiguration, RoutingModel,
-    ServiceChannel, StatusId, MAX_OPEN_ITEMS, PERCENTAGE_DECIMALS,
+    InterruptibleProgress, PresenceConfiguration, PresenceStatus, QueueId, RoutingConfiguration,
+    RoutingModel, ServiceChannel, StatusId, MAX_OPEN_ITEMS, PERCENTAGE_DECIMALS,
 };
 use crate::time::SimDuration;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -903,6 +903,25 @@ fn channels(raw: &RawScenario, cx: &Ctx<'_>) -> Result<(Vec<ServiceChannel>, Nam
             Some(r) => Some(cx.positive(&it, "reassign_after", r)?),
             None => None,
         };
+        let interruptible_progress = match ch
+            .interruptible_progress
+            .as_ref()
+            .map(|m| (m, m.get_ref().as_str()))
+        {
+            None | Some((_, "idle")) => InterruptibleProgress::Idle,
+            Some((_, "parallel")) => InterruptibleProgress::Parallel,
+            Some((m, other)) => {
+                return Err(cx
+                    .at(
+                        Kind::InvalidValue,
+                        &it,
+                        "interruptible_progress",
+                        m,
+                        format!("unknown interruptible progress \"{other}\"; expected \"idle\" (interruptible items are worked only while the agent holds no primary work in progress) or \"parallel\" (they are worked alongside it)"),
+                    )
+                    .with_maybe_hint(suggest(other, ["idle", "parallel"]).map(|s| format!("did you mean \"{s}\"?"))))
+            }
+        };
         out.push(ServiceChannel {
             name,
             ends_when_all_decline: ch
@@ -912,6 +931,7 @@ fn channels(raw: &RawScenario, cx: &Ctx<'_>) -> Result<(Vec<ServiceChannel>, Nam
             interruptible: ch.interruptible.as_ref().is_some_and(|f| *f.get_ref()),
             capacity_model,
             reassign_after,
+            interruptible_progress,
         });
     }
     Ok((out, names))

@@ -71,6 +71,8 @@ struct WorkHold {
     agent: usize,
     queue: usize,
     cost: u64,
+    /// Set aside for the agent's primary work.
+    interrupted: bool,
 }
 
 /// Integer counters for one (queue, period) cell.
@@ -96,6 +98,11 @@ struct Tally {
     transferred_in: u64,
     retrials: u64,
     offered_customers: u64,
+    /// Over closed items, like `handle_sum_us`.
+    interrupted_sum_us: u128,
+    /// Answered transfers into the queue, and their waits there.
+    transfer_waits: u64,
+    transfer_wait_sum_us: u128,
 }
 
 impl Tally {
@@ -119,6 +126,9 @@ impl Tally {
         self.transferred_in += o.transferred_in;
         self.retrials += o.retrials;
         self.offered_customers += o.offered_customers;
+        self.interrupted_sum_us += o.interrupted_sum_us;
+        self.transfer_waits += o.transfer_waits;
+        self.transfer_wait_sum_us += o.transfer_wait_sum_us;
     }
 
     fn metrics(&self, name: &str, load: u128, capacity: u128) -> QueueMetrics {
@@ -149,6 +159,8 @@ impl Tally {
             transferred_in: self.transferred_in,
             retrials: self.retrials,
             offered_customers: self.offered_customers,
+            interrupted_s: mean_s(self.interrupted_sum_us, self.closed),
+            transfer_wait_s: mean_s(self.transfer_wait_sum_us, self.transfer_waits),
         }
     }
 }
@@ -192,6 +204,10 @@ struct AgentState {
     break_time: StepIntegral,
     /// Absent for the day (`AgentAbsent`).
     absent: bool,
+    /// Interruptible works it holds set aside for primary work, and the
+    /// time with any.
+    interrupted_works: u32,
+    interrupted_time: StepIntegral,
 }
 
 impl AgentState {
@@ -360,6 +376,8 @@ impl MetricsCollector {
                     on_break: false,
                     break_time: StepIntegral::new(),
                     absent: false,
+                    interrupted_works: 0,
+                    interrupted_time: StepIntegral::new(),
                 });
             }
         }
@@ -527,6 +545,45 @@ impl MetricsCollector {
     fn release_work(&mut self, t: SimTime, work: AgentWorkId) {
         if let Some(hold) = self.works.remove(&work) {
             self.change_queue_load(t, hold.agent, hold.queue, hold.cost, false);
+            if hold.interrupted {
+                self.set_interrupted(t, hold.agent, false);
+            }
+        }
+    }
+
+    /// One more (or one fewer) of an agent's works set aside for primary
+    /// work.
+    fn set_interrupted(&mut self, t: SimTime, agent: usize, more: bool) {
+        let Some(a) = self.agents.get_mut(agent) else {
+            return;
+        };
+        a.interrupted_works = if more {
+            a.interrupted_works + 1
+        } else {
+            a.interrupted_works.saturating_sub(1)
+        };
+        a.interrupted_time
+            .set(&self.window, t, (a.interrupted_works > 0) as u64);
+    }
+
+    /// The waits of `r`'s transfers in the queues it was transferred to,
+    /// each counted in the receiving queue and the interval of the
+    /// transfer, once answered there.
+    fn settle_transfer_legs(&mut self, r: &ItemRecord) {
+        for leg in &r.transfer_legs {
+            let (q, Some(wait)) = (leg.queue.index(), leg.wait()) else {
+                continue;
+            };
+            let Some(i) = self.window.interval_of(leg.entered_at) else {
+                continue;
+            };
+            if q >= self.queue_names.len() {
+                continue;
+            }
+            for t in self.tallies(q, i) {
+                t.transfer_waits += 1;
+                t.transfer_wait_sum_us += wait.0 as u128;
+            }
         }
     }
 
@@ -537,6 +594,9 @@ impl MetricsCollector {
     /// interval. An item answered before it was abandoned stays answered
     /// (and in progress), so no item is counted in two final states.
     fn settle(&mut self, r: &ItemRecord, ending: Ending) {
+        if !r.transfer_legs.is_empty() {
+            self.settle_transfer_legs(r);
+        }
         let q = r.queue.index();
         let (Some(i), true) = (
             self.window.interval_of(r.arrived_at),
@@ -563,6 +623,7 @@ impl MetricsCollector {
             } => {
                 let held = at.since(accepted_at).0;
                 let wrap = r.handle_time.map(|h| held.saturating_sub(h.0) as u128);
+                let interrupted = r.interrupted_until(at).0 as u128;
                 // The AgentWork's queue: after a transfer, the queue whose
                 // agent closed it, not the one it arrived in.
                 let q = if queue.index() < self.queue_names.len() {
@@ -573,6 +634,7 @@ impl MetricsCollector {
                 for tally in self.tallies(q, i) {
                     tally.closed += 1;
                     tally.handle_sum_us += held as u128;
+                    tally.interrupted_sum_us += interrupted;
                     if let Some(w) = wrap {
                         tally.wrapped += 1;
                         tally.wrap_sum_us += w;
@@ -712,6 +774,7 @@ impl MetricsCollector {
                 overtime_s: a.overtime_us.unwrap_or(0) as f64 / MICROS_PER_SEC as f64,
                 break_s: a.break_time.total() as f64 / MICROS_PER_SEC as f64,
                 absent: a.absent,
+                interrupted_s: a.interrupted_time.total() as f64 / MICROS_PER_SEC as f64,
             })
             .collect();
         ReplicationResult {
@@ -772,6 +835,7 @@ impl EventSink for MetricsCollector {
                     agent: agent.index(),
                     queue: queue.index(),
                     cost: cost.0,
+                    interrupted: false,
                 };
                 self.hold_work(t, *work, hold);
             }
@@ -822,6 +886,19 @@ impl EventSink for MetricsCollector {
             }
             EventKind::WorkUnavailable { work, .. } | EventKind::WorkCanceled { work, .. } => {
                 self.release_work(t, *work)
+            }
+            EventKind::WorkInterrupted {
+                work, interrupted, ..
+            } => {
+                if let Some(h) = self
+                    .works
+                    .get_mut(work)
+                    .filter(|h| h.interrupted != *interrupted)
+                {
+                    h.interrupted = *interrupted;
+                    let agent = h.agent;
+                    self.set_interrupted(t, agent, *interrupted);
+                }
             }
             EventKind::WorkTransferred {
                 work,
@@ -920,6 +997,7 @@ impl EventSink for MetricsCollector {
             | EventKind::WorkRequeued { .. }
             | EventKind::WorkTransferredIn { .. }
             | EventKind::SkillsDropped { .. }
+            | EventKind::WorkResumeWaiting { .. }
             | EventKind::WorkFlagUpdated { .. } => {}
         }
     }
@@ -957,6 +1035,7 @@ impl EventSink for MetricsCollector {
             a.online_time.accrue(w, end);
             settle_break(a, w, end);
             a.break_time.accrue(w, end);
+            a.interrupted_time.accrue(w, end);
             for p in 0..self.centre.pools {
                 a.load[p].accrue(w, end);
                 a.online_capacity[p].accrue(w, end);
@@ -1105,6 +1184,81 @@ mod tests {
         assert_eq!(r.intervals[0].queues[0].ended_no_agent, 1);
         assert_eq!(r.intervals[1].queues[1].ended_no_agent, 1);
         assert_eq!(r.intervals[1].overall.ended_no_agent, 1);
+    }
+
+    #[test]
+    fn interruptions_are_a_part_of_handle_time_and_an_agents_time() {
+        let scn = scenario(0, 200, 100, 20, &["Chat", "Email"], &[("g", 1, 2)]);
+        let mut s = Script::default();
+        s.login(0.0, 0, AVAILABLE)
+            // Two emails, set aside together for a chat from 20 to 50,
+            // the second again from 120 to 130 and closed while aside.
+            .arrive(0.0, 1, 1)
+            .assign(0.0, 1, 1, 1, 0, 1000)
+            .accept(0.0, 1, 1, 1, 0)
+            .arrive(5.0, 2, 1)
+            .assign(5.0, 2, 2, 1, 0, 1000)
+            .accept(5.0, 2, 2, 1, 0)
+            .interrupt(20.0, 1, 1, 1, 0, true)
+            .interrupt(20.0, 2, 2, 1, 0, true)
+            .interrupt(50.0, 1, 1, 1, 0, false)
+            .interrupt(50.0, 2, 2, 1, 0, false)
+            .close(100.0, 1, 1, 1, 0, 0.0)
+            .interrupt(120.0, 2, 2, 1, 0, true)
+            .close(130.0, 2, 2, 1, 0, 5.0);
+        let r = run(&scn, &s, 200.0);
+        // 30 s and 30 + 10 s of two closed emails.
+        assert!(
+            close_to(r.queues[1].interrupted_s, 35.0),
+            "{:?}",
+            r.queues[1]
+        );
+        assert_eq!(r.queues[0].interrupted_s, None, "no chat closed");
+        assert!(close_to(r.overall.interrupted_s, 35.0));
+        // The agent had work set aside from 20 to 50 and 120 to 130.
+        assert_eq!(r.agents[0].interrupted_s, 40.0);
+    }
+
+    #[test]
+    fn a_transferred_items_wait_counts_in_the_queue_it_was_transferred_to() {
+        // Intervals [0,100) and [100,200).
+        let scn = scenario(0, 200, 100, 20, &["Cards", "Loans"], &[("g", 2, 1)]);
+        let mut s = Script::default();
+        s.login(0.0, 0, AVAILABLE)
+            .login(0.0, 1, AVAILABLE)
+            // Answered in Cards at 10, transferred to Loans at 40, waits
+            // 25 s there, closed.
+            .arrive(0.0, 1, 0)
+            .assign(10.0, 1, 1, 0, 0, 1000)
+            .accept(10.0, 1, 1, 0, 0)
+            .transfer(40.0, 1, 1, 0, 1, 0, 10.0)
+            .assign(65.0, 2, 1, 1, 1, 1000)
+            .accept(65.0, 2, 1, 1, 1)
+            .close(90.0, 2, 1, 1, 1, 65.0)
+            // Transferred at 110, answered at 160, still in progress.
+            .arrive(100.0, 2, 0)
+            .assign(100.0, 3, 2, 0, 0, 1000)
+            .accept(100.0, 3, 2, 0, 0)
+            .transfer(110.0, 3, 2, 0, 1, 0, 100.0)
+            .assign(160.0, 4, 2, 1, 1, 1000)
+            .accept(160.0, 4, 2, 1, 1)
+            // Transferred at 150 and still waiting at the end: not counted.
+            .arrive(120.0, 3, 0)
+            .assign(120.0, 5, 3, 0, 0, 1000)
+            .accept(120.0, 5, 3, 0, 0)
+            .transfer(150.0, 5, 3, 0, 1, 0, 120.0);
+        let r = run(&scn, &s, 200.0);
+        assert!(
+            close_to(r.queues[1].transfer_wait_s, 37.5),
+            "{:?}",
+            r.queues[1]
+        );
+        assert_eq!(r.queues[0].transfer_wait_s, None);
+        assert!(close_to(r.intervals[0].queues[1].transfer_wait_s, 25.0));
+        assert!(close_to(r.intervals[1].queues[1].transfer_wait_s, 50.0));
+        assert!(close_to(r.overall.transfer_wait_s, 37.5));
+        // The first wait is the arrival queue's own.
+        assert!(close_to(r.queues[0].asa_s, 10.0 / 3.0));
     }
 
     #[test]
@@ -1527,7 +1681,7 @@ mod tests {
                     }
                     2 => {
                         let work = AgentWorkId(k as u64);
-                        let hold = WorkHold { agent: agent as usize, queue: x as usize % 2, cost: y * 250 };
+                        let hold = WorkHold { agent: agent as usize, queue: x as usize % 2, cost: y * 250, interrupted: false };
                         held.push((work, hold));
                         fast.hold_work(t, work, hold);
                         full.works.insert(work, hold);

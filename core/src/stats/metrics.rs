@@ -79,6 +79,17 @@ pub struct QueueMetrics {
     /// Offered items that were a customer's first attempt: the customers
     /// who arrived. `offered = offered_customers + retrials`.
     pub offered_customers: u64,
+    /// Mean time per closed item that its work was set aside for primary
+    /// work \[s\]: the part of `aht_s` during which the agent worked on
+    /// other, primary work (interruptible work of a channel with
+    /// `interruptible_progress = "idle"`, omni-reference §12.4); 0 for
+    /// work that is never interrupted.
+    pub interrupted_s: Option<f64>,
+    /// Mean wait of transferred items in this queue, from the transfer
+    /// into it to their acceptance here \[s\], over the transfers into
+    /// it that were answered (by the time of the transfer, omni-reference
+    /// §12.7). The item's first wait is `asa_s` of the queue it arrived in.
+    pub transfer_wait_s: Option<f64>,
 }
 
 /// How one metric of [`QueueMetrics`] is read: counts as numbers, the
@@ -186,6 +197,8 @@ metrics! {
     TransferredIn "transferred_in" Count "items" None, col 16 false, |m| Some(m.transferred_in as f64);
     Retrials "retrials" Count "items" None, col 17 false, |m| Some(m.retrials as f64);
     OfferedCustomers "offered_customers" Count "items" None, col 18 false, |m| Some(m.offered_customers as f64);
+    InterruptedS "interrupted_s" Seconds "s" Some("Set aside for primary work (part of handle time)"), col 20 false, |m| m.interrupted_s;
+    TransferWaitS "transfer_wait_s" Seconds "s" Some("Wait after a transfer in"), col 21 false, |m| m.transfer_wait_s;
 }
 
 impl Metric {
@@ -356,6 +369,9 @@ pub struct AgentMetrics {
     pub break_s: f64,
     /// Absent for the day (its group's `absence`): never logged in.
     pub absent: bool,
+    /// Time in the window during which interruptible work the agent held
+    /// was set aside for its primary work \[s\] (omni-reference §12.4).
+    pub interrupted_s: f64,
 }
 
 /// Everything measured in one replication.
@@ -443,6 +459,8 @@ mod tests {
             transferred_in: 18,
             retrials: 19,
             offered_customers: 20,
+            interrupted_s: Some(21.0),
+            transfer_wait_s: Some(22.0),
         };
         let v = serde_json::to_value(&m).unwrap();
         let keys: Vec<&str> = v

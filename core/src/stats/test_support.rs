@@ -6,8 +6,9 @@ use crate::distribution::Distribution;
 use crate::events::{EventKind, EventSink, ItemBook, SimEvent, StatusChangeReason};
 use crate::omni::{
     AgentId, AgentWorkId, CapacityCost, CapacityModel, CapacityPool, CapacityUnits, ChannelId,
-    ConfigId, PresenceConfiguration, PresenceStatus, QueueId, RoutingConfiguration, RoutingModel,
-    RoutingType, ServiceChannel, SkillId, SkillRequirement, StatusId, WorkItemId,
+    ConfigId, InterruptibleProgress, PresenceConfiguration, PresenceStatus, QueueId,
+    RoutingConfiguration, RoutingModel, RoutingType, ServiceChannel, SkillId, SkillRequirement,
+    StatusId, WorkItemId,
 };
 use crate::scenario::{
     AgentGroup, BehaviourSpec, Queue, QueueTargets, Scenario, Shift, SimulationSettings,
@@ -52,6 +53,7 @@ pub fn scenario(
             interruptible: false,
             capacity_model: CapacityModel::Tab,
             reassign_after: None,
+            interruptible_progress: InterruptibleProgress::Idle,
         }],
         skills: vec![],
         statuses: vec![
@@ -345,6 +347,68 @@ impl Script {
                 agent: AgentId(agent),
                 accepted_at: at(accepted_at),
                 record: None,
+            },
+        )
+    }
+
+    /// Agent `agent` hands AgentWork `work` of `item` on from queue
+    /// `from` to queue `to`, and the router puts it there.
+    #[allow(clippy::too_many_arguments)]
+    pub fn transfer(
+        &mut self,
+        t: f64,
+        work: u64,
+        item: u64,
+        from: u32,
+        to: u32,
+        agent: u32,
+        accepted_at: f64,
+    ) -> &mut Self {
+        self.push(
+            t,
+            EventKind::WorkTransferred {
+                work: AgentWorkId(work),
+                item: WorkItemId(item),
+                from_queue: QueueId(from),
+                to_queue: QueueId(to),
+                agent: AgentId(agent),
+                accepted_at: at(accepted_at),
+            },
+        );
+        self.push(
+            t,
+            EventKind::WorkTransferredIn {
+                item: WorkItemId(item),
+                from_queue: QueueId(from),
+                queue: QueueId(to),
+                requested_at: SimTime::ZERO,
+                priority: 1,
+                secondary_priority: None,
+                skills: vec![],
+                handle_time: SimDuration::from_secs(60),
+            },
+        )
+    }
+
+    /// AgentWork `work` of `item` set aside for primary work
+    /// (`interrupted`) or taken up again.
+    pub fn interrupt(
+        &mut self,
+        t: f64,
+        work: u64,
+        item: u64,
+        queue: u32,
+        agent: u32,
+        interrupted: bool,
+    ) -> &mut Self {
+        self.push(
+            t,
+            EventKind::WorkInterrupted {
+                work: AgentWorkId(work),
+                item: WorkItemId(item),
+                queue: QueueId(queue),
+                agent: AgentId(agent),
+                interrupted,
             },
         )
     }

@@ -11,7 +11,7 @@ use std::io;
 /// Columns of `work.csv`, in order (see `docs/results-format.md`).
 /// Columns added later go at the end, so a reader that counts positions
 /// keeps working.
-pub const WORK_CSV_HEADER: [&str; 18] = [
+pub const WORK_CSV_HEADER: [&str; 20] = [
     "replication",
     "item",
     "queue",
@@ -30,6 +30,8 @@ pub const WORK_CSV_HEADER: [&str; 18] = [
     "transfers",
     "attempt",
     "customer",
+    "transfer_wait_s",
+    "interrupted_s",
 ];
 
 /// Separator of the skill names in `skills_requested` and
@@ -60,7 +62,7 @@ pub struct WorkRecorder<W: io::Write> {
     window: Window,
     error: Option<io::Error>,
     /// Reused for every row so formatting does not allocate per field.
-    fields: [String; 18],
+    fields: [String; 20],
 }
 
 /// How an item ended (the `final_status` column).
@@ -148,7 +150,7 @@ impl<W: io::Write> WorkRecorder<W> {
         for f in &mut self.fields {
             f.clear();
         }
-        let [rep, id, queue, arrival, push, accept, closed, abandoned, agent, fin, declines, timeouts, measured, requested, dropped, transfers, attempt, customer] =
+        let [rep, id, queue, arrival, push, accept, closed, abandoned, agent, fin, declines, timeouts, measured, requested, dropped, transfers, attempt, customer, transfer_wait, interrupted] =
             &mut self.fields;
         // The end time goes to the column of the way the item ended; an
         // item ended with no agent was closed by the centre, not left.
@@ -187,6 +189,12 @@ impl<W: io::Write> WorkRecorder<W> {
         let _ = write!(transfers, "{}", row.transfers);
         let _ = write!(attempt, "{}", row.attempt());
         let _ = write!(customer, "{}", row.customer().0);
+        if let Some(w) = row.transfer_wait() {
+            push_secs(transfer_wait, SimTime::ZERO + w);
+        }
+        if row.interrupted > crate::time::SimDuration::ZERO {
+            push_secs(interrupted, SimTime::ZERO + row.interrupted);
+        }
         if let Err(e) = self.out.write_record(&self.fields) {
             self.error = Some(e.into());
         }
@@ -256,13 +264,36 @@ mod tests {
         s.feed(&mut rec, 110.0);
         let text = String::from_utf8(rec.into_inner().unwrap()).unwrap();
         let expected = "\
-replication,item,queue,arrival_s,first_push_s,accept_s,close_s,abandon_s,agent,final_status,declines,push_timeouts,measured,skills_requested,skills_dropped,transfers,attempt,customer
-3,2,\"Chat, EN\",20.000000,,,,30.000000,,abandoned,0,0,true,,,0,1,2
-3,1,\"Chat, EN\",5.000000,5.000000,42.000000,100.500000,,0,closed,1,1,false,,,0,1,1
-3,3,\"Chat, EN\",21.000000,22.000000,23.500000,,,1,in_progress,0,0,true,,,0,1,3
-3,4,\"Chat, EN\",24.000000,,,,,,waiting,0,0,true,,,0,1,4
+replication,item,queue,arrival_s,first_push_s,accept_s,close_s,abandon_s,agent,final_status,declines,push_timeouts,measured,skills_requested,skills_dropped,transfers,attempt,customer,transfer_wait_s,interrupted_s
+3,2,\"Chat, EN\",20.000000,,,,30.000000,,abandoned,0,0,true,,,0,1,2,,
+3,1,\"Chat, EN\",5.000000,5.000000,42.000000,100.500000,,0,closed,1,1,false,,,0,1,1,,
+3,3,\"Chat, EN\",21.000000,22.000000,23.500000,,,1,in_progress,0,0,true,,,0,1,3,,
+3,4,\"Chat, EN\",24.000000,,,,,,waiting,0,0,true,,,0,1,4,,
 ";
         assert_eq!(text, expected);
+    }
+
+    #[test]
+    fn a_row_tells_the_wait_after_each_transfer_and_the_time_set_aside() {
+        let scn = scenario(0, 100, 100, 20, &["A", "B"], &[("g", 2, 1)]);
+        let mut rec = WorkRecorder::new(Vec::new(), &scn, 0).unwrap();
+        let mut s = Script::default();
+        s.arrive(1.0, 1, 0)
+            .accept(2.0, 1, 1, 0, 0)
+            .interrupt(3.0, 1, 1, 0, 0, true)
+            .interrupt(4.5, 1, 1, 0, 0, false)
+            .transfer(10.0, 1, 1, 0, 1, 0, 2.0)
+            .accept(12.25, 2, 1, 1, 1)
+            .interrupt(13.0, 2, 1, 1, 1, true)
+            .close(20.0, 2, 1, 1, 1, 12.25);
+        s.feed(&mut rec, 100.0);
+        let text = String::from_utf8(rec.into_inner().unwrap()).unwrap();
+        let rows: Vec<&str> = text.lines().skip(1).collect();
+        // Waited 2.25 s in B; set aside 1.5 s, then 7 s until the close.
+        assert_eq!(
+            rows,
+            ["0,1,A,1.000000,,2.000000,20.000000,,1,closed,0,0,true,,,1,1,1,2.250000,8.500000"]
+        );
     }
 
     #[test]
@@ -282,10 +313,10 @@ replication,item,queue,arrival_s,first_push_s,accept_s,close_s,abandon_s,agent,f
         assert_eq!(
             rows,
             [
-                "0,1,A,1.000000,,,,10.000000,,abandoned,0,0,true,,,0,1,1",
-                "0,3,A,40.000000,,,,50.000000,,abandoned,0,0,true,,,0,2,1",
-                "0,2,A,2.000000,,,,,,waiting,0,0,true,,,0,1,2",
-                "0,4,A,90.000000,,,,,,waiting,0,0,true,,,0,3,1",
+                "0,1,A,1.000000,,,,10.000000,,abandoned,0,0,true,,,0,1,1,,",
+                "0,3,A,40.000000,,,,50.000000,,abandoned,0,0,true,,,0,2,1,,",
+                "0,2,A,2.000000,,,,,,waiting,0,0,true,,,0,1,2,,",
+                "0,4,A,90.000000,,,,,,waiting,0,0,true,,,0,3,1,,",
             ]
         );
     }
@@ -326,10 +357,10 @@ replication,item,queue,arrival_s,first_push_s,accept_s,close_s,abandon_s,agent,f
         assert_eq!(
             rows,
             [
-                "0,1,A,1.000000,,,25.000000,,,ended_no_agent,0,0,true,VIP;French;Billing,VIP;Billing,0,1,1",
-                "0,2,A,2.000000,,40.000000,50.000000,,0,closed,0,0,true,Billing;VIP,Billing,0,1,2",
-                "0,3,A,3.000000,,,,,,waiting,0,0,true,French,,0,1,3",
-                "0,4,A,4.000000,,,,,,waiting,0,0,true,,,0,1,4",
+                "0,1,A,1.000000,,,25.000000,,,ended_no_agent,0,0,true,VIP;French;Billing,VIP;Billing,0,1,1,,",
+                "0,2,A,2.000000,,40.000000,50.000000,,0,closed,0,0,true,Billing;VIP,Billing,0,1,2,,",
+                "0,3,A,3.000000,,,,,,waiting,0,0,true,French,,0,1,3,,",
+                "0,4,A,4.000000,,,,,,waiting,0,0,true,,,0,1,4,,",
             ]
         );
     }

@@ -3,6 +3,7 @@
 use crate::util::{base, InvariantChecker};
 use omnisim_core::distribution::Distribution;
 use omnisim_core::engine::{run_replication, RunOptions};
+use omnisim_core::events::{EventKind, EventLog};
 use omnisim_core::omni::*;
 use omnisim_core::scenario::*;
 use omnisim_core::stats::MetricsCollector;
@@ -75,6 +76,13 @@ fn build(k: &Knobs) -> Scenario {
             CapacityModel::Tab
         },
         reassign_after: ((k.seed >> 25) & 1 == 1).then(|| SimDuration::from_secs(60)),
+        // Interruptible cases worked only while no chat is in progress,
+        // or alongside chats.
+        interruptible_progress: if (k.seed >> 27) & 1 == 1 {
+            InterruptibleProgress::Parallel
+        } else {
+            InterruptibleProgress::Idle
+        },
     });
     // Who may take what, derived from the seed's bits so that every case
     // mixes queue-based and skills-based queues, memberships and skills.
@@ -288,5 +296,109 @@ proptest! {
         prop_assert_eq!(result.check_conservation(), Ok(()));
         prop_assert_eq!(result.overall.retrials, check.retrials);
         prop_assert!(!check.arrived.is_empty() || k.queues.iter().all(|q| q.4 < 1.0));
+    }
+}
+
+/// agents, capacity, interruptible capacity, chat rate/h, email rate/h,
+/// pause probability, pause minutes, email progress "idle", emails
+/// interruptible, emails status-based, seed
+type EffortKnobs = (u32, u32, u32, f64, f64, f64, u64, bool, bool, bool, u64);
+
+fn effort_knobs() -> impl Strategy<Value = EffortKnobs> {
+    (
+        1u32..4,
+        1u32..3,
+        1u32..4,
+        5.0f64..40.0,
+        5.0f64..60.0,
+        0.0f64..=1.0,
+        1u64..20,
+        any::<bool>(),
+        any::<bool>(),
+        any::<bool>(),
+        any::<u64>(),
+    )
+}
+
+/// A blended centre of chats (primary) and emails, the emails
+/// interruptible or not, worked only while idle or alongside chats,
+/// status-based and paused or not.
+fn blended(k: &EffortKnobs) -> omnisim_core::scenario::Scenario {
+    let (agents, cap, icap, chat, email, pause_p, pause_m, idle, interruptible, status, seed) = *k;
+    let mut s = base(2);
+    s.simulation.seed = seed;
+    s.simulation.warmup = SimDuration::ZERO;
+    s.channels.push(ServiceChannel {
+        name: "email".into(),
+        ends_when_all_decline: false,
+        interruptible,
+        capacity_model: if status {
+            CapacityModel::Status
+        } else {
+            CapacityModel::Tab
+        },
+        reassign_after: None,
+        interruptible_progress: if idle {
+            InterruptibleProgress::Idle
+        } else {
+            InterruptibleProgress::Parallel
+        },
+    });
+    s.statuses[0].channels = vec![ChannelId(0), ChannelId(1)];
+    let mut email_queue = s.queues[0].clone();
+    email_queue.name = "Email".into();
+    email_queue.channel = ChannelId(1);
+    email_queue.routing.pool = if interruptible {
+        CapacityPool::Interruptible
+    } else {
+        CapacityPool::Primary
+    };
+    email_queue.routing.paused_cost = status.then_some(CapacityCost::Weight(0));
+    s.queues.push(email_queue);
+    s.arrivals[0].rate = ArrivalRate::Constant(chat);
+    s.arrivals[0].handle_time = Distribution::Exponential { mean: 300.0 };
+    let mut emails = s.arrivals[0].clone();
+    emails.queue = QueueId(1);
+    emails.rate = ArrivalRate::Constant(email);
+    emails.handle_time = Distribution::Exponential { mean: 900.0 };
+    s.arrivals.push(emails);
+    s.presence_configs[0].capacity = cap;
+    s.presence_configs[0].interruptible_capacity = icap;
+    s.presence_configs[0].auto_accept = true;
+    let g = &mut s.agents[0];
+    g.count = agents;
+    g.queues = vec![QueueId(0), QueueId(1)];
+    g.behaviour.pause_probability = if status { pause_p } else { 0.0 };
+    g.behaviour.pause_duration = Some(Distribution::Exponential {
+        mean: pause_m as f64 * 60.0,
+    });
+    g.behaviour.wrap_up = Some(Distribution::Constant { value: 10.0 });
+    s
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, .. ProptestConfig::default() })]
+
+    /// Capacity is not effort (omni-reference §12.4, §12.5): at no instant
+    /// does an agent work on more in-progress cost than its capacity, a
+    /// paused item is not worked and waits for room to resume, idle-only
+    /// interruptible work is not worked beside primary work, and every
+    /// item closed was worked its whole handle time.
+    #[test]
+    fn no_agent_works_on_more_than_its_capacity(k in effort_knobs()) {
+        let s = blended(&k);
+        let mut check = InvariantChecker::new(&s);
+        let mut metrics = MetricsCollector::new(&s);
+        let mut log = EventLog::default();
+        run_replication(Arc::new(s), &mut [&mut check, &mut metrics, &mut log], RunOptions::default());
+        check.assert_conserved();
+        prop_assert_eq!(metrics.into_result().check_conservation(), Ok(()));
+        let (_, _, _, _, _, _, _, idle, interruptible, _, _) = k;
+        // Idle-only interruptible emails are set aside whenever a chat is
+        // taken up beside them, and only then.
+        let interrupted = log.events.iter().any(|e| matches!(e.kind, EventKind::WorkInterrupted { .. }));
+        if !(idle && interruptible) {
+            prop_assert!(!interrupted);
+        }
     }
 }

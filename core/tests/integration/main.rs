@@ -7,6 +7,8 @@ mod util;
 mod agent_streams;
 mod busyness;
 mod determinism;
+mod effort;
+mod effort_check;
 mod erlang_analytic;
 mod erlang_smoke;
 mod forecast;

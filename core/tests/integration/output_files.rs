@@ -339,11 +339,11 @@ fn all_files_exist_with_their_headers_and_no_temporaries() {
     assert_eq!(
         first_line(&p("agents.csv")),
         "agent,group,time_online_s,items_handled,occupancy,declines,push_timeouts,\
-         interruptible_occupancy,overtime_s,break_s,absent,name"
+         interruptible_occupancy,overtime_s,break_s,absent,name,interrupted_s"
     );
     assert_eq!(
         first_line(&p("work.csv")),
-        "replication,item,queue,arrival_s,first_push_s,accept_s,close_s,abandon_s,agent,final_status,declines,push_timeouts,measured,skills_requested,skills_dropped,transfers,attempt,customer"
+        "replication,item,queue,arrival_s,first_push_s,accept_s,close_s,abandon_s,agent,final_status,declines,push_timeouts,measured,skills_requested,skills_dropped,transfers,attempt,customer,transfer_wait_s,interrupted_s"
     );
 
     // 4 intervals × (2 queues + ALL), 3 agents, 3 × 110 items.
@@ -411,7 +411,7 @@ fn all_files_exist_with_their_headers_and_no_temporaries() {
     assert_eq!(ended.len(), 3 * 7, "items 6 … 97 but 45, every replication");
     assert!(
         ended.contains(
-            &"0,19,Billing,765.000000,788.000000,,793.000000,,,ended_no_agent,1,0,true,,,0,1,19"
+            &"0,19,Billing,765.000000,788.000000,,793.000000,,,ended_no_agent,1,0,true,,,0,1,19,,"
         ),
         "{ended:?}"
     );

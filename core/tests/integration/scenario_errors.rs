@@ -115,6 +115,14 @@ const EXPECTATIONS: &[Expect] = &[
         Some("did you mean \"status\"?"),
     ),
     e(
+        "unknown_interruptible_progress",
+        Kind::InvalidValue,
+        Some((10, 26)),
+        Some("channels[0].interruptible_progress"),
+        "unknown interruptible progress \"idel\"; expected \"idle\" (interruptible items are worked only while the agent holds no primary work in progress) or \"parallel\" (they are worked alongside it)",
+        Some("did you mean \"idle\"?"),
+    ),
+    e(
         "interruptible_capacity_above_cap",
         Kind::InvalidValue,
         Some((21, 26)),

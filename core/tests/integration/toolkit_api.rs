@@ -86,6 +86,8 @@ fn kinds(log: &EventLog) -> Vec<&'static str> {
             EventKind::WorkRequeued { .. } => "requeued",
             EventKind::SkillsDropped { .. } => "skills_dropped",
             EventKind::WorkPaused { .. } => "paused",
+            EventKind::WorkResumeWaiting { .. } => "resume_waiting",
+            EventKind::WorkInterrupted { .. } => "interrupted",
             EventKind::WorkEndedNoAgent { .. } => "ended_no_agent",
             EventKind::WorkloadChanged { .. } => "workload",
             EventKind::StatusChanged { .. } => "status",

@@ -269,3 +269,64 @@ fn probability_zero_gives_byte_identical_results_to_no_key() {
         EventKind::WorkTransferred { .. } | EventKind::WorkTransferredIn { .. }
     )));
 }
+
+/// Both legs measured: a transferred call's wait in the queue it was
+/// transferred to (from the transfer to its acceptance there) is each
+/// receiving queue's `transfer_wait_s`, by the interval of the transfer,
+/// and each item's `transfer_wait_s` in work.csv.
+#[test]
+fn the_wait_after_a_transfer_is_measured_in_the_receiving_queue() {
+    let r = run(scenario(CARDS, LOANS));
+    let window = |t: f64| (900.0..900.0 + 3.0 * 3600.0).contains(&t);
+    // Receiving queue → (sum, count) of answered waits after transfers in
+    // the window; item → its waits after every transfer.
+    let mut waits: BTreeMap<u32, (f64, u64)> = BTreeMap::new();
+    let mut per_item: BTreeMap<WorkItemId, f64> = BTreeMap::new();
+    let mut entered: BTreeMap<WorkItemId, (u32, f64)> = BTreeMap::new();
+    for e in &r.log.events {
+        let t = e.time.as_secs_f64();
+        match &e.kind {
+            EventKind::WorkTransferredIn { item, queue, .. } => {
+                entered.insert(*item, (queue.0, t));
+                per_item.entry(*item).or_default();
+            }
+            EventKind::WorkAccepted { item, .. } => {
+                if let Some((q, at)) = entered.remove(item) {
+                    *per_item.get_mut(item).unwrap() += t - at;
+                    if window(at) {
+                        let w = waits.entry(q).or_default();
+                        w.0 += t - at;
+                        w.1 += 1;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for (q, (sum, n)) in &waits {
+        let m = r.result.queues[*q as usize].transfer_wait_s.unwrap();
+        assert!(
+            (m - sum / *n as f64).abs() < 1e-6,
+            "queue {q}: {m} vs {}",
+            sum / *n as f64
+        );
+    }
+    assert!(
+        waits.values().map(|w| w.0).sum::<f64>() > 0.0,
+        "someone waited"
+    );
+    assert!(waits.len() == 2, "both queues receive transfers");
+    let col = |name: &str| WORK_CSV_HEADER.iter().position(|h| *h == name).unwrap();
+    let (c_item, c_wait) = (col("item"), col("transfer_wait_s"));
+    for line in r.work_csv.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let item = WorkItemId(f[c_item].parse().unwrap());
+        match per_item.get(&item) {
+            Some(w) => {
+                let cell: f64 = f[c_wait].parse().unwrap();
+                assert!((cell - w).abs() < 1e-6, "{line}");
+            }
+            None => assert_eq!(f[c_wait], "", "{line}"),
+        }
+    }
+}

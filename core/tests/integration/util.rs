@@ -1,5 +1,6 @@
 //! Small scenarios built in code, and invariant checks over event streams.
 
+use crate::effort_check::EffortChecker;
 use omnisim_core::distribution::Distribution;
 use omnisim_core::events::{EventKind, EventSink, ItemRecord, SimEvent};
 use omnisim_core::omni::*;
@@ -46,6 +47,7 @@ pub fn base(hours: u64) -> Scenario {
             interruptible: false,
             capacity_model: CapacityModel::Tab,
             reassign_after: None,
+            interruptible_progress: InterruptibleProgress::Idle,
         }],
         skills: vec![],
         statuses: vec![
@@ -167,6 +169,9 @@ pub struct InvariantChecker {
     pub recorded: std::collections::BTreeSet<WorkItemId>,
     /// The run was ended through the engine (`finish` was called).
     pub finished: bool,
+    /// Capacity is not effort: what the agents work on (omni-reference
+    /// §12.4, §12.5).
+    pub effort: EffortChecker,
 }
 
 impl InvariantChecker {
@@ -182,6 +187,7 @@ impl InvariantChecker {
                 })
                 .collect(),
             queue_routing: s.queues.iter().map(|q| q.routing.routing_type).collect(),
+            effort: EffortChecker::new(s),
             ..Default::default()
         }
     }
@@ -193,6 +199,12 @@ impl InvariantChecker {
             self.violations.is_empty(),
             "violations: {:#?}",
             &self.violations[..self.violations.len().min(10)]
+        );
+        let effort = &self.effort.violations;
+        assert!(
+            effort.is_empty(),
+            "effort violations: {:#?}",
+            &effort[..effort.len().min(10)]
         );
         if self.finished {
             // Every item's record comes out exactly once (duplicates are
@@ -274,11 +286,13 @@ impl EventSink for InvariantChecker {
         self.check_record(record.item, Some(record), at);
     }
 
-    fn finish(&mut self, _end: SimTime) {
+    fn finish(&mut self, end: SimTime) {
         self.finished = true;
+        self.effort.finish(end);
     }
 
     fn on_event(&mut self, ev: &SimEvent) {
+        self.effort.on_event(ev);
         if ev.time < self.last_time {
             self.violations
                 .push(format!("time went backwards at {:?}", ev));
