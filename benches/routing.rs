@@ -9,7 +9,8 @@ use omnisim_core::omni::{
     RoutingType, SkillId, SkillRequirement, WorkItemId,
 };
 use omnisim_core::routing::{
-    next_push, AgentClasses, AgentIndex, Backlog, ClassId, ClassSpec, ItemKey, QueuedItem,
+    next_push, AgentClasses, AgentIndex, Backlog, ClassId, ClassSpec, Exclusion, ItemKey,
+    QueuedItem,
 };
 use omnisim_core::time::SimTime;
 use std::hint::black_box;
@@ -52,7 +53,7 @@ fn choose(c: &mut Criterion) {
                         model,
                         CapacityCost::Weight(1),
                         CapacityPool::Primary,
-                        black_box(None),
+                        black_box(&Exclusion::Nobody),
                     )
                 })
             });
@@ -83,7 +84,7 @@ fn push_cycle(c: &mut Criterion) {
                     ItemKey::new(1, None, SimTime(i), i),
                     QueuedItem {
                         item: WorkItemId(i),
-                        excluded: None,
+                        excluded: Exclusion::Nobody,
                     },
                 );
             }
@@ -200,7 +201,7 @@ fn skills(c: &mut Criterion) {
                             model,
                             CapacityCost::Weight(1),
                             CapacityPool::Primary,
-                            black_box(None),
+                            black_box(&Exclusion::Nobody),
                         )
                         .expect("an eligible agent is free");
                     t += 1;

@@ -1154,8 +1154,19 @@ impl Narrator {
         }
         let total = r.ranked.len();
         let _ = write!(s, "): {total} eligible");
-        if let Some(x) = r.excluded {
-            let _ = write!(s, " (agent {} left out: it let this item go)", x.0);
+        match r.excluded.as_slice() {
+            [] => {}
+            [x] => {
+                let _ = write!(s, " (agent {} left out: it let this item go)", x.0);
+            }
+            many => {
+                let list: Vec<String> = many.iter().map(|a| a.0.to_string()).collect();
+                let _ = write!(
+                    s,
+                    " (agents {} left out: each refused this item, which is tried once per agent)",
+                    list.join(", ")
+                );
+            }
         }
         let listed = &r.ranked[..total.min(LISTED_CANDIDATES)];
         for (i, c) in listed.iter().enumerate() {
@@ -1298,7 +1309,8 @@ fn consistent(model: RoutingModel, chosen: AgentId, r: &DecisionRecord) -> bool 
     });
     let excluded_out = r
         .excluded
-        .is_none_or(|x| r.ranked.iter().all(|c| c.agent != x));
+        .iter()
+        .all(|x| r.ranked.iter().all(|c| c.agent != *x));
     let chosen_ok = match model {
         RoutingModel::External => r.ranked.iter().any(|c| c.agent == chosen),
         _ => r.ranked.first().is_some_and(|c| c.agent == chosen),

@@ -124,10 +124,17 @@ impl Lesson {
         let q = &self.scenario.queues[queue.index()];
         let (model, pool) = (q.routing.model, q.routing.pool);
         let classes = self.backlog.eligible_classes(queue, &[]);
-        let excluded = self.excluded.get(&n).copied().flatten();
+        let excluded = self
+            .excluded
+            .get(&n)
+            .copied()
+            .flatten()
+            .map_or(crate::routing::Exclusion::Nobody, |a| {
+                crate::routing::Exclusion::LastDecliner(a)
+            });
         let ranked = self
             .index
-            .ranked(q.channel, &classes, model, q.routing.cost, pool, excluded);
+            .ranked(q.channel, &classes, model, q.routing.cost, pool, &excluded);
         crate::events::DecisionRecord {
             pool,
             rule: match ranked.first() {
@@ -139,7 +146,7 @@ impl Lesson {
                 .map(|a| crate::routing::ranked_agent(a, pool))
                 .collect(),
             requirements: Vec::new(),
-            excluded,
+            excluded: excluded.agents().to_vec(),
         }
     }
 

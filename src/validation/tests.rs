@@ -1,11 +1,31 @@
 //! The validation suite: every Erlang-equivalent case of
 //! `crate::validation::cases()` must agree with Erlang C / Erlang A
 //! (analytic value inside the simulated 99% interval, or within the stated
-//! tolerance). `omnisim validate --markdown docs/VALIDATION.md` prints the
+//! tolerance), and every blended case with the throughput of the agents'
+//! time free of chats. `omnisim validate --markdown docs/VALIDATION.md` prints the
 //! same comparison as a table; the suite here is that same run, so it
 //! also holds docs/VALIDATION.md to what it prints.
 
+use super::blended::{blended_cases, render_blended_markdown, run_blended};
 use super::{cases, render_markdown, run_case};
+
+/// Prints each check of case `name` and notes the ones that failed.
+fn note_checks(name: &str, checks: &[super::MetricCheck], failures: &mut Vec<String>) {
+    for k in checks {
+        eprintln!(
+            "{name:<55} {:<19} analytic {:>10.5} simulated {:>10.5} [{:.5}, {:.5}] {}",
+            k.metric,
+            k.analytic,
+            k.mean,
+            k.low,
+            k.high,
+            if k.passed { "ok" } else { "FAIL" }
+        );
+        if !k.passed {
+            failures.push(format!("{name} {}", k.metric));
+        }
+    }
+}
 
 #[test]
 fn the_simulator_agrees_with_erlang_c_and_erlang_a() {
@@ -24,22 +44,20 @@ fn the_simulator_agrees_with_erlang_c_and_erlang_a() {
     let mut results = Vec::new();
     for case in &all {
         let r = run_case(case, 2026, jobs).expect("runs");
-        for k in &r.checks {
-            eprintln!(
-                "{:<55} {:<14} analytic {:>10.5} simulated {:>10.5} [{:.5}, {:.5}] {}",
-                r.case.name,
-                k.metric,
-                k.analytic,
-                k.mean,
-                k.low,
-                k.high,
-                if k.passed { "ok" } else { "FAIL" }
-            );
-            if !k.passed {
-                failures.push(format!("{} {}", r.case.name, k.metric));
-            }
-        }
+        note_checks(&r.case.name, &r.checks, &mut failures);
         results.push(r);
+    }
+    // Blended work (omni-reference §12.4): emails worked only while their
+    // agent holds no chat are closed at the rate of the agents' time free
+    // of chats, N·(1 − ρ)/E[H_email]; worked alongside chats, at
+    // N/E[H_email]. The chats stay Erlang C either way.
+    let blended_all = blended_cases();
+    assert!(blended_all.len() >= 2);
+    let mut blended = Vec::new();
+    for case in &blended_all {
+        let r = run_blended(case, 2026, jobs).expect("runs");
+        note_checks(&r.case.name, &r.checks, &mut failures);
+        blended.push(r);
     }
     assert!(
         failures.is_empty(),
@@ -53,6 +71,7 @@ fn the_simulator_agrees_with_erlang_c_and_erlang_a() {
     expected.push_str(&crate::plan::erlang_day::render_markdown(
         &crate::plan::erlang_day::compare(2026, jobs),
     ));
+    expected.push_str(&render_blended_markdown(&blended));
     let published = std::fs::read_to_string(path).expect("docs/VALIDATION.md");
     assert!(
         published == expected,

@@ -59,8 +59,10 @@ pub struct DecisionRecord {
     /// The skills the item still required (after any drops); empty for
     /// queue-based routing.
     pub requirements: Vec<SkillRequirement>,
-    /// The agent left out because it let this item go (§5.3).
-    pub excluded: Option<AgentId>,
+    /// The agents left out: the item's last decliner (§5.3), or, on a
+    /// channel that ends items declined by everyone, every agent that
+    /// refused it since it was last queued (§12.6).
+    pub excluded: Vec<AgentId>,
 }
 
 /// One eligible agent of a routing decision, as the router saw it just

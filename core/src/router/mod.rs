@@ -8,7 +8,8 @@
 //! what belongs to an item between decisions: its decliner exclusion
 //! (omni-reference §5.3), its skill requirements and their drop schedule
 //! (the `skills` submodule, §12.2), and who refused it on a channel that ends items
-//! declined by everyone (§12.6).
+//! declined by everyone (§12.6): there it is tried once per agent, waits
+//! for an agent it has not tried, and ends when none is left.
 
 mod skills;
 
@@ -19,8 +20,8 @@ use crate::kernel::instruments::{self, Probe};
 use crate::kernel::messages::{AgentMsg, AgentNotice, Assignment, Entry, Release, RouterMsg};
 use crate::omni::{AgentId, CapacityPool, CapacityUnits, QueueId, WorkItem, WorkItemId};
 use crate::routing::{
-    decision_rule, next_push, ranked_agent, AgentIndex, Backlog, ItemKey, QueuedItem, RecentPushes,
-    RoutingPolicy,
+    decision_rule, next_push, ranked_agent, AgentIndex, Backlog, Exclusion, ItemKey, QueuedItem,
+    RecentPushes, RoutingPolicy,
 };
 use crate::scenario::Scenario;
 use actix::{Actor, Context, Handler};
@@ -57,6 +58,19 @@ struct RoutedItem {
 }
 
 impl RoutedItem {
+    /// Who it may not go to now: on a channel that ends items declined by
+    /// everyone, every agent that refused it (§12.6); elsewhere its last
+    /// decliner (§5.3).
+    fn exclusion(&self, scenario: &Scenario) -> Exclusion {
+        if !self.refused_by.is_empty()
+            && scenario.channels[self.item.channel.index()].ends_when_all_decline
+        {
+            return Exclusion::Refused(self.refused_by.clone());
+        }
+        self.excluded
+            .map_or(Exclusion::Nobody, Exclusion::LastDecliner)
+    }
+
     fn key(&self) -> ItemKey {
         ItemKey::new(
             self.item.priority,
@@ -101,6 +115,10 @@ pub(crate) struct RouterActor {
     logged_in: Vec<bool>,
     /// Pushes of the current instant, to undo refused ones.
     recent: RecentPushes,
+    /// Items some agent refused on a channel that ends items declined by
+    /// everyone: checked when an agent leaves the channel, since the last
+    /// agent they have not tried may be leaving (§12.6).
+    refusing: Vec<WorkItemId>,
     /// Chooses for external queues (omni-reference §6.5).
     policy: Policy,
     has_external: bool,
@@ -139,6 +157,7 @@ impl RouterActor {
             index,
             items: FxHashMap::default(),
             recent: RecentPushes::default(),
+            refusing: Vec::new(),
             policy: Policy(policy),
             has_external,
         }
@@ -150,14 +169,12 @@ impl RouterActor {
         };
         r.state = ItemState::Waiting;
         let key = r.key();
+        let excluded = r.exclusion(&self.scenario);
         self.backlog.insert(
             r.item.queue,
             r.requirements.current(),
             key,
-            QueuedItem {
-                item: id,
-                excluded: r.excluded,
-            },
+            QueuedItem { item: id, excluded },
         );
     }
 
@@ -228,7 +245,7 @@ impl RouterActor {
                         .iter()
                         .filter(|a| {
                             bucket.classes.contains(&a.class)
-                                && Some(a.tie.agent) != entry.excluded
+                                && !entry.excluded.excludes(a.tie.agent)
                                 && a.can_take(q.channel, q.cost, q.pool)
                         })
                         .collect();
@@ -259,9 +276,10 @@ impl RouterActor {
         let classes = self
             .backlog
             .eligible_classes(queue, r.requirements.current());
-        let ranked =
-            self.index
-                .ranked(q.channel, &classes, model, q.routing.cost, pool, r.excluded);
+        let excluded = r.exclusion(&self.scenario);
+        let ranked = self
+            .index
+            .ranked(q.channel, &classes, model, q.routing.cost, pool, &excluded);
         // Test builds hold every recorded decision of every run (the
         // trace's tests run the bundled scenarios) to the scan reference:
         // the candidates are exactly the eligible agents.
@@ -275,7 +293,7 @@ impl RouterActor {
                 &classes,
                 q.routing.cost,
                 pool,
-                r.excluded,
+                &excluded,
             );
             if listed != scanned {
                 // A panic inside an actor's handler would leave the driver
@@ -296,7 +314,7 @@ impl RouterActor {
             },
             ranked: ranked.iter().map(|a| ranked_agent(a, pool)).collect(),
             requirements: r.requirements.current().to_vec(),
-            excluded: r.excluded,
+            excluded: excluded.agents().to_vec(),
         }
     }
 
@@ -362,6 +380,13 @@ impl RouterActor {
             return;
         }
         r.excluded = excluded;
+        if self.untried_gone(item) {
+            self.end_no_agent(item);
+            return;
+        }
+        let Some(r) = self.items.get_mut(&item) else {
+            return;
+        };
         let now = self.handle.now();
         let skills_reset = reset && r.requirements.reset(now);
         if reset {
@@ -508,12 +533,31 @@ impl RouterActor {
         let Some(r) = self.items.get_mut(&item) else {
             return false;
         };
-        let channel = r.item.channel;
-        if !self.scenario.channels[channel.index()].ends_when_all_decline {
+        if !self.scenario.channels[r.item.channel.index()].ends_when_all_decline {
             return false;
+        }
+        if r.refused_by.is_empty() {
+            self.refusing.push(item);
         }
         if !r.refused_by.contains(&agent) {
             r.refused_by.push(agent);
+        }
+        self.untried_gone(item)
+    }
+
+    /// Whether an item some agent refused, on a channel that ends items
+    /// declined by everyone, has no agent left to try (§12.6): none who
+    /// is logged in with a status carrying its channel, may take it (by
+    /// membership, or by its original skills) and has not refused it,
+    /// whatever their load. A full agent not yet tried keeps it waiting.
+    fn untried_gone(&self, item: WorkItemId) -> bool {
+        let Some(r) = self.items.get(&item) else {
+            return false;
+        };
+        let channel = r.item.channel;
+        if r.refused_by.is_empty() || !self.scenario.channels[channel.index()].ends_when_all_decline
+        {
+            return false;
         }
         let classes = self
             .backlog
@@ -524,6 +568,31 @@ impl RouterActor {
                 && classes.contains(&a.class)
                 && !refused.contains(&a.tie.agent)
         })
+    }
+
+    /// An agent left a channel (a logout, a status change): the waiting
+    /// items it was the last untried agent for end (§12.6).
+    fn end_items_nobody_left_to_try(&mut self) {
+        if self.refusing.is_empty() {
+            return;
+        }
+        let mut ended = Vec::new();
+        self.refusing.retain(|id| match self.items.get(id) {
+            Some(r) if !r.refused_by.is_empty() => {
+                if matches!(r.state, ItemState::Waiting) {
+                    ended.push(*id);
+                }
+                true
+            }
+            _ => false,
+        });
+        for id in ended {
+            if self.untried_gone(id) {
+                let r = &self.items[&id];
+                self.backlog.remove(r.item.queue, r.key());
+                self.end_no_agent(id);
+            }
+        }
     }
 
     fn end_no_agent(&mut self, item: WorkItemId) {
@@ -564,6 +633,7 @@ impl RouterActor {
                     std::mem::replace(&mut self.logged_in[agent.index()], status.is_some());
                 let login_at = (!was_logged_in && status.is_some()).then(|| self.handle.now());
                 self.index.set_presence(agent, channels, login_at);
+                self.end_items_nobody_left_to_try();
                 if clears_exclusions {
                     self.backlog.clear_exclusions(agent);
                     for r in self.items.values_mut() {

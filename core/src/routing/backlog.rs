@@ -1,6 +1,7 @@
 //! Waiting items, per queue and skill set, in routing order.
 
 use super::classes::{AgentClasses, ClassId};
+use super::Exclusion;
 use crate::omni::{
     AgentId, CapacityCost, CapacityPool, ChannelId, QueueId, RoutingModel, RoutingType,
     SkillRequirement, WorkItemId,
@@ -13,8 +14,9 @@ use std::collections::BTreeMap;
 pub struct QueuedItem {
     /// The item.
     pub item: WorkItemId,
-    /// Its last decliner, who may not get it back until changing status.
-    pub excluded: Option<AgentId>,
+    /// Who it may not go to now: its last decliner until that agent
+    /// changes status, or every agent that refused a chat (§5.3, §12.6).
+    pub excluded: Exclusion,
 }
 
 /// Backlog order (omni-reference §6.2, §12.3): routing priority, secondary
@@ -253,14 +255,13 @@ impl Backlog {
             .find_map(|b| b.items.remove(&key))
     }
 
-    /// Forgets `agent` as last decliner everywhere (it changed status).
+    /// Forgets `agent` as last decliner everywhere (it changed status);
+    /// the chats it refused stay refused.
     pub fn clear_exclusions(&mut self, agent: AgentId) {
         for q in &mut self.queues {
             for b in &mut q.buckets {
                 for entry in b.items.values_mut() {
-                    if entry.excluded == Some(agent) {
-                        entry.excluded = None;
-                    }
+                    entry.excluded.status_changed(agent);
                 }
             }
         }
@@ -314,7 +315,7 @@ mod tests {
     fn item(n: u64) -> QueuedItem {
         QueuedItem {
             item: WorkItemId(n),
-            excluded: None,
+            excluded: Exclusion::Nobody,
         }
     }
 
@@ -367,7 +368,7 @@ mod tests {
             key(1, 1, 1),
             QueuedItem {
                 item: WorkItemId(1),
-                excluded: Some(AgentId(0)),
+                excluded: Exclusion::LastDecliner(AgentId(0)),
             },
         );
         b.insert(QueueId(1), &[], key(1, 2, 2), item(2));

@@ -2,7 +2,7 @@
 //! routing model.
 
 use super::classes::{AgentClasses, ClassId};
-use super::{least_active, most_available, TieBreak};
+use super::{least_active, most_available, Exclusion, TieBreak};
 use crate::omni::{
     AgentId, CapacityCost, CapacityPool, CapacityUnits, ChannelId, RoutingModel, MAX_OPEN_ITEMS,
 };
@@ -311,7 +311,7 @@ impl AgentIndex {
         model: RoutingModel,
         cost: CapacityCost,
         pool: CapacityPool,
-        exclude: Option<AgentId>,
+        exclude: &Exclusion,
     ) -> Option<AgentId> {
         let fits = self.fitter(channel, cost, pool, exclude)?;
         let order = |c: &ClassId| &self.orders[self.slot(*c, channel, pool)];
@@ -341,7 +341,7 @@ impl AgentIndex {
         model: RoutingModel,
         cost: CapacityCost,
         pool: CapacityPool,
-        exclude: Option<AgentId>,
+        exclude: &Exclusion,
     ) -> Vec<&AgentRouting> {
         let Some(fits) = self.fitter(channel, cost, pool, exclude) else {
             return Vec::new();
@@ -360,16 +360,16 @@ impl AgentIndex {
     /// Whether an agent may take an item of `channel` costing `cost` in
     /// `pool`, other than `exclude`; `None` when no order is kept for that
     /// channel and pool, so nobody can.
-    fn fitter(
-        &self,
+    fn fitter<'a>(
+        &'a self,
         channel: ChannelId,
         cost: CapacityCost,
         pool: CapacityPool,
-        exclude: Option<AgentId>,
-    ) -> Option<impl Fn(&AgentId) -> bool + '_> {
+        exclude: &'a Exclusion,
+    ) -> Option<impl Fn(&AgentId) -> bool + 'a> {
         (channel.index() < self.channels && pool.index() < self.pools).then_some(
             move |agent: &AgentId| {
-                Some(*agent) != exclude
+                !exclude.excludes(*agent)
                     && self.agents[agent.index()].is_eligible(channel, cost, pool)
             },
         )
@@ -450,7 +450,7 @@ mod tests {
                 RoutingModel::MostAvailable,
                 w1,
                 CapacityPool::Primary,
-                None
+                &Exclusion::Nobody
             ),
             Some(AgentId(0))
         );
@@ -461,7 +461,7 @@ mod tests {
                 RoutingModel::LeastActive,
                 w1,
                 CapacityPool::Primary,
-                None
+                &Exclusion::Nobody
             ),
             Some(AgentId(1))
         );
@@ -486,7 +486,7 @@ mod tests {
                 RoutingModel::MostAvailable,
                 w1,
                 CapacityPool::Primary,
-                None
+                &Exclusion::Nobody
             ),
             Some(AgentId(1))
         );
@@ -504,7 +504,7 @@ mod tests {
                 RoutingModel::MostAvailable,
                 w1,
                 CapacityPool::Primary,
-                None
+                &Exclusion::Nobody
             ),
             Some(AgentId(2))
         );
@@ -530,7 +530,7 @@ mod tests {
                 RoutingModel::MostAvailable,
                 w1,
                 CapacityPool::Primary,
-                None
+                &Exclusion::Nobody
             ),
             Some(AgentId(1))
         );
@@ -560,7 +560,7 @@ mod tests {
                 RoutingModel::MostAvailable,
                 w1,
                 CapacityPool::Primary,
-                None
+                &Exclusion::Nobody
             ),
             None
         );
@@ -571,7 +571,7 @@ mod tests {
                 RoutingModel::LeastActive,
                 w1,
                 CapacityPool::Primary,
-                None
+                &Exclusion::Nobody
             ),
             Some(AgentId(0))
         );
@@ -582,7 +582,7 @@ mod tests {
                 RoutingModel::LeastActive,
                 w1,
                 CapacityPool::Primary,
-                Some(AgentId(0))
+                &Exclusion::LastDecliner(AgentId(0))
             ),
             None
         );
@@ -593,7 +593,7 @@ mod tests {
                 RoutingModel::LeastActive,
                 CapacityCost::Weight(3),
                 CapacityPool::Primary,
-                None
+                &Exclusion::Nobody
             ),
             None
         );
@@ -629,7 +629,7 @@ mod tests {
                 RoutingModel::LeastActive,
                 half,
                 CapacityPool::Primary,
-                None
+                &Exclusion::Nobody
             ),
             Some(AgentId(1))
         );
@@ -682,7 +682,8 @@ mod tests {
                     &[],
                 ];
                 for model in [RoutingModel::MostAvailable, RoutingModel::LeastActive] {
-                    for ex in [None, Some(AgentId(0))] {
+                    for ex in [Exclusion::Nobody, Exclusion::LastDecliner(AgentId(0)), Exclusion::Refused(vec![AgentId(1), AgentId(2)])] {
+                        let ex = &ex;
                         for classes in subsets {
                             for pool in [CapacityPool::Primary, CapacityPool::Interruptible] {
                                 prop_assert_eq!(

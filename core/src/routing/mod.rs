@@ -14,6 +14,7 @@
 
 mod backlog;
 pub mod classes;
+mod exclusion;
 pub mod external;
 mod index;
 pub mod least_active;
@@ -22,6 +23,7 @@ mod recent;
 
 pub use backlog::{canonical, Backlog, Bucket, ItemKey, QueueBacklog, QueuedItem};
 pub use classes::{AgentClasses, ClassId, ClassSpec};
+pub use exclusion::Exclusion;
 pub use external::{MostAvailablePolicy, RoutingPolicy};
 pub use index::{AgentIndex, AgentRouting};
 pub use recent::RecentPushes;
@@ -77,15 +79,15 @@ pub fn next_push(backlog: &Backlog, index: &AgentIndex) -> Option<Decision> {
             let choose = |exclude| {
                 index.choose(q.channel, &bucket.classes, q.model, q.cost, q.pool, exclude)
             };
-            let Some(top) = choose(None) else {
+            let Some(top) = choose(&Exclusion::Nobody) else {
                 continue;
             };
             for (k, entry) in bucket.items() {
                 if best.as_ref().is_some_and(|(b, _)| b <= k) {
                     break;
                 }
-                let agent = if entry.excluded == Some(top) {
-                    match choose(Some(top)) {
+                let agent = if entry.excluded.excludes(top) {
+                    match choose(&entry.excluded) {
                         Some(a) => a,
                         None => continue,
                     }
@@ -162,7 +164,7 @@ pub fn eligible_by_scan(
     classes: &[ClassId],
     cost: CapacityCost,
     pool: CapacityPool,
-    exclude: Option<AgentId>,
+    exclude: &Exclusion,
 ) -> Vec<AgentId> {
     scan(agents, channel, classes, cost, pool, exclude)
         .map(|a| a.tie.agent)
@@ -177,12 +179,12 @@ fn scan<'a>(
     classes: &'a [ClassId],
     cost: CapacityCost,
     pool: CapacityPool,
-    exclude: Option<AgentId>,
+    exclude: &'a Exclusion,
 ) -> impl Iterator<Item = &'a AgentRouting> {
     agents.iter().filter(move |a| {
         classes.contains(&a.class)
             && a.can_take(channel, cost, pool)
-            && Some(a.tie.agent) != exclude
+            && !exclude.excludes(a.tie.agent)
     })
 }
 
@@ -195,7 +197,7 @@ pub fn choose_by_scan(
     model: RoutingModel,
     cost: CapacityCost,
     pool: CapacityPool,
-    exclude: Option<AgentId>,
+    exclude: &Exclusion,
 ) -> Option<AgentId> {
     scan(agents, channel, classes, cost, pool, exclude)
         .filter(|_| model != RoutingModel::External)

@@ -6,6 +6,7 @@ mod util;
 
 mod agent_streams;
 mod busyness;
+mod declined_by_everyone;
 mod determinism;
 mod effort;
 mod effort_check;
