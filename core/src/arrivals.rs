@@ -105,9 +105,7 @@ fn pick<T: Copy>(alternatives: &[(T, f64)], u: f64) -> T {
     alternatives[alternatives.len() - 1].0
 }
 
-/// Most transfers planned for one item: a safeguard beyond the
-/// validation, which already refuses chains that can never end.
-pub const MAX_TRANSFERS: usize = 32;
+pub use crate::scenario::MAX_TRANSFERS;
 
 /// The transfers of one item entering `queue`: at each queue on its way,
 /// one uniform draw decides whether it is handed on and, if so, one draw

@@ -8,58 +8,17 @@
 //! on the floor whenever higher-numbered ones are, so a candidate that
 //! adds one agent to an interval changes nothing else.
 
-use super::interval_count;
 use crate::omni::{PresenceStatus, StatusId};
 use crate::scenario::IntervalLoad;
 use crate::scenario::{ArrivalRate, RosteredShift, Scenario, BREAK_LABEL, BREAK_STATUS};
 use crate::time::SimDuration;
 
 /// Expected load of every queue (scenario order) in every interval of the
-/// day; a queue without arrivals offers nothing.
+/// day, every source counted ([`Scenario::offered_work`]): arrivals and
+/// transfers in, handle time and the wrap-up that holds capacity too. A
+/// queue nothing enters offers nothing.
 pub fn interval_loads(s: &Scenario) -> Vec<Vec<IntervalLoad>> {
-    let n = interval_count(s);
-    let wrap_ups = wrap_ups_s(s);
-    s.offered_per_queue()
-        .into_iter()
-        .zip(wrap_ups)
-        .map(|(loads, wrap_up_s)| {
-            (0..n)
-                .map(|i| {
-                    loads.get(i).map_or(
-                        IntervalLoad {
-                            rate_per_hour: 0.0,
-                            mean_handle_s: 0.0,
-                        },
-                        |l| IntervalLoad {
-                            rate_per_hour: l.rate_per_hour,
-                            mean_handle_s: l.mean_handle_s + wrap_up_s,
-                        },
-                    )
-                })
-                .collect()
-        })
-        .collect()
-}
-
-/// Mean wrap-up of each queue's items: its arrivals' own, else that of
-/// the first group that may take them (capacity stays held meanwhile, so
-/// it is part of the load).
-fn wrap_ups_s(s: &Scenario) -> Vec<f64> {
-    let serves = super::serves(s);
-    let streams = s.stream_of_queue();
-    (0..s.queues.len())
-        .map(|queue| {
-            if let Some(w) = streams[queue].and_then(|k| s.arrivals[k].wrap_up.as_ref()) {
-                return w.mean_secs();
-            }
-            s.agents
-                .iter()
-                .enumerate()
-                .find(|(g, _)| serves[*g][queue])
-                .and_then(|(_, g)| g.behaviour.wrap_up.as_ref())
-                .map_or(0.0, |w| w.mean_secs())
-        })
-        .collect()
+    s.offered_work()
 }
 
 /// What the scenario's roster puts on the floor, per group then interval

@@ -147,3 +147,44 @@ fn drops_happen_at_timeout_multiples_in_the_trace_and_work_csv() {
         }
     }
 }
+
+/// A queue nobody belongs to is a warning on standard error, from `check`
+/// and from `run` (its items are never routed), and `check --json` lists
+/// it among its warnings; the summary no longer calls it a note.
+#[test]
+fn a_queue_nobody_belongs_to_is_warned_about_by_check_and_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string("tests/fixtures/teams.toml").unwrap();
+    let orphan = text.replacen("queues = [\"Loans\"]", "queues = []", 1);
+    assert_ne!(orphan, text, "the Loans team leaves its queue");
+    let path = tmp.path().join("orphan.toml");
+    std::fs::write(&path, orphan).unwrap();
+    let needle = "warning: queue \"Loans\": no agent group belongs to it (agents[].queues); its items are never routed";
+    let check = omnisim().arg("check").arg(&path).assert().success();
+    let out = check.get_output();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(stderr.contains(needle), "{stderr}");
+    assert!(!stdout.contains("belongs to it"), "{stdout}");
+    assert!(!stderr.contains("-0.0"), "{stderr}");
+    let json = omnisim()
+        .args(["check", "--json"])
+        .arg(&path)
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_slice(&json.get_output().stdout).unwrap();
+    assert!(v["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|w| w.as_str().unwrap().contains("no agent group belongs to it")));
+    let run = omnisim()
+        .args(["run", "--replications", "1", "--out"])
+        .arg(tmp.path().join("out"))
+        .arg(&path)
+        .assert()
+        .success();
+    assert!(String::from_utf8_lossy(&run.get_output().stderr).contains(needle));
+}

@@ -16,9 +16,11 @@
 //! # Ok::<(), omnisim_core::scenario::ScenarioError>(())
 //! ```
 
+mod advice;
 pub mod bounds;
 mod demand;
 pub mod error;
+mod flows;
 mod forecast;
 mod input;
 mod model;

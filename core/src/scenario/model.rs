@@ -254,6 +254,10 @@ pub struct Retrial {
     pub delay: Distribution,
 }
 
+/// Most transfers planned for one item: a safeguard beyond the
+/// validation, which already refuses chains that can never end.
+pub const MAX_TRANSFERS: usize = 32;
+
 /// `arrivals[].transfer`: which items an agent hands on, where, and when.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Transfer {

@@ -5,9 +5,10 @@
 //! offered load in Erlangs and the capacity online for its channel at login,
 //! and points out set-ups that are legal but probably not meant.
 
+use super::advice::may_take;
 use super::validate::{humanize, interval_count};
 use super::{ArrivalRate, Scenario};
-use crate::omni::{CapacityCost, QueueId, RoutingType, MAX_OPEN_ITEMS};
+use crate::omni::{CapacityCost, CapacityPool, QueueId, RoutingType, MAX_OPEN_ITEMS};
 use std::fmt::Write as _;
 
 /// Most names a list of the summary shows; the rest are counted.
@@ -92,6 +93,15 @@ pub fn render_summary(s: &Scenario) -> String {
 
     out.push_str("\nqueues\n");
     let streams = s.stream_of_queue();
+    let offered = s.offered_work();
+    // The queues each queue's transfers come from, in one pass over the
+    // arrivals rather than one per queue.
+    let mut sources_of: Vec<Vec<&str>> = vec![Vec::new(); s.queues.len()];
+    for a in &s.arrivals {
+        if let Some(t) = &a.transfer {
+            sources_of[t.to_queue.index()].push(s.queues[a.queue.index()].name.as_str());
+        }
+    }
     for (i, q) in s.queues.iter().enumerate() {
         let r = &q.routing;
         let channel = &s.channels[q.channel.index()].name;
@@ -118,15 +128,23 @@ pub fn render_summary(s: &Scenario) -> String {
             r.priority
         );
         // Items of this queue the agents online for its channel at login can
-        // hold at once; floor, because a partial item does not fit.
-        // Only groups that may take its items count, and Omni-Channel caps
-        // an agent at MAX_OPEN_ITEMS whatever its capacity.
-        let takers = may_take(s, QueueId(i as u32), &r.skills);
-        let items_online: u64 = takers
+        // hold at once, in the queue's own pool; floor, because a partial
+        // item does not fit. Only groups that may take its items count, and
+        // Omni-Channel caps an agent at MAX_OPEN_ITEMS whatever its capacity.
+        let id = QueueId(i as u32);
+        let takers = may_take(s, id, &r.skills);
+        let on_channel: Vec<_> = takers
             .iter()
             .filter(|g| s.statuses[g.status.index()].has_channel(q.channel))
+            .collect();
+        let items_online: u64 = on_channel
+            .iter()
             .map(|g| {
-                let capacity = s.presence_configs[g.presence_config.index()].capacity;
+                let config = &s.presence_configs[g.presence_config.index()];
+                let capacity = match r.pool {
+                    CapacityPool::Primary => config.capacity,
+                    CapacityPool::Interruptible => config.interruptible_capacity,
+                };
                 let cost = r.cost.units_for(capacity).0.max(1);
                 let by_capacity = crate::omni::CapacityUnits::whole(capacity).0 / cost;
                 if by_capacity > MAX_OPEN_ITEMS as u64 {
@@ -138,8 +156,6 @@ pub fn render_summary(s: &Scenario) -> String {
                 g.count as u64 * by_capacity.min(MAX_OPEN_ITEMS as u64)
             })
             .sum();
-        let stream = streams[i].map(|k| &s.arrivals[k]);
-        who_may_take_notes(s, QueueId(i as u32), stream, &mut notes);
         let who = match r.routing_type {
             RoutingType::Queue => {
                 // The first few, so that a centre of many groups still
@@ -185,17 +201,48 @@ pub fn render_summary(s: &Scenario) -> String {
             "    {who}; service level within {}",
             humanize(q.service_level_threshold)
         );
+        let pool_words = match r.pool {
+            CapacityPool::Primary => "",
+            CapacityPool::Interruptible => " (interruptible pools)",
+        };
+        let stream = streams[i].map(|k| &s.arrivals[k]);
+        let sources = &sources_of[i];
+        let work = &offered[i];
+        let mean = |f: &dyn Fn(&super::IntervalLoad) -> f64| {
+            work.iter().map(f).sum::<f64>() / work.len().max(1) as f64
+        };
+        let (load, entering) = (mean(&|l| l.erlangs()), mean(&|l| l.rate_per_hour));
         let Some(a) = stream else {
-            let _ = writeln!(out, "    no arrivals; capacity for {channel}, every group logged in: {items_online} items at once");
-            notes.push(format!(
-                "queue \"{}\" has no [[arrivals]]: no items enter it",
-                q.name
-            ));
+            if sources.is_empty() {
+                let _ = writeln!(out, "    no arrivals; capacity for {channel}{pool_words}, every group logged in: {items_online} items at once");
+                notes.push(format!(
+                    "queue \"{}\" has no [[arrivals]] and nothing is transferred to it: no items enter it",
+                    q.name
+                ));
+                continue;
+            }
+            let _ = writeln!(
+                out,
+                "    no arrivals of its own; transfers in from {}: about {} per hour",
+                sources.join(", "),
+                fmt_num(entering)
+            );
+            load_lines(
+                &mut out,
+                &mut notes,
+                q,
+                channel,
+                pool_words,
+                load,
+                items_online,
+                false,
+            );
+            capacity_notes(s, &mut notes, q, &takers, &on_channel, items_online);
             continue;
         };
         let handle = a.handle_time.mean_secs();
-        let (mean_rate, rate_text) = match &a.rate {
-            ArrivalRate::Constant(r) => (*r, format!("{} per hour", fmt_num(*r))),
+        let rate_text = match &a.rate {
+            ArrivalRate::Constant(r) => format!("{} per hour", fmt_num(*r)),
             ArrivalRate::Profile {
                 interval,
                 per_hour: p,
@@ -207,33 +254,24 @@ pub fn render_summary(s: &Scenario) -> String {
                 let last = *p.last().unwrap_or(&0.0);
                 let mean = (p.iter().sum::<f64>() + last * (n - p.len()) as f64) / n as f64;
                 let peak = p.iter().copied().fold(0.0, f64::max);
-                (
-                    mean,
-                    format!(
-                        "profile, mean {} / peak {} per hour",
-                        fmt_num(mean),
-                        fmt_num(peak)
-                    ),
+                format!(
+                    "profile, mean {} / peak {} per hour",
+                    fmt_num(mean),
+                    fmt_num(peak)
                 )
             }
-        };
-        let load = match &a.rate {
-            // A forecast's handle times move with its volumes: the load is
-            // the mean of the intervals' loads.
-            ArrivalRate::Profile {
-                aht_scale: Some(_), ..
-            } => {
-                let per_interval = s.offered_per_interval(QueueId(i as u32));
-                per_interval.iter().map(|l| l.erlangs()).sum::<f64>()
-                    / per_interval.len().max(1) as f64
-            }
-            _ => mean_rate / 3600.0 * handle,
         };
         let scaled = match &a.rate {
             ArrivalRate::Profile {
                 aht_scale: Some(_), ..
             } => " (scaled per interval by the forecast's aht_s)",
             _ => "",
+        };
+        let wrap = s.closing_wrap_up_s(Some(a), id);
+        let wrap_text = if wrap > 0.0 {
+            format!(" + wrap-up {}", secs(wrap))
+        } else {
+            String::new()
         };
         let mut patience = a.patience.as_ref().map_or(String::new(), |p| {
             format!(", mean patience {}", secs(p.mean_secs()))
@@ -248,29 +286,37 @@ pub fn render_summary(s: &Scenario) -> String {
         }
         let _ = writeln!(
             out,
-            "    arrivals {rate_text}, mean handle time {}{scaled}{patience}",
+            "    arrivals {rate_text}, mean handle time {}{scaled}{wrap_text}{patience}",
             secs(handle)
         );
-        let occupancy = if items_online > 0 {
-            format!("occupancy ~{:.0}%", 100.0 * load / items_online as f64)
-        } else {
-            "no capacity online at login".to_owned()
-        };
-        let _ = writeln!(
-            out,
-            "    offered load {load:.2} Erlangs; capacity for {channel}, every group logged in: {items_online} items at once; {occupancy}"
-        );
-        if items_online == 0 {
-            notes.push(format!(
-                "queue \"{}\": no agent logs in to a status with channel \"{channel}\"; its items wait for a status change",
-                q.name
-            ));
-        } else if load >= items_online as f64 && a.patience.is_none() {
-            notes.push(format!(
-                "queue \"{}\": offered load {load:.2} is at or above the {items_online} items online and nobody abandons; its backlog will grow without bound",
-                q.name
-            ));
+        if let Some(t) = &a.transfer {
+            let _ = writeln!(
+                out,
+                "    {}% transferred to \"{}\" after a mean {} (what is left of their handle time is its agents' work)",
+                fmt_num(t.probability * 100.0),
+                s.queues[t.to_queue.index()].name,
+                secs(t.after.mean_secs())
+            );
         }
+        if !sources.is_empty() {
+            let _ = writeln!(
+                out,
+                "    transfers in from {}: about {} items per hour in all, arrivals included",
+                sources.join(", "),
+                fmt_num(entering)
+            );
+        }
+        load_lines(
+            &mut out,
+            &mut notes,
+            q,
+            channel,
+            pool_words,
+            load,
+            items_online,
+            a.patience.is_none(),
+        );
+        capacity_notes(s, &mut notes, q, &takers, &on_channel, items_online);
         for g in s.agents.iter().filter(|_| r.push_timeout.is_none()) {
             if g.behaviour.no_answer_probability > 0.0
                 && s.statuses[g.status.index()].has_channel(q.channel)
@@ -327,103 +373,89 @@ pub fn render_summary(s: &Scenario) -> String {
     out
 }
 
-/// The agent groups that may take an item of `queue` needing `skills`:
-/// members for queue-based routing, holders of every skill otherwise.
-fn may_take<'a>(
-    s: &'a Scenario,
-    queue: QueueId,
-    skills: &[crate::omni::SkillRequirement],
-) -> Vec<&'a crate::scenario::AgentGroup> {
-    let routing_type = s.queues[queue.index()].routing.routing_type;
-    s.agents
-        .iter()
-        .filter(|g| g.may_take(queue, routing_type, skills))
-        .collect()
+/// The offered-load line of a queue, and the note when nobody abandons
+/// and the load is at or above what its agents can hold.
+#[allow(clippy::too_many_arguments)]
+fn load_lines(
+    out: &mut String,
+    notes: &mut Vec<String>,
+    q: &super::Queue,
+    channel: &str,
+    pool_words: &str,
+    load: f64,
+    items_online: u64,
+    nobody_abandons: bool,
+) {
+    let occupancy = if items_online > 0 {
+        format!("occupancy ~{:.0}%", 100.0 * load / items_online as f64)
+    } else {
+        "no capacity online at login".to_owned()
+    };
+    let _ = writeln!(
+        out,
+        "    offered load {load:.2} Erlangs (handling and wrap-up); capacity for {channel}{pool_words}, every group logged in: {items_online} items at once; {occupancy}"
+    );
+    if items_online > 0 && load >= items_online as f64 && nobody_abandons {
+        notes.push(format!(
+            "queue \"{}\": offered load {load:.2} is at or above the {items_online} items online and nobody abandons; its backlog will grow without bound",
+            q.name
+        ));
+    }
 }
 
-/// Most combinations of a skill mix [`who_may_take_notes`] checks one by
-/// one: their number is the product of the choices' sizes, so a long mix
-/// has more than any machine could list.
-const MAX_MIX_COMBINATIONS: f64 = 4096.0;
-
-/// Warnings about items nobody may ever take: a queue-based queue without
-/// members, or a combination of skills no group has even after every
-/// additional skill that can be dropped is dropped. `stream` is the
-/// queue's arrival stream, if it has one.
-fn who_may_take_notes(
+/// Why a queue has no capacity online at login, said precisely: nobody
+/// may take it (a warning says so already), those who may log in to a
+/// status without its channel, or they have no room for its items in
+/// its pool.
+fn capacity_notes(
     s: &Scenario,
-    queue: QueueId,
-    stream: Option<&crate::scenario::ArrivalStream>,
     notes: &mut Vec<String>,
+    q: &super::Queue,
+    takers: &[&super::AgentGroup],
+    on_channel: &[&&super::AgentGroup],
+    items_online: u64,
 ) {
-    let q = &s.queues[queue.index()];
-    if q.routing.routing_type == RoutingType::Queue {
-        if may_take(s, queue, &[]).is_empty() {
-            notes.push(format!(
-                "queue \"{}\": no agent group belongs to it (agents[].queues); its items are never routed",
-                q.name
-            ));
-        }
+    if items_online > 0 || takers.is_empty() {
         return;
     }
-    let Some(a) = stream else {
-        return;
+    let channel = &s.channels[q.channel.index()].name;
+    let who = match q.routing.routing_type {
+        RoutingType::Queue => "its members",
+        RoutingType::Skills => "the agents with its skills",
     };
-    let combinations: f64 = a.skill_mix.iter().map(|c| c.choose.len() as f64).product();
-    if combinations > MAX_MIX_COMBINATIONS {
+    let names = |gs: &mut dyn Iterator<Item = &str>| gs.collect::<Vec<_>>().join(", ");
+    if on_channel.is_empty() {
+        let others: Vec<&str> = s
+            .agents
+            .iter()
+            .filter(|g| s.statuses[g.status.index()].has_channel(q.channel))
+            .filter(|g| !takers.iter().any(|t| t.group == g.group))
+            .map(|g| g.group.as_str())
+            .collect();
+        let carried = if others.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " (groups {} log in on \"{channel}\" but may not take its items)",
+                others.join(", ")
+            )
+        };
         notes.push(format!(
-            "queue \"{}\": its skill_mix gives {} combinations of skills, too many to check one by one whether some agent group has each",
+            "queue \"{}\": none of {who} ({}) logs in to a status with channel \"{channel}\"{carried}; its items wait for one of them to change status",
             q.name,
-            super::bounds::count(combinations)
+            names(&mut takers.iter().map(|g| g.group.as_str()))
         ));
         return;
     }
-    let droppable = q.routing.drop_additional_skills_timeout.is_some();
-    // Every combination of the mix, with its share of the items.
-    let mut combos: Vec<(Vec<crate::omni::SkillRequirement>, f64)> = vec![(
-        q.routing.skills.iter().chain(&a.skills).copied().collect(),
-        1.0,
-    )];
-    for choice in &a.skill_mix {
-        combos = combos
-            .into_iter()
-            .flat_map(|(reqs, share)| {
-                choice.choose.iter().map(move |(skill, p)| {
-                    let mut r = reqs.clone();
-                    r.push(crate::omni::SkillRequirement {
-                        skill: *skill,
-                        level: choice.level,
-                        additional: choice.additional,
-                        priority: choice.priority,
-                    });
-                    (r, share * p)
-                })
-            })
-            .collect();
-    }
-    for (reqs, share) in combos {
-        if share <= 0.0 {
-            continue;
-        }
-        let needed: Vec<_> = reqs
-            .iter()
-            .filter(|r| !(droppable && r.additional))
-            .copied()
-            .collect();
-        if may_take(s, queue, &needed).is_empty() {
-            let words: Vec<String> = needed
-                .iter()
-                .map(|r| format!("{} ≥ {}", s.skills[r.skill.index()].name, r.level))
-                .collect();
-            notes.push(format!(
-                "queue \"{}\": no agent group has {{{}}}, which {:.1}% of its items need{}; those items are never routed",
-                q.name,
-                words.join(", "),
-                100.0 * share,
-                if droppable { " after every additional skill is dropped" } else { "" }
-            ));
-        }
-    }
+    let pool = match q.routing.pool {
+        CapacityPool::Primary => "capacity",
+        CapacityPool::Interruptible => "interruptible_capacity",
+    };
+    notes.push(format!(
+        "queue \"{}\": {who} who log in on \"{channel}\" ({}) have no room for one of its items in their {pool}; its items are never routed",
+        q.name,
+        names(&mut on_channel.iter().map(|g| g.group.as_str()))
+    ));
 }
 
 fn fmt_num(x: f64) -> String {
@@ -551,22 +583,234 @@ skills = { Premium = 5 }
 "#;
         let s = Scenario::from_toml_str(text, "who.toml").unwrap();
         let out = render_summary(&s);
+        // Work nobody may take is a warning (check and run print it on
+        // standard error), not a note of the summary.
+        let warned = s.warnings.join("\n");
         assert!(
-            out.contains("queue \"Orphan\": no agent group belongs to it"),
-            "{out}"
+            warned.contains("queue \"Orphan\": no agent group belongs to it"),
+            "{warned}"
         );
+        assert!(!out.contains("no agent group belongs to it"), "{out}");
         assert!(out.contains("members: none"), "{out}");
         // French ≥ 5 (a quarter of the items) is required and nobody has
         // it; Premium ≥ 9 is additional, so it can be dropped.
         assert!(
-            out.contains("queue \"Skills\": no agent group has {French ≥ 5}, which 25.0% of its items need after every additional skill is dropped"),
-            "{out}"
+            warned.contains("queue \"Skills\": no agent group has {French ≥ 5}, which 25.0% of its items need after every additional skill is dropped"),
+            "{warned}"
         );
-        assert!(!out.contains("{Premium ≥ 5}"), "{out}");
+        assert!(!warned.contains("{Premium ≥ 5}"), "{warned}");
+        assert!(!out.contains("no agent logs in"), "{out}");
         assert!(
             out.contains("could hold 200 items of queue \"Tiny\" at once by capacity; Omni-Channel caps an agent at 100"),
             "{out}"
         );
         assert!(out.contains("200 items at once"), "{out}");
+    }
+
+    /// A desk of chat (primary) and email (interruptible) with `extra`
+    /// appended to its text.
+    fn desk(extra: &str, config: &str) -> Scenario {
+        let text = format!(
+            r#"
+[simulation]
+name = "desk"
+duration = "2h"
+interval = "1h"
+[[channels]]
+name = "chat"
+[[channels]]
+name = "email"
+interruptible = true
+[[statuses]]
+name = "On"
+channels = ["chat", "email"]
+[[statuses]]
+name = "Chat_Only"
+channels = ["chat"]
+[[presence_configs]]
+name = "c"
+capacity = 2
+{config}
+[[queues]]
+name = "Chat"
+channel = "chat"
+routing_model = "most_available"
+capacity_weight = 1
+[[queues]]
+name = "Email"
+channel = "email"
+routing_model = "most_available"
+capacity_weight = 1
+[[arrivals]]
+queue = "Chat"
+rate_per_hour = 30
+handle_time = "4m"
+[[arrivals]]
+queue = "Email"
+rate_per_hour = 10
+handle_time = "12m"
+{extra}
+"#
+        );
+        Scenario::from_toml_str(&text, "desk.toml").unwrap()
+    }
+
+    const TEAM: &str = r#"[[agents]]
+group = "Team"
+count = 2
+presence_config = "c"
+status = "On"
+wrap_up = "1m""#;
+
+    #[test]
+    fn interruptible_work_is_counted_in_its_own_pool() {
+        let out = render_summary(&desk(TEAM, "interruptible_capacity = 3"));
+        // Email holds 3 per agent in the interruptible pool, not 2.
+        assert!(
+            out.contains(
+                "capacity for email (interruptible pools), every group logged in: 6 items at once"
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains("capacity for chat, every group logged in: 4 items at once"),
+            "{out}"
+        );
+        let none = render_summary(&desk(TEAM, "interruptible_capacity = 0"));
+        assert!(
+            none.contains("every group logged in: 0 items at once"),
+            "{none}"
+        );
+        assert!(
+            none.contains("queue \"Email\": its members who log in on \"email\" (Team) have no room for one of its items in their interruptible_capacity"),
+            "{none}"
+        );
+        assert!(!none.contains("logs in to a status with channel"), "{none}");
+    }
+
+    #[test]
+    fn the_offered_load_counts_the_wrap_up_that_holds_capacity() {
+        let out = render_summary(&desk(TEAM, ""));
+        // 30/h × (4 m + 1 m) = 2.5 Erlangs; 10/h × (12 m + 1 m).
+        assert!(
+            out.contains("mean handle time 4m (240 s) + wrap-up 1m (60 s)"),
+            "{out}"
+        );
+        assert!(
+            out.contains("offered load 2.50 Erlangs (handling and wrap-up)"),
+            "{out}"
+        );
+        assert!(
+            out.contains("offered load 2.17 Erlangs (handling and wrap-up)"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn members_off_the_channel_are_told_apart_from_non_members_on_it() {
+        // The members log in to a chat-only status; another group carries
+        // email but is not a member of Email.
+        let text = r#"[[agents]]
+group = "Members"
+count = 2
+presence_config = "c"
+status = "Chat_Only"
+[[agents]]
+group = "Others"
+count = 2
+presence_config = "c"
+status = "On"
+queues = ["Chat"]"#;
+        let out = render_summary(&desk(text, ""));
+        assert!(
+            out.contains("queue \"Email\": none of its members (Members) logs in to a status with channel \"email\" (groups Others log in on \"email\" but may not take its items); its items wait for one of them to change status"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn a_queue_fed_only_by_transfers_is_not_said_to_receive_nothing() {
+        let text = r#"[[queues]]
+name = "Loans"
+channel = "chat"
+routing_model = "most_available"
+capacity_weight = 1
+[[agents]]
+group = "Team"
+count = 2
+presence_config = "c"
+status = "On""#;
+        let s = desk(text, "").clone();
+        let mut s = s;
+        s.arrivals[0].transfer = Some(crate::scenario::Transfer {
+            probability: 0.5,
+            to_queue: QueueId(2),
+            after: crate::distribution::Distribution::Constant { value: 60.0 },
+        });
+        let out = render_summary(&s);
+        assert!(!out.contains("no items enter it"), "{out}");
+        assert!(
+            out.contains("no arrivals of its own; transfers in from Chat: about 15 per hour"),
+            "{out}"
+        );
+        // Half the chats go on after a minute with 3 minutes left.
+        assert!(
+            out.contains("offered load 0.75 Erlangs (handling and wrap-up)"),
+            "{out}"
+        );
+        assert!(
+            out.contains("50% transferred to \"Loans\" after a mean 1m (60 s)"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn a_drop_timeout_past_the_threshold_is_a_warning() {
+        let text = |timeout: &str| {
+            format!(
+                r#"
+[simulation]
+name = "drop"
+duration = "1h"
+[[channels]]
+name = "chat"
+[[statuses]]
+name = "On"
+channels = ["chat"]
+[[skills]]
+name = "Senior"
+[[presence_configs]]
+name = "c"
+capacity = 1
+[[queues]]
+name = "Loans"
+channel = "chat"
+routing = "skills"
+routing_model = "most_available"
+capacity_weight = 1
+drop_additional_skills_timeout = "{timeout}"
+[[arrivals]]
+queue = "Loans"
+rate_per_hour = 10
+handle_time = "5m"
+skills = [{{ skill = "Senior", level = 5, additional = true }}]
+[[agents]]
+group = "g"
+count = 2
+presence_config = "c"
+status = "On"
+skills = {{ Senior = 3 }}
+"#
+            )
+        };
+        let late = Scenario::from_toml_str(&text("30s"), "drop.toml").unwrap();
+        assert_eq!(late.warnings.len(), 1, "{:?}", late.warnings);
+        assert!(
+            late.warnings[0].starts_with("queue \"Loans\": drop_additional_skills_timeout 30s is longer than its service-level threshold 20s"),
+            "{:?}",
+            late.warnings
+        );
+        let soon = Scenario::from_toml_str(&text("15s"), "drop.toml").unwrap();
+        assert!(soon.warnings.is_empty(), "{:?}", soon.warnings);
     }
 }

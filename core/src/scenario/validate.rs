@@ -743,7 +743,7 @@ pub(crate) fn validate(raw: &RawScenario, cx: &Ctx<'_>) -> Result<Scenario> {
         });
     }
     super::roster::add_break_status(&mut statuses, &mut agents, StatusId(implicit.0 + 1));
-    let scenario = Scenario {
+    let mut scenario = Scenario {
         simulation,
         channels,
         statuses,
@@ -755,6 +755,8 @@ pub(crate) fn validate(raw: &RawScenario, cx: &Ctx<'_>) -> Result<Scenario> {
         warnings,
     };
     routable(raw, cx, &scenario)?;
+    let advice = super::advice::warnings(&scenario);
+    scenario.warnings.extend(advice);
     Ok(scenario)
 }
 

@@ -190,8 +190,10 @@ fn email_close(
         .iter()
         .find_map(|e| match e.kind {
             EventKind::WorkClosed {
-                queue, accepted_at, ..
-            } if queue == QueueId(1) => Some(e.time.since(accepted_at).as_secs_f64() / 60.0),
+                queue: QueueId(1),
+                accepted_at,
+                ..
+            } => Some(e.time.since(accepted_at).as_secs_f64() / 60.0),
             _ => None,
         })
         .expect("the email is closed");
