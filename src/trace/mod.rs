@@ -23,6 +23,7 @@
 //! agent first); the tests hold it to every decision of real runs.
 
 mod breaks;
+mod story;
 mod words;
 
 use crate::clock::DayClock;
@@ -206,10 +207,49 @@ enum Where {
 #[derive(Debug)]
 struct ItemInfo {
     requested_at: SimTime,
+    /// Pushes that reached an agent (a refused push is not one).
     pushes: u32,
     at: Where,
     /// Last agent to let it go, until that agent changes status.
     excluded: Option<AgentId>,
+    /// On a channel that ends items declined by everyone: every agent that
+    /// refused it since it was last queued (§12.6).
+    refused: Vec<AgentId>,
+    /// Its first acceptance: its answer.
+    answered_at: Option<SimTime>,
+    /// How its current leg began, once it was answered: a transfer or a
+    /// reassignment puts an answered item back in a queue.
+    leg: Option<Leg>,
+    /// The skills it asks for now (skills-based work).
+    requirements: Vec<SkillRequirement>,
+    /// And on entering its queue, which a reset restores.
+    requested: Vec<SkillRequirement>,
+}
+
+impl ItemInfo {
+    fn new(requested_at: SimTime, skills: &[SkillRequirement]) -> ItemInfo {
+        ItemInfo {
+            requested_at,
+            pushes: 0,
+            at: Where::Waiting,
+            excluded: None,
+            refused: Vec::new(),
+            answered_at: None,
+            leg: None,
+            requirements: skills.to_vec(),
+            requested: skills.to_vec(),
+        }
+    }
+}
+
+/// How an answered item came back to a queue.
+#[derive(Copy, Clone, Debug)]
+enum Leg {
+    /// Transferred in from `from` at `since`.
+    Transferred { from: QueueId, since: SimTime },
+    /// Taken back from `agent`, who stayed logged out holding it, at
+    /// `since`.
+    Reassigned { agent: AgentId, since: SimTime },
 }
 
 #[derive(Debug)]
@@ -217,7 +257,10 @@ struct WorkInfo {
     item: WorkItemId,
     queue: QueueId,
     cost: CapacityUnits,
+    pool: CapacityPool,
     assigned_at: SimTime,
+    /// Accepted (opened) already.
+    accepted: bool,
 }
 
 /// The release a following decline/timeout status change comes from.
@@ -405,17 +448,10 @@ impl Narrator {
                 queue,
                 patience,
                 retrial,
+                skills,
                 ..
             } => {
-                self.items.insert(
-                    *item,
-                    ItemInfo {
-                        requested_at: t,
-                        pushes: 0,
-                        at: Where::Waiting,
-                        excluded: None,
-                    },
-                );
+                self.items.insert(*item, ItemInfo::new(t, skills));
                 if show {
                     let _ = write!(
                         s,
@@ -491,9 +527,15 @@ impl Narrator {
                         item: *item,
                         queue: *queue,
                         cost: *cost,
+                        pool: *pool,
                         assigned_at: t,
+                        accepted: false,
                     },
                 );
+                if let Some(a) = self.agents.get_mut(agent.index()) {
+                    let p = pool.index();
+                    a.load[p] = a.load[p] + *cost;
+                }
                 if show {
                     let _ = write!(
                         s,
@@ -516,7 +558,7 @@ impl Narrator {
                         s,
                         "; agent {} now holds {} of {}",
                         agent.0,
-                        units(a.load[p] + *cost),
+                        units(a.load[p]),
                         units(a.capacity[p])
                     );
                     if *pool == CapacityPool::Interruptible {
@@ -533,6 +575,14 @@ impl Narrator {
                 handle_time,
                 ..
             } => {
+                if let Some(w) = self.works.get_mut(work) {
+                    w.accepted = true;
+                }
+                let before = self.items.get_mut(item).map(|i| {
+                    let first = i.answered_at;
+                    i.answered_at.get_or_insert(t);
+                    (first, i.leg.take())
+                });
                 if show {
                     let assigned = self.works.get(work).map_or(t, |w| w.assigned_at);
                     if self.agents[agent.index()].auto_accept {
@@ -545,12 +595,20 @@ impl Narrator {
                             span(t - assigned)
                         );
                     }
-                    let _ = write!(
-                        s,
-                        " (AgentWork {work}); answered {} after the request; handle time {}",
-                        span(t - *requested_at),
-                        span(*handle_time)
-                    );
+                    let _ = write!(s, " (AgentWork {work}); ");
+                    match before {
+                        Some((Some(first), leg)) => s.push_str(&story::again_words(
+                            &self.scenario,
+                            t,
+                            first - *requested_at,
+                            leg,
+                        )),
+                        _ => {
+                            let _ =
+                                write!(s, "answered {} after the request", span(t - *requested_at));
+                        }
+                    }
+                    let _ = write!(s, "; handle time {}", span(*handle_time));
                 }
                 Tone::Done
             }
@@ -563,6 +621,12 @@ impl Narrator {
                 on_push_timeout,
             } => {
                 let (_, info) = self.release_work(*work, *queue, *agent);
+                let tried_once = self.tried_once(*queue);
+                if let Some(i) = self.items.get_mut(item).filter(|_| tried_once) {
+                    if !i.refused.contains(agent) {
+                        i.refused.push(*agent);
+                    }
+                }
                 self.cause = Some(Cause {
                     agent: *agent,
                     item: *item,
@@ -587,10 +651,19 @@ impl Narrator {
                             None => s.push_str("no reason given"),
                         }
                     }
-                    let _ = write!(
-                        s,
-                        "; agent {a} is excluded from this item until it changes status"
-                    );
+                    if tried_once {
+                        let _ = write!(
+                            s,
+                            "; agent {a} will not be pushed this item again: on channel \"{}\" \
+                             each agent is tried once",
+                            self.channel_name(*queue)
+                        );
+                    } else {
+                        let _ = write!(
+                            s,
+                            "; agent {a} is excluded from this item until it changes status"
+                        );
+                    }
                 }
                 Tone::Miss
             }
@@ -602,10 +675,10 @@ impl Narrator {
                 accepted_at,
                 ..
             } => {
-                let (cost, _) = self.release_work(*work, *queue, *agent);
+                let (_, info) = self.release_work(*work, *queue, *agent);
                 self.items.remove(item);
                 if show {
-                    let p = self.pool(*queue).index();
+                    let p = info.map_or_else(|| self.pool(*queue), |w| w.pool).index();
                     let a = &self.agents[agent.index()];
                     let _ = write!(
                         s,
@@ -613,7 +686,7 @@ impl Narrator {
                          holds {} of {}",
                         agent.0,
                         span(t - *accepted_at),
-                        units(a.load[p] - cost),
+                        units(a.load[p]),
                         units(a.capacity[p])
                     );
                 }
@@ -627,9 +700,11 @@ impl Narrator {
                 agent,
                 accepted_at,
             } => {
-                let (cost, _) = self.release_work(*work, *from_queue, *agent);
+                let (_, info) = self.release_work(*work, *from_queue, *agent);
                 if show {
-                    let p = self.pool(*from_queue).index();
+                    let p = info
+                        .map_or_else(|| self.pool(*from_queue), |w| w.pool)
+                        .index();
                     let a = &self.agents[agent.index()];
                     let _ = write!(
                         s,
@@ -638,7 +713,7 @@ impl Narrator {
                         agent.0,
                         self.queue_name(*to_queue),
                         span(t - *accepted_at),
-                        units(a.load[p] - cost),
+                        units(a.load[p]),
                         units(a.capacity[p])
                     );
                 }
@@ -650,11 +725,20 @@ impl Narrator {
                 queue,
                 requested_at,
                 handle_time,
+                skills,
                 ..
             } => {
                 if let Some(i) = self.items.get_mut(item) {
                     i.at = Where::Waiting;
                     i.excluded = None;
+                    i.refused.clear();
+                    i.pushes = 0;
+                    i.requirements.clone_from(skills);
+                    i.requested.clone_from(skills);
+                    i.leg = Some(Leg::Transferred {
+                        from: *from_queue,
+                        since: t,
+                    });
                 }
                 if show {
                     let _ = write!(
@@ -677,14 +761,41 @@ impl Narrator {
                 queue,
                 agent,
             } => {
-                self.release_work(*work, *queue, *agent);
+                let (_, info) = self.release_work(*work, *queue, *agent);
+                let opened = info.is_some_and(|w| w.accepted);
+                if opened {
+                    if let Some(i) = self.items.get_mut(item) {
+                        i.leg = Some(Leg::Reassigned {
+                            agent: *agent,
+                            since: t,
+                        });
+                    }
+                }
                 if show {
-                    let _ = write!(
-                        s,
-                        "agent {} logs out before answering: AgentWork {work} for item {item} → \
-                         Unavailable",
-                        agent.0
-                    );
+                    if opened {
+                        let after =
+                            self.scenario.queues.get(queue.index()).and_then(|q| {
+                                self.scenario.channels[q.channel.index()].reassign_after
+                            });
+                        let _ = write!(
+                            s,
+                            "agent {} stayed logged out{} holding item {item}, which it had \
+                             accepted: AgentWork {work} → Unavailable; the item goes back to its \
+                             queue with the handle time left, for another agent",
+                            agent.0,
+                            after.map_or(String::new(), |d| format!(
+                                " past its channel's reassign_after ({})",
+                                span(d)
+                            )),
+                        );
+                    } else {
+                        let _ = write!(
+                            s,
+                            "agent {} logs out before answering: AgentWork {work} for item \
+                             {item} → Unavailable",
+                            agent.0
+                        );
+                    }
                 }
                 Tone::Miss
             }
@@ -729,25 +840,36 @@ impl Narrator {
                 item,
                 queue,
                 excluded_agent,
-                ..
+                skills_reset,
             } => {
-                let info = self.items.get(item).map(|i| (i.at, i.requested_at));
-                let refused_by = info.and_then(|(at, _)| Self::taken_back(at));
-                let requested_at = info.map_or(t, |i| i.1);
+                let info = self
+                    .items
+                    .get(item)
+                    .map(|i| (i.at, i.requested_at, i.leg, i.refused.clone()));
+                let refused_by = info.as_ref().and_then(|(at, ..)| Self::taken_back(*at));
+                let requested_at = info.as_ref().map_or(t, |i| i.1);
                 if let Some(i) = self.items.get_mut(item) {
                     i.at = Where::Waiting;
                     i.excluded = *excluded_agent;
+                    if refused_by.is_some() {
+                        // Not a push that reached anyone.
+                        i.pushes = i.pushes.saturating_sub(1);
+                    }
+                    if *skills_reset {
+                        i.requirements.clone_from(&i.requested);
+                    }
                 }
                 if show {
                     let q = self.queue_name(*queue);
                     if let Some(a) = refused_by {
                         let _ = write!(
                             s,
-                            "agent {} could not take item {item} when the push reached it (it \
-                             left the channel or filled up at that instant); back in queue \
-                             \"{q}\", keeping its place; not a decline: agent {} keeps its \
-                             place in the tie-break",
-                            a.0, a.0
+                            "agent {} could not take item {item} when the push reached it: {}; \
+                             back in queue \"{q}\", keeping its place; not a decline: agent {} \
+                             keeps its place in the tie-break",
+                            a.0,
+                            self.refusal_words(a, *queue),
+                            a.0
                         );
                         match excluded_agent {
                             Some(x) => {
@@ -757,10 +879,18 @@ impl Narrator {
                         }
                     } else {
                         let _ = write!(s, "item {item} back in queue \"{q}\"");
-                        if let (None, Some((Where::Pushed { agent, .. }, _))) =
-                            (excluded_agent, info)
-                        {
-                            let _ = write!(s, " after agent {} logged out", agent.0);
+                        match info.as_ref().map(|i| (i.0, i.2)) {
+                            Some((_, Some(Leg::Reassigned { agent, since }))) if since == t => {
+                                let _ = write!(
+                                    s,
+                                    " after agent {}, holding it, stayed logged out too long",
+                                    agent.0
+                                );
+                            }
+                            Some((Where::Pushed { agent, .. }, _)) if excluded_agent.is_none() => {
+                                let _ = write!(s, " after agent {} logged out", agent.0);
+                            }
+                            _ => {}
                         }
                         let _ = write!(
                             s,
@@ -768,11 +898,22 @@ impl Narrator {
                             self.scenario.simulation.clock().label_ms(requested_at),
                             span(t - requested_at)
                         );
-                        match excluded_agent {
-                            Some(a) => {
+                        let refused = info.map(|i| i.3).unwrap_or_default();
+                        match (excluded_agent, refused.as_slice()) {
+                            (_, [_, ..]) if self.tried_once(*queue) => {
+                                let list: Vec<String> =
+                                    refused.iter().map(|a| a.0.to_string()).collect();
+                                let _ = write!(
+                                    s,
+                                    "; it waits for an agent it has not tried (not agent{} {})",
+                                    if refused.len() > 1 { "s" } else { "" },
+                                    list.join(", ")
+                                );
+                            }
+                            (Some(a), _) => {
                                 let _ = write!(s, "; it will go to anyone but agent {}", a.0);
                             }
-                            None => s.push_str("; every agent is eligible again"),
+                            (None, _) => s.push_str("; every agent is eligible again"),
                         }
                     }
                 }
@@ -791,6 +932,10 @@ impl Narrator {
                 ..
             } => {
                 if let Some(w) = self.works.get_mut(work) {
+                    if let Some(a) = self.agents.get_mut(agent.index()) {
+                        let p = w.pool.index();
+                        a.load[p] = a.load[p] - w.cost + *cost;
+                    }
                     w.cost = *cost;
                 }
                 if show {
@@ -866,6 +1011,15 @@ impl Narrator {
                 priority,
                 waited,
             } => {
+                let asked = self
+                    .items
+                    .get_mut(item)
+                    .map(|i| {
+                        let asked = i.requirements.clone();
+                        i.requirements.retain(|r| !skills.contains(&r.skill));
+                        (asked, i.requirements.clone())
+                    })
+                    .unwrap_or_default();
                 if show {
                     let names: Vec<&str> = skills
                         .iter()
@@ -873,12 +1027,14 @@ impl Narrator {
                         .collect();
                     let _ = write!(
                         s,
-                        "after {} no agent with {} took item {item} of queue \"{}\": \
-                         dropped priority-{priority} group {{{}}}",
+                        "after {} no agent with every skill item {item} of queue \"{}\" asks for \
+                         ({}) took it: dropped its priority-{priority} additional skills {{{}}}; \
+                         it now needs {}",
                         span(*waited),
-                        names.join(", "),
                         self.queue_name(*queue),
-                        names.join(", ")
+                        self.skills_words(&asked.0),
+                        names.join(", "),
+                        self.skills_words(&asked.1)
                     );
                 }
                 Tone::Queue
@@ -1058,7 +1214,53 @@ impl Narrator {
         let cost = info
             .as_ref()
             .map_or_else(|| self.cost(queue, agent), |w| w.cost);
+        // Its agent holds that much less from now: several releases of one
+        // instant (a logout closing everything) are told one by one, before
+        // the one workload event that sums them up.
+        let pool = info.as_ref().map_or_else(|| self.pool(queue), |w| w.pool);
+        if let Some(a) = self.agents.get_mut(agent.index()) {
+            let p = pool.index();
+            a.load[p] = a.load[p] - cost;
+        }
         (cost, info)
+    }
+
+    /// The name of the channel of `queue`'s items.
+    fn channel_name(&self, queue: QueueId) -> &str {
+        self.scenario.queues.get(queue.index()).map_or("?", |q| {
+            self.scenario.channels[q.channel.index()].name.as_str()
+        })
+    }
+
+    /// Whether `queue`'s channel ends items declined by everyone: each
+    /// agent is tried once (§12.6).
+    fn tried_once(&self, queue: QueueId) -> bool {
+        self.scenario
+            .queues
+            .get(queue.index())
+            .is_some_and(|q| self.scenario.channels[q.channel.index()].ends_when_all_decline)
+    }
+
+    /// Why `agent` could not receive a push of an item of `queue`, as the
+    /// events so far tell it.
+    fn refusal_words(&self, agent: AgentId, queue: QueueId) -> String {
+        let Some(a) = self.agents.get(agent.index()) else {
+            return "it left the channel or filled up at that instant".into();
+        };
+        let channel = self.scenario.queues.get(queue.index()).map(|q| q.channel);
+        match a.status {
+            None => "it had logged out at that instant, before the router heard of it".into(),
+            Some(st)
+                if !channel.is_some_and(|c| self.scenario.statuses[st.index()].has_channel(c)) =>
+            {
+                format!(
+                    "it had moved to {} at that instant, which does not receive {}",
+                    self.status_words(st).0,
+                    self.channel_name(queue)
+                )
+            }
+            Some(_) => "it had no room left for it at that instant".into(),
+        }
     }
 
     /// The capacity pool items of `queue` count against.
@@ -1172,6 +1374,9 @@ impl Narrator {
         for (i, c) in listed.iter().enumerate() {
             s.push_str(if i == 0 { " — " } else { "; " });
             s.push_str(&self.candidate_words(now, model, r.pool, c));
+            if let Some(gone) = self.unaware_words(c.agent, queue) {
+                s.push_str(&gone);
+            }
             if skills_based && !needs.is_empty() {
                 let _ = write!(s, ", has {}", self.skill_match_words(c.agent, needs));
             }
@@ -1248,6 +1453,22 @@ impl Narrator {
             })
             .collect();
         words.join(", ")
+    }
+
+    /// A candidate that left the channel at this very instant, which the
+    /// router has not heard of yet (the same-instant rule): a push to it
+    /// will be refused when it arrives.
+    fn unaware_words(&self, agent: AgentId, queue: QueueId) -> Option<String> {
+        let a = self.agents.get(agent.index())?;
+        let channel = self.scenario.queues.get(queue.index())?.channel;
+        match a.status {
+            None => Some(" (logged out at this instant; the router hears of it next, so a push now is refused)".into()),
+            Some(st) if !self.scenario.statuses[st.index()].has_channel(channel) => Some(format!(
+                " (moved to {} at this instant; the router hears of it next, so a push now is refused)",
+                self.status_words(st).0
+            )),
+            Some(_) => None,
+        }
     }
 
     fn candidate_words(
@@ -1403,5 +1624,7 @@ impl EventSink for Narrator {
     }
 }
 
+#[cfg(test)]
+mod story_tests;
 #[cfg(test)]
 mod tests;

@@ -228,6 +228,7 @@ impl Lesson {
 
     /// The push the agent reports, with its workload change.
     fn push(&mut self, secs: f64, n: u64, queue: QueueId, agent: u32, work: u64) -> String {
+        let load = self.narrator.agents[agent as usize].load[0];
         let text = self.line(
             secs,
             EventKind::WorkAssigned {
@@ -241,7 +242,6 @@ impl Lesson {
                 handle_time: SimDuration::from_secs(300),
             },
         );
-        let load = self.narrator.agents[agent as usize].load[0];
         self.workload(secs, agent, load, load + CapacityUnits::whole(1));
         text
     }
@@ -658,9 +658,10 @@ fn push_timeout_status_change_refusal_and_reroute() {
     assert_eq!(
         l.requeue(30.0, 4, None),
         format!(
-            "agent 0 could not take item {} when the push reached it (it left the channel or \
-             filled up at that instant); back in queue \"Chat\", keeping its place; not a \
-             decline: agent 0 keeps its place in the tie-break and is not excluded from the item",
+            "agent 0 could not take item {} when the push reached it: it had moved to Break at \
+             that instant, which does not receive chat; back in queue \"Chat\", keeping its \
+             place; not a decline: agent 0 keeps its place in the tie-break and is not excluded \
+             from the item",
             i(4)
         )
     );

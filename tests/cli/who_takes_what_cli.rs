@@ -94,7 +94,7 @@ fn drops_happen_at_timeout_multiples_in_the_trace_and_work_csv() {
         } else if rest.contains(" back in queue ") && !rest.contains("could not take") {
             // A decline or timeout: dropped skills come back, the clock restarts.
             since.insert(words[1].to_string(), secs(stamp));
-        } else if rest.starts_with("after ") && rest.contains("dropped priority-") {
+        } else if rest.starts_with("after ") && rest.contains("dropped its priority-") {
             let item = words[words.iter().position(|w| *w == "item").unwrap() + 1];
             let waited = secs(stamp) - since[item];
             let expected = if rest.contains("{Expert}") {

@@ -497,6 +497,12 @@ impl<B: AgentBehaviour> Simulation<B> {
         self.contexts[agent.index()].pause(work, paused);
     }
 
+    /// Hands `agent`'s opened `work` on to `queue`, as its behaviour would
+    /// through [`AgentContext::transfer`] (omni-reference §12.7).
+    pub fn transfer(&self, agent: AgentId, work: crate::omni::AgentWorkId, queue: QueueId) {
+        self.contexts[agent.index()].transfer(work, queue);
+    }
+
     /// Records (`true`) or stops recording every routing decision's
     /// candidates and rule in its `RoutingDecision` event
     /// ([`crate::events::DecisionRecord`]).
