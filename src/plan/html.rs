@@ -62,6 +62,7 @@ pub fn staffing_html(plan: &StaffingPlan, scenario: &Scenario) -> String {
             y_range: None,
             y_decimals: 0,
             markers: true,
+            references: &[],
         };
         match line_chart(&spec, &[required, rostered]) {
             Ok(svg) => body.push_str(&svg),
@@ -101,6 +102,7 @@ pub fn staffing_html(plan: &StaffingPlan, scenario: &Scenario) -> String {
             y_range: Some((0.0, 1.0)),
             y_decimals: 1,
             markers: true,
+            references: &[],
         };
         match line_chart(&spec, &[achieved, target_line]) {
             Ok(svg) => body.push_str(&svg),

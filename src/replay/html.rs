@@ -129,6 +129,7 @@ pub fn replay_html(r: &Replay) -> Result<String, ReportError> {
                     y_range: (y == "share").then_some((0.0, 1.0)),
                     y_decimals: decimals,
                     markers: true,
+                    references: &[],
                 },
                 &series,
             )?;

@@ -142,6 +142,9 @@ pub(crate) struct LineSpec<'a> {
     /// Draw a dot at every point (for per-interval values, to show that
     /// they are samples, and so a lone defined value is still visible).
     pub markers: bool,
+    /// Horizontal reference lines (a queue's target): height, colour and
+    /// a short label drawn at their right end.
+    pub references: &'a [(f64, RGBColor, String)],
 }
 
 /// A line chart, one line per series; undefined values leave gaps.
@@ -151,6 +154,7 @@ pub(crate) fn line_chart(spec: &LineSpec<'_>, series: &[Series]) -> Result<Strin
         .iter()
         .flat_map(|s| s.points.iter().filter_map(|p| p.1))
         .fold(0.0_f64, f64::max);
+    let max = spec.references.iter().fold(max, |m, r| m.max(r.0));
     let (y0, y1) = spec.y_range.unwrap_or((0.0, y_top(max)));
     svg(spec.title, spec.size, |root| {
         let mut chart = ChartBuilder::on(root)
@@ -185,6 +189,23 @@ pub(crate) fn line_chart(spec: &LineSpec<'_>, series: &[Series]) -> Result<Strin
             .axis_desc_style((FONT, LABEL_SIZE).into_font().color(&TEXT))
             .draw()
             .map_err(&err)?;
+        for (y, colour, label) in spec.references {
+            let (x0, x1) = spec.x_range;
+            chart
+                .draw_series(LineSeries::new(
+                    [(x0, *y), (x1, *y)],
+                    colour.mix(0.6).stroke_width(1),
+                ))
+                .map_err(&err)?;
+            let style = (FONT, LABEL_SIZE).into_font().color(colour);
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    label.clone(),
+                    (x0 + (x1 - x0) * 0.01, *y),
+                    style,
+                )))
+                .map_err(&err)?;
+        }
         for s in series {
             let style = s.colour.stroke_width(2);
             for run in defined_runs(&s.points) {
@@ -491,6 +512,7 @@ mod tests {
             y_range: None,
             y_decimals: 1,
             markers: true,
+            references: &[],
         };
         let s = Series {
             colour: queue_colour(0),

@@ -40,6 +40,9 @@ pub(crate) struct Metrics {
     /// per-queue thresholds have none: the run's applies). For `overall`,
     /// the threshold all queues share, `None` when they differ.
     pub service_level_threshold_s: Option<f64>,
+    /// The capacity pool the queue's items count against (files from
+    /// before it was written: primary).
+    pub pool: crate::omni::CapacityPool,
     /// Every metric's estimate.
     pub values: PerMetric<Option<Est>>,
 }
@@ -57,6 +60,11 @@ impl<'de> Deserialize<'de> for Metrics {
                 while let Some(key) = map.next_key::<String>()? {
                     if key == "service_level_threshold_s" {
                         m.service_level_threshold_s = map.next_value()?;
+                    } else if key == "capacity_pool" {
+                        let pool: String = map.next_value()?;
+                        if pool == crate::omni::CapacityPool::Interruptible.as_str() {
+                            m.pool = crate::omni::CapacityPool::Interruptible;
+                        }
                     } else if let Some(metric) = Metric::from_name(&key) {
                         m.values[metric] = map.next_value()?;
                     } else {
@@ -117,8 +125,35 @@ struct SummaryFile {
     service_level_threshold_s: f64,
     queues: OrderedQueues,
     overall: Metrics,
+    /// The queues' planning targets, checked (absent without targets).
+    #[serde(default)]
+    targets: Vec<Target>,
     #[serde(default)]
     engine: EngineBlock,
+}
+
+/// One target of `summary.json`'s `targets`, checked.
+#[derive(Clone, Debug, Deserialize)]
+pub(crate) struct Target {
+    pub queue: String,
+    /// `service_level`, `p_abandon`, `asa_s` or `agents_occupancy`.
+    pub metric: String,
+    /// `min` (a floor) or `max` (a ceiling).
+    pub bound: String,
+    pub target: f64,
+    pub mean: Option<f64>,
+    pub ci95_low: Option<f64>,
+    pub ci95_high: Option<f64>,
+    pub met: Option<bool>,
+    pub worst_interval: Option<WorstInterval>,
+}
+
+/// The interval where a target came out worst.
+#[derive(Clone, Debug, Deserialize)]
+pub(crate) struct WorstInterval {
+    pub start: String,
+    pub end: String,
+    pub value: f64,
 }
 
 /// What the report needs of `summary.json`.
@@ -138,6 +173,8 @@ pub(crate) struct RunSummary {
     /// Per queue, in scenario order.
     pub queues: Vec<(String, Metrics)>,
     pub overall: Metrics,
+    /// The planning targets, checked, in file order.
+    pub targets: Vec<Target>,
     pub events: Option<Est>,
 }
 
@@ -309,6 +346,7 @@ pub(crate) fn read_summary(path: &Path) -> Result<RunSummary, ReportError> {
         clock,
         queues: f.queues.0,
         overall: f.overall,
+        targets: f.targets,
         events: f.engine.events,
     })
 }
@@ -575,7 +613,9 @@ pub(crate) fn read_intervals(path: &Path, queues: &[String]) -> Result<IntervalT
 pub(crate) struct AgentRow {
     pub group: String,
     pub time_online_s: f64,
-    pub occupancy: Option<f64>,
+    /// Primary and interruptible occupancy (the second absent from files
+    /// written before it, and empty without interruptible work).
+    pub occupancy: [Option<f64>; 2],
 }
 
 /// Reads `agents.csv`; agents must be listed 0, 1, 2, … as `omnisim run`
@@ -586,6 +626,7 @@ pub(crate) fn read_agents(path: &Path) -> Result<Vec<AgentRow>, ReportError> {
     let c_group = t.column("group")?;
     let c_online = t.column("time_online_s")?;
     let c_occ = t.column("occupancy")?;
+    let c_int = t.optional_column("interruptible_occupancy");
     let mut agents = Vec::new();
     t.each_row(&mut reader, |line, record| {
         let get = |c: usize| record.get(c).unwrap_or("");
@@ -599,7 +640,13 @@ pub(crate) fn read_agents(path: &Path) -> Result<Vec<AgentRow>, ReportError> {
         agents.push(AgentRow {
             group: get(c_group).to_string(),
             time_online_s: num(&t, line, "time_online_s", get(c_online))?,
-            occupancy: opt_num(&t, line, "occupancy", get(c_occ))?,
+            occupancy: [
+                opt_num(&t, line, "occupancy", get(c_occ))?,
+                match c_int {
+                    Some(c) => opt_num(&t, line, "interruptible_occupancy", get(c))?,
+                    None => None,
+                },
+            ],
         });
         Ok(())
     })?;

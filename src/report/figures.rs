@@ -2,18 +2,16 @@
 //! its SVG, legend and caption.
 
 use super::charts::{
-    css_colour, heat_map, line_chart, queue_colour, stacked_histogram, HeatSpec, HistogramSpec,
-    LineSpec, Series, ALL_COLOUR,
+    css_colour, heat_map, line_chart, queue_colour, HeatSpec, LineSpec, Series, ALL_COLOUR,
 };
 use super::data::{AgentRow, IntervalCells, IntervalTable, RunSummary, ALL};
 use super::html::{escape, fmt_duration};
-use super::work::{WorkStats, WAIT_TICKS_PER_S};
+use super::work::WorkStats;
 use super::ReportError;
 use crate::stats::Metric;
-use std::collections::BTreeMap;
 
 /// Design width of a full-width chart \[px\].
-const FULL: u32 = 1060;
+pub(super) const FULL: u32 = 1060;
 /// Design size of a chart in a two-column row.
 const HALF: (u32, u32) = (520, 330);
 /// Design size of a chart in a three-column row.
@@ -26,8 +24,6 @@ const MAX_QUEUE_BINS: f64 = 160.0;
 /// SVG stays a few hundred kilobytes at most.
 const MAX_HEAT_ROWS: usize = 60;
 const MAX_HEAT_COLUMNS: usize = 96;
-/// Target number of histogram bars.
-const WAIT_BINS: u64 = 40;
 
 /// One chart, ready for the page.
 #[derive(Debug)]
@@ -120,6 +116,8 @@ struct IntervalChart<'a> {
     y_decimals: usize,
     /// What the chart shows; the caption adds where the data came from.
     note: &'a str,
+    /// The queues' targets of this metric, as reference lines.
+    references: Vec<(f64, plotters::style::RGBColor, String)>,
 }
 
 impl IntervalChart<'_> {
@@ -136,6 +134,7 @@ impl IntervalChart<'_> {
             y_range: self.y_range,
             y_decimals: self.y_decimals,
             markers: t.intervals.len() <= 100,
+            references: &self.references,
         };
         Ok(Figure {
             id: self.id.to_string(),
@@ -165,7 +164,26 @@ fn count_chart<'a>(
         y_range: None,
         y_decimals: 1,
         note,
+        references: Vec::new(),
     }
+}
+
+/// The targets of `metric` (summary.json's `targets`) as reference lines
+/// in their queue's colour.
+fn target_lines(s: &RunSummary, metric: &str) -> Vec<(f64, plotters::style::RGBColor, String)> {
+    let names = s.queue_names();
+    s.targets
+        .iter()
+        .filter(|t| t.metric == metric)
+        .filter_map(|t| {
+            let q = names.iter().position(|n| *n == t.queue)?;
+            Some((
+                t.target,
+                queue_colour(q),
+                format!("{}: {}", t.queue, super::html::target_words(t)),
+            ))
+        })
+        .collect()
 }
 
 /// Service level and ASA per interval (one row of the page).
@@ -202,6 +220,7 @@ pub(crate) fn service(s: &RunSummary, t: &IntervalTable) -> Result<Vec<Figure>, 
             y_range: Some((0.0, 1.05)),
             y_decimals: 1,
             note: &note,
+            references: target_lines(s, "service_level"),
         },
         IntervalChart {
             id: "asa",
@@ -214,6 +233,7 @@ pub(crate) fn service(s: &RunSummary, t: &IntervalTable) -> Result<Vec<Figure>, 
             y_decimals: 0,
             note: "Mean arrival → accept time of the interval's answered arrivals; a gap \
                    means none was answered.",
+            references: target_lines(s, "asa_s"),
         },
     ];
     charts.iter().map(|c| c.draw(s, t)).collect()
@@ -321,6 +341,7 @@ pub(crate) fn queue_length(
         y_range: None,
         y_decimals: 1,
         markers: false,
+        references: &[],
     };
     let abandon = if w.abandon_time_known {
         "Abandoned items count until they abandon."
@@ -342,131 +363,6 @@ pub(crate) fn queue_length(
             abandon
         )),
     })
-}
-
-/// Histogram layout of waits: bar width in ticks and the number of bars.
-/// The range covers the 99th percentile and the threshold with room to
-/// spare; longer waits are counted apart rather than stretching the axis.
-fn wait_layout(total: &BTreeMap<u64, u64>, threshold_s: f64) -> (u64, u64) {
-    let n: u64 = total.values().sum();
-    let mut seen = 0;
-    let p99 = total
-        .iter()
-        .find(|(_, &c)| {
-            seen += c;
-            seen * 100 >= n * 99
-        })
-        .map_or(0, |(&k, _)| k + 1);
-    let threshold = (threshold_s * 1.25 * WAIT_TICKS_PER_S).ceil() as u64;
-    let hi = p99.max(threshold).max(WAIT_TICKS_PER_S as u64);
-    let width = nice_ticks(hi.div_ceil(WAIT_BINS));
-    (width, hi.div_ceil(width))
-}
-
-/// The smallest 1, 2 or 5 × 10^k that is at least `x` (at least 1).
-fn nice_ticks(x: u64) -> u64 {
-    let mut p = 1u64;
-    loop {
-        for m in [1, 2, 5] {
-            if m * p >= x {
-                return m * p;
-            }
-        }
-        p = p.saturating_mul(10);
-    }
-}
-
-/// The distribution of waits of answered items, stacked by queue.
-pub(crate) fn waits(s: &RunSummary, w: &WorkStats) -> Result<Figure, ReportError> {
-    let mut total = BTreeMap::new();
-    for map in &w.waits {
-        for (&k, &c) in map {
-            *total.entry(k).or_insert(0u64) += c;
-        }
-    }
-    let thresholds = s.queue_thresholds_s();
-    let longest = thresholds.iter().copied().fold(0.0, f64::max);
-    let (width, bins) = wait_layout(&total, longest);
-    let reps = s.replications as f64;
-    let mut overflow = 0u64;
-    let counts: Vec<Vec<f64>> = w
-        .waits
-        .iter()
-        .map(|map| {
-            let mut c = vec![0u64; bins as usize];
-            for (&k, &n) in map {
-                match c.get_mut((k / width) as usize) {
-                    Some(slot) => *slot += n,
-                    None => overflow += n,
-                }
-            }
-            c.into_iter().map(|n| n as f64 / reps).collect()
-        })
-        .collect();
-    let width_s = width as f64 / WAIT_TICKS_PER_S;
-    let shown_to = bins as f64 * width_s;
-    let (markers, in_time) = threshold_markers(s);
-    let spec = HistogramSpec {
-        title: "Distribution of waits (arrival → accept)",
-        x_desc: "wait [s]",
-        y_desc: "answered items per replication",
-        size: (FULL, 360),
-        width: width_s,
-        markers,
-    };
-    let colours: Vec<_> = (0..counts.len()).map(queue_colour).collect();
-    let beyond = if overflow > 0 {
-        format!(
-            " {:.1} items per replication waited longer than {} and are not shown.",
-            overflow as f64 / reps,
-            super::charts::tick(shown_to, 1) + " s"
-        )
-    } else {
-        String::new()
-    };
-    Ok(Figure {
-        id: "waits".into(),
-        svg: stacked_histogram(&spec, &colours, &counts)?,
-        legend: queue_legend(&s.queue_names(), false),
-        caption: escape(&format!(
-            "From work.csv: measured items that were answered, by time from arrival to \
-             acceptance (which includes the agent's response time), in bars of {} s, \
-             stacked by queue, per replication. {in_time}{beyond}",
-            super::charts::tick(width_s, 1)
-        )),
-    })
-}
-
-/// The threshold lines of the wait histogram and the caption's sentence
-/// about them: one line when queues share a threshold, otherwise one per
-/// distinct threshold naming its queues (in scenario order), since a single
-/// line would misstate what "in time" means for the other queues.
-fn threshold_markers(s: &RunSummary) -> (Vec<(f64, String)>, &'static str) {
-    if let Some(t) = s.common_threshold_s() {
-        return (
-            vec![(t, format!("SL threshold {}", fmt_duration(t)))],
-            "Bars left of the red line are within the service-level threshold.",
-        );
-    }
-    let mut groups: Vec<(f64, Vec<&str>)> = Vec::new();
-    for ((name, _), t) in s.queues.iter().zip(s.queue_thresholds_s()) {
-        match groups.iter_mut().find(|g| g.0 == t) {
-            Some(g) => g.1.push(name),
-            None => groups.push((t, vec![name])),
-        }
-    }
-    let markers = groups
-        .into_iter()
-        .map(|(t, names)| {
-            let label = format!("SL threshold {} ({})", fmt_duration(t), names.join(", "));
-            (t, label)
-        })
-        .collect();
-    (
-        markers,
-        "The red lines are the queues' own service-level thresholds: a queue's items \
-         are in time left of its own line.",
-    )
 }
 
 /// Weighted mean of the defined values of `(value, weight)` pairs.
@@ -492,15 +388,50 @@ fn short(label: &str, max: usize) -> String {
     }
 }
 
-/// Agent occupancy per interval as a heat map.
+/// Each agent's occupancy in each interval of `lengths` seconds, in the
+/// pool it works in (see [`occupancy`]); `None` for an agent never online.
+fn occupancy_cells(agents: &[AgentRow], w: &WorkStats, lengths: &[f64]) -> Vec<Vec<Option<f64>>> {
+    agents
+        .iter()
+        .enumerate()
+        .map(|(a, row)| {
+            let scale = |p: usize| {
+                row.occupancy[p].map(|occ| {
+                    if w.busy_window[a][p] > 0.0 {
+                        occ * row.time_online_s / w.busy_window[a][p]
+                    } else {
+                        0.0
+                    }
+                })
+            };
+            let (primary, interruptible) = (scale(0), scale(1));
+            (0..lengths.len())
+                .map(|i| {
+                    let cell =
+                        |k: Option<f64>, p: usize| k.map(|k| k * w.busy[a][p][i] / lengths[i]);
+                    match (cell(primary, 0), cell(interruptible, 1)) {
+                        (Some(x), Some(y)) => Some(x.max(y)),
+                        (x, y) => x.or(y),
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Agent occupancy per interval as a heat map, each agent in the pool it
+/// works in.
 ///
 /// `agents.csv` has per-agent totals only, so the time course comes from
 /// `work.csv`: the time each agent held accepted items (accept → close)
-/// in each interval. Turning held items into occupancy needs each item's
-/// capacity cost and the agent's capacity, which are in the scenario,
-/// not in the results; instead each agent's figures are scaled so that
-/// over the whole measured period they give the agent's occupancy in
-/// `agents.csv`. Within the period the shape is the held-items curve.
+/// in each interval, kept per capacity pool (primary, interruptible; each
+/// queue's pool is in `summary.json`). Turning held items into occupancy
+/// needs each item's capacity cost and the agent's capacity, which are in
+/// the scenario, not in the results; instead each agent's figures in each
+/// pool are scaled so that over the whole measured period they give the
+/// agent's occupancy of that pool in `agents.csv`. A cell shows the busier
+/// of the agent's two pools: a back office working only interruptible
+/// email is drawn as busy as its email keeps it, not idle.
 pub(crate) fn occupancy(
     s: &RunSummary,
     t: &IntervalTable,
@@ -508,24 +439,7 @@ pub(crate) fn occupancy(
     w: &WorkStats,
 ) -> Result<Figure, ReportError> {
     let lengths: Vec<f64> = t.intervals.iter().map(|i| i.end_s - i.start_s).collect();
-    let per_agent: Vec<Vec<Option<f64>>> = agents
-        .iter()
-        .enumerate()
-        .map(|(a, row)| {
-            let scale = row.occupancy.map(|occ| {
-                if w.busy_window[a] > 0.0 {
-                    occ * row.time_online_s / w.busy_window[a]
-                } else {
-                    0.0
-                }
-            });
-            w.busy[a]
-                .iter()
-                .zip(&lengths)
-                .map(|(&b, &len)| scale.map(|k| k * b / len))
-                .collect()
-        })
-        .collect();
+    let per_agent = occupancy_cells(agents, w, &lengths);
 
     // Too many rows or columns: average neighbours.
     let row_step = agents.len().div_ceil(MAX_HEAT_ROWS).max(1);
@@ -589,9 +503,11 @@ pub(crate) fn occupancy(
         caption: escape(&format!(
             "Approximation computed from work.csv: the time each agent held accepted items \
              (accept → close, wrap-up included) in each interval, averaged over the {} \
-             replications and scaled per agent so that over the whole measured period it \
-             equals the agent's occupancy in agents.csv (the result files do not carry \
-             capacity weights). Capacity held by pushes not yet accepted is therefore \
+             replications and scaled per agent and capacity pool so that over the whole \
+             measured period it equals the agent's occupancy of that pool in agents.csv \
+             (occupancy, interruptible_occupancy; the result files do not carry capacity \
+             weights). Each cell shows the pool the agent works in: the busier of its two \
+             when it holds both primary and interruptible work. Capacity held by pushes not yet accepted is therefore \
              spread over the agent's accepted work rather than placed when it happened, \
              and time offline counts as idle. Grey: the agent was never online. Colours \
              saturate at 1.{blocks}",
@@ -614,25 +530,44 @@ mod tests {
     }
 
     #[test]
-    fn nice_ticks_round_up() {
-        assert_eq!(nice_ticks(0), 1);
-        assert_eq!(nice_ticks(3), 5);
-        assert_eq!(nice_ticks(15), 20);
-        assert_eq!(nice_ticks(100), 100);
-        assert_eq!(nice_ticks(101), 200);
-    }
-
-    #[test]
-    fn wait_layout_covers_threshold_and_p99() {
-        // 100 waits of 1 s and one of 10 minutes; threshold 20 s.
-        let total = BTreeMap::from([(10, 100), (6000, 1)]);
-        let (width, bins) = wait_layout(&total, 20.0);
-        // p99 is 1 s, so the range is 1.25 × 20 s = 250 ticks: bars of 10
-        // ticks (1 s), 25 of them; the 10-minute wait is left out.
-        assert_eq!((width, bins), (10, 25));
-        // Only the long wait: p99 is 600.1 s, so bars of 20 s, 31 of them.
-        let (width, bins) = wait_layout(&BTreeMap::from([(6000, 1)]), 20.0);
-        assert_eq!((width, bins), (200, 31));
+    fn an_agent_is_drawn_as_busy_as_the_pool_it_works_in() {
+        // Two intervals of 100 s. Agent 0 takes chats only (primary, 50%
+        // over the window); agent 1 works interruptible email only (its
+        // primary occupancy is 0, its interruptible 80%); agent 2 both;
+        // agent 3 was never online.
+        let row = |occupancy: [Option<f64>; 2]| AgentRow {
+            group: "g".into(),
+            time_online_s: 200.0,
+            occupancy,
+        };
+        let agents = [
+            row([Some(0.5), None]),
+            row([Some(0.0), Some(0.8)]),
+            row([Some(0.25), Some(0.5)]),
+            AgentRow {
+                time_online_s: 0.0,
+                ..row([None, None])
+            },
+        ];
+        let w = WorkStats {
+            queue_len: vec![],
+            abandon_time_known: true,
+            waits: vec![],
+            busy: vec![
+                [vec![100.0, 0.0], vec![0.0, 0.0]],
+                [vec![0.0, 0.0], vec![40.0, 120.0]],
+                [vec![50.0, 0.0], vec![0.0, 100.0]],
+                [vec![0.0, 0.0], vec![0.0, 0.0]],
+            ],
+            busy_window: vec![[100.0, 0.0], [0.0, 160.0], [50.0, 100.0], [0.0, 0.0]],
+            rows: 0,
+        };
+        let cells = occupancy_cells(&agents, &w, &[100.0, 100.0]);
+        assert_eq!(cells[0], [Some(1.0), Some(0.0)]);
+        // Drawn from its email, not idle.
+        assert_eq!(cells[1], [Some(0.4), Some(1.2)]);
+        assert_eq!(cells[2], [Some(0.5), Some(1.0)]);
+        assert_eq!(cells[3], [None, None]);
     }
 
     #[test]

@@ -188,6 +188,75 @@ fn summary_table(out: &mut String, s: &RunSummary) {
     out.push_str("</tbody></table></div>\n");
 }
 
+/// A target as a planner writes it: `service level ≥ 0.8`, `ASA ≤ 45 s`.
+pub(crate) fn target_words(t: &super::data::Target) -> String {
+    let (name, seconds) = match t.metric.as_str() {
+        "service_level" => ("service level", false),
+        "p_abandon" => ("abandon rate", false),
+        "asa_s" => ("ASA", true),
+        "agents_occupancy" => ("agents' occupancy", false),
+        other => (other, false),
+    };
+    let op = if t.bound == "min" { "≥" } else { "≤" };
+    let value = |v: f64| {
+        if seconds {
+            format!("{} s", super::charts::tick(v, 1))
+        } else {
+            super::charts::tick(v, 3)
+        }
+    };
+    format!("{name} {op} {}", value(t.target))
+}
+
+/// The targets of summary.json, one row each.
+fn targets_table(out: &mut String, s: &RunSummary) {
+    let rows: Vec<Vec<String>> = s
+        .targets
+        .iter()
+        .map(|t| {
+            let seconds = t.metric == "asa_s";
+            let v = |x: f64| {
+                if seconds {
+                    format!("{x:.1} s")
+                } else {
+                    format!("{x:.3}")
+                }
+            };
+            let ci = match (t.ci95_low, t.ci95_high) {
+                (Some(a), Some(b)) => format!("{} – {}", v(a), v(b)),
+                _ => "–".into(),
+            };
+            let met = match t.met {
+                Some(true) => "met",
+                Some(false) => "<strong>not met</strong>",
+                None => "–",
+            };
+            let worst = t.worst_interval.as_ref().map_or("–".into(), |w| {
+                format!("{}–{}: {}", escape(&w.start), escape(&w.end), v(w.value))
+            });
+            vec![
+                escape(&t.queue),
+                escape(&target_words(t)),
+                t.mean.map_or("–".into(), v),
+                ci,
+                met.to_string(),
+                worst,
+            ]
+        })
+        .collect();
+    out.push_str(&table(
+        &[
+            "queue",
+            "target",
+            "mean",
+            "95% interval",
+            "met",
+            "worst interval",
+        ],
+        &rows,
+    ));
+}
+
 /// Writes a chart with its legend and caption.
 pub(crate) fn figure(out: &mut String, f: &Figure) {
     let _ = writeln!(
@@ -318,6 +387,9 @@ pub(crate) fn page(p: &Page<'_>) -> String {
     );
     out.push_str("</dl>\n");
     out.push_str("<nav class=\"toc\"><a href=\"#summary\">Summary</a>");
+    if !s.targets.is_empty() {
+        out.push_str("<a href=\"#targets\">Targets</a>");
+    }
     for sec in &p.sections {
         let _ = write!(out, "<a href=\"#{}\">{}</a>", sec.id, escape(sec.heading));
     }
@@ -341,6 +413,17 @@ pub(crate) fn page(p: &Page<'_>) -> String {
     );
     summary_table(&mut out, s);
     out.push_str("</section>\n");
+    if !s.targets.is_empty() {
+        out.push_str("<section id=\"targets\">\n<h2>Targets</h2>\n");
+        out.push_str(
+            "<p class=\"note\">From summary.json: each queue's targets, met or not on the mean \
+             over the replications, with the 95% interval of that mean and the reporting \
+             interval where the metric came out worst. The service-level and ASA charts below \
+             draw the targets as thin lines in the queue's colour.</p>\n",
+        );
+        targets_table(&mut out, s);
+        out.push_str("</section>\n");
+    }
 
     for sec in &p.sections {
         let _ = writeln!(

@@ -33,6 +33,7 @@ pub(crate) mod charts;
 mod data;
 pub(crate) mod figures;
 pub(crate) mod html;
+mod waits;
 mod work;
 
 use crate::output::write_atomically;
@@ -173,8 +174,10 @@ pub fn render_report(results_dir: &Path) -> Result<String, ReportError> {
     let intervals = data::read_intervals(&results_dir.join("intervals.csv"), &queues)?;
     let agents = data::read_agents(&results_dir.join("agents.csv"))?;
     let bin_s = figures::queue_bin_width(summary.duration_s);
+    let pools: Vec<usize> = summary.queues.iter().map(|(_, m)| m.pool.index()).collect();
     let layout = work::WorkLayout {
         queues: &queues,
+        queue_pools: &pools,
         agents: agents.len(),
         replications: summary.replications,
         window: (summary.warmup_s, summary.end_s()),
@@ -215,7 +218,7 @@ pub fn render_report(results_dir: &Path) -> Result<String, ReportError> {
             id: "waits",
             heading: "Waits",
             grid: "",
-            figures: vec![figures::waits(s, &work)?],
+            figures: waits::waits(s, &work)?,
         },
         html::Section {
             id: "occupancy",

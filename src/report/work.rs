@@ -32,6 +32,9 @@ pub(crate) const ENDED_NO_AGENT: &str = "ended_no_agent";
 pub(crate) struct WorkLayout<'a> {
     /// Queue names in summary order.
     pub queues: &'a [String],
+    /// Each queue's capacity pool ([`crate::omni::CapacityPool::index`]),
+    /// in the same order: busy time is kept per pool.
+    pub queue_pools: &'a [usize],
     /// Number of agents in `agents.csv`.
     pub agents: usize,
     /// Replications in `summary.json`.
@@ -58,11 +61,12 @@ pub(crate) struct WorkStats {
     /// accept time in ticks of 1/[`WAIT_TICKS_PER_S`] s (summed over
     /// replications, not averaged, to keep exact counts).
     pub waits: Vec<BTreeMap<u64, u64>>,
-    /// `busy[a][i]`: seconds of interval `i` during which agent `a` held
-    /// accepted items (one second per item held), mean over replications.
-    pub busy: Vec<Vec<f64>>,
-    /// `busy_window[a]`: the same over the whole measured window.
-    pub busy_window: Vec<f64>,
+    /// `busy[a][p][i]`: seconds of interval `i` during which agent `a`
+    /// held accepted items of pool `p` (one second per item held), mean
+    /// over replications.
+    pub busy: Vec<[Vec<f64>; 2]>,
+    /// `busy_window[a][p]`: the same over the whole measured window.
+    pub busy_window: Vec<[f64; 2]>,
     /// Rows read (items of all replications).
     pub rows: u64,
 }
@@ -141,8 +145,9 @@ pub(crate) fn read_work(path: &Path, layout: &WorkLayout<'_>) -> Result<WorkStat
     let nbins = bin_count(w1 - w0, layout.bin_s);
     let mut queue_len = vec![vec![0.0; nbins]; nq];
     let mut waits = vec![BTreeMap::new(); nq];
-    let mut busy = vec![vec![0.0; layout.intervals.len()]; layout.agents];
-    let mut busy_window = vec![0.0; layout.agents];
+    let empty = vec![0.0; layout.intervals.len()];
+    let mut busy = vec![[empty.clone(), empty]; layout.agents];
+    let mut busy_window = vec![[0.0; 2]; layout.agents];
 
     // Rows of one queue come in runs; remembering the last lookup avoids
     // a string search per row in the common case.
@@ -224,8 +229,9 @@ pub(crate) fn read_work(path: &Path, layout: &WorkLayout<'_>) -> Result<WorkStat
                 // Accepted work is held until close, or to the end of the
                 // run for items still in progress.
                 let until = close.unwrap_or(w1);
-                add_intervals(&mut busy[agent], layout.intervals, a, until);
-                busy_window[agent] += (until.min(w1) - a.max(w0)).max(0.0);
+                let p = layout.queue_pools.get(q).copied().unwrap_or(0).min(1);
+                add_intervals(&mut busy[agent][p], layout.intervals, a, until);
+                busy_window[agent][p] += (until.min(w1) - a.max(w0)).max(0.0);
             }
         }
         Ok(())
@@ -240,7 +246,12 @@ pub(crate) fn read_work(path: &Path, layout: &WorkLayout<'_>) -> Result<WorkStat
             debug_assert!(v.is_finite(), "queue {q} bin {b}");
         }
     }
-    for v in busy.iter_mut().flatten().chain(busy_window.iter_mut()) {
+    for v in busy
+        .iter_mut()
+        .flatten()
+        .flatten()
+        .chain(busy_window.iter_mut().flatten())
+    {
         *v /= reps;
     }
     Ok(WorkStats {
@@ -263,6 +274,7 @@ mod tests {
     fn layout<'a>(queues: &'a [String], intervals: &'a [Interval]) -> WorkLayout<'a> {
         WorkLayout {
             queues,
+            queue_pools: &[0, 1],
             agents: 2,
             replications: 2,
             window: (100.0, 340.0),
@@ -314,9 +326,9 @@ mod tests {
         assert_eq!(s.queue_len[0], [0.25, 0.25, 0.0, 0.25]);
         assert!(!s.abandon_time_known);
         assert_eq!(s.waits[0].iter().collect::<Vec<_>>(), [(&600, &1)]);
-        assert_eq!(s.busy[1], [15.0, 35.0]);
-        assert_eq!(s.busy[0], [60.0, 60.0]);
-        assert_eq!(s.busy_window, [120.0, 50.0]);
+        assert_eq!(s.busy[1][0], [15.0, 35.0]);
+        assert_eq!(s.busy[0][0], [60.0, 60.0]);
+        assert_eq!(s.busy_window, [[120.0, 0.0], [50.0, 0.0]]);
     }
 
     #[test]
@@ -337,7 +349,7 @@ mod tests {
         // Bins [100,160) [160,220) …: 30 + 60 s, then 30 s, over 2 replications.
         assert_eq!(s.queue_len[0], [0.75, 0.25, 0.0, 0.0]);
         assert!(s.waits[0].is_empty(), "neither was answered");
-        assert_eq!(s.busy_window, [0.0, 0.0]);
+        assert_eq!(s.busy_window, [[0.0; 2]; 2]);
         assert_eq!(s.rows, 2);
     }
 

@@ -68,6 +68,7 @@ pub fn schedule_html(schedule: &Schedule, s: &Scenario, rules: &ShiftRules) -> S
             y_range: None,
             y_decimals: 0,
             markers: true,
+            references: &[],
         };
         match line_chart(&spec, &[rostered, required]) {
             Ok(svg) => body.push_str(&svg),

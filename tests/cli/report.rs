@@ -114,7 +114,9 @@ fn run_with_report_writes_a_self_contained_page_with_every_chart() {
     let table = &html[html.find("<section id=\"summary\">").unwrap()..];
     let table = &table[..table.find("</table>").unwrap()];
     assert!(table.contains("<th>Chat</th><th>Cases</th><th>ALL</th>"));
-    assert_eq!(table.matches("<tr><td>").count(), 16, "16 metrics");
+    assert_eq!(table.matches("<tr><td>").count(), 18, "18 metrics");
+    assert!(table.contains("<tr><td>Set aside for primary work (part of handle time)</td>"));
+    assert!(table.contains("<tr><td>Wait after a transfer in</td><td class=\"unit\">s</td>"));
     assert!(table.contains("<tr><td>Agents&#39; occupancy (who may take it)</td>"));
     assert!(table.contains("<tr><td>Wrap-up (part of handle time)</td><td class=\"unit\">s</td>"));
     assert!(table.contains("<tr><td>Ended, no agent</td><td class=\"unit\">items</td>"));
@@ -240,7 +242,7 @@ fn a_damaged_result_file_is_named_with_its_line() {
     let lines = work.lines().count();
     fs::write(
         dir.join("work.csv"),
-        format!("{work}0,99999,Nowhere,1.0,,,,,,waiting,0,0,true,,,0,1,99999\n"),
+        format!("{work}0,99999,Nowhere,1.0,,,,,,waiting,0,0,true,,,0,1,99999,,\n"),
     )
     .unwrap();
     omnisim()
@@ -312,4 +314,153 @@ fn queues_with_their_own_thresholds_are_not_given_one_threshold() {
     ] {
         assert!(!html.contains(text), "found {text:?}");
     }
+}
+
+#[test]
+fn targets_are_tabled_and_drawn_and_a_day_long_threshold_gets_its_own_wait_panel() {
+    // bank: Cards 20 s and Loans 60 s, Email 24 h; five targets.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    omnisim()
+        .args(["run", "scenarios/bank.toml", "--quiet", "--report", "--out"])
+        .arg(dir)
+        .assert()
+        .success();
+    let html = fs::read_to_string(dir.join(REPORT_FILE)).unwrap();
+
+    // The targets table: one row per target of summary.json, met or not,
+    // with the interval where it came out worst.
+    assert!(html.contains("<a href=\"#targets\">Targets</a>"));
+    let table = &html[html.find("<section id=\"targets\">").expect("targets")..];
+    let table = &table[..table.find("</section>").unwrap()];
+    let rows: Vec<&str> = table.split("<tr><td>").skip(1).collect();
+    assert_eq!(rows.len(), 5, "{table}");
+    for (row, (queue, target)) in rows.iter().zip([
+        ("Cards", "service level ≥ 0.8"),
+        ("Cards", "abandon rate ≤ 0.05"),
+        ("Loans", "service level ≥ 0.8"),
+        ("Loans", "ASA ≤ 45 s"),
+        ("Email", "service level ≥ 0.95"),
+    ]) {
+        assert!(
+            row.starts_with(&format!("{queue}</td><td>{target}</td>")),
+            "{row}"
+        );
+        assert!(row.contains("<td>met</td>") || row.contains("<strong>not met</strong>"));
+    }
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap();
+    let first = &summary["targets"][0];
+    let met = if first["met"].as_bool().unwrap() {
+        "<td>met</td>"
+    } else {
+        "<strong>not met</strong>"
+    };
+    assert!(rows[0].contains(met), "{}", rows[0]);
+    let worst = &first["worst_interval"];
+    assert!(
+        rows[0].contains(&format!(
+            "<td>{}–{}: {:.3}</td>",
+            worst["start"].as_str().unwrap(),
+            worst["end"].as_str().unwrap(),
+            worst["value"].as_f64().unwrap()
+        )),
+        "{}",
+        rows[0]
+    );
+
+    // Target lines on the service-level and ASA charts, labelled.
+    let figs = figures(&html);
+    let chart = |id: &str| &figs.iter().find(|f| f.0 == id).expect(id).1;
+    for label in [
+        "Cards: service level ≥ 0.8",
+        "Loans: service level ≥ 0.8",
+        "Email: service level ≥ 0.95",
+    ] {
+        assert!(chart("service-level").contains(label), "missing {label}");
+    }
+    assert!(chart("asa").contains("Loans: ASA ≤ 45 s"));
+
+    // Waits: seconds in one panel, the day-long Email in its own, in hours.
+    let ids: Vec<&str> = figs.iter().map(|f| f.0.as_str()).collect();
+    assert!(
+        ids.contains(&"waits") && ids.contains(&"waits-2"),
+        "{ids:?}"
+    );
+    assert!(!ids.contains(&"waits-3"));
+    assert!(chart("waits").contains("Distribution of waits: Cards, Loans"));
+    assert!(chart("waits").contains("wait [s]"));
+    assert!(chart("waits-2").contains("Distribution of waits: Email"));
+    assert!(chart("waits-2").contains("wait [h]"));
+    assert!(html.contains("drawn in separate panels"));
+}
+
+#[test]
+fn agents_working_only_interruptible_email_are_not_drawn_idle() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let scenario = dir.join("back_office.toml");
+    fs::write(
+        &scenario,
+        r#"
+[simulation]
+name = "back_office"
+duration = "4h"
+seed = 3
+replications = 2
+interval = "1h"
+
+[[channels]]
+name = "email"
+interruptible = true
+
+[[statuses]]
+name = "Available"
+channels = ["email"]
+
+[[presence_configs]]
+name = "Back office"
+capacity = 1
+interruptible_capacity = 4
+auto_accept = true
+
+[[queues]]
+name = "Email"
+channel = "email"
+routing_model = "most_available"
+capacity_weight = 1
+service_level_threshold = "24h"
+
+[[arrivals]]
+queue = "Email"
+rate_per_hour = 60
+handle_time = { dist = "exponential", mean = "12m" }
+
+[[agents]]
+group = "Back office"
+count = 3
+presence_config = "Back office"
+status = "Available"
+"#,
+    )
+    .unwrap();
+    let out = dir.join("out");
+    omnisim()
+        .arg("run")
+        .arg(&scenario)
+        .args(["--quiet", "--report", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let summary = fs::read_to_string(out.join("summary.json")).unwrap();
+    assert!(summary.contains("\"capacity_pool\": \"interruptible\""));
+    let html = fs::read_to_string(out.join(REPORT_FILE)).unwrap();
+    let figs = figures(&html);
+    let heat = &figs.iter().find(|f| f.0 == "occupancy").unwrap().1;
+    // 60 emails an hour of 12 min for 3 agents of 4 each: their
+    // interruptible pools are near full all day, their primary occupancy
+    // is 0, which once drew every cell idle (the lightest blue, 0.0).
+    let idle = heat.matches("fill=\"#F7FBFF\"").count();
+    assert_eq!(idle, 0, "{idle} cells drawn idle");
+    assert!(html.contains("Each cell shows the pool the agent works in"));
 }

@@ -276,6 +276,10 @@ pub struct QueueSummary {
     /// The queue's service-level threshold \[s\] (its own, or
     /// `[simulation]`'s).
     pub service_level_threshold_s: f64,
+    /// The capacity pool its items count against (omni-reference §12.4):
+    /// what its `occupancy` is a share of, and what a report reads an
+    /// agent's busy time in.
+    pub capacity_pool: crate::omni::CapacityPool,
     /// Its metrics.
     #[serde(flatten)]
     pub metrics: MetricEstimates,
@@ -367,6 +371,8 @@ pub struct ResultSet {
     queue_names: Vec<String>,
     /// Each queue's service-level threshold \[s\], in scenario order.
     queue_thresholds_s: Vec<f64>,
+    /// Each queue's capacity pool, in scenario order.
+    queue_pools: Vec<crate::omni::CapacityPool>,
     /// Each queue's planning targets, in scenario order.
     queue_targets: Vec<QueueTargets>,
     /// Group name of each agent, in `AgentId` order.
@@ -430,6 +436,7 @@ impl ResultSet {
                 .iter()
                 .map(|q| q.service_level_threshold.as_secs_f64())
                 .collect(),
+            queue_pools: scenario.queues.iter().map(|q| q.routing.pool).collect(),
             queue_targets: scenario.queues.iter().map(|q| q.targets.clone()).collect(),
             agent_groups,
             replications,
@@ -582,6 +589,7 @@ impl ResultSet {
                 .map(|(q, (name, &threshold))| {
                     let row = QueueSummary {
                         service_level_threshold_s: threshold,
+                        capacity_pool: self.queue_pools.get(q).copied().unwrap_or_default(),
                         metrics: self.queue_estimates(q),
                     };
                     (name.clone(), row)
@@ -792,9 +800,10 @@ mod tests {
         assert_eq!(v["overall"]["service_level_thresholds_differ"], false);
         assert!(
             text.contains(
-                "\"zeta\": {\n      \"service_level_threshold_s\": 20.0,\n      \"offered\""
+                "\"zeta\": {\n      \"service_level_threshold_s\": 20.0,\n      \
+                 \"capacity_pool\": \"primary\",\n      \"offered\""
             ),
-            "threshold first, then the metrics: {text}"
+            "threshold and pool first, then the metrics: {text}"
         );
 
         let engine: serde_json::Value =

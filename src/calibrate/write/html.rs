@@ -274,6 +274,7 @@ fn volume_figure(c: &Calibration) -> Result<Figure, ReportError> {
             y_range: None,
             y_decimals: 0,
             markers: true,
+            references: &[],
         },
         &series,
     )?;
@@ -334,6 +335,7 @@ fn handle_figure(q: &QueueCal, qi: usize) -> Result<Option<Figure>, ReportError>
             y_range: Some((0.0, 1.0)),
             y_decimals: 1,
             markers: false,
+            references: &[],
         },
         &series,
     )?;
@@ -385,6 +387,7 @@ fn patience_figure(q: &QueueCal, qi: usize) -> Result<Figure, ReportError> {
             y_range: Some((0.0, 1.0)),
             y_decimals: 1,
             markers: false,
+            references: &[],
         },
         &[km, exp],
     )?;
