@@ -28,6 +28,7 @@
 //! relative to the smallest size, and checks the [`Target`]s; it renders
 //! the text table, `bench.json`, `bench.csv` and an SVG chart.
 
+use crate::engine::{EngineCounts, PerItem};
 use crate::output::write_atomically;
 use crate::runner::{RunError, Runner};
 use crate::stats::WorkRecorder;
@@ -78,6 +79,10 @@ pub struct Measurement {
     /// Size of the `work.csv` streamed during the run \[bytes\]; `None`
     /// when it was not written.
     pub work_csv_bytes: Option<u64>,
+    /// Actor messages, toolkit calls and calendar entries of one run, by
+    /// kind (every run of a size counts the same).
+    #[serde(default)]
+    pub counts: EngineCounts,
 }
 
 /// One size of the series as a peer simulator ran it (the DES baseline).
@@ -216,6 +221,7 @@ pub fn measure(
         agents,
         items: count.items,
         events: count.events,
+        counts: count.counts,
         wall_s: median(&walls),
         wall_runs_s: walls,
         peak_rss_bytes: peak_rss_bytes(),
@@ -280,6 +286,9 @@ pub struct Row {
     pub peak_rss_mib: Option<f64>,
     /// Whether `work.csv` was streamed during the run.
     pub work_csv: bool,
+    /// Actor messages, toolkit calls and calendar entries per item, by
+    /// kind; not in `bench.csv`.
+    pub per_item: Option<PerItem>,
     /// The DES baseline's wall time for the same day (median of its runs),
     /// when it was run side by side (`--des-baseline`).
     pub des_wall_s: Option<f64>,
@@ -489,6 +498,7 @@ impl BenchReport {
                 relative_cost: if base > 0.0 { per_item(m) / base } else { 1.0 },
                 peak_rss_mib: m.peak_rss_bytes.map(|b| b as f64 / MIB),
                 work_csv: m.work_csv_bytes.is_some(),
+                per_item: m.counts.per_item(),
                 des_wall_s: None,
                 times_des: None,
             })
@@ -628,6 +638,45 @@ impl BenchReport {
                 s,
                 "(× DES: omnisim's time per item over that of the DES baseline, a plain event \
                  loop of the same day, run side by side)"
+            );
+        }
+        let counted: Vec<_> = self
+            .sizes
+            .iter()
+            .filter_map(|r| r.per_item.map(|p| (r.agents, p)))
+            .collect();
+        if !counted.is_empty() {
+            let _ = writeln!(
+                s,
+                "per item: {:>7} {:>9} {:>8} {:>7} {:>7} {:>8} {:>9} {:>9}",
+                "agents",
+                "messages",
+                "arrival",
+                "push",
+                "notice",
+                "toolkit",
+                "in agent",
+                "calendar"
+            );
+            for (agents, p) in counted {
+                let _ = writeln!(
+                    s,
+                    "          {:>7} {:>9.2} {:>8.2} {:>7.2} {:>7.2} {:>8.2} {:>9.2} {:>9.2}",
+                    agents,
+                    p.actor_messages,
+                    p.router_arrivals,
+                    p.agent_pushes,
+                    p.router_notices,
+                    p.toolkit_messages,
+                    p.toolkit_in_handler,
+                    p.calendar_entries
+                );
+            }
+            let _ = writeln!(
+                s,
+                "(messages: actor messages of every kind; of them an item reaching the router, \
+                 the push, agents' notices to the router, toolkit calls sent as messages; \
+                 in agent: toolkit calls applied in the agent's handler; calendar: entries)"
             );
         }
         let _ = writeln!(s, "targets:");
@@ -842,6 +891,7 @@ mod tests {
             wall_runs_s: vec![wall_s],
             peak_rss_bytes: Some(64 << 20),
             work_csv_bytes: None,
+            counts: EngineCounts::default(),
         }
     }
 

@@ -260,6 +260,8 @@ pub struct DayCount {
     pub items: u64,
     /// Events the engine emitted.
     pub events: u64,
+    /// Actor messages, toolkit calls and calendar entries, by kind.
+    pub counts: crate::engine::EngineCounts,
 }
 
 /// Runs one replication of `scenario` with a [`MetricsCollector`] (as
@@ -283,5 +285,6 @@ pub fn run_day<W: Write>(
     Ok(DayCount {
         items: metrics.into_result().overall.offered,
         events: outcome.events,
+        counts: outcome.counts,
     })
 }

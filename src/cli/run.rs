@@ -179,6 +179,7 @@ pub(super) fn run_one(
         engine: EngineStats {
             wall_seconds: outcome.wall.as_secs_f64(),
             events: outcome.events,
+            counts: outcome.counts,
         },
         part,
     })

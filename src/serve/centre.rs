@@ -198,6 +198,7 @@ pub fn run_centre(spec: CentreSpec, commands: Receiver<Command>) -> Result<Centr
             engine: EngineStats {
                 wall_seconds: started.elapsed().as_secs_f64(),
                 events: centre.sim.events(),
+                counts: centre.sim.counts(),
             },
             part,
             ending,

@@ -61,6 +61,16 @@ fn bench_writes_json_and_csv_with_every_column() {
         assert!(row.get(key).is_some(), "missing {key}: {json}");
     }
     assert_eq!(row["items"].as_u64(), Some(items));
+    // The child process's counts reach the report: every item is pushed
+    // once (an auto-accept day with enough agents), and the text shows
+    // the per-item table.
+    let per_item = &row["per_item"];
+    assert!(per_item["agent_pushes"].as_f64().unwrap() > 0.99, "{json}");
+    assert!(
+        per_item["actor_messages"].as_f64().unwrap() >= 2.0,
+        "{json}"
+    );
+    assert!(stdout.contains("per item:"), "{stdout}");
     assert_eq!(json["workload"]["hours"], 8.0);
     assert_eq!(json["targets"].as_array().unwrap().len(), 4);
     // Only 100 agents ran: no target can be judged.

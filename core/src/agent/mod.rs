@@ -37,6 +37,7 @@ impl Handler<ToolkitRequest> for AgentActor {
         // A panic ends the run (see `crate::kernel::panic`); the caller,
         // still waiting, is told the session is gone.
         let state = &mut self.state;
+        state.count(|c| c.toolkit_messages += 1);
         let agent = state.id();
         state
             .guard(|| format!("agent {}", agent.0), |s| s.toolkit(req))

@@ -64,6 +64,11 @@ impl AgentState {
         self.handle.handled();
     }
 
+    /// Adds to the run's counts (see `crate::kernel::counters`).
+    pub(crate) fn count(&self, f: impl FnOnce(&mut crate::kernel::counters::EngineCounts)) {
+        self.handle.count(f);
+    }
+
     /// The agent this session belongs to.
     pub(crate) fn id(&self) -> AgentId {
         self.id

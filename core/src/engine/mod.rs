@@ -96,6 +96,7 @@ mod clock;
 
 pub use crate::kernel::rng;
 
+pub use crate::kernel::counters::{EngineCounts, PerItem};
 pub use crate::kernel::instruments::{Instruments, Probe};
 pub use crate::kernel::panic::PanicReport;
 pub use clock::{Clock, Pacer};
@@ -134,6 +135,8 @@ pub struct RunOutcome {
     pub timers_cancelled: u64,
     /// Events emitted.
     pub events: u64,
+    /// Actor messages, toolkit calls and calendar entries, by kind.
+    pub counts: EngineCounts,
     /// Simulated time reached.
     pub end: SimTime,
     /// Wall-clock time the run took.
@@ -273,6 +276,7 @@ where
         entries: 0,
         timers_cancelled: 0,
         events: 0,
+        counts: EngineCounts::default(),
         end: SimTime::ZERO,
         wall: wall_start.elapsed(),
         interrupted: true,
@@ -541,6 +545,11 @@ impl<B: AgentBehaviour> Simulation<B> {
         self.events
     }
 
+    /// Actor messages, toolkit calls and calendar entries so far, by kind.
+    pub fn counts(&self) -> EngineCounts {
+        self.handle.counts()
+    }
+
     /// Adds a work item to `queue` now, outside the scenario's arrivals
     /// (for tests and lessons). Injected items are numbered from 10^12 so
     /// they never collide with generated ones.
@@ -584,6 +593,7 @@ impl<B: AgentBehaviour> Simulation<B> {
         let (t, entry) = self.handle.pop()?;
         self.handle.set_now(t);
         self.entries += 1;
+        self.handle.count(|c| c.entry(&entry));
         match entry {
             Entry::Router(msg) => self.handle.deliver(&self.router, msg).await,
             Entry::Agent(a, msg) => self.handle.deliver(&self.agents[a.index()], msg).await,
@@ -620,6 +630,7 @@ impl<B: AgentBehaviour> Simulation<B> {
     }
 
     async fn arrive(&self, item: Box<WorkItem>) {
+        self.handle.count(|c| c.router_arrivals += 1);
         self.handle
             .deliver(&self.router, messages::RouterMsg::Arrival(item))
             .await;
@@ -805,6 +816,7 @@ where
         entries: sim.entries(),
         timers_cancelled: sim.handle.cancelled(),
         events: sim.events(),
+        counts: sim.counts(),
         end: reached,
         wall: wall_start.elapsed(),
         interrupted,

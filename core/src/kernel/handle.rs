@@ -7,6 +7,7 @@
 
 use super::calendar::{Calendar, TimerId};
 use super::effort::{EffortBook, WakeTimers};
+use super::counters::EngineCounts;
 use super::instruments::Instrumentation;
 use super::messages::Entry;
 use super::panic::PanicReport;
@@ -90,6 +91,8 @@ pub(crate) struct EngineHandle {
     handled: Cell<u64>,
     /// The driver, while it waits for a handler.
     driver: RefCell<Option<Waker>>,
+    /// What the run delivered, counted (see [`super::counters`]).
+    counts: RefCell<EngineCounts>,
     /// The first panic caught in a handler (see [`super::panic`]); the
     /// driver ends the run after the entry that raised it.
     panic: RefCell<Option<PanicReport>>,
@@ -233,6 +236,17 @@ impl EngineHandle {
             Poll::Pending
         })
         .await;
+    }
+
+    /// Adds to the run's counts.
+    #[inline]
+    pub(crate) fn count(&self, f: impl FnOnce(&mut EngineCounts)) {
+        f(&mut self.counts.borrow_mut());
+    }
+
+    /// The run's counts so far.
+    pub(crate) fn counts(&self) -> EngineCounts {
+        *self.counts.borrow()
     }
 
     /// Runs a handler's `body`, containing a panic (see [`super::panic`]):

@@ -1,7 +1,8 @@
 //! The kernel every actor of a run shares: the calendar, the messages
 //! that travel on it, the shared handle (clock reading, calendar, event
-//! buffer, AgentWork ledger, effort clocks), the seeded random streams, the
-//! instruments seam and the containment of a handler's panic.
+//! buffer, AgentWork ledger, effort clocks, counts of what was delivered),
+//! the seeded random streams, the instruments seam and the containment of a
+//! handler's panic.
 //!
 //! It sits below the actors: [`crate::agent`], [`crate::router`],
 //! [`crate::behaviour`], [`crate::toolkit`] and [`crate::arrivals`] use it
@@ -12,6 +13,7 @@
 
 pub(crate) mod calendar;
 pub(crate) mod effort;
+pub(crate) mod counters;
 pub(crate) mod handle;
 pub(crate) mod instruments;
 pub(crate) mod messages;

@@ -47,7 +47,7 @@
 //!     run_replication(Arc::clone(&scenario), &mut [&mut metrics, &mut work], options);
 //!     work.into_inner()?; // reports any deferred write error
 //!     results.push(metrics.into_result());
-//!     engine.push(EngineStats { wall_seconds: 0.0, events: 0 });
+//!     engine.push(EngineStats { wall_seconds: 0.0, events: 0, ..EngineStats::default() });
 //!     parts.push(part);
 //! }
 //! let seed = scenario.simulation.seed;
@@ -338,6 +338,12 @@ pub struct EngineReport {
     pub total_wall_seconds: f64,
     /// Events over all replications.
     pub total_events: u64,
+    /// Actor messages, toolkit calls and calendar entries over all
+    /// replications, by kind.
+    pub counts: crate::engine::EngineCounts,
+    /// The same per item (`None` when no item arrived): how many times an
+    /// item was handed from one place to another.
+    pub per_item: Option<crate::engine::PerItem>,
     /// Each replication's figures, in replication order.
     pub per_replication: Vec<EngineStats>,
 }
@@ -614,6 +620,10 @@ impl ResultSet {
         let col = |f: fn(&EngineStats) -> Option<f64>| {
             estimate_defined(&self.engine.iter().map(f).collect::<Vec<_>>())
         };
+        let mut counts = crate::engine::EngineCounts::default();
+        for e in &self.engine {
+            counts.add(&e.counts);
+        }
         EngineReport {
             replications: self.engine.len(),
             wall_seconds: col(|e| Some(e.wall_seconds)),
@@ -621,6 +631,8 @@ impl ResultSet {
             events_per_second: col(EngineStats::events_per_second),
             total_wall_seconds: self.engine.iter().map(|e| e.wall_seconds).sum(),
             total_events: self.engine.iter().map(|e| e.events).sum(),
+            counts,
+            per_item: counts.per_item(),
             per_replication: self.engine.clone(),
         }
     }
@@ -716,10 +728,24 @@ mod tests {
             EngineStats {
                 wall_seconds: 0.5,
                 events: 7,
+                counts: crate::engine::EngineCounts {
+                    items: 1,
+                    router_arrivals: 1,
+                    agent_pushes: 1,
+                    toolkit_messages: 3,
+                    ..Default::default()
+                },
             },
             EngineStats {
                 wall_seconds: 0.25,
                 events: 7,
+                counts: crate::engine::EngineCounts {
+                    items: 3,
+                    router_arrivals: 3,
+                    agent_pushes: 2,
+                    toolkit_in_handler: 2,
+                    ..Default::default()
+                },
             },
         ];
         let rs = ResultSet::new(&scn, 99, reps, engine);
@@ -811,6 +837,14 @@ mod tests {
                 .unwrap();
         assert_eq!(engine["total_events"], 14);
         assert_eq!(engine["events_per_second"]["mean"], (14.0 + 28.0) / 2.0);
+        // Counts add up over the replications; per item divides by the
+        // items of them all.
+        assert_eq!(engine["counts"]["items"], 4);
+        assert_eq!(engine["counts"]["toolkit_messages"], 3);
+        assert_eq!(engine["per_item"]["actor_messages"], 2.5);
+        assert_eq!(engine["per_item"]["agent_pushes"], 0.75);
+        assert_eq!(engine["per_item"]["toolkit_calls"], 1.25);
+        assert!(engine["per_replication"][0].get("counts").is_none());
     }
 
     #[test]

@@ -708,6 +708,7 @@ impl RouterActor {
         match msg {
             RouterMsg::Arrival(item) => {
                 let id = item.id;
+                self.handle.count(|c| c.items += 1);
                 self.handle.emit(EventKind::WorkArrived {
                     item: id,
                     queue: item.queue,

@@ -68,6 +68,11 @@ pub struct EngineStats {
     pub wall_seconds: f64,
     /// Events the engine processed.
     pub events: u64,
+    /// Actor messages, toolkit calls and calendar entries, by kind.
+    /// `engine.json` reports them added up over the replications and per
+    /// item, not per replication.
+    #[serde(skip)]
+    pub counts: crate::engine::EngineCounts,
 }
 
 impl EngineStats {

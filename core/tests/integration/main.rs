@@ -15,6 +15,7 @@ mod erlang_smoke;
 mod forecast;
 mod generated_scenarios;
 mod invariants;
+mod messages;
 mod occupancy;
 mod output_files;
 mod panics;

@@ -290,7 +290,8 @@ fn write_run(dir: &Path) -> Vec<PathBuf> {
     let engine = vec![
         EngineStats {
             wall_seconds: 0.01,
-            events: 1000
+            events: 1000,
+            ..EngineStats::default()
         };
         results.len()
     ];
