@@ -14,7 +14,9 @@
 use super::work_list::{WorkList, WorkTimers};
 use crate::events::{EventKind, StatusChangeReason};
 use crate::kernel::handle::EngineHandle;
-use crate::kernel::messages::{AgentMsg, AgentNotice, Assignment, Entry, Release, RouterMsg};
+use crate::kernel::messages::{
+    AgentMsg, AgentNotice, Assignment, Entry, Freed, Release, RouterMsg,
+};
 use crate::omni::{
     AgentId, AgentWork, AgentWorkId, CapacityModel, CapacityPool, CapacityUnits,
     PresenceConfiguration, QueueId, StatusId, WorkItemId, WorkStatus,
@@ -117,6 +119,31 @@ impl AgentState {
     fn notify_router(&self, notice: AgentNotice) {
         self.handle
             .schedule_now(Entry::Router(RouterMsg::Notice(notice)));
+    }
+
+    /// Tells the router an active work ended, at this point of the
+    /// same-instant order: closed work only frees capacity, which goes
+    /// into the shared routing view ([`Entry::Freed`], no message to the
+    /// router); any other end is a notice, since the router must act on
+    /// the item (re-queue it, end it, move it).
+    fn release(&self, item: WorkItemId, cost: CapacityUnits, pool: CapacityPool, why: Release) {
+        let agent = self.id;
+        if why == Release::Closed {
+            self.handle.schedule_now(Entry::Freed(Freed {
+                agent,
+                item,
+                cost,
+                pool,
+            }));
+        } else {
+            self.notify_router(AgentNotice::Released {
+                agent,
+                item,
+                cost,
+                pool,
+                why,
+            });
+        }
     }
 
     fn emit_workload(&self, previous: [CapacityUnits; 2]) {
@@ -298,13 +325,7 @@ impl AgentState {
                     record: None,
                 },
             });
-            self.notify_router(AgentNotice::Released {
-                agent,
-                item,
-                cost: work.capacity_cost,
-                pool: work.pool,
-                why,
-            });
+            self.release(item, work.capacity_cost, work.pool, why);
         }
         self.emit_workload(previous);
         self.status = None;
@@ -471,13 +492,7 @@ impl AgentState {
         // A work waiting to resume held its claim too, in the router's view.
         let claim = self.unclaim(work);
         self.emit_workload(previous);
-        self.notify_router(AgentNotice::Released {
-            agent: self.id,
-            item: work.work_item,
-            cost: work.capacity_cost + claim,
-            pool: work.pool,
-            why,
-        });
+        self.release(work.work_item, work.capacity_cost + claim, work.pool, why);
         self.resume_waiting();
         self.refresh_progress();
         let next = match why {

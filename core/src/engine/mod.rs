@@ -31,7 +31,7 @@
 //! * within one handler, events are emitted in the order of omni-reference
 //!   §3 (work event → `workloadChanged` → `statusChanged`);
 //! * the same-instant rule (omni-reference §9, and docs/teaching.md in the
-//!   same words): A reaction (a notice to the router, a console event for a behaviour) is a
+//!   same words): A reaction (a notice to the router, the capacity a close frees, a console event for a behaviour) is a
 //!   new entry at the same instant, queued after the entries already waiting for
 //!   that instant; the routing pass runs when the router's entry is delivered.
 //!
@@ -48,6 +48,18 @@
 //! entry of its own, queued behind them; that entry only forwarded the
 //! item and cost a calendar round per item. The two orders differ only
 //! when another entry falls on the very microsecond of an arrival.
+//!
+//! A closed work frees its agent's capacity without a message to the
+//! router. The agent schedules an `Entry::Freed` where its release notice
+//! used to go (a reaction, queued like one); when it is delivered, the
+//! driver puts the freed capacity in the shared routing view and wakes
+//! the router only if items wait for an agent, since with nothing waiting
+//! its routing pass would push nothing. The router takes whatever the
+//! view holds before anything else in each of its messages, so it sees
+//! the same capacity at every point of the order as it did when a notice
+//! carried it. Other releases (a decline, a timeout, a logout's
+//! `Assigned` work, a transfer) need the router to act on the item and
+//! stay notices.
 //!
 //! One record per item in flight: the driver passes every event through an
 //! [`crate::events::ItemBook`] before the sinks see it. The book brings the
@@ -607,6 +619,18 @@ impl<B: AgentBehaviour> Simulation<B> {
             Entry::Retrial(item) => {
                 if let Some(item) = self.generator.retry(*item) {
                     self.arrive(item).await;
+                }
+            }
+            // Freed capacity goes to the shared routing view; the router
+            // needs a message only if something waits to be routed.
+            Entry::Freed(freed) => {
+                let view = &self.handle.routing;
+                view.freed.borrow_mut().push(freed);
+                if view.waiting.get() {
+                    self.handle.count(|c| c.router_notices += 1);
+                    self.handle
+                        .deliver(&self.router, messages::RouterMsg::Freed)
+                        .await;
                 }
             }
             Entry::Behaviour(a, cue) => self.behave(a, cue.into()).await,

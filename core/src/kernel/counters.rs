@@ -92,7 +92,7 @@ impl EngineCounts {
                 self.entries_router += 1;
                 match msg {
                     RouterMsg::Arrival(_) => self.router_arrivals += 1,
-                    RouterMsg::Notice(_) => self.router_notices += 1,
+                    RouterMsg::Notice(_) | RouterMsg::Freed => self.router_notices += 1,
                     RouterMsg::PatienceExpired(_) | RouterMsg::DropSkills { .. } => {
                         self.router_timers += 1
                     }
@@ -111,6 +111,8 @@ impl EngineCounts {
             Entry::Behaviour(..) => self.entries_behaviour += 1,
             Entry::Console(..) => self.entries_console += 1,
             Entry::Arrival(_) | Entry::Retrial(_) => self.entries_arrival += 1,
+            // A message only when the router must route (counted then).
+            Entry::Freed(_) => self.entries_router += 1,
         }
     }
 

@@ -70,6 +70,26 @@ impl WorkLedger {
     }
 }
 
+/// What the router shares with the rest of the run: the capacity agents
+/// freed by closing work, waiting for the router to take it back, and
+/// whether the router has items waiting for an agent.
+///
+/// A closed work used to reach the router as a release notice, an actor
+/// message whose only job was to carry the freed capacity. Now the
+/// capacity is put here at the point of the same-instant order where that
+/// notice was delivered, and the router reads it before anything else in
+/// its next message. Only when items wait does that point need a routing
+/// pass, so only then is the router woken ([`super::messages::RouterMsg::Freed`]);
+/// with nothing waiting the pass would push nothing.
+#[derive(Debug, Default)]
+pub(crate) struct RoutingView {
+    /// Freed capacity the router has not taken yet, in the order freed.
+    pub(crate) freed: RefCell<Vec<super::messages::Freed>>,
+    /// Set by the router after each of its messages: some item waits in
+    /// its backlog.
+    pub(crate) waiting: Cell<bool>,
+}
+
 /// The run's shared state.
 #[derive(Debug, Default)]
 pub(crate) struct EngineHandle {
@@ -81,6 +101,8 @@ pub(crate) struct EngineHandle {
     /// waiting on it: agents run and stop the clocks, behaviours wait on
     /// them.
     effort: RefCell<EffortBook>,
+    /// Freed capacity on its way to the router (see [`RoutingView`]).
+    pub(crate) routing: RoutingView,
     /// Wall-clock instruments; only a load run has them.
     pub(crate) instruments: Instrumentation,
     /// Whether the router records each decision's candidates and rule

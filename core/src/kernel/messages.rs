@@ -36,6 +36,27 @@ pub(crate) enum Entry {
     /// A customer who abandoned this item tries again now, as a new item
     /// of the same queue (its stream's `retrial`).
     Retrial(Box<WorkItem>),
+    /// An agent closed a work: its capacity counts as free for routing
+    /// from this point of the same-instant order on, where the router's
+    /// release notice used to be delivered. The driver puts it in the
+    /// shared routing view ([`super::handle::RoutingView`]) and wakes the
+    /// router only if items wait for an agent; otherwise the router reads
+    /// it with its next message (see the engine module doc).
+    Freed(Freed),
+}
+
+/// Capacity an agent freed by closing a work, for the router to take
+/// back into its view.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Freed {
+    /// The agent.
+    pub agent: AgentId,
+    /// The item it closed, which the router forgets.
+    pub item: WorkItemId,
+    /// The capacity the work held.
+    pub cost: CapacityUnits,
+    /// The pool it held it in.
+    pub pool: CapacityPool,
 }
 
 /// Messages the router handles.
@@ -56,6 +77,9 @@ pub(crate) enum RouterMsg {
     },
     /// An agent's state changed in a way routing must know.
     Notice(AgentNotice),
+    /// An agent freed capacity (see [`Entry::Freed`]) while items wait:
+    /// the router takes it from the shared routing view and routes.
+    Freed,
 }
 
 impl actix::Message for RouterMsg {
@@ -143,7 +167,8 @@ pub(crate) enum AgentNotice {
         /// change does (§5.3) except the one a decline/timeout itself causes.
         clears_exclusions: bool,
     },
-    /// An active AgentWork ended; its capacity is free again.
+    /// An active AgentWork ended other than closed (closed work frees its
+    /// capacity through [`Entry::Freed`]); its capacity is free again.
     Released {
         agent: AgentId,
         item: WorkItemId,

@@ -3,7 +3,10 @@
 //! It keeps its own view of every agent ([`AgentIndex`]): capacity is
 //! reserved in that view the moment it pushes, and freed only when the
 //! agent reports a release, so the view never shows more free capacity
-//! than the agent really has. Decisions are delegated to the pure
+//! than the agent really has. A release other than a close is a notice
+//! (the item needs the router); a close only frees capacity, which the
+//! agent leaves in the shared routing view for the router to take at the
+//! start of its next message (`take_freed`). Decisions are delegated to the pure
 //! [`crate::routing::next_push`]; this actor only applies them, and keeps
 //! what belongs to an item between decisions: its decliner exclusion
 //! (omni-reference §5.3), its skill requirements and their drop schedule
@@ -675,8 +678,9 @@ impl RouterActor {
                     (Release::Transferred { to_queue, handled }, Some(_)) => {
                         self.transfer_in(item, to_queue, handled)
                     }
-                    // Answered and finished (closed, or cut short by a
-                    // logout): the router is done with it.
+                    // Answered and finished: the router is done with it.
+                    // (Agents free closed work through the routing view,
+                    // `take_freed`, rather than with this notice.)
                     (Release::Closed, _) => {
                         self.items.remove(&item);
                     }
@@ -704,7 +708,21 @@ impl Actor for RouterActor {
 }
 
 impl RouterActor {
+    /// Takes back the capacity agents freed by closing work since the last
+    /// message (see [`crate::kernel::handle::RoutingView`]): all of it was
+    /// freed at earlier points of the calendar order than this message,
+    /// so the router sees it exactly as it would have seen their release
+    /// notices. The closed items are done with.
+    fn take_freed(&mut self) {
+        let freed = std::mem::take(&mut *self.handle.routing.freed.borrow_mut());
+        for f in freed {
+            self.index.release(f.agent, f.cost, f.pool);
+            self.items.remove(&f.item);
+        }
+    }
+
     fn on_message(&mut self, msg: RouterMsg) {
+        self.take_freed();
         match msg {
             RouterMsg::Arrival(item) => {
                 let id = item.id;
@@ -762,8 +780,11 @@ impl RouterActor {
             },
             RouterMsg::DropSkills { item, round } => self.drop_skills(item, round),
             RouterMsg::Notice(n) => self.on_notice(n),
+            // Taken above; what is left is the routing pass.
+            RouterMsg::Freed => {}
         }
         self.route();
+        self.handle.routing.waiting.set(!self.backlog.is_empty());
     }
 }
 
