@@ -1,9 +1,10 @@
 //! The generator: synthetic work arriving in each queue.
 //!
-//! It is a plain state machine the engine's driver calls at each arrival
-//! entry, not an actor: nobody sends it messages and it answers nobody, so
-//! a mailbox would only add a round trip to every item. The items it
-//! creates reach the router as messages, like everything else.
+//! It is a plain state machine, not an actor: nobody sends it messages and
+//! it answers nobody, so a mailbox would only add a round trip to every
+//! item. The router owns it: a queue's arrival entry is a message to the
+//! router, which has the generator make the item and routes it in that
+//! same message, so no message exists only to hand an item over.
 //!
 //! Arrivals are Poisson with a rate that is constant or piecewise constant
 //! (a rate profile per reporting interval, or a forecast with its own
@@ -24,7 +25,7 @@
 //!   and the new attempt is a new item with the same need.
 
 use crate::kernel::handle::EngineHandle;
-use crate::kernel::messages::Entry;
+use crate::kernel::messages::{Entry, RouterMsg};
 use crate::kernel::rng::{stream, StreamKind};
 use crate::omni::{QueueId, RetrialOf, SkillRequirement, TransferStep, WorkItem, WorkItemId};
 use crate::scenario::{
@@ -296,14 +297,15 @@ impl Generator {
         for q in 0..self.streams.len() {
             let queue = QueueId(q as u32);
             if let Some(at) = self.next_time(queue, SimTime::ZERO) {
-                self.handle.schedule_at(at, Entry::Arrival(queue));
+                self.handle
+                    .schedule_at(at, Entry::Router(RouterMsg::NextArrival(queue)));
             }
         }
     }
 
-    /// Creates the item of `queue` due now, for the driver to hand to the
-    /// router at once, and schedules the queue's next arrival.
-    pub(crate) fn next_arrival(&mut self, queue: QueueId) -> Option<Box<WorkItem>> {
+    /// Creates the item of `queue` due now, for the router to route at
+    /// once, and schedules the queue's next arrival.
+    pub(crate) fn next_arrival(&mut self, queue: QueueId) -> Option<WorkItem> {
         let now = self.handle.now();
         let warmup = self.scenario.simulation.warmup;
         let s = self.streams[queue.index()].as_mut()?;
@@ -353,9 +355,10 @@ impl Generator {
         };
         self.next_item += 1;
         if let Some(at) = self.next_time(queue, now) {
-            self.handle.schedule_at(at, Entry::Arrival(queue));
+            self.handle
+                .schedule_at(at, Entry::Router(RouterMsg::NextArrival(queue)));
         }
-        Some(Box::new(item))
+        Some(item)
     }
 
     /// The customer of `abandoned` tries again now: a new item of the same
@@ -363,8 +366,8 @@ impl Generator {
     /// requested, priorities, transfers still planned), a new id, a fresh
     /// patience and wait, and its own plan should it abandon again. The
     /// router calls this through the calendar, at the retrial instant, and
-    /// the driver hands the new item to the router at once.
-    pub(crate) fn retry(&mut self, abandoned: WorkItem) -> Option<Box<WorkItem>> {
+    /// routes the new item at once.
+    pub(crate) fn retry(&mut self, abandoned: WorkItem) -> Option<WorkItem> {
         let now = self.handle.now();
         let s = self.streams[abandoned.queue.index()].as_mut()?;
         let (_, draws) = s.retrial.as_mut()?;
@@ -389,7 +392,7 @@ impl Generator {
             ..abandoned
         };
         self.next_item += 1;
-        Some(Box::new(item))
+        Some(item)
     }
 }
 

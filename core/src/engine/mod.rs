@@ -41,13 +41,15 @@
 //!   entries that remain keep their `seq`, so the order above is
 //!   unchanged.
 //!
-//! The generator is not an actor: an arrival entry calls it directly (see
-//! [`crate::arrivals`]), and the item it creates is delivered to the
-//! router in that same step, as a message, ahead of the entries still
-//! waiting for that instant. It used to go through the calendar as an
-//! entry of its own, queued behind them; that entry only forwarded the
-//! item and cost a calendar round per item. The two orders differ only
-//! when another entry falls on the very microsecond of an arrival.
+//! The generator is not an actor: the router owns it (see
+//! [`crate::arrivals`]). A queue's arrival entry is a message to the
+//! router, which has the generator make the item and routes it in that
+//! same message: an item is born where it is routed, and no message
+//! exists only to hand it over. (Before, the driver called the generator
+//! and sent the router the item; earlier still, the item went through the
+//! calendar as an entry of its own, queued behind the entries waiting
+//! for that instant, which differed only when another entry fell on the
+//! very microsecond of an arrival.)
 //!
 //! A closed work frees its agent's capacity without a message to the
 //! router. The agent schedules an `Entry::Freed` where its release notice
@@ -89,9 +91,10 @@
 //! 3. [`crate::toolkit`] (the contract between a behaviour and its
 //!    agent: requests, replies, and a handle that holds only a
 //!    `Recipient` of them) and [`crate::routing`] (pure decisions);
-//! 4. the actors and the generator, each on its own: `agent` (answers
-//!    toolkit requests), `router` (uses `routing`), [`crate::behaviour`]
-//!    (calls the toolkit), [`crate::arrivals`];
+//! 4. the generator, [`crate::arrivals`], then the actors, each on its
+//!    own: `agent` (answers toolkit requests), `router` (uses `routing`
+//!    and owns the generator, which makes the items it routes),
+//!    [`crate::behaviour`] (calls the toolkit);
 //! 5. this module, the driver: it starts the actors, pops the calendar and
 //!    hands events to sinks;
 //! 6. what reads the events or times the actors ([`crate::stats`],
@@ -370,7 +373,6 @@ pub struct Simulation<B: AgentBehaviour> {
     scenario: Arc<Scenario>,
     handle: Rc<EngineHandle>,
     router: actix::Addr<RouterActor>,
-    generator: Generator,
     agents: Vec<actix::Addr<AgentActor>>,
     behaviours: Vec<B>,
     contexts: Vec<AgentContext>,
@@ -433,9 +435,9 @@ impl<B: AgentBehaviour> Simulation<B> {
     {
         let handle = Rc::new(EngineHandle::with_instruments(instruments.clone()));
         let seed = scenario.simulation.seed;
-        let router = RouterActor::new(scenario.clone(), handle.clone(), policy).start();
         let mut generator = Generator::new(scenario.clone(), replication, handle.clone());
         generator.prime();
+        let router = RouterActor::new(scenario.clone(), handle.clone(), policy, generator).start();
 
         let mut agents = Vec::with_capacity(scenario.agent_count());
         let mut behaviours = Vec::with_capacity(scenario.agent_count());
@@ -490,7 +492,6 @@ impl<B: AgentBehaviour> Simulation<B> {
             scenario,
             handle,
             router,
-            generator,
             agents,
             behaviours,
             contexts,
@@ -609,18 +610,6 @@ impl<B: AgentBehaviour> Simulation<B> {
         match entry {
             Entry::Router(msg) => self.handle.deliver(&self.router, msg).await,
             Entry::Agent(a, msg) => self.handle.deliver(&self.agents[a.index()], msg).await,
-            // The new item goes straight to the router, in this same step:
-            // an entry that only forwarded it would cost a calendar round.
-            Entry::Arrival(q) => {
-                if let Some(item) = self.generator.next_arrival(q) {
-                    self.arrive(item).await;
-                }
-            }
-            Entry::Retrial(item) => {
-                if let Some(item) = self.generator.retry(*item) {
-                    self.arrive(item).await;
-                }
-            }
             // Freed capacity goes to the shared routing view; the router
             // needs a message only if something waits to be routed.
             Entry::Freed(freed) => {
@@ -651,13 +640,6 @@ impl<B: AgentBehaviour> Simulation<B> {
                 message,
             });
         }
-    }
-
-    async fn arrive(&self, item: Box<WorkItem>) {
-        self.handle.count(|c| c.router_arrivals += 1);
-        self.handle
-            .deliver(&self.router, messages::RouterMsg::Arrival(item))
-            .await;
     }
 
     /// Hands pending events to the sinks and schedules console events for

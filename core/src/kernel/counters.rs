@@ -51,7 +51,7 @@ pub struct EngineCounts {
     /// Calendar entries carrying a console event to a behaviour.
     pub entries_console: u64,
     /// Calendar entries of the arrival process (a queue's next arrival, a
-    /// customer's retrial).
+    /// customer's retrial), which the router handles.
     pub entries_arrival: u64,
 }
 
@@ -83,15 +83,18 @@ impl EngineCounts {
     }
 
     /// Counts one calendar entry as it is delivered, and the actor message
-    /// it becomes, if any. An arrival entry becomes a message to the
-    /// router only when it makes an item (see
-    /// [`EngineCounts::router_arrivals`]), so it is counted there.
+    /// it becomes, if any.
     pub(crate) fn entry(&mut self, entry: &Entry) {
         match entry {
             Entry::Router(msg) => {
-                self.entries_router += 1;
                 match msg {
-                    RouterMsg::Arrival(_) => self.router_arrivals += 1,
+                    RouterMsg::NextArrival(_) | RouterMsg::Retrial(_) => self.entries_arrival += 1,
+                    _ => self.entries_router += 1,
+                }
+                match msg {
+                    RouterMsg::NextArrival(_) | RouterMsg::Retrial(_) | RouterMsg::Arrival(_) => {
+                        self.router_arrivals += 1
+                    }
                     RouterMsg::Notice(_) | RouterMsg::Freed => self.router_notices += 1,
                     RouterMsg::PatienceExpired(_) | RouterMsg::DropSkills { .. } => {
                         self.router_timers += 1
@@ -110,7 +113,6 @@ impl EngineCounts {
             }
             Entry::Behaviour(..) => self.entries_behaviour += 1,
             Entry::Console(..) => self.entries_console += 1,
-            Entry::Arrival(_) | Entry::Retrial(_) => self.entries_arrival += 1,
             // A message only when the router must route (counted then).
             Entry::Freed(_) => self.entries_router += 1,
         }

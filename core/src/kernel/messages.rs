@@ -31,11 +31,6 @@ pub(crate) enum Entry {
     /// size of every other entry, and every calendar operation moves a
     /// whole entry.
     Console(AgentId, Box<EventKind>),
-    /// The next arrival of a queue is due.
-    Arrival(QueueId),
-    /// A customer who abandoned this item tries again now, as a new item
-    /// of the same queue (its stream's `retrial`).
-    Retrial(Box<WorkItem>),
     /// An agent closed a work: its capacity counts as free for routing
     /// from this point of the same-instant order on, where the router's
     /// release notice used to be delivered. The driver puts it in the
@@ -62,7 +57,15 @@ pub(crate) struct Freed {
 /// Messages the router handles.
 #[derive(Debug)]
 pub(crate) enum RouterMsg {
-    /// A new item entered its queue.
+    /// The next arrival of a queue is due: the router has the generator
+    /// make the item and routes it, in this one message.
+    NextArrival(QueueId),
+    /// A customer who abandoned this item tries again now, as a new item
+    /// of the same queue (its stream's `retrial`), made by the generator
+    /// in the router like any arrival.
+    Retrial(Box<WorkItem>),
+    /// An item made outside the scenario's arrivals (tests, lessons:
+    /// `Simulation::inject_work`) enters its queue.
     Arrival(Box<WorkItem>),
     /// The item's customer ran out of patience.
     PatienceExpired(WorkItemId),

@@ -16,6 +16,7 @@
 
 mod skills;
 
+use crate::arrivals::Generator;
 use crate::events::{DecisionRecord, DecisionRule, EventKind};
 use crate::kernel::calendar::TimerId;
 use crate::kernel::handle::EngineHandle;
@@ -125,6 +126,9 @@ pub(crate) struct RouterActor {
     /// Chooses for external queues (omni-reference §6.5).
     policy: Policy,
     has_external: bool,
+    /// Makes the scenario's items: arrivals are born here, where they are
+    /// routed.
+    generator: Generator,
 }
 
 impl RouterActor {
@@ -132,6 +136,7 @@ impl RouterActor {
         scenario: Arc<Scenario>,
         handle: Rc<EngineHandle>,
         policy: Option<Box<dyn RoutingPolicy>>,
+        generator: Generator,
     ) -> RouterActor {
         let backlog = Backlog::for_scenario(&scenario);
         let capacities = scenario.agent_capacities();
@@ -163,6 +168,7 @@ impl RouterActor {
             refusing: Vec::new(),
             policy: Policy(policy),
             has_external,
+            generator,
         }
     }
 
@@ -196,7 +202,7 @@ impl RouterActor {
                 let at = self.handle.now() + delay;
                 if at < crate::time::SimTime::ZERO + self.scenario.run_length() {
                     self.handle
-                        .schedule_at(at, Entry::Retrial(Box::new(r.item)));
+                        .schedule_at(at, Entry::Router(RouterMsg::Retrial(Box::new(r.item))));
                 }
             }
         }
@@ -714,49 +720,63 @@ impl RouterActor {
     /// so the router sees it exactly as it would have seen their release
     /// notices. The closed items are done with.
     fn take_freed(&mut self) {
-        let freed = std::mem::take(&mut *self.handle.routing.freed.borrow_mut());
-        for f in freed {
+        // Drained in place: the list keeps its allocation for the next.
+        for f in self.handle.routing.freed.borrow_mut().drain(..) {
             self.index.release(f.agent, f.cost, f.pool);
             self.items.remove(&f.item);
         }
     }
 
+    /// A new item enters its queue: recorded, its patience and skill-drop
+    /// timers armed, queued (the routing pass follows in the message).
+    fn arrive(&mut self, item: WorkItem) {
+        let id = item.id;
+        self.handle.count(|c| c.items += 1);
+        self.handle.emit(EventKind::WorkArrived {
+            item: id,
+            queue: item.queue,
+            patience: item.patience,
+            priority: item.priority,
+            secondary_priority: item.secondary_priority,
+            skills: item.skills.clone(),
+            retrial: item.retrial,
+        });
+        let patience_timer = item.patience.map(|p| {
+            self.handle
+                .schedule_timer_in(p, Entry::Router(RouterMsg::PatienceExpired(id)))
+        });
+        let requirements = Requirements::new(&item.skills, item.requested_at);
+        self.items.insert(
+            id,
+            Box::new(RoutedItem {
+                item,
+                state: ItemState::Waiting,
+                excluded: None,
+                patience_expired: false,
+                answered: false,
+                requirements,
+                refused_by: Vec::new(),
+                patience_timer,
+            }),
+        );
+        self.enqueue(id);
+        self.arm_drop(id);
+    }
+
     fn on_message(&mut self, msg: RouterMsg) {
         self.take_freed();
         match msg {
-            RouterMsg::Arrival(item) => {
-                let id = item.id;
-                self.handle.count(|c| c.items += 1);
-                self.handle.emit(EventKind::WorkArrived {
-                    item: id,
-                    queue: item.queue,
-                    patience: item.patience,
-                    priority: item.priority,
-                    secondary_priority: item.secondary_priority,
-                    skills: item.skills.clone(),
-                    retrial: item.retrial,
-                });
-                let patience_timer = item.patience.map(|p| {
-                    self.handle
-                        .schedule_timer_in(p, Entry::Router(RouterMsg::PatienceExpired(id)))
-                });
-                let requirements = Requirements::new(&item.skills, item.requested_at);
-                self.items.insert(
-                    id,
-                    Box::new(RoutedItem {
-                        item: *item,
-                        state: ItemState::Waiting,
-                        excluded: None,
-                        patience_expired: false,
-                        answered: false,
-                        requirements,
-                        refused_by: Vec::new(),
-                        patience_timer,
-                    }),
-                );
-                self.enqueue(id);
-                self.arm_drop(id);
+            RouterMsg::NextArrival(queue) => {
+                if let Some(item) = self.generator.next_arrival(queue) {
+                    self.arrive(item);
+                }
             }
+            RouterMsg::Retrial(abandoned) => {
+                if let Some(item) = self.generator.retry(*abandoned) {
+                    self.arrive(item);
+                }
+            }
+            RouterMsg::Arrival(item) => self.arrive(*item),
             RouterMsg::PatienceExpired(id) => match self
                 .items
                 .get_mut(&id)
