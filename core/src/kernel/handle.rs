@@ -6,8 +6,8 @@
 //! `RefCell` is enough and no lock is taken on the hot path.
 
 use super::calendar::{Calendar, TimerId};
-use super::effort::{EffortBook, WakeTimers};
 use super::counters::EngineCounts;
+use super::effort::{EffortBook, WakeTimers};
 use super::instruments::Instrumentation;
 use super::messages::Entry;
 use super::panic::PanicReport;

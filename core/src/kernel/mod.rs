@@ -12,8 +12,8 @@
 //! its module doc states the layering and the ordering rules.
 
 pub(crate) mod calendar;
-pub(crate) mod effort;
 pub(crate) mod counters;
+pub(crate) mod effort;
 pub(crate) mod handle;
 pub(crate) mod instruments;
 pub(crate) mod messages;
