@@ -34,18 +34,21 @@
 //! growth of peak memory (`VmHWM`, as `omnisim bench` reports it) between
 //! two sizes of the minimal scenario (one channel, one queue at 10 items
 //! an hour, one agent, 1 h, `--jobs 1`): 100,000 → 300,000 agents added
-//! 528 MB (2.7 KB an agent; `docs/BENCHMARKS.md` finds 3.8–4.8 KB an agent
-//! with the items those agents serve); 86,400 → 345,600 one-second
+//! 528 MB (2.7 KB an agent; the 10,000-agent benchmark day of
+//! `docs/BENCHMARKS.md` peaks at 50.2 MiB, about 5 KB an agent with the
+//! items those agents serve); 86,400 → 345,600 one-second
 //! intervals added 202 MB with one queue and 3 queues doubled the total
 //! (408 B per row, the intervals.csv text included); 1 → 3 million items
 //! waiting for one agent added 1.19 GB (597 B an item).
 //!
-//! Events: every item costs [`EVENTS_PER_ITEM`] calendar entries (arrival,
-//! push, accept, end of handling, close and a router pass; the 7.0 of the
-//! benchmark day in `docs/BENCHMARKS.md`), every agent
+//! Events: every item costs [`EVENTS_PER_ITEM`] events (arrival, push,
+//! accept, end of handling, close and a router pass; the 7.0 of the
+//! benchmark day in `docs/BENCHMARKS.md`, of which 5 are calendar entries
+//! by engine.json's counts), every agent
 //! [`EVENTS_PER_AGENT`] (login, shift end, logout) plus two per break, for
 //! every replication. The default bound [`DEFAULT_MAX_EVENTS`] is hours of
-//! computing at the benchmark's 0.6–2 million events a second.
+//! computing at the 1.2–2.7 million events a second of the scaling table in
+//! `docs/BENCHMARKS.md` (10,000 and 100 agents).
 //!
 //! Output: `intervals.csv` gets one row per interval and queue plus the
 //! overall row; more than [`MAX_INTERVAL_ROWS`] (`--max-interval-rows`) is refused whatever the
@@ -84,19 +87,20 @@ pub const BASE_BYTES: f64 = 16.0 * 1024.0 * 1024.0;
 /// queue below full load (an M/M/c queue at 99% load of 20 servers waits
 /// about 5 handle times on average).
 pub const STABLE_STAY_HANDLES: f64 = 100.0;
-/// Calendar entries per item (docs/BENCHMARKS.md: 6,052,672 events for
-/// 864,382 items).
+/// Events per item (the scaling table of docs/BENCHMARKS.md: 6,052,672
+/// events for 864,382 items).
 pub const EVENTS_PER_ITEM: f64 = 7.0;
 /// Calendar entries per agent besides its items: login, shift end,
 /// logout (two more per break).
 pub const EVENTS_PER_AGENT: f64 = 3.0;
 /// Default bound on the events of a whole run, all replications: some
-/// hours of computing at the 0.6–2 million events a second measured in
-/// docs/BENCHMARKS.md.
+/// hours of computing at the 1.2–2.7 million events a second of the
+/// scaling table in docs/BENCHMARKS.md.
 pub const DEFAULT_MAX_EVENTS: f64 = 1e10;
-/// Events a second one core processes on the benchmark's largest day
-/// (docs/BENCHMARKS.md, 10,000 agents); used only to say how long a
-/// refused run would take.
+/// Events a second one core processes, cautiously: half the 1.2 million
+/// of the benchmark's largest day (docs/BENCHMARKS.md, 10,000 agents), as
+/// a busy machine gives; used only to say how long a refused run would
+/// take.
 pub const EVENTS_PER_SECOND: f64 = 600_000.0;
 /// Most rows `intervals.csv` may get (about 300 MB).
 pub const MAX_INTERVAL_ROWS: f64 = 2e6;
