@@ -29,6 +29,7 @@ mod plan;
 mod progress;
 mod replay;
 mod report;
+mod result_set;
 mod run;
 mod salesforce;
 mod schedule;

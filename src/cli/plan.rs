@@ -215,24 +215,10 @@ pub(super) fn plan_command(args: PlanArgs) -> Result<(), CliError> {
     })?;
     let signals = Signals::install()?;
     drop(planning);
-    let kept = if dir.exists() {
-        format!("the plan in `{}` is as it was", dir.display())
-    } else {
-        "no plan file was written".to_string()
-    };
-    let staging = crate::output::Staging::begin(&dir).map_err(CliError::output)?;
-    let mut written = write_plan(staging.dir(), &planned, &scenario)
-        .map_err(|e| CliError::failure(format!("cannot write into `{}`: {e}", dir.display())))?;
-    if args.xlsx {
-        let tables = [("staffing", staging.dir().join("staffing.csv"))];
-        written.push(
-            crate::workbook::workbook_of(staging.dir(), None, &tables)
-                .map_err(|e| CliError::failure(format!("cannot write results.xlsx: {e}")))?,
-        );
-    }
-    signals.check(&kept)?;
-    let written: Vec<PathBuf> = written.iter().map(|p| staging.final_path(p)).collect();
-    staging.commit().map_err(CliError::output)?;
+    let written =
+        super::result_set::write_set(&dir, "plan", "staffing", args.xlsx, &signals, |d| {
+            write_plan(d, &planned, &scenario)
+        })?;
     if args.json {
         super::print_json(&serde_json::json!({
             "scenario": scenario.simulation.name,

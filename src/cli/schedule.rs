@@ -145,24 +145,10 @@ pub(super) fn schedule_command(args: ScheduleArgs) -> Result<(), CliError> {
     })?;
     let signals = Signals::install()?;
     drop(computing);
-    let kept = if dir.exists() {
-        format!("the schedule in `{}` is as it was", dir.display())
-    } else {
-        "no schedule file was written".to_string()
-    };
-    let staging = crate::output::Staging::begin(&dir).map_err(CliError::output)?;
-    let mut written = write_schedule(staging.dir(), &found, &scenario, &rules)
-        .map_err(|e| CliError::failure(format!("cannot write into `{}`: {e}", dir.display())))?;
-    if args.xlsx {
-        let tables = [("roster", staging.dir().join("roster.csv"))];
-        written.push(
-            crate::workbook::workbook_of(staging.dir(), None, &tables)
-                .map_err(|e| CliError::failure(format!("cannot write results.xlsx: {e}")))?,
-        );
-    }
-    signals.check(&kept)?;
-    let written: Vec<PathBuf> = written.iter().map(|p| staging.final_path(p)).collect();
-    staging.commit().map_err(CliError::output)?;
+    let written =
+        super::result_set::write_set(&dir, "schedule", "roster", args.xlsx, &signals, |d| {
+            write_schedule(d, &found, &scenario, &rules)
+        })?;
     if !found.misses.is_empty() {
         eprintln!(
             "warning: after {} solves some targets are still missed: {}; raise max_iterations in the rules, or allow more shifts",
