@@ -3,8 +3,10 @@
 //! skills, transfer and retrials.
 
 use super::{item, Ctx, Item, Names, Result};
+use crate::distribution::Distribution;
 use crate::omni::QueueId;
 use crate::scenario::error::ScenarioErrorKind as Kind;
+use crate::scenario::forecast::{Forecasts, QueueForecast};
 use crate::scenario::raw::{describe_item, RawArrivals, RawScenario};
 use crate::scenario::{ArrivalRate, ArrivalStream, Queue, SimulationSettings};
 use crate::time::SimDuration;
@@ -27,7 +29,7 @@ pub(super) fn check(
 ) -> Result<(Vec<ArrivalStream>, Vec<String>)> {
     let mut out: Vec<ArrivalStream> = Vec::new();
     let mut warnings: Vec<String> = Vec::new();
-    let mut forecasts = crate::scenario::forecast::Forecasts::default();
+    let mut forecasts = Forecasts::default();
     let mut seen: FxHashMap<QueueId, usize> = FxHashMap::default();
     // Each stream's item (for locating a cycle error) and its transfer's
     // span.
@@ -44,115 +46,14 @@ pub(super) fn check(
                 .with_hint("merge the two: add their rates, or use a rate_profile"));
         }
         seen.insert(queue, i);
-        let given: Vec<(&str, Range<usize>)> = [
-            ra.rate_per_hour
-                .as_ref()
-                .map(|v| ("rate_per_hour", v.span())),
-            ra.rate_profile.as_ref().map(|v| ("rate_profile", v.span())),
-            ra.rate_profile_csv
-                .as_ref()
-                .map(|v| ("rate_profile_csv", v.span())),
-            ra.forecast_csv.as_ref().map(|v| ("forecast_csv", v.span())),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        if let [(first, _), (second, span), ..] = given.as_slice() {
-            return Err(cx.err(
-                Kind::Inconsistent,
-                Some(span.clone()),
-                it.path(second),
-                format!(
-                    "{}: `{first}` and `{second}` are both set; expected exactly one of \
-                     `rate_per_hour`, `rate_profile`, `rate_profile_csv` or `forecast_csv`",
-                    it.label
-                ),
-            ));
-        }
-        let mut forecast = None;
-        let rate = if let Some(r) = &ra.rate_per_hour {
-            let v = *r.get_ref();
-            if !(v.is_finite() && v > 0.0) {
-                return Err(cx.at(
-                    Kind::InvalidValue,
-                    &it,
-                    "rate_per_hour",
-                    r,
-                    format!("`rate_per_hour` is {v}; expected a number of items per hour above 0"),
-                ));
-            }
-            ArrivalRate::Constant(v)
-        } else if let Some(p) = &ra.rate_profile {
-            let values: Vec<f64> = p.get_ref().iter().map(|v| *v.get_ref()).collect();
-            for (j, v) in p.get_ref().iter().enumerate() {
-                let x = *v.get_ref();
-                if !(x.is_finite() && x >= 0.0) {
-                    return Err(cx.at(
-                        Kind::InvalidValue,
-                        &it,
-                        &format!("rate_profile[{j}]"),
-                        v,
-                        format!("rate {x} is not a rate; expected items per hour of 0 or more"),
-                    ));
-                }
-            }
-            profile(cx, &it, "rate_profile", p, values, sim, &mut warnings)?
-        } else if let Some(f) = &ra.rate_profile_csv {
-            let values =
-                cx.read_values_csv(&it, "rate_profile_csv", f, |t| match t.parse::<f64>() {
-                    Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
-                    _ => Err(format!(
-                        "\"{t}\" is not a rate; expected items per hour of 0 or more"
-                    )),
-                })?;
-            profile(cx, &it, "rate_profile_csv", f, values, sim, &mut warnings)?
-        } else if let Some(f) = &ra.forecast_csv {
-            // Made a rate once the handle time is known (below): `aht_s`
-            // scales it.
-            let read = forecasts.read(cx, &it, f, q.get_ref(), sim)?;
-            forecast = Some(read);
-            ArrivalRate::Constant(0.0)
-        } else {
-            return Err(cx
-                .missing(
-                    &it,
-                    "rate_per_hour",
-                    "or `rate_profile` / `rate_profile_csv` / `forecast_csv`: how fast items arrive",
-                )
-                .with_hint("e.g. rate_per_hour = 120"));
-        };
-        let ht = cx.required(
-            &it,
-            &ra.handle_time,
-            "handle_time",
-            "a distribution, e.g. { dist = \"exponential\", mean = \"6m\" }",
-        )?;
-        let handle_time = cx.distribution(&it, "handle_time", ht)?;
-        if handle_time.mean_secs() <= 0.0 {
-            return Err(cx.at(
-                Kind::InvalidValue,
-                &it,
-                "handle_time",
-                ht,
-                "`handle_time` averages 0 seconds; expected a mean above 0".into(),
-            ));
-        }
+        one_rate_form(cx, &it, ra)?;
+        let (rate, forecast) = rate(cx, &it, ra, q, sim, &mut forecasts, &mut warnings)?;
+        let handle_time = handle_time(cx, &it, ra)?;
         let rate = match forecast {
             Some(f) => f.into_rate(handle_time.mean_secs()),
             None => rate,
         };
-        let patience = match &ra.patience {
-            Some(p) => {
-                let d = cx.distribution(&it, "patience", p)?;
-                if d.mean_secs() <= 0.0 {
-                    return Err(cx
-                        .at(Kind::InvalidValue, &it, "patience", p, "`patience` averages 0 seconds, so every item would abandon at once; expected a mean above 0".into())
-                        .with_hint("leave `patience` out if nobody abandons"));
-                }
-                Some(d)
-            }
-            None => None,
-        };
+        let patience = patience(cx, &it, ra)?;
         // Zero is allowed ("0s": no wrap-up for this kind of work, whatever
         // the group's); the distribution checks already refuse negatives.
         let wrap_up = match &ra.wrap_up {
@@ -202,6 +103,139 @@ pub(super) fn check(
     Ok((out, warnings))
 }
 
+/// At most one of the rate forms is given (none is caught by [`rate`]).
+fn one_rate_form(cx: &Ctx<'_>, it: &Item, ra: &RawArrivals) -> Result<()> {
+    let given: Vec<(&str, Range<usize>)> = [
+        ra.rate_per_hour
+            .as_ref()
+            .map(|v| ("rate_per_hour", v.span())),
+        ra.rate_profile.as_ref().map(|v| ("rate_profile", v.span())),
+        ra.rate_profile_csv
+            .as_ref()
+            .map(|v| ("rate_profile_csv", v.span())),
+        ra.forecast_csv.as_ref().map(|v| ("forecast_csv", v.span())),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if let [(first, _), (second, span), ..] = given.as_slice() {
+        return Err(cx.err(
+            Kind::Inconsistent,
+            Some(span.clone()),
+            it.path(second),
+            format!(
+                "{}: `{first}` and `{second}` are both set; expected exactly one of \
+                 `rate_per_hour`, `rate_profile`, `rate_profile_csv` or `forecast_csv`",
+                it.label
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The stream's rate, from whichever form is given; a forecast is
+/// returned as read, to be made a rate once the handle time is known
+/// (its `aht_s` scales it).
+#[allow(clippy::too_many_arguments)]
+fn rate(
+    cx: &Ctx<'_>,
+    it: &Item,
+    ra: &RawArrivals,
+    queue: &Spanned<String>,
+    sim: &SimulationSettings,
+    forecasts: &mut Forecasts,
+    warnings: &mut Vec<String>,
+) -> Result<(ArrivalRate, Option<QueueForecast>)> {
+    if let Some(r) = &ra.rate_per_hour {
+        let v = *r.get_ref();
+        if !(v.is_finite() && v > 0.0) {
+            return Err(cx.at(
+                Kind::InvalidValue,
+                it,
+                "rate_per_hour",
+                r,
+                format!("`rate_per_hour` is {v}; expected a number of items per hour above 0"),
+            ));
+        }
+        Ok((ArrivalRate::Constant(v), None))
+    } else if let Some(p) = &ra.rate_profile {
+        let values: Vec<f64> = p.get_ref().iter().map(|v| *v.get_ref()).collect();
+        for (j, v) in p.get_ref().iter().enumerate() {
+            let x = *v.get_ref();
+            if !(x.is_finite() && x >= 0.0) {
+                return Err(cx.at(
+                    Kind::InvalidValue,
+                    it,
+                    &format!("rate_profile[{j}]"),
+                    v,
+                    format!("rate {x} is not a rate; expected items per hour of 0 or more"),
+                ));
+            }
+        }
+        let rate = profile(cx, it, "rate_profile", p, values, sim, warnings)?;
+        Ok((rate, None))
+    } else if let Some(f) = &ra.rate_profile_csv {
+        let values = cx.read_values_csv(it, "rate_profile_csv", f, |t| match t.parse::<f64>() {
+            Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+            _ => Err(format!(
+                "\"{t}\" is not a rate; expected items per hour of 0 or more"
+            )),
+        })?;
+        let rate = profile(cx, it, "rate_profile_csv", f, values, sim, warnings)?;
+        Ok((rate, None))
+    } else if let Some(f) = &ra.forecast_csv {
+        let read = forecasts.read(cx, it, f, queue.get_ref(), sim)?;
+        Ok((ArrivalRate::Constant(0.0), Some(read)))
+    } else {
+        Err(cx
+            .missing(
+                it,
+                "rate_per_hour",
+                "or `rate_profile` / `rate_profile_csv` / `forecast_csv`: how fast items arrive",
+            )
+            .with_hint("e.g. rate_per_hour = 120"))
+    }
+}
+
+/// `handle_time`: required, a distribution with a mean above 0.
+fn handle_time(cx: &Ctx<'_>, it: &Item, ra: &RawArrivals) -> Result<Distribution> {
+    let ht = cx.required(
+        it,
+        &ra.handle_time,
+        "handle_time",
+        "a distribution, e.g. { dist = \"exponential\", mean = \"6m\" }",
+    )?;
+    let handle_time = cx.distribution(it, "handle_time", ht)?;
+    if handle_time.mean_secs() <= 0.0 {
+        return Err(cx.at(
+            Kind::InvalidValue,
+            it,
+            "handle_time",
+            ht,
+            "`handle_time` averages 0 seconds; expected a mean above 0".into(),
+        ));
+    }
+    Ok(handle_time)
+}
+
+/// `patience`: none (nobody abandons) or a distribution with a mean
+/// above 0.
+fn patience(cx: &Ctx<'_>, it: &Item, ra: &RawArrivals) -> Result<Option<Distribution>> {
+    let Some(p) = &ra.patience else {
+        return Ok(None);
+    };
+    let d = cx.distribution(it, "patience", p)?;
+    if d.mean_secs() <= 0.0 {
+        return Err(cx
+            .at(Kind::InvalidValue, it, "patience", p, "`patience` averages 0 seconds, so every item would abandon at once; expected a mean above 0".into())
+            .with_hint("leave `patience` out if nobody abandons"));
+    }
+    Ok(Some(d))
+}
+
+/// A rate profile (`rate_profile` or the values of `rate_profile_csv`):
+/// some rate above 0, at most one per interval; one cut short is legal but
+/// gets a warning.
 fn profile<T>(
     cx: &Ctx<'_>,
     it: &Item,

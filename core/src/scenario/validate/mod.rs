@@ -15,12 +15,14 @@
 
 mod agents;
 mod arrivals;
+mod behaviour;
 mod channels;
 mod context;
 mod distribution;
 mod presence_configs;
 mod queues;
 mod routable;
+mod shift_end;
 mod simulation;
 mod statuses;
 #[cfg(test)]

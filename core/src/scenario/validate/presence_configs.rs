@@ -1,7 +1,7 @@
 //! `[[presence_configs]]`: capacity, and what declining and unanswered
 //! pushes do.
 
-use super::{item, Ctx, Names, Result};
+use super::{item, Ctx, Item, Names, Result};
 use crate::omni::{PresenceConfiguration, StatusId};
 use crate::scenario::error::ScenarioErrorKind as Kind;
 use crate::scenario::raw::{RawPresenceConfig, RawScenario};
@@ -53,37 +53,7 @@ pub(super) fn check(
                 )
                 .with_hint("set one of them to false"));
         }
-        let mut decline_reasons: Vec<String> = Vec::new();
-        let mut seen: FxHashSet<&str> = FxHashSet::default();
-        if let Some(reasons) = &pc.decline_reasons {
-            if !allow_decline && !reasons.get_ref().is_empty() {
-                return Err(cx
-                    .at(Kind::Inconsistent, &it, "decline_reasons", reasons, "`decline_reasons` are listed but `allow_decline` is not true, so no agent can decline".into())
-                    .with_hint("add allow_decline = true, or remove decline_reasons"));
-            }
-            for (j, r) in reasons.get_ref().iter().enumerate() {
-                let key = format!("decline_reasons[{j}]");
-                if r.get_ref().trim().is_empty() {
-                    return Err(cx.at(
-                        Kind::InvalidValue,
-                        &it,
-                        &key,
-                        r,
-                        "a decline reason is empty; expected some text".into(),
-                    ));
-                }
-                if !seen.insert(r.get_ref().as_str()) {
-                    return Err(cx.at(
-                        Kind::DuplicateName,
-                        &it,
-                        &key,
-                        r,
-                        format!("decline reason \"{}\" is listed twice", r.get_ref()),
-                    ));
-                }
-                decline_reasons.push(r.get_ref().clone());
-            }
-        }
+        let decline_reasons = decline_reasons(cx, &it, pc, allow_decline)?;
         let status_on_decline = match &pc.status_on_decline {
             Some(s) => {
                 if !allow_decline {
@@ -91,26 +61,12 @@ pub(super) fn check(
                         .at(Kind::Inconsistent, &it, "status_on_decline", s, "`status_on_decline` is set but `allow_decline` is not true, so it could never apply".into())
                         .with_hint("add allow_decline = true, or remove status_on_decline"));
                 }
-                Some(StatusId(cx.resolve(
-                    &it,
-                    "status_on_decline",
-                    s,
-                    statuses,
-                    "status",
-                    "statuses",
-                )?))
+                Some(status(cx, &it, "status_on_decline", s, statuses)?)
             }
             None => None,
         };
         let status_on_push_timeout = match &pc.status_on_push_timeout {
-            Some(s) => Some(StatusId(cx.resolve(
-                &it,
-                "status_on_push_timeout",
-                s,
-                statuses,
-                "status",
-                "statuses",
-            )?)),
+            Some(s) => Some(status(cx, &it, "status_on_push_timeout", s, statuses)?),
             None => None,
         };
         out.push(PresenceConfiguration {
@@ -125,4 +81,60 @@ pub(super) fn check(
         });
     }
     Ok((out, names))
+}
+
+/// `decline_reasons`: only where agents may decline, each some text and
+/// listed once.
+fn decline_reasons(
+    cx: &Ctx<'_>,
+    it: &Item,
+    pc: &RawPresenceConfig,
+    allow_decline: bool,
+) -> Result<Vec<String>> {
+    let mut decline_reasons: Vec<String> = Vec::new();
+    let mut seen: FxHashSet<&str> = FxHashSet::default();
+    let Some(reasons) = &pc.decline_reasons else {
+        return Ok(decline_reasons);
+    };
+    if !allow_decline && !reasons.get_ref().is_empty() {
+        return Err(cx
+            .at(Kind::Inconsistent, it, "decline_reasons", reasons, "`decline_reasons` are listed but `allow_decline` is not true, so no agent can decline".into())
+            .with_hint("add allow_decline = true, or remove decline_reasons"));
+    }
+    for (j, r) in reasons.get_ref().iter().enumerate() {
+        let key = format!("decline_reasons[{j}]");
+        if r.get_ref().trim().is_empty() {
+            return Err(cx.at(
+                Kind::InvalidValue,
+                it,
+                &key,
+                r,
+                "a decline reason is empty; expected some text".into(),
+            ));
+        }
+        if !seen.insert(r.get_ref().as_str()) {
+            return Err(cx.at(
+                Kind::DuplicateName,
+                it,
+                &key,
+                r,
+                format!("decline reason \"{}\" is listed twice", r.get_ref()),
+            ));
+        }
+        decline_reasons.push(r.get_ref().clone());
+    }
+    Ok(decline_reasons)
+}
+
+/// A status the configuration puts agents in (`key`), by name.
+fn status(
+    cx: &Ctx<'_>,
+    it: &Item,
+    key: &str,
+    s: &Spanned<String>,
+    statuses: &Names,
+) -> Result<StatusId> {
+    Ok(StatusId(
+        cx.resolve(it, key, s, statuses, "status", "statuses")?,
+    ))
 }

@@ -61,28 +61,7 @@ pub(super) fn check(raw: &RawScenario, cx: &Ctx<'_>) -> Result<SimulationSetting
         Some(v) => cx.count_u32(&it, "replications", v, 1, "at least 1 run")?,
         None => 1,
     };
-    let interval = match &s.interval {
-        Some(v) => {
-            let interval = cx.positive(&it, "interval", v)?;
-            if interval > duration {
-                return Err(cx
-                    .at(
-                        Kind::Inconsistent,
-                        &it,
-                        "interval",
-                        v,
-                        format!(
-                            "`interval` is {}, longer than `duration` ({}); expected an interval no longer than the measured period",
-                            v.get_ref().written,
-                            written(&s.duration)
-                        ),
-                    )
-                    .with_hint("shorten the interval (reports are per interval) or lengthen the duration"));
-            }
-            interval
-        }
-        None => DEFAULT_INTERVAL.min(duration),
-    };
+    let interval = interval(cx, &it, s, duration)?;
     let service_level_threshold = match &s.service_level_threshold {
         Some(v) => cx.positive(&it, "service_level_threshold", v)?,
         None => DEFAULT_SL_THRESHOLD,
@@ -112,6 +91,39 @@ pub(super) fn check(raw: &RawScenario, cx: &Ctx<'_>) -> Result<SimulationSetting
     })
 }
 
+/// `interval`: the reporting interval, no longer than the measured period;
+/// 30 minutes by default, or the whole period when it is shorter.
+fn interval(
+    cx: &Ctx<'_>,
+    it: &Item,
+    s: &RawSimulation,
+    duration: SimDuration,
+) -> Result<SimDuration> {
+    Ok(match &s.interval {
+        Some(v) => {
+            let interval = cx.positive(it, "interval", v)?;
+            if interval > duration {
+                return Err(cx
+                    .at(
+                        Kind::Inconsistent,
+                        it,
+                        "interval",
+                        v,
+                        format!(
+                            "`interval` is {}, longer than `duration` ({}); expected an interval no longer than the measured period",
+                            v.get_ref().written,
+                            written(&s.duration)
+                        ),
+                    )
+                    .with_hint("shorten the interval (reports are per interval) or lengthen the duration"));
+            }
+            interval
+        }
+        None => DEFAULT_INTERVAL.min(duration),
+    })
+}
+
+/// A duration as the file writes it, or nothing when it is not given.
 fn written(d: &Option<Spanned<RawDuration>>) -> String {
     d.as_ref()
         .map_or(String::new(), |d| d.get_ref().written.clone())
