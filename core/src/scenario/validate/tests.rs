@@ -223,6 +223,79 @@ fn empirical_and_profile_csv_files_are_read_relative_to_the_base() {
 }
 
 #[test]
+fn a_values_file_is_read_as_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.toml");
+    let text = format!(
+        "{BASE}\n[[arrivals]]\nqueue = \"q\"\nrate_profile_csv = \"rates.csv\"\n\
+         handle_time = {{ dist = \"empirical\", csv = \"handle.csv\" }}\n"
+    );
+    std::fs::write(&path, &text).unwrap();
+    std::fs::write(dir.path().join("handle.csv"), "30\n\"2m\"\n").unwrap();
+    let load_rates = |rates: &[u8]| {
+        std::fs::write(dir.path().join("rates.csv"), rates).unwrap();
+        Scenario::from_path(&path)
+    };
+    // A byte-order mark, a header, a comment, a blank line, a quoted value,
+    // spaces and Windows line ends.
+    let s =
+        load_rates("\u{feff}rate_per_hour\r\n# peak next\r\n\r\n\"10\"\r\n  20 \r\n".as_bytes())
+            .unwrap();
+    assert_eq!(
+        s.arrivals[0].rate,
+        ArrivalRate::Profile {
+            interval: SimDuration::from_secs(1800),
+            per_hour: vec![10.0, 20.0],
+            aht_scale: None
+        }
+    );
+    assert_eq!(
+        s.arrivals[0].handle_time,
+        Distribution::Empirical {
+            values: vec![30.0, 120.0]
+        }
+    );
+    let refused = |rates: &str, line: usize, message: &str| {
+        let e = load_rates(rates.as_bytes()).unwrap_err();
+        let key = " (for arrivals[0].rate_profile_csv)";
+        assert_eq!(
+            (e.line(), e.message()),
+            (Some(line), &*format!("{message}{key}"))
+        );
+    };
+    refused(
+        "10,20\n",
+        1,
+        "line 1 has several columns; expected one value per line",
+    );
+    refused(
+        "10\n\n# c\n20;30\n",
+        4,
+        "found several columns in \"20;30\"; expected one value per line",
+    );
+    // Located at its own line, past the comments and blank lines before it.
+    refused(
+        "10\r\n# c\r\n\r\n  # d\r\nlots\r\n",
+        5,
+        "\"lots\" is not a rate; expected items per hour of 0 or more",
+    );
+    refused(
+        "-5\n",
+        1,
+        "line 1 is not a value; expected items per hour of 0 or more, one per line",
+    );
+    let e = load_rates("rate\n# none\n".as_bytes()).unwrap_err();
+    assert!(e.message().ends_with("rates.csv\" holds no values"), "{e}");
+    let e = load_rates(b"10\n\xff\n").unwrap_err();
+    assert!(
+        e.message()
+            .starts_with("the file is not UTF-8 text (byte 3;"),
+        "{e}"
+    );
+    assert_eq!(e.line(), Some(2));
+}
+
+#[test]
 fn rate_profile_may_be_shorter_but_not_longer_than_the_intervals() {
     let arr =
         |p: &str| format!("[[arrivals]]\nqueue = \"q\"\nrate_profile = {p}\nhandle_time = 60\n");
