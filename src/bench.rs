@@ -708,25 +708,23 @@ impl BenchReport {
     /// `bench.csv`: [`CSV_HEADER`] and one row per size; numbers with
     /// fixed decimals, an empty cell where a figure is unknown.
     pub fn to_csv(&self) -> String {
-        let mut s = CSV_HEADER.join(",");
-        s.push('\n');
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let _ = w.write_record(CSV_HEADER);
         for r in &self.sizes {
-            let _ = writeln!(
-                s,
-                "{},{},{},{:.6},{:.1},{:.1},{:.4},{:.4},{},{}",
-                r.agents,
-                r.items,
-                r.events,
-                r.wall_s,
-                r.items_per_s,
-                r.events_per_s,
-                r.cost_per_item_us,
-                r.relative_cost,
+            let _ = w.write_record([
+                r.agents.to_string(),
+                r.items.to_string(),
+                r.events.to_string(),
+                format!("{:.6}", r.wall_s),
+                format!("{:.1}", r.items_per_s),
+                format!("{:.1}", r.events_per_s),
+                format!("{:.4}", r.cost_per_item_us),
+                format!("{:.4}", r.relative_cost),
                 r.peak_rss_mib.map_or(String::new(), |m| format!("{m:.1}")),
-                r.work_csv
-            );
+                r.work_csv.to_string(),
+            ]);
         }
-        s
+        String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
     }
 
     /// Writes `bench.json` and `bench.csv` into `dir` (created if
@@ -963,6 +961,26 @@ mod tests {
         let csv = r.to_csv();
         assert!(csv.starts_with(&CSV_HEADER.join(",")));
         assert_eq!(csv.lines().count(), 4);
+        // Plain cells, never quoted: numbers in fixed decimals, an empty
+        // cell for an unknown figure.
+        for (line, r) in csv.lines().skip(1).zip(&r.sizes) {
+            let rss = r.peak_rss_mib.map_or(String::new(), |m| format!("{m:.1}"));
+            assert_eq!(
+                line,
+                format!(
+                    "{},{},{},{:.6},{:.1},{:.1},{:.4},{:.4},{rss},{}",
+                    r.agents,
+                    r.items,
+                    r.events,
+                    r.wall_s,
+                    r.items_per_s,
+                    r.events_per_s,
+                    r.cost_per_item_us,
+                    r.relative_cost,
+                    r.work_csv
+                )
+            );
+        }
         let svg = r.render_chart().unwrap();
         assert!(svg.starts_with("<svg") && svg.contains("target"), "{svg}");
     }

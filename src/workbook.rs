@@ -13,7 +13,6 @@
 use crate::output::ResultSet;
 use crate::stats::QUEUE_METRICS;
 use rust_xlsxwriter::{Format, Workbook};
-use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
 /// The workbook's file name.
@@ -70,16 +69,28 @@ pub struct LeftOut {
 /// The sheet of a CSV file; `Ok(Err(LeftOut))` when it has more rows than
 /// a sheet holds (counted without reading it into memory).
 pub fn sheet_from_csv(name: &str, path: &Path) -> std::io::Result<Result<Sheet, LeftOut>> {
-    let lines = std::io::BufReader::new(std::fs::File::open(path)?)
-        .lines()
-        .count()
-        .saturating_sub(1);
+    // Rows counted as CSV records (a quoted cell may hold a line break),
+    // none of them kept.
+    let mut counter = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(std::fs::File::open(path)?);
+    let mut record = csv::ByteRecord::new();
+    let mut records = 0;
+    while counter
+        .read_byte_record(&mut record)
+        .map_err(std::io::Error::other)?
+    {
+        records += 1;
+    }
     let file = path.file_name().map_or_else(
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    if lines > MAX_ROWS {
-        return Ok(Err(LeftOut { file, rows: lines }));
+    if records > MAX_ROWS {
+        return Ok(Err(LeftOut {
+            file,
+            rows: records,
+        }));
     }
     let mut r = csv::Reader::from_path(path).map_err(std::io::Error::other)?;
     let header = r

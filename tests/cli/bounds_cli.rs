@@ -11,41 +11,9 @@ use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 /// The minimal valid scenario of the reproducers: one channel, capacity 1,
-/// one queue at 10 items an hour, one agent, 1 h.
-const MINIMAL: &str = r#"[simulation]
-name = "min"
-duration = "1h"
-interval = "30m"
-replications = 1
-
-[[channels]]
-name = "chat"
-
-[[statuses]]
-name = "Available"
-channels = ["chat"]
-
-[[presence_configs]]
-name = "P"
-capacity = 1
-
-[[queues]]
-name = "Q"
-channel = "chat"
-routing_model = "most_available"
-capacity_weight = 1
-
-[[arrivals]]
-queue = "Q"
-rate_per_hour = 10
-handle_time = "5m"
-
-[[agents]]
-group = "G"
-count = 1
-presence_config = "P"
-status = "Available"
-"#;
+/// one queue at 10 items an hour, one agent, 1 h (shared with the core's
+/// bounds tests).
+const MINIMAL: &str = include_str!("../fixtures/minimal.toml");
 
 /// Address space a refused command may use: far below what any
 /// reproducer describes.

@@ -8,7 +8,7 @@
 //! kept.
 
 use super::{AtomicFile, OutputError};
-use crate::stats::WORK_CSV_HEADER;
+use crate::stats::work_csv_header_line;
 use std::fs::{self, File};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -50,12 +50,12 @@ pub fn concat_work_parts_until(
         Ok(f) => f,
         Err(e) => return Err(out_err(e)),
     };
-    let header = format!("{}\n", WORK_CSV_HEADER.join(","));
+    let header = work_csv_header_line();
     let write_err = |e| OutputError::Io {
         path: dest.clone(),
         source: e,
     };
-    out.write_all(header.as_bytes()).map_err(write_err)?;
+    out.write_all(&header).map_err(write_err)?;
     let mut first_line = Vec::with_capacity(header.len());
     for part in parts {
         let part_err = |e| OutputError::Io {
@@ -67,7 +67,7 @@ pub fn concat_work_parts_until(
         reader
             .read_until(b'\n', &mut first_line)
             .map_err(part_err)?;
-        if first_line != header.as_bytes() {
+        if first_line != header {
             return Err(OutputError::WorkPartHeader { path: part.clone() });
         }
         // A copy loop rather than io::copy so a failure names the right

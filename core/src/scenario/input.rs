@@ -73,3 +73,51 @@ impl Ctx<'_> {
         }
     }
 }
+
+/// Where the records of a CSV text really start. The `csv` crate gives a
+/// record the position at which it began reading it, which lies before
+/// the blank lines and `#` comments it skipped on the way; this walks past
+/// them, as it did, to the record's first byte and counts the lines to it,
+/// so an error names the record's own line.
+pub(super) struct RecordStarts<'t> {
+    text: &'t [u8],
+    /// The last start found, and its line (1-based).
+    byte: usize,
+    line: usize,
+}
+
+impl<'t> RecordStarts<'t> {
+    /// The starts of the records of `text`, read with comments marked by
+    /// `#`.
+    pub(super) fn new(text: &'t [u8]) -> RecordStarts<'t> {
+        RecordStarts {
+            text,
+            byte: 0,
+            line: 1,
+        }
+    }
+
+    /// The first byte and the line of the record the `csv` crate placed at
+    /// `byte`; records must be asked for in file order.
+    pub(super) fn of(&mut self, byte: usize) -> (usize, usize) {
+        let mut at = byte.max(self.byte);
+        loop {
+            match self.text.get(at) {
+                Some(b'\r' | b'\n') => at += 1,
+                Some(b'#') => {
+                    at = self.text[at..]
+                        .iter()
+                        .position(|&b| b == b'\n')
+                        .map_or(self.text.len(), |i| at + i + 1)
+                }
+                _ => break,
+            }
+        }
+        self.line += self.text[self.byte..at]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        self.byte = at;
+        (at, self.line)
+    }
+}

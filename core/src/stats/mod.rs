@@ -53,6 +53,7 @@ pub use precision::{
     PrecisionTarget,
 };
 pub use targets::{check_targets, render_targets, Bound, TargetCheck, TargetMetric, WorstInterval};
+pub(crate) use work_recorder::work_csv_header_line;
 pub use work_recorder::{WorkRecorder, SKILL_SEPARATOR, WORK_CSV_HEADER};
 
 use serde::Serialize;

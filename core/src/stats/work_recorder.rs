@@ -103,15 +103,31 @@ fn push_skills(buf: &mut String, skills: &[SkillId], names: &[String]) {
     }
 }
 
+/// The CSV writer of `work.csv`, in one place so that the header every
+/// part is checked against when the parts are joined
+/// ([`work_csv_header_line`]) is the one the recorder writes.
+fn work_csv_writer<W: io::Write>(out: W) -> csv::Writer<W> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(out)
+}
+
+/// The header line of `work.csv` as [`WorkRecorder`] writes it, line end
+/// included: joining the parts keeps one and checks every part begins
+/// with it.
+pub(crate) fn work_csv_header_line() -> Vec<u8> {
+    let mut w = work_csv_writer(Vec::new());
+    let _ = w.write_record(WORK_CSV_HEADER);
+    w.into_inner().unwrap_or_default()
+}
+
 impl<W: io::Write> WorkRecorder<W> {
     /// A recorder for replication `replication` (0-based) of `scenario`,
     /// writing the header row at once.
     ///
     /// Give it a buffered writer: rows are written one by one.
     pub fn new(out: W, scenario: &Scenario, replication: u32) -> io::Result<WorkRecorder<W>> {
-        let mut out = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::Any(b'\n'))
-            .from_writer(out);
+        let mut out = work_csv_writer(out);
         out.write_record(WORK_CSV_HEADER)?;
         Ok(WorkRecorder {
             out,
