@@ -28,6 +28,7 @@
 //! a size limit, so a path such as `/dev/zero` cannot exhaust memory.
 
 use super::error::{list_names, suggest, ScenarioError, ScenarioErrorKind as Kind};
+use super::input::RecordStarts;
 use super::validate::{humanize, lower_first, Ctx, Item};
 use super::{ArrivalRate, SimulationSettings};
 use crate::clock::parse_time_of_day;
@@ -212,7 +213,15 @@ fn load(
             format!("not a readable CSV file: {}", lower_first(&e.to_string())),
         )
     };
-    let mut records = reader.records();
+    // The csv crate places a record before the comments and blank lines
+    // it skipped; each record is moved to its own line as it is read.
+    let mut starts = RecordStarts::new(bytes);
+    let mut records = reader.records().map(|r| {
+        r.map(|mut r| {
+            starts.place(&mut r);
+            r
+        })
+    });
     // The header: the first record that is not blank.
     let (header_line, header) = loop {
         match records.next() {
@@ -799,6 +808,16 @@ interval_start,queue,volume,aht_s
         );
         let e = load(CARDS, csv).unwrap_err();
         assert_csv_error(&e, Some(2), "has a date, but [simulation] start has none");
+    }
+
+    #[test]
+    fn a_row_after_comments_and_blank_lines_is_named_by_its_own_line() {
+        let csv = "interval_start,volume\n08:00,10\n# the afternoon\n\n08:30,lots\n";
+        let e = load(CARDS, csv).unwrap_err();
+        assert_csv_error(&e, Some(5), "column `volume`: \"lots\" is not a number");
+        let csv = "# forecast of 2026-11-30\n\ninterval_start,volume,colour\n08:00,10,red\n";
+        let e = load(CARDS, csv).unwrap_err();
+        assert_eq!(e.line(), Some(3), "the header's own line: {e}");
     }
 
     #[test]

@@ -120,4 +120,15 @@ impl<'t> RecordStarts<'t> {
         self.byte = at;
         (at, self.line)
     }
+
+    /// Moves `record`'s position to its own first byte and line, so that
+    /// whoever reads `record.position()` later names the right line.
+    pub(super) fn place(&mut self, record: &mut csv::StringRecord) {
+        if let Some(p) = record.position() {
+            let (byte, line) = self.of(p.byte() as usize);
+            let mut own = p.clone();
+            own.set_byte(byte as u64).set_line(line as u64);
+            record.set_position(Some(own));
+        }
+    }
 }

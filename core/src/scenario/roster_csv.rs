@@ -15,6 +15,7 @@
 //! default. Mistakes name the CSV file, its line and the column.
 
 use super::error::{list_names, suggest, ScenarioError, ScenarioErrorKind as Kind};
+use super::input::RecordStarts;
 use super::raw::{RawAgents, RawTime};
 use super::roster::{check_breaks, Entry, ReadBreak, ShiftTimes, StatusBook, Which};
 use super::validate::{lower_first, Ctx, Item};
@@ -264,9 +265,15 @@ fn load(
     let reading: FxHashSet<&str> = readers.iter().map(String::as_str).collect();
     let mut lines: FxHashMap<String, Vec<(usize, csv::StringRecord)>> = FxHashMap::default();
     let mut stop = None;
+    // The csv crate places a record before the comments and blank lines
+    // it skipped; each record is moved to its own line as it is read.
+    let mut starts = RecordStarts::new(bytes.as_slice());
     for (k, record) in reader.records().enumerate() {
         let record = match record {
-            Ok(r) => r,
+            Ok(mut r) => {
+                starts.place(&mut r);
+                r
+            }
             Err(e) => {
                 stop = Some((k, Stop::Malformed(e)));
                 break;

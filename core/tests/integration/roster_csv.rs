@@ -232,6 +232,26 @@ fn break_mistakes_are_named_by_line_and_column() {
 }
 
 #[test]
+fn a_line_after_comments_and_blank_lines_is_named_by_its_own_line() {
+    assert_csv_error(
+        &format!("{HEADER}Ann,Tier 1,08:00,16:30,\n# late shift\n\nBo,Tier 1,8:7x,16:30,\n"),
+        Kind::InvalidValue,
+        5,
+        "shift_start",
+        "\"8:7x\" is not a clock time",
+        None,
+    );
+    assert_csv_error(
+        &format!("{HEADER}# Tier 3 is not rostered here\nBo,Tier 3,08:00,12:00,\n"),
+        Kind::UnknownReference,
+        3,
+        "group",
+        "group \"Tier 3\"",
+        None,
+    );
+}
+
+#[test]
 fn a_line_for_a_group_nobody_reads_is_refused_with_a_suggestion() {
     assert_csv_error(
         &format!("{HEADER}Ann,Tier 1,08:00,12:00,\nBo,Tier 3,08:00,12:00,\n"),
