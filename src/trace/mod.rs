@@ -22,13 +22,13 @@
 //! is consistent with the choice (ranked in the model's order, the chosen
 //! agent first); the tests hold it to every decision of real runs.
 
-mod breaks;
 mod story;
 mod words;
 
 use crate::clock::DayClock;
 use crate::events::{
-    DecisionRecord, DecisionRule, EventKind, EventSink, RankedAgent, SimEvent, StatusChangeReason,
+    AgentLedger, BreakStep, DecisionRecord, DecisionRule, EventKind, EventSink, RankedAgent,
+    SimEvent, StatusChangeReason,
 };
 use crate::omni::{
     AgentId, AgentWorkId, CapacityPool, CapacityUnits, QueueId, RoutingModel, RoutingType,
@@ -36,7 +36,6 @@ use crate::omni::{
 };
 use crate::scenario::Scenario;
 use crate::time::SimTime;
-use breaks::BreakStep;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::sync::Arc;
@@ -185,7 +184,6 @@ impl DecisionCheck {
 #[derive(Debug)]
 struct AgentInfo {
     group: usize,
-    status: Option<crate::omni::StatusId>,
     /// Load and configured capacity per pool.
     load: [CapacityUnits; 2],
     capacity: [CapacityUnits; 2],
@@ -286,7 +284,9 @@ pub struct Narrator {
     cause: Option<Cause>,
     check: DecisionCheck,
     lines: Vec<TraceLine>,
-    breaks: breaks::BreakBook,
+    /// Each agent's status and rostered break, by the rules the metrics
+    /// read too: the trace tells the breaks `agents.csv` counts.
+    ledger: AgentLedger,
     /// The facts of the decision being narrated, for its line.
     decided: Option<DecisionFacts>,
 }
@@ -302,7 +302,6 @@ impl Narrator {
                 capacity.push(config.capacity);
                 agents.push(AgentInfo {
                     group: g,
-                    status: None,
                     load: [CapacityUnits::ZERO; 2],
                     capacity: [
                         CapacityUnits::whole(config.capacity),
@@ -314,7 +313,7 @@ impl Narrator {
             }
         }
         Narrator {
-            breaks: breaks::BreakBook::new(&scenario),
+            ledger: AgentLedger::new(&scenario),
             scenario,
             filter: TraceFilter::default(),
             agents,
@@ -1076,7 +1075,7 @@ impl Narrator {
             } => {
                 let clears = clears_exclusions(*reason);
                 let fresh = std::mem::take(&mut self.agents[agent.index()].fresh_login);
-                self.agents[agent.index()].status = Some(*status);
+                let step = self.ledger.apply(event);
                 let freed = if clears {
                     self.clear_exclusions(*agent)
                 } else {
@@ -1085,23 +1084,26 @@ impl Narrator {
                 if !clears {
                     self.cause = None;
                 }
-                let step = self.breaks.status_changed(t, *agent, *status, *reason);
                 if fresh {
                     return None;
                 }
                 if show {
                     let (name, meaning) = self.status_words(*status);
                     match step {
-                        Some(BreakStep::Starts { until, .. }) => {
-                            let clock = self.scenario.simulation.clock();
-                            let _ = write!(
-                                s,
-                                "{} goes to {name} (break until {}): {meaning}",
-                                self.agent_name(*agent),
-                                clock.label(until)
-                            );
+                        Some(BreakStep::Starts(b)) => {
+                            let who = self.agent_name(*agent);
+                            let _ = match b.until {
+                                Some(until) => {
+                                    let until = self.scenario.simulation.clock().label(until);
+                                    write!(
+                                        s,
+                                        "{who} goes to {name} (break until {until}): {meaning}"
+                                    )
+                                }
+                                None => write!(s, "{who} goes to {name} (break): {meaning}"),
+                            };
                         }
-                        Some(BreakStep::Ends { status: was }) => {
+                        Some(BreakStep::Ends { status: was, .. }) => {
                             let back = self
                                 .agents
                                 .get(agent.index())
@@ -1135,9 +1137,8 @@ impl Narrator {
                 Tone::Presence
             }
             EventKind::LoginSuccess { agent, status } => {
-                let a = &mut self.agents[agent.index()];
-                a.status = Some(*status);
-                a.fresh_login = true;
+                self.ledger.apply(event);
+                self.agents[agent.index()].fresh_login = true;
                 self.clear_exclusions(*agent);
                 if show {
                     let (name, meaning) = self.status_words(*status);
@@ -1150,6 +1151,7 @@ impl Narrator {
                 Tone::Presence
             }
             EventKind::AgentAbsent { agent } => {
+                self.ledger.apply(event);
                 if show {
                     let _ = write!(
                         s,
@@ -1160,8 +1162,7 @@ impl Narrator {
                 Tone::Presence
             }
             EventKind::Logout { agent } => {
-                self.breaks.logged_out(*agent);
-                self.agents[agent.index()].status = None;
+                self.ledger.apply(event);
                 self.clear_exclusions(*agent);
                 if show {
                     let _ = write!(s, "{} logged out", self.agent_name(*agent));
@@ -1244,11 +1245,11 @@ impl Narrator {
     /// Why `agent` could not receive a push of an item of `queue`, as the
     /// events so far tell it.
     fn refusal_words(&self, agent: AgentId, queue: QueueId) -> String {
-        let Some(a) = self.agents.get(agent.index()) else {
+        let Some(a) = self.ledger.get(agent) else {
             return "it left the channel or filled up at that instant".into();
         };
         let channel = self.scenario.queues.get(queue.index()).map(|q| q.channel);
-        match a.status {
+        match a.status() {
             None => "it had logged out at that instant, before the router heard of it".into(),
             Some(st)
                 if !channel.is_some_and(|c| self.scenario.statuses[st.index()].has_channel(c)) =>
@@ -1459,9 +1460,9 @@ impl Narrator {
     /// router has not heard of yet (the same-instant rule): a push to it
     /// will be refused when it arrives.
     fn unaware_words(&self, agent: AgentId, queue: QueueId) -> Option<String> {
-        let a = self.agents.get(agent.index())?;
+        let a = self.ledger.get(agent)?;
         let channel = self.scenario.queues.get(queue.index())?.channel;
-        match a.status {
+        match a.status() {
             None => Some(" (logged out at this instant; the router hears of it next, so a push now is refused)".into()),
             Some(st) if !self.scenario.statuses[st.index()].has_channel(channel) => Some(format!(
                 " (moved to {} at this instant; the router hears of it next, so a push now is refused)",
@@ -1624,6 +1625,8 @@ impl EventSink for Narrator {
     }
 }
 
+#[cfg(test)]
+mod ledger_tests;
 #[cfg(test)]
 mod story_tests;
 #[cfg(test)]
