@@ -90,12 +90,14 @@ pub enum BreakStep {
 }
 
 impl AgentRecord {
-    /// Its presence status; `None` while logged out.
+    /// Its presence status, `None` while logged out: what says which
+    /// channels' work may reach it.
     pub fn status(&self) -> Option<StatusId> {
         self.status
     }
 
-    /// Whether it is logged in.
+    /// Whether it is logged in: an agent still logged in after its shift
+    /// end is working overtime.
     pub fn logged_in(&self) -> bool {
         self.status.is_some()
     }
@@ -106,12 +108,14 @@ impl AgentRecord {
         self.logged_in() && self.status_online
     }
 
-    /// Rostered but absent today: it never logs in.
+    /// Rostered but absent today: it never logs in, which results and
+    /// traces tell apart from an agent left idle.
     pub fn absent(&self) -> bool {
         self.absent
     }
 
-    /// Its shift end; `None` for a shift that runs as long as the run.
+    /// Its shift end, `None` for a shift that runs as long as the run:
+    /// no break runs past it, and overtime is counted from it.
     pub fn shift_end(&self) -> Option<SimTime> {
         self.shift_end
     }
@@ -196,7 +200,8 @@ pub struct AgentLedger {
 }
 
 impl AgentLedger {
-    /// The agents of `scenario`, logged out, with their rosters.
+    /// The agents of `scenario`, logged out, with the rosters that tell
+    /// their breaks from any other busy status.
     pub fn new(scenario: &Scenario) -> AgentLedger {
         let run_end = SimTime::ZERO + scenario.run_length();
         let agents = scenario
@@ -229,7 +234,7 @@ impl AgentLedger {
         }
     }
 
-    /// Agents in the ledger.
+    /// Agents in the ledger: the scenario's, numbered as in `agents.csv`.
     pub fn len(&self) -> usize {
         self.agents.len()
     }
@@ -239,7 +244,8 @@ impl AgentLedger {
         self.agents.is_empty()
     }
 
-    /// The record of `agent`.
+    /// The record of `agent`; `None` for a number the scenario does not
+    /// have, so a stray event cannot make up an agent.
     pub fn get(&self, agent: AgentId) -> Option<&AgentRecord> {
         self.agents.get(agent.index())
     }
