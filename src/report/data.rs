@@ -8,7 +8,9 @@
 
 use super::ReportError;
 use crate::clock::DayClock;
-use crate::stats::{Metric, PerMetric};
+use crate::omni::CapacityPool;
+use crate::output::{MetricEstimates, SummaryEngine};
+use crate::stats::{Estimate, Metric, PerMetric, TargetCheck};
 use crate::time::SimTime;
 use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
@@ -20,62 +22,28 @@ use std::path::{Path, PathBuf};
 /// Name of the whole-centre rows in `intervals.csv`.
 pub(crate) const ALL: &str = crate::stats::ALL_QUEUES;
 
-/// A mean and its 95% interval, as written in `summary.json`.
-#[derive(Copy, Clone, Debug, PartialEq, Deserialize)]
-pub(crate) struct Est {
-    pub mean: f64,
-    pub ci95_low: f64,
-    pub ci95_high: f64,
-}
-
-/// The metrics of one queue (or the centre), as
-/// [`QUEUE_METRICS`](crate::stats::QUEUE_METRICS) names them. Every value
-/// is optional: `null` in the file means "not defined in any
-/// replication", and a key missing altogether (an older file, from before
-/// the metric was reported, or a newer one) is treated the same way rather
-/// than failing the whole report; keys that name no metric are ignored.
-#[derive(Clone, Debug, Default)]
+/// The metrics of one queue (or the centre): the core's
+/// [`QueueSummary`](crate::output::QueueSummary) and
+/// [`OverallSummary`](crate::output::OverallSummary) as one reader of
+/// any results folder needs them. Every estimate is optional: `null` in
+/// the file means "not defined in any replication", and a metric missing
+/// altogether (an older file, from before the metric was reported) is
+/// treated the same way rather than failing the whole report; keys that
+/// name no metric are ignored ([`MetricEstimates`] reads them so).
+#[derive(Clone, Debug, Default, Deserialize)]
 pub(crate) struct Metrics {
     /// The queue's own service-level threshold \[s\] (files from before
     /// per-queue thresholds have none: the run's applies). For `overall`,
     /// the threshold all queues share, `None` when they differ.
+    #[serde(default)]
     pub service_level_threshold_s: Option<f64>,
     /// The capacity pool the queue's items count against (files from
     /// before it was written: primary).
-    pub pool: crate::omni::CapacityPool,
+    #[serde(default, rename = "capacity_pool")]
+    pub pool: CapacityPool,
     /// Every metric's estimate.
-    pub values: PerMetric<Option<Est>>,
-}
-
-impl<'de> Deserialize<'de> for Metrics {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Metrics;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object of metrics")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Metrics, A::Error> {
-                let mut m = Metrics::default();
-                while let Some(key) = map.next_key::<String>()? {
-                    if key == "service_level_threshold_s" {
-                        m.service_level_threshold_s = map.next_value()?;
-                    } else if key == "capacity_pool" {
-                        let pool: String = map.next_value()?;
-                        if pool == crate::omni::CapacityPool::Interruptible.as_str() {
-                            m.pool = crate::omni::CapacityPool::Interruptible;
-                        }
-                    } else if let Some(metric) = Metric::from_name(&key) {
-                        m.values[metric] = map.next_value()?;
-                    } else {
-                        map.next_value::<serde::de::IgnoredAny>()?;
-                    }
-                }
-                Ok(m)
-            }
-        }
-        d.deserialize_map(V)
-    }
+    #[serde(flatten)]
+    pub values: MetricEstimates,
 }
 
 /// The `queues` object, in file order. serde_json's `Value` map would sort
@@ -104,12 +72,6 @@ impl<'de> Deserialize<'de> for OrderedQueues {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
-struct EngineBlock {
-    #[serde(default)]
-    events: Option<Est>,
-}
-
 #[derive(Debug, Deserialize)]
 struct SummaryFile {
     scenario: String,
@@ -127,33 +89,9 @@ struct SummaryFile {
     overall: Metrics,
     /// The queues' planning targets, checked (absent without targets).
     #[serde(default)]
-    targets: Vec<Target>,
+    targets: Vec<TargetCheck>,
     #[serde(default)]
-    engine: EngineBlock,
-}
-
-/// One target of `summary.json`'s `targets`, checked.
-#[derive(Clone, Debug, Deserialize)]
-pub(crate) struct Target {
-    pub queue: String,
-    /// `service_level`, `p_abandon`, `asa_s` or `agents_occupancy`.
-    pub metric: String,
-    /// `min` (a floor) or `max` (a ceiling).
-    pub bound: String,
-    pub target: f64,
-    pub mean: Option<f64>,
-    pub ci95_low: Option<f64>,
-    pub ci95_high: Option<f64>,
-    pub met: Option<bool>,
-    pub worst_interval: Option<WorstInterval>,
-}
-
-/// The interval where a target came out worst.
-#[derive(Clone, Debug, Deserialize)]
-pub(crate) struct WorstInterval {
-    pub start: String,
-    pub end: String,
-    pub value: f64,
+    engine: SummaryEngine,
 }
 
 /// What the report needs of `summary.json`.
@@ -174,8 +112,8 @@ pub(crate) struct RunSummary {
     pub queues: Vec<(String, Metrics)>,
     pub overall: Metrics,
     /// The planning targets, checked, in file order.
-    pub targets: Vec<Target>,
-    pub events: Option<Est>,
+    pub targets: Vec<TargetCheck>,
+    pub events: Option<Estimate>,
 }
 
 impl RunSummary {

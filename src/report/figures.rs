@@ -8,7 +8,7 @@ use super::data::{AgentRow, IntervalCells, IntervalTable, RunSummary, ALL};
 use super::html::{escape, fmt_duration};
 use super::work::WorkStats;
 use super::ReportError;
-use crate::stats::Metric;
+use crate::stats::{Metric, TargetMetric};
 
 /// Design width of a full-width chart \[px\].
 pub(super) const FULL: u32 = 1060;
@@ -170,7 +170,10 @@ fn count_chart<'a>(
 
 /// The targets of `metric` (summary.json's `targets`) as reference lines
 /// in their queue's colour.
-fn target_lines(s: &RunSummary, metric: &str) -> Vec<(f64, plotters::style::RGBColor, String)> {
+fn target_lines(
+    s: &RunSummary,
+    metric: TargetMetric,
+) -> Vec<(f64, plotters::style::RGBColor, String)> {
     let names = s.queue_names();
     s.targets
         .iter()
@@ -220,7 +223,7 @@ pub(crate) fn service(s: &RunSummary, t: &IntervalTable) -> Result<Vec<Figure>, 
             y_range: Some((0.0, 1.05)),
             y_decimals: 1,
             note: &note,
-            references: target_lines(s, "service_level"),
+            references: target_lines(s, TargetMetric::ServiceLevel),
         },
         IntervalChart {
             id: "asa",
@@ -233,7 +236,7 @@ pub(crate) fn service(s: &RunSummary, t: &IntervalTable) -> Result<Vec<Figure>, 
             y_decimals: 0,
             note: "Mean arrival → accept time of the interval's answered arrivals; a gap \
                    means none was answered.",
-            references: target_lines(s, "asa_s"),
+            references: target_lines(s, TargetMetric::Asa),
         },
     ];
     charts.iter().map(|c| c.draw(s, t)).collect()

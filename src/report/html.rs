@@ -4,9 +4,9 @@
 //! No script, no external resource: the file can be mailed, archived or
 //! opened offline, and looks the same wherever it is opened.
 
-use super::data::{Est, RunSummary, ALL};
+use super::data::{RunSummary, ALL};
 use super::figures::Figure;
-use crate::stats::QUEUE_METRICS;
+use crate::stats::{Estimate, TargetCheck, TargetMetric, QUEUE_METRICS};
 use std::fmt::Write as _;
 
 /// Escapes text for HTML content and attribute values.
@@ -143,7 +143,7 @@ pub(crate) struct Section {
 }
 
 /// One table cell: mean ± half-width, and the interval below.
-fn cell(e: Option<Est>, decimals: usize) -> String {
+fn cell(e: Option<Estimate>, decimals: usize) -> String {
     match e {
         None => "<td title=\"not defined in any replication\">–</td>".into(),
         Some(e) => {
@@ -189,17 +189,10 @@ fn summary_table(out: &mut String, s: &RunSummary) {
 }
 
 /// A target as a planner writes it: `service level ≥ 0.8`, `ASA ≤ 45 s`.
-pub(crate) fn target_words(t: &super::data::Target) -> String {
-    let (name, seconds) = match t.metric.as_str() {
-        "service_level" => ("service level", false),
-        "p_abandon" => ("abandon rate", false),
-        "asa_s" => ("ASA", true),
-        "agents_occupancy" => ("agents' occupancy", false),
-        other => (other, false),
-    };
-    let op = if t.bound == "min" { "≥" } else { "≤" };
+pub(crate) fn target_words(t: &TargetCheck) -> String {
+    let (name, op) = (t.metric.label(), t.bound.symbol());
     let value = |v: f64| {
-        if seconds {
+        if t.metric == TargetMetric::Asa {
             format!("{} s", super::charts::tick(v, 1))
         } else {
             super::charts::tick(v, 3)
@@ -214,7 +207,7 @@ fn targets_table(out: &mut String, s: &RunSummary) {
         .targets
         .iter()
         .map(|t| {
-            let seconds = t.metric == "asa_s";
+            let seconds = t.metric == TargetMetric::Asa;
             let v = |x: f64| {
                 if seconds {
                     format!("{x:.1} s")
@@ -504,7 +497,7 @@ mod tests {
 
     #[test]
     fn cells_show_mean_half_width_and_interval() {
-        let e = Est {
+        let e = Estimate {
             mean: 0.5,
             ci95_low: 0.4,
             ci95_high: 0.6,

@@ -1066,7 +1066,7 @@ fn every_recorded_decision_agrees_when_much_happens_at_one_instant() {
 
 /// A shared fixture scenario of `tests/fixtures/`, with `agents` (its
 /// `[[agents]]` sections) appended when given.
-fn fixture(name: &str, agents: &str) -> Arc<Scenario> {
+pub(super) fn fixture(name: &str, agents: &str) -> Arc<Scenario> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(name);

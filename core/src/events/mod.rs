@@ -5,9 +5,11 @@
 //! and reports are all built from this one stream, so they can never
 //! disagree about what happened. An item's life so far is kept once, in an
 //! [`ItemBook`], and the event that ends the item carries its
-//! [`ItemRecord`]. Names follow the Lightning console events
-//! (`omniChannelWorkAssigned`, `omniChannelWorkloadChanged`, …) where
-//! Salesforce has one, and omni-reference §3 where it has none.
+//! [`ItemRecord`]; an agent's presence and rostered breaks are read from
+//! an [`AgentLedger`] that readers feed with the same events. Names
+//! follow the Lightning console events (`omniChannelWorkAssigned`,
+//! `omniChannelWorkloadChanged`, …) where Salesforce has one, and
+//! omni-reference §3 where it has none.
 
 use crate::omni::{
     AgentId, AgentWorkId, CapacityPool, CapacityUnits, QueueId, RetrialOf, RoutingModel, SkillId,
@@ -16,7 +18,9 @@ use crate::omni::{
 use crate::time::{SimDuration, SimTime};
 use serde::Serialize;
 
+mod ledger;
 mod record;
+pub use ledger::{AgentLedger, AgentRecord, BreakStep, BreakUnderWay};
 pub use record::{ItemBook, ItemRecord, TransferLeg};
 
 /// One state change at one instant.

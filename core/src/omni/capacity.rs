@@ -8,7 +8,7 @@
 //! "does it fit?" exact and independent of the order of additions
 //! (omni-reference §6.4).
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 use std::fmt;
 
 /// Omni-Channel's cap on the work items one agent holds at once, whatever
@@ -81,7 +81,9 @@ impl fmt::Display for CapacityUnits {
 /// §12.4): primary work (chats, calls) and interruptible work (cases,
 /// email) are held in independent pools, so urgent primary work can reach
 /// an agent whose interruptible pool is full.
-#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Copy, Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum CapacityPool {
     /// The presence configuration's `capacity`.

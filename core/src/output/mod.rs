@@ -81,7 +81,7 @@ use crate::stats::{
 };
 use crate::time::SimTime;
 use serde::ser::{SerializeMap, Serializer};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -316,7 +316,7 @@ pub struct GroupSummary {
 
 /// The `engine` block of `summary.json`: only figures that do not depend on
 /// the machine.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SummaryEngine {
     /// Events processed per replication.
     pub events: Option<Estimate>,
@@ -1000,6 +1000,50 @@ mod tests {
             serde_json::to_value(rs.summary()).unwrap()["targets"],
             serde_json::json!([])
         );
+    }
+
+    #[test]
+    fn the_summary_reads_back_into_the_types_that_wrote_it() {
+        let (mut scn, _) = result_set();
+        scn.queues[0].targets = QueueTargets {
+            target_service_level: Some(0.8),
+            max_asa: Some(SimDuration::from_secs(15)),
+            ..QueueTargets::default()
+        };
+        let (_, rs) = result_set();
+        let summary = ResultSet::new(&scn, 99, rs.replications().to_vec(), vec![]).summary();
+        let text = serde_json::to_string_pretty(&summary).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let read = |v: &serde_json::Value| -> MetricEstimates {
+            serde_json::from_value(v.clone()).unwrap()
+        };
+        for (name, q) in &summary.queues {
+            // The threshold and the pool are skipped: they name no metric.
+            assert_eq!(read(&v["queues"][name]), q.metrics, "{name}");
+            let pool: crate::omni::CapacityPool =
+                serde_json::from_value(v["queues"][name]["capacity_pool"].clone()).unwrap();
+            assert_eq!(pool, q.capacity_pool);
+        }
+        assert_eq!(read(&v["overall"]), summary.overall.metrics);
+        let targets: Vec<TargetCheck> = serde_json::from_value(v["targets"].clone()).unwrap();
+        assert_eq!((targets.len(), &targets), (2, &summary.targets));
+        let engine: SummaryEngine = serde_json::from_value(v["engine"].clone()).unwrap();
+        assert_eq!(engine, summary.engine);
+        // A metric the file lacks reads as undefined; a key that names
+        // none is skipped.
+        let m = read(&serde_json::json!({
+            "offered": { "mean": 2.0, "ci95_low": 1.0, "ci95_high": 3.0 },
+            "asa_s": null,
+            "a_later_metric": { "x": [1, 2] }
+        }));
+        let offered = Estimate {
+            mean: 2.0,
+            ci95_low: 1.0,
+            ci95_high: 3.0,
+        };
+        assert_eq!(m[crate::stats::Metric::Offered], Some(offered));
+        assert_eq!(m[crate::stats::Metric::AsaS], None);
+        assert_eq!(m[crate::stats::Metric::ServiceLevel], None);
     }
 
     #[test]

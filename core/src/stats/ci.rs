@@ -6,14 +6,15 @@
 //! (1.96) would be far too narrow — t(0.975, 4) is 2.78 — which is why the
 //! t quantile is taken from `statrs` rather than hard-coded.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
 /// A metric over replications: the mean and its 95% confidence interval.
 ///
 /// Serialises as `{ "mean": x, "ci95_low": a, "ci95_high": b }`, the form
-/// `summary.json` promises.
-#[derive(Copy, Clone, Debug, PartialEq, Serialize)]
+/// `summary.json` promises, and reads back from it: a report of a results
+/// folder reads the estimates as the run wrote them.
+#[derive(Copy, Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Estimate {
     /// Mean over the replications where the metric is defined.
     pub mean: f64,

@@ -2,8 +2,8 @@
 
 use super::integral::{StepIntegral, Window};
 use super::metrics::{AgentMetrics, IntervalMetrics, QueueMetrics, ReplicationResult, ALL_QUEUES};
-use crate::events::{EventKind, EventSink, ItemRecord, SimEvent, StatusChangeReason};
-use crate::omni::{AgentId, AgentWorkId, CapacityUnits, QueueId, StatusId};
+use crate::events::{AgentLedger, BreakStep, EventKind, EventSink, ItemRecord, SimEvent};
+use crate::omni::{AgentId, AgentWorkId, CapacityUnits, QueueId};
 use crate::scenario::Scenario;
 use crate::time::{SimTime, MICROS_PER_SEC};
 use rustc_hash::FxHashMap;
@@ -17,7 +17,9 @@ use rustc_hash::FxHashMap;
 /// item's figures are counted once, from the [`ItemRecord`] that the event
 /// ending it carries (or [`EventSink::in_flight`] at the end), so every
 /// figure is a fixed-size counter or integral, plus the AgentWork holding
-/// capacity for the per-queue load.
+/// capacity for the per-queue load. Nor does it judge an agent's presence
+/// or breaks itself: it reads them from an [`AgentLedger`] it feeds with
+/// the same events, whose rules the trace reads too.
 ///
 /// All sums are integers (microseconds, capacity thousandths), so the
 /// result is exactly reproducible; ratios are formed only at the end.
@@ -31,9 +33,6 @@ pub struct MetricsCollector {
     queue_names: Vec<String>,
     /// Each queue's capacity pool ([`crate::omni::CapacityPool::index`]).
     queue_pool: Vec<usize>,
-    /// Whether each presence status (by `StatusId`) has channels; a
-    /// `LoginSuccess` names the status but not whether it is online.
-    status_online: Vec<bool>,
     /// The queues whose channel each presence status (by `StatusId`)
     /// carries: an agent serves a queue only in such a status.
     status_queues: Vec<Vec<usize>>,
@@ -43,7 +42,9 @@ pub struct MetricsCollector {
     queue_tally: Vec<Tally>,
     /// `[interval][queue]`.
     interval_tally: Vec<Vec<Tally>>,
-    agents: Vec<AgentState>,
+    /// Each agent's presence and breaks, by the rules the trace reads too.
+    ledger: AgentLedger,
+    agents: Vec<AgentTally>,
     centre: CentreLoad,
     last_time: SimTime,
     finished: bool,
@@ -165,12 +166,11 @@ impl Tally {
     }
 }
 
-/// One agent's presence, capacity and load.
+/// One agent's figures: its capacity and load, and the integrals and
+/// counters of its `agents.csv` row. Its presence is the ledger's.
 #[derive(Clone, Debug)]
-struct AgentState {
+struct AgentTally {
     group: usize,
-    logged_in: bool,
-    status_online: bool,
     /// Configured capacity and load per pool ([`crate::omni::CapacityPool::index`]).
     capacity: [u64; 2],
     workload: [u64; 2],
@@ -189,35 +189,18 @@ struct AgentState {
     items_handled: u64,
     declines: u64,
     push_timeouts: u64,
-    /// End of the agent's shift, when it falls in the measured window
-    /// (overtime is counted for such shifts only).
-    shift_end: Option<SimTime>,
-    /// Overtime of that shift \[µs\], once known.
+    /// Overtime of a shift ending in the measured window \[µs\], once
+    /// known (overtime is counted for such shifts only).
     overtime_us: Option<u64>,
-    /// The busy statuses of the agent's rostered breaks (empty without
-    /// breaks), and the end of its shift: time in one of them, entered by
-    /// the agent itself (a toolkit status change) before the shift end,
-    /// is time on a break.
-    break_statuses: Vec<StatusId>,
-    shift_end_at: Option<SimTime>,
-    on_break: bool,
+    /// Time on a rostered break, as the ledger tells it.
     break_time: StepIntegral,
-    /// Absent for the day (`AgentAbsent`).
-    absent: bool,
     /// Interruptible works it holds set aside for primary work, and the
     /// time with any.
     interrupted_works: u32,
     interrupted_time: StepIntegral,
 }
 
-impl AgentState {
-    /// Logged in with a status that has channels. A busy agent is excluded
-    /// from occupancy altogether: it could not take work, so counting its
-    /// capacity as idle would understate how loaded the centre is.
-    fn online(&self) -> bool {
-        self.logged_in && self.status_online
-    }
-
+impl AgentTally {
     /// Sets the queues the agent serves in a status carrying the
     /// channels of `carried` queues.
     fn serve(&mut self, carried: &[usize]) {
@@ -272,9 +255,13 @@ struct CentreLoad {
 }
 
 impl CentreLoad {
-    /// Adds (or removes) an online agent's contribution at `t`.
-    fn apply(&mut self, w: &Window, t: SimTime, a: &AgentState, add: bool) {
-        if !a.online() {
+    /// Adds (or removes) an agent's contribution at `t`, if it is `online`
+    /// (logged in with a status that has channels). A busy agent is
+    /// excluded from occupancy altogether: it could not take work, so
+    /// counting its capacity as idle would understate how loaded the
+    /// centre is.
+    fn apply(&mut self, w: &Window, t: SimTime, a: &AgentTally, online: bool, add: bool) {
+        if !online {
             return;
         }
         let change = |s: &mut StepIntegral, v: u64| {
@@ -347,17 +334,9 @@ impl MetricsCollector {
                 })
                 .map(|(q, _)| q)
                 .collect();
-            for schedule in group.schedules() {
-                let shift_end_at = schedule.shift.end.map(|e| SimTime::ZERO + e);
-                let shift_end = shift_end_at.filter(|e| window.contains(*e));
-                let mut break_statuses: Vec<StatusId> =
-                    schedule.breaks.iter().map(|b| b.status).collect();
-                break_statuses.sort();
-                break_statuses.dedup();
-                agents.push(AgentState {
+            for _ in 0..group.count {
+                agents.push(AgentTally {
                     group: g,
-                    logged_in: false,
-                    status_online: false,
                     capacity,
                     workload: [0; 2],
                     queue_loads: Vec::new(),
@@ -369,13 +348,8 @@ impl MetricsCollector {
                     items_handled: 0,
                     declines: 0,
                     push_timeouts: 0,
-                    shift_end,
                     overtime_us: None,
-                    break_statuses,
-                    shift_end_at,
-                    on_break: false,
                     break_time: StepIntegral::new(),
-                    absent: false,
                     interrupted_works: 0,
                     interrupted_time: StepIntegral::new(),
                 });
@@ -393,7 +367,6 @@ impl MetricsCollector {
                 .iter()
                 .map(|q| q.routing.pool.index())
                 .collect(),
-            status_online: scenario.statuses.iter().map(|s| s.is_online()).collect(),
             status_queues: scenario
                 .statuses
                 .iter()
@@ -407,6 +380,7 @@ impl MetricsCollector {
             works: FxHashMap::default(),
             queue_tally: vec![Tally::default(); queues],
             interval_tally: vec![vec![Tally::default(); queues]; window.intervals()],
+            ledger: AgentLedger::new(scenario),
             agents,
             centre: CentreLoad {
                 pools: if scenario.has_interruptible_work() {
@@ -452,17 +426,25 @@ impl MetricsCollector {
         ]
     }
 
-    /// Applies `change` to an agent, keeping the centre totals and the
-    /// agent's own integrals in step.
-    fn update_agent(&mut self, t: SimTime, agent: AgentId, change: impl FnOnce(&mut AgentState)) {
+    /// Applies `change` to an agent that was online (`was_online`) before
+    /// the event the ledger has just applied, keeping the centre totals
+    /// and the agent's own integrals in step with what the ledger says
+    /// now.
+    fn update_agent(
+        &mut self,
+        t: SimTime,
+        agent: AgentId,
+        was_online: bool,
+        change: impl FnOnce(&mut AgentTally),
+    ) {
+        let online = self.ledger.online(agent);
         let Some(a) = self.agents.get_mut(agent.index()) else {
             return;
         };
         let w = &self.window;
-        self.centre.apply(w, t, a, false);
+        self.centre.apply(w, t, a, was_online, false);
         change(a);
-        self.centre.apply(w, t, a, true);
-        let online = a.online();
+        self.centre.apply(w, t, a, online, true);
         a.online_time.set(w, t, online as u64);
         for p in 0..self.centre.pools {
             a.load[p].set(w, t, if online { a.workload[p] } else { 0 });
@@ -470,18 +452,52 @@ impl MetricsCollector {
         }
     }
 
-    /// Whether the agent is on a break from `t`, as `now_on` judges it;
-    /// only agents with rostered breaks are ever on one.
-    fn set_break(&mut self, t: SimTime, agent: AgentId, now_on: impl FnOnce(&AgentState) -> bool) {
-        let Some(a) = self.agents.get_mut(agent.index()) else {
+    /// Steps the agent's break time where the ledger says its break
+    /// started or ended.
+    fn step_break(&mut self, t: SimTime, agent: AgentId, step: Option<BreakStep>) {
+        let (Some(step), Some(a)) = (step, self.agents.get_mut(agent.index())) else {
             return;
         };
-        if a.break_statuses.is_empty() {
-            return;
+        match step {
+            BreakStep::Starts(_) => a.break_time.set(&self.window, t, 1),
+            BreakStep::Ends { at, .. } => a.break_time.set(&self.window, at, 0),
         }
-        settle_break(a, &self.window, t);
-        a.on_break = now_on(a);
-        a.break_time.set(&self.window, t, a.on_break as u64);
+    }
+
+    /// A presence event: the ledger follows it, and the agent's figures
+    /// follow the ledger.
+    fn presence(&mut self, event: &SimEvent) {
+        let t = event.time;
+        let Some(agent) = event.kind.agent() else {
+            return;
+        };
+        let was_online = self.ledger.online(agent);
+        let step = self.ledger.apply(event);
+        match &event.kind {
+            EventKind::StatusChanged { status, .. } | EventKind::LoginSuccess { status, .. } => {
+                let carried = self.status_queues.get(status.index()).cloned();
+                self.update_agent(t, agent, was_online, |a| {
+                    a.serve(carried.as_deref().unwrap_or_default());
+                });
+            }
+            EventKind::Logout { .. } => {
+                let shift_end = self.shift_end_in_window(agent);
+                self.update_agent(t, agent, was_online, |a| {
+                    if let Some(end) = shift_end.filter(|e| t >= *e) {
+                        a.overtime_us.get_or_insert(t.since(end).0);
+                    }
+                });
+            }
+            _ => {}
+        }
+        self.step_break(t, agent, step);
+    }
+
+    /// The agent's shift end, when it falls in the measured window:
+    /// overtime is counted for such shifts only.
+    fn shift_end_in_window(&self, agent: AgentId) -> Option<SimTime> {
+        let end = self.ledger.get(agent)?.shift_end()?;
+        self.window.contains(end).then_some(end)
     }
 
     /// A change of an agent's capacity and load (`WorkloadChanged`): its
@@ -490,11 +506,12 @@ impl MetricsCollector {
     /// as taking the agent out and putting it back ([`Self::update_agent`]),
     /// without touching the integrals that do not change.
     fn set_workload(&mut self, t: SimTime, agent: AgentId, capacity: [u64; 2], load: [u64; 2]) {
+        let online = self.ledger.online(agent);
         let Some(a) = self.agents.get_mut(agent.index()) else {
             return;
         };
         let w = &self.window;
-        if a.online() {
+        if online {
             let c = &mut self.centre;
             for p in 0..c.pools {
                 shift(&mut c.capacity[p], w, t, a.capacity[p], capacity[p]);
@@ -519,11 +536,12 @@ impl MetricsCollector {
     /// Changes an agent's load in one queue by `cost`: only that queue's
     /// load integral moves, and only while the agent is online.
     fn change_queue_load(&mut self, t: SimTime, agent: usize, queue: usize, cost: u64, add: bool) {
+        let online = self.ledger.online(AgentId(agent as u32));
         let Some(a) = self.agents.get_mut(agent) else {
             return;
         };
         let (before, after) = a.change_queue_load(queue, cost, add);
-        if a.online() {
+        if online {
             shift(
                 &mut self.centre.queue_load[queue],
                 &self.window,
@@ -773,7 +791,10 @@ impl MetricsCollector {
                 push_timeouts: a.push_timeouts,
                 overtime_s: a.overtime_us.unwrap_or(0) as f64 / MICROS_PER_SEC as f64,
                 break_s: a.break_time.total() as f64 / MICROS_PER_SEC as f64,
-                absent: a.absent,
+                absent: self
+                    .ledger
+                    .get(AgentId(i as u32))
+                    .is_some_and(|r| r.absent()),
                 interrupted_s: a.interrupted_time.total() as f64 / MICROS_PER_SEC as f64,
             })
             .collect();
@@ -782,18 +803,6 @@ impl MetricsCollector {
             queues,
             intervals,
             agents,
-        }
-    }
-}
-
-/// A break never runs past the shift end, even when the status the agent
-/// finishes its shift in is the break's own (no status change to see):
-/// stops the break clock at the shift end if `t` is past it.
-fn settle_break(a: &mut AgentState, w: &Window, t: SimTime) {
-    if let (true, Some(end)) = (a.on_break, a.shift_end_at) {
-        if t > end {
-            a.break_time.set(w, end, 0);
-            a.on_break = false;
         }
     }
 }
@@ -943,53 +952,10 @@ impl EventSink for MetricsCollector {
                 [configured_capacity.0, configured_interruptible_capacity.0],
                 [new_workload.0, new_interruptible_workload.0],
             ),
-            EventKind::StatusChanged {
-                agent,
-                online,
-                status,
-                reason,
-            } => {
-                // Setting a status logs an agent in if needed (toolkit
-                // §2.9), so any status change means "logged in".
-                let carried = self.status_queues.get(status.index()).cloned();
-                self.update_agent(t, *agent, |a| {
-                    a.logged_in = true;
-                    a.status_online = *online;
-                    a.serve(carried.as_deref().unwrap_or_default());
-                });
-                self.set_break(t, *agent, |a| {
-                    *reason == StatusChangeReason::OmniToolkitStatusChange
-                        && a.break_statuses.contains(status)
-                        && a.shift_end_at.is_none_or(|e| t < e)
-                });
-            }
-            EventKind::LoginSuccess { agent, status } => {
-                let online = self
-                    .status_online
-                    .get(status.index())
-                    .copied()
-                    .unwrap_or(false);
-                let carried = self.status_queues.get(status.index()).cloned();
-                self.update_agent(t, *agent, |a| {
-                    a.logged_in = true;
-                    a.status_online = online;
-                    a.serve(carried.as_deref().unwrap_or_default());
-                })
-            }
-            EventKind::Logout { agent } => {
-                self.update_agent(t, *agent, |a| {
-                    a.logged_in = false;
-                    if let Some(end) = a.shift_end.filter(|e| t >= *e) {
-                        a.overtime_us.get_or_insert(t.since(end).0);
-                    }
-                });
-                self.set_break(t, *agent, |_| false);
-            }
-            EventKind::AgentAbsent { agent } => {
-                if let Some(a) = self.agents.get_mut(agent.index()) {
-                    a.absent = true;
-                }
-            }
+            EventKind::StatusChanged { .. }
+            | EventKind::LoginSuccess { .. }
+            | EventKind::Logout { .. }
+            | EventKind::AgentAbsent { .. } => self.presence(event),
             EventKind::RoutingDecision { .. }
             | EventKind::WorkAccepted { .. }
             | EventKind::WorkAbandoned { record: None, .. }
@@ -1025,15 +991,23 @@ impl EventSink for MetricsCollector {
         {
             s.accrue(w, end);
         }
-        for a in &mut self.agents {
+        for (i, a) in self.agents.iter_mut().enumerate() {
+            let agent = AgentId(i as u32);
             // Still at work when the run ends: overtime so far.
-            if let (Some(e), true) = (a.shift_end, a.logged_in) {
+            let record = self.ledger.get(agent);
+            let shift_end = record
+                .and_then(|r| r.shift_end())
+                .filter(|e| w.contains(*e));
+            if let (Some(e), true) = (shift_end, record.is_some_and(|r| r.logged_in())) {
                 if a.overtime_us.is_none() && end > e {
                     a.overtime_us = Some(end.since(e).0);
                 }
             }
             a.online_time.accrue(w, end);
-            settle_break(a, w, end);
+            // A break that ran into the shift end with no event to end it.
+            if let Some(BreakStep::Ends { at, .. }) = self.ledger.settle(agent, end) {
+                a.break_time.set(w, at, 0);
+            }
             a.break_time.accrue(w, end);
             a.interrupted_time.accrue(w, end);
             for p in 0..self.centre.pools {
@@ -1497,6 +1471,38 @@ mod tests {
     }
 
     #[test]
+    fn break_time_is_the_ledgers_breaks_cut_at_the_shift_end() {
+        // Window [100, 1100); the shift ends at 600; two rostered breaks
+        // in Break, at 150 and at 550.
+        let mut scn = scenario(100, 1000, 500, 20, &["A"], &[("g", 1, 1)]);
+        let secs = SimDuration::from_secs;
+        let shift = crate::scenario::Shift {
+            end: Some(secs(600)),
+            ..Default::default()
+        };
+        let roster = crate::scenario::RosteredShift::new(1, shift)
+            .with_break(crate::scenario::Break::new(secs(150), secs(60), BREAK))
+            .with_break(crate::scenario::Break::new(secs(550), secs(60), BREAK));
+        scn.agents[0].set_roster(vec![roster]);
+        let toolkit = StatusChangeReason::OmniToolkitStatusChange;
+        let mut s = Script::default();
+        s.login(0.0, 0, AVAILABLE)
+            // Early, and from before the window: its 20 s in the window.
+            .status(50.0, 0, BREAK, toolkit)
+            .status(120.0, 0, AVAILABLE, toolkit)
+            // 30 s, ended by a push timeout's status change.
+            .status(150.0, 0, BREAK, toolkit)
+            .status(180.0, 0, BREAK, StatusChangeReason::OmniPushTimeout)
+            .status(210.0, 0, AVAILABLE, toolkit)
+            // From 550 until the shift end at 600, though nothing ends it.
+            .status(550.0, 0, BREAK, toolkit);
+        let r = run(&scn, &s, 1100.0);
+        assert_eq!(r.agents[0].break_s, 20.0 + 30.0 + 50.0);
+        // Online only when in Available: 120–150 and 210–550.
+        assert_eq!(r.agents[0].time_online_s, 30.0 + 340.0);
+    }
+
+    #[test]
     fn overtime_runs_from_the_shift_end_to_the_logout() {
         // Window [100, 1100); agent 0's shift ends at 500, agent 1's at
         // 600, agent 2's at 50 (warm-up: not counted), agent 3 not logged
@@ -1674,7 +1680,8 @@ mod tests {
                     1 => {
                         let (capacity, load) = ([x * 1000, 0], [y * 500, 0]);
                         fast.set_workload(t, id, capacity, load);
-                        full.update_agent(t, id, |a| {
+                        let online = full.ledger.online(id);
+                        full.update_agent(t, id, online, |a| {
                             a.capacity = capacity;
                             a.workload = load;
                         });
@@ -1685,7 +1692,8 @@ mod tests {
                         held.push((work, hold));
                         fast.hold_work(t, work, hold);
                         full.works.insert(work, hold);
-                        full.update_agent(t, id, |a| {
+                        let online = full.ledger.online(id);
+                        full.update_agent(t, id, online, |a| {
                             a.change_queue_load(hold.queue, hold.cost, true);
                         });
                     }
@@ -1693,7 +1701,9 @@ mod tests {
                         let (work, hold) = held.remove(0);
                         fast.release_work(t, work);
                         full.works.remove(&work);
-                        full.update_agent(t, AgentId(hold.agent as u32), |a| {
+                        let id = AgentId(hold.agent as u32);
+                        let online = full.ledger.online(id);
+                        full.update_agent(t, id, online, |a| {
                             a.change_queue_load(hold.queue, hold.cost, false);
                         });
                     }

@@ -282,6 +282,39 @@ impl<T: Serialize> Serialize for PerMetric<T> {
     }
 }
 
+/// Reads what [`Serialize`] writes, so a report reads `summary.json`'s
+/// metrics with the type that wrote them. A key that names no metric is
+/// skipped and a metric the object lacks keeps its default (`None` for an
+/// estimate): a file written before a metric existed, or by a later
+/// omnisim with more, still reads.
+impl<'de, T: serde::Deserialize<'de> + Default> serde::Deserialize<'de> for PerMetric<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Keyed<T>(std::marker::PhantomData<T>);
+        impl<'de, T: serde::Deserialize<'de> + Default> serde::de::Visitor<'de> for Keyed<T> {
+            type Value = PerMetric<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object keyed by metric name")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PerMetric<T>, A::Error> {
+                let mut values = PerMetric::default();
+                while let Some(key) = map.next_key::<String>()? {
+                    match Metric::from_name(&key) {
+                        Some(metric) => values[metric] = map.next_value()?,
+                        None => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(values)
+            }
+        }
+        d.deserialize_map(Keyed(std::marker::PhantomData))
+    }
+}
+
 impl QueueMetrics {
     /// The reader of the metric called `name` in [`QUEUE_METRICS`].
     pub fn reader(name: &str) -> Option<MetricReader> {

@@ -13,12 +13,12 @@ use super::metrics::{QueueMetrics, ReplicationResult};
 use crate::clock::DayClock;
 use crate::scenario::QueueTargets;
 use crate::time::{SimDuration, SimTime};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 
 /// The metric a target constrains, named as in `summary.json` and
 /// `intervals.csv` so a check can be traced to its columns.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TargetMetric {
     /// `service_level` (`target_service_level`).
     #[serde(rename = "service_level")]
@@ -67,8 +67,9 @@ impl TargetMetric {
         }
     }
 
-    /// How the printed line names the metric.
-    fn label(self) -> &'static str {
+    /// How a reader is told the metric: the printed line and the report
+    /// name it the same way.
+    pub fn label(self) -> &'static str {
         match self {
             TargetMetric::ServiceLevel => "service level",
             TargetMetric::AbandonRate => "abandon rate",
@@ -89,7 +90,7 @@ impl TargetMetric {
 
 /// Whether a target is a floor or a ceiling; written into each check so a
 /// reader of `summary.json` need not know which metric is which.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Bound {
     /// Met when the mean is at least the target.
@@ -116,7 +117,8 @@ impl Bound {
         }
     }
 
-    fn symbol(self) -> &'static str {
+    /// `≥` or `≤`: how a target is written, here and in the report.
+    pub fn symbol(self) -> &'static str {
         match self {
             Bound::Min => "≥",
             Bound::Max => "≤",
@@ -125,7 +127,7 @@ impl Bound {
 }
 
 /// The reporting interval where a metric is worst.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct WorstInterval {
     /// Its index, as in the `interval` column of `intervals.csv`.
     pub interval: usize,
@@ -144,8 +146,9 @@ pub struct WorstInterval {
 }
 
 /// One target of one queue, checked. Field order is the key order of the
-/// `targets` entries of `summary.json`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// `targets` entries of `summary.json`, which a report reads back into
+/// this type.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TargetCheck {
     /// The queue.
     pub queue: String,
