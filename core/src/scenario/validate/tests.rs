@@ -280,6 +280,11 @@ fn a_values_file_is_read_as_csv() {
         "\"lots\" is not a rate; expected items per hour of 0 or more",
     );
     refused(
+        "10\n20\n\"30\n40\n50\n",
+        3,
+        "line 3 opens a quoted value that runs past the end of the line (a `\"` left open?); expected one value per line",
+    );
+    refused(
         "-5\n",
         1,
         "line 1 is not a value; expected items per hour of 0 or more, one per line",

@@ -110,6 +110,13 @@ fn one_cell<'r>(
 ) -> std::result::Result<&'r str, String> {
     let t = record.get(0).unwrap_or("").trim();
     let t = t.trim_start_matches('\u{feff}');
+    // A quote left open swallows the lines after it into one value; say
+    // so at its line rather than quote the rest of the file back.
+    if t.contains(['\n', '\r']) {
+        return Err(format!(
+            "line {line} opens a quoted value that runs past the end of the line (a `\"` left open?); expected one value per line"
+        ));
+    }
     if record.len() > 1 || t.contains([',', ';', '\t']) {
         let what = if no_value_yet {
             format!("line {line} has several columns")
