@@ -55,20 +55,18 @@ impl Narrator {
         };
         let mut s = String::new();
         if show {
-            let a = &self.agents[agent.index()];
-            let p = self
+            let pool = self
                 .works
                 .get(work)
-                .map_or(0, |w| self.pool(w.queue).index());
+                .map_or(CapacityPool::Primary, |w| self.pool(w.queue));
             let _ = write!(
                 s,
                 "agent {}'s pause of item {item} (AgentWork {work}) is over, but it took \
-                 other work meanwhile and holds {} of {}: the item stays paused, not \
+                 other work meanwhile and {}: the item stays paused, not \
                  worked, until its {} fit again; nothing new is pushed to agent {} that \
                  would take that room",
                 agent.0,
-                units(a.load[p]),
-                units(a.capacity[p]),
+                self.holds(*agent, pool),
                 units(*cost),
                 agent.0
             );

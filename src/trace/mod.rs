@@ -475,14 +475,14 @@ impl Narrator {
         follow(self, event, show)
     }
 
-    /// An AgentWork stopped being active: returns the capacity it held
-    /// and what was known of the work.
+    /// An AgentWork stopped being active: returns the capacity pool it
+    /// held room in and what was known of the work.
     fn release_work(
         &mut self,
         work: AgentWorkId,
         queue: QueueId,
         agent: AgentId,
-    ) -> (CapacityUnits, Option<WorkInfo>) {
+    ) -> (CapacityPool, Option<WorkInfo>) {
         let info = self.works.remove(&work);
         let cost = info
             .as_ref()
@@ -495,7 +495,14 @@ impl Narrator {
             let p = pool.index();
             a.load[p] = a.load[p] - cost;
         }
-        (cost, info)
+        (pool, info)
+    }
+
+    /// "holds X of Y": what `agent` holds in `pool` now, against its
+    /// capacity there.
+    fn holds(&self, agent: AgentId, pool: CapacityPool) -> String {
+        let (a, p) = (&self.agents[agent.index()], pool.index());
+        format!("holds {} of {}", units(a.load[p]), units(a.capacity[p]))
     }
 
     /// The name of the channel of `queue`'s items.

@@ -108,14 +108,7 @@ impl Narrator {
                     None => s.push_str("no push timeout"),
                 }
             }
-            let p = pool.index();
-            let _ = write!(
-                s,
-                "; agent {} now holds {} of {}",
-                agent.0,
-                units(a.load[p]),
-                units(a.capacity[p])
-            );
+            let _ = write!(s, "; agent {} now {}", agent.0, self.holds(*agent, *pool));
             if *pool == CapacityPool::Interruptible {
                 s.push_str(" interruptible");
             }

@@ -19,19 +19,15 @@ impl Narrator {
         };
         let t = event.time;
         let mut s = String::new();
-        let (_, info) = self.release_work(*work, *queue, *agent);
+        let (pool, _) = self.release_work(*work, *queue, *agent);
         self.items.remove(item);
         if show {
-            let p = info.map_or_else(|| self.pool(*queue), |w| w.pool).index();
-            let a = &self.agents[agent.index()];
             let _ = write!(
                 s,
-                "agent {} closed item {item} (AgentWork {work}) after {} of handling; \
-                 holds {} of {}",
+                "agent {} closed item {item} (AgentWork {work}) after {} of handling; {}",
                 agent.0,
                 span(t - *accepted_at),
-                units(a.load[p]),
-                units(a.capacity[p])
+                self.holds(*agent, pool)
             );
         }
         Some((Tone::Done, s))
@@ -56,21 +52,16 @@ impl Narrator {
         };
         let t = event.time;
         let mut s = String::new();
-        let (_, info) = self.release_work(*work, *from_queue, *agent);
+        let (pool, _) = self.release_work(*work, *from_queue, *agent);
         if show {
-            let p = info
-                .map_or_else(|| self.pool(*from_queue), |w| w.pool)
-                .index();
-            let a = &self.agents[agent.index()];
             let _ = write!(
                 s,
                 "agent {} transferred item {item} (AgentWork {work} → Transferred) \
-                 to queue \"{}\" after {} of handling; holds {} of {}",
+                 to queue \"{}\" after {} of handling; {}",
                 agent.0,
                 self.queue_name(*to_queue),
                 span(t - *accepted_at),
-                units(a.load[p]),
-                units(a.capacity[p])
+                self.holds(*agent, pool)
             );
         }
         Some((Tone::Done, s))
