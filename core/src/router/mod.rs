@@ -144,7 +144,8 @@ impl RouterActor {
             .iter()
             .map(|c| CapacityUnits::whole(*c))
             .collect();
-        let mut index = AgentIndex::new(&units, backlog.classes(), scenario.channels.len());
+        let mut index = AgentIndex::new(&units, backlog.classes(), scenario.channels.len())
+            .for_models(scenario.queues.iter().map(|q| q.routing.model));
         let interruptible = scenario.agent_interruptible_capacities();
         if scenario.has_interruptible_work() {
             let units: Vec<_> = interruptible

@@ -108,6 +108,31 @@ struct Order {
     least_active: BTreeSet<least_active::Key>,
 }
 
+/// Which routing models' orders an index keeps up to date. Every change
+/// to an agent moves it in each kept order, so an order no queue reads
+/// is work for nothing: it was a tenth of a day's instructions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Kept {
+    most_available: bool,
+    least_active: bool,
+}
+
+impl Kept {
+    const BOTH: Kept = Kept {
+        most_available: true,
+        least_active: true,
+    };
+
+    /// Whether `model`'s order is kept: an external policy's decisions
+    /// are recorded in Most Available order (see [`AgentIndex::ranked`]).
+    fn has(self, model: RoutingModel) -> bool {
+        match model {
+            RoutingModel::MostAvailable | RoutingModel::External => self.most_available,
+            RoutingModel::LeastActive => self.least_active,
+        }
+    }
+}
+
 /// Position of the order of (`class`, `channel`, `pool`).
 fn slot(
     channels: usize,
@@ -140,6 +165,9 @@ pub struct AgentIndex {
     /// 1, or 2 when some queue's work is interruptible: the interruptible
     /// orders are kept only when something reads them.
     pools: usize,
+    /// The routing models whose orders are kept (see
+    /// [`AgentIndex::for_models`]).
+    kept: Kept,
     /// `[(class * channels + channel) * pools + pool]`.
     orders: Vec<Order>,
 }
@@ -164,6 +192,7 @@ impl AgentIndex {
                 .collect(),
             channels,
             pools: 1,
+            kept: Kept::BOTH,
             orders: (0..classes.len().max(1) * channels)
                 .map(|_| Order::default())
                 .collect(),
@@ -180,6 +209,20 @@ impl AgentIndex {
         self.orders = (0..self.orders.len() * 2)
             .map(|_| Order::default())
             .collect();
+        self
+    }
+
+    /// Keeps only the orders of `models` (the routing models of the
+    /// scenario's queues); call before any agent logs in. An index made
+    /// by [`AgentIndex::new`] keeps every model's.
+    pub fn for_models(mut self, models: impl IntoIterator<Item = RoutingModel>) -> AgentIndex {
+        let models: Vec<RoutingModel> = models.into_iter().collect();
+        self.kept = Kept {
+            most_available: models
+                .iter()
+                .any(|m| matches!(m, RoutingModel::MostAvailable | RoutingModel::External)),
+            least_active: models.contains(&RoutingModel::LeastActive),
+        };
         self
     }
 
@@ -200,19 +243,23 @@ impl AgentIndex {
     fn unlist(&mut self, id: AgentId) {
         // Split borrows: the agent is read while the orders change, so no
         // copy of it (and of its channel list) is made per update.
-        let (agents, orders) = (&self.agents, &mut self.orders);
+        let (agents, orders, kept) = (&self.agents, &mut self.orders, self.kept);
         let a = &agents[id.index()];
         for &pool in pools(self.pools) {
             for c in &a.channels {
                 let o = &mut orders[slot(self.channels, self.pools, a.class, *c, pool)];
-                o.most_available.remove(&most_available::key(a, pool));
-                o.least_active.remove(&least_active::key(a, pool));
+                if kept.most_available {
+                    o.most_available.remove(&most_available::key(a, pool));
+                }
+                if kept.least_active {
+                    o.least_active.remove(&least_active::key(a, pool));
+                }
             }
         }
     }
 
     fn list(&mut self, id: AgentId) {
-        let (agents, orders) = (&self.agents, &mut self.orders);
+        let (agents, orders, kept) = (&self.agents, &mut self.orders, self.kept);
         let a = &agents[id.index()];
         for &pool in pools(self.pools) {
             if a.free_in(pool) == CapacityUnits::ZERO {
@@ -220,8 +267,12 @@ impl AgentIndex {
             }
             for c in &a.channels {
                 let o = &mut orders[slot(self.channels, self.pools, a.class, *c, pool)];
-                o.most_available.insert(most_available::key(a, pool));
-                o.least_active.insert(least_active::key(a, pool));
+                if kept.most_available {
+                    o.most_available.insert(most_available::key(a, pool));
+                }
+                if kept.least_active {
+                    o.least_active.insert(least_active::key(a, pool));
+                }
             }
         }
     }
@@ -313,6 +364,7 @@ impl AgentIndex {
         pool: CapacityPool,
         exclude: &Exclusion,
     ) -> Option<AgentId> {
+        debug_assert!(self.kept.has(model), "{model:?} order not kept");
         let fits = self.fitter(channel, cost, pool, exclude)?;
         let order = |c: &ClassId| &self.orders[self.slot(*c, channel, pool)];
         match model {
@@ -343,6 +395,7 @@ impl AgentIndex {
         pool: CapacityPool,
         exclude: &Exclusion,
     ) -> Vec<&AgentRouting> {
+        debug_assert!(self.kept.has(model), "{model:?} order not kept");
         let Some(fits) = self.fitter(channel, cost, pool, exclude) else {
             return Vec::new();
         };
@@ -635,6 +688,36 @@ mod tests {
         );
     }
 
+    #[test]
+    fn an_order_no_queue_reads_is_not_kept() {
+        let caps = [CapacityUnits::whole(2); 3];
+        let classes = AgentClasses::uniform(3, 1);
+        for (models, most_available, least_active) in [
+            (vec![RoutingModel::MostAvailable], true, false),
+            (vec![RoutingModel::External], true, false),
+            (vec![RoutingModel::LeastActive], false, true),
+            (
+                vec![RoutingModel::LeastActive, RoutingModel::MostAvailable],
+                true,
+                true,
+            ),
+        ] {
+            let mut idx = AgentIndex::new(&caps, &classes, 1).for_models(models);
+            for a in 0..3 {
+                online(&mut idx, a, vec![CHAT], 0);
+            }
+            idx.reserve(
+                AgentId(1),
+                CapacityUnits::whole(1),
+                CapacityPool::Primary,
+                SimTime(1),
+            );
+            let o = &idx.orders[0];
+            assert_eq!(o.most_available.len(), if most_available { 3 } else { 0 });
+            assert_eq!(o.least_active.len(), if least_active { 3 } else { 0 });
+        }
+    }
+
     proptest! {
         /// The ordered index and a plain scan always agree.
         #[test]
@@ -652,13 +735,21 @@ mod tests {
                 (0..n).map(|i| ClassId((i % 3) as u32)).collect(),
                 (0..3).map(|_| ClassSpec { queues: vec![], skills: vec![] }).collect(),
             );
-            let mut idx =
-                AgentIndex::new(&capacities, &classes, 2).with_interruptible(&interruptible);
+            let make = || AgentIndex::new(&capacities, &classes, 2).with_interruptible(&interruptible);
+            // Beside the index keeping every order, one per model keeping
+            // only that model's (an external policy's, Most Available):
+            // each must choose and rank as the full one does.
+            let mut idx = make();
+            let mut single = [
+                (RoutingModel::External, make().for_models([RoutingModel::External])),
+                (RoutingModel::LeastActive, make().for_models([RoutingModel::LeastActive])),
+            ];
             let cost = match pct { Some(p) => CapacityCost::Percentage(p as f64), None => CapacityCost::Weight(weight) };
             let mut t = 0u64;
             for (agent, op, ch) in ops {
                 let id = AgentId((agent % n) as u32);
                 t += 1;
+                for idx in std::iter::once(&mut idx).chain(single.iter_mut().map(|(_, i)| i)) {
                 match op {
                     0 => idx.set_presence(id, match ch { 0 => vec![], 1 => vec![CHAT], _ => vec![CHAT, CASE] }, Some(SimTime(t))),
                     1 | 2 => {
@@ -674,6 +765,7 @@ mod tests {
                         let c = cost.units_for(a.capacity_in(pool).whole_units()).min(a.load_in(pool));
                         idx.release(id, c, pool);
                     }
+                }
                 }
                 let subsets: [&[ClassId]; 4] = [
                     &[ClassId(0), ClassId(1), ClassId(2)],
@@ -707,6 +799,21 @@ mod tests {
                                     ranked.first().copied(),
                                     idx.choose(CHAT, classes, model, cost, pool, ex)
                                 );
+                                for (kept, one) in &single {
+                                    let read = if *kept == RoutingModel::External { RoutingModel::MostAvailable } else { *kept };
+                                    if read != model {
+                                        continue;
+                                    }
+                                    for m in [model, *kept] {
+                                        prop_assert_eq!(
+                                            one.choose(CHAT, classes, m, cost, pool, ex),
+                                            idx.choose(CHAT, classes, m, cost, pool, ex)
+                                        );
+                                        let theirs: Vec<AgentId> = one.ranked(CHAT, classes, m, cost, pool, ex).iter().map(|a| a.tie.agent).collect();
+                                        let ours: Vec<AgentId> = idx.ranked(CHAT, classes, m, cost, pool, ex).iter().map(|a| a.tie.agent).collect();
+                                        prop_assert_eq!(theirs, ours);
+                                    }
+                                }
                             }
                         }
                     }
