@@ -246,13 +246,22 @@ impl AgentIndex {
         let (agents, orders, kept) = (&self.agents, &mut self.orders, self.kept);
         let a = &agents[id.index()];
         for &pool in pools(self.pools) {
+            // Unchanged since `list`, which left an agent with no free
+            // capacity in `pool` out: nothing to search for (at capacity
+            // one, every close finds its agent so).
+            if a.free_in(pool) == CapacityUnits::ZERO {
+                continue;
+            }
             for c in &a.channels {
                 let o = &mut orders[slot(self.channels, self.pools, a.class, *c, pool)];
+                // Listed by `list` exactly so: each removal finds its key.
                 if kept.most_available {
-                    o.most_available.remove(&most_available::key(a, pool));
+                    let listed = o.most_available.remove(&most_available::key(a, pool));
+                    debug_assert!(listed, "agent {} not in its order", id.0);
                 }
                 if kept.least_active {
-                    o.least_active.remove(&least_active::key(a, pool));
+                    let listed = o.least_active.remove(&least_active::key(a, pool));
+                    debug_assert!(listed, "agent {} not in its order", id.0);
                 }
             }
         }
