@@ -110,7 +110,9 @@ struct Order {
 
 /// Which routing models' orders an index keeps up to date. Every change
 /// to an agent moves it in each kept order, so an order no queue reads
-/// is work for nothing: it was a tenth of a day's instructions.
+/// is work for nothing (moving agents in the orders was a tenth of an
+/// Erlang-equivalent day's instructions, half of it in the order that
+/// nobody read).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Kept {
     most_available: bool,
