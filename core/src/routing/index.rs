@@ -155,7 +155,8 @@ fn pools(pools: usize) -> &'static [CapacityPool] {
     }
 }
 
-/// Agents ordered per (class, channel) by each routing model. An agent is
+/// Agents ordered per (class, channel) by each routing model its queues
+/// use (see [`AgentIndex::for_models`]). An agent is
 /// listed under a channel only while its status has that channel and it
 /// has any free capacity, so the first fitting entry of each eligible class
 /// is found in O(log n) in the common case, and the best of those few is
