@@ -108,30 +108,30 @@ struct Order {
     least_active: BTreeSet<least_active::Key>,
 }
 
-/// Which routing models' orders an index keeps up to date. Every change
-/// to an agent moves it in each kept order, so an order no queue reads
-/// is work for nothing (moving agents in the orders was a tenth of an
-/// Erlang-equivalent day's instructions, half of it in the order that
-/// nobody read).
+/// Which routing models' orders an index keeps up to date, one bit per
+/// order. Every change to an agent moves it in each kept order, so an
+/// order no queue reads is work for nothing (moving agents in the orders
+/// was a tenth of an Erlang-equivalent day's instructions, half of it in
+/// the order that nobody read).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Kept {
-    most_available: bool,
-    least_active: bool,
-}
+struct Kept(u8);
 
 impl Kept {
-    const BOTH: Kept = Kept {
-        most_available: true,
-        least_active: true,
-    };
+    const NONE: Kept = Kept(0);
+    const BOTH: Kept = Kept(0b11);
 
-    /// Whether `model`'s order is kept: an external policy's decisions
-    /// are recorded in Most Available order (see [`AgentIndex::ranked`]).
-    fn has(self, model: RoutingModel) -> bool {
+    /// The order `model` reads: an external policy's decisions are
+    /// recorded in Most Available order (see [`AgentIndex::ranked`]).
+    fn of(model: RoutingModel) -> Kept {
         match model {
-            RoutingModel::MostAvailable | RoutingModel::External => self.most_available,
-            RoutingModel::LeastActive => self.least_active,
+            RoutingModel::MostAvailable | RoutingModel::External => Kept(0b01),
+            RoutingModel::LeastActive => Kept(0b10),
         }
+    }
+
+    /// Whether the order `model` reads is kept.
+    fn has(self, model: RoutingModel) -> bool {
+        self.0 & Kept::of(model).0 != 0
     }
 }
 
@@ -219,13 +219,9 @@ impl AgentIndex {
     /// scenario's queues); call before any agent logs in. An index made
     /// by [`AgentIndex::new`] keeps every model's.
     pub fn for_models(mut self, models: impl IntoIterator<Item = RoutingModel>) -> AgentIndex {
-        let models: Vec<RoutingModel> = models.into_iter().collect();
-        self.kept = Kept {
-            most_available: models
-                .iter()
-                .any(|m| matches!(m, RoutingModel::MostAvailable | RoutingModel::External)),
-            least_active: models.contains(&RoutingModel::LeastActive),
-        };
+        self.kept = models
+            .into_iter()
+            .fold(Kept::NONE, |k, m| Kept(k.0 | Kept::of(m).0));
         self
     }
 
@@ -246,7 +242,9 @@ impl AgentIndex {
     fn unlist(&mut self, id: AgentId) {
         // Split borrows: the agent is read while the orders change, so no
         // copy of it (and of its channel list) is made per update.
-        let (agents, orders, kept) = (&self.agents, &mut self.orders, self.kept);
+        let (agents, orders) = (&self.agents, &mut self.orders);
+        let most_available = self.kept.has(RoutingModel::MostAvailable);
+        let least_active = self.kept.has(RoutingModel::LeastActive);
         let a = &agents[id.index()];
         for &pool in pools(self.pools) {
             // Unchanged since `list`, which left an agent with no free
@@ -258,11 +256,11 @@ impl AgentIndex {
             for c in &a.channels {
                 let o = &mut orders[slot(self.channels, self.pools, a.class, *c, pool)];
                 // Listed by `list` exactly so: each removal finds its key.
-                if kept.most_available {
+                if most_available {
                     let listed = o.most_available.remove(&most_available::key(a, pool));
                     debug_assert!(listed, "agent {} not in its order", id.0);
                 }
-                if kept.least_active {
+                if least_active {
                     let listed = o.least_active.remove(&least_active::key(a, pool));
                     debug_assert!(listed, "agent {} not in its order", id.0);
                 }
@@ -271,7 +269,9 @@ impl AgentIndex {
     }
 
     fn list(&mut self, id: AgentId) {
-        let (agents, orders, kept) = (&self.agents, &mut self.orders, self.kept);
+        let (agents, orders) = (&self.agents, &mut self.orders);
+        let most_available = self.kept.has(RoutingModel::MostAvailable);
+        let least_active = self.kept.has(RoutingModel::LeastActive);
         let a = &agents[id.index()];
         for &pool in pools(self.pools) {
             if a.free_in(pool) == CapacityUnits::ZERO {
@@ -279,10 +279,10 @@ impl AgentIndex {
             }
             for c in &a.channels {
                 let o = &mut orders[slot(self.channels, self.pools, a.class, *c, pool)];
-                if kept.most_available {
+                if most_available {
                     o.most_available.insert(most_available::key(a, pool));
                 }
-                if kept.least_active {
+                if least_active {
                     o.least_active.insert(least_active::key(a, pool));
                 }
             }
@@ -812,8 +812,7 @@ mod tests {
                                     idx.choose(CHAT, classes, model, cost, pool, ex)
                                 );
                                 for (kept, one) in &single {
-                                    let read = if *kept == RoutingModel::External { RoutingModel::MostAvailable } else { *kept };
-                                    if read != model {
+                                    if Kept::of(*kept) != Kept::of(model) {
                                         continue;
                                     }
                                     for m in [model, *kept] {
