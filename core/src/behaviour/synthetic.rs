@@ -126,9 +126,9 @@ impl SyntheticBehaviour {
     async fn back_to_login_status(&self, ctx: &AgentContext) {
         let tk = ctx.toolkit();
         if let Ok(s) = tk.get_service_presence_status_id().await {
-            if s.status_id != self.login_status.to_string() {
+            if self.login_status.text() != s.status_id {
                 let _ = tk
-                    .set_service_presence_status(&self.login_status.to_string())
+                    .set_service_presence_status(&self.login_status.text())
                     .await;
             }
         }
@@ -140,7 +140,7 @@ impl SyntheticBehaviour {
 
     async fn answer(&mut self, work: AgentWorkId, ctx: &AgentContext) {
         let tk = ctx.toolkit();
-        let id = work.to_string();
+        let id = work.text();
         if self.rng.gen::<f64>() < self.spec.accept_probability {
             // Rejected when the push already timed out: nothing to do.
             let _ = tk.accept_agent_work(&id).await;
@@ -188,7 +188,7 @@ impl AgentBehaviour for SyntheticBehaviour {
             BehaviourEvent::ShiftStart => {
                 // Status-based work held across a logout is worked again
                 // from the login: its effort clock runs again.
-                let _ = tk.login(&self.login_status.to_string()).await;
+                let _ = tk.login(&self.login_status.text()).await;
             }
             BehaviourEvent::ShiftEnd => {
                 self.shift_over = true;
@@ -200,7 +200,7 @@ impl AgentBehaviour for SyntheticBehaviour {
                         if !self.logout_if_free(ctx).await {
                             // No new pushes from now on; pushes already
                             // made are still answered below.
-                            let _ = tk.set_service_presence_status(&busy.to_string()).await;
+                            let _ = tk.set_service_presence_status(&busy.text()).await;
                         }
                     }
                 }
@@ -212,7 +212,7 @@ impl AgentBehaviour for SyntheticBehaviour {
                     return;
                 }
                 self.on_break = true;
-                let _ = tk.set_service_presence_status(&status.to_string()).await;
+                let _ = tk.set_service_presence_status(&status.text()).await;
             }
             BehaviourEvent::BreakEnd => {
                 self.on_break = false;
@@ -294,7 +294,7 @@ impl AgentBehaviour for SyntheticBehaviour {
                 CLOSE => {
                     // Rejected when a logout closed it already.
                     let work = AgentWorkId(tag >> ACTION_BITS);
-                    let _ = tk.close_agent_work(&work.to_string()).await;
+                    let _ = tk.close_agent_work(&work.text()).await;
                 }
                 PAUSE => {
                     let work = AgentWorkId(tag >> ACTION_BITS);

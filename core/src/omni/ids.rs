@@ -71,34 +71,103 @@ fn parse_prefixed(text: &str, prefix: &str) -> Option<u64> {
     digits.parse().ok()
 }
 
-/// Writes a toolkit id: the prefix, then the number zero-padded to 12
-/// digits (more if it has more). Written in one piece: `{:012}` pads
-/// one character at a time, and an id is formatted for every toolkit call
-/// that names a work, which made it a measurable share of a run.
-fn write_id(f: &mut fmt::Formatter<'_>, prefix: &str, n: u64) -> fmt::Result {
-    let mut digits = [b'0'; 20];
-    let mut i = digits.len();
-    let mut v = n;
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
+/// A toolkit id as text (`0Bz000000000042`), held inline.
+///
+/// Behaviours name works by these strings, as the JavaScript API does,
+/// and a synthetic agent names one in every toolkit call it makes: as a
+/// `String` each cost two heap allocations and a pass through the
+/// formatting machinery, a measurable share of an item's cost. This holds
+/// the prefix and digits on the stack; it derefs to `&str`, so it goes
+/// wherever the toolkit takes an id.
+#[derive(Copy, Clone)]
+pub struct IdText {
+    /// The prefix (3 bytes), then at most 20 digits (`u64::MAX`).
+    bytes: [u8; 23],
+    len: u8,
+}
+
+impl IdText {
+    /// The prefix, then `n` zero-padded to 12 digits (more if it has
+    /// more), written in one piece: `{:012}` pads one character at a time.
+    fn new(prefix: &str, n: u64) -> IdText {
+        let mut digits = [b'0'; 20];
+        let mut i = digits.len();
+        let mut v = n;
+        loop {
+            i -= 1;
+            digits[i] = b'0' + (v % 10) as u8;
+            v /= 10;
+            if v == 0 {
+                break;
+            }
+        }
+        let start = i.min(digits.len() - 12);
+        let (p, d) = (prefix.as_bytes(), &digits[start..]);
+        let mut bytes = [0u8; 23];
+        bytes[..p.len()].copy_from_slice(p);
+        bytes[p.len()..p.len() + d.len()].copy_from_slice(d);
+        IdText {
+            bytes,
+            len: (p.len() + d.len()) as u8,
         }
     }
-    let start = i.min(digits.len() - 12);
-    f.write_str(prefix)?;
-    f.write_str(std::str::from_utf8(&digits[start..]).expect("ASCII digits"))
+
+    /// The id as a string slice.
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)])
+            .expect("an id is an ASCII prefix and digits")
+    }
+}
+
+impl std::ops::Deref for IdText {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl fmt::Display for IdText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for IdText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl PartialEq<str> for IdText {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for IdText {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<String> for IdText {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other.as_str()
+    }
 }
 
 impl fmt::Display for AgentWorkId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write_id(f, AGENT_WORK_PREFIX, self.0)
+        f.write_str(&self.text())
     }
 }
 
 impl AgentWorkId {
+    /// The toolkit form (`0Bz000000000042`), without a heap allocation.
+    pub fn text(self) -> IdText {
+        IdText::new(AGENT_WORK_PREFIX, self.0)
+    }
+
     /// Parses the toolkit form (`0Bz000000000042`); `None` if malformed.
     pub fn parse(text: &str) -> Option<AgentWorkId> {
         parse_prefixed(text, AGENT_WORK_PREFIX).map(AgentWorkId)
@@ -107,17 +176,29 @@ impl AgentWorkId {
 
 impl fmt::Display for WorkItemId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write_id(f, WORK_ITEM_PREFIX, self.0)
+        f.write_str(&self.text())
+    }
+}
+
+impl WorkItemId {
+    /// The toolkit form (`500000000000042`), without a heap allocation.
+    pub fn text(self) -> IdText {
+        IdText::new(WORK_ITEM_PREFIX, self.0)
     }
 }
 
 impl fmt::Display for StatusId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write_id(f, STATUS_PREFIX, u64::from(self.0))
+        f.write_str(&self.text())
     }
 }
 
 impl StatusId {
+    /// The toolkit form (`0N5000000000001`), without a heap allocation.
+    pub fn text(self) -> IdText {
+        IdText::new(STATUS_PREFIX, u64::from(self.0))
+    }
+
     /// Parses the toolkit form (`0N5000000000001`); `None` if malformed.
     pub fn parse(text: &str) -> Option<StatusId> {
         parse_prefixed(text, STATUS_PREFIX).and_then(|n| u32::try_from(n).ok().map(StatusId))
@@ -126,7 +207,14 @@ impl StatusId {
 
 impl fmt::Display for ChannelId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write_id(f, CHANNEL_PREFIX, u64::from(self.0))
+        f.write_str(&self.text())
+    }
+}
+
+impl ChannelId {
+    /// The toolkit form (`0N9000000000005`), without a heap allocation.
+    pub fn text(self) -> IdText {
+        IdText::new(CHANNEL_PREFIX, u64::from(self.0))
     }
 }
 
@@ -169,7 +257,18 @@ mod tests {
                 WorkItemId(n).to_string(),
                 format!("{WORK_ITEM_PREFIX}{n:012}")
             );
+            // The inline text is the same string, and parses back.
+            let text = AgentWorkId(n).text();
+            assert_eq!(text, format!("{AGENT_WORK_PREFIX}{n:012}"));
+            assert_eq!(AgentWorkId::parse(&text), Some(AgentWorkId(n)));
+            assert_eq!(WorkItemId(n).text(), format!("{WORK_ITEM_PREFIX}{n:012}"));
         }
+        assert_eq!(StatusId(u32::MAX).text(), StatusId(u32::MAX).to_string());
+        assert_eq!(ChannelId(5).text(), "0N9000000000005");
+        assert_eq!(
+            format!("{:?}", AgentWorkId(42).text()),
+            "\"0Bz000000000042\""
+        );
         assert_eq!(
             StatusId(u32::MAX).to_string(),
             format!("{STATUS_PREFIX}{:012}", u32::MAX)
