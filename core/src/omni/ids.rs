@@ -63,12 +63,19 @@ const WORK_ITEM_PREFIX: &str = "500";
 const STATUS_PREFIX: &str = "0N5";
 const CHANNEL_PREFIX: &str = "0N9";
 
+/// The number of a toolkit id: `prefix`, then decimal digits only (no
+/// sign, no space), and a value that fits a `u64`. Accumulated by hand:
+/// every toolkit call that names a work parses one, and `str::parse`
+/// checks again what this has already checked.
 fn parse_prefixed(text: &str, prefix: &str) -> Option<u64> {
     let digits = text.strip_prefix(prefix)?;
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+    if digits.is_empty() {
         return None;
     }
-    digits.parse().ok()
+    digits.bytes().try_fold(0u64, |n, b| {
+        let d = b.checked_sub(b'0').filter(|d| *d <= 9)?;
+        n.checked_mul(10)?.checked_add(u64::from(d))
+    })
 }
 
 /// A toolkit id as text (`0Bz000000000042`), held inline.
@@ -281,7 +288,19 @@ mod tests {
 
     #[test]
     fn malformed_ids_do_not_parse() {
-        for bad in ["", "0Bz", "0Bzabc", "500000000000001", "0Bz-1", " 0Bz1"] {
+        for bad in [
+            "",
+            "0Bz",
+            "0Bzabc",
+            "500000000000001",
+            "0Bz-1",
+            "0Bz+1",
+            " 0Bz1",
+            "0Bz1 ",
+            "0Bz1\u{0663}",
+            "0Bz00000000000000000000018446744073709551616",
+            "0Bz99999999999999999999",
+        ] {
             assert_eq!(AgentWorkId::parse(bad), None, "{bad:?}");
         }
     }
