@@ -119,7 +119,7 @@ pub use clock::{Clock, Pacer};
 use crate::agent::{AgentActor, AgentState};
 use crate::arrivals::Generator;
 use crate::behaviour::{AgentBehaviour, AgentContext, BehaviourEvent, SyntheticBehaviour};
-use crate::events::{EventSink, ItemBook, SimEvent};
+use crate::events::{EventKind, EventSink, ItemBook, SimEvent};
 use crate::kernel::handle::EngineHandle;
 use crate::kernel::messages::{self, Cue, Entry};
 use crate::kernel::panic::CatchUnwind;
@@ -132,6 +132,7 @@ use crate::toolkit::OmniToolkit;
 use actix::Actor;
 use rand::Rng;
 use rng::{agent_stream, AgentKey, StreamKind};
+use std::collections::VecDeque;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -377,6 +378,10 @@ pub struct Simulation<B: AgentBehaviour> {
     behaviours: Vec<B>,
     contexts: Vec<AgentContext>,
     buffer: Vec<SimEvent>,
+    /// Console events waiting for their `Entry::Console`, in the order
+    /// those entries were scheduled, which is the order they come up (see
+    /// `Entry::Console`).
+    console: VecDeque<EventKind>,
     /// The record of every item in flight, which the event ending an item
     /// carries to the sinks.
     book: ItemBook,
@@ -475,7 +480,7 @@ impl<B: AgentBehaviour> Simulation<B> {
                 let draws = |kind| agent_stream(seed, replication, kind, key);
                 if group.absence > 0.0 && draws(StreamKind::Absence).gen::<f64>() < group.absence {
                     // Absent today: never logs in, so nothing is scheduled.
-                    handle.emit(crate::events::EventKind::AgentAbsent { agent: id });
+                    handle.emit(EventKind::AgentAbsent { agent: id });
                     continue;
                 }
                 let start = SimTime::ZERO + schedule.shift.start;
@@ -496,6 +501,7 @@ impl<B: AgentBehaviour> Simulation<B> {
             behaviours,
             contexts,
             buffer: Vec::new(),
+            console: VecDeque::new(),
             book: ItemBook::new(),
             injected: 0,
             entries: 0,
@@ -623,7 +629,14 @@ impl<B: AgentBehaviour> Simulation<B> {
                 }
             }
             Entry::Behaviour(a, cue) => self.behave(a, cue.into()).await,
-            Entry::Console(a, kind) => self.behave(a, BehaviourEvent::Console(*kind)).await,
+            Entry::Console(a) => {
+                let kind = self
+                    .console
+                    .pop_front()
+                    .expect("each console entry has its event waiting");
+                debug_assert_eq!(kind.agent(), Some(a), "console events in entry order");
+                self.behave(a, BehaviourEvent::Console(kind)).await;
+            }
         }
         self.flush(sinks);
         Some(t)
@@ -659,8 +672,8 @@ impl<B: AgentBehaviour> Simulation<B> {
             if ev.kind.is_console_event() {
                 if let Some(a) = ev.kind.agent() {
                     if self.behaviours[a.index()].wants(&ev.kind) {
-                        self.handle
-                            .schedule_now(Entry::Console(a, Box::new(ev.kind)));
+                        self.handle.schedule_now(Entry::Console(a));
+                        self.console.push_back(ev.kind);
                     }
                 }
             }
@@ -838,7 +851,7 @@ where
 pub struct Idle;
 
 impl AgentBehaviour for Idle {
-    fn wants(&self, _event: &crate::events::EventKind) -> bool {
+    fn wants(&self, _event: &EventKind) -> bool {
         false
     }
 

@@ -27,10 +27,14 @@ pub(crate) enum Entry {
     /// Something for one agent's behaviour (timer, shift, break).
     Behaviour(AgentId, Cue),
     /// A console event for one agent's behaviour, delivered to it as
-    /// [`BehaviourEvent::Console`]. Boxed: an event is several times the
-    /// size of every other entry, and every calendar operation moves a
-    /// whole entry.
-    Console(AgentId, Box<EventKind>),
+    /// [`BehaviourEvent::Console`]. The event itself waits in the
+    /// driver's own first-in first-out line of console events rather than
+    /// here: an event is several times the size of every other entry, and
+    /// boxing it cost an allocation per item. Console entries are only
+    /// ever scheduled for the instant being processed, so they leave the
+    /// calendar in the order they were scheduled, which is that line's
+    /// order.
+    Console(AgentId),
     /// An agent closed a work: its capacity counts as free for routing
     /// from this point of the same-instant order on, where the router's
     /// release notice used to be delivered. The driver puts it in the
