@@ -39,10 +39,20 @@ impl PartialOrd for Key {
         Some(self.cmp(other))
     }
 }
+impl Key {
+    /// `(time, seq)` as one number, compared in one step: every push and
+    /// pop of the heap compares keys at each level it sifts through.
+    #[inline]
+    fn order(&self) -> u128 {
+        (u128::from(self.time.0) << 64) | u128::from(self.seq)
+    }
+}
+
 impl Ord for Key {
+    #[inline]
     fn cmp(&self, other: &Self) -> Ordering {
         // BinaryHeap is a max-heap: reverse for earliest-first.
-        (other.time, other.seq).cmp(&(self.time, self.seq))
+        other.order().cmp(&self.order())
     }
 }
 
