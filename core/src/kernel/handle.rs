@@ -299,8 +299,16 @@ impl EngineHandle {
         }
     }
 
+    /// Moves the events emitted so far to the end of `into`. Usually
+    /// `into` is empty (the driver drains it after every entry), and the
+    /// two buffers are swapped instead of the events copied.
     pub(crate) fn take_events(&self, into: &mut Vec<SimEvent>) {
-        into.append(&mut self.events.borrow_mut());
+        let mut events = self.events.borrow_mut();
+        if into.is_empty() {
+            std::mem::swap(&mut *events, into);
+        } else {
+            into.append(&mut events);
+        }
     }
 }
 
