@@ -85,9 +85,11 @@ fn parse_prefixed(text: &str, prefix: &str) -> Option<u64> {
 /// `String` each cost two heap allocations and a pass through the
 /// formatting machinery, a measurable share of an item's cost. This holds
 /// the prefix and digits on the stack; it derefs to `&str`, so it goes
-/// wherever the toolkit takes an id.
+/// wherever the toolkit takes an id. Crate-private: the library's ids
+/// print as before (`Display`), and this only serves the built-in
+/// behaviour.
 #[derive(Copy, Clone)]
-pub struct IdText {
+pub(crate) struct IdText {
     /// The prefix (3 bytes), then at most 20 digits (`u64::MAX`).
     bytes: [u8; 23],
     len: u8,
@@ -120,7 +122,7 @@ impl IdText {
     }
 
     /// The id as a string slice.
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         std::str::from_utf8(&self.bytes[..usize::from(self.len)])
             .expect("an id is an ASCII prefix and digits")
     }
@@ -145,12 +147,6 @@ impl fmt::Debug for IdText {
     }
 }
 
-impl PartialEq<str> for IdText {
-    fn eq(&self, other: &str) -> bool {
-        self.as_str() == other
-    }
-}
-
 impl PartialEq<&str> for IdText {
     fn eq(&self, other: &&str) -> bool {
         self.as_str() == *other
@@ -171,7 +167,7 @@ impl fmt::Display for AgentWorkId {
 
 impl AgentWorkId {
     /// The toolkit form (`0Bz000000000042`), without a heap allocation.
-    pub fn text(self) -> IdText {
+    pub(crate) fn text(self) -> IdText {
         IdText::new(AGENT_WORK_PREFIX, self.0)
     }
 
@@ -189,7 +185,7 @@ impl fmt::Display for WorkItemId {
 
 impl WorkItemId {
     /// The toolkit form (`500000000000042`), without a heap allocation.
-    pub fn text(self) -> IdText {
+    pub(crate) fn text(self) -> IdText {
         IdText::new(WORK_ITEM_PREFIX, self.0)
     }
 }
@@ -202,7 +198,7 @@ impl fmt::Display for StatusId {
 
 impl StatusId {
     /// The toolkit form (`0N5000000000001`), without a heap allocation.
-    pub fn text(self) -> IdText {
+    pub(crate) fn text(self) -> IdText {
         IdText::new(STATUS_PREFIX, u64::from(self.0))
     }
 
@@ -220,7 +216,7 @@ impl fmt::Display for ChannelId {
 
 impl ChannelId {
     /// The toolkit form (`0N9000000000005`), without a heap allocation.
-    pub fn text(self) -> IdText {
+    pub(crate) fn text(self) -> IdText {
         IdText::new(CHANNEL_PREFIX, u64::from(self.0))
     }
 }

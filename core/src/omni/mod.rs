@@ -16,9 +16,7 @@ mod work;
 pub use capacity::{
     CapacityCost, CapacityPool, CapacityUnits, MAX_OPEN_ITEMS, PERCENTAGE_DECIMALS,
 };
-pub use ids::{
-    AgentId, AgentWorkId, ChannelId, ConfigId, IdText, QueueId, SkillId, StatusId, WorkItemId,
-};
+pub use ids::{AgentId, AgentWorkId, ChannelId, ConfigId, QueueId, SkillId, StatusId, WorkItemId};
 pub use presence::{
     CapacityModel, InterruptibleProgress, PresenceConfiguration, PresenceStatus, ServiceChannel,
 };
