@@ -39,6 +39,7 @@ impl PartialOrd for Key {
         Some(self.cmp(other))
     }
 }
+
 impl Key {
     /// `(time, seq)` as one number, compared in one step: every push and
     /// pop of the heap compares keys at each level it sifts through.

@@ -135,6 +135,29 @@ impl Kept {
     }
 }
 
+/// Whether [`AgentIndex::place`] puts an agent in its orders or takes it
+/// out.
+#[derive(Clone, Copy)]
+enum Placing {
+    In,
+    Out,
+}
+
+impl Placing {
+    fn apply<K: Ord>(self, order: &mut BTreeSet<K>, key: K, id: AgentId) {
+        match self {
+            Placing::In => {
+                order.insert(key);
+            }
+            Placing::Out => {
+                // Put there by the same walk: each removal finds its key.
+                let listed = order.remove(&key);
+                debug_assert!(listed, "agent {} not in its order", id.0);
+            }
+        }
+    }
+}
+
 /// Position of the order of (`class`, `channel`, `pool`).
 fn slot(
     channels: usize,
@@ -240,6 +263,20 @@ impl AgentIndex {
     }
 
     fn unlist(&mut self, id: AgentId) {
+        self.place(id, Placing::Out);
+    }
+
+    fn list(&mut self, id: AgentId) {
+        self.place(id, Placing::In);
+    }
+
+    /// Puts agent `id` in its orders or takes it out of them, by one walk
+    /// for both, so that a removal looks exactly where the insertion put
+    /// it: under each channel of its status, in each pool where it has
+    /// free capacity (an agent with none is left out of that pool's
+    /// orders, so at capacity one a close has nothing to search for), in
+    /// each order a queue reads.
+    fn place(&mut self, id: AgentId, placing: Placing) {
         // Split borrows: the agent is read while the orders change, so no
         // copy of it (and of its channel list) is made per update.
         let (agents, orders) = (&self.agents, &mut self.orders);
@@ -247,43 +284,16 @@ impl AgentIndex {
         let least_active = self.kept.has(RoutingModel::LeastActive);
         let a = &agents[id.index()];
         for &pool in pools(self.pools) {
-            // Unchanged since `list`, which left an agent with no free
-            // capacity in `pool` out: nothing to search for (at capacity
-            // one, every close finds its agent so).
-            if a.free_in(pool) == CapacityUnits::ZERO {
-                continue;
-            }
-            for c in &a.channels {
-                let o = &mut orders[slot(self.channels, self.pools, a.class, *c, pool)];
-                // Listed by `list` exactly so: each removal finds its key.
-                if most_available {
-                    let listed = o.most_available.remove(&most_available::key(a, pool));
-                    debug_assert!(listed, "agent {} not in its order", id.0);
-                }
-                if least_active {
-                    let listed = o.least_active.remove(&least_active::key(a, pool));
-                    debug_assert!(listed, "agent {} not in its order", id.0);
-                }
-            }
-        }
-    }
-
-    fn list(&mut self, id: AgentId) {
-        let (agents, orders) = (&self.agents, &mut self.orders);
-        let most_available = self.kept.has(RoutingModel::MostAvailable);
-        let least_active = self.kept.has(RoutingModel::LeastActive);
-        let a = &agents[id.index()];
-        for &pool in pools(self.pools) {
             if a.free_in(pool) == CapacityUnits::ZERO {
                 continue;
             }
             for c in &a.channels {
                 let o = &mut orders[slot(self.channels, self.pools, a.class, *c, pool)];
                 if most_available {
-                    o.most_available.insert(most_available::key(a, pool));
+                    placing.apply(&mut o.most_available, most_available::key(a, pool), id);
                 }
                 if least_active {
-                    o.least_active.insert(least_active::key(a, pool));
+                    placing.apply(&mut o.least_active, least_active::key(a, pool), id);
                 }
             }
         }
@@ -762,22 +772,22 @@ mod tests {
                 let id = AgentId((agent % n) as u32);
                 t += 1;
                 for idx in std::iter::once(&mut idx).chain(single.iter_mut().map(|(_, i)| i)) {
-                match op {
-                    0 => idx.set_presence(id, match ch { 0 => vec![], 1 => vec![CHAT], _ => vec![CHAT, CASE] }, Some(SimTime(t))),
-                    1 | 2 => {
-                        // Op 1 uses the primary pool, op 2 the interruptible one.
-                        let pool = if op == 1 { CapacityPool::Primary } else { CapacityPool::Interruptible };
-                        let a = idx.agent(id);
-                        let c = cost.units_for(a.capacity_in(pool).whole_units());
-                        if a.load_in(pool) + c <= a.capacity_in(pool) { idx.reserve(id, c, pool, SimTime(t)); }
+                    match op {
+                        0 => idx.set_presence(id, match ch { 0 => vec![], 1 => vec![CHAT], _ => vec![CHAT, CASE] }, Some(SimTime(t))),
+                        1 | 2 => {
+                            // Op 1 uses the primary pool, op 2 the interruptible one.
+                            let pool = if op == 1 { CapacityPool::Primary } else { CapacityPool::Interruptible };
+                            let a = idx.agent(id);
+                            let c = cost.units_for(a.capacity_in(pool).whole_units());
+                            if a.load_in(pool) + c <= a.capacity_in(pool) { idx.reserve(id, c, pool, SimTime(t)); }
+                        }
+                        _ => {
+                            let pool = if ch == 0 { CapacityPool::Primary } else { CapacityPool::Interruptible };
+                            let a = idx.agent(id);
+                            let c = cost.units_for(a.capacity_in(pool).whole_units()).min(a.load_in(pool));
+                            idx.release(id, c, pool);
+                        }
                     }
-                    _ => {
-                        let pool = if ch == 0 { CapacityPool::Primary } else { CapacityPool::Interruptible };
-                        let a = idx.agent(id);
-                        let c = cost.units_for(a.capacity_in(pool).whole_units()).min(a.load_in(pool));
-                        idx.release(id, c, pool);
-                    }
-                }
                 }
                 let subsets: [&[ClassId]; 4] = [
                     &[ClassId(0), ClassId(1), ClassId(2)],
