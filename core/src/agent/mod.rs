@@ -10,7 +10,7 @@ mod work_list;
 pub(crate) use state::AgentState;
 
 use crate::kernel::messages::AgentMsg;
-use crate::toolkit::{ToolkitError, ToolkitRequest};
+use crate::toolkit::{ToolkitCall, ToolkitError, ToolkitRequest, ToolkitResult};
 use actix::{Actor, Context, Handler};
 
 /// An agent as an actix actor.
@@ -30,18 +30,34 @@ impl Actor for AgentActor {
     type Context = Context<Self>;
 }
 
-impl Handler<ToolkitRequest> for AgentActor {
-    type Result = <ToolkitRequest as actix::Message>::Result;
-
-    fn handle(&mut self, req: ToolkitRequest, _: &mut Self::Context) -> Self::Result {
-        // A panic ends the run (see `crate::kernel::panic`); the caller,
-        // still waiting, is told the session is gone.
+impl AgentActor {
+    /// Applies a toolkit call. A panic ends the run (see
+    /// `crate::kernel::panic`); the caller, still waiting, is told the
+    /// session is gone.
+    fn answer(&mut self, req: ToolkitRequest) -> ToolkitResult {
         let state = &mut self.state;
         state.count(|c| c.toolkit_messages += 1);
         let agent = state.id();
         state
             .guard(|| format!("agent {}", agent.0), |s| s.toolkit(req))
             .unwrap_or(Err(ToolkitError::Disconnected))
+    }
+}
+
+impl Handler<ToolkitRequest> for AgentActor {
+    type Result = <ToolkitRequest as actix::Message>::Result;
+
+    fn handle(&mut self, req: ToolkitRequest, _: &mut Self::Context) -> Self::Result {
+        self.answer(req)
+    }
+}
+
+impl Handler<ToolkitCall> for AgentActor {
+    type Result = ();
+
+    fn handle(&mut self, call: ToolkitCall, _: &mut Self::Context) {
+        let result = self.answer(call.request);
+        call.reply.answer(result);
     }
 }
 

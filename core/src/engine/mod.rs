@@ -448,6 +448,7 @@ impl<B: AgentBehaviour> Simulation<B> {
         let mut behaviours = Vec::with_capacity(scenario.agent_count());
         let mut contexts = Vec::with_capacity(scenario.agent_count());
         let run_end = SimTime::ZERO + scenario.run_length();
+        let replies = Arc::new(crate::toolkit::ReplySlot::default());
         for group in &scenario.agents {
             let config = scenario.presence_configs[group.presence_config.index()].clone();
             let allowed = allowed_statuses(&scenario, group);
@@ -472,7 +473,7 @@ impl<B: AgentBehaviour> Simulation<B> {
                 }));
                 contexts.push(AgentContext::new(
                     id,
-                    OmniToolkit::new(addr.clone().recipient())
+                    OmniToolkit::quick(&addr, replies.clone())
                         .with_instruments(instruments.clone()),
                     handle.clone(),
                 ));

@@ -11,17 +11,22 @@
 //! contract between a behaviour and its agent: it names the messages
 //! ([`ToolkitRequest`], [`ToolkitValue`]) and holds only a
 //! [`Recipient`] of them, so it depends on no actor type and the agent
-//! actor depends on it, not the other way round.
+//! actor depends on it, not the other way round. In a run, calls travel
+//! as fire-and-forget messages whose answer comes back through a slot the
+//! handle reuses (see `reply`).
 
 mod error;
+mod reply;
 
 pub use error::ToolkitError;
+pub(crate) use reply::{ReplySlot, ToolkitCall, ToolkitResult};
 
 use crate::kernel::instruments::{self, Instrumentation, Probe};
 use crate::omni::{StatusId, WorkStatus};
 use crate::scenario::Scenario;
 use actix::Recipient;
 use serde::Serialize;
+use std::sync::Arc;
 
 /// One entry of `getAgentWorks`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -177,6 +182,12 @@ impl actix::Message for ToolkitRequest {
 #[derive(Clone, Debug)]
 pub struct OmniToolkit {
     agent: Recipient<ToolkitRequest>,
+    /// In a run: the agent's address for calls answered through `slot`.
+    quick: Option<Recipient<ToolkitCall>>,
+    /// Where answers come back: one for all the toolkits of a run, whose
+    /// behaviours call one at a time, so it stays in the cache however
+    /// many agents there are.
+    slot: Arc<ReplySlot>,
     instruments: Instrumentation,
 }
 
@@ -215,7 +226,25 @@ impl OmniToolkit {
     pub fn new(agent: Recipient<ToolkitRequest>) -> OmniToolkit {
         OmniToolkit {
             agent,
+            quick: None,
+            slot: Arc::default(),
             instruments: None,
+        }
+    }
+
+    /// A handle on an agent actor that answers both [`ToolkitRequest`]
+    /// and [`ToolkitCall`]: calls go without a reply channel each and are
+    /// answered in `slot`.
+    pub(crate) fn quick<A>(agent: &actix::Addr<A>, slot: Arc<ReplySlot>) -> OmniToolkit
+    where
+        A: actix::Actor<Context = actix::Context<A>>
+            + actix::Handler<ToolkitRequest>
+            + actix::Handler<ToolkitCall>,
+    {
+        OmniToolkit {
+            quick: Some(agent.clone().recipient()),
+            slot,
+            ..OmniToolkit::new(agent.clone().recipient())
         }
     }
 
@@ -231,9 +260,23 @@ impl OmniToolkit {
     /// than calling one method by name.
     pub async fn call(&self, req: ToolkitRequest) -> Result<ToolkitValue, ToolkitError> {
         let start = instruments::start(&self.instruments);
-        let reply = self.agent.send(req).await;
+        let reply = match (&self.quick, self.slot.claim()) {
+            (Some(agent), Some(pending)) => {
+                agent.do_send(ToolkitCall {
+                    request: req,
+                    reply: pending.reply_to(),
+                });
+                pending.answer().await
+            }
+            // Not in a run, or another call of this handle is out.
+            _ => self
+                .agent
+                .send(req)
+                .await
+                .unwrap_or(Err(ToolkitError::Disconnected)),
+        };
         instruments::finish(&self.instruments, Probe::ToolkitCall, start);
-        reply.map_err(|_| ToolkitError::Disconnected)?
+        reply
     }
 
     /// `acceptAgentWork({workId})`: `Assigned` → `Opened`.
