@@ -89,8 +89,9 @@
 //!    among them), the shared handle, the random streams ([`rng`]) and
 //!    the [`Instruments`] seam;
 //! 3. [`crate::toolkit`] (the contract between a behaviour and its
-//!    agent: requests, replies, and a handle that holds only a
-//!    `Recipient` of them) and [`crate::routing`] (pure decisions);
+//!    agent: requests, replies, and a handle that holds only
+//!    `Recipient`s of them and the slot answers come back in) and
+//!    [`crate::routing`] (pure decisions);
 //! 4. the generator, [`crate::arrivals`], then the actors, each on its
 //!    own: `agent` (answers toolkit requests), `router` (uses `routing`
 //!    and owns the generator, which makes the items it routes),

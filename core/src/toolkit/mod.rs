@@ -261,10 +261,10 @@ impl OmniToolkit {
     pub async fn call(&self, req: ToolkitRequest) -> Result<ToolkitValue, ToolkitError> {
         let start = instruments::start(&self.instruments);
         let reply = match (&self.quick, self.slot.claim()) {
-            (Some(agent), Some(pending)) => {
+            (Some(agent), Some((pending, reply))) => {
                 agent.do_send(ToolkitCall {
                     request: req,
-                    reply: pending.reply_to(),
+                    reply,
                 });
                 pending.answer().await
             }
@@ -417,6 +417,34 @@ mod tests {
         fn handle(&mut self, _: ToolkitRequest, _: &mut Context<Self>) -> Self::Result {
             Ok(ToolkitValue::Done(true))
         }
+    }
+
+    /// Answers `Done(false)` through the reply slot, `Done(true)` as a
+    /// request, so a test can tell which way a call went.
+    impl Handler<ToolkitCall> for AlwaysDone {
+        type Result = ();
+
+        fn handle(&mut self, call: ToolkitCall, _: &mut Context<Self>) {
+            call.reply.answer(Ok(ToolkitValue::Done(false)));
+        }
+    }
+
+    #[test]
+    fn a_call_goes_through_the_reply_slot_unless_another_holds_it() {
+        actix::System::new().block_on(async {
+            let slot = Arc::new(ReplySlot::default());
+            let toolkit = OmniToolkit::quick(&AlwaysDone.start(), slot.clone());
+            assert_eq!(toolkit.logout().await, Ok(false), "through the slot");
+            let (other, its_reply) = slot.claim().expect("free between calls");
+            assert_eq!(
+                toolkit.logout().await,
+                Ok(true),
+                "while another call holds the slot, as a request"
+            );
+            drop(other);
+            drop(its_reply);
+            assert_eq!(toolkit.clone().logout().await, Ok(false), "the slot again");
+        });
     }
 
     #[test]

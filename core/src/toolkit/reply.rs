@@ -60,14 +60,16 @@ impl ReplySlot {
         self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Takes the slot for a new call; `None` when a call is out already.
-    pub(crate) fn claim(self: &Arc<ReplySlot>) -> Option<Pending> {
+    /// Takes the slot for a new call: the caller's end and the agent's;
+    /// `None` when a call is out already. Both ends are made together, so
+    /// a slot is only ever waited on while an answer can still come.
+    pub(crate) fn claim(self: &Arc<ReplySlot>) -> Option<(Pending, ReplyTo)> {
         let mut slot = self.lock();
         if !matches!(*slot, Slot::Free) {
             return None;
         }
         *slot = Slot::Waiting(None);
-        Some(Pending(self.clone()))
+        Some((Pending(self.clone()), ReplyTo(Some(self.clone()))))
     }
 }
 
@@ -116,11 +118,6 @@ fn fill(slot: &ReplySlot, result: ToolkitResult) {
 pub(crate) struct Pending(Arc<ReplySlot>);
 
 impl Pending {
-    /// The agent's end, to send with the call.
-    pub(crate) fn reply_to(&self) -> ReplyTo {
-        ReplyTo(Some(self.0.clone()))
-    }
-
     /// Waits for the answer.
     pub(crate) async fn answer(self) -> ToolkitResult {
         std::future::poll_fn(|cx| {
@@ -168,9 +165,9 @@ mod tests {
     #[test]
     fn an_answer_reaches_the_caller_and_frees_the_slot() {
         let slot = Arc::new(ReplySlot::default());
-        let pending = slot.claim().expect("a fresh slot is free");
+        let (pending, reply) = slot.claim().expect("a fresh slot is free");
         assert!(slot.claim().is_none(), "one call out at a time");
-        pending.reply_to().answer(Ok(ToolkitValue::Done(true)));
+        reply.answer(Ok(ToolkitValue::Done(true)));
         assert!(done(ready(pending.answer())));
         assert!(slot.claim().is_some(), "free again once answered");
     }
@@ -178,21 +175,20 @@ mod tests {
     #[test]
     fn a_call_dropped_unanswered_answers_disconnected() {
         let slot = Arc::new(ReplySlot::default());
-        let pending = slot.claim().unwrap();
-        drop(pending.reply_to());
+        let (pending, reply) = slot.claim().unwrap();
+        drop(reply);
         assert_eq!(ready(pending.answer()), Err(ToolkitError::Disconnected));
     }
 
     #[test]
     fn a_caller_that_stops_waiting_leaves_the_slot_free_after_the_answer() {
         let slot = Arc::new(ReplySlot::default());
-        let pending = slot.claim().unwrap();
-        let reply = pending.reply_to();
+        let (pending, reply) = slot.claim().unwrap();
         drop(pending);
         assert!(slot.claim().is_none(), "the call is still out");
         reply.answer(Ok(ToolkitValue::Done(true)));
-        let again = slot.claim().expect("the late answer freed the slot");
-        again.reply_to().answer(Ok(ToolkitValue::Done(false)));
+        let (again, reply) = slot.claim().expect("the late answer freed the slot");
+        reply.answer(Ok(ToolkitValue::Done(false)));
         assert_eq!(
             ready(again.answer()),
             Ok(ToolkitValue::Done(false)),
