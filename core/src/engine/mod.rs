@@ -17,8 +17,11 @@
 //!              EventSinks (metrics, files, traces)
 //! ```
 //!
-//! All actors live on one current-thread actix system. The driver pops the
-//! earliest calendar entry, delivers it and awaits the handler, then hands
+//! All actors live on one current-thread actix system, and the run polls
+//! them itself rather than spawning them (`crate::kernel::pump`): the
+//! driver pops the earliest calendar entry, sends it to its actor and
+//! polls that actor at once, so the handler has run before the driver goes
+//! on; a behaviour's toolkit calls are answered the same way. It then hands
 //! the events it produced to the sinks and schedules the console events
 //! for the agent's behaviour. Nothing else runs meanwhile, so the order of
 //! everything is the calendar's `(time, seq)` order:
@@ -124,13 +127,13 @@ use crate::events::{EventKind, EventSink, ItemBook, SimEvent};
 use crate::kernel::handle::EngineHandle;
 use crate::kernel::messages::{self, Cue, Entry};
 use crate::kernel::panic::CatchUnwind;
+use crate::kernel::pump::{ActorPump, Pumped};
 use crate::omni::{AgentId, QueueId, StatusId, WorkItem, WorkItemId};
 use crate::router::RouterActor;
 use crate::routing::RoutingPolicy;
 use crate::scenario::{AgentGroup, AgentSchedule, Scenario};
 use crate::time::{SimDuration, SimTime};
 use crate::toolkit::OmniToolkit;
-use actix::Actor;
 use rand::Rng;
 use rng::{agent_stream, AgentKey, StreamKind};
 use std::collections::VecDeque;
@@ -280,8 +283,9 @@ where
     let stop = options.stop.clone();
     let replication = options.replication;
     let run = drive(scenario, &mut make_behaviour, sinks, options);
-    // The actors are spawned on this LocalSet, within the system's
-    // runtime, and the actix system stays the current one.
+    // The task that polls the actors while the driver waits is spawned on
+    // this LocalSet, within the system's runtime, and the actix system
+    // stays the current one.
     let outcome = {
         let _runtime = system.runtime().tokio_runtime().enter();
         let actors = tokio::task::LocalSet::new();
@@ -306,15 +310,15 @@ where
 /// Runs a replication to its end by polling it in a loop; `None` when
 /// `stop` was set before it ended.
 ///
-/// Nothing outside the run can wake it: whatever the driver awaits (an
-/// actor's handler, a toolkit reply) is completed by an actor task already
-/// queued on the run's `LocalSet`, which each poll of `run_until` ticks
-/// right after the driver, and the pacer's waits block the thread rather
-/// than await a timer. So polling again at once runs exactly the tasks, in
-/// exactly the order, that tokio's `block_on` would. It spares what
-/// tokio's scheduler does between two polls of a future that woke itself:
-/// two clock reads for its busy-time metric and a check of its (here
-/// absent) I/O and timer drivers, once per actor message.
+/// Nothing outside the run can wake it: the driver polls the actors
+/// itself, whatever else it awaits is completed by a task already queued
+/// on the run's `LocalSet` (which each poll of `run_until` ticks right
+/// after the driver), and the pacer's waits block the thread rather than
+/// await a timer. So polling again at once runs exactly the tasks, in
+/// exactly the order, that tokio's `block_on` would, without what its
+/// scheduler does between two polls of a future that woke itself (two
+/// clock reads for its busy-time metric and a check of its, here absent,
+/// I/O and timer drivers).
 ///
 /// The driver reads `stop` between entries; it is read here too, between
 /// polls, so that a run stuck inside one entry (which contained panics
@@ -376,6 +380,8 @@ pub struct Simulation<B: AgentBehaviour> {
     handle: Rc<EngineHandle>,
     router: actix::Addr<RouterActor>,
     agents: Vec<actix::Addr<AgentActor>>,
+    /// The actors' futures, polled by the run (see `crate::kernel::pump`).
+    pump: Rc<ActorPump>,
     behaviours: Vec<B>,
     contexts: Vec<AgentContext>,
     buffer: Vec<SimEvent>,
@@ -443,7 +449,11 @@ impl<B: AgentBehaviour> Simulation<B> {
         let seed = scenario.simulation.seed;
         let mut generator = Generator::new(scenario.clone(), replication, handle.clone());
         generator.prime();
-        let router = RouterActor::new(scenario.clone(), handle.clone(), policy, generator).start();
+        let pump = ActorPump::new();
+        let router = start(
+            &pump,
+            RouterActor::new(scenario.clone(), handle.clone(), policy, generator),
+        );
 
         let mut agents = Vec::with_capacity(scenario.agent_count());
         let mut behaviours = Vec::with_capacity(scenario.agent_count());
@@ -464,7 +474,7 @@ impl<B: AgentBehaviour> Simulation<B> {
                     allowed.clone(),
                     handle.clone(),
                 );
-                let addr = AgentActor::new(state).start();
+                let addr = start(&pump, AgentActor::new(state));
                 let rng = agent_stream(seed, replication, StreamKind::Behaviour, key);
                 behaviours.push(make_behaviour(AgentSeat {
                     agent: id,
@@ -500,6 +510,7 @@ impl<B: AgentBehaviour> Simulation<B> {
             handle,
             router,
             agents,
+            pump,
             behaviours,
             contexts,
             buffer: Vec::new(),
@@ -616,8 +627,8 @@ impl<B: AgentBehaviour> Simulation<B> {
         self.entries += 1;
         self.handle.count(|c| c.entry(&entry));
         match entry {
-            Entry::Router(msg) => self.handle.deliver(&self.router, msg).await,
-            Entry::Agent(a, msg) => self.handle.deliver(&self.agents[a.index()], msg).await,
+            Entry::Router(msg) => self.deliver(&self.router, msg).await,
+            Entry::Agent(a, msg) => self.deliver(&self.agents[a.index()], msg).await,
             // Freed capacity goes to the shared routing view; the router
             // needs a message only if something waits to be routed.
             Entry::Freed(freed) => {
@@ -625,9 +636,7 @@ impl<B: AgentBehaviour> Simulation<B> {
                 view.freed.borrow_mut().push(freed);
                 if view.waiting.get() {
                     self.handle.count(|c| c.router_notices += 1);
-                    self.handle
-                        .deliver(&self.router, messages::RouterMsg::Freed)
-                        .await;
+                    self.deliver(&self.router, messages::RouterMsg::Freed).await;
                 }
             }
             Entry::Behaviour(a, cue) => self.behave(a, cue.into()).await,
@@ -644,12 +653,26 @@ impl<B: AgentBehaviour> Simulation<B> {
         Some(t)
     }
 
+    /// Delivers one entry to an actor and polls it at once (see
+    /// `crate::kernel::pump`); waits, as a safeguard, until its handler
+    /// reported back.
+    async fn deliver<A, M>(&self, to: &actix::Addr<A>, msg: M)
+    where
+        A: actix::Actor<Context = actix::Context<A>> + actix::Handler<M>,
+        M: actix::Message<Result = ()> + Send + 'static,
+    {
+        self.handle.deliver(to, msg, &self.pump).await;
+    }
+
     /// Hands `event` to agent `a`'s behaviour. A behaviour may be a library
     /// user's code: its panic is contained like an actor's (see
-    /// `crate::kernel::panic`) and ends the run after this entry.
+    /// `crate::kernel::panic`) and ends the run after this entry. Its
+    /// toolkit calls are answered without leaving the driver: whenever it
+    /// waits, the actors it called run first.
     async fn behave(&mut self, a: AgentId, event: BehaviourEvent) {
         let (behaviour, ctx) = (&mut self.behaviours[a.index()], &self.contexts[a.index()]);
-        if let Err(message) = CatchUnwind::new(behaviour.handle(event, ctx)).await {
+        let handled = std::pin::pin!(CatchUnwind::new(behaviour.handle(event, ctx)));
+        if let Err(message) = Pumped::new(&self.pump, handled).await {
             self.handle.record_panic(PanicReport {
                 culprit: format!("the behaviour of agent {}", a.0),
                 message,
@@ -702,6 +725,17 @@ impl<B: AgentBehaviour> Simulation<B> {
             self.handle.set_now(until);
         }
     }
+}
+
+/// Starts `actor` with its future kept by `pump` rather than spawned.
+fn start<A>(pump: &ActorPump, actor: A) -> actix::Addr<A>
+where
+    A: actix::Actor<Context = actix::Context<A>>,
+{
+    let future = actix::Context::new().into_future(actor);
+    let addr = future.address();
+    pump.add(future);
+    addr
 }
 
 /// The key of an agent's random streams: its roster name (and how many

@@ -232,13 +232,17 @@ impl EngineHandle {
     /// Delivers one calendar entry to an actor and waits until its
     /// handler has run.
     ///
-    /// The message goes as `do_send` (fire and forget) and the handler
-    /// reports back through [`EngineHandle::handled`]: the same ordering
-    /// as `send(…).await`, without the reply channel `send` allocates for
-    /// every message, which is a measurable share of a run where every
-    /// entry is a message.
-    pub(crate) async fn deliver<A, M>(&self, to: &actix::Addr<A>, msg: M)
-    where
+    /// The message goes as `do_send` (fire and forget) and `pump` polls
+    /// the actor at once, so the handler has normally reported back
+    /// through [`EngineHandle::handled`] before the wait begins: the same
+    /// ordering as `send(…).await`, without the reply channel `send`
+    /// allocates for every message or a round through tokio's scheduler.
+    pub(crate) async fn deliver<A, M>(
+        &self,
+        to: &actix::Addr<A>,
+        msg: M,
+        pump: &super::pump::ActorPump,
+    ) where
         A: actix::Actor<Context = actix::Context<A>> + actix::Handler<M>,
         M: actix::Message<Result = ()> + Send + 'static,
     {
@@ -246,7 +250,7 @@ impl EngineHandle {
         // stop with its system, so this is a bug, not a condition.
         assert!(to.connected(), "an actor of the run stopped");
         let target = self.handled.get() + 1;
-        to.do_send(msg);
+        pump.driving(|| to.do_send(msg));
         std::future::poll_fn(|cx| {
             if self.handled.get() >= target {
                 return Poll::Ready(());

@@ -18,4 +18,5 @@ pub(crate) mod handle;
 pub(crate) mod instruments;
 pub(crate) mod messages;
 pub(crate) mod panic;
+pub(crate) mod pump;
 pub mod rng;
