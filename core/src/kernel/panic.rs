@@ -2,8 +2,11 @@
 //!
 //! The driver hands an entry to an actor and waits until its handler says
 //! it is done (see [`super::handle::EngineHandle::deliver`]). A handler
-//! that panics never says so, and tokio's `LocalSet` swallows the panicked
-//! task: the driver would wait forever, polling at full speed. Code that
+//! that panics never says so: polled by the driver (`super::pump`), the
+//! panic would tear through actix's context in the middle of a message;
+//! polled by the task that drains the actors while the driver is idle,
+//! tokio's `LocalSet` would swallow it with the task, and the driver would
+//! wait forever, polling at full speed. Code that
 //! is not ours runs in those handlers (a library user's routing policy,
 //! their behaviour's toolkit calls), so every handler runs its body
 //! through [`guarded`]: a panic is caught there, recorded on the run's
