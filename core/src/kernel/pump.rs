@@ -220,7 +220,7 @@ mod tests {
 
     /// Counts the pings it got; tells the driver how many it holds.
     struct Counter {
-        seen: Rc<RefCell<Vec<(u32, u32)>>>,
+        seen: Seen,
         name: u32,
         pings: u32,
     }
@@ -245,11 +245,15 @@ mod tests {
         }
     }
 
-    fn counter(
-        pump: &ActorPump,
-        name: u32,
-        seen: &Rc<RefCell<Vec<(u32, u32)>>>,
-    ) -> actix::Addr<Counter> {
+    /// What the counters saw: (counter, its count), in handling order.
+    type Seen = Rc<RefCell<Vec<(u32, u32)>>>;
+
+    /// A pump (inside an actix system) and an empty record.
+    fn fresh() -> (Rc<ActorPump>, Seen) {
+        (ActorPump::new(), Rc::default())
+    }
+
+    fn counter(pump: &ActorPump, name: u32, seen: &Seen) -> actix::Addr<Counter> {
         let future = actix::Context::new().into_future(Counter {
             seen: seen.clone(),
             name,
@@ -267,8 +271,7 @@ mod tests {
     #[test]
     fn what_the_driver_sends_is_handled_before_it_goes_on_in_send_order() {
         actix::System::new().block_on(async {
-            let pump = ActorPump::new();
-            let seen = Rc::new(RefCell::new(Vec::new()));
+            let (pump, seen) = fresh();
             let (a, b) = (counter(&pump, 1, &seen), counter(&pump, 2, &seen));
             let ((), ran) = pump.driving(|| {
                 b.do_send(Ping);
@@ -294,8 +297,7 @@ mod tests {
     #[test]
     fn a_future_waiting_on_an_actor_is_answered_without_leaving_the_driver() {
         actix::System::new().block_on(async {
-            let pump = ActorPump::new();
-            let seen = Rc::new(RefCell::new(Vec::new()));
+            let (pump, seen) = fresh();
             let a = counter(&pump, 1, &seen);
             let call =
                 std::pin::pin!(async { a.send(Ping).await.unwrap() + a.send(Ping).await.unwrap() });
@@ -307,8 +309,7 @@ mod tests {
     #[test]
     fn a_call_from_outside_the_driver_is_answered_by_the_idle_task() {
         actix::System::new().block_on(async {
-            let pump = ActorPump::new();
-            let seen = Rc::new(RefCell::new(Vec::new()));
+            let (pump, seen) = fresh();
             let a = counter(&pump, 1, &seen);
             let mut reply = std::pin::pin!(a.send(Ping));
             for _ in 0..100 {
@@ -325,8 +326,7 @@ mod tests {
     #[test]
     fn the_idle_task_ends_with_the_pump() {
         actix::System::new().block_on(async {
-            let pump = ActorPump::new();
-            let seen = Rc::new(RefCell::new(Vec::new()));
+            let (pump, seen) = fresh();
             let a = counter(&pump, 1, &seen);
             drop(pump);
             tokio::task::yield_now().await;
