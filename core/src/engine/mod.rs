@@ -450,10 +450,12 @@ impl<B: AgentBehaviour> Simulation<B> {
         let mut generator = Generator::new(scenario.clone(), replication, handle.clone());
         generator.prime();
         let pump = ActorPump::new();
-        let router = start(
-            &pump,
-            RouterActor::new(scenario.clone(), handle.clone(), policy, generator),
-        );
+        let router = pump.start(RouterActor::new(
+            scenario.clone(),
+            handle.clone(),
+            policy,
+            generator,
+        ));
 
         let mut agents = Vec::with_capacity(scenario.agent_count());
         let mut behaviours = Vec::with_capacity(scenario.agent_count());
@@ -474,7 +476,7 @@ impl<B: AgentBehaviour> Simulation<B> {
                     allowed.clone(),
                     handle.clone(),
                 );
-                let addr = start(&pump, AgentActor::new(state));
+                let addr = pump.start(AgentActor::new(state));
                 let rng = agent_stream(seed, replication, StreamKind::Behaviour, key);
                 behaviours.push(make_behaviour(AgentSeat {
                     agent: id,
@@ -725,17 +727,6 @@ impl<B: AgentBehaviour> Simulation<B> {
             self.handle.set_now(until);
         }
     }
-}
-
-/// Starts `actor` with its future kept by `pump` rather than spawned.
-fn start<A>(pump: &ActorPump, actor: A) -> actix::Addr<A>
-where
-    A: actix::Actor<Context = actix::Context<A>>,
-{
-    let future = actix::Context::new().into_future(actor);
-    let addr = future.address();
-    pump.add(future);
-    addr
 }
 
 /// The key of an agent's random streams: its roster name (and how many

@@ -120,9 +120,20 @@ impl ActorPump {
         pump
     }
 
-    /// Takes an actor's future, to be polled first at the next drain (as
-    /// a spawned actor is first run at the executor's next turn).
-    pub(crate) fn add(&self, actor: impl Future<Output = ()> + 'static) {
+    /// Starts `actor` with its context future kept here rather than
+    /// spawned: it is first polled at the next drain, as a spawned actor
+    /// is first run at the executor's next turn.
+    pub(crate) fn start<A>(&self, actor: A) -> actix::Addr<A>
+    where
+        A: actix::Actor<Context = actix::Context<A>>,
+    {
+        let future = actix::Context::new().into_future(actor);
+        let addr = future.address();
+        self.add(future);
+        addr
+    }
+
+    fn add(&self, actor: impl Future<Output = ()> + 'static) {
         let mut actors = self.actors.borrow_mut();
         let waker = Arc::new(ActorWaker {
             actor: actors.len() as u32,
@@ -254,14 +265,11 @@ mod tests {
     }
 
     fn counter(pump: &ActorPump, name: u32, seen: &Seen) -> actix::Addr<Counter> {
-        let future = actix::Context::new().into_future(Counter {
+        pump.start(Counter {
             seen: seen.clone(),
             name,
             pings: 0,
-        });
-        let addr = future.address();
-        pump.add(future);
-        addr
+        })
     }
 
     fn poll_once<F: Future + Unpin>(f: &mut F) -> Poll<F::Output> {

@@ -182,12 +182,11 @@ impl actix::Message for ToolkitRequest {
 #[derive(Clone, Debug)]
 pub struct OmniToolkit {
     agent: Recipient<ToolkitRequest>,
-    /// In a run: the agent's address for calls answered through `slot`.
-    quick: Option<Recipient<ToolkitCall>>,
-    /// Where answers come back: one for all the toolkits of a run, whose
+    /// In a run: the agent's address for calls answered through a reply
+    /// slot, and that slot, one for all the toolkits of a run, whose
     /// behaviours call one at a time, so it stays in the cache however
     /// many agents there are.
-    slot: Arc<ReplySlot>,
+    quick: Option<(Recipient<ToolkitCall>, Arc<ReplySlot>)>,
     instruments: Instrumentation,
 }
 
@@ -227,7 +226,6 @@ impl OmniToolkit {
         OmniToolkit {
             agent,
             quick: None,
-            slot: Arc::default(),
             instruments: None,
         }
     }
@@ -242,8 +240,7 @@ impl OmniToolkit {
             + actix::Handler<ToolkitCall>,
     {
         OmniToolkit {
-            quick: Some(agent.clone().recipient()),
-            slot,
+            quick: Some((agent.clone().recipient(), slot)),
             ..OmniToolkit::new(agent.clone().recipient())
         }
     }
@@ -260,16 +257,20 @@ impl OmniToolkit {
     /// than calling one method by name.
     pub async fn call(&self, req: ToolkitRequest) -> Result<ToolkitValue, ToolkitError> {
         let start = instruments::start(&self.instruments);
-        let reply = match (&self.quick, self.slot.claim()) {
-            (Some(agent), Some((pending, reply))) => {
+        let claimed = self
+            .quick
+            .as_ref()
+            .and_then(|(agent, slot)| Some((agent, slot.claim()?)));
+        let reply = match claimed {
+            Some((agent, (pending, reply))) => {
                 agent.do_send(ToolkitCall {
                     request: req,
                     reply,
                 });
                 pending.answer().await
             }
-            // Not in a run, or another call of this handle is out.
-            _ => self
+            // Not in a run, or another call is out on the run's slot.
+            None => self
                 .agent
                 .send(req)
                 .await
